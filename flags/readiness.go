@@ -1,0 +1,306 @@
+package flags
+
+import (
+	"fmt"
+	"net"
+	"regexp"
+	"strings"
+)
+
+// Severity of a readiness finding.
+type Severity int
+
+const (
+	// Warning: the user can sign in, but something is wrong.
+	Warning Severity = iota
+	// Error: the user cannot sign in with Communicator 2007 R2.
+	Error
+)
+
+func (s Severity) String() string {
+	if s == Error {
+		return "error"
+	}
+	return "warning"
+}
+
+// MarshalText makes severities read as words in JSON.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Finding ids. They are stable: scripts match on them.
+const (
+	FindingNotEnabled            = "not-enabled"
+	FindingNoSIPAddress          = "no-sip-address"
+	FindingSIPAddressMalformed   = "sip-address-malformed"
+	FindingSIPAddressDuplicate   = "sip-address-duplicate"
+	FindingNoHomeServer          = "no-home-server"
+	FindingHomeServerNotAPool    = "home-server-not-a-pool"
+	FindingNoEnhancedPresence    = "no-enhanced-presence"
+	FindingTelephonyInconsistent = "telephony-inconsistent"
+	FindingRCCWithoutLine        = "rcc-without-line"
+	FindingArchivingLegacyValue  = "archiving-legacy-value"
+	FindingLineNotE164           = "ev-line-not-e164"
+	FindingMoveInProgress        = "move-in-progress"
+)
+
+// Client messages quoted in shared/ocs-reference.md section 5.
+const (
+	ClientMsgNoEnhancedPresence = "You will not be able to sign in because your account is not configured to support enhanced presence features"
+	ClientMsgCannotSignIn       = "Cannot sign in to Communicator. You may have entered your sign-in address, user name, or password incorrectly, or the authentication service may be incompatible with the version of the program."
+)
+
+// Finding is one broken or questionable readiness rule.
+type Finding struct {
+	ID        string
+	Severity  Severity
+	Attribute string
+	// Value is the attribute's current text ("" when absent).
+	Value string
+	// Problem says what is wrong, for an admin.
+	Problem string
+	// Experience is what the user sees; the client's own words where known.
+	Experience string
+	// Fix is a proposed edit, when one obvious edit repairs the finding.
+	Fix *Change
+	// FixHint says how to fix it when no single edit does (choose a pool…).
+	FixHint string
+}
+
+// AuditInput is everything the rules need about one user. The caller does
+// the directory look-ups (pools, other holders of the SIP address) so the
+// rules stay pure.
+type AuditInput struct {
+	Settings Settings
+	Mail     string
+	UPN      string
+	// IsPool reports whether a DN is the home-server DN of an existing pool
+	// (CN=LC Services,CN=Microsoft,<pool>).
+	IsPool func(dn string) bool
+	// OtherHolders are the DNs of other objects with the same SIP address.
+	OtherHolders []string
+}
+
+// Ready reports whether findings contain no error.
+func Ready(findings []Finding) bool {
+	for _, f := range findings {
+		if f.Severity == Error {
+			return false
+		}
+	}
+	return true
+}
+
+// Audit applies every readiness rule. A user that is not enabled gets only
+// not-enabled plus the findings that would still stop sign-in after
+// enabling, so the list reads as a to-do list.
+func Audit(in AuditInput) []Finding {
+	s := in.Settings
+	var out []Finding
+	add := func(f Finding) { out = append(out, f) }
+
+	if !s.Enabled.Or(false) {
+		f := Finding{
+			ID: FindingNotEnabled, Severity: Error, Attribute: AttrUserEnabled, Value: optText(s.Enabled),
+			Problem:    "the user is not enabled for Office Communications Server",
+			Experience: "cannot sign in; the other OCS settings stay in AD and come back when the user is enabled again",
+			Fix:        &Change{Enabled: Some(true)},
+		}
+		if !s.Enabled.Set {
+			f.Problem = "msRTCSIP-UserEnabled is not set: the user was never enabled for Office Communications Server"
+		}
+		add(f)
+	}
+
+	switch {
+	case !s.SIPAddress.Set:
+		f := Finding{
+			ID: FindingNoSIPAddress, Severity: Error, Attribute: AttrPrimaryUserAddress,
+			Problem:    "no sign-in name (SIP address)",
+			Experience: "the console shows the user as not enabled; cannot sign in",
+		}
+		if sug := SuggestSIPAddress(in.Mail, in.UPN); sug != "" {
+			f.Fix = &Change{SIPAddress: Some(sug)}
+		} else {
+			f.FixHint = "set a sign-in name such as sip:first.last@example.com (the user has no mail or UPN to take it from)"
+		}
+		add(f)
+	default:
+		if err := CheckSIPAddress(s.SIPAddress.V); err != nil {
+			f := Finding{
+				ID: FindingSIPAddressMalformed, Severity: Error, Attribute: AttrPrimaryUserAddress, Value: s.SIPAddress.V,
+				Problem:    err.Error(),
+				Experience: ClientMsgCannotSignIn,
+			}
+			if fixed := "sip:" + s.SIPAddress.V; !hasSIPScheme(s.SIPAddress.V) && CheckSIPAddress(fixed) == nil {
+				f.Fix = &Change{SIPAddress: Some(fixed)}
+			} else if sug := SuggestSIPAddress(in.Mail, in.UPN); sug != "" {
+				f.Fix = &Change{SIPAddress: Some(sug)}
+			}
+			add(f)
+		}
+		if len(in.OtherHolders) > 0 {
+			add(Finding{
+				ID: FindingSIPAddressDuplicate, Severity: Error, Attribute: AttrPrimaryUserAddress, Value: s.SIPAddress.V,
+				Problem:    fmt.Sprintf("the sign-in name is also used by %s; it must be unique in the forest", strings.Join(in.OtherHolders, "; ")),
+				Experience: ClientMsgCannotSignIn,
+				FixHint:    "give one of the users another sign-in name",
+			})
+		}
+	}
+
+	switch {
+	case !s.HomeServer.Set:
+		add(Finding{
+			ID: FindingNoHomeServer, Severity: Error, Attribute: AttrPrimaryHomeServer,
+			Problem:    "no home server or pool",
+			Experience: "cannot sign in; ADUC shows an error when opening the Communications tab",
+			FixHint:    "choose a pool",
+		})
+	case in.IsPool == nil || !in.IsPool(s.HomeServer.V):
+		problem := "the home server does not name an existing pool (CN=LC Services,CN=Microsoft,<pool>)"
+		if !strings.Contains(s.HomeServer.V, "=") {
+			problem = "the home server is written as a host name, not a pool DN; AD rejects this"
+		}
+		add(Finding{
+			ID: FindingHomeServerNotAPool, Severity: Error, Attribute: AttrPrimaryHomeServer, Value: s.HomeServer.V,
+			Problem:    problem,
+			Experience: "cannot sign in; a user homed on a removed pool appears under \"Unassigned users\"",
+			FixHint:    "choose a pool",
+		})
+	}
+
+	if !s.OptionFlags.Set || !s.OptionFlags.V.Has(EnhancedPresence) {
+		f := Finding{
+			ID: FindingNoEnhancedPresence, Severity: Error, Attribute: AttrOptionFlags, Value: optValue(s.OptionFlags),
+			Problem:    "enhanced presence (256) is not set",
+			Experience: ClientMsgNoEnhancedPresence,
+			Fix:        &Change{Flags: Delta{Set: EnhancedPresence}},
+		}
+		if !s.OptionFlags.Set {
+			f.Problem = "msRTCSIP-OptionFlags is not set, so enhanced presence (256) is off"
+		}
+		add(f)
+	}
+
+	v := s.OptionFlags.V
+	if TelephonyOf(v) == TelephonyInconsistent {
+		add(Finding{
+			ID: FindingTelephonyInconsistent, Severity: Warning, Attribute: AttrOptionFlags, Value: FormatAD(v),
+			Problem:    fmt.Sprintf("telephony bits %s match none of the console's options", Delta{Set: v & TelephonyMask}),
+			Experience: "telephony may not behave as the console shows it",
+			FixHint:    "choose one telephony option",
+		})
+	}
+	if v.Has(RemoteCallControl) && (!s.Line.Set || !s.LineServer.Set) {
+		missing := []string{}
+		if !s.Line.Set {
+			missing = append(missing, "Line URI ("+AttrLine+")")
+		}
+		if !s.LineServer.Set {
+			missing = append(missing, "Server URI ("+AttrLineServer+")")
+		}
+		add(Finding{
+			ID: FindingRCCWithoutLine, Severity: Warning, Attribute: AttrLine, Value: s.Line.V,
+			Problem:    "remote call control is on without " + strings.Join(missing, " and "),
+			Experience: "remote call control does not work",
+			FixHint:    "set the Line URI and Server URI, or choose another telephony option",
+		})
+	}
+	if v.Has(EnterpriseVoice) && !IsE164Line(s.Line.V) {
+		add(Finding{
+			ID: FindingLineNotE164, Severity: Warning, Attribute: AttrLine, Value: s.Line.V,
+			Problem:    "Enterprise Voice is on but the Line URI is not a tel: URI in E.164 form (tel:+14255551297)",
+			Experience: "inbound calls may not reach the user",
+			FixHint:    "set the Line URI to tel:+<country code><number>",
+		})
+	}
+	if s.Archiving.Set {
+		if a := s.Archiving.V; a&^(ArchiveInternal|ArchiveFederated) != 0 {
+			add(Finding{
+				ID: FindingArchivingLegacyValue, Severity: Warning, Attribute: AttrArchivingEnabled, Value: FormatAD(a),
+				Problem:    "archiving value is not one of 0, 4, 8 or 12: left over from LCS 2005 scripts, where 1, 2 and 3 had other meanings",
+				Experience: "archiving behaves unexpectedly",
+				FixHint:    "choose the archiving options again (internal, federated)",
+			})
+		}
+	}
+	if s.TargetHomeServer.Set {
+		add(Finding{
+			ID: FindingMoveInProgress, Severity: Warning, Attribute: AttrTargetHomeServer, Value: s.TargetHomeServer.V,
+			Problem:    "a move to another pool is in progress (msRTCSIP-TargetHomeServer is set)",
+			Experience: "sign-in may fail until the move completes",
+			FixHint:    "finish or cancel the move with the OCS tools",
+		})
+	}
+	return out
+}
+
+func optText(o Opt[bool]) string {
+	if !o.Set {
+		return ""
+	}
+	return FormatADBool(o.V)
+}
+
+func optValue(o Opt[Value]) string {
+	if !o.Set {
+		return ""
+	}
+	return FormatAD(o.V)
+}
+
+func hasSIPScheme(s string) bool { return len(s) >= 4 && strings.EqualFold(s[:4], "sip:") }
+
+var (
+	sipUser  = regexp.MustCompile(`^[A-Za-z0-9!#$%&'*+/=?^_{|}~.-]+$`)
+	dnsLabel = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
+	e164Line = regexp.MustCompile(`^tel:\+[1-9][0-9]{1,14}(;ext=[0-9]+)?$`)
+)
+
+// CheckSIPAddress applies the SIP URI rules: sip: prefix, user@domain, and
+// a domain that is an FQDN or an IP address other than 0.0.0.0 or multicast.
+func CheckSIPAddress(s string) error {
+	if !hasSIPScheme(s) {
+		return fmt.Errorf("sign-in name %q has no sip: prefix", s)
+	}
+	user, domain, ok := strings.Cut(s[4:], "@")
+	if !ok || user == "" || domain == "" {
+		return fmt.Errorf("sign-in name %q is not sip:user@domain", s)
+	}
+	if !sipUser.MatchString(user) {
+		return fmt.Errorf("sign-in name %q has characters a SIP user part cannot hold", s)
+	}
+	if ip := net.ParseIP(domain); ip != nil {
+		if ip.IsUnspecified() || ip.IsMulticast() {
+			return fmt.Errorf("sign-in name %q names the address %s, which cannot be a SIP domain", s, domain)
+		}
+		return nil
+	}
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 {
+		return fmt.Errorf("sign-in name %q: domain %q is not a fully qualified domain name", s, domain)
+	}
+	for _, l := range labels {
+		if !dnsLabel.MatchString(l) {
+			return fmt.Errorf("sign-in name %q: domain %q is not a valid DNS name", s, domain)
+		}
+	}
+	return nil
+}
+
+// IsE164Line reports whether a Line URI is tel:+E.164 with an optional ;ext=.
+func IsE164Line(s string) bool { return e164Line.MatchString(s) }
+
+// SuggestSIPAddress forms a sign-in name from mail, or from the UPN when
+// there is no mail, the console's default; "" when neither is usable.
+func SuggestSIPAddress(mail, upn string) string {
+	for _, c := range []string{mail, upn} {
+		if c == "" {
+			continue
+		}
+		if s := "sip:" + strings.ToLower(c); CheckSIPAddress(s) == nil {
+			return s
+		}
+	}
+	return ""
+}

@@ -1,0 +1,111 @@
+package flags
+
+import (
+	"slices"
+	"testing"
+)
+
+const pool = "CN=LC Services,CN=Microsoft,CN=pool01,CN=Pools,CN=RTC Service,CN=Services,CN=Configuration,DC=corp,DC=example"
+
+func isPool(dn string) bool { return dn == pool }
+
+func ready() Settings {
+	return Settings{
+		Enabled: Some(true), SIPAddress: Some("sip:ann@corp.example"), HomeServer: Some(pool), OptionFlags: Some(Value(257)),
+	}
+}
+
+func ids(fs []Finding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.ID)
+	}
+	return out
+}
+
+func TestAudit(t *testing.T) {
+	tests := []struct {
+		name   string
+		mod    func(*Settings)
+		mail   string
+		others []string
+		want   []string
+		ready  bool
+	}{
+		{"ready", func(*Settings) {}, "", nil, nil, true},
+		{"disabled", func(s *Settings) { s.Enabled = Some(false) }, "", nil, []string{FindingNotEnabled}, false},
+		{"never enabled", func(s *Settings) { *s = Settings{} }, "ann@corp.example", nil,
+			[]string{FindingNotEnabled, FindingNoSIPAddress, FindingNoHomeServer, FindingNoEnhancedPresence}, false},
+		{"enabled without SIP address", func(s *Settings) { s.SIPAddress = Opt[string]{} }, "ann@corp.example", nil, []string{FindingNoSIPAddress}, false},
+		{"SIP address without sip:", func(s *Settings) { s.SIPAddress = Some("ann@corp.example") }, "", nil, []string{FindingSIPAddressMalformed}, false},
+		{"SIP domain not an FQDN", func(s *Settings) { s.SIPAddress = Some("sip:ann@corp") }, "", nil, []string{FindingSIPAddressMalformed}, false},
+		{"SIP address at 0.0.0.0", func(s *Settings) { s.SIPAddress = Some("sip:ann@0.0.0.0") }, "", nil, []string{FindingSIPAddressMalformed}, false},
+		{"SIP address at an IP", func(s *Settings) { s.SIPAddress = Some("sip:ann@10.1.2.3") }, "", nil, nil, true},
+		{"duplicate SIP address", func(*Settings) {}, "", []string{"CN=Bob,DC=corp,DC=example"}, []string{FindingSIPAddressDuplicate}, false},
+		{"no home server", func(s *Settings) { s.HomeServer = Opt[string]{} }, "", nil, []string{FindingNoHomeServer}, false},
+		{"home server not a pool", func(s *Settings) { s.HomeServer = Some("CN=Users,DC=corp,DC=example") }, "", nil, []string{FindingHomeServerNotAPool}, false},
+		{"home server as FQDN", func(s *Settings) { s.HomeServer = Some("pool01.corp.example") }, "", nil, []string{FindingHomeServerNotAPool}, false},
+		{"LCS 2005 user at 0", func(s *Settings) { s.OptionFlags = Some(Value(0)) }, "", nil, []string{FindingNoEnhancedPresence}, false},
+		{"no OptionFlags at all", func(s *Settings) { s.OptionFlags = Opt[Value]{} }, "", nil, []string{FindingNoEnhancedPresence}, false},
+		{"telephony inconsistent", func(s *Settings) {
+			s.OptionFlags = Some(Value(256 | 16 | 128))
+			s.Line, s.LineServer = Some("tel:+14255551297"), Some("sip:cstagw@corp.example")
+		}, "", nil, []string{FindingTelephonyInconsistent}, true},
+		{"RCC without line", func(s *Settings) { s.OptionFlags = Some(Value(256 | 16)) }, "", nil, []string{FindingRCCWithoutLine}, true},
+		{"RCC with line and server", func(s *Settings) {
+			s.OptionFlags = Some(Value(256 | 16))
+			s.Line, s.LineServer = Some("tel:+14255551297;ext=51297"), Some("sip:cstagw@corp.example")
+		}, "", nil, nil, true},
+		{"EV without E.164 line", func(s *Settings) { s.OptionFlags = Some(Value(384)); s.Line = Some("tel:51297") }, "", nil, []string{FindingLineNotE164}, true},
+		{"legacy archiving", func(s *Settings) { s.Archiving = Some(Value(3)) }, "", nil, []string{FindingArchivingLegacyValue}, true},
+		{"archiving 12 is fine", func(s *Settings) { s.Archiving = Some(Value(12)) }, "", nil, nil, true},
+		{"move in progress", func(s *Settings) { s.TargetHomeServer = Some(pool) }, "", nil, []string{FindingMoveInProgress}, true},
+	}
+	for _, tt := range tests {
+		s := ready()
+		tt.mod(&s)
+		fs := Audit(AuditInput{Settings: s, Mail: tt.mail, IsPool: isPool, OtherHolders: tt.others})
+		if got := ids(fs); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: findings %v, want %v", tt.name, got, tt.want)
+		}
+		if Ready(fs) != tt.ready {
+			t.Errorf("%s: ready = %v, want %v", tt.name, Ready(fs), tt.ready)
+		}
+		for _, f := range fs {
+			if f.Problem == "" || f.Experience == "" || f.Attribute == "" {
+				t.Errorf("%s: finding %s lacks problem, experience or attribute", tt.name, f.ID)
+			}
+		}
+	}
+}
+
+// Each proposed fix, applied, makes its finding go away.
+func TestAuditFixesRepair(t *testing.T) {
+	broken := []Settings{
+		{},
+		{Enabled: Some(false), SIPAddress: Some("ann@corp.example"), HomeServer: Some(pool), OptionFlags: Some(Value(0))},
+		{Enabled: Some(true), HomeServer: Some(pool), OptionFlags: Some(Value(1))},
+	}
+	for _, s := range broken {
+		fs := Audit(AuditInput{Settings: s, Mail: "Ann@corp.example", IsPool: isPool})
+		for _, f := range fs {
+			if f.Fix == nil {
+				continue
+			}
+			fixed, err := s.Apply(*f.Fix)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if slices.Contains(ids(Audit(AuditInput{Settings: fixed, IsPool: isPool})), f.ID) {
+				t.Errorf("fix for %s on %+v did not repair it: %+v", f.ID, s, fixed)
+			}
+		}
+	}
+	fs := Audit(AuditInput{Settings: Settings{Enabled: Some(true)}, Mail: "Ann@corp.example", IsPool: isPool})
+	if fs[0].ID != FindingNoSIPAddress || fs[0].Fix == nil || fs[0].Fix.SIPAddress.V != "sip:ann@corp.example" {
+		t.Errorf("no-sip-address fix = %+v", fs[0].Fix)
+	}
+	if f := Audit(AuditInput{Settings: Settings{OptionFlags: Some(Value(0))}})[3]; f.Experience != ClientMsgNoEnhancedPresence {
+		t.Errorf("no-enhanced-presence experience = %q", f.Experience)
+	}
+}

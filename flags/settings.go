@@ -1,0 +1,318 @@
+package flags
+
+import (
+	"fmt"
+	"strings"
+)
+
+// LDAP display names of the per-user OCS attributes.
+const (
+	AttrPrimaryUserAddress = "msRTCSIP-PrimaryUserAddress"
+	AttrUserEnabled        = "msRTCSIP-UserEnabled"
+	AttrTargetHomeServer   = "msRTCSIP-TargetHomeServer"
+	AttrOriginatorSid      = "msRTCSIP-OriginatorSid"
+	AttrPrimaryHomeServer  = "msRTCSIP-PrimaryHomeServer"
+	AttrUserExtension      = "msRTCSIP-UserExtension"
+	AttrFederationEnabled  = "msRTCSIP-FederationEnabled"
+	AttrInternetAccess     = "msRTCSIP-InternetAccessEnabled"
+	AttrArchivingEnabled   = "msRTCSIP-ArchivingEnabled"
+	AttrOptionFlags        = "msRTCSIP-OptionFlags"
+	AttrLine               = "msRTCSIP-Line"
+	AttrLineServer         = "msRTCSIP-LineServer"
+	AttrUserPolicy         = "msRTCSIP-UserPolicy"
+)
+
+// Syntax is the AD attribute syntax that decides how values parse, format
+// and compare.
+type Syntax int
+
+const (
+	SyntaxString  Syntax = iota // 2.5.5.12, compared case-insensitively by AD
+	SyntaxInteger               // 2.5.5.9, signed 32-bit decimal
+	SyntaxBoolean               // 2.5.5.8, TRUE/FALSE
+	SyntaxDN                    // 2.5.5.1, must name an existing object
+	SyntaxOther                 // DN-Binary, SID: read-only here
+)
+
+// AttributeSyntax maps the OCS attributes this tool reads or writes to their
+// syntax; other attributes are strings.
+func AttributeSyntax(attr string) Syntax {
+	switch strings.ToLower(attr) {
+	case "msrtcsip-userenabled", "msrtcsip-federationenabled", "msrtcsip-internetaccessenabled":
+		return SyntaxBoolean
+	case "msrtcsip-optionflags", "msrtcsip-archivingenabled", "useraccountcontrol":
+		return SyntaxInteger
+	case "msrtcsip-primaryhomeserver", "msrtcsip-targethomeserver":
+		return SyntaxDN
+	case "msrtcsip-userpolicy", "msrtcsip-originatorsid":
+		return SyntaxOther
+	}
+	return SyntaxString
+}
+
+// Opt is a value that may be absent. AD has no empty attribute values: an
+// attribute is either there with a value or not there at all, and "not there"
+// must never be confused with 0 or FALSE (0 means "LCS 2005 user", absent
+// means "never provisioned").
+type Opt[T comparable] struct {
+	V   T
+	Set bool
+}
+
+// Some returns a present value.
+func Some[T comparable](v T) Opt[T] { return Opt[T]{V: v, Set: true} }
+
+// Or returns the value, or def when absent.
+func (o Opt[T]) Or(def T) T {
+	if o.Set {
+		return o.V
+	}
+	return def
+}
+
+// Settings are a user's or contact's OCS attributes, as read.
+type Settings struct {
+	Enabled          Opt[bool]
+	SIPAddress       Opt[string]
+	HomeServer       Opt[string] // DN of CN=LC Services,CN=Microsoft,<pool>
+	TargetHomeServer Opt[string]
+	OptionFlags      Opt[Value]
+	Federation       Opt[bool]
+	RemoteAccess     Opt[bool]
+	Archiving        Opt[Value]
+	Line             Opt[string]
+	LineServer       Opt[string]
+	// Policies are msRTCSIP-UserPolicy values (DN-Binary), read only.
+	Policies []string
+}
+
+// Archiving bits of msRTCSIP-ArchivingEnabled.
+const (
+	ArchiveInternal  Value = 4
+	ArchiveFederated Value = 8
+)
+
+// Writable lists the single-valued attributes this tool may change, in the
+// order changes are shown.
+var Writable = []string{
+	AttrUserEnabled, AttrPrimaryUserAddress, AttrPrimaryHomeServer, AttrOptionFlags,
+	AttrFederationEnabled, AttrInternetAccess, AttrArchivingEnabled, AttrLine, AttrLineServer,
+}
+
+// ReadAttributes lists every OCS attribute a full read of a user requests.
+var ReadAttributes = append(append([]string{}, Writable...), AttrTargetHomeServer, AttrUserPolicy)
+
+// Decode builds Settings from attribute text as a directory returns it
+// (attribute name, case-insensitive, to values). A value AD could never hold
+// (from a hand-edited LDIF, say) is an error naming the attribute.
+func Decode(get func(attr string) []string) (Settings, error) {
+	var s Settings
+	var errs []string
+	one := func(attr string) (string, bool) {
+		v := get(attr)
+		if len(v) == 0 {
+			return "", false
+		}
+		return v[0], true
+	}
+	str := func(attr string, dst *Opt[string]) {
+		if v, ok := one(attr); ok {
+			*dst = Some(v)
+		}
+	}
+	boolean := func(attr string, dst *Opt[bool]) {
+		if v, ok := one(attr); ok {
+			b, err := ParseADBool(v)
+			if err != nil {
+				errs = append(errs, attr+": "+err.Error())
+				return
+			}
+			*dst = Some(b)
+		}
+	}
+	integer := func(attr string, dst *Opt[Value]) {
+		if v, ok := one(attr); ok {
+			n, err := ParseAD(v)
+			if err != nil {
+				errs = append(errs, attr+": "+err.Error())
+				return
+			}
+			*dst = Some(n)
+		}
+	}
+	boolean(AttrUserEnabled, &s.Enabled)
+	str(AttrPrimaryUserAddress, &s.SIPAddress)
+	str(AttrPrimaryHomeServer, &s.HomeServer)
+	str(AttrTargetHomeServer, &s.TargetHomeServer)
+	integer(AttrOptionFlags, &s.OptionFlags)
+	boolean(AttrFederationEnabled, &s.Federation)
+	boolean(AttrInternetAccess, &s.RemoteAccess)
+	integer(AttrArchivingEnabled, &s.Archiving)
+	str(AttrLine, &s.Line)
+	str(AttrLineServer, &s.LineServer)
+	s.Policies = append([]string(nil), get(AttrUserPolicy)...)
+	if len(errs) > 0 {
+		return s, fmt.Errorf("%s", strings.Join(errs, "; "))
+	}
+	return s, nil
+}
+
+// Encode returns the writable attributes as AD text; absent attributes are
+// absent from the map.
+func (s Settings) Encode() map[string]string {
+	m := map[string]string{}
+	putB := func(attr string, o Opt[bool]) {
+		if o.Set {
+			m[attr] = FormatADBool(o.V)
+		}
+	}
+	putS := func(attr string, o Opt[string]) {
+		if o.Set {
+			m[attr] = o.V
+		}
+	}
+	putI := func(attr string, o Opt[Value]) {
+		if o.Set {
+			m[attr] = FormatAD(o.V)
+		}
+	}
+	putB(AttrUserEnabled, s.Enabled)
+	putS(AttrPrimaryUserAddress, s.SIPAddress)
+	putS(AttrPrimaryHomeServer, s.HomeServer)
+	putI(AttrOptionFlags, s.OptionFlags)
+	putB(AttrFederationEnabled, s.Federation)
+	putB(AttrInternetAccess, s.RemoteAccess)
+	putI(AttrArchivingEnabled, s.Archiving)
+	putS(AttrLine, s.Line)
+	putS(AttrLineServer, s.LineServer)
+	return m
+}
+
+// Change is what a person or command wants done to one user, as intent: bit
+// deltas for the bitmasks and new values for the others. Applied to whatever
+// the directory holds now, it changes only what it names, which is what makes
+// a rebase after a conflict safe.
+type Change struct {
+	Flags     Delta
+	Archiving Delta
+	// Boolean attributes: Set means "make it V".
+	Enabled, Federation, RemoteAccess Opt[bool]
+	// String attributes: Set means "make it V"; V == "" removes the attribute
+	// (AD has no empty values).
+	SIPAddress, HomeServer, Line, LineServer Opt[string]
+}
+
+// IsZero reports whether the change names nothing.
+func (c Change) IsZero() bool { return c == Change{} }
+
+// Then composes c followed by d: for each attribute the later edit wins, and
+// bit deltas compose bit by bit.
+func (c Change) Then(d Change) Change {
+	out := c
+	out.Flags = c.Flags.Then(d.Flags)
+	out.Archiving = c.Archiving.Then(d.Archiving)
+	later := func(dst *Opt[bool], v Opt[bool]) {
+		if v.Set {
+			*dst = v
+		}
+	}
+	laterS := func(dst *Opt[string], v Opt[string]) {
+		if v.Set {
+			*dst = v
+		}
+	}
+	later(&out.Enabled, d.Enabled)
+	later(&out.Federation, d.Federation)
+	later(&out.RemoteAccess, d.RemoteAccess)
+	laterS(&out.SIPAddress, d.SIPAddress)
+	laterS(&out.HomeServer, d.HomeServer)
+	laterS(&out.Line, d.Line)
+	laterS(&out.LineServer, d.LineServer)
+	return out
+}
+
+// Apply returns the settings after the change. A bit delta on an absent
+// bitmask starts from 0, but a delta that sets nothing leaves it absent so
+// that clearing a bit nobody set does not create the attribute.
+func (s Settings) Apply(c Change) (Settings, error) {
+	out := s
+	var err error
+	if out.OptionFlags, err = applyBits(s.OptionFlags, c.Flags, true); err != nil {
+		return s, fmt.Errorf("%s: %w", AttrOptionFlags, err)
+	}
+	if out.Archiving, err = applyBits(s.Archiving, c.Archiving, false); err != nil {
+		return s, fmt.Errorf("%s: %w", AttrArchivingEnabled, err)
+	}
+	for _, p := range []struct {
+		dst *Opt[bool]
+		v   Opt[bool]
+	}{{&out.Enabled, c.Enabled}, {&out.Federation, c.Federation}, {&out.RemoteAccess, c.RemoteAccess}} {
+		if p.v.Set {
+			*p.dst = p.v
+		}
+	}
+	for _, p := range []struct {
+		dst *Opt[string]
+		v   Opt[string]
+	}{{&out.SIPAddress, c.SIPAddress}, {&out.HomeServer, c.HomeServer}, {&out.Line, c.Line}, {&out.LineServer, c.LineServer}} {
+		if p.v.Set {
+			if p.v.V == "" {
+				*p.dst = Opt[string]{}
+			} else {
+				*p.dst = p.v
+			}
+		}
+	}
+	return out, nil
+}
+
+// applyBits applies d to a bitmask that may be absent. An absent bitmask
+// starts from 0, but a delta that sets nothing leaves it absent, so clearing a
+// bit nobody set does not create the attribute. Only OptionFlags has the
+// one-way enhanced presence bit.
+func applyBits(o Opt[Value], d Delta, oneWay bool) (Opt[Value], error) {
+	if d.Set&d.Clear != 0 {
+		return o, fmt.Errorf("delta sets and clears the same bits (%d)", uint32(d.Set&d.Clear))
+	}
+	if !o.Set && d.Set == 0 {
+		return o, nil
+	}
+	if o.Set && d.Effective(o.V).IsZero() {
+		return o, nil
+	}
+	if oneWay {
+		v, err := d.Apply(o.V)
+		return Some(v), err
+	}
+	return Some(o.V&^d.Clear | d.Set), nil
+}
+
+// AttrEdit is one attribute's change as AD text: the value expected now and
+// the value to write; a zero Opt means absent.
+type AttrEdit struct {
+	Attr     string
+	Old, New Opt[string]
+}
+
+// Edits lists what writing after over before changes, attribute by
+// attribute, in Writable order. Unchanged attributes are not listed.
+func Edits(before, after Settings) []AttrEdit {
+	b, a := before.Encode(), after.Encode()
+	var out []AttrEdit
+	for _, attr := range Writable {
+		ov, oOK := b[attr]
+		nv, nOK := a[attr]
+		if oOK == nOK && ov == nv {
+			continue
+		}
+		e := AttrEdit{Attr: attr}
+		if oOK {
+			e.Old = Some(ov)
+		}
+		if nOK {
+			e.New = Some(nv)
+		}
+		out = append(out, e)
+	}
+	return out
+}
