@@ -1,0 +1,236 @@
+// Package directory is how ocsflags reads and writes users: one narrow,
+// context-aware interface, implemented against real Active Directory over
+// LDAP and by an in-memory directory (the built-in demo and LDIF files).
+//
+// Every write is a compare-and-swap: a Change states the value it expects
+// for each attribute, and Apply fails with a *ConflictError instead of
+// overwriting a value someone else changed. That is the guarantee that
+// ocsflags never clobbers a setting.
+package directory
+
+import (
+	"context"
+	"strings"
+
+	"github.com/go-ldap/ldap/v3"
+
+	"ocsflags/flags"
+)
+
+// Directory is the contract every adapter meets. Methods are safe for
+// concurrent use. DNs are compared case-insensitively by their parsed form.
+type Directory interface {
+	// Info describes the directory for the console header.
+	Info() Info
+	// NamingContexts returns the default, configuration and root-domain
+	// naming contexts.
+	NamingContexts(ctx context.Context) (NamingContexts, error)
+	// Children lists the containers directly below dn (OUs, containers,
+	// domains), in name order, leaving out those AD hides from ordinary views
+	// (showInAdvancedViewOnly).
+	Children(ctx context.Context, dn string) ([]Container, error)
+	// Users streams the users and OCS-enabled contacts below base in batches.
+	// fn runs on the caller's goroutine between directory reads; returning an
+	// error, or cancelling ctx, stops the stream and Users returns that error.
+	Users(ctx context.Context, base string, scope Scope, fn func(Batch) error) error
+	// User reads one user or contact fully.
+	User(ctx context.Context, dn string) (User, error)
+	// Resolve finds users by an identifier an admin types: DN,
+	// sAMAccountName, userPrincipalName or SIP address (with or without
+	// sip:). It returns every match; none is ErrNoSuchObject.
+	Resolve(ctx context.Context, id string) ([]User, error)
+	// Search finds users whose name, sAMAccountName, userPrincipalName,
+	// mail or SIP address contains text (case-insensitive), up to limit.
+	// text is matched literally: *, ( and \ have no special meaning.
+	Search(ctx context.Context, base, text string, limit int) ([]User, error)
+	// Pools lists the OCS pools in both places OCS puts them.
+	Pools(ctx context.Context) ([]Pool, error)
+	// SIPAddressHolders returns the DNs of every object whose
+	// msRTCSIP-PrimaryUserAddress equals addr (case-insensitive).
+	SIPAddressHolders(ctx context.Context, addr string) ([]string, error)
+	// Apply writes one user's change all-or-nothing as a compare-and-swap and
+	// returns the user as stored afterwards. When the directory holds other
+	// values than the change expects it returns a *ConflictError carrying the
+	// current user and changes nothing.
+	Apply(ctx context.Context, c Change) (User, error)
+	// Close releases connections.
+	Close() error
+}
+
+// Info describes a directory for people.
+type Info struct {
+	// Kind is "demo", "ldif" or "ldap".
+	Kind string
+	// Name is the DC host, the LDIF file, or "demo".
+	Name string
+	// BoundAs is the identity writes are made as ("" when anonymous).
+	BoundAs string
+	// ReadOnly is set when every write path is disabled.
+	ReadOnly bool
+	// TLSUnverified is set when the server certificate is not verified.
+	TLSUnverified bool
+	// InMemory is set when changes live only in this process.
+	InMemory bool
+}
+
+// NamingContexts of a directory.
+type NamingContexts struct {
+	Default, Configuration, RootDomain string
+}
+
+// Scope of a listing.
+type Scope int
+
+const (
+	OneLevel Scope = iota
+	Subtree
+)
+
+// ContainerKind tells OUs from plain containers and domains.
+type ContainerKind int
+
+const (
+	KindOU ContainerKind = iota
+	KindContainer
+	KindDomain
+)
+
+// Container is a node of the OU tree.
+type Container struct {
+	DN   string
+	Name string
+	Kind ContainerKind
+	// Users is the number of users and contacts directly inside, or -1 when
+	// counting is not cheap (LDAP).
+	Users int
+	// HasChildren is false only when the container is known to have no
+	// child containers.
+	HasChildren bool
+}
+
+// Batch is one delivery of a user stream.
+type Batch struct {
+	Users []User
+	// Done is the number of users delivered so far, this batch included.
+	Done int
+	// Total is the final count when known in advance, else -1.
+	Total int
+}
+
+// ObjectKind tells users from contacts.
+type ObjectKind int
+
+const (
+	KindUser ObjectKind = iota
+	KindContact
+)
+
+// User is a user or contact with the identity an admin needs and its OCS
+// settings; every msRTCSIP attribute keeps "absent" apart from 0 or FALSE.
+type User struct {
+	DN             string
+	Kind           ObjectKind
+	Name           string // cn
+	DisplayName    string
+	SAMAccountName string
+	UPN            string
+	Mail           string
+	GivenName      string
+	Surname        string
+	// Disabled is the account's userAccountControl ACCOUNTDISABLE bit.
+	Disabled bool
+	// ChangeMarker is uSNChanged (or whenChanged) when the directory has one;
+	// it changes on every write.
+	ChangeMarker string
+	OCS          flags.Settings
+}
+
+// Label is the best name to show for the user.
+func (u User) Label() string {
+	switch {
+	case u.DisplayName != "":
+		return u.DisplayName
+	case u.Name != "":
+		return u.Name
+	}
+	return u.DN
+}
+
+// Change is one user's write: each edit carries the value it expects now
+// (absent or a value) and the value to write (absent or a value), as AD text.
+type Change struct {
+	DN    string
+	Edits []flags.AttrEdit
+}
+
+// Pool is an OCS pool (or standard-edition server).
+type Pool struct {
+	// DN of the pool object under CN=Pools,CN=RTC Service,...
+	DN string
+	// HomeServerDN is what msRTCSIP-PrimaryHomeServer holds for users homed
+	// here: CN=LC Services,CN=Microsoft,<DN>.
+	HomeServerDN string
+	// Host is the pool's dNSHostName; never parsed out of the DN, because
+	// pool CNs can be topology ids like "2:1".
+	Host string
+	// Container is "Configuration" (R2 default) or "System" (OCS 2007).
+	Container string
+}
+
+// HomeServerPrefix is prepended to a pool DN to form a home-server DN.
+const HomeServerPrefix = "CN=LC Services,CN=Microsoft,"
+
+// UserAttributes is what a listing or a full read requests.
+var UserAttributes = append([]string{
+	"objectClass", "cn", "displayName", "sAMAccountName", "userPrincipalName", "mail", "givenName", "sn",
+	"userAccountControl", "uSNChanged", "whenChanged",
+}, flags.ReadAttributes...)
+
+// ParseDN parses a DN, with an error an admin can act on.
+func ParseDN(dn string) (*ldap.DN, error) {
+	d, err := ldap.ParseDN(dn)
+	if err != nil {
+		return nil, &Error{Kind: ErrInvalidValue, DN: dn, Msg: "not a valid distinguished name (expected e.g. CN=Ann Lee,OU=Sales,DC=corp,DC=example)", Err: err}
+	}
+	return d, nil
+}
+
+// SameDN compares DNs the way AD does: by parsed form, case-insensitively.
+// Unparseable DNs are compared as case-insensitive text.
+func SameDN(a, b string) bool {
+	da, err1 := ldap.ParseDN(a)
+	db, err2 := ldap.ParseDN(b)
+	if err1 != nil || err2 != nil {
+		return strings.EqualFold(a, b)
+	}
+	return da.EqualFold(db)
+}
+
+// FormatDN writes RDNs the way AD shows DNs: upper-case attribute types
+// (CN=, OU=, DC=) and RFC 4514 escaping of values.
+func FormatDN(rdns []*ldap.RelativeDN) string {
+	var b strings.Builder
+	for i, r := range rdns {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		for j, a := range r.Attributes {
+			if j > 0 {
+				b.WriteByte('+')
+			}
+			b.WriteString(strings.ToUpper(a.Type))
+			b.WriteByte('=')
+			b.WriteString(ldap.EscapeDN(a.Value))
+		}
+	}
+	return b.String()
+}
+
+// NormDN is a canonical key for a DN: parsed, re-serialised, lower-cased.
+func NormDN(dn string) string {
+	d, err := ldap.ParseDN(dn)
+	if err != nil {
+		return strings.ToLower(strings.TrimSpace(dn))
+	}
+	return strings.ToLower(d.String())
+}

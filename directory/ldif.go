@@ -1,0 +1,230 @@
+package directory
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-ldap/ldif"
+)
+
+// LoadLDIF reads an LDIF export (ldifde -f, ldapsearch -LLL: folded lines,
+// base64 values, comments, version: 1) into a read-write in-memory
+// directory. name is what the console shows as the directory's name.
+//
+// go-ldap/ldif does the parsing: folding, base64 and URL values are where
+// hand-written parsers go wrong.
+func LoadLDIF(r io.Reader, name string) (*Memory, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	m := newMemory(Info{Kind: "ldif", Name: name, InMemory: true})
+	if err := m.loadLDIF(data, name); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// recordStarts returns the line number of each record's first line, so that
+// an error about the n-th record can name where it starts.
+func recordStarts(data []byte) []int {
+	var starts []int
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 1<<20), 1<<26)
+	line, inRecord := 0, false
+	for sc.Scan() {
+		line++
+		t := sc.Text()
+		switch {
+		case strings.TrimSpace(t) == "":
+			inRecord = false
+		case strings.HasPrefix(t, "#") || strings.HasPrefix(t, " "):
+		case !inRecord && strings.HasPrefix(strings.ToLower(t), "version:"):
+		case !inRecord:
+			starts = append(starts, line)
+			inRecord = true
+		}
+	}
+	return starts
+}
+
+func (m *Memory) loadLDIF(data []byte, name string) error {
+	starts := recordStarts(data)
+	l := &ldif.LDIF{}
+	i := 0
+	for e, err := range ldif.UnmarshalEntries(bytes.NewReader(data), l) {
+		if err != nil {
+			var pe *ldif.ParseError
+			if errors.As(err, &pe) {
+				where := fmt.Sprintf("line %d", pe.Line)
+				if i < len(starts) {
+					where = fmt.Sprintf("the record starting at line %d", starts[i])
+				}
+				return fmt.Errorf("%s: malformed LDIF in %s: %s", name, where, pe.Message)
+			}
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		at := fmt.Sprintf("%s: line %d", name, lineOf(starts, i))
+		i++
+		var dn string
+		attrs := map[string][]string{}
+		switch {
+		case e.Entry != nil:
+			dn = e.Entry.DN
+			for _, a := range e.Entry.Attributes {
+				k := strings.ToLower(a.Name)
+				attrs[k] = append(attrs[k], a.Values...)
+			}
+		case e.Add != nil:
+			dn = e.Add.DN
+			for _, a := range e.Add.Attributes {
+				k := strings.ToLower(a.Type)
+				attrs[k] = append(attrs[k], a.Vals...)
+			}
+		default:
+			return fmt.Errorf("%s: a change record (modify, delete or modrdn) where an export was expected; open an export made with ldifde -f or ldapsearch -LLL", at)
+		}
+		if err := m.add(dn, attrs); err != nil {
+			return fmt.Errorf("%s: %w", at, err)
+		}
+	}
+	if len(m.entries) == 0 {
+		return fmt.Errorf("%s: no entries: is this an LDIF export?", name)
+	}
+	m.nc = guessNamingContexts(m)
+	for _, e := range m.entries {
+		if n, err := strconv.ParseInt(e.first("uSNChanged"), 10, 64); err == nil && n > m.usn {
+			m.usn = n
+		}
+	}
+	return nil
+}
+
+func lineOf(starts []int, i int) int {
+	if i < len(starts) {
+		return starts[i]
+	}
+	return 0
+}
+
+// guessNamingContexts takes the default naming context from the DC=
+// components of the entries' DNs (an export of one OU has no domain entry).
+func guessNamingContexts(m *Memory) NamingContexts {
+	best := ""
+	for _, e := range m.entries {
+		d, err := ParseDN(e.dn)
+		if err != nil || e.implicit {
+			continue
+		}
+		n := len(d.RDNs)
+		for n > 0 && strings.EqualFold(d.RDNs[n-1].Attributes[0].Type, "DC") {
+			n--
+		}
+		if n == len(d.RDNs) {
+			continue
+		}
+		s := FormatDN(d.RDNs[n:])
+		if best == "" || len(s) < len(best) {
+			best = s
+		}
+	}
+	if best == "" {
+		// No DC= components: the top of the first entry's path.
+		for _, e := range m.entries {
+			d, _ := ParseDN(e.dn)
+			if d != nil && len(d.RDNs) > 0 {
+				best = FormatDN(d.RDNs[len(d.RDNs)-1:])
+				break
+			}
+		}
+	}
+	if e, ok := m.entries[NormDN(best)]; ok {
+		best = e.dn
+	}
+	return NamingContexts{Default: best, Configuration: "CN=Configuration," + best, RootDomain: best}
+}
+
+// OpenLDIF opens an LDIF export as a read-write in-memory directory. The
+// input file is never written. When changesOut is not empty every applied
+// change is appended there, before it is applied, as LDIF change records.
+func OpenLDIF(path, changesOut string) (*Memory, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open LDIF file: %w", err)
+	}
+	defer f.Close()
+	m, err := LoadLDIF(f, path)
+	if err != nil {
+		return nil, err
+	}
+	if changesOut != "" {
+		if err := m.recordChangesTo(path, changesOut); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+func (m *Memory) recordChangesTo(input, out string) error {
+	ai, err1 := filepath.Abs(input)
+	ao, err2 := filepath.Abs(out)
+	if err1 == nil && err2 == nil && ai == ao {
+		return fmt.Errorf("--changes-out %s is the input file: the export is never modified; name another file", out)
+	}
+	if st, err := os.Stat(out); err == nil && st.IsDir() {
+		return fmt.Errorf("--changes-out %s is a directory: name a file", out)
+	}
+	cw := &changeWriter{path: out}
+	m.beforeApply = cw.write
+	return nil
+}
+
+// changeWriter appends LDIF change records, opening the file per record so
+// that each one is on disk (synced) before the change it records is applied.
+type changeWriter struct {
+	mu   sync.Mutex
+	path string
+}
+
+func (w *changeWriter) write(c Change) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	text, err := ChangeLDIF(c)
+	if err != nil {
+		return fmt.Errorf("render change for %s: %w", w.path, err)
+	}
+	f, err := os.OpenFile(w.path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("write changes file: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("write changes file: %w", err)
+	}
+	// ldif.Marshal starts every rendering with "version: 1"; only the first
+	// record of the file may carry it.
+	text = strings.TrimPrefix(text, "version: 1\n")
+	var b strings.Builder
+	if st.Size() == 0 {
+		b.WriteString("version: 1\n")
+	}
+	fmt.Fprintf(&b, "\n# %s ocsflags: replay with ldapmodify -f or ldifde -i; each record deletes the value it expects, so it fails instead of overwriting a newer value\n", time.Now().UTC().Format(time.RFC3339))
+	b.WriteString(strings.TrimLeft(text, "\n"))
+	if _, err := f.WriteString(b.String()); err != nil {
+		return fmt.Errorf("write changes file %s: %w", w.path, err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("write changes file %s: %w", w.path, err)
+	}
+	return nil
+}

@@ -1,0 +1,191 @@
+package directory
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"ocsflags/flags"
+)
+
+// An export as ldifde or ldapsearch -LLL writes it: comments, version line,
+// a folded line, base64 values (non-ASCII and a leading space).
+const export = `# extended LDIF
+version: 1
+
+# Ann, Sales
+dn: OU=Sales,DC=fabrikam,DC=example
+objectClass: organizationalUnit
+
+dn: CN=Ann Lee,OU=Sales,DC=fabrikam,DC=example
+objectClass: user
+cn: Ann Lee
+sAMAccountName: alee
+description: a long description that ldifde folds because it is longer than s
+ eventy-six characters
+msRTCSIP-UserEnabled: TRUE
+msRTCSIP-PrimaryUserAddress: sip:alee@fabrikam.example
+msRTCSIP-OptionFlags: 1282
+
+dn:: Q049SsO8cmdlbiBHcm/DnyxPVT1TYWxlcyxEQz1mYWJyaWthbSxEQz1leGFtcGxl
+objectClass: user
+cn:: SsO8cmdlbiBHcm/Dnw==
+sAMAccountName: jgross
+displayName:: IEr8cmdlbg==
+msRTCSIP-OptionFlags: -1
+`
+
+func TestLDIFRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "export.ldif")
+	out := filepath.Join(dir, "changes.ldif")
+	if err := os.WriteFile(in, []byte(export), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := OpenLDIF(in, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	nc, _ := m.NamingContexts(ctx)
+	if nc.Default != "DC=fabrikam,DC=example" {
+		t.Errorf("naming context from an OU export = %q", nc.Default)
+	}
+	ann, err := m.User(ctx, "CN=Ann Lee,OU=Sales,DC=fabrikam,DC=example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := m.User(ctx, "CN=Jürgen Groß,OU=Sales,DC=fabrikam,DC=example")
+	if err != nil || j.Name != "Jürgen Groß" || j.OCS.OptionFlags.V != 0xFFFFFFFF {
+		t.Fatalf("base64 entry: %+v %v", j, err)
+	}
+	if kids, _ := m.Children(ctx, nc.Default); len(kids) != 1 || kids[0].Users != 2 {
+		t.Errorf("tree of an OU export: %+v", kids)
+	}
+	ch, _, err := Plan(ann, flags.Change{Flags: flags.Delta{Set: flags.PublicIM}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Apply(ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+	// A second change appends without a second version line.
+	ch2, _, _ := Plan(j, flags.Change{Line: flags.Some("tel:+4930123")})
+	if _, err := m.Apply(ctx, ch2); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(got)
+	for _, want := range []string{
+		"dn: CN=Ann Lee,OU=Sales,DC=fabrikam,DC=example\nchangetype: modify\ndelete: msRTCSIP-OptionFlags\nmsRTCSIP-OptionFlags: 1282\n-\nadd: msRTCSIP-OptionFlags\nmsRTCSIP-OptionFlags: 1283\n-\n",
+		"changetype: modify\nadd: msRTCSIP-Line\nmsRTCSIP-Line: tel:+4930123\n-\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("changes file lacks\n%s\ngot:\n%s", want, text)
+		}
+	}
+	if strings.Count(text, "version: 1") != 1 || !strings.HasPrefix(text, "version: 1\n") {
+		t.Errorf("changes file must start with exactly one version line:\n%s", text)
+	}
+	// The changes file is valid LDIF that parses back into change records.
+	if _, err := LoadLDIF(bytes.NewReader(got), "changes"); err == nil || !strings.Contains(err.Error(), "change record") {
+		t.Errorf("loading a changes file as an export should name the problem: %v", err)
+	}
+	if after, _ := os.ReadFile(in); string(after) != export {
+		t.Error("the input file was modified")
+	}
+	if _, err := OpenLDIF(in, in); err == nil {
+		t.Error("--changes-out naming the input file was accepted")
+	}
+}
+
+func TestLDIFMalformed(t *testing.T) {
+	tests := []struct {
+		name, text, want string
+	}{
+		{"bad base64", "version: 1\n\ndn: CN=a,DC=x\nobjectClass: user\n\ndn: CN=b,DC=x\ncn:: ###\n", "line 6"},
+		{"bad integer", "dn: CN=a,DC=x\nobjectClass: user\nmsRTCSIP-OptionFlags: 0385\n", "0385"},
+		{"bad boolean", "dn: CN=a,DC=x\nobjectClass: user\n\ndn: CN=b,DC=x\nobjectClass: user\nmsRTCSIP-UserEnabled: yes\n", "line 4"},
+		{"bad DN", "dn: this is not a DN\nobjectClass: user\n", "distinguished name"},
+		{"duplicate", "dn: CN=a,DC=x\nobjectClass: user\n\ndn: cn=A,dc=x\nobjectClass: user\n", "twice"},
+		{"empty", "# nothing\n", "no entries"},
+	}
+	for _, tt := range tests {
+		_, err := LoadLDIF(strings.NewReader(tt.text), "in.ldif")
+		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "in.ldif") {
+			t.Errorf("%s: error %v, want it to mention %q and the file", tt.name, err, tt.want)
+		}
+	}
+}
+
+func TestJournalAndUndo(t *testing.T) {
+	m, err := OpenDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "state", "ocsflags", "journal.jsonl")
+	j, err := NewJournaled(m, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	target := "CN=Leo Marsh,OU=Migrated-LCS2005,DC=corp,DC=example"
+	_, after, err := Update(ctx, j, target, flags.Change{Flags: flags.Delta{Set: flags.EnhancedPresence}, Federation: flags.Some(true)}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.OCS.OptionFlags.V != 257 {
+		t.Fatalf("after = %v", after.OCS.OptionFlags)
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("journal mode: %v %v", st, err)
+	}
+	entries, err := ReadJournal(path)
+	if err != nil || len(entries) != 2 {
+		t.Fatalf("journal = %+v, %v", entries, err)
+	}
+	fe := entries[0]
+	if fe.DN != target || fe.Attribute != flags.AttrOptionFlags || *fe.Before != "1" || *fe.After != "257" {
+		t.Errorf("journal entry = %+v", fe)
+	}
+	if entries[1].Before != nil || *entries[1].After != "TRUE" {
+		t.Errorf("absent before must be null: %+v", entries[1])
+	}
+	// Undo is a CAS from after back to before.
+	for _, e := range entries {
+		if _, err := j.Apply(ctx, e.Undo()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	back, _ := m.User(ctx, target)
+	if back.OCS.OptionFlags.V != 1 || back.OCS.Federation.Set {
+		t.Errorf("after undo: %+v", back.OCS)
+	}
+	// Undoing again conflicts instead of overwriting.
+	if _, err := j.Apply(ctx, entries[0].Undo()); !errors.Is(err, ErrConflict) {
+		t.Errorf("second undo: %v", err)
+	}
+}
+
+func TestReadOnly(t *testing.T) {
+	m, _ := OpenDemo()
+	ro := ReadOnly{m}
+	if !ro.Info().ReadOnly {
+		t.Error("Info does not say read-only")
+	}
+	u, _ := ro.User(context.Background(), "CN=Ann Lee,OU=Sales,OU=Corp,DC=corp,DC=example")
+	if _, _, err := Update(context.Background(), ro, u.DN, flags.Change{Flags: flags.Delta{Set: 1}}, 1); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("write through read-only: %v", err)
+	}
+	if again, _ := m.User(context.Background(), u.DN); again.OCS.OptionFlags != u.OCS.OptionFlags {
+		t.Error("read-only directory was written")
+	}
+}

@@ -1,0 +1,508 @@
+package directory
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"ocsflags/flags"
+)
+
+// Memory is a Directory held in this process: the built-in demo and LDIF
+// files. It has AD's write semantics (compare-and-swap per user, TRUE/FALSE
+// Booleans, signed 32-bit Integers, DN-valued attributes that must name an
+// existing entry) so that what works here works against AD.
+type Memory struct {
+	mu       sync.RWMutex
+	info     Info
+	nc       NamingContexts
+	entries  map[string]*entry   // by NormDN
+	children map[string][]string // NormDN of parent -> NormDN of children, in load order
+	usn      int64
+	// beforeApply runs under the write lock after a change passed its checks
+	// and before it is applied; an error aborts the change (the LDIF
+	// --changes-out file is written here so that a change is never applied
+	// without being recorded).
+	beforeApply func(Change) error
+}
+
+type entry struct {
+	dn       string
+	attrs    map[string][]string // lower-cased attribute name -> values
+	implicit bool                // made up to hold entries whose parent the input lacked
+	user     *User               // set for users and contacts
+}
+
+func newMemory(info Info) *Memory {
+	return &Memory{info: info, entries: map[string]*entry{}, children: map[string][]string{}}
+}
+
+func (e *entry) first(attr string) string {
+	if v := e.attrs[strings.ToLower(attr)]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+func (e *entry) hasClass(class string) bool {
+	for _, c := range e.attrs["objectclass"] {
+		if strings.EqualFold(c, class) {
+			return true
+		}
+	}
+	return false
+}
+
+// isListedUser mirrors the LDAP adapter's filter: users that are not
+// computers, and contacts that carry a SIP address.
+func (e *entry) isListedUser() bool {
+	if e.hasClass("user") && !e.hasClass("computer") {
+		return true
+	}
+	return e.hasClass("contact") && len(e.attrs["msrtcsip-primaryuseraddress"]) > 0
+}
+
+func (e *entry) containerKind() (ContainerKind, bool) {
+	switch {
+	case e.hasClass("organizationalUnit"):
+		return KindOU, true
+	case e.hasClass("domainDNS"), e.hasClass("domain"):
+		return KindDomain, true
+	case e.hasClass("container"), e.hasClass("builtinDomain"), e.implicit:
+		return KindContainer, true
+	}
+	return 0, false
+}
+
+// add inserts an entry, creating implicit parents so that an export of one
+// OU can still be browsed from its naming context.
+func (m *Memory) add(dn string, attrs map[string][]string) error {
+	d, err := ParseDN(dn)
+	if err != nil {
+		return err
+	}
+	key := NormDN(dn)
+	if len(attrs["usnchanged"]) == 0 {
+		// AD gives every object one; exports often leave it out.
+		m.usn++
+		attrs["usnchanged"] = []string{strconv.FormatInt(m.usn, 10)}
+	}
+	e := &entry{dn: dn, attrs: attrs}
+	if old, ok := m.entries[key]; ok {
+		if !old.implicit {
+			return fmt.Errorf("%s appears twice", dn)
+		}
+		// The real entry arrived after a child made a placeholder for it.
+		old.dn, old.attrs, old.implicit = dn, attrs, false
+		e = old
+	}
+	if e.isListedUser() {
+		u, err := m.decodeUser(e)
+		if err != nil {
+			return err
+		}
+		e.user = &u
+	}
+	if m.entries[key] == e {
+		return nil
+	}
+	m.entries[key] = e
+	if len(d.RDNs) > 1 {
+		// Rebuild the parent from the parsed RDNs: splitting the text on the
+		// first comma would break names like CN=Lee\, Ann.
+		parent := FormatDN(d.RDNs[1:])
+		pkey := NormDN(parent)
+		if _, ok := m.entries[pkey]; !ok {
+			if err := m.add(parent, map[string][]string{}); err != nil {
+				return err
+			}
+			m.entries[pkey].implicit = true
+		}
+		m.children[pkey] = append(m.children[pkey], key)
+	}
+	return nil
+}
+
+func (m *Memory) decodeUser(e *entry) (User, error) {
+	s, err := flags.Decode(func(a string) []string { return e.attrs[strings.ToLower(a)] })
+	if err != nil {
+		return User{}, fmt.Errorf("%s: %w", e.dn, err)
+	}
+	u := User{
+		DN: e.dn, Name: e.first("cn"), DisplayName: e.first("displayName"), SAMAccountName: e.first("sAMAccountName"),
+		UPN: e.first("userPrincipalName"), Mail: e.first("mail"), GivenName: e.first("givenName"), Surname: e.first("sn"),
+		ChangeMarker: e.first("uSNChanged"), OCS: s,
+	}
+	if e.hasClass("contact") {
+		u.Kind = KindContact
+	}
+	if uac := e.first("userAccountControl"); uac != "" {
+		n, err := flags.ParseADInt32(uac)
+		if err != nil {
+			return User{}, fmt.Errorf("%s: userAccountControl: %w", e.dn, err)
+		}
+		u.Disabled = n&2 != 0
+	}
+	return u, nil
+}
+
+func copyUser(u *User) User {
+	c := *u
+	c.OCS.Policies = slices.Clone(u.OCS.Policies)
+	return c
+}
+
+func (m *Memory) Info() Info { return m.info }
+
+func (m *Memory) NamingContexts(ctx context.Context) (NamingContexts, error) { return m.nc, ctx.Err() }
+
+func (m *Memory) Close() error { return nil }
+
+func (m *Memory) lookup(dn string) (*entry, error) {
+	if _, err := ParseDN(dn); err != nil {
+		return nil, err
+	}
+	e, ok := m.entries[NormDN(dn)]
+	if !ok {
+		return nil, &Error{Kind: ErrNoSuchObject, DN: dn, Msg: "there is no object with this DN; it may have been moved, renamed or deleted"}
+	}
+	return e, nil
+}
+
+func (m *Memory) Children(ctx context.Context, dn string) ([]Container, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if _, err := m.lookup(dn); err != nil {
+		return nil, err
+	}
+	var out []Container
+	for _, ck := range m.children[NormDN(dn)] {
+		c := m.entries[ck]
+		kind, ok := c.containerKind()
+		if !ok || strings.EqualFold(c.first("showInAdvancedViewOnly"), "TRUE") {
+			continue
+		}
+		item := Container{DN: c.dn, Name: rdnValue(c.dn), Kind: kind}
+		for _, gk := range m.children[ck] {
+			g := m.entries[gk]
+			if g.user != nil {
+				item.Users++
+			} else if _, ok := g.containerKind(); ok {
+				item.HasChildren = true
+			}
+		}
+		out = append(out, item)
+	}
+	slices.SortFunc(out, func(a, b Container) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	return out, ctx.Err()
+}
+
+func rdnValue(dn string) string {
+	d, err := ParseDN(dn)
+	if err != nil || len(d.RDNs) == 0 || len(d.RDNs[0].Attributes) == 0 {
+		return dn
+	}
+	return d.RDNs[0].Attributes[0].Value
+}
+
+// batchSize is how many users one Batch carries: small enough that the first
+// rows show at once, large enough that 100k users are few messages.
+const batchSize = 500
+
+func (m *Memory) Users(ctx context.Context, base string, scope Scope, fn func(Batch) error) error {
+	m.mu.RLock()
+	if _, err := m.lookup(base); err != nil {
+		m.mu.RUnlock()
+		return err
+	}
+	// Only the keys are collected under the lock; users are copied batch by
+	// batch so the first batch goes out before the whole set is built and
+	// writers are not held off for the length of the stream.
+	var keys []string
+	var walk func(string)
+	walk = func(k string) {
+		for _, ck := range m.children[k] {
+			if m.entries[ck].user != nil {
+				keys = append(keys, ck)
+			}
+			if scope == Subtree {
+				walk(ck)
+			}
+		}
+	}
+	walk(NormDN(base))
+	m.mu.RUnlock()
+
+	done := 0
+	for len(keys) > 0 || done == 0 {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n := min(batchSize, len(keys))
+		b := Batch{Users: make([]User, 0, n), Total: done + len(keys)}
+		m.mu.RLock()
+		for _, k := range keys[:n] {
+			if e, ok := m.entries[k]; ok && e.user != nil {
+				b.Users = append(b.Users, copyUser(e.user))
+			}
+		}
+		m.mu.RUnlock()
+		keys = keys[n:]
+		done += len(b.Users)
+		b.Done = done
+		if err := fn(b); err != nil {
+			return err
+		}
+		if n == 0 {
+			break
+		}
+	}
+	return nil
+}
+
+func (m *Memory) User(ctx context.Context, dn string) (User, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	e, err := m.lookup(dn)
+	if err != nil {
+		return User{}, err
+	}
+	if e.user == nil {
+		return User{}, &Error{Kind: ErrNoSuchObject, DN: dn, Msg: "this object is not a user or a contact"}
+	}
+	return copyUser(e.user), ctx.Err()
+}
+
+// looksLikeDN tells a DN from the other identifiers Resolve accepts: those
+// never contain "=" followed by a "," -separated path.
+func looksLikeDN(id string) bool {
+	_, err := ParseDN(id)
+	return err == nil && strings.Contains(id, "=")
+}
+
+func (m *Memory) Resolve(ctx context.Context, id string) ([]User, error) {
+	id = strings.TrimSpace(id)
+	if looksLikeDN(id) {
+		u, err := m.User(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return []User{u}, nil
+	}
+	sip := id
+	if !strings.HasPrefix(strings.ToLower(sip), "sip:") {
+		sip = "sip:" + sip
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var out []User
+	for _, e := range m.entries {
+		u := e.user
+		if u == nil {
+			continue
+		}
+		if strings.EqualFold(u.SAMAccountName, id) || strings.EqualFold(u.UPN, id) || strings.EqualFold(u.Mail, id) ||
+			(u.OCS.SIPAddress.Set && strings.EqualFold(u.OCS.SIPAddress.V, sip)) {
+			out = append(out, copyUser(u))
+		}
+	}
+	if len(out) == 0 {
+		return nil, &Error{Kind: ErrNoSuchObject, Msg: fmt.Sprintf("no user has sAMAccountName, userPrincipalName, mail or SIP address %q", id)}
+	}
+	slices.SortFunc(out, func(a, b User) int { return strings.Compare(a.DN, b.DN) })
+	return out, ctx.Err()
+}
+
+func (m *Memory) Search(ctx context.Context, base, text string, limit int) ([]User, error) {
+	var out []User
+	needle := strings.ToLower(text)
+	err := m.Users(ctx, base, Subtree, func(b Batch) error {
+		for _, u := range b.Users {
+			for _, f := range []string{u.Name, u.DisplayName, u.SAMAccountName, u.UPN, u.Mail, u.OCS.SIPAddress.V} {
+				if strings.Contains(strings.ToLower(f), needle) {
+					out = append(out, u)
+					break
+				}
+			}
+			if limit > 0 && len(out) >= limit {
+				return errLimit
+			}
+		}
+		return nil
+	})
+	if err == errLimit {
+		err = nil
+	}
+	return out, err
+}
+
+var errLimit = fmt.Errorf("limit reached")
+
+// PoolContainers are the two places OCS keeps pool objects, relative to the
+// default and configuration naming contexts.
+func PoolContainers(nc NamingContexts) []struct{ DN, Label string } {
+	return []struct{ DN, Label string }{
+		{"CN=Pools,CN=RTC Service,CN=Services," + nc.Configuration, "Configuration"},
+		{"CN=Pools,CN=RTC Service,CN=Microsoft,CN=System," + nc.Default, "System"},
+	}
+}
+
+func (m *Memory) Pools(ctx context.Context) ([]Pool, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var out []Pool
+	for _, pc := range PoolContainers(m.nc) {
+		for _, k := range m.children[NormDN(pc.DN)] {
+			e := m.entries[k]
+			if !e.hasClass("msRTCSIP-Pool") {
+				continue
+			}
+			out = append(out, Pool{DN: e.dn, HomeServerDN: HomeServerPrefix + e.dn, Host: e.first("dNSHostName"), Container: pc.Label})
+		}
+	}
+	return out, ctx.Err()
+}
+
+func (m *Memory) SIPAddressHolders(ctx context.Context, addr string) ([]string, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var out []string
+	for _, e := range m.entries {
+		for _, v := range e.attrs["msrtcsip-primaryuseraddress"] {
+			if strings.EqualFold(v, addr) {
+				out = append(out, e.dn)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out, ctx.Err()
+}
+
+// equalValue compares two attribute values with the attribute's matching
+// rule, as AD does when a modify deletes a specific value.
+func equalValue(attr, a, b string) bool {
+	switch flags.AttributeSyntax(attr) {
+	case flags.SyntaxInteger:
+		x, err1 := flags.ParseAD(a)
+		y, err2 := flags.ParseAD(b)
+		return err1 == nil && err2 == nil && x == y
+	case flags.SyntaxBoolean:
+		return a == b
+	case flags.SyntaxDN:
+		return SameDN(a, b)
+	}
+	return strings.EqualFold(a, b)
+}
+
+// normalizeValue validates v for attr and returns the form AD would store.
+func (m *Memory) normalizeValue(dn, attr, v string) (string, error) {
+	invalid := func(msg string) error {
+		return &Error{Kind: ErrInvalidValue, DN: dn, Attr: attr, Msg: msg}
+	}
+	switch flags.AttributeSyntax(attr) {
+	case flags.SyntaxInteger:
+		n, err := flags.ParseAD(v)
+		if err != nil {
+			return "", invalid(err.Error())
+		}
+		return flags.FormatAD(n), nil
+	case flags.SyntaxBoolean:
+		if _, err := flags.ParseADBool(v); err != nil {
+			return "", invalid(err.Error())
+		}
+	case flags.SyntaxDN:
+		if _, err := ParseDN(v); err != nil {
+			return "", invalid(fmt.Sprintf("%q is not a distinguished name; a home server is written as CN=LC Services,CN=Microsoft,<pool DN>, never as a host name", v))
+		}
+		if e, ok := m.entries[NormDN(v)]; !ok || e.implicit {
+			return "", invalid(fmt.Sprintf("%q does not name an existing object", v))
+		}
+	case flags.SyntaxOther:
+		return "", invalid("this attribute cannot be written by ocsflags")
+	default:
+		if v == "" {
+			return "", invalid("empty values are not allowed; remove the attribute instead")
+		}
+	}
+	return v, nil
+}
+
+func (m *Memory) Apply(ctx context.Context, c Change) (User, error) {
+	if m.info.ReadOnly {
+		return User{}, &Error{Kind: ErrReadOnly, DN: c.DN, Msg: "this directory was opened read-only"}
+	}
+	if err := ctx.Err(); err != nil {
+		return User{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, err := m.lookup(c.DN)
+	if err != nil {
+		return User{}, err
+	}
+	if e.user == nil {
+		return User{}, &Error{Kind: ErrNoSuchObject, DN: c.DN, Msg: "this object is not a user or a contact"}
+	}
+	newVals := map[string][]string{}
+	seen := map[string]bool{}
+	var conflicts []string
+	for _, ed := range c.Edits {
+		attr := strings.ToLower(ed.Attr)
+		if seen[attr] {
+			return User{}, &Error{Kind: ErrInvalidValue, DN: c.DN, Attr: ed.Attr, Msg: "the change edits this attribute twice"}
+		}
+		seen[attr] = true
+		cur := e.attrs[attr]
+		switch {
+		case ed.Old.Set && !slices.ContainsFunc(cur, func(v string) bool { return equalValue(attr, v, ed.Old.V) }):
+			conflicts = append(conflicts, ed.Attr)
+		case !ed.Old.Set && len(cur) > 0:
+			conflicts = append(conflicts, ed.Attr)
+		}
+		if ed.New.Set {
+			v, err := m.normalizeValue(c.DN, ed.Attr, ed.New.V)
+			if err != nil {
+				return User{}, err
+			}
+			newVals[attr] = []string{v}
+		} else {
+			newVals[attr] = nil
+		}
+	}
+	if len(conflicts) > 0 {
+		return User{}, &ConflictError{DN: e.dn, Attrs: conflicts, Current: copyUser(e.user)}
+	}
+	if m.beforeApply != nil {
+		if err := m.beforeApply(Change{DN: e.dn, Edits: c.Edits}); err != nil {
+			return User{}, err
+		}
+	}
+	attrs := make(map[string][]string, len(e.attrs)+len(newVals))
+	for k, v := range e.attrs {
+		attrs[k] = v
+	}
+	for k, v := range newVals {
+		if v == nil {
+			delete(attrs, k)
+		} else {
+			attrs[k] = v
+		}
+	}
+	m.usn++
+	attrs["usnchanged"] = []string{strconv.FormatInt(m.usn, 10)}
+	attrs["whenchanged"] = []string{time.Now().UTC().Format("20060102150405.0Z")}
+	next := &entry{dn: e.dn, attrs: attrs}
+	u, err := m.decodeUser(next)
+	if err != nil {
+		return User{}, &Error{Kind: ErrInvalidValue, DN: c.DN, Msg: err.Error()}
+	}
+	next.user = &u
+	// Replace the entry rather than mutate it: readers that copied the old
+	// *User under the read lock keep a consistent snapshot.
+	m.entries[NormDN(e.dn)] = next
+	return copyUser(next.user), nil
+}
