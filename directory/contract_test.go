@@ -285,6 +285,8 @@ func runContract(t *testing.T, c contract) {
 		}
 	})
 
+	t.Run("readiness of every demo state", func(t *testing.T) { checkDemoReadiness(t, d) })
+
 	// The write tests use users no read test looks at.
 	julia := dn("CN=Julia Roberts,OU=Sales,OU=Corp")
 
