@@ -1,0 +1,729 @@
+package directory
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-ldap/ldap/v3"
+
+	"ocsflags/flags"
+)
+
+// LDAP is the Directory of a real Active Directory domain controller (or any
+// LDAP server with the AD and OCS attributes). It keeps a small pool of bound
+// connections: each operation takes one, so a long listing does not hold up
+// a write, and a connection that drops is replaced by a new one, dialled and
+// bound again.
+type LDAP struct {
+	cfg         LDAPConfig
+	url         parsedURL
+	tls         *tls.Config
+	dialTimeout time.Duration
+	reqTimeout  time.Duration
+
+	// slots bounds the connections in use at once, so a burst of writes
+	// does not open a connection each on the DC.
+	slots  chan struct{}
+	mu     sync.Mutex
+	idle   []*wire
+	busy   map[*wire]struct{}
+	closed bool
+	// ntlmRefused remembers that the server turned NTLM down, so later
+	// connections go straight to the simple bind that worked.
+	ntlmRefused bool
+
+	// Discovered once from the rootDSE.
+	nc       NamingContexts // Default is the real default naming context
+	base     string         // cfg.Base, or nc.Default
+	host     string
+	paging   bool
+	ad       bool // the server is Active Directory (or Samba's AD DC)
+	pageSize uint32
+
+	// bg tracks goroutines that outlive a call (finishing or abandoning a
+	// paged search after the caller stopped), so Close can wait for them.
+	bg sync.WaitGroup
+}
+
+var _ Directory = (*LDAP)(nil)
+
+// PagedResultsOID is the paged-results control (RFC 2696) that AD and
+// OpenLDAP announce in the rootDSE's supportedControl.
+const PagedResultsOID = "1.2.840.113556.1.4.319"
+
+// MaxPageSize is AD's default MaxPageSize; larger pages are cut to it anyway.
+const MaxPageSize = 1000
+
+// maxIdle connections are kept bound for the next operation; at most
+// maxConns are in use at once.
+const (
+	maxIdle  = 2
+	maxConns = 16
+)
+
+// DialLDAP connects, binds and reads the rootDSE, so that a wrong URL,
+// certificate or password is reported here. The returned directory redials
+// on its own when a connection drops.
+func DialLDAP(ctx context.Context, cfg LDAPConfig) (*LDAP, error) {
+	u, err := parseLDAPURL(cfg.URL)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.StartTLS && u.scheme == "ldaps" {
+		return nil, &Error{Kind: ErrInvalidValue, Msg: "--start-tls upgrades an ldap:// connection; with ldaps:// the connection is already encrypted: drop one of them"}
+	}
+	tc, err := cfg.tlsConfig(u.host)
+	if err != nil {
+		return nil, err
+	}
+	l := &LDAP{cfg: cfg, url: u, tls: tc, dialTimeout: 30 * time.Second, reqTimeout: 2 * time.Minute,
+		pageSize: MaxPageSize, busy: map[*wire]struct{}{}, slots: make(chan struct{}, maxConns)}
+	if cfg.Timeout > 0 {
+		l.dialTimeout, l.reqTimeout = cfg.Timeout, cfg.Timeout
+	}
+	w, err := l.get(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	err = l.discover(w)
+	l.put(w)
+	if err != nil {
+		l.Close()
+		return nil, err
+	}
+	return l, nil
+}
+
+func (l *LDAP) op(kind opKind, dn string) ldapOp {
+	return ldapOp{kind: kind, url: l.url.text, bind: l.cfg.Bind, dn: dn}
+}
+
+// get takes a bound connection: an idle one unless fresh is set, else a new
+// one. It waits while maxConns are in use.
+func (l *LDAP) get(ctx context.Context, fresh bool) (*wire, error) {
+	select {
+	case l.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	w, err := l.take(ctx, fresh)
+	if err != nil {
+		<-l.slots
+	}
+	return w, err
+}
+
+func (l *LDAP) take(ctx context.Context, fresh bool) (*wire, error) {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return nil, &Error{Kind: ErrUnavailable, Msg: "the connection to " + l.url.text + " was closed"}
+	}
+	if fresh {
+		// One connection dropped: the idle ones are likely gone too.
+		for _, w := range l.idle {
+			w.close()
+		}
+		l.idle = nil
+	}
+	if n := len(l.idle); n > 0 {
+		w := l.idle[n-1]
+		l.idle = l.idle[:n-1]
+		l.busy[w] = struct{}{}
+		l.mu.Unlock()
+		return w, nil
+	}
+	l.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	w, err := l.dial(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		w.close()
+		return nil, &Error{Kind: ErrUnavailable, Msg: "the connection to " + l.url.text + " was closed"}
+	}
+	l.busy[w] = struct{}{}
+	return w, nil
+}
+
+// put gives back a connection taken with get; a dead one is closed.
+func (l *LDAP) put(w *wire) {
+	l.mu.Lock()
+	delete(l.busy, w)
+	if w.dead || l.closed || len(l.idle) >= maxIdle {
+		w.close()
+	} else {
+		l.idle = append(l.idle, w)
+	}
+	l.mu.Unlock()
+	<-l.slots
+}
+
+// dial opens and binds a new connection.
+func (l *LDAP) dial(ctx context.Context) (*wire, error) {
+	w, err := l.connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	form, domain, user := classifyBind(l.cfg.Bind)
+	op := l.op(opBind, "")
+	if form != bindAnonymous && l.cfg.Password == "" {
+		w.close()
+		// An empty password would make a simple bind "unauthenticated",
+		// which AD answers with success and anonymous rights.
+		return nil, &Error{Kind: ErrAuthentication, Msg: fmt.Sprintf("no password for %s: give one with --password-file or at the prompt", l.cfg.Bind)}
+	}
+	switch form {
+	case bindSimple:
+		if err := w.simpleBind(l.cfg.Bind, l.cfg.Password); err != nil {
+			w.close()
+			return nil, mapLDAPError(err, op)
+		}
+	case bindDomainUser:
+		l.mu.Lock()
+		tryNTLM := !l.ntlmRefused
+		l.mu.Unlock()
+		if tryNTLM {
+			err := w.ntlmBind(domain, user, l.cfg.Password)
+			if err == nil {
+				return w, nil
+			}
+			if ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidCredentials) {
+				// A refused password is final: trying it again as a simple
+				// bind would count twice towards the lockout threshold.
+				w.close()
+				return nil, mapLDAPError(err, op)
+			}
+			// The server does not do NTLM binds: it said so, or (Samba)
+			// hung up. AD also accepts DOMAIN\user in a simple bind; the
+			// half-done NTLM exchange leaves the connection in an unknown
+			// state, so start afresh.
+			w.close()
+			l.mu.Lock()
+			l.ntlmRefused = true
+			l.mu.Unlock()
+			if w, err = l.connect(ctx); err != nil {
+				return nil, err
+			}
+		}
+		if err := w.simpleBind(l.cfg.Bind, l.cfg.Password); err != nil {
+			w.close()
+			return nil, mapLDAPError(err, op)
+		}
+	}
+	return w, nil
+}
+
+// connect opens the TCP connection and sets up TLS, without binding.
+func (l *LDAP) connect(ctx context.Context) (*wire, error) {
+	ctx, cancel := context.WithTimeout(ctx, l.dialTimeout)
+	defer cancel()
+	var d net.Dialer
+	raw, err := d.DialContext(ctx, "tcp", l.url.addr)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return nil, err
+		}
+		return nil, mapLDAPError(err, l.op(opDial, ""))
+	}
+	if l.url.scheme == "ldaps" {
+		tc := tls.Client(raw, l.tls)
+		if err := tc.HandshakeContext(ctx); err != nil {
+			raw.Close()
+			return nil, mapLDAPError(err, ldapOp{kind: opStartTLS, url: l.url.text})
+		}
+		raw = tc
+	}
+	w := newWire(raw, l.reqTimeout)
+	if l.cfg.StartTLS {
+		if err := w.startTLS(ctx, l.tls); err != nil {
+			w.close()
+			var le *ldap.Error
+			if errors.As(err, &le) && le.ResultCode != ldap.ErrorNetwork {
+				return nil, &Error{Kind: ErrUnavailable, Msg: fmt.Sprintf("%s refused StartTLS (result %d): use ldaps:// instead, or give the DC a certificate", l.url.text, le.ResultCode), Err: err}
+			}
+			return nil, mapLDAPError(err, ldapOp{kind: opStartTLS, url: l.url.text})
+		}
+	}
+	return w, nil
+}
+
+// withStream runs a read on a connection it hands over to run (which passes
+// it on to stream, which gives it back). When the connection turns out to
+// have dropped and nothing had been handed to the caller yet, the read runs
+// once more on a new connection: reads are safe to repeat.
+func (l *LDAP) withStream(ctx context.Context, op ldapOp, run func(w *wire) (progressed bool, err error)) error {
+	for attempt := 0; ; attempt++ {
+		w, err := l.get(ctx, attempt > 0)
+		if err != nil {
+			return err
+		}
+		progressed, err := run(w)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return err
+		}
+		if isNetworkError(err) && attempt == 0 && !progressed {
+			continue
+		}
+		return mapLDAPError(err, op)
+	}
+}
+
+// discover reads the rootDSE.
+func (l *LDAP) discover(w *wire) error {
+	var e *ldap.Entry
+	s := searchSpec{base: "", scope: ldap.ScopeBaseObject, filter: "(objectClass=*)",
+		attrs: []string{"defaultNamingContext", "configurationNamingContext", "rootDomainNamingContext", "namingContexts", "dnsHostName", "supportedControl", "supportedCapabilities"}}
+	id, err := w.startSearch(s, 0)
+	if err == nil {
+		_, err = w.readSearch(id, func(x *ldap.Entry) bool { e = x; return true })
+	}
+	if err != nil {
+		return mapLDAPError(err, l.op(opRead, ""))
+	}
+	if e == nil {
+		return &Error{Kind: ErrUnavailable, Msg: fmt.Sprintf("%s returned no rootDSE: is it an LDAP directory?", l.url.text)}
+	}
+	l.nc.Default = e.GetAttributeValue("defaultNamingContext")
+	if l.nc.Default == "" {
+		// Not AD (OpenLDAP): the first naming context is the directory.
+		l.nc.Default = e.GetAttributeValue("namingContexts")
+	}
+	l.nc.Configuration = e.GetAttributeValue("configurationNamingContext")
+	if l.nc.Configuration == "" && l.nc.Default != "" {
+		// Test directories loaded from an AD-shaped LDIF keep the
+		// configuration container under the domain.
+		l.nc.Configuration = "CN=Configuration," + l.nc.Default
+	}
+	l.nc.RootDomain = e.GetAttributeValue("rootDomainNamingContext")
+	if l.nc.RootDomain == "" {
+		l.nc.RootDomain = l.nc.Default
+	}
+	l.host = e.GetAttributeValue("dnsHostName")
+	if l.host == "" {
+		l.host = l.url.host
+	}
+	l.paging = slices.Contains(e.GetAttributeValues("supportedControl"), PagedResultsOID)
+	l.ad = slices.Contains(e.GetAttributeValues("supportedCapabilities"), adCapabilityOID)
+	l.base = l.cfg.Base
+	if l.base == "" {
+		l.base = l.nc.Default
+	}
+	if l.base == "" {
+		return &Error{Kind: ErrUnavailable, Msg: fmt.Sprintf("%s does not name a default naming context: give one with --base", l.url.text)}
+	}
+	return nil
+}
+
+// Info implements Directory.
+func (l *LDAP) Info() Info {
+	return Info{Kind: "ldap", Name: l.host, BoundAs: l.cfg.Bind, ReadOnly: l.cfg.ReadOnly, TLSUnverified: l.cfg.InsecureSkipVerify}
+}
+
+// NamingContexts implements Directory. With --base, Default is that base.
+func (l *LDAP) NamingContexts(ctx context.Context) (NamingContexts, error) {
+	nc := l.nc
+	nc.Default = l.base
+	return nc, ctx.Err()
+}
+
+// PagingSupported reports whether the server announced paged results; when
+// it did not, listings are single searches that fail rather than come back
+// partial at the server's size limit.
+func (l *LDAP) PagingSupported() bool { return l.paging }
+
+// Close implements Directory. It also ends listings still running.
+func (l *LDAP) Close() error {
+	l.mu.Lock()
+	l.closed = true
+	for _, w := range l.idle {
+		w.close()
+	}
+	l.idle = nil
+	for w := range l.busy {
+		w.conn.Close()
+	}
+	l.mu.Unlock()
+	l.bg.Wait()
+	return nil
+}
+
+// The filters name AD's schema. A server without AD's schema (OpenLDAP
+// test directories) evaluates a filter on an unknown class or attribute as
+// Undefined, and NOT Undefined is Undefined, so "(!(objectClass=computer))"
+// would match nothing there: those servers get the filters without the
+// negations, which cannot matter where computers and advanced-view
+// containers do not exist.
+const (
+	usersFilterAD       = "(|(&(objectClass=user)(!(objectClass=computer)))(&(objectClass=contact)(msRTCSIP-PrimaryUserAddress=*)))"
+	usersFilterOther    = "(|(objectClass=user)(&(objectClass=contact)(msRTCSIP-PrimaryUserAddress=*)))"
+	childrenFilterAD    = "(&(|(objectClass=organizationalUnit)(objectClass=container)(objectClass=builtinDomain)(objectClass=domainDNS))(!(showInAdvancedViewOnly=TRUE)))"
+	childrenFilterOther = "(|(objectClass=organizationalUnit)(objectClass=container)(objectClass=domain))"
+)
+
+// adCapabilityOID in supportedCapabilities marks Active Directory (Samba
+// announces it too).
+const adCapabilityOID = "1.2.840.113556.1.4.800"
+
+func (l *LDAP) usersFilter() string {
+	if l.ad {
+		return usersFilterAD
+	}
+	return usersFilterOther
+}
+
+func (l *LDAP) childrenFilter() string {
+	if l.ad {
+		return childrenFilterAD
+	}
+	return childrenFilterOther
+}
+
+func ldapScope(s Scope) int {
+	if s == Subtree {
+		return ldap.ScopeWholeSubtree
+	}
+	return ldap.ScopeSingleLevel
+}
+
+func (l *LDAP) orBase(dn string) string {
+	if dn == "" {
+		return l.base
+	}
+	return dn
+}
+
+// Users implements Directory: one paged search, each page delivered as a
+// batch as soon as it has arrived. An entry whose msRTCSIP values do not
+// decode (impossible on AD, which checks syntaxes; possible on other servers)
+// is delivered with that attribute absent, and once every batch is out Users
+// returns an *Error of kind ErrInvalidValue whose Err is a *DecodeError
+// naming the entries. User does the same for its one entry, returning the
+// user along with the error.
+func (l *LDAP) Users(ctx context.Context, base string, scope Scope, fn func(Batch) error) error {
+	base = l.orBase(base)
+	if _, err := ParseDN(base); err != nil {
+		return err
+	}
+	var probs []DecodeProblem
+	done := 0
+	err := l.withStream(ctx, l.op(opRead, base), func(w *wire) (bool, error) {
+		probs = probs[:0] // a retry starts over; it only happens before any batch
+		in := interner{}
+		spec := searchSpec{base: base, scope: ldapScope(scope), filter: l.usersFilter(), attrs: UserAttributes}
+		_, err := stream(ctx, l, w, spec, func(e *ldap.Entry) (User, *DecodeProblem, bool) {
+			u, p := entryToUser(e, in)
+			return u, p, true
+		}, func(us []User, ps []DecodeProblem) error {
+			probs = append(probs, ps...)
+			if len(us) == 0 {
+				return nil
+			}
+			done += len(us)
+			return fn(Batch{Users: us, Done: done, Total: -1})
+		})
+		return done > 0, err
+	})
+	if err != nil {
+		return err
+	}
+	return decodeError(probs)
+}
+
+// User implements Directory.
+func (l *LDAP) User(ctx context.Context, dn string) (User, error) {
+	u, _, err := l.readUser(ctx, dn, nil)
+	return u, err
+}
+
+// readUser reads one user or contact; extra names attributes whose raw
+// values the caller needs too (a write's conflict check).
+func (l *LDAP) readUser(ctx context.Context, dn string, extra []string) (User, map[string][]string, error) {
+	if _, err := ParseDN(dn); err != nil {
+		return User{}, nil, err
+	}
+	attrs := UserAttributes
+	for _, a := range extra {
+		if _, ok := slotOf(a); !ok {
+			attrs = append(slices.Clip(attrs), a)
+		}
+	}
+	var (
+		found bool
+		u     User
+		prob  *DecodeProblem
+		raw   map[string][]string
+	)
+	op := l.op(opRead, dn)
+	err := l.withStream(ctx, op, func(w *wire) (bool, error) {
+		found = false
+		spec := searchSpec{base: dn, scope: ldap.ScopeBaseObject, filter: l.usersFilter(), attrs: attrs}
+		_, err := stream(ctx, l, w, spec, func(e *ldap.Entry) (*ldap.Entry, *DecodeProblem, bool) { return e, nil, true },
+			func(es []*ldap.Entry, _ []DecodeProblem) error {
+				for _, e := range es {
+					found = true
+					u, prob = entryToUser(e, nil)
+					raw = make(map[string][]string, len(extra))
+					for _, a := range extra {
+						raw[strings.ToLower(a)] = e.GetEqualFoldAttributeValues(a)
+					}
+				}
+				return nil
+			})
+		return false, err
+	})
+	if err != nil {
+		return User{}, nil, err
+	}
+	if !found {
+		return User{}, nil, &Error{Kind: ErrNoSuchObject, DN: dn, Msg: "there is no user or contact with this DN: it may have been moved, renamed or deleted, or it is not a user; reload"}
+	}
+	if prob != nil {
+		return u, raw, decodeError([]DecodeProblem{*prob})
+	}
+	return u, raw, nil
+}
+
+// searchUsers collects the users matching filter below base, up to limit
+// (0: all).
+func (l *LDAP) searchUsers(ctx context.Context, base string, scope int, filter string, limit int) ([]User, error) {
+	var out []User
+	var probs []DecodeProblem
+	err := l.withStream(ctx, l.op(opRead, base), func(w *wire) (bool, error) {
+		out, probs = out[:0], probs[:0]
+		in := interner{}
+		spec := searchSpec{base: base, scope: scope, filter: filter, attrs: UserAttributes, limit: limit}
+		_, err := stream(ctx, l, w, spec, func(e *ldap.Entry) (User, *DecodeProblem, bool) {
+			u, p := entryToUser(e, in)
+			return u, p, true
+		}, func(us []User, ps []DecodeProblem) error {
+			out = append(out, us...)
+			probs = append(probs, ps...)
+			return nil
+		})
+		return false, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, decodeError(probs)
+}
+
+// Resolve implements Directory: a DN that exists, else exact matches on
+// sAMAccountName, userPrincipalName, mail and the SIP address (with sip:
+// added when it is missing), anywhere below the base.
+func (l *LDAP) Resolve(ctx context.Context, id string) ([]User, error) {
+	id = strings.TrimSpace(id)
+	if id == "" {
+		return nil, &Error{Kind: ErrInvalidValue, Msg: "nothing to look up: give a DN, sAMAccountName, userPrincipalName or SIP address"}
+	}
+	if strings.Contains(id, "=") {
+		if _, err := ldap.ParseDN(id); err == nil {
+			u, err := l.User(ctx, id)
+			if err == nil {
+				return []User{u}, nil
+			}
+			if !errors.Is(err, ErrNoSuchObject) {
+				return nil, err
+			}
+		}
+	}
+	bare := id
+	if len(id) > 4 && strings.EqualFold(id[:4], "sip:") {
+		bare = id[4:]
+	}
+	q := ldap.EscapeFilter
+	filter := "(&" + l.usersFilter() + "(|" +
+		"(sAMAccountName=" + q(bare) + ")" +
+		"(userPrincipalName=" + q(bare) + ")" +
+		"(mail=" + q(bare) + ")" +
+		"(msRTCSIP-PrimaryUserAddress=" + q("sip:"+bare) + ")" +
+		"(msRTCSIP-PrimaryUserAddress=" + q(id) + ")" +
+		"))"
+	us, err := l.searchUsers(ctx, l.base, ldap.ScopeWholeSubtree, filter, 0)
+	if err != nil && len(us) == 0 {
+		return nil, err
+	}
+	if len(us) == 0 {
+		return nil, &Error{Kind: ErrNoSuchObject, Msg: fmt.Sprintf("no user or contact is known as %q below %s (tried DN, sAMAccountName, userPrincipalName, mail and SIP address)", id, l.base)}
+	}
+	return us, err
+}
+
+// Search implements Directory.
+func (l *LDAP) Search(ctx context.Context, base, text string, limit int) ([]User, error) {
+	base = l.orBase(base)
+	if _, err := ParseDN(base); err != nil {
+		return nil, err
+	}
+	filter := l.usersFilter()
+	if text != "" {
+		sub := "*" + ldap.EscapeFilter(text) + "*"
+		var b strings.Builder
+		b.WriteString("(&" + l.usersFilter() + "(|")
+		for _, a := range []string{"cn", "displayName", "sAMAccountName", "userPrincipalName", "mail", flags.AttrPrimaryUserAddress} {
+			b.WriteString("(" + a + "=" + sub + ")")
+		}
+		b.WriteString("))")
+		filter = b.String()
+	}
+	if limit < 0 {
+		limit = 0
+	}
+	return l.searchUsers(ctx, base, ldap.ScopeWholeSubtree, filter, limit)
+}
+
+// Children implements Directory.
+func (l *LDAP) Children(ctx context.Context, dn string) ([]Container, error) {
+	dn = l.orBase(dn)
+	if _, err := ParseDN(dn); err != nil {
+		return nil, err
+	}
+	var out []Container
+	err := l.withStream(ctx, l.op(opRead, dn), func(w *wire) (bool, error) {
+		out = out[:0]
+		spec := searchSpec{base: dn, scope: ldap.ScopeSingleLevel, filter: l.childrenFilter(),
+			attrs: []string{"objectClass", "name", "ou", "cn", "dc", "msDS-Approx-Immed-Subordinates", "hasSubordinates"}}
+		_, err := stream(ctx, l, w, spec, func(e *ldap.Entry) (Container, *DecodeProblem, bool) { return entryToContainer(e), nil, true },
+			func(cs []Container, _ []DecodeProblem) error { out = append(out, cs...); return nil })
+		return false, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(out, func(a, b Container) int {
+		if c := strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	return out, nil
+}
+
+func entryToContainer(e *ldap.Entry) Container {
+	c := Container{DN: e.DN, Kind: KindContainer, Users: -1, HasChildren: true}
+	for _, oc := range e.GetAttributeValues("objectClass") {
+		switch strings.ToLower(oc) {
+		case "organizationalunit":
+			c.Kind = KindOU
+		case "domaindns", "domain":
+			c.Kind = KindDomain
+		}
+	}
+	for _, a := range []string{"name", "ou", "cn", "dc"} {
+		if v := e.GetEqualFoldAttributeValue(a); v != "" {
+			c.Name = v
+			break
+		}
+	}
+	if c.Name == "" {
+		if d, err := ldap.ParseDN(e.DN); err == nil && len(d.RDNs) > 0 && len(d.RDNs[0].Attributes) > 0 {
+			c.Name = d.RDNs[0].Attributes[0].Value
+		}
+	}
+	// Only a definite "no children" clears HasChildren; both attributes are
+	// counts of every child object, so a container of users alone still
+	// shows as expandable (it then lists nothing).
+	if v := e.GetEqualFoldAttributeValue("msDS-Approx-Immed-Subordinates"); v == "0" {
+		c.HasChildren = false
+	}
+	if strings.EqualFold(e.GetEqualFoldAttributeValue("hasSubordinates"), "FALSE") {
+		c.HasChildren = false
+	}
+	return c
+}
+
+// Pools implements Directory: the msRTCSIP-Pool objects under both pool
+// containers. A missing container is not an error: most forests have one.
+func (l *LDAP) Pools(ctx context.Context) ([]Pool, error) {
+	where := []struct{ dn, name string }{
+		{"CN=Pools,CN=RTC Service,CN=Services," + l.nc.Configuration, "Configuration"},
+		{"CN=Pools,CN=RTC Service,CN=Microsoft,CN=System," + l.nc.Default, "System"},
+	}
+	var out []Pool
+	for _, where := range where {
+		var got []Pool
+		err := l.withStream(ctx, l.op(opRead, where.dn), func(w *wire) (bool, error) {
+			got = got[:0]
+			spec := searchSpec{base: where.dn, scope: ldap.ScopeSingleLevel, filter: "(objectClass=msRTCSIP-Pool)", attrs: []string{"dNSHostName"}}
+			_, err := stream(ctx, l, w, spec, func(e *ldap.Entry) (Pool, *DecodeProblem, bool) {
+				return Pool{DN: e.DN, HomeServerDN: HomeServerPrefix + e.DN, Host: e.GetEqualFoldAttributeValue("dNSHostName"), Container: where.name}, nil, true
+			}, func(ps []Pool, _ []DecodeProblem) error { got = append(got, ps...); return nil })
+			return false, err
+		})
+		if errors.Is(err, ErrNoSuchObject) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, got...)
+	}
+	slices.SortStableFunc(out, func(a, b Pool) int { return strings.Compare(strings.ToLower(a.Host), strings.ToLower(b.Host)) })
+	return out, nil
+}
+
+// SIPAddressHolders implements Directory. It searches the default naming
+// context and the configuration naming context (where OCS keeps its
+// application contacts) of the DC it is connected to, which covers a
+// single-domain forest; a multi-domain forest would need the Global Catalog.
+func (l *LDAP) SIPAddressHolders(ctx context.Context, addr string) ([]string, error) {
+	if addr == "" {
+		return nil, nil
+	}
+	filter := "(" + flags.AttrPrimaryUserAddress + "=" + ldap.EscapeFilter(addr) + ")"
+	bases := []string{l.nc.Default}
+	if l.nc.Configuration != "" && !isUnder(l.nc.Configuration, l.nc.Default) {
+		bases = append(bases, l.nc.Configuration)
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, b := range bases {
+		var got []string
+		err := l.withStream(ctx, l.op(opRead, b), func(w *wire) (bool, error) {
+			got = got[:0]
+			spec := searchSpec{base: b, scope: ldap.ScopeWholeSubtree, filter: filter, attrs: []string{"1.1"}}
+			_, err := stream(ctx, l, w, spec, func(e *ldap.Entry) (string, *DecodeProblem, bool) { return e.DN, nil, true },
+				func(dns []string, _ []DecodeProblem) error { got = append(got, dns...); return nil })
+			return false, err
+		})
+		if errors.Is(err, ErrNoSuchObject) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, dn := range got {
+			if k := NormDN(dn); !seen[k] {
+				seen[k] = true
+				out = append(out, dn)
+			}
+		}
+	}
+	return out, nil
+}
+
+// isUnder reports whether dn is parent or below it.
+func isUnder(dn, parent string) bool {
+	d, err1 := ldap.ParseDN(dn)
+	p, err2 := ldap.ParseDN(parent)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	return p.EqualFold(d) || p.AncestorOfFold(d)
+}

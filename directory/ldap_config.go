@@ -1,0 +1,242 @@
+package directory
+
+import (
+	"bufio"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// LDAPConfig says how to reach and bind to a directory. The command line
+// fills it from its flags over LDAPDefaults.
+type LDAPConfig struct {
+	// URL is ldap://host[:port] or ldaps://host[:port]. A bare host name is
+	// taken as ldap://host.
+	URL string
+	// StartTLS upgrades an ldap:// connection before binding.
+	StartTLS bool
+	// CACertFile is a PEM file of the CAs that may sign the DC's certificate;
+	// empty means the system's roots.
+	CACertFile string
+	// InsecureSkipVerify accepts any server certificate. The console says so
+	// in its header (Info.TLSUnverified).
+	InsecureSkipVerify bool
+	// Bind is the identity: a UPN (admin@corp.example), DOMAIN\user or a DN.
+	// Empty binds anonymously.
+	Bind string
+	// Password for Bind. It is never printed: String and GoString redact it,
+	// and no error message carries it.
+	Password string
+	// Base overrides the default naming context from the rootDSE as the
+	// start of browsing, Resolve and Search.
+	Base string
+	// ReadOnly refuses every write without contacting the server.
+	ReadOnly bool
+	// Timeout bounds connecting and each request; 0 means 30 s to connect
+	// and 2 min per request.
+	Timeout time.Duration
+}
+
+// String describes the configuration without the password.
+func (c LDAPConfig) String() string {
+	pw := ""
+	if c.Password != "" {
+		pw = "<redacted>"
+	}
+	return fmt.Sprintf("{URL:%s StartTLS:%t CACertFile:%s InsecureSkipVerify:%t Bind:%s Password:%s Base:%s ReadOnly:%t Timeout:%s}",
+		c.URL, c.StartTLS, c.CACertFile, c.InsecureSkipVerify, c.Bind, pw, c.Base, c.ReadOnly, c.Timeout)
+}
+
+// GoString keeps %#v from printing the password too.
+func (c LDAPConfig) GoString() string { return "directory.LDAPConfig" + c.String() }
+
+// LDAPDefaults reads the settings admins already have for OpenLDAP's tools:
+// the URI, BASE, BINDDN and TLS_CACERT lines of /etc/ldap/ldap.conf (or
+// /etc/openldap/ldap.conf), ~/ldaprc, ~/.ldaprc, ./ldaprc, the files named by
+// LDAPCONF and LDAPRC, then the LDAPURI, LDAPBASE, LDAPBINDDN and
+// LDAPTLS_CACERT variables; later sources win, as in ldap.conf(5). LDAPNOINIT
+// turns all of it off. Other keywords are ignored; only the first of several
+// URIs is used. env is usually os.Getenv and home the user's home directory.
+func LDAPDefaults(env func(string) string, home string) (LDAPConfig, error) {
+	return ldapDefaults(env, home, []string{"/etc/ldap/ldap.conf", "/etc/openldap/ldap.conf"}, ".")
+}
+
+// ldapDefaults is LDAPDefaults with the system files and the working
+// directory as parameters, so tests do not read the machine's files.
+func ldapDefaults(env func(string) string, home string, system []string, cwd string) (LDAPConfig, error) {
+	var cfg LDAPConfig
+	if env == nil {
+		env = func(string) string { return "" }
+	}
+	if env("LDAPNOINIT") != "" {
+		return cfg, nil
+	}
+	var files []string
+	for _, f := range system {
+		if _, err := os.Stat(f); err == nil {
+			files = append(files, f)
+			break
+		}
+	}
+	if home != "" {
+		files = append(files, filepath.Join(home, "ldaprc"), filepath.Join(home, ".ldaprc"))
+	}
+	files = append(files, filepath.Join(cwd, "ldaprc"))
+	if f := env("LDAPCONF"); f != "" {
+		files = append(files, f)
+	}
+	if rc := env("LDAPRC"); rc != "" {
+		if home != "" {
+			files = append(files, filepath.Join(home, rc), filepath.Join(home, "."+rc))
+		}
+		files = append(files, filepath.Join(cwd, rc))
+	}
+	for _, f := range files {
+		if err := readLDAPConf(f, &cfg); err != nil {
+			return cfg, err
+		}
+	}
+	set := func(dst *string, v string) {
+		if v = strings.TrimSpace(v); v != "" {
+			*dst = v
+		}
+	}
+	if u := firstURI(env("LDAPURI")); u != "" {
+		cfg.URL = u
+	}
+	set(&cfg.Base, env("LDAPBASE"))
+	set(&cfg.Bind, env("LDAPBINDDN"))
+	set(&cfg.CACertFile, env("LDAPTLS_CACERT"))
+	return cfg, nil
+}
+
+// readLDAPConf applies the keywords ocsflags uses from one ldap.conf-style
+// file; a missing file is not an error.
+func readLDAPConf(path string, cfg *LDAPConfig) error {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading LDAP defaults: %w", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		key, val, _ := strings.Cut(strings.Join(strings.Fields(line), " "), " ")
+		val = strings.TrimSpace(val)
+		if val == "" {
+			continue
+		}
+		switch strings.ToUpper(key) {
+		case "URI":
+			cfg.URL = firstURI(val)
+		case "BASE":
+			cfg.Base = val
+		case "BINDDN":
+			cfg.Bind = val
+		case "TLS_CACERT":
+			cfg.CACertFile = val
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("reading LDAP defaults from %s: %w", path, err)
+	}
+	return nil
+}
+
+func firstURI(s string) string {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
+}
+
+// parsedURL is the URL with the parts the adapter needs.
+type parsedURL struct {
+	text   string // as shown to people: scheme://host[:port]
+	scheme string
+	host   string // without port
+	addr   string // host:port to dial
+}
+
+func parseLDAPURL(raw string) (parsedURL, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return parsedURL{}, &Error{Kind: ErrUnavailable, Msg: "no directory given: use --url ldaps://dc1.corp.example (or set LDAPURI, or URI in ldap.conf)"}
+	}
+	if !strings.Contains(raw, "://") {
+		raw = "ldap://" + raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return parsedURL{}, &Error{Kind: ErrInvalidValue, Msg: fmt.Sprintf("%q is not an LDAP URL: use ldap://host or ldaps://host", raw), Err: err}
+	}
+	p := parsedURL{scheme: strings.ToLower(u.Scheme), host: u.Hostname()}
+	port := u.Port()
+	switch p.scheme {
+	case "ldap":
+		if port == "" {
+			port = "389"
+		}
+	case "ldaps":
+		if port == "" {
+			port = "636"
+		}
+	default:
+		return parsedURL{}, &Error{Kind: ErrInvalidValue, Msg: fmt.Sprintf("%q is not an LDAP URL: the scheme must be ldap:// or ldaps://", raw)}
+	}
+	p.addr = net.JoinHostPort(p.host, port)
+	p.text = p.scheme + "://" + u.Host
+	return p, nil
+}
+
+// tlsConfig builds the client TLS settings. Go's defaults apply otherwise
+// (TLS 1.2 or later), which Windows Server 2008 R2 and later DCs offer.
+func (c LDAPConfig) tlsConfig(host string) (*tls.Config, error) {
+	tc := &tls.Config{ServerName: host, InsecureSkipVerify: c.InsecureSkipVerify}
+	if c.CACertFile != "" && !c.InsecureSkipVerify {
+		pem, err := os.ReadFile(c.CACertFile)
+		if err != nil {
+			return nil, &Error{Kind: ErrUnavailable, Msg: fmt.Sprintf("cannot read the CA certificate file %s: give a readable PEM file with --ca-cert", c.CACertFile), Err: err}
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, &Error{Kind: ErrInvalidValue, Msg: fmt.Sprintf("%s holds no PEM certificate: --ca-cert needs the CA certificate in PEM form", c.CACertFile)}
+		}
+		tc.RootCAs = pool
+	}
+	return tc, nil
+}
+
+// bindForm is how an identity is presented to the server.
+type bindForm int
+
+const (
+	bindAnonymous  bindForm = iota
+	bindSimple              // DN or UPN
+	bindDomainUser          // DOMAIN\user: NTLM, falling back to a simple bind
+)
+
+func classifyBind(id string) (form bindForm, domain, user string) {
+	if id == "" {
+		return bindAnonymous, "", ""
+	}
+	if d, u, ok := strings.Cut(id, `\`); ok && !strings.Contains(id, "=") && d != "" && u != "" {
+		return bindDomainUser, d, u
+	}
+	return bindSimple, "", ""
+}
