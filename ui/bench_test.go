@@ -1,0 +1,115 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"ocsflags/directory"
+	"ocsflags/flags"
+)
+
+// bigList is a console with 100,000 users loaded in the list and one open.
+func bigList(b *testing.B, w, h int) *Model {
+	b.Helper()
+	m := newModel(context.Background(), Options{Dir: demo(b)})
+	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	m.poolsLoaded = true
+	pool := "CN=LC Services,CN=Microsoft,CN=pool01,CN=Pools,CN=RTC Service,CN=Services,CN=Configuration,DC=corp,DC=example"
+	m.pools = newPoolSet([]directory.Pool{{HomeServerDN: pool, Host: "pool01.corp.example"}})
+	m.rootDN = "DC=corp,DC=example"
+	m.tree = newTree(m.rootDN)
+	m.list.reset("OU=Big,DC=corp,DC=example", "Big", 1)
+	rows := make([]row, 100000)
+	for i := range rows {
+		sam := fmt.Sprintf("user%06d", i)
+		u := directory.User{
+			DN: fmt.Sprintf("CN=User %06d,OU=Big,DC=corp,DC=example", i), Name: "User " + sam, DisplayName: fmt.Sprintf("Given%d Surname%d", i%97, i),
+			SAMAccountName: sam,
+			OCS: flags.Settings{
+				Enabled: flags.Some(true), SIPAddress: flags.Some("sip:" + sam + "@corp.example"),
+				HomeServer: flags.Some(pool), OptionFlags: flags.Some(flags.Value(256 + i%2)),
+			},
+		}
+		rows[i] = makeRow(u, m.isPool)
+	}
+	m.list.add(rows)
+	m.list.cursor = 50000
+	m.detail = detailModel{user: rows[50000].u, has: true}
+	m.focus = paneList
+	return m
+}
+
+func benchView(b *testing.B, w, h int) {
+	m := bigList(b, w, h)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		_ = m.View()
+	}
+}
+
+// Full-screen frame with 100k users loaded; target < 2 ms.
+func BenchmarkView100kWide(b *testing.B)   { benchView(b, 200, 50) }
+func BenchmarkView100kNarrow(b *testing.B) { benchView(b, 80, 24) }
+
+// One filter keystroke over 100k users; target < 16 ms. Backspace is the
+// worst case (the filter widens, so every row is scanned again); typing a
+// character only narrows the current matches.
+func BenchmarkFilterKeystroke100kFullScan(b *testing.B) {
+	m := bigList(b, 200, 50)
+	m.Update(keyMsg("/"))
+	for _, r := range "given1" {
+		m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		m.Update(keyMsg("backspace")) // "given": scans all 100k
+		b.StopTimer()
+		m.Update(tea.KeyPressMsg{Code: '1', Text: "1"})
+		b.StartTimer()
+	}
+}
+
+func BenchmarkFilterKeystroke100kFirstChar(b *testing.B) {
+	m := bigList(b, 200, 50)
+	m.Update(keyMsg("/"))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		m.Update(tea.KeyPressMsg{Code: 'u', Text: "u"}) // every row matches
+		b.StopTimer()
+		m.Update(keyMsg("backspace"))
+		b.StartTimer()
+	}
+}
+
+// Keystroke plus the frame it causes, as the admin sees it.
+func BenchmarkFilterKeystrokeAndFrame100k(b *testing.B) {
+	m := bigList(b, 200, 50)
+	m.Update(keyMsg("/"))
+	for _, r := range "given1" {
+		m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		m.Update(keyMsg("backspace"))
+		_ = m.View()
+		b.StopTimer()
+		m.Update(tea.KeyPressMsg{Code: '1', Text: "1"})
+		b.StartTimer()
+	}
+}
+
+// Start to first frame on the demo: open the demo (5,000 generated users),
+// build the model, run Init's reads, draw.
+func BenchmarkFirstFrameDemo(b *testing.B) {
+	for b.Loop() {
+		x := newHarness(b, Options{Dir: demo(b)}, 80, 24)
+		_ = x.m.View()
+	}
+}

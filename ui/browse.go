@@ -1,0 +1,397 @@
+package ui
+
+import (
+	"fmt"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"ocsflags/directory"
+	"ocsflags/flags"
+)
+
+// onKey routes a key press: a dialog first, then the screen, then the
+// focused pane.
+func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	if m.confirm != nil {
+		if msg.String() == "ctrl+c" && m.confirm.kind == "quit" {
+			return tea.Quit
+		}
+		if cmd, ok := m.confirm.handle(m, msg); ok {
+			return cmd
+		}
+		return nil
+	}
+	if msg.String() == "ctrl+c" {
+		return m.quit()
+	}
+	switch m.screen {
+	case scrExplorer:
+		if !m.explorer.update(msg) {
+			m.screen = scrBrowse
+		}
+		return nil
+	case scrReview:
+		return m.reviewKey(msg)
+	}
+	if m.list.editing {
+		return m.filterKey(msg)
+	}
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m.quit()
+	case key.Matches(msg, k.Help):
+		m.help.ShowAll = !m.help.ShowAll
+		return nil
+	case key.Matches(msg, k.Explorer):
+		m.explorer = newExplorer(m.startOptionFlags())
+		m.screen = scrExplorer
+		return nil
+	case key.Matches(msg, k.Review):
+		return m.openReview()
+	case key.Matches(msg, k.NextPane):
+		m.cyclePane(1)
+		return nil
+	case key.Matches(msg, k.PrevPane):
+		m.cyclePane(-1)
+		return nil
+	case key.Matches(msg, k.Filter):
+		m.focus = paneList
+		// Editing starts from the applied filter, so / refines it.
+		m.list.editing = true
+		return nil
+	}
+	switch m.focus {
+	case paneTree:
+		return m.treeKey(msg)
+	case paneList:
+		return m.listKey(msg)
+	}
+	return m.detailKey(msg)
+}
+
+// quit asks first when edits would be lost.
+func (m *Model) quit() tea.Cmd {
+	edits, users := m.pending.counts()
+	if edits == 0 {
+		m.list.stop()
+		return tea.Quit
+	}
+	m.confirm = &confirmModel{
+		kind:  "quit",
+		title: "Quit with changes that are not written?",
+		body: []string{fmt.Sprintf("%d pending change%s for %d user%s %s not been written to the directory. Quitting now loses them.",
+			edits, plural(edits), users, plural(users), map[bool]string{true: "has", false: "have"}[edits == 1])},
+		options: []confirmOption{
+			{keys: []string{"c"}, label: "review and commit them", do: func(m *Model) tea.Cmd { return m.openReview() }},
+			{keys: []string{"y"}, label: "quit and lose them (ctrl+c again also quits)", do: func(m *Model) tea.Cmd { m.list.stop(); return tea.Quit }},
+			{keys: []string{"n", "esc"}, label: "stay"},
+		},
+	}
+	return nil
+}
+
+func (m *Model) cyclePane(d int) {
+	m.focus = pane((int(m.focus) + d + 3) % 3)
+	if m.focus == paneDetail && !m.detail.has {
+		m.focus = pane((int(m.focus) + d + 3) % 3)
+	}
+}
+
+// back is esc in the browser: narrow screens go one pane left.
+func (m *Model) back() {
+	if m.focus > paneTree {
+		m.focus--
+	}
+}
+
+func (m *Model) treeKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	t := &m.tree
+	page := max(m.bodyHeight()-2, 1)
+	switch {
+	case key.Matches(msg, k.Up):
+		t.move(-1)
+	case key.Matches(msg, k.Down):
+		t.move(1)
+	case key.Matches(msg, k.PageUp):
+		t.move(-page)
+	case key.Matches(msg, k.PageDown):
+		t.move(page)
+	case key.Matches(msg, k.Home):
+		t.cursor = 0
+	case key.Matches(msg, k.End):
+		t.move(len(t.flat))
+	case key.Matches(msg, k.Left):
+		t.collapse()
+	case key.Matches(msg, k.Right), key.Matches(msg, k.Toggle):
+		n := t.selected()
+		if n == nil {
+			return nil
+		}
+		if n.expanded && key.Matches(msg, k.Toggle) {
+			t.collapse()
+			return nil
+		}
+		if t.expand(n) {
+			return loadChildren(m.ctx, m.dir, n.c.DN)
+		}
+	case key.Matches(msg, k.Open):
+		n := t.selected()
+		if n == nil {
+			return nil
+		}
+		var cmds []tea.Cmd
+		if t.expand(n) {
+			cmds = append(cmds, loadChildren(m.ctx, m.dir, n.c.DN))
+		}
+		cmds = append(cmds, m.listContainer(n.c.DN, n.c.Name))
+		// A container known to hold no users but sub-containers is a
+		// step on the way down: stay in the tree.
+		if n.c.Users != 0 || !n.c.HasChildren {
+			m.focus = paneList
+		}
+		return tea.Batch(cmds...)
+	case key.Matches(msg, k.Reload):
+		n := t.selected()
+		if n == nil {
+			return nil
+		}
+		n.loaded, n.loading, n.kids = false, false, nil
+		n.expanded = false
+		var cmds []tea.Cmd
+		if t.expand(n) {
+			cmds = append(cmds, loadChildren(m.ctx, m.dir, n.c.DN))
+		}
+		if m.list.dn != "" && directory.SameDN(n.c.DN, m.list.dn) {
+			cmds = append(cmds, m.listContainer(n.c.DN, n.c.Name))
+		}
+		return tea.Batch(cmds...)
+	}
+	return nil
+}
+
+func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	l := &m.list
+	page := max(m.bodyHeight()-4, 1)
+	switch {
+	case key.Matches(msg, k.Up):
+		l.move(-1)
+	case key.Matches(msg, k.Down):
+		l.move(1)
+	case key.Matches(msg, k.PageUp):
+		l.move(-page)
+	case key.Matches(msg, k.PageDown):
+		l.move(page)
+	case key.Matches(msg, k.Home):
+		l.cursor = 0
+	case key.Matches(msg, k.End):
+		l.move(l.visibleLen())
+	case key.Matches(msg, k.Open), key.Matches(msg, k.Right):
+		if r := l.selected(); r != nil {
+			m.focus = paneDetail
+			return m.openUser(r.u)
+		}
+	case key.Matches(msg, k.Back):
+		switch {
+		case l.loading:
+			m.stopStream()
+		case l.filter != "":
+			l.input.value = ""
+			l.setFilter("")
+		default:
+			m.back()
+		}
+	case key.Matches(msg, k.Left):
+		m.back()
+	case key.Matches(msg, k.Reload):
+		if l.dn != "" {
+			return m.listContainer(l.dn, l.title)
+		}
+	}
+	return nil
+}
+
+// filterKey edits the filter; the list follows every keystroke.
+func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
+	l := &m.list
+	switch msg.String() {
+	case "esc":
+		l.editing = false
+		l.input.value = ""
+		l.setFilter("")
+		return nil
+	case "enter":
+		l.editing = false
+		if l.visibleLen() == 1 {
+			// One match: open it, the obvious next step.
+			m.focus = paneDetail
+			return m.openUser(l.at(0).u)
+		}
+		return nil
+	case "up":
+		l.move(-1)
+		return nil
+	case "down":
+		l.move(1)
+		return nil
+	case "pgup":
+		l.move(-max(m.bodyHeight()-4, 1))
+		return nil
+	case "pgdown":
+		l.move(max(m.bodyHeight()-4, 1))
+		return nil
+	}
+	if changed, _ := l.input.update(msg); changed {
+		l.setFilter(l.input.value)
+	}
+	return nil
+}
+
+func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	d := &m.detail
+	if !d.has {
+		if key.Matches(msg, k.Back, k.Left) {
+			m.back()
+		}
+		return nil
+	}
+	n := len(items(m.state()))
+	switch {
+	case key.Matches(msg, k.Up):
+		d.cursor = clamp(d.cursor-1, 0, n-1)
+	case key.Matches(msg, k.Down):
+		d.cursor = clamp(d.cursor+1, 0, n-1)
+	case key.Matches(msg, k.Home):
+		d.cursor = 0
+	case key.Matches(msg, k.End):
+		d.cursor = n - 1
+	case key.Matches(msg, k.PageUp):
+		d.cursor = clamp(d.cursor-5, 0, n-1)
+	case key.Matches(msg, k.PageDown):
+		d.cursor = clamp(d.cursor+5, 0, n-1)
+	case key.Matches(msg, k.Toggle):
+		return m.toggle()
+	case key.Matches(msg, k.Undo):
+		if m.pending.undo(d.user.DN) {
+			m.setStatus("undid the last edit of " + d.user.Label())
+		} else {
+			m.setStatus("nothing to undo for " + d.user.Label())
+		}
+	case key.Matches(msg, k.Reload):
+		d.loading = true
+		return loadUser(m.ctx, m.dir, d.user.DN)
+	case key.Matches(msg, k.Back), key.Matches(msg, k.Left):
+		m.back()
+	}
+	return nil
+}
+
+// toggle turns the focused line into a pending edit: a delta for the bit
+// masks, a target value for the Booleans, never a literal OptionFlags value.
+func (m *Model) toggle() tea.Cmd {
+	if m.readOnly {
+		m.setError("read-only: nothing can be changed in this session (--read-only or a read-only directory)")
+		return nil
+	}
+	s := m.state()
+	if s.applyErr != nil {
+		m.setError("the pending edits of this user cannot apply (" + s.applyErr.Error() + "): undo with u first")
+		return nil
+	}
+	its := items(s)
+	m.detail.cursor = clamp(m.detail.cursor, 0, len(its)-1)
+	it := its[m.detail.cursor]
+	var c flags.Change
+	var what string
+	switch it.kind {
+	case itEnabled:
+		now := s.after.Enabled.Or(false)
+		if !now && (!s.after.SIPAddress.Set || !s.after.HomeServer.Set) {
+			m.setError("cannot enable with this check box alone: the user has no sign-in name or no pool. Enabling needs all four readiness attributes (the Enable Users wizard).")
+			return nil
+		}
+		c.Enabled = flags.Some(!now)
+		what = "Enable user for Office Communications Server: " + onOff(!now)
+	case itFederation:
+		c.Federation = flags.Some(!s.after.Federation.Or(false))
+		what = "Enable federation: " + onOff(c.Federation.V)
+	case itRemote:
+		c.RemoteAccess = flags.Some(!s.after.RemoteAccess.Or(false))
+		what = "Enable remote user access: " + onOff(c.RemoteAccess.V)
+	case itBit:
+		f, _ := flags.Lookup(it.bit)
+		if it.bit == flags.EnhancedPresence {
+			switch {
+			case s.base.OptionFlags.V.Has(flags.EnhancedPresence):
+				m.setError("Enable enhanced presence is locked: it is set in the directory and is one-way (the OCS console greys it out); it can never be cleared")
+				return nil
+			case !s.after.OptionFlags.V.Has(flags.EnhancedPresence):
+				m.confirmEP(f)
+				return nil
+			}
+		}
+		c.Flags = flags.Toggle(s.after.OptionFlags.V, it.bit)
+		what = fmt.Sprintf("%s (%d): %s", f.Label, uint32(it.bit), onOff(c.Flags.Set != 0))
+	case itTelephony:
+		if flags.TelephonyOf(s.after.OptionFlags.V) == it.tel {
+			m.setStatus("Telephony is already " + it.tel.Label())
+			return nil
+		}
+		c.Flags = flags.SetTelephony(it.tel)
+		what = "Telephony: " + it.tel.Label()
+	case itArchive:
+		c.Archiving = flags.Toggle(s.after.Archiving.V, it.bit)
+		what = fmt.Sprintf("%s (%d): %s", archiveLabels[it.bit], uint32(it.bit), onOff(c.Archiving.Set != 0))
+	case itReserved, itUnknown:
+		m.setError(fmt.Sprintf("bit %d is not a console option: ocsflags keeps it exactly as found on every write", uint32(it.bit)))
+		return nil
+	default:
+		m.setStatus("this line is shown for information; it is not a check box")
+		return nil
+	}
+	m.pushEdit(c, what)
+	return nil
+}
+
+// pushEdit records an edit for the open user, refusing one that could not
+// be written.
+func (m *Model) pushEdit(c flags.Change, what string) {
+	u := m.detail.user
+	if p := m.pending.get(u.DN); p != nil {
+		if _, err := p.base.OCS.Apply(p.change().Then(c)); err != nil {
+			m.setError("refused: " + err.Error())
+			return
+		}
+	} else if _, err := u.OCS.Apply(c); err != nil {
+		m.setError("refused: " + err.Error())
+		return
+	}
+	m.pending.push(u, c)
+	m.setStatus(what + " — pending: c reviews and commits, u undoes")
+}
+
+// confirmEP asks before setting enhanced presence, with the warning the
+// console gives: it is one-way and ends Communicator 2005 for the user.
+func (m *Model) confirmEP(f flags.Feature) {
+	name := m.detail.user.Label()
+	m.confirm = &confirmModel{
+		kind:  "ep",
+		title: "Enable enhanced presence (256) for " + name + "?",
+		body: []string{
+			"This is one-way. Once it is written, the OCS console greys it out and it can never be cleared.",
+			"After " + name + " first signs in with Communicator 2007 or 2007 R2, Communicator 2005 no longer works for them: time this with the client rollout.",
+			"It is also what Communicator 2007 R2 needs to sign in at all.",
+		},
+		options: []confirmOption{
+			{keys: []string{"y"}, label: "set enhanced presence (pending until you commit)", do: func(m *Model) tea.Cmd {
+				m.pushEdit(flags.Change{Flags: flags.Delta{Set: flags.EnhancedPresence}}, f.Label+" (256): on")
+				return nil
+			}},
+			{keys: []string{"n", "esc"}, label: "cancel"},
+		},
+	}
+}

@@ -1,0 +1,188 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"ocsflags/directory"
+	"ocsflags/flags"
+)
+
+func (m *Model) openReview() tea.Cmd {
+	if len(m.pending.order) == 0 {
+		m.setStatus("nothing to review: no pending changes")
+		return nil
+	}
+	m.review = newReview(m.pending)
+	m.screen = scrReview
+	return nil
+}
+
+func (m *Model) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	r := &m.review
+	switch {
+	case key.Matches(msg, k.Back):
+		m.screen = scrBrowse
+		// Results belong to this review; what is still pending stays.
+		return nil
+	case key.Matches(msg, k.Quit):
+		return m.quit()
+	case key.Matches(msg, k.Up):
+		r.cursor = max(r.cursor-1, 0)
+	case key.Matches(msg, k.Down):
+		r.cursor = min(r.cursor+1, max(len(r.order)-1, 0))
+	case key.Matches(msg, k.PageUp):
+		r.offset = max(r.offset-max(m.bodyHeight()-2, 1), 0)
+	case key.Matches(msg, k.PageDown):
+		r.offset += max(m.bodyHeight()-2, 1)
+	case key.Matches(msg, k.LDIF):
+		r.showLDIF = !r.showLDIF
+	case key.Matches(msg, k.Commit):
+		return m.commitAll()
+	case key.Matches(msg, k.Rebase):
+		return m.rebaseSelected()
+	case key.Matches(msg, k.Drop):
+		return m.dropSelected()
+	}
+	return nil
+}
+
+// commitAll writes every pending user that is not already being written,
+// each as its own compare-and-swap in its own command.
+func (m *Model) commitAll() tea.Cmd {
+	if m.readOnly {
+		m.setError("read-only: nothing is written in this session")
+		return nil
+	}
+	var cmds []tea.Cmd
+	for _, k := range m.review.order {
+		p := m.pending.users[k]
+		res := m.review.result(k)
+		if p == nil || res.kind == resApplying || res.kind == resConflict {
+			continue
+		}
+		if cmd := m.write(k, p, res); cmd != nil {
+			cmds = append(cmds, cmd)
+		}
+	}
+	if len(cmds) == 0 {
+		m.setStatus("nothing left to write here")
+		return nil
+	}
+	m.setStatus(fmt.Sprintf("writing %d user%s…", len(cmds), plural(len(cmds))))
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) write(k string, p *pendingUser, res *result) tea.Cmd {
+	c, err := p.dirChange()
+	switch {
+	case err != nil:
+		*res = result{kind: resFailed, msg: "your edits cannot apply to the value read: " + err.Error() + ". Undo or drop them."}
+		return nil
+	case len(c.Edits) == 0:
+		m.pending.drop(k)
+		*res = result{kind: resWritten, msg: "the edits cancelled out: nothing was written"}
+		return nil
+	}
+	*res = result{kind: resApplying, depth: len(p.stack)}
+	return applyChange(m.ctx, m.dir, c)
+}
+
+// onCommit handles one user's write: success clears the edits it carried,
+// a conflict waits for the admin's choice, any other error keeps the edits.
+func (m *Model) onCommit(msg commitMsg) tea.Cmd {
+	k := directory.NormDN(msg.dn)
+	res := m.review.result(k)
+	p := m.pending.users[k]
+	var ce *directory.ConflictError
+	switch {
+	case msg.err == nil:
+		written := msg.sent.Edits
+		*res = result{kind: resWritten, written: written, msg: "the directory now holds " + settingsSummary(msg.user.OCS)}
+		if p != nil {
+			// Edits made while the write was in flight stay pending, on
+			// top of what was written.
+			if d := res.depth; d > 0 && d < len(p.stack) {
+				p.stack = p.stack[d:]
+				p.base = msg.user
+			} else {
+				m.pending.drop(msg.dn)
+			}
+		}
+		m.refreshUser(msg.user)
+		m.setStatus(fmt.Sprintf("wrote %s: %s", msg.user.Label(), editsSummary(written)))
+	case errors.As(msg.err, &ce):
+		*res = result{kind: resConflict, conflict: ce}
+		m.setError(fmt.Sprintf("%s changed in the directory since it was read; nothing was written. In the review: a re-applies your changes on top, d drops them.", ce.Current.Label()))
+	default:
+		*res = result{kind: resFailed, msg: describeError(msg.err, m.info)}
+		m.setError("not written: " + describeError(msg.err, m.info))
+	}
+	return nil
+}
+
+// refreshUser shows a user as the directory now holds it.
+func (m *Model) refreshUser(u directory.User) {
+	m.list.replace(u, m.isPool)
+	if m.detail.has && directory.SameDN(m.detail.user.DN, u.DN) {
+		m.detail.user = u
+	}
+}
+
+// rebaseSelected re-applies the same intent on what the server holds now
+// and writes again: the other writer's change and ours both land.
+func (m *Model) rebaseSelected() tea.Cmd {
+	k, res := m.review.selectedConflict()
+	if res == nil {
+		m.setStatus("the selected user has no conflict")
+		return nil
+	}
+	cur := res.conflict.Current
+	p := m.pending.users[k]
+	if p == nil {
+		return nil
+	}
+	if _, err := cur.OCS.Apply(p.change()); err != nil {
+		m.setError("your edits cannot apply on the server's value: " + err.Error() + "; drop them with d")
+		return nil
+	}
+	p.base = cur
+	m.refreshUser(cur)
+	return m.write(k, p, res)
+}
+
+// dropSelected forgets the conflicted user's edits and shows the server's
+// value.
+func (m *Model) dropSelected() tea.Cmd {
+	k, res := m.review.selectedConflict()
+	if res == nil {
+		m.setStatus("the selected user has no conflict")
+		return nil
+	}
+	cur := res.conflict.Current
+	m.pending.drop(k)
+	m.refreshUser(cur)
+	*res = result{kind: resDropped, msg: "your changes were dropped; the server's value stands"}
+	m.setStatus("dropped your changes to " + cur.Label() + "; showing the server's value")
+	return nil
+}
+
+func editsSummary(es []flags.AttrEdit) string {
+	var p []string
+	for _, e := range es {
+		p = append(p, fmt.Sprintf("%s %s → %s", e.Attr, editValue(e.Old), editValue(e.New)))
+	}
+	return strings.Join(p, ", ")
+}
+
+func settingsSummary(s flags.Settings) string {
+	if !s.OptionFlags.Set {
+		return flags.AttrOptionFlags + " (absent)"
+	}
+	return fmt.Sprintf("%s %s (%s)", flags.AttrOptionFlags, flags.FormatAD(s.OptionFlags.V), s.OptionFlags.V.Hex())
+}

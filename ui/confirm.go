@@ -1,0 +1,78 @@
+package ui
+
+import (
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// confirmOption is one answer of a confirm dialog.
+type confirmOption struct {
+	keys  []string // as tea.KeyPressMsg.String() spells them
+	label string
+	do    func(m *Model) tea.Cmd
+}
+
+// confirmModel is a modal question: nothing else takes keys while it is up.
+type confirmModel struct {
+	kind    string // "quit", "ep", …: lets a second ctrl+c in the quit dialog quit
+	title   string
+	body    []string
+	options []confirmOption
+}
+
+func (c *confirmModel) handle(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	k := msg.String()
+	for _, o := range c.options {
+		for _, ok := range o.keys {
+			if ok == k {
+				m.confirm = nil
+				if o.do == nil {
+					return nil, true
+				}
+				return o.do(m), true
+			}
+		}
+	}
+	return nil, false
+}
+
+// view renders the dialog box for a screen w wide.
+func (c *confirmModel) view(st styles, w int) []string {
+	inner := min(w-6, 72)
+	var lines []string
+	lines = append(lines, st.bold.Render(c.title), "")
+	for _, b := range c.body {
+		lines = append(lines, wrap(b, inner)...)
+	}
+	lines = append(lines, "")
+	for _, o := range c.options {
+		lines = append(lines, st.bold.Render("["+o.keys[0]+"]")+" "+o.label)
+	}
+	for i, l := range lines {
+		lines[i] = fit(l, inner)
+	}
+	return strings.Split(st.dialog.Render(strings.Join(lines, "\n")), "\n")
+}
+
+// overlay draws box centred over the lines of a w-wide screen.
+func overlay(base []string, box []string, w int) []string {
+	if len(box) == 0 {
+		return base
+	}
+	bw := ansi.StringWidth(box[0])
+	x := max((w-bw)/2, 0)
+	y := max((len(base)-len(box))/2, 0)
+	out := append([]string(nil), base...)
+	for i, b := range box {
+		if y+i >= len(out) {
+			break
+		}
+		l := out[y+i]
+		// Reset between the pieces: a cut styled line must not bleed into
+		// the box.
+		out[y+i] = ansi.Truncate(l, x, "") + ansi.ResetStyle + b + ansi.ResetStyle + ansi.TruncateLeft(l, x+bw, "")
+	}
+	return out
+}

@@ -1,0 +1,120 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"ocsflags/flags"
+)
+
+// explorerModel is the bit explorer: type any msRTCSIP-OptionFlags value and
+// read it decoded, as `ocsflags explain` prints it; no user needed.
+type explorerModel struct {
+	input  lineInput
+	cursor int // index into flags.Catalogue
+}
+
+func newExplorer(start flags.Opt[flags.Value]) explorerModel {
+	e := explorerModel{}
+	if start.Set {
+		e.input.value = flags.FormatAD(start.V)
+	}
+	return e
+}
+
+func (e *explorerModel) value() (flags.Value, error) {
+	if strings.TrimSpace(e.input.value) == "" {
+		return 0, nil
+	}
+	return flags.ParseInput(e.input.value)
+}
+
+// update handles a key; it returns false when the explorer should close.
+func (e *explorerModel) update(msg tea.KeyPressMsg) bool {
+	switch msg.String() {
+	case "esc":
+		return false
+	case "up":
+		e.cursor = max(e.cursor-1, 0)
+		return true
+	case "down":
+		e.cursor = min(e.cursor+1, len(flags.Catalogue)-1)
+		return true
+	case "space":
+		// Toggling a bit rewrites the value: learning by flipping bits.
+		v, err := e.value()
+		if err == nil {
+			v ^= flags.Catalogue[e.cursor].Value
+			e.input.value = fmt.Sprint(uint32(v))
+		}
+		return true
+	}
+	e.input.update(msg)
+	return true
+}
+
+func (e *explorerModel) view(st styles, w, h int) []string {
+	var out []string
+	out = append(out, st.bold.Render("Bit explorer")+st.dim.Render("  decode any msRTCSIP-OptionFlags value, like `ocsflags explain`"))
+	out = append(out, "")
+	out = append(out, e.input.view("Value: ")+st.dim.Render("   decimal (385), hex (0x181) or AD's negative form (-1)"))
+	v, err := e.value()
+	if err != nil {
+		out = append(out, st.bad.Render("✗ "+err.Error()))
+		return block(out, w, h)
+	}
+	out = append(out, fmt.Sprintf("= %s  = %s  = %s", flags.FormatAD(v), v.Hex(), v.Binary()))
+	tel := "telephony: " + flags.TelephonyOf(v).Label()
+	if int32(v) < 0 {
+		// Bit 31 set: AD's signed Integer shows it negative.
+		tel = fmt.Sprintf("unsigned %d, AD stores %s · %s", uint32(v), flags.FormatAD(v), tel)
+	}
+	out = append(out, tel)
+	out = append(out, "")
+	for i, f := range flags.Catalogue {
+		name := f.Label
+		if name == "" {
+			name = f.Name
+		}
+		mark := "  "
+		if i == e.cursor {
+			mark = "› "
+		}
+		t := fmt.Sprintf("%s%s %5d  bit %2d  %s", mark, check(v.Has(f.Value)), uint32(f.Value), f.Bit, name)
+		if f.Group != flags.GroupReserved {
+			t += st.dim.Render("  (" + f.Group.String() + ")")
+		}
+		t = fit(t, w)
+		if i == e.cursor {
+			t = st.selected.Render(t)
+		}
+		out = append(out, t)
+	}
+	if u := v.Unknown(); u != 0 {
+		var p []string
+		for _, b := range u.Bits() {
+			p = append(p, fmt.Sprintf("%d (bit %d)", uint32(b), flags.BitIndex(b)))
+		}
+		out = append(out, st.warn.Render("! unknown bits, kept as found on every write: "+strings.Join(p, ", ")))
+	}
+	if flags.TelephonyOf(v) == flags.TelephonyInconsistent {
+		out = append(out, st.warn.Render("! telephony bits "+bitsText(v&flags.TelephonyMask)+" match none of the console's five options"))
+	}
+	out = append(out, "")
+	room := h - len(out)
+	if room > 2 {
+		ex := explainBit(flags.Catalogue[e.cursor].Value, w-2)
+		if len(ex) > room {
+			ex = ex[:room]
+		}
+		for i, l := range ex {
+			if i == 0 {
+				l = st.bold.Render(l)
+			}
+			out = append(out, "  "+l)
+		}
+	}
+	return block(out, w, h)
+}

@@ -1,0 +1,192 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"ocsflags/directory"
+	"ocsflags/flags"
+)
+
+func demo(t testing.TB) *directory.Memory {
+	t.Helper()
+	d, err := directory.OpenDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// hookDir is a Directory whose Apply a test can intercept.
+type hookDir struct {
+	directory.Directory
+	mu    sync.Mutex
+	calls int
+	apply func(ctx context.Context, call int, c directory.Change, next directory.Directory) (directory.User, error)
+}
+
+func (h *hookDir) Apply(ctx context.Context, c directory.Change) (directory.User, error) {
+	h.mu.Lock()
+	h.calls++
+	n := h.calls
+	h.mu.Unlock()
+	if h.apply == nil {
+		return h.Directory.Apply(ctx, c)
+	}
+	return h.apply(ctx, n, c, h.Directory)
+}
+
+// harness drives the root model without a terminal: it runs every command a
+// message returns and feeds the results back, the way the program would,
+// but synchronously so a test reads like a session.
+type harness struct {
+	t    testing.TB
+	m    *Model
+	quit bool
+}
+
+func newHarness(t testing.TB, opts Options, w, h int) *harness {
+	t.Helper()
+	x := &harness{t: t, m: newModel(context.Background(), opts)}
+	x.send(tea.WindowSizeMsg{Width: w, Height: h})
+	x.run(x.m.Init())
+	return x
+}
+
+func (x *harness) send(msg tea.Msg) {
+	x.t.Helper()
+	_, cmd := x.m.Update(msg)
+	x.run(cmd)
+}
+
+func (x *harness) run(cmd tea.Cmd) {
+	x.t.Helper()
+	queue := []tea.Cmd{cmd}
+	for steps := 0; len(queue) > 0; steps++ {
+		if steps > 10000 {
+			x.t.Fatal("commands do not settle")
+		}
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case nil:
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		case tea.QuitMsg:
+			x.quit = true
+		case spinner.TickMsg:
+			// Dropped: a frame timer has no place in a synchronous run.
+		default:
+			_, next := x.m.Update(msg)
+			queue = append(queue, next)
+		}
+	}
+}
+
+// key presses one key, spelled as in the key map ("space", "enter", "j").
+func (x *harness) key(keys ...string) {
+	x.t.Helper()
+	for _, k := range keys {
+		x.send(keyMsg(k))
+	}
+}
+
+func (x *harness) typeText(s string) {
+	x.t.Helper()
+	for _, r := range s {
+		x.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+func keyMsg(k string) tea.KeyPressMsg {
+	switch k {
+	case "space":
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	}
+	r := []rune(k)[0]
+	return tea.KeyPressMsg{Code: r, Text: k}
+}
+
+// screen is the current frame as plain text.
+func (x *harness) screen() string { return ansi.Strip(x.m.View().Content) }
+
+// focusItem puts the detail cursor on the first item matching.
+func (x *harness) focusItem(kind itemKind, bit flags.Value) {
+	x.t.Helper()
+	for i, it := range items(x.m.state()) {
+		if it.kind == kind && (bit == 0 || it.bit == bit) {
+			x.m.detail.cursor = i
+			return
+		}
+	}
+	x.t.Fatalf("no item %v/%d for %s", kind, bit, x.m.detail.user.DN)
+}
+
+func (x *harness) focusTelephony(t flags.Telephony) {
+	x.t.Helper()
+	for i, it := range items(x.m.state()) {
+		if it.kind == itTelephony && it.tel == t {
+			x.m.detail.cursor = i
+			return
+		}
+	}
+	x.t.Fatal("no telephony item")
+}
+
+// openUser resolves id the way --user does and opens it.
+func (x *harness) openUser(id string) {
+	x.t.Helper()
+	x.run(resolveUser(context.Background(), x.m.dir, id))
+	if !x.m.detail.has || x.m.detail.loading {
+		x.t.Fatalf("user %s did not open: %s", id, x.m.status)
+	}
+}
+
+func (x *harness) pendingChange(dn string) flags.Change {
+	p := x.m.pending.get(dn)
+	if p == nil {
+		return flags.Change{}
+	}
+	return p.change()
+}
+
+func (x *harness) stored(id string) directory.User {
+	x.t.Helper()
+	us, err := x.m.dir.Resolve(context.Background(), id)
+	if err != nil || len(us) != 1 {
+		x.t.Fatalf("resolve %s: %v", id, err)
+	}
+	return us[0]
+}
+
+func mustContain(t testing.TB, s string, subs ...string) {
+	t.Helper()
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			t.Fatalf("missing %q in:\n%s", sub, s)
+		}
+	}
+}

@@ -1,0 +1,76 @@
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// keyMap is the console's one key map: Update matches against it and the
+// footer and full help are built from it, so what the footer says is what
+// the keys do.
+type keyMap struct {
+	Up, Down, Left, Right       key.Binding
+	PageUp, PageDown, Home, End key.Binding
+	NextPane, PrevPane          key.Binding
+	Open, Back, Toggle, Undo    key.Binding
+	Filter, Reload, Review      key.Binding
+	Explorer, Help, Quit        key.Binding
+	Commit, Rebase, Drop, LDIF  key.Binding
+	Yes, No                     key.Binding
+}
+
+func newKeyMap() keyMap {
+	b := func(keys []string, k, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
+	}
+	return keyMap{
+		Up:       b([]string{"up", "k"}, "↑/k", "up"),
+		Down:     b([]string{"down", "j"}, "↓/j", "down"),
+		Left:     b([]string{"left", "h"}, "←/h", "collapse/parent"),
+		Right:    b([]string{"right", "l"}, "→/l", "expand"),
+		PageUp:   b([]string{"pgup", "ctrl+b"}, "pgup", "page up"),
+		PageDown: b([]string{"pgdown", "ctrl+f"}, "pgdn", "page down"),
+		Home:     b([]string{"home", "g"}, "g/home", "first"),
+		End:      b([]string{"end", "G"}, "G/end", "last"),
+		NextPane: b([]string{"tab"}, "tab", "next pane"),
+		PrevPane: b([]string{"shift+tab"}, "shift+tab", "previous pane"),
+		Open:     b([]string{"enter"}, "enter", "open"),
+		Back:     b([]string{"esc"}, "esc", "back"),
+		Toggle:   b([]string{"space"}, "space", "toggle"),
+		Undo:     b([]string{"u"}, "u", "undo"),
+		Filter:   b([]string{"/"}, "/", "filter"),
+		Reload:   b([]string{"r"}, "r", "reload"),
+		Review:   b([]string{"c"}, "c", "review & commit"),
+		Explorer: b([]string{"x"}, "x", "bit explorer"),
+		Help:     b([]string{"?"}, "?", "more keys"),
+		Quit:     b([]string{"q", "ctrl+c"}, "q", "quit"),
+		Commit:   b([]string{"enter", "y"}, "enter/y", "write all"),
+		Rebase:   b([]string{"a"}, "a", "re-apply mine on top"),
+		Drop:     b([]string{"d"}, "d", "drop mine"),
+		LDIF:     b([]string{"l"}, "l", "show/hide LDIF"),
+		Yes:      b([]string{"y"}, "y", "yes"),
+		No:       b([]string{"n", "esc"}, "n/esc", "no"),
+	}
+}
+
+// helpKeys is the slice of the key map that matters on one screen; it feeds
+// bubbles/help for the footer (short) and the ? view (full).
+type helpKeys struct {
+	short []key.Binding
+	full  [][]key.Binding
+}
+
+func (h helpKeys) ShortHelp() []key.Binding  { return h.short }
+func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
+
+// with returns a copy of b whose help text is desc: the same key reads
+// differently per pane (esc is "back" in the detail, "stop loading" while
+// the list streams).
+func with(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
+}
+
+// enabled returns b disabled when cond is false, which hides it from help
+// and stops it matching.
+func enabled(b key.Binding, cond bool) key.Binding {
+	b.SetEnabled(cond)
+	return b
+}

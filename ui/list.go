@@ -1,0 +1,283 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"ocsflags/directory"
+)
+
+// listModel is the user list of one container. It holds every row the
+// stream delivered but renders only the visible window, and filters over
+// precomputed lower-case keys.
+type listModel struct {
+	dn    string // the container listed ("" before the first listing)
+	title string
+
+	rows    []row
+	matches []int32 // indices of rows matching filter; nil when not filtering
+	filter  string  // the applied filter, lower-cased
+	input   lineInput
+	editing bool
+
+	cursor, offset int
+
+	streamID int
+	cancel   context.CancelFunc
+	loading  bool
+	stopped  bool // esc stopped the stream early
+	done     int
+	total    int
+	err      error
+
+	flagsW int // width of the OptionFlags column: never truncate a value
+}
+
+func (l *listModel) visibleLen() int {
+	if l.matches != nil {
+		return len(l.matches)
+	}
+	return len(l.rows)
+}
+
+// at returns the i-th visible row.
+func (l *listModel) at(i int) *row {
+	if l.matches != nil {
+		return &l.rows[l.matches[i]]
+	}
+	return &l.rows[i]
+}
+
+func (l *listModel) selected() *row {
+	if l.cursor < 0 || l.cursor >= l.visibleLen() {
+		return nil
+	}
+	return l.at(l.cursor)
+}
+
+// reset empties the list for a new listing of dn and stops any running one.
+func (l *listModel) reset(dn, title string, id int) {
+	l.stop()
+	*l = listModel{dn: dn, title: title, streamID: id, flagsW: 5, filter: l.filter, input: l.input}
+	if l.filter != "" {
+		l.matches = []int32{}
+	}
+}
+
+// stop cancels the running stream, if any.
+func (l *listModel) stop() {
+	if l.cancel != nil {
+		l.cancel()
+		l.cancel = nil
+	}
+}
+
+// add appends a batch, extending the filter matches with the new rows only.
+func (l *listModel) add(rows []row) {
+	start := len(l.rows)
+	l.rows = append(l.rows, rows...)
+	for i, r := range rows {
+		if len(r.flags) > l.flagsW {
+			l.flagsW = len(r.flags)
+		}
+		if l.matches != nil && strings.Contains(r.key, l.filter) {
+			l.matches = append(l.matches, int32(start+i))
+		}
+	}
+}
+
+// setFilter applies f as the admin types. A filter that extends the
+// previous one can only narrow it, so only the current matches are scanned.
+func (l *listModel) setFilter(f string) {
+	lf := strings.ToLower(f)
+	if lf == l.filter {
+		return
+	}
+	var keep int32 = -1
+	if r := l.selected(); r != nil {
+		if l.matches != nil {
+			keep = l.matches[l.cursor]
+		} else {
+			keep = int32(l.cursor)
+		}
+	}
+	switch {
+	case lf == "":
+		l.matches = nil
+	case l.filter != "" && l.matches != nil && strings.Contains(lf, l.filter):
+		out := l.matches[:0:0]
+		for _, i := range l.matches {
+			if strings.Contains(l.rows[i].key, lf) {
+				out = append(out, i)
+			}
+		}
+		l.matches = out
+	default:
+		out := make([]int32, 0, 64)
+		for i := range l.rows {
+			if strings.Contains(l.rows[i].key, lf) {
+				out = append(out, int32(i))
+			}
+		}
+		l.matches = out
+	}
+	l.filter = lf
+	// Stay on the same user when it still matches.
+	l.cursor = 0
+	if keep >= 0 {
+		if l.matches == nil {
+			l.cursor = int(keep)
+		} else if j := sort.Search(len(l.matches), func(j int) bool { return l.matches[j] >= keep }); j < len(l.matches) && l.matches[j] == keep {
+			l.cursor = j
+		}
+	}
+}
+
+// selectDN moves the cursor to dn if it is visible.
+func (l *listModel) selectDN(dn string) bool {
+	for i := 0; i < l.visibleLen(); i++ {
+		if strings.EqualFold(l.at(i).u.DN, dn) || directory.SameDN(l.at(i).u.DN, dn) {
+			l.cursor = i
+			return true
+		}
+	}
+	return false
+}
+
+// replace updates the row of u after a write or a fresh read.
+func (l *listModel) replace(u directory.User, isPool func(string) bool) {
+	for i := range l.rows {
+		if strings.EqualFold(l.rows[i].u.DN, u.DN) {
+			l.rows[i] = makeRow(u, isPool)
+			if len(l.rows[i].flags) > l.flagsW {
+				l.flagsW = len(l.rows[i].flags)
+			}
+			return
+		}
+	}
+}
+
+func (l *listModel) move(delta int) {
+	l.cursor = clamp(l.cursor+delta, 0, max(l.visibleLen()-1, 0))
+}
+
+// progress is the status line under the column headings.
+func (l *listModel) progress(spin string) string {
+	var b strings.Builder
+	switch {
+	case l.loading:
+		b.WriteString(spin + " ")
+		if l.total > 0 {
+			fmt.Fprintf(&b, "%d of %d users…", l.done, l.total)
+		} else {
+			fmt.Fprintf(&b, "%d users so far…", l.done)
+		}
+		b.WriteString(" esc stops")
+	case l.err != nil && !errors.Is(l.err, context.Canceled):
+		fmt.Fprintf(&b, "✗ listing failed after %d users: %v (r retries)", len(l.rows), l.err)
+	case l.stopped:
+		fmt.Fprintf(&b, "stopped after %d users (r reloads)", len(l.rows))
+	case l.dn == "" && len(l.rows) == 0:
+		b.WriteString("choose a container in the tree")
+	case len(l.rows) == 1:
+		b.WriteString("1 user")
+	default:
+		fmt.Fprintf(&b, "%d users", len(l.rows))
+	}
+	if l.matches != nil {
+		fmt.Fprintf(&b, " · %d match %q", len(l.matches), l.filter)
+	}
+	return b.String()
+}
+
+// columns splits the width left after the fixed columns between name,
+// sAMAccountName and sign-in name.
+func (l *listModel) columns(w int) (name, sam, sip int) {
+	const markW = 13
+	rest := w - 3 - l.flagsW - markW - 4
+	if rest < 12 {
+		return max(rest, 1), 0, 0
+	}
+	name = rest * 32 / 100
+	sam = rest * 22 / 100
+	sip = rest - name - sam
+	return name, sam, sip
+}
+
+// view renders h lines of width w: headings, progress or filter line, rows.
+func (l *listModel) view(st styles, w, h int, focused bool, spin string, pending func(dn string) bool) []string {
+	lines := make([]string, 0, h)
+	nameW, samW, sipW := l.columns(w)
+	cols := func(mark, name, sam, sip, fl, ready string) string {
+		var b strings.Builder
+		b.Grow(w + 8)
+		b.WriteString(mark)
+		b.WriteString(fit(name, nameW))
+		if samW > 0 {
+			b.WriteByte(' ')
+			b.WriteString(fit(sam, samW))
+			b.WriteByte(' ')
+			b.WriteString(fit(sip, sipW))
+		}
+		b.WriteByte(' ')
+		b.WriteString(fitRight(fl, l.flagsW))
+		b.WriteByte(' ')
+		b.WriteString(ready)
+		return b.String()
+	}
+	lines = append(lines, st.dim.Render(fit(cols("   ", "Name", "sAMAccountName", "Sign-in name", "Flags", "Readiness"), w)))
+	if l.editing || l.filter != "" {
+		f := l.input.view("/ ")
+		if !l.editing {
+			f = "/ " + l.input.value + "  (esc clears)"
+		}
+		lines = append(lines, fit(f+"   "+l.progress(spin), w))
+	} else {
+		lines = append(lines, fit(l.progress(spin), w))
+	}
+	body := h - len(lines)
+	n := l.visibleLen()
+	l.offset = window(l.cursor, l.offset, body, n)
+	for i := l.offset; i < n && len(lines) < h; i++ {
+		r := l.at(i)
+		mark := "  "
+		if i == l.cursor {
+			mark = "› "
+		}
+		if pending(r.u.DN) {
+			mark += "*"
+		} else {
+			mark += " "
+		}
+		readyText := fit(r.state.text(), 13)
+		text := fit(cols(mark, r.u.Label(), r.u.SAMAccountName, r.u.OCS.SIPAddress.V, r.flags, ""), w-13) + readyText
+		switch {
+		case i == l.cursor && focused:
+			text = st.selected.Render(text)
+		case i == l.cursor:
+			text = st.selectedBlurred.Render(text)
+		default:
+			// Colour only echoes the word next to it.
+			sty := st.dim
+			switch r.state {
+			case ready:
+				sty = st.ok
+			case problems:
+				sty = st.bad
+			}
+			text = text[:len(text)-len(readyText)] + sty.Render(readyText)
+		}
+		lines = append(lines, text)
+	}
+	if n == 0 && !l.loading && l.dn != "" && len(lines) < h {
+		if l.matches != nil {
+			lines = append(lines, st.dim.Render("  no user matches the filter"))
+		} else if l.err == nil && !l.stopped {
+			lines = append(lines, st.dim.Render("  no users directly in this container"))
+		}
+	}
+	return lines
+}

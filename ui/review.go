@@ -1,0 +1,286 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"ocsflags/directory"
+	"ocsflags/flags"
+)
+
+// resultKind is where one user's write stands.
+type resultKind int
+
+const (
+	resPending resultKind = iota
+	resApplying
+	resWritten
+	resConflict
+	resFailed
+	resDropped
+)
+
+type result struct {
+	kind     resultKind
+	msg      string
+	conflict *directory.ConflictError
+	written  []flags.AttrEdit // what was written, for the success line
+	depth    int              // how many stacked edits the write carried
+}
+
+// reviewModel is the commit screen: every pending change as attribute, old
+// value and new value, the LDIF it sends, and each user's outcome.
+type reviewModel struct {
+	order    []string             // NormDN of each user shown, in edit order
+	names    map[string][2]string // label and DN, kept after edits are gone
+	results  map[string]*result
+	cursor   int // selected user, for conflict actions
+	offset   int // first document line shown
+	showLDIF bool
+}
+
+func newReview(ps *pendingStore) reviewModel {
+	r := reviewModel{order: append([]string(nil), ps.order...), names: map[string][2]string{}, results: map[string]*result{}, showLDIF: true}
+	for _, k := range r.order {
+		u := ps.users[k].base
+		r.names[k] = [2]string{u.Label(), u.DN}
+	}
+	return r
+}
+
+func (r *reviewModel) result(k string) *result {
+	if x, ok := r.results[k]; ok {
+		return x
+	}
+	x := &result{}
+	r.results[k] = x
+	return x
+}
+
+func (r *reviewModel) busy() bool {
+	for _, x := range r.results {
+		if x.kind == resApplying {
+			return true
+		}
+	}
+	return false
+}
+
+// selectedConflict is the conflict under the cursor, if any.
+func (r *reviewModel) selectedConflict() (string, *result) {
+	if r.cursor >= len(r.order) {
+		return "", nil
+	}
+	k := r.order[r.cursor]
+	if x := r.results[k]; x != nil && x.kind == resConflict {
+		return k, x
+	}
+	return "", nil
+}
+
+// describeError says what happened in words an admin can act on, and that
+// nothing was lost.
+func describeError(err error, info directory.Info) string {
+	who := info.BoundAs
+	if who == "" {
+		who = "the bound account"
+	}
+	kept := " Your pending edits are kept."
+	switch {
+	case errors.Is(err, directory.ErrInsufficientRights):
+		return fmt.Sprintf("insufficient rights: %s may not write these attributes (%v). Ask for OCS user-admin rights (RTCUniversalUserAdmins) or connect as another account.%s", who, err, kept)
+	case errors.Is(err, directory.ErrReadOnly):
+		return "the directory is read-only: " + err.Error() + "." + kept
+	case errors.Is(err, directory.ErrNoSuchObject):
+		return "the user is no longer there (moved, renamed or deleted?): " + err.Error() + "." + kept
+	case errors.Is(err, directory.ErrUnavailable):
+		return "the directory is unavailable: " + err.Error() + ". Nothing was written; try again with enter." + kept
+	case errors.Is(err, directory.ErrInvalidValue):
+		return "the directory refused a value: " + err.Error() + "." + kept
+	}
+	return err.Error() + "." + kept
+}
+
+// reviewDoc renders the review screen as lines; userLine[i] is the first
+// line of the i-th user, for scrolling to the selection.
+func reviewDoc(m *Model, w int) (lines []string, userLine []int) {
+	st := m.st
+	r := &m.review
+	add := func(s string) { lines = append(lines, s) }
+	attrW := 30
+	colW := clamp((w-attrW-6)/2, 10, 40)
+	var changes []directory.Change
+	for i, k := range r.order {
+		userLine = append(userLine, len(lines))
+		p := m.pending.users[k]
+		res := r.results[k]
+		mark := "  "
+		if i == r.cursor {
+			mark = "› "
+		}
+		label, dn := r.names[k][0], r.names[k][1]
+		status := ""
+		if res != nil {
+			switch res.kind {
+			case resApplying:
+				status = m.spin.View() + " writing…"
+			case resWritten:
+				status = st.ok.Render("✓ written")
+			case resConflict:
+				status = st.warn.Render("⚠ conflict: nothing written")
+			case resFailed:
+				status = st.bad.Render("✗ not written")
+			case resDropped:
+				status = st.dim.Render("– dropped")
+			}
+		}
+		head := mark + st.bold.Render(label) + "  " + status
+		if i == r.cursor {
+			head = mark + st.selected.Render(label) + "  " + status
+		}
+		add(head)
+		add("    " + st.dim.Render(dn))
+		switch {
+		case res != nil && res.kind == resConflict:
+			lines = append(lines, conflictLines(m, p, res.conflict, w)...)
+		case res != nil && res.kind == resWritten:
+			for _, e := range res.written {
+				add("    " + fit(e.Attr, attrW) + " " + editValue(e.Old) + " → " + st.ok.Render(editValue(e.New)))
+			}
+			if res.msg != "" {
+				add("    " + st.dim.Render(res.msg))
+			}
+		case p != nil:
+			c, err := p.dirChange()
+			if err != nil {
+				add("    " + st.bad.Render("✗ cannot apply: "+err.Error()+" (u undoes, d drops)"))
+				break
+			}
+			if len(c.Edits) == 0 {
+				add("    " + st.dim.Render("the edits cancel out: nothing to write"))
+				break
+			}
+			add("    " + st.dim.Render(fit("Attribute", attrW)+" "+fit("Old (expected now)", colW)+" "+fit("New", colW)))
+			for _, e := range c.Edits {
+				add("    " + fit(e.Attr, attrW) + " " + fit(editValue(e.Old), colW) + " " + st.changed.Render(fit(editValue(e.New), colW)))
+				if e.Attr == flags.AttrOptionFlags {
+					d := p.change().Flags.Effective(p.base.OCS.OptionFlags.V)
+					for _, l := range wrap(deltaWords(d)+"; every other bit kept as found", max(w-attrW-5, 20)) {
+						add("    " + st.dim.Render(fit("", attrW)+" "+l))
+					}
+				}
+			}
+			changes = append(changes, c)
+		}
+		if res != nil && res.kind == resFailed {
+			for _, l := range wrap(res.msg, w-6) {
+				add("    " + st.bad.Render(l))
+			}
+		}
+		add("")
+	}
+	if len(r.order) == 0 {
+		add(st.dim.Render("  nothing pending"))
+	}
+	if r.showLDIF && len(changes) > 0 {
+		add(st.group.Render("LDIF of the writes (each deletes the value it expects, so a replay never clobbers)"))
+		if text, err := directory.ChangeLDIF(changes...); err == nil {
+			for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+				add("  " + l)
+			}
+		} else {
+			add(st.bad.Render("  cannot render LDIF: " + err.Error()))
+		}
+	}
+	return lines, userLine
+}
+
+func editValue(o flags.Opt[string]) string {
+	if !o.Set {
+		return "(absent)"
+	}
+	return o.V
+}
+
+// conflictLines show, per attribute, what was read, what the server holds
+// now, what this session meant to write, and what re-applying the same
+// edits on top of the server's value would write.
+func conflictLines(m *Model, p *pendingUser, ce *directory.ConflictError, w int) []string {
+	st := m.st
+	var out []string
+	out = append(out, "    "+st.warn.Render(fmt.Sprintf("Someone changed %s since it was read; nothing was written.", strings.Join(ce.Attrs, ", "))))
+	if p == nil {
+		return out
+	}
+	c := p.change()
+	mine, err1 := p.base.OCS.Apply(c)
+	if err1 != nil {
+		mine = p.base.OCS
+	}
+	rebased, err2 := ce.Current.OCS.Apply(c)
+	readM, nowM, mineM := p.base.OCS.Encode(), ce.Current.OCS.Encode(), mine.Encode()
+	rebM := rebased.Encode()
+	colW := clamp((w-4-24)/4, 13, 40)
+	val := func(m map[string]string, a string) string {
+		if v, ok := m[a]; ok {
+			return v
+		}
+		return "(absent)"
+	}
+	col := func(v string) string { return fit(v, colW-1) + " " }
+	out = append(out, "    "+st.dim.Render(fit("Attribute", 24)+col("You read")+col("Server now")+col("You intended")+col("Re-applied")))
+	attrs := map[string]bool{}
+	for _, a := range ce.Attrs {
+		attrs[a] = true
+	}
+	for _, e := range flags.Edits(p.base.OCS, mine) {
+		attrs[e.Attr] = true
+	}
+	for _, a := range flags.Writable {
+		if !attrs[a] {
+			continue
+		}
+		reb := val(rebM, a)
+		if err2 != nil {
+			reb = "—"
+		}
+		out = append(out, "    "+fit(a, 24)+col(val(readM, a))+st.warn.Render(col(val(nowM, a)))+col(val(mineM, a))+st.changed.Render(col(reb)))
+	}
+	if r, n := p.base.OCS.OptionFlags.V, ce.Current.OCS.OptionFlags.V; r != n {
+		theirs := "theirs: " + deltaWords(flags.Diff(r, n)) + " · yours: " + deltaWords(c.Flags.Effective(r))
+		for _, l := range wrap(theirs, max(w-6, 20)) {
+			out = append(out, "    "+st.dim.Render(l))
+		}
+	}
+	if err2 != nil {
+		out = append(out, "    "+st.bad.Render("✗ your edits cannot apply on the server's value: "+err2.Error()))
+	}
+	out = append(out, "    "+st.bold.Render("[a]")+" re-apply my changes on top   "+st.bold.Render("[d]")+" drop my changes")
+	return out
+}
+
+// deltaWords names each bit a delta sets or clears: "+1 Enable public IM
+// connectivity".
+func deltaWords(d flags.Delta) string {
+	var p []string
+	name := func(b flags.Value) string {
+		if f, ok := flags.Lookup(b); ok {
+			if f.Label != "" {
+				return f.Label
+			}
+			return f.Name
+		}
+		return "unknown bit"
+	}
+	for _, b := range d.Set.Bits() {
+		p = append(p, fmt.Sprintf("+%d %s", uint32(b), name(b)))
+	}
+	for _, b := range d.Clear.Bits() {
+		p = append(p, fmt.Sprintf("-%d %s", uint32(b), name(b)))
+	}
+	if len(p) == 0 {
+		return "no bit changes"
+	}
+	return strings.Join(p, ", ")
+}

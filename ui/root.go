@@ -1,0 +1,424 @@
+// Package ui is the ocsflags console: browse OUs, open a user, see and
+// toggle the user's OCS settings labelled as in the OCS Admin Console, learn
+// what each bit means, and commit through the directory's compare-and-swap.
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"ocsflags/directory"
+	"ocsflags/flags"
+)
+
+// Options configure the console.
+type Options struct {
+	Dir      directory.Directory
+	StartOU  string // --ou DN; "" = default naming context
+	User     string // --user X: open straight on one user (sAMAccountName, UPN, SIP address or DN), via Dir.Resolve
+	ReadOnly bool   // --read-only: disable every write path (Dir.Info().ReadOnly may also be true)
+}
+
+// Run runs the console on the terminal until the admin quits or ctx ends.
+func Run(ctx context.Context, opts Options) error {
+	if opts.Dir == nil {
+		return errors.New("ui: no directory")
+	}
+	m := newModel(ctx, opts)
+	p := tea.NewProgram(m, tea.WithContext(ctx))
+	_, err := p.Run()
+	m.list.stop()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
+}
+
+// New returns the root model, for tests.
+func New(opts Options) tea.Model { return newModel(context.Background(), opts) }
+
+type screen int
+
+const (
+	scrBrowse screen = iota
+	scrReview
+	scrExplorer
+)
+
+type pane int
+
+const (
+	paneTree pane = iota
+	paneList
+	paneDetail
+)
+
+// wideWidth is where the three panes fit side by side.
+const wideWidth = 120
+
+// Model is the root: it owns the directory, routes messages to the pane
+// models and holds the pending edits, which outlive any pane.
+type Model struct {
+	ctx      context.Context
+	dir      directory.Directory
+	opts     Options
+	info     directory.Info
+	readOnly bool
+
+	w, h    int
+	isDark  bool
+	profile colorprofile.Profile
+	st      styles
+	keys    keyMap
+	help    help.Model
+	spin    spinner.Model
+	spinOn  bool
+
+	rootDN   string
+	tree     treeModel
+	list     listModel
+	detail   detailModel
+	review   reviewModel
+	explorer explorerModel
+	confirm  *confirmModel
+
+	screen screen
+	focus  pane
+
+	pending     *pendingStore
+	pools       poolSet
+	poolsLoaded bool
+	poolsErr    error
+
+	ncLoading  bool // the naming contexts are being read (no tree yet)
+	streamSeq  int
+	listWanted string // a listing waiting for the pools (readiness needs them)
+	selectDN   string // select this user when its row streams in (--user)
+
+	status    string
+	statusErr bool
+}
+
+func newModel(ctx context.Context, opts Options) *Model {
+	info := opts.Dir.Info()
+	m := &Model{
+		ctx:      ctx,
+		dir:      opts.Dir,
+		opts:     opts,
+		info:     info,
+		readOnly: opts.ReadOnly || info.ReadOnly,
+		w:        80,
+		h:        24,
+		isDark:   true,
+		profile:  colorprofile.TrueColor,
+		keys:     newKeyMap(),
+		help:     help.New(),
+		spin:     spinner.New(spinner.WithSpinner(spinner.Line)),
+		pending:  newPendingStore(),
+		pools:    poolSet{},
+	}
+	m.st = newStyles(m.isDark, m.profile)
+	m.help.Styles = m.st.help
+	if opts.StartOU != "" {
+		// The admin named the OU: its users are what they came for.
+		m.rootDN = opts.StartOU
+		m.tree = newTree(opts.StartOU)
+		m.focus = paneList
+	}
+	return m
+}
+
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, loadPools(m.ctx, m.dir), m.startSpin()}
+	if m.rootDN != "" {
+		cmds = append(cmds, m.openRoot())
+	} else {
+		m.ncLoading = true
+		cmds = append(cmds, loadNamingContexts(m.ctx, m.dir))
+	}
+	if m.opts.User != "" {
+		m.detail.loading = true
+		cmds = append(cmds, resolveUser(m.ctx, m.dir, m.opts.User))
+	}
+	return tea.Batch(cmds...)
+}
+
+// openRoot expands the tree root and lists its users.
+func (m *Model) openRoot() tea.Cmd {
+	var cmds []tea.Cmd
+	if m.tree.expand(m.tree.root) {
+		cmds = append(cmds, loadChildren(m.ctx, m.dir, m.rootDN))
+	}
+	if m.opts.User == "" {
+		cmds = append(cmds, m.listContainer(m.rootDN, m.tree.root.c.Name))
+	}
+	return tea.Batch(cmds...)
+}
+
+// busy reports whether anything is loading, which keeps the spinner going.
+func (m *Model) busy() bool {
+	if m.list.loading || m.detail.loading || !m.poolsLoaded || m.review.busy() {
+		return true
+	}
+	for _, n := range m.tree.flat {
+		if n.loading {
+			return true
+		}
+	}
+	return m.ncLoading
+}
+
+func (m *Model) startSpin() tea.Cmd {
+	if m.spinOn {
+		return nil
+	}
+	m.spinOn = true
+	return m.spin.Tick
+}
+
+func (m *Model) setStatus(s string)    { m.status, m.statusErr = s, false }
+func (m *Model) setError(s string)     { m.status, m.statusErr = s, true }
+func (m *Model) wide() bool            { return m.w >= wideWidth }
+func (m *Model) isPool(dn string) bool { _, ok := m.pools.lookup(dn); return ok }
+
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.update(msg)
+	if m.busy() {
+		cmd = tea.Batch(cmd, m.startSpin())
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.w, m.h = msg.Width, msg.Height
+		m.help.SetWidth(msg.Width)
+	case tea.BackgroundColorMsg:
+		m.isDark = msg.IsDark()
+		m.restyle()
+	case tea.ColorProfileMsg:
+		m.profile = msg.Profile
+		m.restyle()
+	case spinner.TickMsg:
+		if !m.busy() {
+			// Let the tick chain end: an idle console sends no messages.
+			m.spinOn = false
+			return nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return cmd
+	case namingContextsMsg:
+		m.ncLoading = false
+		if msg.err != nil {
+			m.setError("cannot read the naming contexts: " + msg.err.Error())
+			return nil
+		}
+		m.rootDN = msg.nc.Default
+		m.tree = newTree(m.rootDN)
+		return m.openRoot()
+	case childrenMsg:
+		m.tree.setChildren(msg.dn, msg.kids, msg.err)
+		if msg.err != nil {
+			m.setError(fmt.Sprintf("cannot list the containers in %s: %v", msg.dn, msg.err))
+		}
+	case poolsMsg:
+		m.poolsLoaded = true
+		if msg.err != nil {
+			m.poolsErr = msg.err
+			m.setError("cannot read the OCS pools, so home servers cannot be checked: " + msg.err.Error())
+		}
+		m.pools = newPoolSet(msg.pools)
+		if m.listWanted != "" {
+			dn := m.listWanted
+			m.listWanted = ""
+			return m.listContainer(dn, m.list.title)
+		}
+	case usersBatchMsg:
+		return m.onBatch(msg)
+	case usersDoneMsg:
+		if msg.id == m.list.streamID {
+			m.endStream(msg.err)
+		}
+	case userMsg:
+		m.onUser(msg)
+	case resolveMsg:
+		return m.onResolve(msg)
+	case commitMsg:
+		return m.onCommit(msg)
+	case tea.PasteMsg:
+		switch {
+		case m.screen == scrExplorer:
+			m.explorer.input.paste(msg.Content)
+		case m.list.editing:
+			m.list.input.paste(msg.Content)
+			m.list.setFilter(m.list.input.value)
+		}
+	case tea.KeyPressMsg:
+		return m.onKey(msg)
+	}
+	return nil
+}
+
+func (m *Model) restyle() {
+	m.st = newStyles(m.isDark, m.profile)
+	m.help.Styles = m.st.help
+	m.spin.Style = m.st.dim
+}
+
+// listContainer starts streaming the users directly in dn.
+func (m *Model) listContainer(dn, title string) tea.Cmd {
+	m.streamSeq++
+	m.list.reset(dn, title, m.streamSeq)
+	if !m.poolsLoaded {
+		// Readiness needs the pools; they come first and fast.
+		m.list.loading = true
+		m.listWanted = dn
+		return nil
+	}
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.list.cancel = cancel
+	m.list.loading = true
+	return startUsers(ctx, m.dir, dn, directory.OneLevel, m.streamSeq, m.pools)
+}
+
+func (m *Model) onBatch(msg usersBatchMsg) tea.Cmd {
+	if msg.id != m.list.streamID {
+		return nil
+	}
+	m.list.add(msg.rows)
+	m.list.done, m.list.total = msg.done, msg.total
+	if m.selectDN != "" && m.list.selectDN(m.selectDN) {
+		m.selectDN = ""
+	}
+	if msg.end != nil {
+		m.endStream(msg.end.err)
+		return nil
+	}
+	return waitStream(msg.ch)
+}
+
+func (m *Model) endStream(err error) {
+	m.list.loading = false
+	m.list.stop()
+	if err != nil && !errors.Is(err, context.Canceled) {
+		m.list.err = err
+		m.setError("listing stopped: " + err.Error())
+		return
+	}
+	if err == nil {
+		m.tree.setUserCount(m.list.dn, len(m.list.rows))
+	}
+}
+
+// stopStream is esc while the list loads: the context is cancelled and what
+// arrived so far stays.
+func (m *Model) stopStream() {
+	m.list.stop()
+	// Batches already in flight belong to no listing any more.
+	m.list.streamID = 0
+	m.list.loading = false
+	m.list.stopped = true
+	m.listWanted = ""
+	m.setStatus(fmt.Sprintf("stopped listing after %d users", len(m.list.rows)))
+}
+
+// openUser shows u at once (from the list) and reads it afresh.
+func (m *Model) openUser(u directory.User) tea.Cmd {
+	m.detail.user, m.detail.has, m.detail.loading, m.detail.err = u, true, true, nil
+	return loadUser(m.ctx, m.dir, u.DN)
+}
+
+func (m *Model) onUser(msg userMsg) {
+	if !m.detail.has || !directory.SameDN(msg.dn, m.detail.user.DN) {
+		return
+	}
+	m.detail.loading = false
+	if msg.err != nil {
+		m.detail.err = msg.err
+		m.setError("cannot read " + msg.dn + ": " + msg.err.Error())
+		return
+	}
+	m.detail.user = msg.user
+	m.list.replace(msg.user, m.isPool)
+	if p := m.pending.get(msg.dn); p != nil {
+		if len(flags.Edits(p.base.OCS, msg.user.OCS)) == 0 {
+			// Same values: take the new change marker and carry on.
+			m.pending.rebase(msg.user)
+			return
+		}
+		// Someone else wrote this user after the edits were made. The edits
+		// keep the values they were made against, so the commit meets a
+		// conflict and the admin sees both before anything is written.
+		m.setError(msg.user.Label() + " changed in the directory after you edited it: the review will show both values and ask before writing")
+	}
+}
+
+func (m *Model) onResolve(msg resolveMsg) tea.Cmd {
+	m.detail.loading = false
+	switch {
+	case msg.err != nil:
+		m.setError(fmt.Sprintf("--user %s: %v", msg.id, msg.err))
+		if m.rootDN != "" {
+			return m.listContainer(m.rootDN, m.tree.root.c.Name)
+		}
+		return nil
+	case len(msg.users) == 1:
+		u := msg.users[0]
+		m.focus = paneDetail
+		m.selectDN = u.DN
+		parent := parentDN(u.DN)
+		return tea.Batch(m.openUser(u), m.listContainer(parent, rdnName(parent)))
+	}
+	// Several users match: list them and let the admin choose.
+	m.streamSeq++
+	m.list.reset("", fmt.Sprintf("%d users match %q", len(msg.users), msg.id), m.streamSeq)
+	rows := make([]row, len(msg.users))
+	for i, u := range msg.users {
+		rows[i] = makeRow(u, m.isPool)
+	}
+	m.list.add(rows)
+	m.focus = paneList
+	m.setStatus(fmt.Sprintf("%d users match %q: choose one with enter", len(msg.users), msg.id))
+	return nil
+}
+
+// parentDN is the DN of the container holding dn.
+func parentDN(dn string) string {
+	d, err := directory.ParseDN(dn)
+	if err != nil || len(d.RDNs) < 2 {
+		return dn
+	}
+	return directory.FormatDN(d.RDNs[1:])
+}
+
+// state is what the detail pane shows for the open user.
+func (m *Model) state() state {
+	s := state{pools: m.pools, poolsUnknown: m.poolsErr != nil}
+	if p := m.pending.get(m.detail.user.DN); p != nil {
+		s.base = p.base.OCS
+		s.after, s.applyErr = p.after()
+		if s.applyErr != nil {
+			s.after = s.base
+		}
+		s.pending = true
+		return s
+	}
+	s.base, s.after = m.detail.user.OCS, m.detail.user.OCS
+	return s
+}
+
+// startOptionFlags is what the explorer opens on: the open user's value.
+func (m *Model) startOptionFlags() flags.Opt[flags.Value] {
+	if !m.detail.has {
+		return flags.Opt[flags.Value]{}
+	}
+	return m.state().after.OptionFlags
+}

@@ -1,0 +1,173 @@
+package ui
+
+import (
+	"context"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"ocsflags/directory"
+	"ocsflags/flags"
+)
+
+// readiness is the list's one-word verdict.
+type readiness uint8
+
+const (
+	notEnabled readiness = iota
+	ready
+	problems
+)
+
+func (r readiness) text() string {
+	switch r {
+	case ready:
+		return "✓ ready"
+	case problems:
+		return "✗ problems"
+	}
+	return "– not enabled"
+}
+
+// row is a listed user with everything the list shows and filters on worked
+// out once, when its batch arrives, so that a keystroke or a frame does no
+// per-row work beyond the visible window.
+type row struct {
+	u     directory.User
+	key   string // lower-cased name, sAMAccountName and SIP address
+	flags string // OptionFlags as AD text, "—" when absent
+	state readiness
+}
+
+// poolSet answers "is this DN the home server of an existing pool" from the
+// pools read once at start. It is never written after creation, so the
+// streaming goroutine may read it.
+type poolSet map[string]directory.Pool
+
+func newPoolSet(pools []directory.Pool) poolSet {
+	s := poolSet{}
+	for _, p := range pools {
+		s[directory.NormDN(p.HomeServerDN)] = p
+	}
+	return s
+}
+
+func (s poolSet) lookup(homeServerDN string) (directory.Pool, bool) {
+	p, ok := s[directory.NormDN(homeServerDN)]
+	return p, ok
+}
+
+// verdict runs the readiness rules without the duplicate-SIP look-up, which
+// would cost a directory search per user (the audit view does that one).
+func verdict(s flags.Settings, isPool func(string) bool) readiness {
+	if !s.Enabled.Or(false) {
+		return notEnabled
+	}
+	if flags.Ready(flags.Audit(flags.AuditInput{Settings: s, IsPool: isPool})) {
+		return ready
+	}
+	return problems
+}
+
+func makeRow(u directory.User, isPool func(string) bool) row {
+	f := "—"
+	if u.OCS.OptionFlags.Set {
+		f = flags.FormatAD(u.OCS.OptionFlags.V)
+	}
+	return row{
+		u:     u,
+		key:   strings.ToLower(u.Label() + "\x00" + u.SAMAccountName + "\x00" + u.OCS.SIPAddress.V),
+		flags: f,
+		state: verdict(u.OCS, isPool),
+	}
+}
+
+// usersBatchMsg carries rows of listing id; ch keeps the stream going.
+type usersBatchMsg struct {
+	id          int
+	rows        []row
+	done, total int
+	ch          <-chan tea.Msg
+	// end is set when the stream ended right after this batch.
+	end *usersDoneMsg
+}
+
+// usersDoneMsg ends listing id; err is nil, the directory's error, or
+// context.Canceled when the admin pressed esc.
+type usersDoneMsg struct {
+	id  int
+	err error
+}
+
+// startUsers runs Dir.Users in a goroutine and returns the command that
+// delivers its batches. The goroutine turns users into rows (readiness, search
+// keys) so that Update only appends. Every send selects on ctx, so
+// cancelling never leaves the goroutine blocked on a reader that has gone.
+func startUsers(ctx context.Context, d directory.Directory, dn string, scope directory.Scope, id int, pools poolSet) tea.Cmd {
+	ch := make(chan tea.Msg, 4)
+	go func() {
+		defer close(ch)
+		// Most users share a handful of pool DNs: remember the answers so
+		// a big OU parses each DN once.
+		seen := map[string]bool{}
+		isPool := func(dn string) bool {
+			v, ok := seen[dn]
+			if !ok {
+				_, v = pools.lookup(dn)
+				seen[dn] = v
+			}
+			return v
+		}
+		err := d.Users(ctx, dn, scope, func(b directory.Batch) error {
+			rows := make([]row, len(b.Users))
+			for i, u := range b.Users {
+				rows[i] = makeRow(u, isPool)
+			}
+			select {
+			case ch <- usersBatchMsg{id: id, rows: rows, done: b.Done, total: b.Total, ch: ch}:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+		select {
+		case ch <- usersDoneMsg{id: id, err: err}:
+		case <-ctx.Done():
+		}
+	}()
+	return waitStream(ch)
+}
+
+// waitStream reads the next message of a stream, merging batches (and the
+// end of the stream) that are already waiting, so a fast directory costs few
+// frames.
+func waitStream(ch <-chan tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		m, ok := <-ch
+		if !ok {
+			return nil
+		}
+		b, isBatch := m.(usersBatchMsg)
+		if !isBatch {
+			return m
+		}
+		for {
+			select {
+			case next, ok := <-ch:
+				if !ok {
+					return b
+				}
+				switch n := next.(type) {
+				case usersBatchMsg:
+					b.rows = append(b.rows, n.rows...)
+					b.done, b.total = n.done, n.total
+				case usersDoneMsg:
+					b.end = &n
+					return b
+				}
+			default:
+				return b
+			}
+		}
+	}
+}

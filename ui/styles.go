@@ -1,0 +1,100 @@
+package ui
+
+import (
+	"image/color"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
+)
+
+// styles is every look the console has, in one place. Nothing the admin
+// must notice is carried by colour alone: selection also uses reverse video
+// and a marker glyph, readiness a glyph and a word, changes a "*".
+type styles struct {
+	header, headerDim          lipgloss.Style
+	modeLive, modeDemo, modeRO lipgloss.Style
+	modeWarn, pendingBadge     lipgloss.Style
+	title, titleFocused        lipgloss.Style
+	selected, selectedBlurred  lipgloss.Style
+	sep, dim, bold             lipgloss.Style
+	ok, bad, warn, changed     lipgloss.Style
+	group, label, value        lipgloss.Style
+	statusInfo, statusErr      lipgloss.Style
+	dialog                     lipgloss.Style
+	help                       help.Styles
+}
+
+// newStyles builds the palette for the terminal's background and colour
+// profile. Without colour (NO_COLOR, dumb terminals, tests) only text
+// attributes remain, so every style must still read without colour.
+func newStyles(isDark bool, profile colorprofile.Profile) styles {
+	ld := lipgloss.LightDark(isDark)
+	noColor := profile == colorprofile.ASCII || profile == colorprofile.NoTTY
+	fg := func(s lipgloss.Style, light, dark string) lipgloss.Style {
+		if noColor {
+			return s
+		}
+		return s.Foreground(ld(lipgloss.Color(light), lipgloss.Color(dark)))
+	}
+	bg := func(s lipgloss.Style, light, dark string) lipgloss.Style {
+		if noColor {
+			return s
+		}
+		return s.Background(ld(lipgloss.Color(light), lipgloss.Color(dark)))
+	}
+	badge := func(light, dark string) lipgloss.Style {
+		s := lipgloss.NewStyle().Bold(true)
+		if noColor {
+			return s.Reverse(true)
+		}
+		var c color.Color = ld(lipgloss.Color(light), lipgloss.Color(dark))
+		return s.Background(c).Foreground(ld(lipgloss.Color("#FFFFFF"), lipgloss.Color("#000000")))
+	}
+	st := styles{
+		header:       bg(fg(lipgloss.NewStyle().Bold(true), "#1A1A1A", "#EEEEEE"), "#DDDDEE", "#2A2A3A"),
+		headerDim:    bg(fg(lipgloss.NewStyle(), "#555555", "#AAAAAA"), "#DDDDEE", "#2A2A3A"),
+		modeLive:     badge("#B00020", "#FF6B6B"),
+		modeDemo:     badge("#2E7D32", "#81C784"),
+		modeRO:       badge("#1565C0", "#64B5F6"),
+		modeWarn:     badge("#E65100", "#FFB74D"),
+		pendingBadge: badge("#6A1B9A", "#CE93D8"),
+		title:        fg(lipgloss.NewStyle().Bold(true), "#555555", "#999999"),
+		titleFocused: fg(lipgloss.NewStyle().Bold(true).Underline(true), "#1A1A1A", "#FFFFFF"),
+		selected:     lipgloss.NewStyle().Reverse(true),
+		selectedBlurred: func() lipgloss.Style {
+			if noColor {
+				return lipgloss.NewStyle().Underline(true)
+			}
+			return bg(lipgloss.NewStyle(), "#E4E4E4", "#3A3A3A")
+		}(),
+		sep:        fg(lipgloss.NewStyle(), "#BBBBBB", "#444444"),
+		dim:        fg(lipgloss.NewStyle().Faint(noColor), "#888888", "#777777"),
+		bold:       lipgloss.NewStyle().Bold(true),
+		ok:         fg(lipgloss.NewStyle(), "#2E7D32", "#81C784"),
+		bad:        fg(lipgloss.NewStyle().Bold(noColor), "#C62828", "#EF9A9A"),
+		warn:       fg(lipgloss.NewStyle(), "#E65100", "#FFB74D"),
+		changed:    fg(lipgloss.NewStyle().Bold(true), "#6A1B9A", "#CE93D8"),
+		group:      fg(lipgloss.NewStyle().Bold(true), "#1565C0", "#90CAF9"),
+		label:      lipgloss.NewStyle(),
+		value:      fg(lipgloss.NewStyle(), "#00695C", "#80CBC4"),
+		statusInfo: fg(lipgloss.NewStyle(), "#2E7D32", "#A5D6A7"),
+		statusErr:  fg(lipgloss.NewStyle().Bold(true), "#C62828", "#EF9A9A"),
+		dialog: func() lipgloss.Style {
+			s := lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1)
+			if noColor {
+				return s
+			}
+			return s.BorderForeground(ld(lipgloss.Color("#6A1B9A"), lipgloss.Color("#CE93D8")))
+		}(),
+		help: help.DefaultStyles(isDark),
+	}
+	if noColor {
+		plain := lipgloss.NewStyle()
+		st.help = help.Styles{
+			Ellipsis: plain, ShortKey: plain.Bold(true), ShortDesc: plain, ShortSeparator: plain,
+			FullKey: plain.Bold(true), FullDesc: plain, FullSeparator: plain,
+		}
+	}
+	return st
+}

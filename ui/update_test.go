@@ -1,0 +1,433 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"ocsflags/directory"
+	"ocsflags/flags"
+)
+
+// Alice Adams 0004 holds 256: enhanced presence, nothing else.
+const alice = "aadams0004"
+
+func TestToggleCreatesDelta(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: alice}, 80, 24)
+	x.focusItem(itBit, flags.PublicIM)
+	x.key("space")
+	dn := x.m.detail.user.DN
+	c := x.pendingChange(dn)
+	if c.Flags != (flags.Delta{Set: flags.PublicIM}) {
+		t.Fatalf("change = %+v, want a delta setting 1 only", c)
+	}
+	e, err := x.m.pending.get(dn).edits()
+	if err != nil || len(e) != 1 || e[0].Attr != flags.AttrOptionFlags || e[0].Old.V != "256" || e[0].New.V != "257" {
+		t.Fatalf("edits = %+v, %v", e, err)
+	}
+	mustContain(t, x.screen(), "1 pending change (1 user)", "[x]          1  Enable public IM connectivity  * was off")
+	// Toggling back cancels out: nothing to write, and the count says so.
+	x.key("space")
+	if n, _ := x.m.pending.counts(); n != 0 {
+		t.Fatalf("after toggling back: %d pending edits", n)
+	}
+}
+
+func TestTelephonyRadioIsADelta(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: alice}, 80, 24)
+	x.focusTelephony(flags.TelephonyEnterpriseVoice)
+	x.key("space")
+	c := x.pendingChange(x.m.detail.user.DN)
+	want := flags.Delta{Set: flags.EnterpriseVoice, Clear: flags.RemoteCallControl | flags.PBXIntegration}
+	if c.Flags != want {
+		t.Fatalf("telephony change = %+v, want %+v", c.Flags, want)
+	}
+	if a := x.m.state().after.OptionFlags.V; a != 384 {
+		t.Fatalf("after = %d, want 384", a)
+	}
+}
+
+func TestInconsistentTelephonyShownNotFixed(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: "nfischer"}, 200, 50) // 400 = 256+128+16
+	mustContain(t, x.screen(), "! Inconsistent: bits 16+128 match no console option")
+	if n, _ := x.m.pending.counts(); n != 0 {
+		t.Fatal("an inconsistent value must not create edits by itself")
+	}
+}
+
+func TestReservedAndUnknownBitsReadOnlyAndKept(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: "lobrien"}, 200, 50) // 1050881
+	s := x.screen()
+	mustContain(t, s, "Reserved and undocumented bits", "unknown bit 20 (not in the catalogue)")
+	x.focusItem(itUnknown, 0)
+	x.key("space")
+	if x.m.pending.get(x.m.detail.user.DN) != nil || !x.m.statusErr {
+		t.Fatal("an unknown bit must not be toggled")
+	}
+	// Toggling a documented bit keeps every other bit, unknown ones included.
+	before := x.m.detail.user.OCS.OptionFlags.V
+	x.focusItem(itBit, flags.AnonymousParticipants)
+	x.key("space")
+	after := x.m.state().after.OptionFlags.V
+	if after^before != flags.AnonymousParticipants {
+		t.Fatalf("%d -> %d changes more than bit 64", before, after)
+	}
+}
+
+func TestEnhancedPresenceConfirmAndLock(t *testing.T) {
+	d := demo(t)
+	x := newHarness(t, Options{Dir: d, User: alice}, 80, 24)
+	// Set on the server: locked, cannot be cleared.
+	x.focusItem(itBit, flags.EnhancedPresence)
+	mustContain(t, x.screen(), "Enable enhanced presence  locked: one-way")
+	x.key("space")
+	if x.m.pending.get(x.m.detail.user.DN) != nil {
+		t.Fatal("EP set on the server was cleared")
+	}
+	mustContain(t, x.m.status, "locked")
+
+	// Not set (Anna Adams 0007 holds 0): setting asks first.
+	x.openUser("aadams0007")
+	x.focusItem(itBit, flags.EnhancedPresence)
+	x.key("space")
+	if x.m.confirm == nil || x.m.confirm.kind != "ep" {
+		t.Fatal("setting EP did not ask for confirmation")
+	}
+	mustContain(t, x.screen(), "Communicator 2005", "one-way")
+	x.key("n")
+	if x.m.confirm != nil || x.m.pending.get(x.m.detail.user.DN) != nil {
+		t.Fatal("declining still created an edit")
+	}
+	x.key("space", "y")
+	if c := x.pendingChange(x.m.detail.user.DN); c.Flags != (flags.Delta{Set: flags.EnhancedPresence}) {
+		t.Fatalf("change = %+v", c)
+	}
+	// Pending but not written yet: unchecking only withdraws the edit.
+	x.key("space")
+	if n, _ := x.m.pending.counts(); n != 0 {
+		t.Fatal("withdrawing a pending EP edit should leave nothing to write")
+	}
+}
+
+func TestUndo(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: alice}, 80, 24)
+	dn := x.m.detail.user.DN
+	x.focusItem(itBit, flags.PublicIM)
+	x.key("space")
+	x.focusItem(itBit, flags.AnonymousParticipants)
+	x.key("space")
+	x.focusItem(itFederation, 0)
+	x.key("space")
+	if c := x.pendingChange(dn); c.Flags != (flags.Delta{Set: 65}) || !c.Federation.V {
+		t.Fatalf("change = %+v", c)
+	}
+	x.key("u")
+	if c := x.pendingChange(dn); c.Flags != (flags.Delta{Set: 65}) || c.Federation.Set {
+		t.Fatalf("after one undo: %+v", c)
+	}
+	x.key("u")
+	if c := x.pendingChange(dn); c.Flags != (flags.Delta{Set: 1}) {
+		t.Fatalf("after two undos: %+v", c)
+	}
+	x.key("u")
+	if x.m.pending.get(dn) != nil {
+		t.Fatal("after three undos the user still has edits")
+	}
+	x.key("u")
+	mustContain(t, x.m.status, "nothing to undo")
+}
+
+func TestPendingSurvivesNavigation(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: alice}, 80, 24)
+	aliceDN := x.m.detail.user.DN
+	x.focusItem(itBit, flags.PublicIM)
+	x.key("space")
+	// Back to the list, down one user, open it, back, up, open Alice again.
+	x.key("esc", "j", "enter")
+	if directory.SameDN(x.m.detail.user.DN, aliceDN) {
+		t.Fatal("did not move to another user")
+	}
+	if x.m.state().pending {
+		t.Fatal("the other user shows Alice's edits")
+	}
+	x.key("esc", "k", "enter")
+	if !directory.SameDN(x.m.detail.user.DN, aliceDN) {
+		t.Fatalf("back on %s, want Alice", x.m.detail.user.DN)
+	}
+	if !x.m.state().after.OptionFlags.V.Has(flags.PublicIM) {
+		t.Fatal("Alice's pending edit was lost")
+	}
+	mustContain(t, x.screen(), "* was off")
+}
+
+func TestCommitSuccess(t *testing.T) {
+	d := demo(t)
+	x := newHarness(t, Options{Dir: d, User: alice}, 80, 24)
+	x.focusItem(itBit, flags.PublicIM)
+	x.key("space", "c")
+	mustContain(t, x.screen(), "msRTCSIP-OptionFlags", "256", "257", "delete: msRTCSIP-OptionFlags")
+	x.key("enter")
+	if got := x.stored(alice).OCS.OptionFlags.V; got != 257 {
+		t.Fatalf("directory holds %d, want 257", got)
+	}
+	if n, _ := x.m.pending.counts(); n != 0 || x.m.pending.get(x.m.detail.user.DN) != nil {
+		t.Fatal("pending edits not cleared after success")
+	}
+	mustContain(t, x.screen(), "✓ written", "256 → 257")
+	x.key("esc")
+	if v := x.m.detail.user.OCS.OptionFlags.V; v != 257 {
+		t.Fatalf("detail shows %d", v)
+	}
+	if r := x.m.list.selected(); r == nil || r.flags != "257" {
+		t.Fatalf("list row not updated: %+v", r)
+	}
+}
+
+// changeBehindBack writes bit 64 on the user between the UI's read and its
+// write, as another admin would.
+func changeBehindBack(t *testing.T, d directory.Directory, id string) {
+	t.Helper()
+	us, err := d.Resolve(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := us[0].OCS
+	after, _ := before.Apply(flags.Change{Flags: flags.Delta{Set: flags.AnonymousParticipants}})
+	if _, err := d.Apply(context.Background(), directory.Change{DN: us[0].DN, Edits: flags.Edits(before, after)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestConflictRebase(t *testing.T) {
+	mem := demo(t)
+	hd := &hookDir{Directory: mem}
+	hd.apply = func(ctx context.Context, call int, c directory.Change, next directory.Directory) (directory.User, error) {
+		if call == 1 {
+			changeBehindBack(t, next, alice)
+		}
+		return next.Apply(ctx, c)
+	}
+	x := newHarness(t, Options{Dir: hd, User: alice}, 80, 24)
+	x.focusItem(itBit, flags.PublicIM)
+	x.key("space", "c", "enter")
+	if got := x.stored(alice).OCS.OptionFlags.V; got != 320 {
+		t.Fatalf("conflicting write landed: directory holds %d", got)
+	}
+	s := x.screen()
+	mustContain(t, s, "conflict", "Server now", "You intended", "320", "re-apply my changes on top", "drop my changes")
+	if x.m.pending.get(x.m.detail.user.DN) == nil {
+		t.Fatal("a conflict lost the pending edits")
+	}
+	x.key("a")
+	if got := x.stored(alice).OCS.OptionFlags.V; got != 321 {
+		t.Fatalf("after re-apply the directory holds %d, want 321 (both changes)", got)
+	}
+	if x.m.pending.get(x.m.detail.user.DN) != nil {
+		t.Fatal("edits still pending after a successful re-apply")
+	}
+	mustContain(t, x.screen(), "✓ written", "320 → 321")
+}
+
+func TestConflictDrop(t *testing.T) {
+	mem := demo(t)
+	hd := &hookDir{Directory: mem}
+	hd.apply = func(ctx context.Context, call int, c directory.Change, next directory.Directory) (directory.User, error) {
+		if call == 1 {
+			changeBehindBack(t, next, alice)
+		}
+		return next.Apply(ctx, c)
+	}
+	x := newHarness(t, Options{Dir: hd, User: alice}, 80, 24)
+	x.focusItem(itBit, flags.PublicIM)
+	x.key("space", "c", "enter", "d")
+	if got := x.stored(alice).OCS.OptionFlags.V; got != 320 {
+		t.Fatalf("directory holds %d, want the other admin's 320", got)
+	}
+	if x.m.pending.get(x.m.detail.user.DN) != nil {
+		t.Fatal("drop kept the edits")
+	}
+	if v := x.m.detail.user.OCS.OptionFlags.V; v != 320 {
+		t.Fatalf("detail shows %d, want the server's 320", v)
+	}
+	if hd.calls != 1 {
+		t.Fatalf("drop wrote again (%d writes)", hd.calls)
+	}
+}
+
+func TestPermissionErrorKeepsEdits(t *testing.T) {
+	hd := &hookDir{Directory: demo(t)}
+	hd.apply = func(ctx context.Context, call int, c directory.Change, next directory.Directory) (directory.User, error) {
+		return directory.User{}, &directory.Error{Kind: directory.ErrInsufficientRights, DN: c.DN, Attr: flags.AttrOptionFlags, Msg: "the bound account may not write this attribute"}
+	}
+	x := newHarness(t, Options{Dir: hd, User: alice}, 80, 24)
+	dn := x.m.detail.user.DN
+	x.focusItem(itBit, flags.PublicIM)
+	x.key("space", "c", "enter")
+	if x.m.pending.get(dn) == nil {
+		t.Fatal("a refused write lost the pending edits")
+	}
+	if got := x.stored(alice).OCS.OptionFlags.V; got != 256 {
+		t.Fatalf("directory changed to %d", got)
+	}
+	mustContain(t, x.m.status, "insufficient rights", "kept")
+	mustContain(t, x.screen(), "✗ not written")
+	// The edits are still there to retry.
+	x.key("esc")
+	if !x.m.state().after.OptionFlags.V.Has(flags.PublicIM) {
+		t.Fatal("detail no longer shows the pending edit")
+	}
+}
+
+func TestOtherErrorKeepsEdits(t *testing.T) {
+	hd := &hookDir{Directory: demo(t)}
+	hd.apply = func(ctx context.Context, call int, c directory.Change, next directory.Directory) (directory.User, error) {
+		return directory.User{}, errors.New("connection reset by peer")
+	}
+	x := newHarness(t, Options{Dir: hd, User: alice}, 80, 24)
+	x.focusItem(itBit, flags.PublicIM)
+	x.key("space", "c", "enter")
+	if x.m.pending.get(x.m.detail.user.DN) == nil {
+		t.Fatal("edits lost")
+	}
+	mustContain(t, x.m.status, "connection reset by peer", "kept")
+}
+
+func TestQuitWithPendingAsks(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: alice}, 80, 24)
+	x.focusItem(itBit, flags.PublicIM)
+	x.key("space", "q")
+	if x.quit || x.m.confirm == nil || x.m.confirm.kind != "quit" {
+		t.Fatal("q with pending edits did not ask")
+	}
+	mustContain(t, x.screen(), "1 pending change for 1 user has not been written")
+	x.key("n")
+	if x.quit || x.m.confirm != nil {
+		t.Fatal("n did not stay")
+	}
+	x.key("ctrl+c")
+	if x.quit || x.m.confirm == nil {
+		t.Fatal("ctrl+c with pending edits did not ask")
+	}
+	x.key("ctrl+c")
+	if !x.quit {
+		t.Fatal("a second ctrl+c should quit")
+	}
+}
+
+func TestQuitWithoutPending(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t)}, 80, 24)
+	x.key("q")
+	if !x.quit {
+		t.Fatal("q did not quit")
+	}
+}
+
+func TestReadOnlyRefusesWrites(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: alice, ReadOnly: true}, 80, 24)
+	mustContain(t, x.screen(), "READ-ONLY")
+	x.focusItem(itBit, flags.PublicIM)
+	x.key("space")
+	if x.m.pending.get(x.m.detail.user.DN) != nil {
+		t.Fatal("read-only session created an edit")
+	}
+	mustContain(t, x.m.status, "read-only")
+}
+
+func TestEnableNeedsProvisioning(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: "aadams0006"}, 80, 24) // never enabled, no SIP
+	x.focusItem(itEnabled, 0)
+	x.key("space")
+	if x.m.pending.get(x.m.detail.user.DN) != nil {
+		t.Fatal("half-enabled a user that has no sign-in name")
+	}
+	mustContain(t, x.m.status, "Enable Users wizard")
+}
+
+func TestFilterAsYouType(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t)}, 80, 24)
+	x.run(x.m.listContainer(directory.StaffOU, "Staff"))
+	if len(x.m.list.rows) != directory.StaffCount || x.m.list.loading {
+		t.Fatalf("listed %d users, loading=%v", len(x.m.list.rows), x.m.list.loading)
+	}
+	x.m.focus = paneList
+	x.key("/")
+	x.typeText("ALICE ADAMS 0")
+	if n := x.m.list.visibleLen(); n != 1 {
+		t.Fatalf("%d matches, want 1", n)
+	}
+	x.key("backspace")
+	if n := x.m.list.visibleLen(); n < 2 {
+		t.Fatalf("backspace did not widen the filter: %d", n)
+	}
+	// SIP address and sAMAccountName match too.
+	x.key("esc", "/")
+	x.typeText("sip:badams0008@")
+	if n := x.m.list.visibleLen(); n != 1 || x.m.list.at(0).u.SAMAccountName != "badams0008" {
+		t.Fatalf("SIP filter: %d matches", n)
+	}
+	x.key("enter")
+	if x.m.focus != paneDetail || x.m.detail.user.SAMAccountName != "badams0008" {
+		t.Fatal("enter on a single match should open it")
+	}
+}
+
+func TestStreamingCancel(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t)}, 80, 24)
+	x.m.focus = paneList
+	cmd := x.m.listContainer(directory.StaffOU, "Staff")
+	// Take one delivery only, as if the admin pressed esc mid-stream.
+	msg := cmd()
+	b, ok := msg.(usersBatchMsg)
+	if !ok {
+		t.Fatalf("first message %T", msg)
+	}
+	b.end = nil
+	_, next := x.m.Update(b)
+	if !x.m.list.loading || next == nil {
+		t.Fatal("stream should still be running")
+	}
+	mustContain(t, x.screen(), "esc stops")
+	x.key("esc")
+	if x.m.list.loading || !x.m.list.stopped {
+		t.Fatal("esc did not stop the listing")
+	}
+	got := len(x.m.list.rows)
+	// Whatever the goroutine still had in flight is ignored.
+	x.run(next)
+	if len(x.m.list.rows) != got {
+		t.Fatal("rows arrived after esc")
+	}
+	mustContain(t, x.screen(), "stopped after")
+}
+
+func TestUserFlagOpensUser(t *testing.T) {
+	for _, id := range []string{"aadams0004", "sip:aadams0004@corp.example", "aadams0004@corp.example", "CN=Alice Adams 0004,OU=Staff,OU=Corp,DC=corp,DC=example"} {
+		x := newHarness(t, Options{Dir: demo(t), User: id}, 80, 24)
+		if x.m.detail.user.SAMAccountName != alice || x.m.focus != paneDetail {
+			t.Fatalf("--user %s opened %q", id, x.m.detail.user.DN)
+		}
+		if r := x.m.list.selected(); r == nil || r.u.SAMAccountName != alice {
+			t.Fatalf("--user %s: list not on the user", id)
+		}
+	}
+	x := newHarness(t, Options{Dir: demo(t), User: "nobody-here"}, 80, 24)
+	if !x.m.statusErr || !strings.Contains(x.m.status, "nobody-here") {
+		t.Fatalf("unknown --user: status %q", x.m.status)
+	}
+}
+
+func TestReloadAfterOutsideChangeDoesNotRebaseSilently(t *testing.T) {
+	d := demo(t)
+	x := newHarness(t, Options{Dir: d, User: alice}, 80, 24)
+	x.focusItem(itBit, flags.PublicIM)
+	x.key("space")
+	changeBehindBack(t, d, alice)
+	x.key("r")
+	mustContain(t, x.m.status, "changed in the directory after you edited it")
+	x.key("c", "enter")
+	if got := x.stored(alice).OCS.OptionFlags.V; got != 320 {
+		t.Fatalf("wrote without asking: directory holds %d", got)
+	}
+	mustContain(t, x.screen(), "conflict")
+}

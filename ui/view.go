@@ -1,0 +1,380 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"ocsflags/directory"
+)
+
+// View draws the whole screen: header, body, status line, footer.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	// The alternate screen keeps the admin's shell intact, in tmux too.
+	v.AltScreen = true
+	v.WindowTitle = "ocsflags — " + m.info.Name
+	return v
+}
+
+func (m *Model) render() string {
+	w, h := max(m.w, 20), max(m.h, 6)
+	footer := m.footerLines(w)
+	bodyH := m.bodyHeight()
+	var body []string
+	switch m.screen {
+	case scrReview:
+		body = m.reviewBody(w, bodyH)
+	case scrExplorer:
+		body = m.explorer.view(m.st, w, bodyH)
+	default:
+		body = m.browseBody(w, bodyH)
+	}
+	if m.confirm != nil {
+		body = overlay(body, m.confirm.view(m.st, w), w)
+	}
+	lines := make([]string, 0, h)
+	lines = append(lines, m.header(w))
+	lines = append(lines, body...)
+	lines = append(lines, m.statusLine(w))
+	lines = append(lines, footer...)
+	return strings.Join(lines, "\n")
+}
+
+// bodyHeight is what is left between the header, the status line and the
+// footer.
+func (m *Model) bodyHeight() int {
+	return max(max(m.h, 6)-2-len(m.footerLines(max(m.w, 20))), 1)
+}
+
+func (m *Model) header(w int) string {
+	st := m.st
+	var badges []string
+	switch m.info.Kind {
+	case "demo":
+		badges = append(badges, st.modeDemo.Render(" DEMO "))
+	case "ldif":
+		badges = append(badges, st.modeDemo.Render(" LDIF "))
+	default:
+		badges = append(badges, st.modeLive.Render(" LIVE "))
+	}
+	if m.readOnly {
+		badges = append(badges, st.modeRO.Render(" READ-ONLY "))
+	}
+	if m.info.TLSUnverified {
+		badges = append(badges, st.modeWarn.Render(" TLS not verified "))
+	}
+	edits, users := m.pending.counts()
+	pend := st.headerDim.Render(" no pending changes ")
+	if edits > 0 {
+		pend = st.pendingBadge.Render(fmt.Sprintf(" %d pending change%s (%d user%s) ", edits, plural(edits), users, plural(users)))
+	}
+	right := strings.Join(badges, " ") + " " + pend
+
+	where := m.info.Name
+	switch m.info.Kind {
+	case "demo":
+		where = "demo directory"
+	case "ldif":
+		where = "LDIF " + m.info.Name
+	}
+	if m.info.InMemory {
+		where += ", data in memory"
+	}
+	left := " ocsflags │ " + where + " "
+	if m.info.Kind == "ldap" {
+		who := m.info.BoundAs
+		if who == "" {
+			who = "anonymous bind"
+		}
+		left += "│ as " + who + " "
+	}
+	room := w - ansi.StringWidth(right)
+	return st.header.Render(fit(left, room)) + right
+}
+
+func (m *Model) statusLine(w int) string {
+	if m.status == "" {
+		return strings.Repeat(" ", w)
+	}
+	if m.statusErr {
+		return m.st.statusErr.Render(fit("✗ "+m.status, w))
+	}
+	return m.st.statusInfo.Render(fit(m.status, w))
+}
+
+func (m *Model) footerLines(w int) []string {
+	m.help.SetWidth(w)
+	lines := strings.Split(m.help.View(m.helpKeys()), "\n")
+	for i, l := range lines {
+		// bubbles/help lets the last item overflow when even its
+		// ellipsis does not fit; never wrap the footer.
+		lines[i] = fit(l, w)
+	}
+	return lines
+}
+
+// helpKeys picks the bindings that matter on the current screen from the
+// one key map.
+func (m *Model) helpKeys() helpKeys {
+	k := m.keys
+	move := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "move"))
+	edits, _ := m.pending.counts()
+	review := enabled(k.Review, edits > 0)
+	full := [][]key.Binding{
+		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Home, k.End},
+		{k.NextPane, k.PrevPane, k.Open, k.Back, k.Filter, k.Reload},
+		{k.Toggle, k.Undo, k.Review, k.Explorer, k.Help, k.Quit},
+	}
+	if m.confirm != nil {
+		var ks []string
+		for _, o := range m.confirm.options {
+			ks = append(ks, o.keys[0])
+		}
+		answer := key.NewBinding(key.WithKeys(ks...), key.WithHelp(strings.Join(ks, "/"), "answer the question above"))
+		return helpKeys{short: []key.Binding{answer}, full: full}
+	}
+	switch m.screen {
+	case scrExplorer:
+		short := []key.Binding{
+			key.NewBinding(key.WithKeys("0"), key.WithHelp("0-9/0x", "type a value")),
+			with(move, "bit"), with(k.Toggle, "flip bit"), with(k.Back, "close"),
+		}
+		return helpKeys{short: short, full: [][]key.Binding{short}}
+	case scrReview:
+		_, conflict := m.review.selectedConflict()
+		short := []key.Binding{
+			with(move, "user"), enabled(k.Commit, !m.readOnly), enabled(k.Rebase, conflict != nil), enabled(k.Drop, conflict != nil),
+			k.LDIF, with(k.PageDown, "scroll"), with(k.Back, "back"), k.Quit,
+		}
+		return helpKeys{short: short, full: [][]key.Binding{short[:4], short[4:]}}
+	}
+	if m.list.editing {
+		return helpKeys{short: []key.Binding{
+			key.NewBinding(key.WithKeys("a"), key.WithHelp("type", "filter name, sAMAccountName, SIP")),
+			with(move, "move"), with(k.Open, "keep filter"), with(k.Back, "clear"),
+		}, full: full}
+	}
+	var short []key.Binding
+	switch m.focus {
+	case paneTree:
+		short = []key.Binding{move, with(k.Open, "list users"), with(k.Right, "expand"), review, k.Help, k.Quit, k.NextPane, k.Filter, k.Explorer}
+	case paneList:
+		back := "back"
+		switch {
+		case m.list.loading:
+			back = "stop loading"
+		case m.list.filter != "":
+			back = "clear filter"
+		}
+		short = []key.Binding{move, with(k.Open, "open user"), k.Filter, with(k.Back, back), review, k.Help, k.Quit, k.Reload, k.NextPane, k.Explorer}
+	default:
+		p := m.pending.get(m.detail.user.DN)
+		short = []key.Binding{move, enabled(k.Toggle, m.detail.has), enabled(k.Undo, p != nil && len(p.stack) > 0), review, k.Back, k.Help, k.Quit, k.Explorer, k.Reload}
+	}
+	return helpKeys{short: short, full: full}
+}
+
+// browseBody lays the three panes side by side when wide, one at a time
+// with a breadcrumb when narrow.
+func (m *Model) browseBody(w, h int) []string {
+	spin := m.spin.View()
+	pending := func(dn string) bool { return m.pending.get(dn) != nil }
+	if !m.wide() {
+		crumb := m.breadcrumb(w)
+		var pane []string
+		switch m.focus {
+		case paneTree:
+			pane = m.tree.view(m.st, w, h-1, true, spin, m.list.dn)
+		case paneList:
+			pane = m.list.view(m.st, w, h-1, true, spin, pending)
+		default:
+			pane = m.detailPane(w, h-1, true)
+		}
+		return append([]string{crumb}, block(pane, w, h-1)...)
+	}
+	treeW := clamp(w/6, 20, 32)
+	detailW := clamp(w*42/100, 56, 96)
+	listW := w - treeW - detailW - 2
+	title := func(p pane, t string, width int) string {
+		if m.focus == p {
+			return m.st.titleFocused.Render(fit("▸ "+t, width))
+		}
+		return m.st.title.Render(fit("  "+t, width))
+	}
+	treeL := append([]string{title(paneTree, "Containers", treeW)}, block(m.tree.view(m.st, treeW, h-1, m.focus == paneTree, spin, m.list.dn), treeW, h-1)...)
+	listL := append([]string{title(paneList, m.listTitle(), listW)}, block(m.list.view(m.st, listW, h-1, m.focus == paneList, spin, pending), listW, h-1)...)
+	detailL := append([]string{title(paneDetail, m.detailTitle(), detailW)}, block(m.detailPane(detailW, h-1, m.focus == paneDetail), detailW, h-1)...)
+	sep := m.st.sep.Render("│")
+	out := make([]string, h)
+	for i := range out {
+		out[i] = treeL[i] + sep + listL[i] + sep + detailL[i]
+	}
+	return out
+}
+
+func (m *Model) listTitle() string {
+	if m.list.title == "" {
+		return "Users"
+	}
+	t := "Users in " + m.list.title
+	if !m.list.loading && m.list.dn != "" && m.list.err == nil {
+		t += fmt.Sprintf(" (%d)", len(m.list.rows))
+	}
+	return t
+}
+
+func (m *Model) detailTitle() string {
+	if !m.detail.has {
+		return "User"
+	}
+	t := m.detail.user.Label()
+	if s := m.detail.user.SAMAccountName; s != "" {
+		t += " (" + s + ")"
+	}
+	return t
+}
+
+// breadcrumb says where the narrow layout is: containers › users › user,
+// the current pane marked by brackets as well as by style.
+func (m *Model) breadcrumb(w int) string {
+	segs := []struct {
+		p pane
+		t string
+	}{{paneTree, "Containers"}, {paneList, m.listTitle()}}
+	if m.detail.has {
+		segs = append(segs, struct {
+			p pane
+			t string
+		}{paneDetail, m.detailTitle()})
+	}
+	var b strings.Builder
+	for i, s := range segs {
+		if i > 0 {
+			b.WriteString(m.st.dim.Render(" › "))
+		}
+		if s.p == m.focus {
+			b.WriteString(m.st.titleFocused.Render("[" + s.t + "]"))
+		} else {
+			b.WriteString(m.st.title.Render(s.t))
+		}
+	}
+	return fit(b.String(), w)
+}
+
+// detailPane is the user's settings above the explanation of the focused
+// line.
+func (m *Model) detailPane(w, h int, focused bool) []string {
+	st := m.st
+	d := &m.detail
+	if !d.has {
+		if d.loading {
+			return []string{"  " + m.spin.View() + " finding " + m.opts.User + "…"}
+		}
+		return []string{st.dim.Render("  Open a user with enter to see the settings.")}
+	}
+	var top []string
+	meta := d.user.DN
+	if d.user.Kind == directory.KindContact {
+		meta = "contact · " + meta
+	}
+	if d.user.Disabled {
+		meta = "account disabled · " + meta
+	}
+	top = append(top, st.dim.Render(fit(meta, w)))
+	switch {
+	case d.loading:
+		top = append(top, m.spin.View()+" reading the user…")
+	case d.err != nil:
+		top = append(top, st.bad.Render(fit("✗ "+d.err.Error(), w)))
+	}
+	s := m.state()
+	its := items(s)
+	d.cursor = clamp(d.cursor, 0, len(its)-1)
+	cur := d.cursor
+	if !focused {
+		cur = -1
+	}
+	lines := render(s, st, its, cur, w)
+
+	// The explanation panel takes up to a third of the pane.
+	expl := explainItem(its[d.cursor], s, w-2)
+	explH := min(len(expl)+1, max(h/3, 6))
+	if h-len(top)-explH < 6 {
+		explH = max(h-len(top)-6, 0)
+	}
+	bodyH := h - len(top) - explH
+	if len(lines) > bodyH {
+		// Short of room: the blank lines between groups go first.
+		dense := lines[:0:0]
+		for _, l := range lines {
+			if l.text != "" || l.item >= 0 {
+				dense = append(dense, l)
+			}
+		}
+		lines = dense
+	}
+	first, last := -1, -1
+	for i, l := range lines {
+		if l.item == d.cursor {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if first >= 0 {
+		// Keep the whole focused item in view (the value line is three).
+		d.offset = window(last, d.offset, bodyH, len(lines))
+		d.offset = window(first, d.offset, bodyH, len(lines))
+	}
+	out := top
+	for i := d.offset; i < len(lines) && i < d.offset+bodyH; i++ {
+		t := lines[i].text
+		if lines[i].item == cur && cur >= 0 && i == first {
+			t = st.selected.Render(fit(ansi.Strip(t), w))
+		}
+		out = append(out, t)
+	}
+	if explH > 0 {
+		out = block(out, w, h-explH)
+		out = append(out, st.sep.Render(strings.Repeat("─", w)))
+		for i, l := range expl {
+			if i >= explH-1 {
+				break
+			}
+			if i == 0 {
+				l = st.bold.Render(l)
+			}
+			out = append(out, " "+l)
+		}
+	}
+	return out
+}
+
+func (m *Model) reviewBody(w, h int) []string {
+	st := m.st
+	lines, userLine := reviewDoc(m, w)
+	head := []string{st.bold.Render("Review pending changes")}
+	for _, l := range wrap("Each user is written as one compare-and-swap: if the directory changed since it was read, nothing is written and you choose what happens.", w) {
+		head = append(head, st.dim.Render(l))
+	}
+	head = append(head, "")
+	bodyH := h - len(head)
+	r := &m.review
+	if r.cursor < len(userLine) {
+		end := len(lines)
+		if r.cursor+1 < len(userLine) {
+			end = userLine[r.cursor+1]
+		}
+		// Show the selected user whole when it fits, starting at its name.
+		r.offset = window(end-1, r.offset, bodyH, len(lines))
+		r.offset = window(userLine[r.cursor], r.offset, bodyH, len(lines))
+	}
+	r.offset = clamp(r.offset, 0, max(len(lines)-bodyH, 0))
+	out := append(head, lines[r.offset:min(len(lines), r.offset+bodyH)]...)
+	return block(out, w, h)
+}
