@@ -1,0 +1,274 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"ocsflags/directory"
+	"ocsflags/flags"
+)
+
+type auditJSON struct {
+	DN       string        `json:"dn"`
+	Name     string        `json:"name"`
+	Ready    bool          `json:"ready"`
+	Findings []findingJSON `json:"findings"`
+}
+
+type findingJSON struct {
+	ID         string         `json:"id"`
+	Severity   flags.Severity `json:"severity"`
+	Attribute  string         `json:"attribute"`
+	Value      string         `json:"value"`
+	Message    string         `json:"message"`
+	Experience string         `json:"experience"`
+}
+
+// runAudit returns the exit code itself: 1 (not ready) is not an error.
+func runAudit(ctx context.Context, args []string, env Env) int {
+	fail := func(err error) int {
+		fmt.Fprintf(env.Stderr, "ocsflags audit: %v\n", err)
+		return ExitError
+	}
+	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
+	var c conn
+	c.register(fs)
+	asJSON := fs.Bool("json", false, "")
+	ou := fs.String("ou", "", "")
+	subtree := fs.Bool("subtree", false, "")
+	ids, err := parse(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(env.Stdout, usage)
+			return ExitOK
+		}
+		return fail(err)
+	}
+	switch {
+	case *ou == "" && len(ids) == 0:
+		return fail(usageError("name the users to audit (sAMAccountName, UPN, SIP address or DN), or --ou DN"))
+	case *ou != "" && len(ids) > 0:
+		return fail(usageError("give users or --ou, not both"))
+	case *subtree && *ou == "":
+		return fail(usageError("--subtree goes with --ou DN"))
+	}
+	if *ou != "" {
+		if _, err := directory.ParseDN(*ou); err != nil {
+			return fail(err)
+		}
+	}
+	d, err := c.open(ctx, env)
+	if err != nil {
+		return fail(err)
+	}
+	defer d.Close()
+	pl, err := d.Pools(ctx)
+	if err != nil {
+		return fail(fmt.Errorf("list pools: %w", err))
+	}
+	pools := directory.NewPoolSet(pl)
+
+	var users []directory.User
+	if *ou != "" {
+		scope := directory.OneLevel
+		if *subtree {
+			scope = directory.Subtree
+		}
+		err = d.Users(ctx, *ou, scope, func(b directory.Batch) error {
+			users = append(users, b.Users...)
+			return nil
+		})
+		if err != nil {
+			return fail(fmt.Errorf("list users of %s: %w", *ou, err))
+		}
+	} else {
+		// Resolve every name first: a typo exits 2 before anything is
+		// printed, so a script never reads half an answer.
+		for _, id := range ids {
+			us, err := d.Resolve(ctx, id)
+			if err != nil {
+				return fail(fmt.Errorf("user %q: %w", id, err))
+			}
+			users = append(users, us...)
+		}
+	}
+
+	var out []auditJSON
+	allReady := true
+	counts := map[string]int{}
+	for _, u := range users {
+		fs, err := directory.Audit(ctx, d, u, pools)
+		if err != nil {
+			return fail(fmt.Errorf("audit %s: %w", u.DN, err))
+		}
+		a := auditJSON{DN: u.DN, Name: u.Label(), Ready: flags.Ready(fs), Findings: []findingJSON{}}
+		for _, f := range fs {
+			a.Findings = append(a.Findings, findingJSON{f.ID, f.Severity, f.Attribute, f.Value, f.Problem, f.Experience})
+			counts[f.ID]++
+		}
+		allReady = allReady && a.Ready
+		if !*asJSON {
+			if *ou != "" {
+				writeAuditLine(env.Stdout, u, a)
+			} else {
+				writeAudit(env.Stdout, u, fs, pools)
+			}
+		}
+		out = append(out, a)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		if out == nil {
+			out = []auditJSON{}
+		}
+		if err := enc.Encode(out); err != nil {
+			return fail(err)
+		}
+	} else if *ou != "" {
+		writeCounts(env.Stdout, len(users), counts, out)
+	}
+	if !allReady {
+		return ExitNotReady
+	}
+	return ExitOK
+}
+
+func writeAudit(w io.Writer, u directory.User, fs []flags.Finding, pools directory.PoolSet) {
+	fmt.Fprintf(w, "%s (%s)\n  %s\n", u.Label(), firstNonEmpty(u.SAMAccountName, u.Mail), u.DN)
+	pool := "—"
+	if u.OCS.HomeServer.Set {
+		pool = u.OCS.HomeServer.V
+		if p, ok := pools.ByHomeServer(u.OCS.HomeServer.V); ok {
+			pool = p.Host
+		}
+	}
+	fmt.Fprintf(w, "  sign-in name %s, pool %s, OptionFlags %s\n", orDash(u.OCS.SIPAddress), pool, flagsText(u.OCS.OptionFlags))
+	if flags.Ready(fs) {
+		fmt.Fprintf(w, "  ✓ READY: can sign in")
+		if len(fs) > 0 {
+			fmt.Fprintf(w, ", with %d warning(s)", len(fs))
+		}
+		fmt.Fprintln(w)
+	} else {
+		fmt.Fprintln(w, "  ✗ NOT READY: cannot sign in")
+	}
+	for _, f := range fs {
+		mark := "!"
+		if f.Severity == flags.Error {
+			mark = "✗"
+		}
+		fmt.Fprintf(w, "  %s %-7s %-24s %s\n", mark, f.Severity, f.ID, f.Problem)
+		fmt.Fprintf(w, "      user sees: %s\n", f.Experience)
+		if fix := fixCommand(u, f); fix != "" {
+			fmt.Fprintf(w, "      fix: %s\n", fix)
+		} else if f.FixHint != "" {
+			fmt.Fprintf(w, "      fix: %s\n", f.FixHint)
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+func writeAuditLine(w io.Writer, u directory.User, a auditJSON) {
+	mark := "✓ ready    "
+	if !a.Ready {
+		mark = "✗ not ready"
+		if !u.OCS.Enabled.Or(false) {
+			mark = "– disabled "
+		}
+	}
+	var ids []string
+	for _, f := range a.Findings {
+		ids = append(ids, f.ID)
+	}
+	fmt.Fprintf(w, "%s  %-32s %s\n", mark, truncate(u.Label(), 32), strings.Join(ids, " "))
+}
+
+func writeCounts(w io.Writer, n int, counts map[string]int, out []auditJSON) {
+	ready := 0
+	for _, a := range out {
+		if a.Ready {
+			ready++
+		}
+	}
+	fmt.Fprintf(w, "\n%d users: %d ready, %d not ready\n", n, ready, n-ready)
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		if counts[a] != counts[b] {
+			return counts[b] - counts[a]
+		}
+		return strings.Compare(a, b)
+	})
+	for _, k := range keys {
+		fmt.Fprintf(w, "  %6d  %s\n", counts[k], k)
+	}
+}
+
+// fixCommand spells a finding's proposed fix as an ocsflags set command.
+func fixCommand(u directory.User, f flags.Finding) string {
+	if f.Fix == nil {
+		return ""
+	}
+	id := firstNonEmpty(u.SAMAccountName, u.DN)
+	var parts []string
+	if f.Fix.Flags.Set&flags.EnhancedPresence != 0 {
+		parts = append(parts, "+ep")
+	}
+	if f.Fix.Enabled.Set && f.Fix.Enabled.V {
+		parts = append(parts, "+enabled")
+	}
+	if f.Fix.SIPAddress.Set {
+		parts = append(parts, "sip="+f.Fix.SIPAddress.V)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("ocsflags set %s %s", shellQuote(id), strings.Join(parts, " "))
+}
+
+func shellQuote(s string) string {
+	if strings.ContainsAny(s, " ,'\"\\$") {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	return s
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+func orDash(o flags.Opt[string]) string {
+	if !o.Set {
+		return "—"
+	}
+	return o.V
+}
+
+func flagsText(o flags.Opt[flags.Value]) string {
+	if !o.Set {
+		return "not set"
+	}
+	return flags.FormatAD(o.V)
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

@@ -1,0 +1,143 @@
+// Package cli is ocsflags' command line: the console (no subcommand) and the
+// scriptable commands explain, audit and set, with the connection options
+// they share. Exit codes: 0 success, 1 audit found users not ready, 2 error.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// Exit codes.
+const (
+	ExitOK       = 0
+	ExitNotReady = 1
+	ExitError    = 2
+)
+
+// Env is what a command may touch outside itself; tests replace all of it.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	// TTYPassword reads a password without echo; nil when there is no
+	// terminal.
+	TTYPassword func(prompt string) (string, error)
+}
+
+// Main runs ocsflags with args (without the program name).
+func Main(ctx context.Context, args []string, env Env) int {
+	if env.Getenv == nil {
+		env.Getenv = os.Getenv
+	}
+	cmd, rest := "", args
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, rest = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "":
+		err = runConsole(ctx, rest, env)
+	case "explain":
+		err = runExplain(rest, env)
+	case "audit":
+		return runAudit(ctx, rest, env)
+	case "set":
+		err = runSet(ctx, rest, env)
+	case "help":
+		fmt.Fprint(env.Stdout, usage)
+		return ExitOK
+	default:
+		err = usageError("unknown command %q: use explain, audit or set, or no command for the console (ocsflags help)", cmd)
+	}
+	if err == nil {
+		return ExitOK
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	fmt.Fprintf(env.Stderr, "ocsflags: %v\n", err)
+	return ExitError
+}
+
+const usage = `ocsflags: browse and edit msRTCSIP-OptionFlags and the other OCS 2007 user settings in AD
+
+Usage:
+  ocsflags [connection options] [--ou DN] [--user ID]   the console
+  ocsflags explain [--json] VALUE                         decode an OptionFlags value
+  ocsflags audit [connection options] [--json] USER...    why can't these users sign in?
+  ocsflags audit [connection options] --ou DN [--subtree]
+  ocsflags set [connection options] [--dry-run] USER CHANGE...
+      CHANGE: +FEATURE, -FEATURE or telephony=pc|rcc|ev|pbx|rcc+pbx
+      FEATURE: pic rcc anonymous ev ep pbx (bits), federation remote-access, or a bit value
+
+With no connection options ocsflags opens its built-in demo directory (in memory).
+Connection options:
+  --url URL              ldap://dc.corp.example or ldaps://... (or LDAPURI, ldap.conf URI)
+  --start-tls            upgrade ldap:// with StartTLS
+  --ca-cert FILE         CA certificates (PEM) to verify the DC (or ldap.conf TLS_CACERT)
+  --insecure-skip-verify do not verify the DC's certificate (the console says so)
+  --bind ID              admin@corp.example, CORP\admin or a DN (or LDAPBINDDN, ldap.conf BINDDN)
+  --password-file FILE   read the password from FILE (- for standard input);
+                         otherwise it is asked for without echo. Never on the command line.
+  --base DN              start at DN instead of the default naming context (or LDAPBASE)
+  --ldif FILE            open an LDIF export (ldifde -f, ldapsearch -LLL) in memory
+  --changes-out FILE     with --ldif: append applied changes as LDIF change records
+  --read-only            refuse every write
+  --journal FILE         change journal (default $XDG_STATE_HOME/ocsflags/journal.jsonl)
+`
+
+type usageErr struct{ msg string }
+
+func (e usageErr) Error() string { return e.msg }
+
+func usageError(format string, a ...any) error { return usageErr{fmt.Sprintf(format, a...)} }
+
+// parse parses flags anywhere on the line. Only names the flag set defines
+// are flags; anything else that starts with one dash (-ep, -1) is an
+// argument, because set's CHANGEs and explain's negative values look like
+// flags.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var flagArgs, pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			pos = append(pos, args[i+1:]...)
+			break
+		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			pos = append(pos, a)
+			continue
+		}
+		f := fs.Lookup(name)
+		if f == nil {
+			if strings.HasPrefix(a, "--") || name == "h" || name == "help" {
+				if name == "h" || name == "help" {
+					return nil, flag.ErrHelp
+				}
+				return nil, usageError("unknown option %s (ocsflags help lists them)", a)
+			}
+			pos = append(pos, a)
+			continue
+		}
+		flagArgs = append(flagArgs, a)
+		if bf, ok := f.Value.(interface{ IsBoolFlag() bool }); !hasValue && !(ok && bf.IsBoolFlag()) {
+			if i+1 >= len(args) {
+				return nil, usageError("option %s needs a value", a)
+			}
+			i++
+			flagArgs = append(flagArgs, args[i])
+		}
+	}
+	if err := fs.Parse(flagArgs); err != nil {
+		return nil, usageError("%v", err)
+	}
+	return pos, nil
+}

@@ -1,0 +1,259 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"ocsflags/directory"
+	"ocsflags/flags"
+)
+
+// run runs ocsflags with args and returns exit code, stdout and stderr.
+// LDAPURI and friends are never read from the machine.
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), args, Env{
+		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
+		Getenv: func(k string) string {
+			if k == "XDG_STATE_HOME" {
+				return t.TempDir()
+			}
+			return ""
+		},
+	})
+	return code, out.String(), errb.String()
+}
+
+func TestExplain(t *testing.T) {
+	code, out, _ := run(t, "explain", "961")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{
+		"[x]    1  Enable public IM connectivity",
+		"[x]   64  Allow anonymous participants",
+		"[x]  128  Enable Enterprise Voice",
+		"[x]  256  Enable enhanced presence",
+		"[x]  512  Enable PBX integration for Enterprise Voice",
+		"[ ]   16  Enable remote call control",
+		"Telephony: Enable PBX integration for Enterprise Voice",
+		"hex 0x000003C1",
+		"One-way",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("explain 961 lacks %q:\n%s", want, out)
+		}
+	}
+	_, out, _ = run(t, "explain", "1024")
+	if !strings.Contains(out, "[x] 1024  undocumented") {
+		t.Errorf("explain 1024 does not call it undocumented:\n%s", out)
+	}
+	_, out, _ = run(t, "explain", "-1")
+	if !strings.Contains(out, "decimal 4294967295   AD form -1") || !strings.Contains(out, "Unknown bits") || !strings.Contains(out, "2147483648 (bit 31)") {
+		t.Errorf("explain -1:\n%s", out)
+	}
+	if _, out, _ = run(t, "explain", "0x181"); !strings.Contains(out, "msRTCSIP-OptionFlags 385") {
+		t.Errorf("explain 0x181:\n%s", out)
+	}
+	for _, bad := range [][]string{{"explain", "abc"}, {"explain"}, {"explain", "1", "2"}, {"explain", "99999999999"}} {
+		code, out, errs := run(t, bad...)
+		if code != 2 || out != "" || strings.Count(errs, "\n") != 1 {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2 and one line", bad, code, out, errs)
+		}
+	}
+	if _, _, errs := run(t, "explain", "abc"); !strings.Contains(errs, `"abc"`) || !strings.Contains(errs, "0x") {
+		t.Errorf("error does not name the input and the accepted forms: %q", errs)
+	}
+}
+
+func TestExplainJSON(t *testing.T) {
+	code, out, _ := run(t, "explain", "--json", "2305")
+	if code != 0 {
+		t.Fatal(code)
+	}
+	var e struct {
+		Value    uint32 `json:"value"`
+		Hex      string `json:"hex"`
+		Features []struct {
+			Value uint32 `json:"value"`
+			Bit   int    `json:"bit"`
+			Name  string `json:"name"`
+			Label string `json:"label"`
+			Group string `json:"group"`
+			Set   bool   `json:"set"`
+		} `json:"features"`
+		Unknown   []uint32 `json:"unknown"`
+		Telephony string   `json:"telephony"`
+	}
+	if err := json.Unmarshal([]byte(out), &e); err != nil {
+		t.Fatal(err)
+	}
+	if e.Value != 2305 || e.Hex != "0x00000901" || len(e.Features) != 11 || e.Telephony != "pc" {
+		t.Errorf("%+v", e)
+	}
+	if len(e.Unknown) != 1 || e.Unknown[0] != 2048 {
+		t.Errorf("unknown = %v", e.Unknown)
+	}
+	if !e.Features[0].Set || e.Features[0].Label != "Enable public IM connectivity" || e.Features[0].Group != "Federation" || !e.Features[8].Set {
+		t.Errorf("features = %+v", e.Features)
+	}
+}
+
+func TestAuditExitCodesAndJSON(t *testing.T) {
+	if code, out, _ := run(t, "audit", "alovelace"); code != 0 || !strings.Contains(out, "READY") {
+		t.Errorf("ready user: exit %d\n%s", code, out)
+	}
+	code, out, _ := run(t, "audit", "jryan")
+	if code != 1 || !strings.Contains(out, "no-enhanced-presence") || !strings.Contains(out, flags.ClientMsgNoEnhancedPresence) || !strings.Contains(out, "ocsflags set jryan +ep") {
+		t.Errorf("LCS user: exit %d\n%s", code, out)
+	}
+	code, out, _ = run(t, "audit", "--json", "alovelace", "sip:alee@corp.example")
+	if code != 1 {
+		t.Errorf("duplicate SIP address: exit %d", code)
+	}
+	var res []struct {
+		DN       string `json:"dn"`
+		Ready    bool   `json:"ready"`
+		Findings []struct {
+			ID        string `json:"id"`
+			Severity  string `json:"severity"`
+			Attribute string `json:"attribute"`
+			Message   string `json:"message"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if len(res) != 3 || !res[0].Ready || res[1].Ready || res[1].Findings[0].ID != "sip-address-duplicate" || res[1].Findings[0].Severity != "error" || res[1].Findings[0].Attribute != flags.AttrPrimaryUserAddress {
+		t.Errorf("audit JSON = %+v", res)
+	}
+	for _, bad := range [][]string{
+		{"audit", "nobody-at-all"},
+		{"audit", "CN=Nobody,DC=corp,DC=example"},
+		{"audit", "--ou", "not a DN"},
+		{"audit"},
+		{"audit", "--subtree", "alee"},
+	} {
+		code, out, errs := run(t, bad...)
+		if code != 2 || out != "" || errs == "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", bad, code, out, errs)
+		}
+	}
+	code, out, _ = run(t, "audit", "--ou", "OU=Migrated-LCS2005,DC=corp,DC=example")
+	if code != 1 || !strings.Contains(out, "9 users: 3 ready, 6 not ready") || !strings.Contains(out, "archiving-legacy-value") {
+		t.Errorf("audit --ou: exit %d\n%s", code, out)
+	}
+}
+
+// ldifCopy writes the demo organisation to a temporary export.
+func ldifCopy(t *testing.T) string {
+	p := filepath.Join(t.TempDir(), "export.ldif")
+	if err := os.WriteFile(p, directory.DemoLDIF(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestSet(t *testing.T) {
+	in := ldifCopy(t)
+	changes := filepath.Join(t.TempDir(), "changes.ldif")
+	journal := filepath.Join(t.TempDir(), "journal.jsonl")
+	common := []string{"--ldif", in, "--changes-out", changes, "--journal", journal}
+
+	// Kim Nguyen has the undocumented bit 1024 set (1280): +pic changes bit
+	// 1 and nothing else.
+	code, out, errs := run(t, append([]string{"set", "knguyen", "+pic"}, common...)...)
+	if code != 0 || !strings.Contains(out, "1280 -> 1281  (+1)") {
+		t.Fatalf("set +pic: exit %d\n%s%s", code, out, errs)
+	}
+	rec, _ := os.ReadFile(changes)
+	if !strings.Contains(string(rec), "delete: msRTCSIP-OptionFlags\nmsRTCSIP-OptionFlags: 1280\n-\nadd: msRTCSIP-OptionFlags\nmsRTCSIP-OptionFlags: 1281") {
+		t.Errorf("changes file:\n%s", rec)
+	}
+	entries, err := directory.ReadJournal(journal)
+	if err != nil || len(entries) != 1 || *entries[0].After != "1281" {
+		t.Errorf("journal: %+v %v", entries, err)
+	}
+	if got, _ := os.ReadFile(in); !bytes.Equal(got, directory.DemoLDIF()) {
+		t.Error("input LDIF modified")
+	}
+
+	code, _, errs = run(t, append([]string{"set", "knguyen", "-ep"}, common...)...)
+	if code != 2 || !strings.Contains(errs, "one-way") {
+		t.Errorf("-ep: exit %d %s", code, errs)
+	}
+	for _, bad := range [][]string{
+		{"set", "knguyen", "+frobnicate"},
+		{"set", "knguyen", "+257"},
+		{"set", "knguyen", "pic"},
+		{"set", "knguyen", "+pic", "-pic"},
+		{"set", "knguyen", "telephony=voip"},
+		{"set", "knguyen", "sip=alee@corp.example"},
+		{"set", "knguyen", "pool=nowhere.corp.example"},
+		{"set", "nobody-here", "+pic"},
+		{"set", "sip:alee@corp.example", "+pic"},
+		{"set", "knguyen"},
+	} {
+		code, _, errs := run(t, bad...)
+		if code != 2 || errs == "" {
+			t.Errorf("%v: exit %d, stderr %q", bad, code, errs)
+		}
+	}
+
+	code, out, _ = run(t, "set", "--dry-run", "jryan", "+ep", "telephony=ev")
+	if code != 0 || !strings.Contains(out, "msRTCSIP-OptionFlags: 0\n-\nadd: msRTCSIP-OptionFlags\nmsRTCSIP-OptionFlags: 384") || !strings.Contains(out, "nothing was written") {
+		t.Errorf("dry run:\n%s", out)
+	}
+	code, out, _ = run(t, "set", "qharper", "sip=sip:qharper@corp.example", "pool=poolr2.corp.example")
+	if code != 0 || !strings.Contains(out, "CN=LC Services,CN=Microsoft,CN=2:1,CN=Pools") {
+		t.Errorf("set sip and pool:\n%s", out)
+	}
+}
+
+// Two set commands at the same time on one user, for different bits, both
+// land: the loser of the compare-and-swap re-reads and re-applies its delta.
+func TestConcurrentSet(t *testing.T) {
+	m, err := directory.OpenDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const dn = "CN=Kim Nguyen,OU=Engineering,OU=Corp,DC=corp,DC=example"
+	var wg sync.WaitGroup
+	for _, c := range []flags.Change{{Flags: flags.Delta{Set: flags.PublicIM}}, {Flags: flags.Delta{Set: flags.AnonymousParticipants}}, {Federation: flags.Some(true)}} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, _, err := directory.Update(context.Background(), m, dn, c, 10); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	u, _ := m.User(context.Background(), dn)
+	if u.OCS.OptionFlags.V != 1280|1|64 || !u.OCS.Federation.V {
+		t.Errorf("after concurrent sets: %d federation %v", u.OCS.OptionFlags.V, u.OCS.Federation)
+	}
+}
+
+func TestParseOptionsAnywhere(t *testing.T) {
+	code, out, _ := run(t, "explain", "961", "--json")
+	if code != 0 || !strings.HasPrefix(out, "{") {
+		t.Errorf("option after the value: exit %d %q", code, out)
+	}
+	if code, _, errs := run(t, "explain", "--bogus", "1"); code != 2 || !strings.Contains(errs, "--bogus") {
+		t.Errorf("unknown option: %d %q", code, errs)
+	}
+	if code, _, errs := run(t, "frobnicate"); code != 2 || !strings.Contains(errs, "frobnicate") {
+		t.Errorf("unknown command: %d %q", code, errs)
+	}
+	if code, _, errs := run(t, "audit", "--changes-out", "x.ldif", "alee"); code != 2 || !strings.Contains(errs, "--ldif") {
+		t.Errorf("--changes-out without --ldif: %d %q", code, errs)
+	}
+}

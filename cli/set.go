@@ -1,0 +1,218 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"ocsflags/directory"
+	"ocsflags/flags"
+)
+
+// booleans are the set command's names for the Boolean attributes.
+var booleans = map[string]func(*flags.Change, bool){
+	"federation":    func(c *flags.Change, v bool) { c.Federation = flags.Some(v) },
+	"remote-access": func(c *flags.Change, v bool) { c.RemoteAccess = flags.Some(v) },
+	"enabled":       func(c *flags.Change, v bool) { c.Enabled = flags.Some(v) },
+}
+
+// parseChanges turns set's CHANGE arguments into one intent. Nothing here
+// is a literal OptionFlags value: +X and -X name bits, telephony=MODE names
+// a radio option, and everything else stays as it is in the directory.
+// A pool= value is returned as written: it is looked up once connected.
+func parseChanges(args []string) (c flags.Change, pool string, err error) {
+	named := map[string]string{}
+	note := func(key, arg string) error {
+		if prev, ok := named[key]; ok {
+			return usageError("%s and %s both change %s: give one", prev, arg, key)
+		}
+		named[key] = arg
+		return nil
+	}
+	for _, a := range args {
+		if k, v, ok := strings.Cut(a, "="); ok {
+			if err := note(k, a); err != nil {
+				return c, "", err
+			}
+			switch k {
+			case "telephony":
+				t, err := flags.ParseTelephony(v)
+				if err != nil {
+					return c, "", usageError("%s: %v", a, err)
+				}
+				c.Flags = c.Flags.Then(flags.SetTelephony(t))
+				for _, b := range flags.TelephonyMask.Bits() {
+					named[fmt.Sprint(uint32(b))] = a
+				}
+			case "sip":
+				if v != "" {
+					if err := flags.CheckSIPAddress(v); err != nil {
+						return c, "", usageError("%s: %v", a, err)
+					}
+				}
+				c.SIPAddress = flags.Some(v)
+			case "line":
+				c.Line = flags.Some(v)
+			case "line-server":
+				c.LineServer = flags.Some(v)
+			case "pool":
+				if v == "" {
+					return c, "", usageError("pool= needs a pool's host name or DN; a user without a home server cannot sign in")
+				}
+				pool = v
+			default:
+				return c, "", usageError("unknown setting %q: use telephony=, sip=, line=, line-server= or pool=", k)
+			}
+			continue
+		}
+		if len(a) < 2 || (a[0] != '+' && a[0] != '-') {
+			return c, "", usageError("%q is not a change: use +FEATURE, -FEATURE or telephony=MODE (FEATURE: pic rcc anonymous ev ep pbx federation remote-access enabled, or a bit value)", a)
+		}
+		on, name := a[0] == '+', strings.ToLower(a[1:])
+		if set, ok := booleans[name]; ok {
+			if err := note(name, a); err != nil {
+				return c, "", err
+			}
+			set(&c, on)
+			continue
+		}
+		f, ok := flags.ByShort(name)
+		if !ok {
+			if v, err := flags.ParseInput(name); err == nil && flags.BitIndex(v) >= 0 {
+				f = flags.Feature{Value: v, Name: fmt.Sprintf("unknown bit %d", flags.BitIndex(v))}
+			} else if err == nil {
+				return c, "", usageError("%s names several bits; name each bit on its own (+1 +256), never a whole value", a)
+			} else {
+				return c, "", usageError("unknown feature %q in %s: use pic rcc anonymous ev ep pbx federation remote-access enabled, or a single bit value such as 64", name, a)
+			}
+		}
+		if err := note(fmt.Sprint(uint32(f.Value)), a); err != nil {
+			return c, "", err
+		}
+		if !on && f.Value == flags.EnhancedPresence {
+			return c, "", flags.ErrEnhancedPresenceOneWay
+		}
+		if on {
+			c.Flags = c.Flags.Then(flags.Delta{Set: f.Value})
+		} else {
+			c.Flags = c.Flags.Then(flags.Delta{Clear: f.Value})
+		}
+	}
+	return c, pool, nil
+}
+
+// choosePool accepts a pool's host name or DN (or home-server DN) and
+// returns the home-server DN; a host name that is no pool is an error that
+// lists the pools, never a DN made up from the name.
+func choosePool(v string, pools []directory.Pool) (string, error) {
+	var hosts []string
+	for _, p := range pools {
+		if strings.EqualFold(p.Host, v) || directory.SameDN(p.DN, v) || directory.SameDN(p.HomeServerDN, v) {
+			return p.HomeServerDN, nil
+		}
+		hosts = append(hosts, p.Host)
+	}
+	return "", fmt.Errorf("no pool %q in this directory; pools: %s", v, strings.Join(hosts, ", "))
+}
+
+func runSet(ctx context.Context, args []string, env Env) error {
+	fs := flag.NewFlagSet("set", flag.ContinueOnError)
+	var c conn
+	c.register(fs)
+	dry := fs.Bool("dry-run", false, "")
+	tries := fs.Int("tries", 10, "")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 2 {
+		return usageError("usage: ocsflags set [options] USER CHANGE... (e.g. ocsflags set alee +pic telephony=ev)")
+	}
+	// The changes are checked before connecting, so a typo costs no bind.
+	change, pool, err := parseChanges(pos[1:])
+	if err != nil {
+		return err
+	}
+	d, err := c.open(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if pool != "" {
+		pools, err := d.Pools(ctx)
+		if err != nil {
+			return fmt.Errorf("list pools: %w", err)
+		}
+		dn, err := choosePool(pool, pools)
+		if err != nil {
+			return usageError("pool=%s: %v", pool, err)
+		}
+		change.HomeServer = flags.Some(dn)
+	}
+	us, err := d.Resolve(ctx, pos[0])
+	if err != nil {
+		return fmt.Errorf("user %q: %w", pos[0], err)
+	}
+	if len(us) > 1 {
+		var dns []string
+		for _, u := range us {
+			dns = append(dns, "  "+u.DN)
+		}
+		return fmt.Errorf("user %q matches %d objects; name one by DN:\n%s", pos[0], len(us), strings.Join(dns, "\n"))
+	}
+	u := us[0]
+	if *dry {
+		ch, _, err := directory.Plan(u, change)
+		if err != nil {
+			return err
+		}
+		if len(ch.Edits) == 0 {
+			fmt.Fprintf(env.Stdout, "%s: nothing to change\n", u.DN)
+			return nil
+		}
+		writeEdits(env.Stdout, u.DN, ch.Edits)
+		text, err := directory.ChangeLDIF(ch)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "\n# dry run: nothing was written; this is the LDIF ocsflags would send\n%s", text)
+		return nil
+	}
+	before, after, err := directory.Update(ctx, d, u.DN, change, *tries)
+	if err != nil {
+		if errors.Is(err, directory.ErrConflict) {
+			return fmt.Errorf("%w (gave up after %d attempts; others keep changing this user)", err, *tries)
+		}
+		return err
+	}
+	edits := flags.Edits(before.OCS, after.OCS)
+	if len(edits) == 0 {
+		fmt.Fprintf(env.Stdout, "%s: nothing to change, the directory already holds this\n", u.DN)
+		return nil
+	}
+	writeEdits(env.Stdout, u.DN, edits)
+	return nil
+}
+
+func writeEdits(w io.Writer, dn string, edits []flags.AttrEdit) {
+	fmt.Fprintln(w, dn)
+	for _, e := range edits {
+		fmt.Fprintf(w, "  %-32s %s -> %s", e.Attr, optOrAbsent(e.Old), optOrAbsent(e.New))
+		if e.Attr == flags.AttrOptionFlags {
+			o, _ := flags.ParseAD(e.Old.Or("0"))
+			n, _ := flags.ParseAD(e.New.Or("0"))
+			fmt.Fprintf(w, "  (%s)", flags.Diff(o, n))
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+func optOrAbsent(o flags.Opt[string]) string {
+	if !o.Set {
+		return "(absent)"
+	}
+	return o.V
+}
