@@ -45,7 +45,7 @@ func startTmux(t *testing.T, w, h int, args ...string) *tmux {
 		}
 		t.Skip("tmux is not installed: the end-to-end tests drive the binary in tmux")
 	}
-	name := strings.NewReplacer("/", "-", " ", "-").Replace(t.Name()) + "-" + time.Now().Format("150405.000")
+	name := strings.NewReplacer("/", "-", " ", "-").Replace(t.Name()) + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	cmd := append([]string{"new-session", "-d", "-s", name, "-x", itoa(w), "-y", itoa(h),
 		"env", "TERM=xterm-256color", "NO_COLOR=1", "XDG_STATE_HOME=" + t.TempDir(), "LDAPNOINIT=1", binary}, args...)
 	if out, err := exec.Command("tmux", cmd...).CombinedOutput(); err != nil {
@@ -125,5 +125,25 @@ func TestExplainBinary(t *testing.T) {
 	out, _ = cmd.CombinedOutput()
 	if cmd.ProcessState.ExitCode() != 2 || !strings.Contains(string(out), `"abc"`) {
 		t.Errorf("explain abc: exit %d %s", cmd.ProcessState.ExitCode(), out)
+	}
+}
+
+// The console opens on the demo, says it is demo data, lists a container
+// and quits on q.
+func TestConsoleDemoE2E(t *testing.T) {
+	s := startTmux(t, 80, 24)
+	s.waitFor("DEMO", "demo directory, data in memory", "Migrated-LCS2005 (9)", "q quit")
+	for range 5 {
+		s.keys("Down")
+	}
+	s.keys("Enter")
+	s.waitFor("Jack Ryan")
+	s.keys("q")
+	deadline := time.Now().Add(5 * time.Second)
+	for !s.exited() {
+		if time.Now().After(deadline) {
+			t.Fatalf("q did not quit:\n%s", s.screen())
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
