@@ -106,23 +106,37 @@ func (m *Model) back() {
 	}
 }
 
+// cursorKey handles the cursor keys the tree and the list share; move
+// clamps, so Home and End are moves by the whole length.
+func (m *Model) cursorKey(msg tea.KeyPressMsg, page, n int, move func(int)) bool {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		move(-1)
+	case key.Matches(msg, k.Down):
+		move(1)
+	case key.Matches(msg, k.PageUp):
+		move(-page)
+	case key.Matches(msg, k.PageDown):
+		move(page)
+	case key.Matches(msg, k.Home):
+		move(-n)
+	case key.Matches(msg, k.End):
+		move(n)
+	default:
+		return false
+	}
+	return true
+}
+
 func (m *Model) treeKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	t := &m.tree
 	page := max(m.bodyHeight()-2, 1)
+	if m.cursorKey(msg, page, len(t.flat), t.move) {
+		return nil
+	}
 	switch {
-	case key.Matches(msg, k.Up):
-		t.move(-1)
-	case key.Matches(msg, k.Down):
-		t.move(1)
-	case key.Matches(msg, k.PageUp):
-		t.move(-page)
-	case key.Matches(msg, k.PageDown):
-		t.move(page)
-	case key.Matches(msg, k.Home):
-		t.cursor = 0
-	case key.Matches(msg, k.End):
-		t.move(len(t.flat))
 	case key.Matches(msg, k.Left):
 		t.collapse()
 	case key.Matches(msg, k.Right), key.Matches(msg, k.Toggle):
@@ -176,19 +190,10 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	l := &m.list
 	page := max(m.bodyHeight()-4, 1)
+	if m.cursorKey(msg, page, l.visibleLen(), l.move) {
+		return nil
+	}
 	switch {
-	case key.Matches(msg, k.Up):
-		l.move(-1)
-	case key.Matches(msg, k.Down):
-		l.move(1)
-	case key.Matches(msg, k.PageUp):
-		l.move(-page)
-	case key.Matches(msg, k.PageDown):
-		l.move(page)
-	case key.Matches(msg, k.Home):
-		l.cursor = 0
-	case key.Matches(msg, k.End):
-		l.move(l.visibleLen())
 	case key.Matches(msg, k.Open), key.Matches(msg, k.Right):
 		if r := l.selected(); r != nil {
 			m.focus = paneDetail
