@@ -213,7 +213,16 @@ func TestLDAPWriteWhenConnectionDrops(t *testing.T) {
 			// A plain write first, to learn what one write adds to the
 			// DC's counters (Samba counts the delete and the add of a
 			// modify separately).
+			// A user without OptionFlags gets an add-only modify, which
+			// counts less than the delete-and-add a set attribute gets, so
+			// make sure it is set before calibrating.
 			u := pagingUser(t, admin, env, 10+i)
+			if !u.OCS.OptionFlags.Set {
+				var err error
+				if u, err = admin.Apply(ctx, Change{DN: u.DN, Edits: []flags.AttrEdit{optionFlagsEdit(u, "0")}}); err != nil {
+					t.Fatal(err)
+				}
+			}
 			c0, haveVersion := writeCount(t, admin, u.DN)
 			u, err := admin.Apply(ctx, Change{DN: u.DN, Edits: []flags.AttrEdit{optionFlagsEdit(u, flags.FormatAD(u.OCS.OptionFlags.V^flags.AnonymousParticipants))}})
 			if err != nil {
