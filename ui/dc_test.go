@@ -1,0 +1,69 @@
+package ui
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"ocsflags/directory"
+	"ocsflags/directory/dctest"
+	"ocsflags/flags"
+)
+
+// TestConsoleOnDCTogglesExactlyOneBit drives the console against the Samba
+// AD DC: open a user whose value carries undocumented and unknown bits,
+// toggle public IM connectivity, review, commit, and re-read over a second
+// connection. Only bit 1 may differ; every other msRTCSIP attribute stays.
+func TestConsoleOnDCTogglesExactlyOneBit(t *testing.T) {
+	dc := dctest.RequireDC(t)
+	cfg := directory.LDAPConfig{URL: dc.URL, Bind: dc.AdminUPN, Password: dctest.Password(t, dc.AdminPasswordFile)}
+	ctx := context.Background()
+	dial := func() *directory.LDAP {
+		d, err := directory.DialLDAP(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { d.Close() })
+		return d
+	}
+	console, check := dial(), dial()
+
+	const who = "lobrien" // 1050881 in the demo: bits 1, 256, 2048 and 2^20
+	read := func() directory.User {
+		t.Helper()
+		us, err := check.Resolve(ctx, who)
+		if err != nil || len(us) != 1 {
+			t.Fatalf("resolve %s on the DC: %v", who, err)
+		}
+		return us[0]
+	}
+	before := read()
+	if before.OCS.OptionFlags.V.Unknown() == 0 {
+		t.Fatalf("%s has no unknown bits on the DC (%v): the test would prove nothing", who, before.OCS.OptionFlags)
+	}
+
+	x := newHarness(t, Options{Dir: console, User: who}, 200, 50)
+	if !x.m.detail.has {
+		t.Fatalf("the console did not open %s: %s", who, x.m.status)
+	}
+	x.focusItem(itBit, flags.PublicIM)
+	x.key("space", "c")
+	mustContain(t, x.screen(), flags.AttrOptionFlags)
+	x.key("enter")
+	if x.m.pending.get(before.DN) != nil {
+		t.Fatalf("the edit is still pending after commit: %s", x.m.status)
+	}
+	mustContain(t, x.m.status, "wrote")
+
+	after := read()
+	want := before.OCS
+	want.OptionFlags = flags.Some(before.OCS.OptionFlags.V ^ flags.PublicIM)
+	if !reflect.DeepEqual(after.OCS, want) {
+		t.Errorf("the DC holds\n %+v\nwant\n %+v", after.OCS, want)
+	}
+	if diff := before.OCS.OptionFlags.V ^ after.OCS.OptionFlags.V; diff != flags.PublicIM {
+		t.Errorf("bits changed on the DC: %s, want only 1", flags.Delta{Set: diff})
+	}
+	// The console shows what the DC now holds.
+	mustContain(t, x.screen(), flags.FormatAD(after.OCS.OptionFlags.V))
+}
