@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -146,4 +147,122 @@ func TestConsoleDemoE2E(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// findToggleCommit is the bar's session: in the 5,000-user Staff OU, find a
+// user with /, toggle public IM connectivity, review, commit, and see the new
+// value in the detail and in the list.
+func findToggleCommit(t *testing.T, s *tmux, wide bool) {
+	t.Helper()
+	s.waitFor("Staff (5000)")
+	s.keys("Enter") // the tree's selected node is Staff: list it
+	s.waitFor("5000 users")
+	s.keys("/")
+	s.text("grace hall 0398")
+	s.waitFor(`1 match "grace hall 0398"`, "257")
+	s.keys("Enter", "Enter")
+	s.waitFor("CN=Grace Hall 0398", "Enable public IM connectivity")
+	for range 6 { // Enable, Sign-in name, Server or pool, Readiness, federation, remote access
+		s.keys("Down")
+	}
+	s.waitFor("› [x]          1  Enable public IM connectivity")
+	s.keys("Space")
+	s.waitFor("1 pending change", "* was on")
+	s.keys("c")
+	s.waitFor("Review pending changes", "257", "256", "delete: msRTCSIP-OptionFlags")
+	s.keys("Enter")
+	s.waitFor("✓ written", "wrote Grace Hall 0398: msRTCSIP-OptionFlags 257 → 256", "no pending changes")
+	s.keys("Escape")
+	time.Sleep(300 * time.Millisecond) // esc alone must not be read as the start of a sequence
+	scr := s.waitFor("› [ ]          1  Enable public IM connectivity")
+	if strings.Contains(scr, "was on") {
+		t.Errorf("the committed value is still shown as a pending change:\n%s", scr)
+	}
+	if !wide {
+		s.keys("Escape")
+		time.Sleep(300 * time.Millisecond)
+	}
+	s.waitFor("ghall0398", "256 ✓ ready")
+}
+
+// openStaff walks the tree as a new user does: down to Corp, expand it,
+// down to Staff.
+func openStaff(s *tmux) {
+	s.t.Helper()
+	s.keys("Down", "Down", "Right") // Computers, Corp
+	s.waitFor("Staff (5000)")
+	s.keys("Down", "Down", "Down", "Down") // Engineering, Finance, Sales, Staff
+}
+
+// TestConsoleFindToggleCommitE2E runs the session on the built-in demo at
+// 80x24, where one pane shows at a time.
+func TestConsoleFindToggleCommitE2E(t *testing.T) {
+	s := startTmux(t, 80, 24)
+	s.waitFor("DEMO", "[Containers]", "Corp")
+	openStaff(s)
+	findToggleCommit(t, s, false)
+}
+
+// TestConsoleLDIFChangesOutE2E runs the same session at 200x50 on an LDIF
+// export, and checks the file is untouched and the change record is a
+// compare-and-swap that ldapmodify can replay.
+func TestConsoleLDIFChangesOutE2E(t *testing.T) {
+	dir := t.TempDir()
+	export := filepath.Join(dir, "export.ldif")
+	changes := filepath.Join(dir, "changes.ldif")
+	var b strings.Builder
+	b.Write(directoryDemoLDIF(t))
+	// demo.ldif has the Staff OU, empty: the demo generates its users.
+	for i := 1; i <= 5000; i++ {
+		name := fmt.Sprintf("User %04d", i)
+		sam, flagsValue := fmt.Sprintf("user%04d", i), []string{"256", "257", "384", "1"}[i%4]
+		if i == 398 {
+			name, sam, flagsValue = "Grace Hall 0398", "ghall0398", "257"
+		}
+		fmt.Fprintf(&b, "\ndn: CN=%s,OU=Staff,OU=Corp,DC=corp,DC=example\nobjectClass: top\nobjectClass: person\nobjectClass: organizationalPerson\nobjectClass: user\n"+
+			"cn: %s\ndisplayName: %s\nsAMAccountName: %s\nuserPrincipalName: %s@corp.example\nuserAccountControl: 512\n"+
+			"msRTCSIP-UserEnabled: TRUE\nmsRTCSIP-PrimaryUserAddress: sip:%s@corp.example\n"+
+			"msRTCSIP-PrimaryHomeServer: CN=LC Services,CN=Microsoft,CN=pool01,CN=Pools,CN=RTC Service,CN=Services,CN=Configuration,DC=corp,DC=example\n"+
+			"msRTCSIP-OptionFlags: %s\n", name, name, name, sam, sam, sam, flagsValue)
+	}
+	if err := os.WriteFile(export, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(export)
+
+	s := startTmux(t, 200, 50, "--ldif", export, "--changes-out", changes)
+	s.waitFor("export.ldif", "Corp")
+	openStaff(s)
+	findToggleCommit(t, s, true)
+
+	after, _ := os.ReadFile(export)
+	if string(after) != string(before) {
+		t.Error("the LDIF export was modified; it must be read only")
+	}
+	got, err := os.ReadFile(changes)
+	if err != nil {
+		t.Fatalf("no change file: %v", err)
+	}
+	want := "dn: CN=Grace Hall 0398,OU=Staff,OU=Corp,DC=corp,DC=example\nchangetype: modify\n" +
+		"delete: msRTCSIP-OptionFlags\nmsRTCSIP-OptionFlags: 257\n-\nadd: msRTCSIP-OptionFlags\nmsRTCSIP-OptionFlags: 256\n-\n"
+	if !strings.Contains(string(got), want) {
+		t.Errorf("change file:\n%s\nwant a record:\n%s", got, want)
+	}
+	s.keys("q")
+	deadline := time.Now().Add(5 * time.Second)
+	for !s.exited() {
+		if time.Now().After(deadline) {
+			t.Fatalf("q did not quit:\n%s", s.screen())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func directoryDemoLDIF(t *testing.T) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("directory", "demo", "demo.ldif"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
