@@ -43,6 +43,31 @@ const (
 	FindingMoveInProgress        = "move-in-progress"
 )
 
+// Rule is one readiness rule as the audit view lists it: a line that
+// passes or fails, named as what must hold.
+type Rule struct {
+	ID        string // the id of the finding the rule produces when it fails
+	Title     string
+	Attribute string
+}
+
+// Rules lists every rule Audit applies, in the order it applies them; a
+// user passes a rule when Audit returns no finding with its id.
+var Rules = []Rule{
+	{FindingNotEnabled, "Enabled for Office Communications Server", AttrUserEnabled},
+	{FindingNoSIPAddress, "Has a sign-in name", AttrPrimaryUserAddress},
+	{FindingSIPAddressMalformed, "Sign-in name is a valid sip: address", AttrPrimaryUserAddress},
+	{FindingSIPAddressDuplicate, "Sign-in name is unique in the forest", AttrPrimaryUserAddress},
+	{FindingNoHomeServer, "Has a home server or pool", AttrPrimaryHomeServer},
+	{FindingHomeServerNotAPool, "Home server is an existing pool", AttrPrimaryHomeServer},
+	{FindingNoEnhancedPresence, "Enhanced presence (256) is set", AttrOptionFlags},
+	{FindingTelephonyInconsistent, "Telephony is one of the console's options", AttrOptionFlags},
+	{FindingRCCWithoutLine, "Remote call control has a Line URI and Server URI", AttrLine},
+	{FindingLineNotE164, "Enterprise Voice has an E.164 Line URI", AttrLine},
+	{FindingArchivingLegacyValue, "Archiving is 0, 4, 8 or 12", AttrArchivingEnabled},
+	{FindingMoveInProgress, "No move to another pool in progress", AttrTargetHomeServer},
+}
+
 // Client messages quoted in shared/ocs-reference.md section 5.
 const (
 	ClientMsgNoEnhancedPresence = "You will not be able to sign in because your account is not configured to support enhanced presence features"

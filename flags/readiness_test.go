@@ -75,7 +75,23 @@ func TestAudit(t *testing.T) {
 			if f.Problem == "" || f.Experience == "" || f.Attribute == "" {
 				t.Errorf("%s: finding %s lacks problem, experience or attribute", tt.name, f.ID)
 			}
+			// The audit view shows a finding on its rule's line: a finding
+			// with no rule, or on another attribute, would vanish or mislead.
+			i := slices.IndexFunc(Rules, func(r Rule) bool { return r.ID == f.ID })
+			if i < 0 || Rules[i].Attribute != f.Attribute {
+				t.Errorf("%s: finding %s (%s) has no rule on that attribute in Rules", tt.name, f.ID, f.Attribute)
+			}
 		}
+	}
+}
+
+func TestRulesHaveUniqueIDs(t *testing.T) {
+	seen := map[string]bool{}
+	for _, r := range Rules {
+		if seen[r.ID] || r.Title == "" || r.Attribute == "" {
+			t.Errorf("rule %+v: duplicate or incomplete", r)
+		}
+		seen[r.ID] = true
 	}
 }
 
