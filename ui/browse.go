@@ -33,6 +33,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case scrReview:
 		return m.reviewKey(msg)
+	case scrAudit:
+		return m.auditKey(msg)
 	}
 	if m.list.editing {
 		return m.filterKey(msg)
@@ -199,6 +201,11 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.focus = paneDetail
 			return m.openUser(r.u)
 		}
+	case key.Matches(msg, k.Audit):
+		if r := l.selected(); r != nil {
+			m.focus = paneDetail
+			return tea.Batch(m.openUser(r.u), m.openAudit())
+		}
 	case key.Matches(msg, k.Back):
 		switch {
 		case l.loading:
@@ -278,6 +285,10 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 		d.cursor = clamp(d.cursor-5, 0, n-1)
 	case key.Matches(msg, k.PageDown):
 		d.cursor = clamp(d.cursor+5, 0, n-1)
+	case key.Matches(msg, k.Audit):
+		return m.openAudit()
+	case key.Matches(msg, k.Open) && items(m.state())[clamp(d.cursor, 0, n-1)].kind == itVerdict:
+		return m.openAudit()
 	case key.Matches(msg, k.Toggle):
 		return m.toggle()
 	case key.Matches(msg, k.Undo):
@@ -354,6 +365,8 @@ func (m *Model) toggle() tea.Cmd {
 	case itReserved, itUnknown:
 		m.setError(fmt.Sprintf("bit %d is not a console option: ocsflags keeps it exactly as found on every write", uint32(it.bit)))
 		return nil
+	case itVerdict:
+		return m.openAudit()
 	default:
 		m.setStatus("this line is shown for information; it is not a check box")
 		return nil

@@ -18,6 +18,7 @@ func (m *Model) openReview() tea.Cmd {
 		return nil
 	}
 	m.review = newReview(m.pending)
+	m.reviewFrom = m.screen
 	m.screen = scrReview
 	return nil
 }
@@ -27,7 +28,7 @@ func (m *Model) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
 	r := &m.review
 	switch {
 	case key.Matches(msg, k.Back):
-		m.screen = scrBrowse
+		m.screen = m.reviewFrom
 		// Results belong to this review; what is still pending stays.
 		return nil
 	case key.Matches(msg, k.Quit):

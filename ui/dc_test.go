@@ -67,3 +67,32 @@ func TestConsoleOnDCTogglesExactlyOneBit(t *testing.T) {
 	// The console shows what the DC now holds.
 	mustContain(t, x.screen(), flags.FormatAD(after.OCS.OptionFlags.V))
 }
+
+// TestAuditOnDC audits users on the Samba DC without writing: a home server
+// that is not a pool, with the pools of both containers offered as the fix,
+// and a sign-in name another object holds.
+func TestAuditOnDC(t *testing.T) {
+	dc := dctest.RequireDC(t)
+	d, err := directory.DialLDAP(context.Background(), directory.LDAPConfig{URL: dc.URL, Bind: dc.AdminUPN, Password: dctest.Password(t, dc.AdminPasswordFile)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+
+	x := newHarness(t, Options{Dir: d, User: "staylor"}, 120, 50)
+	x.key("a")
+	mustContain(t, x.screen(), "✗ Home server is an existing pool", "✓ Sign-in name is unique in the forest")
+	x.focusRule(flags.FindingHomeServerNotAPool)
+	x.key("f")
+	// ocs2007-se is in the System container (OCS 2007), the others in
+	// Configuration; poolr2's CN is a topology id.
+	mustContain(t, x.screen(), "ocs2007-se.corp.example", "pool01.corp.example", "poolr2.corp.example")
+	x.key("esc", "esc")
+
+	x.run(resolveUser(context.Background(), d, "alee"))
+	x.key("a")
+	mustContain(t, x.screen(), "✗ Sign-in name is unique in the forest", `Lee\, Ann`)
+	if x.m.pending.get(x.m.detail.user.DN) != nil {
+		t.Error("the audit made an edit by itself")
+	}
+}

@@ -14,6 +14,7 @@ type keyMap struct {
 	Explorer, Help, Quit        key.Binding
 	Commit, Rebase, Drop, LDIF  key.Binding
 	Yes, No                     key.Binding
+	Audit, Fix                  key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -47,6 +48,8 @@ func newKeyMap() keyMap {
 		LDIF:     b([]string{"l"}, "l", "show/hide LDIF"),
 		Yes:      b([]string{"y"}, "y", "yes"),
 		No:       b([]string{"n", "esc"}, "n/esc", "no"),
+		Audit:    b([]string{"a"}, "a", "audit sign-in"),
+		Fix:      b([]string{"f"}, "f", "fix"),
 	}
 }
 

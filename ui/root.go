@@ -49,6 +49,7 @@ const (
 	scrBrowse screen = iota
 	scrReview
 	scrExplorer
+	scrAudit
 )
 
 type pane int
@@ -87,6 +88,10 @@ type Model struct {
 	review   reviewModel
 	explorer explorerModel
 	confirm  *confirmModel
+	audit    auditModel
+
+	// reviewFrom is the screen the review returns to.
+	reviewFrom screen
 
 	screen screen
 	focus  pane
@@ -189,6 +194,9 @@ func (m *Model) isPool(dn string) bool { _, ok := m.pools.lookup(dn); return ok 
 
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
+	// Whatever changed the audited user (a fix, an undo, a commit, a
+	// reload), the audit asks the directory about any new sign-in name.
+	cmd = tea.Batch(cmd, m.auditLookups())
 	if m.busy() {
 		cmd = tea.Batch(cmd, m.startSpin())
 	}
@@ -253,6 +261,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.onResolve(msg)
 	case commitMsg:
 		return m.onCommit(msg)
+	case holdersMsg:
+		m.onHolders(msg)
 	case tea.PasteMsg:
 		switch {
 		case m.screen == scrExplorer:

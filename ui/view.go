@@ -30,6 +30,8 @@ func (m *Model) render() string {
 		body = m.reviewBody(w, bodyH)
 	case scrExplorer:
 		body = m.explorer.view(m.st, w, bodyH)
+	case scrAudit:
+		body = m.auditBody(w, bodyH)
 	default:
 		body = m.browseBody(w, bodyH)
 	}
@@ -127,7 +129,7 @@ func (m *Model) helpKeys() helpKeys {
 	full := [][]key.Binding{
 		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.NextPane, k.PrevPane, k.Open, k.Back, k.Filter, k.Reload},
-		{k.Toggle, k.Undo, k.Review, k.Explorer, k.Help, k.Quit},
+		{k.Toggle, k.Undo, k.Review, k.Audit, k.Explorer, k.Help, k.Quit},
 	}
 	if m.confirm != nil {
 		var ks []string
@@ -144,10 +146,23 @@ func (m *Model) helpKeys() helpKeys {
 			with(move, "bit"), with(k.Toggle, "flip bit"), with(k.Back, "close"),
 		}
 		return helpKeys{short: short, full: [][]key.Binding{short}}
+	case scrAudit:
+		if m.audit.picker != nil {
+			short := []key.Binding{with(move, "choose"), with(k.Open, "set as pending edit"), with(k.Back, "cancel")}
+			return helpKeys{short: short, full: [][]key.Binding{short}}
+		}
+		p := m.pending.get(m.detail.user.DN)
+		rows, _, _ := m.auditRules()
+		fixable := rows[clamp(m.audit.cursor, 0, len(rows)-1)].finding != nil
+		short := []key.Binding{
+			with(move, "rule"), enabled(with(k.Fix, "fix this"), !m.readOnly && fixable), enabled(k.Undo, p != nil && len(p.stack) > 0),
+			review, with(k.Reload, "check again"), with(k.Back, "back"), k.Quit,
+		}
+		return helpKeys{short: short, full: [][]key.Binding{short}}
 	case scrReview:
 		_, conflict := m.review.selectedConflict()
 		short := []key.Binding{
-			with(move, "user"), enabled(k.Commit, !m.readOnly), enabled(k.Rebase, conflict != nil), enabled(k.Drop, conflict != nil),
+			with(move, "user"), enabled(k.Commit, !m.readOnly && edits > 0), enabled(k.Rebase, conflict != nil), enabled(k.Drop, conflict != nil),
 			k.LDIF, with(k.PageDown, "scroll"), with(k.Back, "back"), k.Quit,
 		}
 		return helpKeys{short: short, full: [][]key.Binding{short[:4], short[4:]}}
@@ -170,10 +185,10 @@ func (m *Model) helpKeys() helpKeys {
 		case m.list.filter != "":
 			back = "clear filter"
 		}
-		short = []key.Binding{move, with(k.Open, "open user"), k.Filter, with(k.Back, back), review, k.Help, k.Quit, k.Reload, k.NextPane, k.Explorer}
+		short = []key.Binding{move, with(k.Open, "open user"), k.Filter, with(k.Back, back), review, k.Help, k.Quit, k.Audit, k.Reload, k.NextPane, k.Explorer}
 	default:
 		p := m.pending.get(m.detail.user.DN)
-		short = []key.Binding{move, enabled(k.Toggle, m.detail.has), enabled(k.Undo, p != nil && len(p.stack) > 0), review, k.Back, k.Help, k.Quit, k.Explorer, k.Reload}
+		short = []key.Binding{move, enabled(k.Toggle, m.detail.has), enabled(k.Undo, p != nil && len(p.stack) > 0), review, enabled(k.Audit, m.detail.has), k.Back, k.Help, k.Quit, k.Explorer, k.Reload}
 	}
 	return helpKeys{short: short, full: full}
 }

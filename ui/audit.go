@@ -1,0 +1,575 @@
+package ui
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"ocsflags/directory"
+	"ocsflags/flags"
+)
+
+// auditModel is the audit screen of the open user: every readiness rule as a
+// line that passes or fails, judged on the user as it will be written (the
+// directory's values plus the pending edits), so a fix turns its line green
+// at once and the header still says what the directory holds until commit.
+type auditModel struct {
+	cursor int // index into flags.Rules
+	offset int
+	// holders caches the sign-in-name look-up (the one rule that needs the
+	// directory): lower-cased address → DNs holding it. A missing key means
+	// not looked up yet; asked marks look-ups in flight.
+	holders map[string][]string
+	asked   map[string]bool
+	errs    map[string]error
+	picker  *pickerModel
+}
+
+func newAudit() auditModel {
+	return auditModel{holders: map[string][]string{}, asked: map[string]bool{}, errs: map[string]error{}}
+}
+
+// holdersMsg answers one sign-in-name look-up.
+type holdersMsg struct {
+	addr string // lower-cased
+	dns  []string
+	err  error
+}
+
+func lookupHolders(ctx context.Context, d directory.Directory, addr string) tea.Cmd {
+	return func() tea.Msg {
+		dns, err := d.SIPAddressHolders(ctx, addr)
+		return holdersMsg{addr: addr, dns: dns, err: err}
+	}
+}
+
+// pickOption is one answer of a fix that needs a choice.
+type pickOption struct {
+	label, note string
+	change      flags.Change
+	what        string
+}
+
+// pickerModel is the choice a fix needs: which pool, which sign-in name.
+type pickerModel struct {
+	title   string
+	body    []string
+	options []pickOption
+	cursor  int
+}
+
+// openAudit shows the audit of the open user.
+func (m *Model) openAudit() tea.Cmd {
+	if !m.detail.has {
+		m.setStatus("open a user first: the audit is of one user")
+		return nil
+	}
+	// Search afresh each time: another admin may have taken or freed the
+	// address since the last look.
+	m.audit = newAudit()
+	m.screen = scrAudit
+	return m.auditLookups()
+}
+
+// auditLookups starts the sign-in-name look-ups the audit still needs: the
+// address in the directory and the one pending edits would write.
+func (m *Model) auditLookups() tea.Cmd {
+	if m.screen != scrAudit || !m.detail.has {
+		return nil
+	}
+	s := m.state()
+	var cmds []tea.Cmd
+	for _, o := range []flags.Opt[string]{s.base.SIPAddress, s.after.SIPAddress} {
+		if !o.Set {
+			continue
+		}
+		a := strings.ToLower(o.V)
+		if _, done := m.audit.holders[a]; done || m.audit.asked[a] {
+			continue
+		}
+		m.audit.asked[a] = true
+		cmds = append(cmds, lookupHolders(m.ctx, m.dir, a))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) onHolders(msg holdersMsg) {
+	delete(m.audit.asked, msg.addr)
+	if msg.err != nil {
+		m.audit.errs[msg.addr] = msg.err
+		m.setError("cannot check that " + msg.addr + " is unique: " + msg.err.Error())
+		return
+	}
+	delete(m.audit.errs, msg.addr)
+	m.audit.holders[msg.addr] = msg.dns
+}
+
+// ruleState is one rule's line: how it stands with the pending edits, and
+// how it stands in the directory.
+type ruleState struct {
+	rule    flags.Rule
+	finding *flags.Finding // with the pending edits; nil when it passes
+	before  *flags.Finding // in the directory
+	na      string         // why the rule does not apply, when it passes trivially
+	unknown string         // why it cannot be judged yet
+}
+
+// auditRules judges every rule on the open user.
+func (m *Model) auditRules() (rows []ruleState, base, after []flags.Finding) {
+	u := m.detail.user
+	s := m.state()
+	run := func(st flags.Settings) []flags.Finding {
+		in := flags.AuditInput{Settings: st, Mail: u.Mail, UPN: u.UPN, IsPool: m.isPool}
+		if st.SIPAddress.Set {
+			for _, h := range m.audit.holders[strings.ToLower(st.SIPAddress.V)] {
+				if !directory.SameDN(h, u.DN) {
+					in.OtherHolders = append(in.OtherHolders, h)
+				}
+			}
+		}
+		return flags.Audit(in)
+	}
+	base, after = run(s.base), run(s.after)
+	find := func(fs []flags.Finding, id string) *flags.Finding {
+		for i := range fs {
+			if fs[i].ID == id {
+				return &fs[i]
+			}
+		}
+		return nil
+	}
+	a := s.after
+	v := a.OptionFlags.V
+	for _, r := range flags.Rules {
+		rs := ruleState{rule: r, finding: find(after, r.ID), before: find(base, r.ID)}
+		switch r.ID {
+		case flags.FindingSIPAddressMalformed:
+			if !a.SIPAddress.Set {
+				rs.na = "not checked: no sign-in name"
+			}
+		case flags.FindingSIPAddressDuplicate:
+			addr := strings.ToLower(a.SIPAddress.V)
+			switch {
+			case !a.SIPAddress.Set:
+				rs.na = "not checked: no sign-in name"
+			case m.audit.errs[addr] != nil:
+				rs.unknown = "could not search the directory: " + m.audit.errs[addr].Error() + " (r checks again)"
+			case m.audit.holders[addr] == nil && m.audit.asked[addr]:
+				rs.unknown = "searching the directory for other holders…"
+			}
+		case flags.FindingHomeServerNotAPool:
+			switch {
+			case !a.HomeServer.Set:
+				rs.na = "not checked: no home server"
+			case m.poolsErr != nil:
+				rs.unknown = "the pools could not be read: " + m.poolsErr.Error()
+				rs.finding = nil
+			case !m.poolsLoaded:
+				rs.unknown = "reading the pools…"
+				rs.finding = nil
+			}
+		case flags.FindingRCCWithoutLine:
+			if !v.Has(flags.RemoteCallControl) {
+				rs.na = "remote call control is off"
+			}
+		case flags.FindingLineNotE164:
+			if !v.Has(flags.EnterpriseVoice) {
+				rs.na = "Enterprise Voice is off"
+			}
+		case flags.FindingArchivingLegacyValue:
+			if !a.Archiving.Set {
+				rs.na = "not set: archiving follows the forest setting"
+			}
+		}
+		rows = append(rows, rs)
+	}
+	return rows, base, after
+}
+
+// ruleValue is the attribute's value as it will be written, and as read when
+// a pending edit changes it.
+func (m *Model) ruleValue(attr string) string {
+	s := m.state()
+	show := func(st flags.Settings) string {
+		switch attr {
+		case flags.AttrPrimaryHomeServer:
+			return poolText(s, st.HomeServer)
+		case flags.AttrTargetHomeServer:
+			return poolText(s, st.TargetHomeServer)
+		case flags.AttrOptionFlags:
+			if !st.OptionFlags.Set {
+				return "(not set)"
+			}
+			return fmt.Sprintf("%s (%s)", flags.FormatAD(st.OptionFlags.V), flags.TelephonyOf(st.OptionFlags.V).Label())
+		}
+		if val, ok := st.Encode()[attr]; ok {
+			return val
+		}
+		return "(not set)"
+	}
+	b, a := show(s.base), show(s.after)
+	if b == a {
+		return a
+	}
+	// The new value first: a narrow screen cuts the end of the line.
+	return a + "  (pending; the directory holds " + b + ")"
+}
+
+// auditKey handles the audit screen's keys.
+func (m *Model) auditKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	if p := m.audit.picker; p != nil {
+		switch {
+		case key.Matches(msg, k.Up):
+			p.cursor = max(p.cursor-1, 0)
+		case key.Matches(msg, k.Down):
+			p.cursor = min(p.cursor+1, len(p.options)-1)
+		case key.Matches(msg, k.Open), key.Matches(msg, k.Fix):
+			o := p.options[p.cursor]
+			m.audit.picker = nil
+			m.pushEdit(o.change, o.what)
+		case key.Matches(msg, k.Back), msg.String() == "q":
+			m.audit.picker = nil
+			m.setStatus("nothing changed")
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(msg, k.Back), key.Matches(msg, k.Left):
+		m.screen = scrBrowse
+		m.focus = paneDetail
+	case key.Matches(msg, k.Quit):
+		return m.quit()
+	case key.Matches(msg, k.Up):
+		m.audit.cursor = max(m.audit.cursor-1, 0)
+	case key.Matches(msg, k.Down):
+		m.audit.cursor = min(m.audit.cursor+1, len(flags.Rules)-1)
+	case key.Matches(msg, k.Home):
+		m.audit.cursor = 0
+	case key.Matches(msg, k.End):
+		m.audit.cursor = len(flags.Rules) - 1
+	case key.Matches(msg, k.Fix), key.Matches(msg, k.Open):
+		return m.fixRule()
+	case key.Matches(msg, k.Undo):
+		if m.pending.undo(m.detail.user.DN) {
+			m.setStatus("undid the last edit of " + m.detail.user.Label())
+		} else {
+			m.setStatus("nothing to undo for " + m.detail.user.Label())
+		}
+	case key.Matches(msg, k.Review):
+		return m.openReview()
+	case key.Matches(msg, k.Reload):
+		// Read the user and the sign-in names afresh: someone may have
+		// fixed them elsewhere.
+		m.audit = newAudit()
+		m.detail.loading = true
+		return loadUser(m.ctx, m.dir, m.detail.user.DN)
+	case key.Matches(msg, k.Help):
+		m.help.ShowAll = !m.help.ShowAll
+	}
+	return nil
+}
+
+// fixRule turns the focused rule's fix into pending edits, asking first
+// when the fix is a choice (a pool, a sign-in name).
+func (m *Model) fixRule() tea.Cmd {
+	rows, _, _ := m.auditRules()
+	r := rows[clamp(m.audit.cursor, 0, len(rows)-1)]
+	f := r.finding
+	switch {
+	case f == nil && r.unknown != "":
+		m.setStatus(r.rule.Title + ": " + r.unknown)
+		return nil
+	case f == nil:
+		m.setStatus(r.rule.Title + ": passes, nothing to fix")
+		return nil
+	case m.readOnly:
+		m.setError("read-only: nothing can be changed in this session (--read-only or a read-only directory)")
+		return nil
+	}
+	if err := m.state().applyErr; err != nil {
+		m.setError("the pending edits of this user cannot apply (" + err.Error() + "): undo with u first")
+		return nil
+	}
+	switch f.ID {
+	case flags.FindingNoHomeServer, flags.FindingHomeServerNotAPool:
+		return m.pickPool(f)
+	case flags.FindingNoSIPAddress, flags.FindingSIPAddressMalformed, flags.FindingSIPAddressDuplicate:
+		if opts := m.signInChoices(); len(opts) > 1 || len(opts) == 1 && f.ID == flags.FindingSIPAddressDuplicate {
+			m.audit.picker = &pickerModel{
+				title:   "Sign-in name for " + m.detail.user.Label(),
+				body:    []string{"The address the user types to sign in. It must be unique in the forest: the audit searches the directory for it again once it is chosen."},
+				options: opts,
+			}
+			return nil
+		}
+	case flags.FindingTelephonyInconsistent:
+		return m.jumpToDetail(itTelephony, "choose one telephony option with space; the other bits stay as they are")
+	case flags.FindingArchivingLegacyValue:
+		return m.jumpToDetail(itArchive, "choose the archiving options again with space")
+	case flags.FindingNoEnhancedPresence:
+		// The same one-way warning as the check box: the fix is not
+		// special.
+		ep, _ := flags.Lookup(flags.EnhancedPresence)
+		m.confirmEP(ep)
+		return nil
+	}
+	if f.Fix == nil {
+		m.setStatus(r.rule.Title + ": " + f.FixHint)
+		return nil
+	}
+	m.pushEdit(*f.Fix, m.fixText(r.rule, *f.Fix))
+	return nil
+}
+
+// fixText says what a fix will write.
+func (m *Model) fixText(r flags.Rule, c flags.Change) string {
+	after := m.state().after
+	fixed, err := after.Apply(c)
+	if err != nil {
+		return r.Title
+	}
+	return r.Title + ": " + editsSummary(flags.Edits(after, fixed))
+}
+
+// signInChoices offers the sign-in names the user's mail and UPN give, as
+// the Enable Users wizard forms them.
+func (m *Model) signInChoices() []pickOption {
+	u := m.detail.user
+	var out []pickOption
+	seen := map[string]bool{}
+	for _, c := range []struct{ from, v string }{{"e-mail address", u.Mail}, {"userPrincipalName", u.UPN}} {
+		if c.v == "" {
+			continue
+		}
+		addr := "sip:" + strings.ToLower(c.v)
+		if seen[addr] || flags.CheckSIPAddress(addr) != nil {
+			continue
+		}
+		seen[addr] = true
+		out = append(out, pickOption{
+			label: addr, note: "from the " + c.from + " " + c.v,
+			change: flags.Change{SIPAddress: flags.Some(addr)},
+			what:   "Sign-in name: " + addr + " (from the " + c.from + ")",
+		})
+	}
+	return out
+}
+
+// pickPool offers the pools found in the directory, by host name.
+func (m *Model) pickPool(f *flags.Finding) tea.Cmd {
+	switch {
+	case m.poolsErr != nil:
+		m.setError("the pools could not be read, so none can be offered: " + m.poolsErr.Error())
+		return nil
+	case len(m.pools) == 0:
+		m.setError("no OCS pools were found in this directory (System or Configuration container): create the pool with the OCS tools first")
+		return nil
+	}
+	var opts []pickOption
+	for _, p := range poolsByHost(m.pools) {
+		host := p.Host
+		if host == "" {
+			host = "(no host name) " + p.DN
+		}
+		opts = append(opts, pickOption{
+			label: host, note: p.DN,
+			change: flags.Change{HomeServer: flags.Some(p.HomeServerDN)},
+			what:   "Server or pool: " + host,
+		})
+	}
+	m.audit.picker = &pickerModel{
+		title: "Server or pool for " + m.detail.user.Label(),
+		body: []string{
+			f.Problem + ".",
+			"Choose the pool that registers the user. This repairs a missing or broken home server; users already homed on a working pool are moved with the OCS tools, which also move their contact lists.",
+		},
+		options: opts,
+	}
+	return nil
+}
+
+// jumpToDetail closes the audit on the detail line where the fix is made
+// by hand.
+func (m *Model) jumpToDetail(kind itemKind, hint string) tea.Cmd {
+	for i, it := range items(m.state()) {
+		if it.kind == kind {
+			m.detail.cursor = i
+			break
+		}
+	}
+	m.screen = scrBrowse
+	m.focus = paneDetail
+	m.setStatus(hint)
+	return nil
+}
+
+// auditBody draws the audit screen.
+func (m *Model) auditBody(w, h int) []string {
+	st := m.st
+	u := m.detail.user
+	var lines []string
+	cur := -1
+	add := func(s string) { lines = append(lines, fit(s, w)) }
+	add(st.bold.Render("Audit of "+u.Label()) + st.dim.Render("  why can or can't this user sign in?"))
+	add(st.dim.Render(u.DN))
+	if m.detail.loading {
+		add(st.dim.Render(m.spin.View() + " reading the user…"))
+	}
+	rows, base, after := m.auditRules()
+	verdict := func(fs []flags.Finding) string {
+		errs, warns := 0, 0
+		for _, f := range fs {
+			if f.Severity == flags.Error {
+				errs++
+			} else {
+				warns++
+			}
+		}
+		var s string
+		if errs == 0 {
+			s = st.ok.Render("✓ ready to sign in")
+		} else {
+			s = st.bad.Render(fmt.Sprintf("✗ cannot sign in: %d problem%s", errs, plural(errs)))
+		}
+		if warns > 0 {
+			s += st.warn.Render(fmt.Sprintf(", %d warning%s", warns, plural(warns)))
+		}
+		return s
+	}
+	if m.pending.get(u.DN) != nil {
+		add("In the directory now:      " + verdict(base))
+		add("With your pending edits:   " + verdict(after) + st.dim.Render("  (c reviews and commits)"))
+	} else {
+		add("In the directory:  " + verdict(after))
+	}
+	add("")
+	titleW := 0
+	for _, r := range flags.Rules {
+		titleW = max(titleW, len(r.Title))
+	}
+	// Narrow screens put the attribute and value under the rule, so neither
+	// is cut.
+	narrow := w < 4+titleW+2+60
+	if narrow {
+		titleW = 0
+	}
+	ind := "      "
+	for i, r := range rows {
+		glyph, style, text := "✓", st.ok, ""
+		switch {
+		case r.finding != nil && r.finding.Severity == flags.Error:
+			glyph, style = "✗", st.bad
+		case r.finding != nil:
+			glyph, style = "!", st.warn
+		case r.unknown != "":
+			glyph, style, text = "?", st.warn, r.unknown
+		case r.na != "":
+			glyph, style, text = "–", st.dim, r.na
+		}
+		switch {
+		case r.before != nil && r.finding == nil && r.unknown == "":
+			text = strings.TrimSpace(text + " fixed by a pending edit")
+		case r.before == nil && r.finding != nil:
+			text = "a pending edit breaks this"
+		}
+		val := r.rule.Attribute + " = " + m.ruleValue(r.rule.Attribute)
+		title := fmt.Sprintf("%-*s", titleW, r.rule.Title)
+		if !narrow {
+			title += "  " + val
+		}
+		row := "  " + style.Render(glyph) + " " + title
+		if i == m.audit.cursor {
+			cur = len(lines)
+			row = st.selected.Render(fit("› "+glyph+" "+title, w))
+		}
+		add(row)
+		if narrow {
+			add(ind + st.value.Render(val))
+		}
+		if text != "" {
+			add(ind + st.dim.Render(text))
+		}
+		if f := r.finding; f != nil {
+			for _, l := range wrap(f.Problem, w-len(ind)) {
+				add(ind + l)
+			}
+			for j, l := range wrap("User sees: "+f.Experience, w-len(ind)) {
+				if j == 0 {
+					l = st.bold.Render("User sees:") + strings.TrimPrefix(l, "User sees:")
+				}
+				add(ind + l)
+			}
+			add(ind + st.changed.Render("Fix: ") + m.fixHint(f))
+		}
+	}
+	// Keep the focused rule in view.
+	off := window(cur, m.audit.offset, h, len(lines))
+	m.audit.offset = off
+	out := block(lines[min(off, len(lines)):], w, h)
+	if p := m.audit.picker; p != nil {
+		out = overlay(out, p.view(st, w), w)
+	}
+	return out
+}
+
+// fixHint says what f on this finding does.
+func (m *Model) fixHint(f *flags.Finding) string {
+	switch f.ID {
+	case flags.FindingNoHomeServer, flags.FindingHomeServerNotAPool:
+		return fmt.Sprintf("f chooses a pool (%d found in the directory)", len(m.pools))
+	case flags.FindingNoSIPAddress, flags.FindingSIPAddressMalformed, flags.FindingSIPAddressDuplicate:
+		opts := m.signInChoices()
+		switch {
+		case len(opts) > 1 || len(opts) == 1 && f.ID == flags.FindingSIPAddressDuplicate:
+			return "f chooses a sign-in name from the e-mail address or userPrincipalName"
+		case f.Fix != nil:
+			return "f sets " + f.Fix.SIPAddress.V
+		}
+	case flags.FindingTelephonyInconsistent, flags.FindingArchivingLegacyValue:
+		return "f goes to the option in the user's settings: " + f.FixHint
+	}
+	if f.Fix != nil {
+		return "f sets " + strings.TrimPrefix(m.fixText(flags.Rule{}, *f.Fix), ": ")
+	}
+	return f.FixHint
+}
+
+func (p *pickerModel) view(st styles, w int) []string {
+	inner := min(w-6, 90)
+	var lines []string
+	lines = append(lines, st.bold.Render(p.title), "")
+	for _, b := range p.body {
+		lines = append(lines, wrap(b, inner)...)
+	}
+	lines = append(lines, "")
+	for i, o := range p.options {
+		row := "  " + o.label + "  " + st.dim.Render(o.note)
+		if i == p.cursor {
+			row = st.selected.Render(fit("› "+o.label+"  "+o.note, inner))
+		}
+		lines = append(lines, row)
+	}
+	lines = append(lines, "", st.dim.Render("↑↓ choose · enter sets it as a pending edit · esc cancels"))
+	for i, l := range lines {
+		lines[i] = fit(l, inner)
+	}
+	return strings.Split(st.dialog.Render(strings.Join(lines, "\n")), "\n")
+}
+
+// poolsByHost lists the pools by host name, as the console's pool lists do.
+func poolsByHost(s poolSet) []directory.Pool {
+	out := make([]directory.Pool, 0, len(s))
+	for _, p := range s {
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b directory.Pool) int {
+		return cmp.Or(strings.Compare(strings.ToLower(a.Host), strings.ToLower(b.Host)), strings.Compare(a.DN, b.DN))
+	})
+	return out
+}

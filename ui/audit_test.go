@@ -1,0 +1,162 @@
+package ui
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"ocsflags/directory"
+	"ocsflags/flags"
+)
+
+// focusRule puts the audit cursor on a rule.
+func (x *harness) focusRule(id string) {
+	x.t.Helper()
+	i := slices.IndexFunc(flags.Rules, func(r flags.Rule) bool { return r.ID == id })
+	if i < 0 {
+		x.t.Fatalf("no rule %s", id)
+	}
+	x.m.audit.cursor = i
+}
+
+// pick chooses the picker option whose label contains s.
+func (x *harness) pick(s string) {
+	x.t.Helper()
+	p := x.m.audit.picker
+	if p == nil {
+		x.t.Fatalf("no choice offered:\n%s", x.screen())
+	}
+	for i, o := range p.options {
+		if strings.Contains(o.label, s) {
+			p.cursor = i
+			x.key("enter")
+			return
+		}
+	}
+	x.t.Fatalf("no option %q in %+v", s, p.options)
+}
+
+// The bar's session on the demo: open a user who cannot sign in, read why,
+// fix with the audit's key, commit, and the audit turns green.
+func TestAuditFixHomeServerCommitTurnsGreen(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: "staylor"}, 100, 40)
+	before := x.stored("staylor")
+	x.focusItem(itVerdict, 0)
+	x.key("enter") // the readiness row opens the audit
+	if x.m.screen != scrAudit {
+		t.Fatalf("enter on the readiness row did not open the audit:\n%s", x.screen())
+	}
+	mustContain(t, x.screen(), "✗ cannot sign in: 1 problem", "✗ Home server is an existing pool",
+		"does not name an existing pool", "User sees:", "f chooses a pool (3 found")
+
+	x.focusRule(flags.FindingHomeServerNotAPool)
+	x.key("f")
+	mustContain(t, x.screen(), "Server or pool for Sam Taylor", "pool01.corp.example", "poolr2.corp.example", "ocs2007-se.corp.example")
+	x.pick("pool01.corp.example")
+	mustContain(t, x.screen(), "With your pending edits:   ✓ ready to sign in", "fixed by a pending edit")
+	if got := x.stored("staylor"); !reflect.DeepEqual(got.OCS, before.OCS) {
+		t.Fatal("the fix was written before the commit")
+	}
+
+	x.key("c")
+	if x.m.screen != scrReview {
+		t.Fatalf("c did not open the review: %s", x.m.status)
+	}
+	x.key("enter", "esc")
+	if x.m.screen != scrAudit {
+		t.Fatalf("esc after the commit left the review for screen %d, want the audit", x.m.screen)
+	}
+	mustContain(t, x.screen(), "In the directory:  ✓ ready to sign in")
+
+	after := x.stored("staylor")
+	want := before.OCS
+	want.HomeServer = flags.Some(directory.HomeServerPrefix + "CN=pool01,CN=Pools,CN=RTC Service,CN=Services,CN=Configuration,DC=corp,DC=example")
+	if !reflect.DeepEqual(after.OCS, want) {
+		t.Errorf("the directory holds %+v, want only the home server changed: %+v", after.OCS, want)
+	}
+}
+
+// A never-enabled user is fixed rule by rule: enabled, sign-in name from
+// mail, a pool, enhanced presence behind its one-way warning.
+func TestAuditFixesEveryRuleOfNeverEnabledUser(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: "ushah"}, 100, 40)
+	x.key("a")
+	mustContain(t, x.screen(), "✗ cannot sign in: 4 problems", "f sets sip:ushah@corp.example")
+
+	x.focusRule(flags.FindingNotEnabled)
+	x.key("f")
+	x.focusRule(flags.FindingNoSIPAddress)
+	x.key("f")
+	x.focusRule(flags.FindingNoHomeServer)
+	x.key("f")
+	x.pick("poolr2.corp.example")
+	x.focusRule(flags.FindingNoEnhancedPresence)
+	x.key("f")
+	if x.m.confirm == nil || x.m.confirm.kind != "ep" {
+		t.Fatalf("enhanced presence was set without its one-way warning:\n%s", x.screen())
+	}
+	x.key("y")
+	mustContain(t, x.screen(), "With your pending edits:   ✓ ready to sign in")
+
+	x.key("c", "enter", "esc")
+	mustContain(t, x.screen(), "In the directory:  ✓ ready to sign in")
+	got := x.stored("ushah").OCS
+	if got.Enabled != flags.Some(true) || got.SIPAddress != flags.Some("sip:ushah@corp.example") ||
+		!directory.SameDN(got.HomeServer.V, directory.HomeServerPrefix+"CN=2:1,CN=Pools,CN=RTC Service,CN=Services,CN=Configuration,DC=corp,DC=example") ||
+		got.OptionFlags != flags.Some(flags.EnhancedPresence) {
+		t.Errorf("after the fixes the directory holds %+v", got)
+	}
+}
+
+// Two users sharing one sign-in name: the audit finds the other holder in
+// the directory and offers the names mail and UPN give.
+func TestAuditFindsDuplicateSignInName(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: "sip:alee@corp.example"}, 120, 40)
+	if !x.m.detail.has {
+		// Two users hold the address, so --user lists both; take the first.
+		x.openUser(x.m.list.rows[0].u.DN)
+	}
+	x.key("a")
+	scr := x.screen()
+	mustContain(t, scr, "✗ Sign-in name is unique in the forest", "also used by")
+	if strings.Count(scr, "✗ cannot sign in") != 1 {
+		t.Errorf("verdict:\n%s", scr)
+	}
+	x.focusRule(flags.FindingSIPAddressDuplicate)
+	x.key("f")
+	if x.m.audit.picker == nil || len(x.m.audit.picker.options) == 0 {
+		t.Fatalf("no sign-in names offered for a duplicate:\n%s", x.screen())
+	}
+	x.key("esc")
+	if x.m.pending.get(x.m.detail.user.DN) != nil {
+		t.Error("cancelling the choice left a pending edit")
+	}
+}
+
+func TestAuditPassingRuleAndReadOnly(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: "staylor", ReadOnly: true}, 100, 40)
+	x.key("a")
+	x.focusRule(flags.FindingNotEnabled)
+	x.key("f")
+	mustContain(t, x.m.status, "passes, nothing to fix")
+	x.focusRule(flags.FindingHomeServerNotAPool)
+	x.key("f")
+	if !x.m.statusErr || !strings.Contains(x.m.status, "read-only") || x.m.audit.picker != nil {
+		t.Errorf("read-only fix: %q, picker %v", x.m.status, x.m.audit.picker)
+	}
+}
+
+// Undo in the audit takes the fix back and the rule fails again.
+func TestAuditUndo(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: "jryan"}, 100, 40)
+	x.key("a")
+	mustContain(t, x.screen(), "✗ Enhanced presence (256) is set")
+	x.focusRule(flags.FindingNoEnhancedPresence)
+	x.key("f", "y")
+	mustContain(t, x.screen(), "With your pending edits:   ✓ ready")
+	x.key("u")
+	if x.m.pending.get(x.m.detail.user.DN) != nil || !strings.Contains(x.screen(), "In the directory:  ✗ cannot sign in") {
+		t.Errorf("undo in the audit:\n%s", x.screen())
+	}
+}
