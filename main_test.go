@@ -266,3 +266,27 @@ func directoryDemoLDIF(t *testing.T) []byte {
 	}
 	return b
 }
+
+// TestConsoleAuditFixE2E: open a user who cannot sign in, read why in the
+// audit, fix it with the audit's key, commit, and the audit turns green.
+func TestConsoleAuditFixE2E(t *testing.T) {
+	s := startTmux(t, 80, 24, "--user", "staylor")
+	s.waitFor("Sam Taylor", "✗ cannot sign in (1 problem)")
+	s.keys("a")
+	s.waitFor("Audit of Sam Taylor", "✗ cannot sign in: 1 problem")
+	for range 5 {
+		s.keys("Down")
+	}
+	s.waitFor("› ✗ Home server is an existing pool", "User sees:", "f chooses a pool")
+	s.keys("f")
+	s.waitFor("Server or pool for Sam Taylor", "pool01.corp.example")
+	s.keys("Down", "Enter") // ocs2007-se, pool01
+	s.waitFor("With your pending edits:   ✓ ready to sign in", "1 pending change")
+	s.keys("c")
+	s.waitFor("Review pending changes", "msRTCSIP-PrimaryHomeServer")
+	s.keys("Enter")
+	s.waitFor("✓ written", "no pending changes")
+	s.keys("Escape")
+	time.Sleep(300 * time.Millisecond)
+	s.waitFor("Audit of Sam Taylor", "In the directory:  ✓ ready to sign in", "pool01.corp.example")
+}
