@@ -377,8 +377,12 @@ func (m *Model) pickPool(f *flags.Finding) tea.Cmd {
 		if host == "" {
 			host = "(no host name) " + p.DN
 		}
+		note := "pool in the " + p.Container + " container"
+		if p.Container == "" {
+			note = p.DN
+		}
 		opts = append(opts, pickOption{
-			label: host, note: p.DN,
+			label: host, note: note,
 			change: flags.Change{HomeServer: flags.Some(p.HomeServerDN)},
 			what:   "Server or pool: " + host,
 		})
@@ -449,6 +453,7 @@ func (m *Model) auditBody(w, h int) []string {
 		add("In the directory:  " + verdict(after))
 	}
 	add("")
+	head := len(lines)
 	titleW := 0
 	for _, r := range flags.Rules {
 		titleW = max(titleW, len(r.Title))
@@ -508,14 +513,15 @@ func (m *Model) auditBody(w, h int) []string {
 			add(ind + st.changed.Render("Fix: ") + m.fixHint(f))
 		}
 	}
+	if p := m.audit.picker; p != nil {
+		// The choice stands alone under the verdict: rules showing
+		// through around the box only distract.
+		return overlay(block(lines[:head], w, h), p.view(st, w), w)
+	}
 	// Keep the focused rule in view.
 	off := window(cur, m.audit.offset, h, len(lines))
 	m.audit.offset = off
-	out := block(lines[min(off, len(lines)):], w, h)
-	if p := m.audit.picker; p != nil {
-		out = overlay(out, p.view(st, w), w)
-	}
-	return out
+	return block(lines[min(off, len(lines)):], w, h)
 }
 
 // fixHint says what f on this finding does.

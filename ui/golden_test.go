@@ -192,3 +192,24 @@ func TestGoldenQuitDialog(t *testing.T) {
 	s.waitFor("Quit with changes that are not written?")
 	s.finish()
 }
+
+func TestGoldenAudit(t *testing.T) {
+	for _, sz := range sizes {
+		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
+			// ushah was never enabled: four rules fail.
+			s := startSession(t, Options{Dir: demo(t), User: "ushah"}, sz.w, sz.h)
+			s.waitFor("Uma Shah")
+			s.keys("a")
+			s.waitFor("Audit of Uma Shah", "4 problems")
+			s.finish()
+		})
+	}
+}
+
+func TestGoldenAuditPoolPicker(t *testing.T) {
+	s := startSession(t, Options{Dir: demo(t), User: "staylor"}, 80, 24)
+	s.waitFor("Sam Taylor")
+	s.keys("a", "j", "j", "j", "j", "j", "f")
+	s.waitFor("Server or pool for Sam Taylor")
+	s.finish()
+}
