@@ -111,6 +111,19 @@ func (s *tmux) waitFor(want ...string) string {
 	}
 }
 
+// quit presses q and waits for the program to end.
+func (s *tmux) quit() {
+	s.t.Helper()
+	s.keys("q")
+	deadline := time.Now().Add(5 * time.Second)
+	for !s.exited() {
+		if time.Now().After(deadline) {
+			s.t.Fatalf("q did not quit:\n%s", s.screen())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // exited reports whether the program has ended (the session is gone or the
 // pane shows the shell's end).
 func (s *tmux) exited() bool {
@@ -139,14 +152,7 @@ func TestConsoleDemoE2E(t *testing.T) {
 	}
 	s.keys("Enter")
 	s.waitFor("Jack Ryan")
-	s.keys("q")
-	deadline := time.Now().Add(5 * time.Second)
-	for !s.exited() {
-		if time.Now().After(deadline) {
-			t.Fatalf("q did not quit:\n%s", s.screen())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	s.quit()
 }
 
 // findToggleCommit is the bar's session: in the 5,000-user Staff OU, find a
@@ -248,14 +254,7 @@ func TestConsoleLDIFChangesOutE2E(t *testing.T) {
 	if !strings.Contains(string(got), want) {
 		t.Errorf("change file:\n%s\nwant a record:\n%s", got, want)
 	}
-	s.keys("q")
-	deadline := time.Now().Add(5 * time.Second)
-	for !s.exited() {
-		if time.Now().After(deadline) {
-			t.Fatalf("q did not quit:\n%s", s.screen())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	s.quit()
 }
 
 func directoryDemoLDIF(t *testing.T) []byte {

@@ -548,24 +548,15 @@ func (m *Model) fixHint(f *flags.Finding) string {
 
 func (p *pickerModel) view(st styles, w int) []string {
 	inner := min(w-6, 90)
-	var lines []string
-	lines = append(lines, st.bold.Render(p.title), "")
-	for _, b := range p.body {
-		lines = append(lines, wrap(b, inner)...)
-	}
-	lines = append(lines, "")
+	var rows []string
 	for i, o := range p.options {
 		row := "  " + o.label + "  " + st.dim.Render(o.note)
 		if i == p.cursor {
 			row = st.selected.Render(fit("› "+o.label+"  "+o.note, inner))
 		}
-		lines = append(lines, row)
+		rows = append(rows, row)
 	}
-	lines = append(lines, "", st.dim.Render("↑↓ choose · enter sets it as a pending edit · esc cancels"))
-	for i, l := range lines {
-		lines[i] = fit(l, inner)
-	}
-	return strings.Split(st.dialog.Render(strings.Join(lines, "\n")), "\n")
+	return dialogBox(st, inner, p.title, p.body, rows, "↑↓ choose · enter sets it as a pending edit · esc cancels")
 }
 
 // poolsByHost lists the pools by host name, as the console's pool lists do.

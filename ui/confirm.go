@@ -40,15 +40,24 @@ func (c *confirmModel) handle(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 
 // view renders the dialog box for a screen w wide.
 func (c *confirmModel) view(st styles, w int) []string {
-	inner := min(w-6, 72)
-	var lines []string
-	lines = append(lines, st.bold.Render(c.title), "")
-	for _, b := range c.body {
+	var opts []string
+	for _, o := range c.options {
+		opts = append(opts, st.bold.Render("["+o.keys[0]+"]")+" "+o.label)
+	}
+	return dialogBox(st, min(w-6, 72), c.title, c.body, opts, "")
+}
+
+// dialogBox draws a modal box inner columns wide: title, wrapped body, the
+// answers, and an optional hint line.
+func dialogBox(st styles, inner int, title string, body, answers []string, hint string) []string {
+	lines := []string{st.bold.Render(title), ""}
+	for _, b := range body {
 		lines = append(lines, wrap(b, inner)...)
 	}
 	lines = append(lines, "")
-	for _, o := range c.options {
-		lines = append(lines, st.bold.Render("["+o.keys[0]+"]")+" "+o.label)
+	lines = append(lines, answers...)
+	if hint != "" {
+		lines = append(lines, "", st.dim.Render(hint))
 	}
 	for i, l := range lines {
 		lines[i] = fit(l, inner)
