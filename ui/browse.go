@@ -35,6 +35,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.reviewKey(msg)
 	case scrAudit:
 		return m.auditKey(msg)
+	case scrEnable:
+		return m.enableKey(msg)
 	}
 	if m.list.editing {
 		return m.filterKey(msg)
@@ -63,6 +65,10 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		// Editing starts from the applied filter, so / refines it.
 		m.list.editing = true
 		return nil
+	case key.Matches(msg, k.Enable):
+		return m.enableFromBrowse()
+	case key.Matches(msg, k.Disable) && m.focus != paneTree:
+		return m.toggleOCSEnabled()
 	}
 	switch m.focus {
 	case paneTree:
@@ -206,6 +212,8 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.focus = paneDetail
 			return tea.Batch(m.openUser(r.u), m.openAudit())
 		}
+	case key.Matches(msg, k.Mark):
+		m.markRow()
 	case key.Matches(msg, k.Back):
 		switch {
 		case l.loading:
@@ -213,6 +221,8 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		case l.filter != "":
 			l.input.value = ""
 			l.setFilter("")
+		case len(l.marks) > 0:
+			m.clearMarks()
 		default:
 			m.back()
 		}

@@ -15,6 +15,7 @@ type keyMap struct {
 	Commit, Rebase, Drop, LDIF  key.Binding
 	Yes, No                     key.Binding
 	Audit, Fix                  key.Binding
+	Mark, Enable, Disable       key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -50,6 +51,9 @@ func newKeyMap() keyMap {
 		No:       b([]string{"n", "esc"}, "n/esc", "no"),
 		Audit:    b([]string{"a"}, "a", "audit sign-in"),
 		Fix:      b([]string{"f"}, "f", "fix"),
+		Mark:     b([]string{"space"}, "space", "select/deselect"),
+		Enable:   b([]string{"e"}, "e", "enable for OCS…"),
+		Disable:  b([]string{"E", "shift+e"}, "E", "disable/re-enable"),
 	}
 }
 

@@ -34,6 +34,10 @@ type listModel struct {
 	err      error
 
 	flagsW int // width of the OptionFlags column: never truncate a value
+
+	// marks are the users selected for the Enable Users wizard, by
+	// NormDN; they survive filtering and reloading the same container.
+	marks map[string]directory.User
 }
 
 func (l *listModel) visibleLen() int {
@@ -61,7 +65,11 @@ func (l *listModel) selected() *row {
 // reset empties the list for a new listing of dn and stops any running one.
 func (l *listModel) reset(dn, title string, id int) {
 	l.stop()
-	*l = listModel{dn: dn, title: title, streamID: id, flagsW: 5, filter: l.filter, input: l.input}
+	marks := l.marks
+	if dn == "" || !directory.SameDN(dn, l.dn) {
+		marks = nil
+	}
+	*l = listModel{dn: dn, title: title, streamID: id, flagsW: 5, filter: l.filter, input: l.input, marks: marks}
 	if l.filter != "" {
 		l.matches = []int32{}
 	}
@@ -190,6 +198,9 @@ func (l *listModel) progress(spin string) string {
 	if l.matches != nil {
 		fmt.Fprintf(&b, " · %d match %q", len(l.matches), l.filter)
 	}
+	if n := len(l.marks); n > 0 {
+		fmt.Fprintf(&b, " · %d selected", n)
+	}
 	return b.String()
 }
 
@@ -246,6 +257,9 @@ func (l *listModel) view(st styles, w, h int, focused bool, spin string, pending
 		mark := "  "
 		if i == l.cursor {
 			mark = "› "
+		}
+		if l.marked(r.u.DN) {
+			mark = mark[:len(mark)-1] + "●"
 		}
 		if pending(r.u.DN) {
 			mark += "*"

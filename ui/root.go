@@ -50,6 +50,7 @@ const (
 	scrReview
 	scrExplorer
 	scrAudit
+	scrEnable
 )
 
 type pane int
@@ -89,6 +90,7 @@ type Model struct {
 	explorer explorerModel
 	confirm  *confirmModel
 	audit    auditModel
+	enable   *enableModel // the Enable Users wizard, while open
 
 	// reviewFrom is the screen the review returns to.
 	reviewFrom screen
@@ -168,7 +170,7 @@ func (m *Model) openRoot() tea.Cmd {
 
 // busy reports whether anything is loading, which keeps the spinner going.
 func (m *Model) busy() bool {
-	if m.list.loading || m.detail.loading || !m.poolsLoaded || m.review.busy() {
+	if m.list.loading || m.detail.loading || !m.poolsLoaded || m.review.busy() || m.enableBusy() {
 		return true
 	}
 	for _, n := range m.tree.flat {
@@ -263,10 +265,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.onCommit(msg)
 	case holdersMsg:
 		m.onHolders(msg)
+	case enableMsg:
+		return m.onEnable(msg)
 	case tea.PasteMsg:
 		switch {
 		case m.screen == scrExplorer:
 			m.explorer.input.paste(msg.Content)
+		case m.screen == scrEnable:
+			m.enablePaste(msg.Content)
 		case m.list.editing:
 			m.list.input.paste(msg.Content)
 			m.list.setFilter(m.list.input.value)

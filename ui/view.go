@@ -32,6 +32,8 @@ func (m *Model) render() string {
 		body = m.explorer.view(m.st, w, bodyH)
 	case scrAudit:
 		body = m.auditBody(w, bodyH)
+	case scrEnable:
+		body = m.enableBody(w, bodyH)
 	default:
 		body = m.browseBody(w, bodyH)
 	}
@@ -129,7 +131,7 @@ func (m *Model) helpKeys() helpKeys {
 	full := [][]key.Binding{
 		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.NextPane, k.PrevPane, k.Open, k.Back, k.Filter, k.Reload},
-		{k.Toggle, k.Undo, k.Review, k.Audit, k.Explorer, k.Help, k.Quit},
+		{k.Toggle, k.Undo, k.Review, k.Audit, k.Mark, k.Enable, k.Disable, k.Explorer, k.Help, k.Quit},
 	}
 	if m.confirm != nil {
 		var ks []string
@@ -140,6 +142,8 @@ func (m *Model) helpKeys() helpKeys {
 		return helpKeys{short: []key.Binding{answer}, full: full}
 	}
 	switch m.screen {
+	case scrEnable:
+		return m.enableHelp()
 	case scrExplorer:
 		short := []key.Binding{
 			key.NewBinding(key.WithKeys("0"), key.WithHelp("0-9/0x", "type a value")),
@@ -184,11 +188,13 @@ func (m *Model) helpKeys() helpKeys {
 			back = "stop loading"
 		case m.list.filter != "":
 			back = "clear filter"
+		case len(m.list.marks) > 0:
+			back = "clear selection"
 		}
-		short = []key.Binding{move, with(k.Open, "open user"), k.Filter, with(k.Back, back), review, k.Help, k.Quit, k.Audit, k.Reload, k.NextPane, k.Explorer}
+		short = []key.Binding{move, with(k.Open, "open user"), k.Filter, with(k.Back, back), review, k.Help, k.Quit, k.Audit, k.Reload, k.NextPane, k.Explorer, k.Mark, k.Enable, k.Disable}
 	default:
 		p := m.pending.get(m.detail.user.DN)
-		short = []key.Binding{move, enabled(k.Toggle, m.detail.has), enabled(k.Undo, p != nil && len(p.stack) > 0), review, enabled(k.Audit, m.detail.has), k.Back, k.Help, k.Quit, k.Explorer, k.Reload}
+		short = []key.Binding{move, enabled(k.Toggle, m.detail.has), enabled(k.Undo, p != nil && len(p.stack) > 0), review, enabled(k.Audit, m.detail.has), k.Back, k.Help, k.Quit, k.Explorer, k.Reload, enabled(k.Enable, m.detail.has), enabled(k.Disable, m.detail.has)}
 	}
 	return helpKeys{short: short, full: full}
 }
