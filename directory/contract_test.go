@@ -394,6 +394,85 @@ func runContract(t *testing.T, c contract) {
 		}
 	})
 
+	t.Run("enable, disable, re-enable", func(t *testing.T) {
+		xavier := dn("CN=Xavier Dupont,OU=Engineering,OU=Corp")
+		before, err := d.User(ctx, xavier)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Put Xavier back as the demo has him (never enabled), so the
+		// readiness test of the next run against the same DC still holds.
+		t.Cleanup(func() {
+			cur, err := d.User(ctx, xavier)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if eds := flags.Edits(cur.OCS, before.OCS); len(eds) > 0 {
+				if _, err := d.Apply(ctx, Change{DN: xavier, Edits: eds}); err != nil {
+					t.Errorf("restore %s: %v", xavier, err)
+				}
+			}
+		})
+		pools, err := d.Pools(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pool Pool // the OCS 2007 pool in the System container
+		for _, p := range pools {
+			if p.Host == "ocs2007-se.corp.example" {
+				pool = p
+			}
+		}
+		if pool.DN == "" {
+			t.Fatalf("no ocs2007-se pool among %+v", pools)
+		}
+		// A second user whose mail is already someone's sign-in name: the
+		// check must find the holder in the directory, not in the batch.
+		clash := before
+		clash.DN, clash.Mail = dn("CN=Clash,OU=Engineering,OU=Corp"), "ipetrov@corp.example"
+		plans, err := PlanEnable(ctx, d, []User{before, clash}, pool, PatternMail, "corp.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if plans[0].Skip != "" || plans[0].Address != "sip:xdupont@corp.example" {
+			t.Fatalf("plan for xdupont: %+v", plans[0])
+		}
+		if !strings.Contains(plans[1].Skip, "Ivan Petrov") {
+			t.Errorf("an address held in the directory is not skipped: %+v", plans[1])
+		}
+		res := ApplyEnable(ctx, d, plans[:1], nil)
+		if res[0].Err != nil {
+			t.Fatal(res[0].Err)
+		}
+		enabled, _ := d.User(ctx, xavier)
+		fs, err := Audit(ctx, d, enabled, NewPoolSet(pools))
+		if err != nil || !flags.Ready(fs) {
+			t.Errorf("not ready after enabling (%v): %+v", err, fs)
+		}
+		if want := before.OCS.OptionFlags.V | flags.EnhancedPresence; enabled.OCS.OptionFlags.V != want || !SameDN(enabled.OCS.HomeServer.V, pool.HomeServerDN) {
+			t.Errorf("enabled as %+v; want OptionFlags %d on %s", enabled.OCS, want, pool.HomeServerDN)
+		}
+
+		// Disable touches UserEnabled alone; re-enable gives back the user
+		// exactly as enabled.
+		if _, _, err := Update(ctx, d, xavier, flags.Change{Enabled: flags.Some(false)}, 3); err != nil {
+			t.Fatal(err)
+		}
+		disabled, _ := d.User(ctx, xavier)
+		want := enabled.OCS.Encode()
+		want[flags.AttrUserEnabled] = "FALSE"
+		if got := disabled.OCS.Encode(); !maps.Equal(got, want) {
+			t.Errorf("disable: %v, want %v", got, want)
+		}
+		if _, _, err := Update(ctx, d, xavier, flags.Change{Enabled: flags.Some(true)}, 3); err != nil {
+			t.Fatal(err)
+		}
+		if again, _ := d.User(ctx, xavier); !maps.Equal(again.OCS.Encode(), enabled.OCS.Encode()) {
+			t.Errorf("re-enable: %v, want %v", again.OCS.Encode(), enabled.OCS.Encode())
+		}
+	})
+
 	t.Run("concurrent writers lose no update", func(t *testing.T) {
 		ada := dn("CN=Ada Lovelace,CN=Users")
 		start, err := d.User(ctx, ada)
