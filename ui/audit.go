@@ -76,10 +76,12 @@ func (m *Model) openAudit() tea.Cmd {
 	return m.auditLookups()
 }
 
-// auditLookups starts the sign-in-name look-ups the audit still needs: the
-// address in the directory and the one pending edits would write.
+// auditLookups starts the sign-in-name look-ups the open user still needs
+// (the detail's verdict and the audit both use them): the address in the
+// directory and the one pending edits would write. A failed look-up is not
+// retried until r, so a directory that is down is not hammered.
 func (m *Model) auditLookups() tea.Cmd {
-	if m.screen != scrAudit || !m.detail.has {
+	if !m.detail.has {
 		return nil
 	}
 	s := m.state()
@@ -89,7 +91,7 @@ func (m *Model) auditLookups() tea.Cmd {
 			continue
 		}
 		a := strings.ToLower(o.V)
-		if _, done := m.audit.holders[a]; done || m.audit.asked[a] {
+		if _, done := m.audit.holders[a]; done || m.audit.asked[a] || m.audit.errs[a] != nil {
 			continue
 		}
 		m.audit.asked[a] = true
@@ -119,6 +121,18 @@ type ruleState struct {
 	unknown string         // why it cannot be judged yet
 }
 
+// otherHolders are the objects other than the open user that hold addr,
+// as far as the look-up has answered.
+func (m *Model) otherHolders(addr string) []string {
+	var out []string
+	for _, h := range m.audit.holders[strings.ToLower(addr)] {
+		if !directory.SameDN(h, m.detail.user.DN) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
 // auditRules judges every rule on the open user.
 func (m *Model) auditRules() (rows []ruleState, base, after []flags.Finding) {
 	u := m.detail.user
@@ -126,11 +140,7 @@ func (m *Model) auditRules() (rows []ruleState, base, after []flags.Finding) {
 	run := func(st flags.Settings) []flags.Finding {
 		in := flags.AuditInput{Settings: st, Mail: u.Mail, UPN: u.UPN, IsPool: m.isPool}
 		if st.SIPAddress.Set {
-			for _, h := range m.audit.holders[strings.ToLower(st.SIPAddress.V)] {
-				if !directory.SameDN(h, u.DN) {
-					in.OtherHolders = append(in.OtherHolders, h)
-				}
-			}
+			in.OtherHolders = m.otherHolders(st.SIPAddress.V)
 		}
 		return flags.Audit(in)
 	}

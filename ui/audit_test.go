@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"context"
 	"reflect"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"ocsflags/directory"
@@ -159,4 +161,62 @@ func TestAuditUndo(t *testing.T) {
 	if x.m.pending.get(x.m.detail.user.DN) != nil || !strings.Contains(x.screen(), "In the directory:  ✗ cannot sign in") {
 		t.Errorf("undo in the audit:\n%s", x.screen())
 	}
+}
+
+// The detail's verdict includes the sign-in-name look-up, so a user whose
+// address someone else holds is not called ready; the list marks two of its
+// own users sharing one address without any look-up.
+func TestDuplicateSignInNameInDetailAndList(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: "annlee2"}, 200, 50)
+	mustContain(t, x.screen(), "✗ cannot sign in (1 problem)")
+
+	lines := strings.Split(x.screen(), "\n")
+	n := 0
+	for _, l := range lines {
+		if strings.Contains(l, "sip:alee@corp.example") && strings.Contains(l, "✗ problems") {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d list rows with sip:alee marked as problems, want 2:\n%s", n, x.screen())
+	}
+	// Give one of them another address: both are fine again.
+	x.focusItem(itVerdict, 0)
+	x.key("a")
+	x.focusRule(flags.FindingSIPAddressDuplicate)
+	x.key("f")
+	x.pick("sip:annlee2")
+	x.key("c", "enter", "esc", "esc")
+	scr := x.screen()
+	mustContain(t, scr, "✓ ready to sign in")
+	if strings.Contains(scr, "✗ problems") {
+		t.Errorf("a row is still marked after the duplicate was resolved:\n%s", scr)
+	}
+}
+
+// holdersDown is a directory whose sign-in-name look-up fails.
+type holdersDown struct {
+	directory.Directory
+	calls atomic.Int32
+}
+
+func (h *holdersDown) SIPAddressHolders(context.Context, string) ([]string, error) {
+	h.calls.Add(1)
+	return nil, directory.ErrUnavailable
+}
+
+// A failed look-up is reported once and not retried until r: a directory
+// that is down must not be hammered by every frame.
+func TestFailedHolderLookupIsNotRetried(t *testing.T) {
+	d := &holdersDown{Directory: demo(t)}
+	x := newHarness(t, Options{Dir: d, User: "jryan"}, 100, 40)
+	x.key("down", "up")
+	if n := d.calls.Load(); n != 1 {
+		t.Errorf("%d look-ups after opening one user, want 1", n)
+	}
+	if !x.m.statusErr || !strings.Contains(x.m.status, "cannot check that sip:jryan@corp.example is unique") {
+		t.Errorf("status %q", x.m.status)
+	}
+	x.key("a")
+	mustContain(t, x.screen(), "could not search the directory")
 }

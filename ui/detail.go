@@ -52,9 +52,22 @@ type state struct {
 	pending      bool
 	pools        poolSet
 	poolsUnknown bool
+	// others gives the other objects holding a SIP address, as far as the
+	// look-up started when the user was opened has answered (nil before).
+	others func(addr string) []string
 }
 
 func (s state) isPool(dn string) bool { _, ok := s.pools.lookup(dn); return ok }
+
+// findings are the readiness rules on set, with the duplicate check as far
+// as the look-up knows.
+func (s state) findings(set flags.Settings) []flags.Finding {
+	in := flags.AuditInput{Settings: set, IsPool: s.isPool}
+	if set.SIPAddress.Set && s.others != nil {
+		in.OtherHolders = s.others(set.SIPAddress.V)
+	}
+	return flags.Audit(in)
+}
 
 // documentedBits are the bits shown as check boxes, by group.
 var (
@@ -164,9 +177,15 @@ func poolText(s state, o flags.Opt[string]) string {
 }
 
 // verdictText is the readiness verdict in words, never colour alone.
-func verdictText(s flags.Settings, isPool func(string) bool) (string, readiness) {
-	f := flags.Audit(flags.AuditInput{Settings: s, IsPool: isPool})
-	r := verdict(s, isPool)
+func verdictText(set flags.Settings, s state) (string, readiness) {
+	f := s.findings(set)
+	r := notEnabled
+	if set.Enabled.Or(false) {
+		r = problems
+		if flags.Ready(f) {
+			r = ready
+		}
+	}
 	switch r {
 	case ready:
 		w := 0
@@ -244,8 +263,8 @@ func render(s state, st styles, its []item, cursor, w int) []line {
 	field(next(), "Server or pool", poolText(s, s.after.HomeServer), poolText(s, s.base.HomeServer))
 	{
 		i := next()
-		now, r := verdictText(s.after, s.isPool)
-		was, _ := verdictText(s.base, s.isPool)
+		now, r := verdictText(s.after, s)
+		was, _ := verdictText(s.base, s)
 		sty := st.dim
 		switch r {
 		case ready:

@@ -35,6 +35,10 @@ type listModel struct {
 
 	flagsW int // width of the OptionFlags column: never truncate a value
 
+	// sips counts the listed users per SIP address, so two users of the
+	// container sharing one are marked without a directory search.
+	sips map[string]int
+
 	// marks are the users selected for the Enable Users wizard, by
 	// NormDN; they survive filtering and reloading the same container.
 	marks map[string]directory.User
@@ -87,7 +91,13 @@ func (l *listModel) stop() {
 func (l *listModel) add(rows []row) {
 	start := len(l.rows)
 	l.rows = append(l.rows, rows...)
+	if l.sips == nil {
+		l.sips = map[string]int{}
+	}
 	for i, r := range rows {
+		if r.sip != "" {
+			l.sips[r.sip]++
+		}
 		if len(r.flags) > l.flagsW {
 			l.flagsW = len(r.flags)
 		}
@@ -155,11 +165,26 @@ func (l *listModel) selectDN(dn string) bool {
 	return false
 }
 
+// state is the row's verdict, with a sign-in name shared by two listed
+// users counted as the problem it is (the client refuses both).
+func (l *listModel) state(r *row) readiness {
+	if r.state == ready && r.sip != "" && l.sips[r.sip] > 1 {
+		return problems
+	}
+	return r.state
+}
+
 // replace updates the row of u after a write or a fresh read.
 func (l *listModel) replace(u directory.User, isPool func(string) bool) {
 	for i := range l.rows {
 		if strings.EqualFold(l.rows[i].u.DN, u.DN) {
+			if old := l.rows[i].sip; old != "" {
+				l.sips[old]--
+			}
 			l.rows[i] = makeRow(u, isPool)
+			if r := l.rows[i]; r.sip != "" {
+				l.sips[r.sip]++
+			}
 			if len(l.rows[i].flags) > l.flagsW {
 				l.flagsW = len(l.rows[i].flags)
 			}
@@ -266,7 +291,8 @@ func (l *listModel) view(st styles, w, h int, focused bool, spin string, pending
 		} else {
 			mark += " "
 		}
-		readyText := fit(r.state.text(), 13)
+		state := l.state(r)
+		readyText := fit(state.text(), 13)
 		text := fit(cols(mark, r.u.Label(), r.u.SAMAccountName, r.u.OCS.SIPAddress.V, r.flags, ""), w-13) + readyText
 		switch {
 		case i == l.cursor && focused:
@@ -276,7 +302,7 @@ func (l *listModel) view(st styles, w, h int, focused bool, spin string, pending
 		default:
 			// Colour only echoes the word next to it.
 			sty := st.dim
-			switch r.state {
+			switch state {
 			case ready:
 				sty = st.ok
 			case problems:

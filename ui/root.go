@@ -349,6 +349,9 @@ func (m *Model) stopStream() {
 // openUser shows u at once (from the list) and reads it afresh.
 func (m *Model) openUser(u directory.User) tea.Cmd {
 	m.detail.user, m.detail.has, m.detail.loading, m.detail.err = u, true, true, nil
+	// Forget earlier sign-in-name look-ups: another admin may have taken or
+	// freed an address since; the verdict asks again for this user.
+	m.audit = newAudit()
 	return loadUser(m.ctx, m.dir, u.DN)
 }
 
@@ -417,7 +420,7 @@ func parentDN(dn string) string {
 
 // state is what the detail pane shows for the open user.
 func (m *Model) state() state {
-	s := state{pools: m.pools, poolsUnknown: m.poolsErr != nil}
+	s := state{pools: m.pools, poolsUnknown: m.poolsErr != nil, others: m.otherHolders}
 	if p := m.pending.get(m.detail.user.DN); p != nil {
 		s.base = p.base.OCS
 		s.after, s.applyErr = p.after()

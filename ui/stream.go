@@ -36,6 +36,7 @@ type row struct {
 	u     directory.User
 	key   string // lower-cased name, sAMAccountName and SIP address
 	flags string // OptionFlags as AD text, "—" when absent
+	sip   string // lower-cased SIP address, "" when absent
 	state readiness
 }
 
@@ -58,7 +59,8 @@ func (s poolSet) lookup(homeServerDN string) (directory.Pool, bool) {
 }
 
 // verdict runs the readiness rules without the duplicate-SIP look-up, which
-// would cost a directory search per user (the audit view does that one).
+// would cost a directory search per user (the detail and the audit do that
+// one; the list catches the duplicates among the users it holds).
 func verdict(s flags.Settings, isPool func(string) bool) readiness {
 	if !s.Enabled.Or(false) {
 		return notEnabled
@@ -78,6 +80,7 @@ func makeRow(u directory.User, isPool func(string) bool) row {
 		u:     u,
 		key:   strings.ToLower(u.Label() + "\x00" + u.SAMAccountName + "\x00" + u.OCS.SIPAddress.V),
 		flags: f,
+		sip:   strings.ToLower(u.OCS.SIPAddress.V),
 		state: verdict(u.OCS, isPool),
 	}
 }
