@@ -128,6 +128,7 @@ func newModel(ctx context.Context, opts Options) *Model {
 		help:     help.New(),
 		spin:     spinner.New(spinner.WithSpinner(spinner.Line)),
 		pending:  newPendingStore(),
+		audit:    newAudit(),
 		pools:    poolSet{},
 	}
 	m.st = newStyles(m.isDark, m.profile)
