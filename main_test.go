@@ -289,3 +289,42 @@ func TestConsoleAuditFixE2E(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	s.waitFor("Audit of Sam Taylor", "In the directory:  ✓ ready to sign in", "pool01.corp.example")
 }
+
+// TestConsoleEnableWizardE2E: select two never-enabled users of the Staff OU
+// with space, enable them with the wizard, and see them ready in the list.
+func TestConsoleEnableWizardE2E(t *testing.T) {
+	s := startTmux(t, 80, 24)
+	s.waitFor("DEMO", "[Containers]", "Corp")
+	openStaff(s)
+	s.keys("Enter")
+	s.waitFor("Users in Staff (5000)", "Andre Adams 0006")
+	for range 5 {
+		s.keys("Down")
+	}
+	s.keys("Space") // Andre Adams 0006; the cursor moves on
+	s.waitFor("1 selected")
+	for range 11 {
+		s.keys("Down")
+	}
+	s.keys("Space") // Emma Adams 0018
+	s.waitFor("2 selected", "● Andre Adams 0006", "● Emma Adams 0018")
+	s.keys("e")
+	s.waitFor("step 1 of 4: server or pool", "for 2 users: Andre Adams 0006, Emma Adams 0018", "pool01.corp.example")
+	s.keys("Down", "Enter") // pool01
+	s.waitFor("step 2 of 4: sign-in name", "Preview: 2 can be enabled, 0 skipped", "sip:aadams0006@corp.example")
+	s.keys("Enter")
+	s.waitFor("step 3 of 4: check and confirm", "✓ 2 will be enabled", "msRTCSIP-PrimaryUserAddress")
+	s.keys("Enter")
+	s.waitFor("Done: 2 enabled, 0 skipped, 0 failed", "✓ Andre Adams 0006  enabled as sip:aadams0006@corp.example")
+	s.keys("Enter")
+	scr := s.waitFor("Users in Staff (5000)", "Emma Adams 0018")
+	for _, l := range strings.Split(scr, "\n") {
+		if (strings.Contains(l, "Andre Adams 0006") || strings.Contains(l, "Emma Adams 0018")) && !strings.Contains(l, "256 ✓ ready") {
+			t.Errorf("after enabling: %q\n%s", l, scr)
+		}
+	}
+	if strings.Contains(scr, "selected") {
+		t.Errorf("the enabled users are still selected:\n%s", scr)
+	}
+	s.quit()
+}
