@@ -388,18 +388,7 @@ func (m *Model) toggle() tea.Cmd {
 // pushEdit records an edit for the open user, refusing one that could not
 // be written.
 func (m *Model) pushEdit(c flags.Change, what string) {
-	u := m.detail.user
-	if p := m.pending.get(u.DN); p != nil {
-		if _, err := p.base.OCS.Apply(p.change().Then(c)); err != nil {
-			m.setError("refused: " + err.Error())
-			return
-		}
-	} else if _, err := u.OCS.Apply(c); err != nil {
-		m.setError("refused: " + err.Error())
-		return
-	}
-	m.pending.push(u, c)
-	m.setStatus(what + " — pending: c reviews and commits, u undoes")
+	m.pushEditFor(m.detail.user, c, what)
 }
 
 // confirmEP asks before setting enhanced presence, with the warning the

@@ -268,7 +268,8 @@ func (m *Model) toggleOCSEnabled() tea.Cmd {
 	return nil
 }
 
-// pushEditFor is pushEdit for any user, not only the open one.
+// pushEditFor records an edit for u (the open user or a list row),
+// refusing one that could not be written.
 func (m *Model) pushEditFor(u directory.User, c flags.Change, what string) {
 	if p := m.pending.get(u.DN); p != nil {
 		if _, err := p.base.OCS.Apply(p.change().Then(c)); err != nil {
