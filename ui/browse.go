@@ -81,6 +81,21 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // quit asks first when edits would be lost.
 func (m *Model) quit() tea.Cmd {
+	if m.writing() {
+		// Killing the program mid-write could leave a change applied but
+		// missing from the journal, and the admin without its result.
+		if m.quitting {
+			m.list.stop()
+			return tea.Quit // asked twice: the admin insists
+		}
+		m.quitting = true
+		if e := m.enable; e != nil && e.step == stepApplying && e.cancel != nil {
+			e.cancel()
+			e.stopped = true
+		}
+		m.setStatus("quitting once the write in progress has ended (the other users are not written); press ctrl+c again to quit at once")
+		return nil
+	}
 	edits, users := m.pending.counts()
 	if edits == 0 {
 		m.list.stop()
@@ -98,6 +113,11 @@ func (m *Model) quit() tea.Cmd {
 		},
 	}
 	return nil
+}
+
+// writing reports whether a write to the directory is in flight.
+func (m *Model) writing() bool {
+	return m.review.busy() || (m.enable != nil && m.enable.step == stepApplying)
 }
 
 func (m *Model) cyclePane(d int) {

@@ -612,8 +612,11 @@ func (m *Model) enableKey(msg tea.KeyPressMsg) tea.Cmd {
 			return m.startPlan()
 		}
 	case stepPlanning:
-		if key.Matches(msg, k.Back) && e.cancel != nil {
+		switch {
+		case key.Matches(msg, k.Back) && e.cancel != nil:
 			e.cancel()
+		case key.Matches(msg, k.Quit):
+			return m.quit()
 		}
 	case stepPlan:
 		switch {
@@ -628,10 +631,13 @@ func (m *Model) enableKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.scrollEnable(msg, page)
 		}
 	case stepApplying:
-		if key.Matches(msg, k.Back) && e.cancel != nil {
+		switch {
+		case key.Matches(msg, k.Back) && e.cancel != nil:
 			e.cancel()
 			e.stopped = true
 			m.setStatus("stopping: the user being written finishes, the rest are not written")
+		case key.Matches(msg, k.Quit):
+			return m.quit()
 		}
 	case stepResults:
 		switch {
@@ -746,7 +752,7 @@ func (m *Model) enableHelp() helpKeys {
 		n, _ := e.counts()
 		short = []key.Binding{enabled(with(k.Commit, fmt.Sprintf("enable %d user%s", n, plural(n))), n > 0 && !m.readOnly), with(move, "scroll"), with(k.PageDown, "page"), with(k.Back, "back"), k.Quit}
 	case e.step == stepApplying:
-		short = []key.Binding{with(k.Back, "stop after this user")}
+		short = []key.Binding{with(k.Back, "stop after this user"), with(k.Quit, "stop, then quit")}
 	default:
 		short = []key.Binding{with(k.Open, "close"), with(move, "scroll"), with(k.Back, "close"), k.Quit}
 	}

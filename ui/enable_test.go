@@ -314,7 +314,15 @@ func TestEnableWizardSkipsPendingEdits(t *testing.T) {
 	}
 }
 
+// esc stops the wizard after the user being written; q does the same and
+// then quits, so no write is cut off unrecorded.
 func TestEnableWizardStop(t *testing.T) {
+	for _, stop := range []string{"esc", "q"} {
+		t.Run(stop, func(t *testing.T) { enableWizardStop(t, stop) })
+	}
+}
+
+func enableWizardStop(t *testing.T, stop string) {
 	mem := demo(t)
 	started, gate := make(chan struct{}), make(chan struct{})
 	hd := &hookDir{Directory: mem}
@@ -337,9 +345,15 @@ func TestEnableWizardStop(t *testing.T) {
 	}
 	mustContain(t, x.screen(), "esc stops after the user being written")
 	<-started
-	x.key("esc")
+	x.key(stop)
+	if x.quit {
+		t.Fatal("quit while a write was in flight")
+	}
 	close(gate)
 	x.run(cmd)
+	if x.quit != (stop == "q") {
+		t.Errorf("after %s and the last write: quit %v", stop, x.quit)
+	}
 	if x.m.enable.step != stepResults {
 		t.Fatalf("step %d", x.m.enable.step)
 	}

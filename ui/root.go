@@ -92,6 +92,10 @@ type Model struct {
 	audit    auditModel
 	enable   *enableModel // the Enable Users wizard, while open
 
+	// quitting is set when q or ctrl+c came while writes were in flight:
+	// the program ends once they have.
+	quitting bool
+
 	// reviewFrom is the screen the review returns to.
 	reviewFrom screen
 
@@ -200,6 +204,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	// Whatever changed the audited user (a fix, an undo, a commit, a
 	// reload), the audit asks the directory about any new sign-in name.
 	cmd = tea.Batch(cmd, m.auditLookups())
+	if m.quitting && !m.writing() {
+		// The writes the admin waited for have ended: quit as q would now,
+		// which still asks about edits left pending (a conflict, say).
+		m.quitting = false
+		cmd = tea.Batch(cmd, m.quit())
+	}
 	if m.busy() {
 		cmd = tea.Batch(cmd, m.startSpin())
 	}

@@ -315,6 +315,40 @@ func TestQuitWithPendingAsks(t *testing.T) {
 	}
 }
 
+// q while a write is in flight waits for it (so the journal and the
+// admin get its result), then quits; a second ctrl+c quits at once.
+func TestQuitWaitsForWriteInFlight(t *testing.T) {
+	for _, insist := range []bool{false, true} {
+		x := newHarness(t, Options{Dir: demo(t), User: alice}, 80, 24)
+		before := x.stored(alice).OCS.OptionFlags.V
+		x.focusItem(itBit, flags.PublicIM)
+		x.key("space", "c")
+		// Enter starts the write; hold its command instead of running it.
+		_, write := x.m.Update(keyMsg("enter"))
+		if !x.m.writing() {
+			t.Fatal("no write in flight after enter in the review")
+		}
+		x.key("q")
+		if x.quit || x.m.confirm != nil || !strings.Contains(x.m.status, "once the write in progress has ended") {
+			t.Fatalf("q during a write: quit %v, confirm %v, status %q", x.quit, x.m.confirm, x.m.status)
+		}
+		if insist {
+			x.key("ctrl+c")
+			if !x.quit {
+				t.Fatal("a second ctrl+c during a write should quit at once")
+			}
+			continue
+		}
+		x.run(write)
+		if !x.quit {
+			t.Fatalf("did not quit after the write ended: %q", x.m.status)
+		}
+		if got := x.stored(alice).OCS.OptionFlags.V; got != before^flags.PublicIM {
+			t.Errorf("after the write the directory holds %d, want %d", got, before^flags.PublicIM)
+		}
+	}
+}
+
 func TestQuitWithoutPending(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t)}, 80, 24)
 	x.key("q")
