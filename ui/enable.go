@@ -889,32 +889,47 @@ func (m *Model) enablePatternView(w, h int) []string {
 		dom = st.dim.Render(dom + "   (only for first.last@ and sAMAccountName@; tab edits it)")
 	}
 	out = append(out, dom, "")
-	ok := 0
+	// Users who will be enabled come first, so the addresses about to be
+	// written are on screen even when most of the selection is skipped.
+	var rows, skipped []previewRow
 	for _, r := range e.preview {
 		if r.skip == "" {
-			ok++
+			rows = append(rows, r)
+		} else {
+			skipped = append(skipped, r)
 		}
 	}
+	ok := len(rows)
+	rows = append(rows, skipped...)
 	out = append(out, st.bold.Render(fmt.Sprintf("Preview: %d can be enabled, %d skipped", ok, len(e.preview)-ok))+st.dim.Render(" · enter checks them in the directory"))
 	nameW := 0
-	for _, r := range e.preview {
+	for _, r := range rows {
 		nameW = max(nameW, len(r.label))
 	}
 	nameW = min(nameW, max(w/3, 8))
-	room := h - len(out)
-	for i, r := range e.preview {
-		if i == room-1 && len(e.preview) > room {
-			out = append(out, st.dim.Render(fmt.Sprintf("  … and %d more: all are listed in the next step", len(e.preview)-i)))
-			break
-		}
+	// A skip reason wraps under the address column rather than being cut:
+	// it is what the admin has to act on.
+	for i, r := range rows {
+		var lines []string
 		switch {
 		case r.skip != "":
-			out = append(out, "  "+fit(r.label, nameW)+"  "+st.bad.Render("✗ "+r.skip))
+			for j, l := range wrap("✗ "+r.skip, max(w-nameW-4, 20)) {
+				head := fit(r.label, nameW)
+				if j > 0 {
+					head, l = fit("", nameW), "  "+l
+				}
+				lines = append(lines, "  "+head+"  "+st.bad.Render(l))
+			}
 		case r.note != "":
-			out = append(out, "  "+fit(r.label, nameW)+"  "+r.addr+st.dim.Render("  ("+r.note+")"))
+			lines = []string{"  " + fit(r.label, nameW) + "  " + r.addr + st.dim.Render("  ("+r.note+")")}
 		default:
-			out = append(out, "  "+fit(r.label, nameW)+"  "+r.addr)
+			lines = []string{"  " + fit(r.label, nameW) + "  " + r.addr}
 		}
+		if left := h - len(out); len(lines) > left-1 && i < len(rows)-1 || len(lines) > left {
+			out = append(out, st.dim.Render(fmt.Sprintf("  … and %d more: all are listed in the next step", len(rows)-i)))
+			break
+		}
+		out = append(out, lines...)
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -455,4 +456,31 @@ func TestGoldenEnablePlan(t *testing.T) {
 	s.keys("e", "j", "enter", "enter")
 	s.waitFor("2 will be enabled", "Skipped (1)")
 	s.finish()
+}
+
+// With most of a large selection skipped, the preview still shows the
+// addresses about to be written first, wraps skip reasons instead of cutting
+// them, and fits the terminal.
+func TestEnablePreviewOnSmallTerminal(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), StartOU: directory.StaffOU}, 80, 24)
+	x.m.focus = paneList
+	for i := 0; i < 18; i++ {
+		x.key("space")
+	}
+	x.wizardTo("pool01.corp.example", directory.PatternMail)
+	scr := x.screen()
+	lines := strings.Split(strings.TrimRight(scr, "\n"), "\n")
+	if len(lines) > 24 {
+		t.Errorf("preview is %d lines on a 24-line terminal:\n%s", len(lines), scr)
+	}
+	mustContain(t, scr, "Preview: 2 can be enabled, 16 skipped", "its settings in the user pane", "more: all are listed in the next step")
+	andre, emma, skip := strings.Index(scr, "sip:aadams0006@corp.example"), strings.Index(scr, "sip:eadams0018@corp.example"), strings.Index(scr, "✗ already enabled")
+	if andre < 0 || emma < 0 || skip < 0 || andre > skip || emma > skip {
+		t.Errorf("the users to enable must come before the skipped ones:\n%s", scr)
+	}
+	// "… and N more" counts exactly the rows not shown.
+	shown := strings.Count(scr[strings.Index(scr, "Preview:"):], "Adams 00")
+	if want := fmt.Sprintf("… and %d more", 18-shown); !strings.Contains(scr, want) {
+		t.Errorf("%d rows shown, want %q:\n%s", shown, want, scr)
+	}
 }
