@@ -59,6 +59,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return ExitOK
 	}
 	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(env.Stdout, usage)
 		return ExitOK
 	}
 	fmt.Fprintf(env.Stderr, "ocsflags: %v\n", err)

@@ -257,3 +257,14 @@ func TestParseOptionsAnywhere(t *testing.T) {
 		t.Errorf("--changes-out without --ldif: %d %q", code, errs)
 	}
 }
+
+// -h and --help print the usage wherever they appear: an admin who types
+// ocsflags -h must not get a silent exit.
+func TestHelpPrintsUsage(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"help"}, {"set", "-h"}, {"audit", "--help"}, {"explain", "-h"}} {
+		code, out, errs := run(t, args...)
+		if code != 0 || !strings.Contains(out, "Usage:") || !strings.Contains(out, "--password-file") || errs != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errs)
+		}
+	}
+}
