@@ -73,7 +73,24 @@ func (m *Model) openAudit() tea.Cmd {
 	// address since the last look.
 	m.audit = newAudit()
 	m.screen = scrAudit
-	return m.auditLookups()
+	cmd := m.auditLookups()
+	// Start on the first problem: that is what the admin came to read, and
+	// f then fixes it without hunting for it.
+	rows, _, _ := m.auditRules()
+	if i := firstProblem(rows); i >= 0 {
+		m.audit.cursor = i
+	}
+	return cmd
+}
+
+// firstProblem is the index of the first rule that fails, or -1.
+func firstProblem(rows []ruleState) int {
+	for i, r := range rows {
+		if r.finding != nil {
+			return i
+		}
+	}
+	return -1
 }
 
 // auditLookups starts the sign-in-name look-ups the open user still needs
@@ -296,6 +313,11 @@ func (m *Model) fixRule() tea.Cmd {
 		m.setStatus(r.rule.Title + ": " + r.unknown)
 		return nil
 	case f == nil:
+		if i := firstProblem(rows); i >= 0 {
+			m.audit.cursor = i
+			m.setStatus(r.rule.Title + " passes; moved to the first problem, " + rows[i].rule.Title + ": f fixes it")
+			return nil
+		}
 		m.setStatus(r.rule.Title + ": passes, nothing to fix")
 		return nil
 	case m.readOnly:

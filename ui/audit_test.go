@@ -65,6 +65,8 @@ func TestAuditFixHomeServerCommitTurnsGreen(t *testing.T) {
 	if x.m.screen != scrReview {
 		t.Fatalf("c did not open the review: %s", x.m.status)
 	}
+	// The review says the home server by pool host, not only as a cut DN.
+	mustContain(t, x.screen(), "from ✗ not a pool: CN=LC Services,CN=Retired", "to pool01.corp.example")
 	x.key("enter", "esc")
 	if x.m.screen != scrAudit {
 		t.Fatalf("esc after the commit left the review for screen %d, want the audit", x.m.screen)
@@ -139,10 +141,17 @@ func TestAuditFindsDuplicateSignInName(t *testing.T) {
 func TestAuditPassingRuleAndReadOnly(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: "staylor", ReadOnly: true}, 100, 40)
 	x.key("a")
+	// The audit opens on the first failing rule.
+	if r, _, _ := x.m.auditRules(); r[x.m.audit.cursor].rule.ID != flags.FindingHomeServerNotAPool {
+		t.Errorf("audit opened on %s", r[x.m.audit.cursor].rule.ID)
+	}
+	// f on a passing rule does not fix anything; it moves to the problem.
 	x.focusRule(flags.FindingNotEnabled)
 	x.key("f")
-	mustContain(t, x.m.status, "passes, nothing to fix")
-	x.focusRule(flags.FindingHomeServerNotAPool)
+	mustContain(t, x.m.status, "passes; moved to the first problem, Home server is an existing pool")
+	if r, _, _ := x.m.auditRules(); r[x.m.audit.cursor].rule.ID != flags.FindingHomeServerNotAPool || x.m.audit.picker != nil {
+		t.Errorf("after f on a passing rule: on %s, picker %v", r[x.m.audit.cursor].rule.ID, x.m.audit.picker)
+	}
 	x.key("f")
 	if !x.m.statusErr || !strings.Contains(x.m.status, "read-only") || x.m.audit.picker != nil {
 		t.Errorf("read-only fix: %q, picker %v", x.m.status, x.m.audit.picker)
