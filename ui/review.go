@@ -147,6 +147,11 @@ func reviewDoc(m *Model, w int) (lines []string, userLine []int) {
 		case res != nil && res.kind == resWritten:
 			for _, e := range res.written {
 				add("    " + fit(e.Attr, attrW) + " " + editValue(e.Old) + " → " + st.ok.Render(editValue(e.New)))
+				if e.Attr == flags.AttrPrimaryHomeServer {
+					for _, l := range wrap(m.homeServerWords(e), max(w-attrW-5, 20)) {
+						add("    " + st.dim.Render(fit("", attrW)+" "+l))
+					}
+				}
 			}
 			if res.msg != "" {
 				add("    " + st.dim.Render(res.msg))
@@ -164,6 +169,11 @@ func reviewDoc(m *Model, w int) (lines []string, userLine []int) {
 			add("    " + st.dim.Render(fit("Attribute", attrW)+" "+fit("Old (expected now)", colW)+" "+fit("New", colW)))
 			for _, e := range c.Edits {
 				add("    " + fit(e.Attr, attrW) + " " + fit(editValue(e.Old), colW) + " " + st.changed.Render(fit(editValue(e.New), colW)))
+				if e.Attr == flags.AttrPrimaryHomeServer {
+					for _, l := range wrap(m.homeServerWords(e), max(w-attrW-5, 20)) {
+						add("    " + st.dim.Render(fit("", attrW)+" "+l))
+					}
+				}
 				if e.Attr == flags.AttrOptionFlags {
 					d := p.change().Flags.Effective(p.base.OCS.OptionFlags.V)
 					for _, l := range wrap(deltaWords(d)+"; every other bit kept as found", max(w-attrW-5, 20)) {
@@ -194,6 +204,13 @@ func reviewDoc(m *Model, w int) (lines []string, userLine []int) {
 		}
 	}
 	return lines, userLine
+}
+
+// homeServerWords says a home-server edit by pool host, as the OCS console
+// does: a DN cut to a column says nothing.
+func (m *Model) homeServerWords(e flags.AttrEdit) string {
+	ps := state{pools: m.pools, poolsUnknown: m.poolsErr != nil}
+	return "from " + poolText(ps, e.Old) + " to " + poolText(ps, e.New)
 }
 
 func editValue(o flags.Opt[string]) string {
