@@ -9,10 +9,10 @@
 # chromium are installed (apt-get install aha chromium), a PNG of the main
 # screens.
 #
-#   bash docs/tour.sh
+#   bash docs/tour.sh                  # TOUR_OUT=DIR writes elsewhere (CI does)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=docs/screenshots
+out=${TOUR_OUT:-docs/screenshots}
 mkdir -p "$out"
 work=$(mktemp -d)
 T="tmux -L ocsflags-tour"
