@@ -268,3 +268,25 @@ func TestHelpPrintsUsage(t *testing.T) {
 		}
 	}
 }
+
+// Bad input exits 2 with a message that names the problem, for audit and
+// set alike.
+func TestBadInputNamesTheProblem(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"audit", "nobody-here"}, `no user has sAMAccountName, userPrincipalName, mail or SIP address "nobody-here"`},
+		{[]string{"audit", "CN=Ann Lee,,OU=Sales,DC=corp,DC=example"}, "not a valid distinguished name"},
+		{[]string{"set", "CN=Ann Lee,,OU=Sales,DC=corp,DC=example", "+pic"}, "not a valid distinguished name"},
+		{[]string{"audit", "--ou", "OU=Sales,,DC=corp"}, "not a valid distinguished name"},
+		{[]string{"set", "knguyen", "+frobnicate"}, `unknown feature "frobnicate"`},
+		{[]string{"set", "knguyen", "telephony=voip"}, `"voip"`},
+	}
+	for _, tt := range tests {
+		code, _, errs := run(t, tt.args...)
+		if code != 2 || !strings.Contains(errs, tt.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q", tt.args, code, errs, tt.want)
+		}
+	}
+}

@@ -218,6 +218,10 @@ func runContract(t *testing.T, c contract) {
 		if _, err := d.Resolve(ctx, "nobody-here"); !errors.Is(err, ErrNoSuchObject) {
 			t.Errorf("unknown user: %v", err)
 		}
+		// Meant as a DN, mistyped: say so rather than "no such user".
+		if _, err := d.Resolve(ctx, dn("CN=Ivan Petrov,,OU=Sales,OU=Corp")); !errors.Is(err, ErrInvalidValue) || !strings.Contains(err.Error(), "not a valid distinguished name") {
+			t.Errorf("malformed DN: %v", err)
+		}
 	})
 
 	t.Run("search escaping", func(t *testing.T) {

@@ -195,6 +195,19 @@ func ParseDN(dn string) (*ldap.DN, error) {
 	return d, nil
 }
 
+// notFound is Resolve's answer when nothing matched id. An id with "=" in it
+// was most likely meant as a DN, so when it does not parse the error says
+// that, rather than leaving the admin to wonder why a user they can see in
+// ADUC is unknown.
+func notFound(id, msg string) error {
+	if strings.Contains(id, "=") {
+		if _, err := ldap.ParseDN(id); err != nil {
+			return &Error{Kind: ErrInvalidValue, Msg: "no user is known by this text, and it is not a valid distinguished name either (expected e.g. CN=Ann Lee,OU=Sales,DC=corp,DC=example; escape a comma in a name as \\,)", Err: err}
+		}
+	}
+	return &Error{Kind: ErrNoSuchObject, Msg: msg}
+}
+
 // SameDN compares DNs the way AD does: by parsed form, case-insensitively.
 // Unparseable DNs are compared as case-insensitive text.
 func SameDN(a, b string) bool {

@@ -560,7 +560,7 @@ func (l *LDAP) Resolve(ctx context.Context, id string) ([]User, error) {
 		return nil, err
 	}
 	if len(us) == 0 {
-		return nil, &Error{Kind: ErrNoSuchObject, Msg: fmt.Sprintf("no user or contact is known as %q below %s (tried DN, sAMAccountName, userPrincipalName, mail and SIP address)", id, l.base)}
+		return nil, notFound(id, fmt.Sprintf("no user or contact is known as %q below %s (tried DN, sAMAccountName, userPrincipalName, mail and SIP address)", id, l.base))
 	}
 	return us, err
 }

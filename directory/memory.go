@@ -311,7 +311,7 @@ func (m *Memory) Resolve(ctx context.Context, id string) ([]User, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, &Error{Kind: ErrNoSuchObject, Msg: fmt.Sprintf("no user has sAMAccountName, userPrincipalName, mail or SIP address %q", id)}
+		return nil, notFound(id, fmt.Sprintf("no user has sAMAccountName, userPrincipalName, mail or SIP address %q", id))
 	}
 	slices.SortFunc(out, func(a, b User) int { return strings.Compare(a.DN, b.DN) })
 	return out, ctx.Err()
