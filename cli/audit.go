@@ -52,7 +52,7 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 	}
 	switch {
 	case *ou == "" && len(ids) == 0:
-		return fail(usageError("name the users to audit (sAMAccountName, UPN, SIP address or DN), or --ou DN"))
+		return fail(usageError("name the users to audit (sAMAccountName, UPN, SIP address, DN or name as ADUC shows it), or --ou DN"))
 	case *ou != "" && len(ids) > 0:
 		return fail(usageError("give users or --ou, not both"))
 	case *subtree && *ou == "":

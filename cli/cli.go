@@ -76,6 +76,7 @@ Usage:
   ocsflags set [connection options] [--dry-run] USER CHANGE...
       CHANGE: +FEATURE, -FEATURE or telephony=pc|rcc|ev|pbx|rcc+pbx
       FEATURE: pic rcc anonymous ev ep pbx (bits), federation remote-access, or a bit value
+  USER: sAMAccountName, userPrincipalName, mail, SIP address, DN, or the name ADUC shows
 
 With no connection options ocsflags opens its built-in demo directory (in memory).
 Connection options:

@@ -276,7 +276,7 @@ func TestBadInputNamesTheProblem(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"audit", "nobody-here"}, `no user has sAMAccountName, userPrincipalName, mail or SIP address "nobody-here"`},
+		{[]string{"audit", "nobody-here"}, `no user has sAMAccountName, userPrincipalName, mail, SIP address or name "nobody-here"`},
 		{[]string{"audit", "CN=Ann Lee,,OU=Sales,DC=corp,DC=example"}, "not a valid distinguished name"},
 		{[]string{"set", "CN=Ann Lee,,OU=Sales,DC=corp,DC=example", "+pic"}, "not a valid distinguished name"},
 		{[]string{"audit", "--ou", "OU=Sales,,DC=corp"}, "not a valid distinguished name"},

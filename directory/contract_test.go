@@ -211,6 +211,9 @@ func runContract(t *testing.T, c contract) {
 		one("bea.novak@contractors.corp.example", "bnovak")
 		one("b.novak@corp.example", "bnovak")
 		one(dn("CN=Ivan Petrov,OU=Sales,OU=Corp"), "ipetrov")
+		// The name ADUC shows: displayName, or cn, exactly.
+		one("ivan petrov", "ipetrov")
+		one("Lee, Ann", "annlee2")
 		us, err := d.Resolve(ctx, "sip:alee@corp.example")
 		if err != nil || len(us) != 2 {
 			t.Errorf("shared SIP address resolves to %d users, %v; want 2", len(us), err)

@@ -36,8 +36,10 @@ type Directory interface {
 	// User reads one user or contact fully.
 	User(ctx context.Context, dn string) (User, error)
 	// Resolve finds users by an identifier an admin types: DN,
-	// sAMAccountName, userPrincipalName or SIP address (with or without
-	// sip:). It returns every match; none is ErrNoSuchObject.
+	// sAMAccountName, userPrincipalName, mail, SIP address (with or without
+	// sip:), or the name as ADUC shows it (displayName or cn, exactly). It
+	// returns every match, so an ambiguous name is the caller's to refuse;
+	// none is ErrNoSuchObject.
 	Resolve(ctx context.Context, id string) ([]User, error)
 	// Search finds users whose name, sAMAccountName, userPrincipalName,
 	// mail or SIP address contains text (case-insensitive), up to limit.

@@ -525,8 +525,8 @@ func (l *LDAP) searchUsers(ctx context.Context, base string, scope int, filter s
 }
 
 // Resolve implements Directory: a DN that exists, else exact matches on
-// sAMAccountName, userPrincipalName, mail and the SIP address (with sip:
-// added when it is missing), anywhere below the base.
+// sAMAccountName, userPrincipalName, mail, the SIP address (with sip:
+// added when it is missing), displayName and cn, anywhere below the base.
 func (l *LDAP) Resolve(ctx context.Context, id string) ([]User, error) {
 	id = strings.TrimSpace(id)
 	if id == "" {
@@ -554,13 +554,15 @@ func (l *LDAP) Resolve(ctx context.Context, id string) ([]User, error) {
 		"(mail=" + q(bare) + ")" +
 		"(msRTCSIP-PrimaryUserAddress=" + q("sip:"+bare) + ")" +
 		"(msRTCSIP-PrimaryUserAddress=" + q(id) + ")" +
+		"(displayName=" + q(id) + ")" +
+		"(cn=" + q(id) + ")" +
 		"))"
 	us, err := l.searchUsers(ctx, l.base, ldap.ScopeWholeSubtree, filter, 0)
 	if err != nil && len(us) == 0 {
 		return nil, err
 	}
 	if len(us) == 0 {
-		return nil, notFound(id, fmt.Sprintf("no user or contact is known as %q below %s (tried DN, sAMAccountName, userPrincipalName, mail and SIP address)", id, l.base))
+		return nil, notFound(id, fmt.Sprintf("no user or contact is known as %q below %s (tried DN, sAMAccountName, userPrincipalName, mail, SIP address, display name and cn)", id, l.base))
 	}
 	return us, err
 }

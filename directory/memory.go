@@ -306,12 +306,13 @@ func (m *Memory) Resolve(ctx context.Context, id string) ([]User, error) {
 			continue
 		}
 		if strings.EqualFold(u.SAMAccountName, id) || strings.EqualFold(u.UPN, id) || strings.EqualFold(u.Mail, id) ||
-			(u.OCS.SIPAddress.Set && strings.EqualFold(u.OCS.SIPAddress.V, sip)) {
+			(u.OCS.SIPAddress.Set && strings.EqualFold(u.OCS.SIPAddress.V, sip)) ||
+			strings.EqualFold(u.DisplayName, id) || strings.EqualFold(u.Name, id) {
 			out = append(out, copyUser(u))
 		}
 	}
 	if len(out) == 0 {
-		return nil, notFound(id, fmt.Sprintf("no user has sAMAccountName, userPrincipalName, mail or SIP address %q", id))
+		return nil, notFound(id, fmt.Sprintf("no user has sAMAccountName, userPrincipalName, mail, SIP address or name %q", id))
 	}
 	slices.SortFunc(out, func(a, b User) int { return strings.Compare(a.DN, b.DN) })
 	return out, ctx.Err()

@@ -21,7 +21,7 @@ import (
 type Options struct {
 	Dir      directory.Directory
 	StartOU  string // --ou DN; "" = default naming context
-	User     string // --user X: open straight on one user (sAMAccountName, UPN, SIP address or DN), via Dir.Resolve
+	User     string // --user X: open straight on one user (sAMAccountName, UPN, SIP address, DN or display name), via Dir.Resolve
 	ReadOnly bool   // --read-only: disable every write path (Dir.Info().ReadOnly may also be true)
 }
 
