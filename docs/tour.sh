@@ -7,13 +7,14 @@
 #
 # Writes docs/screenshots/NN-name.txt (the screen as text) and, when aha and
 # chromium are installed (apt-get install aha chromium), a PNG of the main
-# screens.
+# screens (made smaller with pngquant when it is installed).
 #
 #   bash docs/tour.sh                  # TOUR_OUT=DIR writes elsewhere (CI does)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${TOUR_OUT:-docs/screenshots}
 mkdir -p "$out"
+out=$(cd "$out" && pwd) # absolute: chromium is given a path, not a cwd
 work=$(mktemp -d)
 T="tmux -L ocsflags-tour"
 cleanup() { $T kill-server 2>/dev/null || true; rm -rf "$work"; }
@@ -25,14 +26,15 @@ start() { # start WIDTH HEIGHT [ARGS...]
 	shift 2
 	$T kill-session -t tour 2>/dev/null || true
 	# The journal goes to a scratch directory: a tour is not a change to keep.
-	$T new-session -d -s tour -x "$w" -y "$h" "XDG_STATE_HOME=$work/state $work/ocsflags $*; sleep 60"
+	# After the console quits, the pane says so: quitting is a step too.
+	$T new-session -d -s tour -x "$w" -y "$h" \
+		"XDG_STATE_HOME=$work/state $work/ocsflags $*; echo \"ocsflags exited: \$?\"; sleep 60"
 }
 
 screen() { $T capture-pane -p -t tour; }
 
 wait_for() { # wait_for TEXT: poll the screen for up to 10 s
-	local i
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		if screen | grep -qF -- "$1"; then
 			return 0
 		fi
@@ -61,9 +63,22 @@ snap() { # snap NAME [png]: the screen as text, and as PNG when asked and it can
 			printf '</pre>'
 		} >"$work/$1.html"
 		# DejaVu Sans Mono at 15px is 9px wide per cell.
+		rm -f "$out/$1.png"
 		chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
 			--window-size=$((cols * 9 + 16)),$((rows * 18 + 16)) \
-			--screenshot="$PWD/$out/$1.png" "file://$work/$1.html" >/dev/null 2>&1
+			--screenshot="$out/$1.png" "file://$work/$1.html" >"$work/chromium.log" 2>&1 || true
+		if [ ! -s "$out/$1.png" ]; then
+			echo "tour.sh: chromium made no $out/$1.png (text screens are fine); its output:" >&2
+			cat "$work/chromium.log" >&2
+			return 0
+		fi
+		# A palette is enough for text on black and keeps each PNG well under 150 KB.
+		if command -v pngquant >/dev/null; then
+			pngquant --force --skip-if-larger --output "$out/$1.png" 64 -- "$out/$1.png" || true
+		fi
+		if [ "$(stat -c %s "$out/$1.png")" -gt 153600 ]; then
+			echo "tour.sh: $out/$1.png is over 150 KB (apt-get install pngquant makes it smaller)" >&2
+		fi
 	fi
 }
 
@@ -94,7 +109,7 @@ snap 04-user
 
 # 5. Down to "Enable public IM connectivity" and space: a pending edit, with
 #    the explanation panel on the focused item.
-keys j j j j j j Space
+keys Down Down Down Down Down Down Space
 wait_for "* was off"
 snap 05-toggle png
 
@@ -121,7 +136,12 @@ keys BSpace BSpace BSpace BSpace BSpace
 typed "961"
 wait_for "= 961"
 snap 09-explorer png
+
+# esc closes the explorer; q quits (nothing is pending any more).
 keys Escape
+wait_for "x bit explorer"
+keys q
+wait_for "ocsflags exited: 0"
 
 # 10. A user who cannot sign in, and the audit that says why.
 start 100 30 --user staylor
@@ -132,10 +152,18 @@ snap 10-audit png
 keys f
 wait_for "Server or pool for Sam Taylor"
 snap 11-audit-fix
+keys Escape
+wait_for "f fix this"
+keys q
+wait_for "ocsflags exited: 0"
 
 # 11. The same console at 80x24: one pane at a time, with a breadcrumb.
 start 80 24 --user cadams0011
 wait_for "Chloe Adams 0011 (cadams0011)"
 snap 12-user-80x24 png
+keys Escape
+wait_for "[Users in Staff (5000)]"
+wait_for "Chloe Adams 0011"
+snap 13-list-80x24
 
 echo "tour.sh: every step showed what it should; screens in $out"
