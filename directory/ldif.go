@@ -34,6 +34,35 @@ func LoadLDIF(r io.Reader, name string) (*Memory, error) {
 	return m, nil
 }
 
+// offendingLine finds the line the parser quotes in its message (go-ldap/ldif
+// says "... in line `text`" but counts lines per record, unfolded), searching
+// from the record's first line; 0 when the message quotes nothing or the text
+// is not found, and the record's start is named instead.
+func offendingLine(data []byte, start int, msg string) int {
+	a := strings.IndexByte(msg, '`')
+	b := strings.LastIndexByte(msg, '`')
+	if a < 0 || b <= a+1 {
+		return 0
+	}
+	quoted := msg[a+1 : b]
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 1<<20), 1<<26)
+	for line := 1; sc.Scan(); line++ {
+		if line < start {
+			continue
+		}
+		t := strings.TrimRight(sc.Text(), "\r")
+		if t == "" {
+			break
+		}
+		// A folded line is quoted unfolded: its first physical line is a prefix.
+		if t == quoted || strings.HasPrefix(quoted, t) && !strings.HasPrefix(t, " ") {
+			return line
+		}
+	}
+	return 0
+}
+
 // recordStarts returns the line number of each record's first line, so that
 // an error about the n-th record can name where it starts.
 func recordStarts(data []byte) []int {
@@ -68,6 +97,9 @@ func (m *Memory) loadLDIF(data []byte, name string) error {
 				where := fmt.Sprintf("line %d", pe.Line)
 				if i < len(starts) {
 					where = fmt.Sprintf("the record starting at line %d", starts[i])
+					if n := offendingLine(data, starts[i], pe.Message); n > 0 {
+						where = fmt.Sprintf("line %d", n)
+					}
 				}
 				return fmt.Errorf("%s: malformed LDIF in %s: %s", name, where, pe.Message)
 			}

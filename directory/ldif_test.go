@@ -116,6 +116,7 @@ func TestLDIFMalformed(t *testing.T) {
 		{"bad DN", "dn: this is not a DN\nobjectClass: user\n", "distinguished name"},
 		{"duplicate", "dn: CN=a,DC=x\nobjectClass: user\n\ndn: cn=A,dc=x\nobjectClass: user\n", "twice"},
 		{"empty", "# nothing\n", "no entries"},
+		{"line without colon", "version: 1\n\ndn: CN=a,DC=x\nobjectClass: user\nthis is not ldif\n", "line 5"},
 	}
 	for _, tt := range tests {
 		_, err := LoadLDIF(strings.NewReader(tt.text), "in.ldif")

@@ -222,7 +222,7 @@ func (m *Memory) Users(ctx context.Context, base string, scope Scope, fn func(Ba
 	// Only the keys are collected under the lock; users are copied batch by
 	// batch so the first batch goes out before the whole set is built and
 	// writers are not held off for the length of the stream.
-	var keys []string
+	keys := make([]string, 0, len(m.children[NormDN(base)]))
 	var walk func(string)
 	walk = func(k string) {
 		for _, ck := range m.children[k] {
