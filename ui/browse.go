@@ -108,7 +108,9 @@ func (m *Model) quit() tea.Cmd {
 			edits, plural(edits), users, plural(users), map[bool]string{true: "has", false: "have"}[edits == 1])},
 		options: []confirmOption{
 			{keys: []string{"c"}, label: "review and commit them", do: func(m *Model) tea.Cmd { return m.openReview() }},
-			{keys: []string{"y"}, label: "quit and lose them (ctrl+c again also quits)", do: func(m *Model) tea.Cmd { m.list.stop(); return tea.Quit }},
+			// Not y: y writes in the review, and a hand used to it must not
+			// throw the edits away here.
+			{keys: []string{"d"}, label: "discard them and quit (ctrl+c again also quits)", do: func(m *Model) tea.Cmd { m.list.stop(); return tea.Quit }},
 			{keys: []string{"n", "esc"}, label: "stay"},
 		},
 	}

@@ -300,7 +300,11 @@ func TestQuitWithPendingAsks(t *testing.T) {
 	if x.quit || x.m.confirm == nil || x.m.confirm.kind != "quit" {
 		t.Fatal("q with pending edits did not ask")
 	}
-	mustContain(t, x.screen(), "1 pending change for 1 user has not been written")
+	mustContain(t, x.screen(), "1 pending change for 1 user has not been written", "[d] discard them and quit")
+	x.key("y") // writes in the review; here it must not discard
+	if x.quit || x.m.confirm == nil {
+		t.Fatal("y in the quit dialog quit or closed it")
+	}
 	x.key("n")
 	if x.quit || x.m.confirm != nil {
 		t.Fatal("n did not stay")
@@ -312,6 +316,12 @@ func TestQuitWithPendingAsks(t *testing.T) {
 	x.key("ctrl+c")
 	if !x.quit {
 		t.Fatal("a second ctrl+c should quit")
+	}
+	x = newHarness(t, Options{Dir: demo(t), User: alice}, 80, 24)
+	x.focusItem(itBit, flags.PublicIM)
+	x.key("space", "q", "d")
+	if !x.quit {
+		t.Fatal("d in the quit dialog did not quit")
 	}
 }
 
