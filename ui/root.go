@@ -111,6 +111,7 @@ type Model struct {
 	streamSeq  int
 	listWanted string // a listing waiting for the pools (readiness needs them)
 	selectDN   string // select this user when its row streams in (--user)
+	revealDN   string // NormDN of the container the tree is opening towards (--user)
 
 	status    string
 	statusErr bool
@@ -250,6 +251,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			m.setError(fmt.Sprintf("cannot list the containers in %s: %v", msg.dn, msg.err))
 		}
+		return m.revealStep()
 	case poolsMsg:
 		m.poolsLoaded = true
 		if msg.err != nil {
@@ -405,7 +407,8 @@ func (m *Model) onResolve(msg resolveMsg) tea.Cmd {
 		m.focus = paneDetail
 		m.selectDN = u.DN
 		parent := parentDN(u.DN)
-		return tea.Batch(m.openUser(u), m.listContainer(parent, rdnName(parent)))
+		m.revealDN = directory.NormDN(parent)
+		return tea.Batch(m.openUser(u), m.listContainer(parent, rdnName(parent)), m.revealStep())
 	}
 	// Several users match: list them and let the admin choose.
 	m.streamSeq++
@@ -418,6 +421,54 @@ func (m *Model) onResolve(msg resolveMsg) tea.Cmd {
 	m.focus = paneList
 	m.setStatus(fmt.Sprintf("%d users match %q: choose one with enter", len(msg.users), msg.id))
 	return nil
+}
+
+// revealStep opens the tree one level further towards revealDN (the OU of
+// the user named by --user), so the tree shows where that user lives; it
+// returns the read of the next level, or nil once there or when the path
+// cannot be followed (a hidden container, a read error).
+func (m *Model) revealStep() tea.Cmd {
+	if m.revealDN == "" || m.tree.root == nil {
+		return nil
+	}
+	n := m.tree.root
+	if !under(m.revealDN, n.key) {
+		m.revealDN = ""
+		return nil
+	}
+	for {
+		if n.key == m.revealDN {
+			m.tree.cursorTo(n)
+			m.revealDN = ""
+			return nil
+		}
+		if n.loading {
+			return nil // its childrenMsg calls again
+		}
+		if !n.loaded {
+			if n.err == nil && m.tree.expand(n) {
+				return loadChildren(m.ctx, m.dir, n.c.DN)
+			}
+			m.revealDN = ""
+			return nil
+		}
+		if !n.expanded {
+			n.expanded = true
+			m.tree.reflatten()
+		}
+		var next *treeNode
+		for _, k := range n.kids {
+			if under(m.revealDN, k.key) {
+				next = k
+				break
+			}
+		}
+		if next == nil {
+			m.revealDN = ""
+			return nil
+		}
+		n = next
+	}
 }
 
 // parentDN is the DN of the container holding dn.

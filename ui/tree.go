@@ -159,6 +159,26 @@ func (t *treeModel) setUserCount(dn string, n int) {
 	}
 }
 
+// under reports whether the DN with key k is key anc or lies below it; keys
+// are NormDN forms, so a suffix after an unescaped comma is an ancestor.
+func under(k, anc string) bool {
+	if k == anc {
+		return true
+	}
+	i := len(k) - len(anc) - 1
+	return i > 0 && strings.HasSuffix(k, anc) && k[i] == ',' && k[i-1] != '\\'
+}
+
+// cursorTo puts the cursor on n if it is visible.
+func (t *treeModel) cursorTo(n *treeNode) {
+	for i, f := range t.flat {
+		if f == n {
+			t.cursor = i
+			return
+		}
+	}
+}
+
 func (t *treeModel) move(delta int) {
 	t.cursor = clamp(t.cursor+delta, 0, max(len(t.flat)-1, 0))
 }
@@ -184,10 +204,12 @@ func (t *treeModel) view(st styles, w, h int, focused bool, spin, listed string)
 		switch {
 		case n.c.Users > 0:
 			count = fmt.Sprintf(" (%d)", n.c.Users)
-		case n.c.Users == 0:
+		case n.c.Users == 0 && !n.c.HasChildren:
 			// Empty containers read as such without colour.
 			count = " (0)"
 		}
+		// A container whose users are all in sub-OUs (Corp) shows no count:
+		// "(0)" there reads as empty. The count is of direct members only.
 		mark := "  "
 		if i == t.cursor {
 			mark = "› "
@@ -206,7 +228,7 @@ func (t *treeModel) view(st styles, w, h int, focused bool, spin, listed string)
 			text = st.selected.Render(text)
 		case i == t.cursor:
 			text = st.selectedBlurred.Render(text)
-		case n.c.Users == 0:
+		case n.c.Users == 0 && !n.c.HasChildren:
 			text = st.dim.Render(text)
 		}
 		lines = append(lines, text)

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -406,10 +407,14 @@ func TestFilterAsYouType(t *testing.T) {
 	}
 	// SIP address and sAMAccountName match too.
 	x.key("esc", "/")
-	x.typeText("sip:badams0008@")
+	x.typeText("sip:badams000")
+	mustContain(t, x.screen(), "enter keep filter")
+	x.typeText("8@")
 	if n := x.m.list.visibleLen(); n != 1 || x.m.list.at(0).u.SAMAccountName != "badams0008" {
 		t.Fatalf("SIP filter: %d matches", n)
 	}
+	// The footer says what enter does with a single match.
+	mustContain(t, x.screen(), "enter open the match")
 	x.key("enter")
 	if x.m.focus != paneDetail || x.m.detail.user.SAMAccountName != "badams0008" {
 		t.Fatal("enter on a single match should open it")
@@ -454,6 +459,27 @@ func TestUserFlagOpensUser(t *testing.T) {
 		if r := x.m.list.selected(); r == nil || r.u.SAMAccountName != alice {
 			t.Fatalf("--user %s: list not on the user", id)
 		}
+		// The tree is opened down to the user's OU, with the cursor on it.
+		if n := x.m.tree.selected(); n == nil || n.key != directory.NormDN(directory.StaffOU) {
+			t.Fatalf("--user %s: tree cursor on %+v, want the Staff OU", id, n)
+		}
+	}
+	// A container whose users are all in sub-OUs shows no "(0)", which
+	// would read as empty; a really empty one does.
+	x0 := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 40)
+	x0.m.focus = paneTree
+	var corp, empty string
+	for _, l := range strings.Split(x0.screen(), "\n") {
+		tree, _, _ := strings.Cut(l, "│")
+		switch f := strings.Fields(tree); {
+		case slices.Contains(f, "Corp"):
+			corp = tree
+		case slices.Contains(f, "Empty"):
+			empty = tree
+		}
+	}
+	if corp == "" || strings.Contains(corp, "(0)") || !strings.Contains(empty, "Empty (0)") {
+		t.Errorf("tree lines: Corp %q, Empty %q", corp, empty)
 	}
 	x := newHarness(t, Options{Dir: demo(t), User: "nobody-here"}, 80, 24)
 	if !x.m.statusErr || !strings.Contains(x.m.status, "nobody-here") {

@@ -174,7 +174,7 @@ func (m *Model) helpKeys() helpKeys {
 	if m.list.editing {
 		return helpKeys{short: []key.Binding{
 			key.NewBinding(key.WithKeys("a"), key.WithHelp("type", "filter name, sAMAccountName, SIP")),
-			with(move, "move"), with(k.Open, "keep filter"), with(k.Back, "clear"),
+			with(move, "move"), with(k.Open, map[bool]string{true: "open the match", false: "keep filter"}[m.list.visibleLen() == 1]), with(k.Back, "clear"),
 		}, full: full}
 	}
 	var short []key.Binding
