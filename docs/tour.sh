@@ -129,10 +129,10 @@ keys Escape
 wait_for "no pending changes"
 snap 08-after
 
-# 9. x: the bit explorer decodes any value, like ocsflags explain.
+# 9. x: the bit explorer decodes any value, like ocsflags explain; it opens
+# on the user's value, and typing replaces it.
 keys x
 wait_for "Bit explorer"
-keys BSpace BSpace BSpace BSpace BSpace
 typed "961"
 wait_for "= 961"
 snap 09-explorer png

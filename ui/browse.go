@@ -49,7 +49,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.help.ShowAll = !m.help.ShowAll
 		return nil
 	case key.Matches(msg, k.Explorer):
-		m.explorer = newExplorer(m.startOptionFlags())
+		m.explorer = newExplorer(m.startOptionFlags(), m.detail.user.Label())
 		m.screen = scrExplorer
 		return nil
 	case key.Matches(msg, k.Review):

@@ -14,14 +14,28 @@ import (
 type explorerModel struct {
 	input  lineInput
 	cursor int // index into flags.Catalogue
+	// from names the user whose value the explorer opened on; while fresh
+	// that value is as if selected: the first key typed replaces it rather
+	// than appending to it (9 typed on 897 must give 9, not 8979).
+	from  string
+	fresh bool
 }
 
-func newExplorer(start flags.Opt[flags.Value]) explorerModel {
+func newExplorer(start flags.Opt[flags.Value], from string) explorerModel {
 	e := explorerModel{}
 	if start.Set {
 		e.input.value = flags.FormatAD(start.V)
+		e.from, e.fresh = from, true
 	}
 	return e
+}
+
+// paste replaces a fresh value and otherwise appends.
+func (e *explorerModel) paste(s string) {
+	if e.fresh {
+		e.input.value, e.fresh = "", false
+	}
+	e.input.paste(s)
 }
 
 func (e *explorerModel) value() (flags.Value, error) {
@@ -49,7 +63,18 @@ func (e *explorerModel) update(msg tea.KeyPressMsg) bool {
 			v ^= flags.Catalogue[e.cursor].Value
 			e.input.value = fmt.Sprint(uint32(v))
 		}
+		e.fresh = false
 		return true
+	}
+	if e.fresh {
+		switch k := msg.String(); {
+		case k == "backspace" || k == "ctrl+h" || k == "ctrl+u" || k == "ctrl+w":
+			// As with selected text: one key deletes it all.
+			e.input.value, e.fresh = "", false
+			return true
+		case msg.Text != "" && msg.Mod&^tea.ModShift == 0:
+			e.input.value, e.fresh = "", false
+		}
 	}
 	e.input.update(msg)
 	return true
@@ -59,7 +84,12 @@ func (e *explorerModel) view(st styles, w, h int) []string {
 	var out []string
 	out = append(out, st.bold.Render("Bit explorer")+st.dim.Render("  decode any msRTCSIP-OptionFlags value, like `ocsflags explain`"))
 	out = append(out, "")
-	out = append(out, e.input.view("Value: ")+st.dim.Render("   decimal (385), hex (0x181) or AD's negative form (-1)"))
+	hint := "type a value in decimal, hex (0x…) or AD's negative form"
+	if e.fresh {
+		hint = e.from + "'s value: typing replaces it"
+	}
+	out = append(out, e.input.view("Value: ")+st.dim.Render("   "+hint))
+	out = append(out, st.dim.Render("space flips the bit under the cursor here only: no user is changed"))
 	v, err := e.value()
 	if err != nil {
 		out = append(out, st.bad.Render("✗ "+err.Error()))

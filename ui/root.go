@@ -283,7 +283,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tea.PasteMsg:
 		switch {
 		case m.screen == scrExplorer:
-			m.explorer.input.paste(msg.Content)
+			m.explorer.paste(msg.Content)
 		case m.screen == scrEnable:
 			m.enablePaste(msg.Content)
 		case m.list.editing:

@@ -501,3 +501,32 @@ func TestReloadAfterOutsideChangeDoesNotRebaseSilently(t *testing.T) {
 	}
 	mustContain(t, x.screen(), "conflict")
 }
+
+func TestExplorerStartsOnTheUsersValue(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 40)
+	before := x.m.detail.user.OCS.OptionFlags
+	x.key("x")
+	want := flags.FormatAD(before.V)
+	mustContain(t, x.screen(), "Value: "+want, "Alice Adams 0004's value: typing replaces it", "no user is changed")
+	// The first key typed replaces the value; later ones append.
+	x.typeText("9")
+	if got := x.m.explorer.input.value; got != "9" {
+		t.Fatalf("typing 9 on %s gave %q, want 9", want, got)
+	}
+	x.typeText("61")
+	mustContain(t, x.screen(), "Value: 961", "= 961")
+	// Backspace on a fresh value clears it, as on selected text.
+	x.key("esc", "x", "backspace")
+	if got := x.m.explorer.input.value; got != "" {
+		t.Fatalf("backspace on the fresh value left %q", got)
+	}
+	// Flipping bits here is for learning: the user is untouched.
+	x.key("esc", "x", "space", "down", "space")
+	if x.m.pending.get(x.m.detail.user.DN) != nil || x.m.detail.user.OCS.OptionFlags != before {
+		t.Fatal("space in the explorer changed the user")
+	}
+	x.key("esc")
+	if x.m.screen != scrBrowse {
+		t.Fatal("esc did not close the explorer")
+	}
+}
