@@ -323,6 +323,8 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.openAudit()
 	case key.Matches(msg, k.Toggle):
 		return m.toggle()
+	case key.Matches(msg, k.Info):
+		m.explainDialog()
 	case key.Matches(msg, k.Undo):
 		if m.pending.undo(d.user.DN) {
 			m.setStatus("undid the last edit of " + d.user.Label())

@@ -16,6 +16,7 @@ type keyMap struct {
 	Yes, No                     key.Binding
 	Audit, Fix                  key.Binding
 	Mark, Enable, Disable       key.Binding
+	Info                        key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -54,6 +55,7 @@ func newKeyMap() keyMap {
 		Mark:     b([]string{"space"}, "space", "select/deselect"),
 		Enable:   b([]string{"e"}, "e", "enable for OCS…"),
 		Disable:  b([]string{"E", "shift+e"}, "E", "disable/re-enable"),
+		Info:     b([]string{"i"}, "i", "whole explanation"),
 	}
 }
 

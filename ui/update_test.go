@@ -530,3 +530,26 @@ func TestExplorerStartsOnTheUsersValue(t *testing.T) {
 		t.Fatal("esc did not close the explorer")
 	}
 }
+
+// A detail pane too short for every setting says what is cut off, and an
+// explanation too long for its panel says so and opens whole with i.
+func TestDetailSaysWhatIsCutOff(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: "ipetrov"}, 120, 36)
+	mustContain(t, x.screen(), "more lines below", "… i shows the whole explanation")
+	x.key("i")
+	if x.m.confirm == nil || x.m.confirm.kind != "info" {
+		t.Fatal("i did not open the explanation")
+	}
+	mustContain(t, x.screen(), "(the Enable Users wizard)", "esc close")
+	x.key("esc")
+	if x.m.confirm != nil {
+		t.Fatal("esc did not close the explanation")
+	}
+	x.key("G")
+	mustContain(t, x.screen(), "more lines above")
+	// On a tall screen nothing is cut and nothing says so.
+	x = newHarness(t, Options{Dir: demo(t), User: "ipetrov"}, 200, 80)
+	if s := x.screen(); strings.Contains(s, "more line") || strings.Contains(s, "i shows the whole") {
+		t.Errorf("a tall screen says something is cut off:\n%s", s)
+	}
+}

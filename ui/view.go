@@ -138,7 +138,11 @@ func (m *Model) helpKeys() helpKeys {
 		for _, o := range m.confirm.options {
 			ks = append(ks, o.keys[0])
 		}
-		answer := key.NewBinding(key.WithKeys(ks...), key.WithHelp(strings.Join(ks, "/"), "answer the question above"))
+		what := "answer the question above"
+		if m.confirm.kind == "info" {
+			what = "close"
+		}
+		answer := key.NewBinding(key.WithKeys(ks...), key.WithHelp(strings.Join(ks, "/"), what))
 		return helpKeys{short: []key.Binding{answer}, full: full}
 	}
 	switch m.screen {
@@ -194,7 +198,7 @@ func (m *Model) helpKeys() helpKeys {
 		short = []key.Binding{move, with(k.Open, "open user"), k.Filter, with(k.Back, back), review, k.Help, k.Quit, k.Audit, k.Reload, k.NextPane, k.Explorer, k.Mark, k.Enable, k.Disable}
 	default:
 		p := m.pending.get(m.detail.user.DN)
-		short = []key.Binding{move, enabled(k.Toggle, m.detail.has), enabled(k.Undo, p != nil && len(p.stack) > 0), review, enabled(k.Audit, m.detail.has), k.Back, k.Help, k.Quit, k.Explorer, k.Reload, enabled(k.Enable, m.detail.has), enabled(k.Disable, m.detail.has)}
+		short = []key.Binding{move, enabled(k.Toggle, m.detail.has), enabled(k.Undo, p != nil && len(p.stack) > 0), review, enabled(k.Audit, m.detail.has), k.Back, k.Help, k.Quit, k.Explorer, k.Reload, enabled(k.Info, m.detail.has), enabled(k.Enable, m.detail.has), enabled(k.Disable, m.detail.has)}
 	}
 	return helpKeys{short: short, full: full}
 }
@@ -338,6 +342,12 @@ func (m *Model) detailPane(w, h int, focused bool) []string {
 		}
 		lines = dense
 	}
+	// Lines cut off above or below are said on a last line of their own, so
+	// a section below the fold (Meetings, Archiving) is not taken for absent.
+	more := len(lines) > bodyH && bodyH > 2
+	if more {
+		bodyH--
+	}
 	first, last := -1, -1
 	for i, l := range lines {
 		if l.item == d.cursor {
@@ -360,11 +370,28 @@ func (m *Model) detailPane(w, h int, focused bool) []string {
 		}
 		out = append(out, t)
 	}
+	if more {
+		var p []string
+		if above := d.offset; above > 0 {
+			p = append(p, fmt.Sprintf("↑ %d more line%s above", above, plural(above)))
+		}
+		if below := len(lines) - d.offset - bodyH; below > 0 {
+			p = append(p, fmt.Sprintf("↓ %d more line%s below", below, plural(below)))
+		}
+		out = block(out, w, h-explH-1)
+		out = append(out, st.dim.Render(fit("  "+strings.Join(p, " · "), w)))
+	}
 	if explH > 0 {
 		out = block(out, w, h-explH)
 		out = append(out, st.sep.Render(strings.Repeat("─", w)))
+		room := explH - 1
+		cut := len(expl) > room && room > 1
+		if cut {
+			// The last line says the text goes on, and where to read it.
+			expl = expl[:room-1]
+		}
 		for i, l := range expl {
-			if i >= explH-1 {
+			if i >= room {
 				break
 			}
 			if i == 0 {
@@ -372,8 +399,33 @@ func (m *Model) detailPane(w, h int, focused bool) []string {
 			}
 			out = append(out, " "+l)
 		}
+		if cut {
+			out = append(out, " "+st.dim.Render("… i shows the whole explanation"))
+		}
 	}
 	return out
+}
+
+// explainDialog shows the whole explanation of the focused setting, for
+// when the panel under the settings is too short for it.
+func (m *Model) explainDialog() {
+	if !m.detail.has {
+		return
+	}
+	s := m.state()
+	its := items(s)
+	it := its[clamp(m.detail.cursor, 0, len(its)-1)]
+	inner := min(m.w-6, 72)
+	expl := explainItem(it, s, inner)
+	if len(expl) == 0 {
+		return
+	}
+	m.confirm = &confirmModel{
+		kind:    "info",
+		title:   expl[0],
+		body:    expl[1:],
+		options: []confirmOption{{keys: []string{"esc", "enter", "i", "q"}, label: "close"}},
+	}
 }
 
 func (m *Model) reviewBody(w, h int) []string {
