@@ -10,9 +10,23 @@ import (
 	"ocsflags/flags"
 )
 
-// onKey routes a key press: a dialog first, then the screen, then the
-// focused pane.
+// onKey routes a key press, and drops a status line that belonged to the
+// screen the key left for another ("pending: c reviews…" on the review
+// itself, "wrote…" over the bit explorer). Coming back to the browser keeps
+// it: that is where a wizard's or a review's summary is read. Errors stay
+// until something replaces them.
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	screen, status := m.screen, m.status
+	cmd := m.routeKey(msg)
+	if m.screen != screen && m.screen != scrBrowse && m.status == status && !m.statusErr {
+		m.setStatus("")
+	}
+	return cmd
+}
+
+// routeKey sends a key to a dialog first, then the screen, then the
+// focused pane.
+func (m *Model) routeKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.confirm != nil {
 		if msg.String() == "ctrl+c" && m.confirm.kind == "quit" {
 			return tea.Quit

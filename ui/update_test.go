@@ -553,3 +553,29 @@ func TestDetailSaysWhatIsCutOff(t *testing.T) {
 		t.Errorf("a tall screen says something is cut off:\n%s", s)
 	}
 }
+
+// A status line about the browser is dropped on the screen it does not
+// belong to, and kept when the admin comes back to the browser.
+func TestStatusLeavesWithItsScreen(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 40)
+	x.focusItem(itBit, flags.PublicIM)
+	x.key("space")
+	mustContain(t, x.m.status, "pending: c reviews")
+	x.key("c")
+	if x.m.status != "" {
+		t.Fatalf("the review shows the browser's status %q", x.m.status)
+	}
+	x.key("enter")
+	mustContain(t, x.m.status, "wrote")
+	x.key("esc")
+	mustContain(t, x.m.status, "wrote") // the summary, read in the browser
+	x.key("x")
+	if x.m.status != "" {
+		t.Fatalf("the explorer shows %q", x.m.status)
+	}
+	// Errors stay.
+	x.key("esc")
+	x.m.setError("cannot read the OCS pools")
+	x.key("x")
+	mustContain(t, x.m.status, "cannot read the OCS pools")
+}

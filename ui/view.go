@@ -128,10 +128,16 @@ func (m *Model) helpKeys() helpKeys {
 	move := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "move"))
 	edits, _ := m.pending.counts()
 	review := enabled(k.Review, edits > 0)
+	help := k.Help
+	if m.help.ShowAll {
+		help = with(help, "close this help")
+	}
+	// space is one key with a meaning per pane: one line says both.
+	space := with(k.Toggle, "toggle a setting / select a user")
 	full := [][]key.Binding{
 		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.NextPane, k.PrevPane, k.Open, k.Back, k.Filter, k.Reload},
-		{k.Toggle, k.Undo, k.Review, k.Audit, k.Mark, k.Enable, k.Disable, k.Explorer, k.Help, k.Quit},
+		{k.NextPane, k.PrevPane, k.Open, k.Back, k.Filter, k.Reload, k.Info},
+		{space, k.Undo, k.Review, k.Audit, k.Enable, k.Disable, k.Explorer, help, k.Quit},
 	}
 	if m.confirm != nil {
 		var ks []string
