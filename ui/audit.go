@@ -220,11 +220,17 @@ func (m *Model) auditRules() (rows []ruleState, base, after []flags.Finding) {
 
 // ruleValue is the attribute's value as it will be written, and as read when
 // a pending edit changes it.
-func (m *Model) ruleValue(attr string) string {
+func (m *Model) ruleValue(r flags.Rule) string {
 	s := m.state()
+	attr := r.Attribute
 	show := func(st flags.Settings) string {
 		switch attr {
 		case flags.AttrPrimaryHomeServer:
+			if r.ID == flags.FindingNoHomeServer && st.HomeServer.Set && !s.isPool(st.HomeServer.V) {
+				// This rule only asks that there is one; whether it is a
+				// pool is the next rule's verdict, not shown twice.
+				return st.HomeServer.V
+			}
 			return poolText(s, st.HomeServer)
 		case flags.AttrTargetHomeServer:
 			return poolText(s, st.TargetHomeServer)
@@ -515,7 +521,7 @@ func (m *Model) auditBody(w, h int) []string {
 		case r.before == nil && r.finding != nil:
 			text = "a pending edit breaks this"
 		}
-		val := r.rule.Attribute + " = " + m.ruleValue(r.rule.Attribute)
+		val := r.rule.Attribute + " = " + m.ruleValue(r.rule)
 		title := fmt.Sprintf("%-*s", titleW, r.rule.Title)
 		if !narrow {
 			title += "  " + val

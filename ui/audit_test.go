@@ -51,6 +51,12 @@ func TestAuditFixHomeServerCommitTurnsGreen(t *testing.T) {
 	}
 	mustContain(t, x.screen(), "✗ cannot sign in: 1 problem", "✗ Home server is an existing pool",
 		"does not name an existing pool", "User sees:", "f chooses a pool (3 found")
+	// The rule that passes does not show the next rule's ✗ beside its ✓.
+	for _, l := range strings.Split(x.screen(), "\n") {
+		if strings.Contains(l, "Has a home server or pool") && (!strings.Contains(l, "✓") || strings.Contains(l, "✗")) {
+			t.Errorf("passing rule reads %q", l)
+		}
+	}
 
 	x.focusRule(flags.FindingHomeServerNotAPool)
 	x.key("f")
