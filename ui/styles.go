@@ -68,8 +68,8 @@ func newStyles(isDark bool, profile colorprofile.Profile) styles {
 			}
 			return bg(lipgloss.NewStyle(), "#E4E4E4", "#3A3A3A")
 		}(),
-		sep:        fg(lipgloss.NewStyle(), "#BBBBBB", "#444444"),
-		dim:        fg(lipgloss.NewStyle().Faint(noColor), "#888888", "#777777"),
+		sep:        fg(lipgloss.NewStyle(), "#AAAAAA", "#5F5F5F"),
+		dim:        fg(lipgloss.NewStyle().Faint(noColor), "#6C6C6C", "#8A8A8A"),
 		bold:       lipgloss.NewStyle().Bold(true),
 		ok:         fg(lipgloss.NewStyle(), "#2E7D32", "#81C784"),
 		bad:        fg(lipgloss.NewStyle().Bold(noColor), "#C62828", "#EF9A9A"),
@@ -87,7 +87,15 @@ func newStyles(isDark bool, profile colorprofile.Profile) styles {
 			}
 			return s.BorderForeground(ld(lipgloss.Color("#6A1B9A"), lipgloss.Color("#CE93D8")))
 		}(),
-		help: help.DefaultStyles(isDark),
+	}
+	// bubbles/help's own greys (about 239 on a dark 256-colour terminal) are
+	// too faint for the one line that says what the keys do.
+	key := fg(lipgloss.NewStyle(), "#303030", "#C6C6C6")
+	desc := fg(lipgloss.NewStyle(), "#585858", "#9E9E9E")
+	sepc := fg(lipgloss.NewStyle(), "#A8A8A8", "#626262")
+	st.help = help.Styles{
+		Ellipsis: sepc, ShortKey: key, ShortDesc: desc, ShortSeparator: sepc,
+		FullKey: key, FullDesc: desc, FullSeparator: sepc,
 	}
 	if noColor {
 		plain := lipgloss.NewStyle()
