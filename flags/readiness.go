@@ -313,6 +313,63 @@ func CheckSIPAddress(s string) error {
 	return nil
 }
 
+// CheckLineURI accepts what the console's Line URI field takes: a tel: URI
+// (tel:+14255551297;ext=51297, or a PBX extension such as tel:51297) or a
+// SIP URI, with no white space. E.164 form is the audit's concern, not a
+// refusal: remote call control lines are often not in it.
+func CheckLineURI(s string) error {
+	if strings.ContainsAny(s, " \t\r\n") {
+		return fmt.Errorf("Line URI %q contains white space: write it as tel:+14255551297;ext=51297", s)
+	}
+	low := strings.ToLower(s)
+	switch {
+	case strings.HasPrefix(low, "tel:"):
+		if len(s) == 4 || !strings.ContainsAny(s[4:5], "+0123456789") {
+			return fmt.Errorf("Line URI %q has no number after tel: (tel:+14255551297)", s)
+		}
+		return nil
+	case strings.HasPrefix(low, "sip:"):
+		if len(s) == 4 {
+			return fmt.Errorf("Line URI %q is empty after sip:", s)
+		}
+		return nil
+	}
+	return fmt.Errorf("Line URI %q must start with tel: (tel:+14255551297) or sip:", s)
+}
+
+// CheckServerURI accepts the SIP URI of a CSTA gateway (the Server URI of
+// remote call control): sip:, then a user part and host or just a host, and
+// optional ;parameters such as ;transport=tls.
+func CheckServerURI(s string) error {
+	if !hasSIPScheme(s) {
+		return fmt.Errorf("Server URI %q must be a SIP URI (sip:csta@gateway.corp.example)", s)
+	}
+	if strings.ContainsAny(s, " \t\r\n") {
+		return fmt.Errorf("Server URI %q contains white space", s)
+	}
+	rest, _, _ := strings.Cut(s[4:], ";")
+	host := rest
+	if i := strings.LastIndexByte(rest, '@'); i >= 0 {
+		if i == 0 {
+			return fmt.Errorf("Server URI %q has an empty user part before @", s)
+		}
+		host = rest[i+1:]
+	}
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if net.ParseIP(host) != nil {
+		return nil
+	}
+	labels := strings.Split(host, ".")
+	for _, l := range labels {
+		if !dnsLabel.MatchString(l) {
+			return fmt.Errorf("Server URI %q: %q is not a host name", s, host)
+		}
+	}
+	return nil
+}
+
 // IsE164Line reports whether a Line URI is tel:+E.164 with an optional ;ext=.
 func IsE164Line(s string) bool { return e164Line.MatchString(s) }
 

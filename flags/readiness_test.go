@@ -2,6 +2,7 @@ package flags
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -123,5 +124,51 @@ func TestAuditFixesRepair(t *testing.T) {
 	}
 	if f := Audit(AuditInput{Settings: Settings{OptionFlags: Some(Value(0))}})[3]; f.Experience != ClientMsgNoEnhancedPresence {
 		t.Errorf("no-enhanced-presence experience = %q", f.Experience)
+	}
+}
+
+func TestCheckLineAndServerURI(t *testing.T) {
+	lines := []struct {
+		in string
+		ok bool
+	}{
+		{"tel:+14255551297", true},
+		{"tel:+14255551297;ext=51297", true},
+		{"tel:51297", true},
+		{"TEL:+4930123456", true},
+		{"sip:+14255551297@corp.example;user=phone", true},
+		{"", false},
+		{"+14255551297", false},
+		{"tel:", false},
+		{"tel:abc", false},
+		{"tel:+1 425 555 1297", false},
+		{"sip:", false},
+	}
+	for _, tt := range lines {
+		if err := CheckLineURI(tt.in); (err == nil) != tt.ok {
+			t.Errorf("CheckLineURI(%q) = %v, want ok %v", tt.in, err, tt.ok)
+		} else if err != nil && !strings.Contains(err.Error(), "Line URI") {
+			t.Errorf("CheckLineURI(%q): %v does not name the field", tt.in, err)
+		}
+	}
+	servers := []struct {
+		in string
+		ok bool
+	}{
+		{"sip:csta@gateway.corp.example", true},
+		{"sip:gateway.corp.example;transport=tls", true},
+		{"sip:csta@10.1.2.3:5061", true},
+		{"SIP:csta@gw.corp.example", true},
+		{"", false},
+		{"gateway.corp.example", false},
+		{"sip:@gw.corp.example", false},
+		{"sip:csta@gw corp", false},
+		{"sip:csta@", false},
+		{"sip:csta@-bad-.example", false},
+	}
+	for _, tt := range servers {
+		if err := CheckServerURI(tt.in); (err == nil) != tt.ok {
+			t.Errorf("CheckServerURI(%q) = %v, want ok %v", tt.in, err, tt.ok)
+		}
 	}
 }

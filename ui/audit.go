@@ -350,6 +350,14 @@ func (m *Model) fixRule() tea.Cmd {
 		return m.jumpToDetail(itTelephony, "choose one telephony option with space; the other bits stay as they are")
 	case flags.FindingArchivingLegacyValue:
 		return m.jumpToDetail(itArchive, "choose the archiving options again with space")
+	case flags.FindingRCCWithoutLine:
+		kind := itLine
+		if a := m.state().after; a.Line.Set && !a.LineServer.Set {
+			kind = itLineServer
+		}
+		return m.jumpToDetail(kind, "enter edits it; "+f.FixHint)
+	case flags.FindingLineNotE164:
+		return m.jumpToDetail(itLine, "enter edits the Line URI: tel:+<country code><number>")
 	case flags.FindingNoEnhancedPresence:
 		// The same one-way warning as the check box: the fix is not
 		// special.
@@ -577,6 +585,10 @@ func (m *Model) fixHint(f *flags.Finding) string {
 		}
 	case flags.FindingTelephonyInconsistent, flags.FindingArchivingLegacyValue:
 		return "f goes to the option in the user's settings: " + f.FixHint
+	case flags.FindingRCCWithoutLine, flags.FindingLineNotE164:
+		if !m.readOnly {
+			return "f goes to the Line URI in the user's settings, where enter edits it: " + f.FixHint
+		}
 	}
 	if f.Fix != nil {
 		return "f sets " + strings.TrimPrefix(m.fixText(flags.Rule{}, *f.Fix), ": ")

@@ -27,6 +27,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 // routeKey sends a key to a dialog first, then the screen, then the
 // focused pane.
 func (m *Model) routeKey(msg tea.KeyPressMsg) tea.Cmd {
+	if m.edit != nil {
+		return m.editKey(msg)
+	}
 	if m.confirm != nil {
 		if msg.String() == "ctrl+c" && m.confirm.kind == "quit" {
 			return tea.Quit
@@ -335,6 +338,8 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.openAudit()
 	case key.Matches(msg, k.Open) && items(m.state())[clamp(d.cursor, 0, n-1)].kind == itVerdict:
 		return m.openAudit()
+	case key.Matches(msg, k.Open) && editable(items(m.state())[clamp(d.cursor, 0, n-1)].kind):
+		m.openEdit(items(m.state())[clamp(d.cursor, 0, n-1)].kind)
 	case key.Matches(msg, k.Toggle):
 		return m.toggle()
 	case key.Matches(msg, k.Info):
@@ -415,6 +420,12 @@ func (m *Model) toggle() tea.Cmd {
 		return nil
 	case itVerdict:
 		return m.openAudit()
+	case itSIP, itLine, itLineServer:
+		m.openEdit(it.kind)
+		return nil
+	case itPool:
+		m.setStatus("the pool is chosen in the audit: a, then f on the home server rule when it fails; moving a working user between pools is the OCS tools' job")
+		return nil
 	default:
 		m.setStatus("this line is shown for information; it is not a check box")
 		return nil

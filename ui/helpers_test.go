@@ -190,3 +190,9 @@ func mustContain(t testing.TB, s string, subs ...string) {
 		}
 	}
 }
+
+// focused is the detail item under the cursor.
+func (x *harness) focused() item {
+	its := items(x.m.state())
+	return its[clamp(x.m.detail.cursor, 0, len(its)-1)]
+}

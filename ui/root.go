@@ -89,6 +89,7 @@ type Model struct {
 	review   reviewModel
 	explorer explorerModel
 	confirm  *confirmModel
+	edit     *editModel // the text attribute being edited, if any
 	audit    auditModel
 	enable   *enableModel // the Enable Users wizard, while open
 
@@ -286,6 +287,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			m.explorer.paste(msg.Content)
 		case m.screen == scrEnable:
 			m.enablePaste(msg.Content)
+		case m.edit != nil:
+			m.edit.input.paste(msg.Content)
+			m.edit.err = ""
 		case m.list.editing:
 			m.list.input.paste(msg.Content)
 			m.list.setFilter(m.list.input.value)

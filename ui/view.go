@@ -40,6 +40,9 @@ func (m *Model) render() string {
 	if m.confirm != nil {
 		body = overlay(body, m.confirm.view(m.st, w), w)
 	}
+	if m.edit != nil {
+		body = overlay(body, m.edit.view(m.st, w), w)
+	}
 	lines := make([]string, 0, h)
 	lines = append(lines, m.header(w))
 	lines = append(lines, body...)
@@ -138,6 +141,9 @@ func (m *Model) helpKeys() helpKeys {
 		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.NextPane, k.PrevPane, k.Open, k.Back, k.Filter, k.Reload, k.Info},
 		{space, k.Undo, k.Review, k.Audit, k.Enable, k.Disable, k.Explorer, help, k.Quit},
+	}
+	if m.edit != nil {
+		return editHelp()
 	}
 	if m.confirm != nil {
 		var ks []string

@@ -1,0 +1,114 @@
+package ui
+
+import (
+	"testing"
+
+	"ocsflags/flags"
+)
+
+// Hiro Tanaka has remote call control (272) without a Line URI or Server
+// URI: the audit's fix leads to the Line URI, enter edits it, a bad value
+// is refused with the reason and nothing is staged, a good one is a
+// pending edit written as a compare-and-swap, and the rule then passes.
+func TestEditLineAndServerURIFromTheAudit(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: "htanaka"}, 120, 40)
+	before := x.stored("htanaka")
+	x.key("a")
+	x.focusRule(flags.FindingRCCWithoutLine)
+	mustContain(t, x.screen(), "f goes to the Line URI")
+	x.key("f")
+	if it := x.focused(); it.kind != itLine || x.m.screen != scrBrowse {
+		t.Fatalf("f left the cursor on %v (screen %v)", it.kind, x.m.screen)
+	}
+	mustContain(t, x.m.status, "enter edits it")
+
+	x.key("enter")
+	if x.m.edit == nil {
+		t.Fatal("enter on the Line URI did not open the editor")
+	}
+	mustContain(t, x.screen(), "Line URI — edit", "Now: (not set)")
+	x.typeText("14255550104")
+	x.key("enter")
+	if x.m.edit == nil || x.m.pending.get(before.DN) != nil {
+		t.Fatal("a Line URI without tel: was accepted")
+	}
+	mustContain(t, x.screen(), `✗ Line URI "14255550104" must start with tel:`)
+	x.key("ctrl+u")
+	x.typeText("tel:+14255550104;ext=104")
+	x.key("enter")
+	if x.m.edit != nil {
+		t.Fatalf("a good Line URI was refused:\n%s", x.screen())
+	}
+	if c := x.pendingChange(before.DN); c.Line != flags.Some("tel:+14255550104;ext=104") || c.LineServer.Set || !c.Flags.IsZero() {
+		t.Fatalf("pending change %+v", c)
+	}
+
+	// The Server URI is still missing: the fix now goes there.
+	x.key("a")
+	x.focusRule(flags.FindingRCCWithoutLine)
+	x.key("f")
+	if it := x.focused(); it.kind != itLineServer {
+		t.Fatalf("second f on %v, want the Server URI", it.kind)
+	}
+	x.key("space") // space edits a text line too
+	x.typeText("cstagw.corp.example")
+	x.key("enter")
+	mustContain(t, x.screen(), "must be a SIP URI")
+	x.key("esc")
+	if x.m.edit != nil || x.pendingChange(before.DN).LineServer.Set {
+		t.Fatal("esc did not cancel, or staged the bad value")
+	}
+	x.key("enter")
+	x.typeText("sip:cstagw@corp.example")
+	x.key("enter")
+
+	x.key("c", "enter")
+	after := x.stored("htanaka")
+	if after.OCS.Line != flags.Some("tel:+14255550104;ext=104") || after.OCS.LineServer != flags.Some("sip:cstagw@corp.example") {
+		t.Fatalf("stored %+v", after.OCS)
+	}
+	if after.OCS.OptionFlags != before.OCS.OptionFlags || after.OCS.SIPAddress != before.OCS.SIPAddress {
+		t.Fatalf("other attributes changed: %+v", after.OCS)
+	}
+	x.key("esc", "a")
+	x.focusRule(flags.FindingRCCWithoutLine)
+	rows, _, _ := x.m.auditRules()
+	if r := rows[x.m.audit.cursor]; r.finding != nil {
+		t.Fatalf("rule still fails: %+v", r.finding)
+	}
+}
+
+// Clearing the sign-in name of an enabled user is refused: it could not
+// sign in. Editing it to a valid address is an edit like any other.
+func TestEditSignInName(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 40)
+	x.focusItem(itSIP, 0)
+	x.key("enter", "ctrl+u", "enter")
+	mustContain(t, x.screen(), "needs a sign-in name")
+	if x.m.pending.get(x.m.detail.user.DN) != nil {
+		t.Fatal("an empty sign-in name was staged")
+	}
+	x.typeText("sip:alice.adams@corp")
+	x.key("enter")
+	mustContain(t, x.screen(), `domain "corp" is not a fully qualified`)
+	x.key("ctrl+u")
+	x.typeText("sip:alice.adams@corp.example")
+	x.key("enter")
+	if c := x.pendingChange(x.m.detail.user.DN); c.SIPAddress != flags.Some("sip:alice.adams@corp.example") {
+		t.Fatalf("pending %+v", c)
+	}
+	// Unchanged text stages nothing.
+	y := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 40)
+	y.focusItem(itSIP, 0)
+	y.key("enter", "enter")
+	if y.m.pending.get(y.m.detail.user.DN) != nil || y.m.edit != nil {
+		t.Fatal("enter on the unchanged value staged an edit or left the editor open")
+	}
+	// Read-only sessions do not open the editor.
+	z := newHarness(t, Options{Dir: demo(t), User: alice, ReadOnly: true}, 120, 40)
+	z.focusItem(itSIP, 0)
+	z.key("enter")
+	if z.m.edit != nil || !z.m.statusErr {
+		t.Fatal("read-only session opened the editor")
+	}
+}
