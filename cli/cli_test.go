@@ -282,6 +282,8 @@ func TestBadInputNamesTheProblem(t *testing.T) {
 		{[]string{"audit", "--ou", "OU=Sales,,DC=corp"}, "not a valid distinguished name"},
 		{[]string{"set", "knguyen", "+frobnicate"}, `unknown feature "frobnicate"`},
 		{[]string{"set", "knguyen", "telephony=voip"}, `"voip"`},
+		{[]string{"set", "knguyen", "line=4255550100"}, `Line URI "4255550100" must start with tel:`},
+		{[]string{"set", "knguyen", "line-server=gw.corp.example"}, `Server URI "gw.corp.example" must be a SIP URI`},
 	}
 	for _, tt := range tests {
 		code, _, errs := run(t, tt.args...)

@@ -55,8 +55,18 @@ func parseChanges(args []string) (c flags.Change, pool string, err error) {
 				}
 				c.SIPAddress = flags.Some(v)
 			case "line":
+				if v != "" {
+					if err := flags.CheckLineURI(v); err != nil {
+						return c, "", usageError("%s: %v", a, err)
+					}
+				}
 				c.Line = flags.Some(v)
 			case "line-server":
+				if v != "" {
+					if err := flags.CheckServerURI(v); err != nil {
+						return c, "", usageError("%s: %v", a, err)
+					}
+				}
 				c.LineServer = flags.Some(v)
 			case "pool":
 				if v == "" {
