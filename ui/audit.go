@@ -326,12 +326,7 @@ func (m *Model) fixRule() tea.Cmd {
 		}
 		m.setStatus(r.rule.Title + ": passes, nothing to fix")
 		return nil
-	case m.readOnly:
-		m.setError("read-only: nothing can be changed in this session (--read-only or a read-only directory)")
-		return nil
-	}
-	if err := m.state().applyErr; err != nil {
-		m.setError("the pending edits of this user cannot apply (" + err.Error() + "): undo with u first")
+	case !m.canEdit():
 		return nil
 	}
 	switch f.ID {

@@ -362,15 +362,10 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 // toggle turns the focused line into a pending edit: a delta for the bit
 // masks, a target value for the Booleans, never a literal OptionFlags value.
 func (m *Model) toggle() tea.Cmd {
-	if m.readOnly {
-		m.setError("read-only: nothing can be changed in this session (--read-only or a read-only directory)")
+	if !m.canEdit() {
 		return nil
 	}
 	s := m.state()
-	if s.applyErr != nil {
-		m.setError("the pending edits of this user cannot apply (" + s.applyErr.Error() + "): undo with u first")
-		return nil
-	}
 	its := items(s)
 	m.detail.cursor = clamp(m.detail.cursor, 0, len(its)-1)
 	it := its[m.detail.cursor]
@@ -433,6 +428,22 @@ func (m *Model) toggle() tea.Cmd {
 	m.pushEdit(c, what)
 	return nil
 }
+
+// canEdit reports whether the open user may get a new edit, and says why
+// not: a read-only session, or pending edits that no longer apply.
+func (m *Model) canEdit() bool {
+	if m.readOnly {
+		m.setError(readOnlyMsg)
+		return false
+	}
+	if err := m.state().applyErr; err != nil {
+		m.setError("the pending edits of this user cannot apply (" + err.Error() + "): undo with u first")
+		return false
+	}
+	return true
+}
+
+const readOnlyMsg = "read-only: nothing can be changed in this session (--read-only or a read-only directory)"
 
 // pushEdit records an edit for the open user, refusing one that could not
 // be written.

@@ -28,15 +28,10 @@ func editable(kind itemKind) bool {
 
 // openEdit starts editing the attribute of the focused line.
 func (m *Model) openEdit(kind itemKind) {
-	if m.readOnly {
-		m.setError("read-only: nothing can be changed in this session (--read-only or a read-only directory)")
+	if !m.canEdit() {
 		return
 	}
 	s := m.state()
-	if s.applyErr != nil {
-		m.setError("the pending edits of this user cannot apply (" + s.applyErr.Error() + "): undo with u first")
-		return
-	}
 	e := &editModel{kind: kind, dn: m.detail.user.DN, label: attrInfos[kind].label}
 	switch kind {
 	case itSIP:

@@ -233,7 +233,7 @@ func (m *Model) openEnable(users []directory.User) tea.Cmd {
 // it was. A user without a sign-in name or pool goes to the wizard instead.
 func (m *Model) toggleOCSEnabled() tea.Cmd {
 	if m.readOnly {
-		m.setError("read-only: nothing can be changed in this session (--read-only or a read-only directory)")
+		m.setError(readOnlyMsg)
 		return nil
 	}
 	u, ok := m.focusedUser()
