@@ -1,6 +1,7 @@
 package flags
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"regexp"
@@ -292,8 +293,14 @@ func CheckSIPAddress(s string) error {
 	if !ok || user == "" || domain == "" {
 		return fmt.Errorf("sign-in name %q is not sip:user@domain", s)
 	}
+	if r, ok := plainASCII(s); !ok {
+		return badCharError("sign-in name", s, r)
+	}
 	if !sipUser.MatchString(user) {
 		return fmt.Errorf("sign-in name %q has characters a SIP user part cannot hold", s)
+	}
+	if strings.HasPrefix(user, ".") || strings.HasSuffix(user, ".") || strings.Contains(user, "..") {
+		return fmt.Errorf("sign-in name %q: the user part cannot start or end with a dot or hold two in a row", s)
 	}
 	if ip := net.ParseIP(domain); ip != nil {
 		if ip.IsUnspecified() || ip.IsMulticast() {
@@ -313,24 +320,52 @@ func CheckSIPAddress(s string) error {
 	return nil
 }
 
+// plainASCII reports whether s is printable ASCII without spaces: what a
+// URI in these attributes may hold. Look-alikes (full-width digits, a
+// zero-width space pasted from a web page) would be written and look right
+// on screen while the phone system never matches them.
+func plainASCII(s string) (bad rune, ok bool) {
+	for _, r := range s {
+		if r <= ' ' || r > '~' {
+			return r, false
+		}
+	}
+	return 0, true
+}
+
+func badCharError(field, s string, r rune) error {
+	if r == ' ' || r == '\t' {
+		return fmt.Errorf("%s %q contains white space", field, s)
+	}
+	return fmt.Errorf("%s %q contains the character %U, which is not plain ASCII (pasted from a document?)", field, s, r)
+}
+
+var (
+	// tel:+14255551297;ext=51297, tel:51297, tel:+1-425-555-1297 (RFC 3966
+	// visual separators), with ;name=value parameters.
+	telURI = regexp.MustCompile(`^(?i:tel):\+?[0-9]+([-.()][0-9]+)*(;[A-Za-z0-9-]+(=[A-Za-z0-9+.%-]+)?)*$`)
+	// The user part of a SIP URI as Line or Server URI: no @, no ;.
+	uriUser = regexp.MustCompile(`^[A-Za-z0-9!$&'()*+,/=?_~.%-]+$`)
+	uriPort = regexp.MustCompile(`^[0-9]{1,5}$`)
+)
+
 // CheckLineURI accepts what the console's Line URI field takes: a tel: URI
 // (tel:+14255551297;ext=51297, or a PBX extension such as tel:51297) or a
-// SIP URI, with no white space. E.164 form is the audit's concern, not a
-// refusal: remote call control lines are often not in it.
+// SIP URI. E.164 form is the audit's concern, not a refusal: remote call
+// control lines are often not in it.
 func CheckLineURI(s string) error {
-	if strings.ContainsAny(s, " \t\r\n") {
-		return fmt.Errorf("Line URI %q contains white space: write it as tel:+14255551297;ext=51297", s)
+	if r, ok := plainASCII(s); !ok {
+		return badCharError("Line URI", s, r)
 	}
-	low := strings.ToLower(s)
-	switch {
+	switch low := strings.ToLower(s); {
 	case strings.HasPrefix(low, "tel:"):
-		if len(s) == 4 || !strings.ContainsAny(s[4:5], "+0123456789") {
-			return fmt.Errorf("Line URI %q has no number after tel: (tel:+14255551297)", s)
+		if !telURI.MatchString(s) {
+			return fmt.Errorf("Line URI %q is not a tel: number: write it as tel:+14255551297 or tel:+14255551297;ext=51297", s)
 		}
 		return nil
 	case strings.HasPrefix(low, "sip:"):
-		if len(s) == 4 {
-			return fmt.Errorf("Line URI %q is empty after sip:", s)
+		if err := checkSIPURI(s); err != nil {
+			return fmt.Errorf("Line URI %q: %v", s, err)
 		}
 		return nil
 	}
@@ -338,33 +373,55 @@ func CheckLineURI(s string) error {
 }
 
 // CheckServerURI accepts the SIP URI of a CSTA gateway (the Server URI of
-// remote call control): sip:, then a user part and host or just a host, and
-// optional ;parameters such as ;transport=tls.
+// remote call control): sip:, then a user part and host or just a host, an
+// optional port, and optional ;parameters such as ;transport=tls.
 func CheckServerURI(s string) error {
+	if r, ok := plainASCII(s); !ok {
+		return badCharError("Server URI", s, r)
+	}
 	if !hasSIPScheme(s) {
 		return fmt.Errorf("Server URI %q must be a SIP URI (sip:csta@gateway.corp.example)", s)
 	}
-	if strings.ContainsAny(s, " \t\r\n") {
-		return fmt.Errorf("Server URI %q contains white space", s)
+	if err := checkSIPURI(s); err != nil {
+		return fmt.Errorf("Server URI %q: %v", s, err)
 	}
-	rest, _, _ := strings.Cut(s[4:], ";")
-	host := rest
-	if i := strings.LastIndexByte(rest, '@'); i >= 0 {
-		if i == 0 {
-			return fmt.Errorf("Server URI %q has an empty user part before @", s)
+	return nil
+}
+
+// checkSIPURI checks sip:[user@]host[:port][;params] (ASCII already).
+func checkSIPURI(s string) error {
+	rest, params, _ := strings.Cut(s[4:], ";")
+	for _, p := range strings.Split(params, ";") {
+		if params != "" && p == "" {
+			return errors.New("has an empty ;parameter")
 		}
-		host = rest[i+1:]
 	}
-	if h, _, err := net.SplitHostPort(host); err == nil {
+	host := rest
+	if user, h, ok := strings.Cut(rest, "@"); ok {
+		if !uriUser.MatchString(user) {
+			return errors.New("the part before @ is empty or holds characters a SIP URI cannot")
+		}
 		host = h
+	}
+	if h, port, ok := strings.Cut(host, ":"); ok && !strings.Contains(port, ":") {
+		n := 0
+		if uriPort.MatchString(port) {
+			fmt.Sscan(port, &n)
+		}
+		if n < 1 || n > 65535 {
+			return fmt.Errorf("port %q is not 1 to 65535", port)
+		}
+		host = h
+	}
+	if host == "" {
+		return errors.New("names no host")
 	}
 	if net.ParseIP(host) != nil {
 		return nil
 	}
-	labels := strings.Split(host, ".")
-	for _, l := range labels {
+	for _, l := range strings.Split(host, ".") {
 		if !dnsLabel.MatchString(l) {
-			return fmt.Errorf("Server URI %q: %q is not a host name", s, host)
+			return fmt.Errorf("%q is not a host name", host)
 		}
 	}
 	return nil

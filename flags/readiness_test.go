@@ -143,6 +143,17 @@ func TestCheckLineAndServerURI(t *testing.T) {
 		{"tel:abc", false},
 		{"tel:+1 425 555 1297", false},
 		{"sip:", false},
+		{"tel:+1-425-555-1297", true},
+		{"tel:+１４２５", false},              // full-width digits
+		{"tel:+14255551297\u200b", false}, // a zero-width space pasted with it
+		{"tel:+14255551297\u00a0", false}, // a no-break space
+		{"tel:+１４２５tel:+14255551297", false},
+		{"tel:+", false},
+		{"tel:+x", false},
+		{"tel:+14255551297;ext=", false},
+		{"tel:+14255551297;;ext=1", false},
+		{"sip:@@", false},
+		{"sip:line@pbx.corp.example", true},
 	}
 	for _, tt := range lines {
 		if err := CheckLineURI(tt.in); (err == nil) != tt.ok {
@@ -165,10 +176,36 @@ func TestCheckLineAndServerURI(t *testing.T) {
 		{"sip:csta@gw corp", false},
 		{"sip:csta@", false},
 		{"sip:csta@-bad-.example", false},
+		{"sip:csta@gw.corp.example:99999", false},
+		{"sip:csta@gw.corp.example:0", false},
+		{"sip:csta@gw.corp.example:5061;transport=tls", true},
+		{"sip:cstagw.corp.example@corp.example;gruu;opaque=srvr:cstagw", true},
+		{"sip:csta@gw.corp.example\u200b", false},
 	}
 	for _, tt := range servers {
 		if err := CheckServerURI(tt.in); (err == nil) != tt.ok {
 			t.Errorf("CheckServerURI(%q) = %v, want ok %v", tt.in, err, tt.ok)
+		}
+	}
+}
+
+func TestCheckSIPAddress(t *testing.T) {
+	for in, ok := range map[string]bool{
+		"sip:ann@corp.example":            true,
+		"SIP:ann@corp.example":            true,
+		"sip:ann.lee@corp.example":        true,
+		"sip:.@corp.example":              false,
+		"sip:ann.@corp.example":           false,
+		"sip:ann..lee@corp.example":       false,
+		"sip:ann@corp.example\u200b":      false,
+		"sip:änn@corp.example":            false,
+		"ann@corp.example":                false,
+		"sip:ann@corp":                    false,
+		"sip:ann@0.0.0.0":                 false,
+		"sip:ann@corp.example;transport=": false,
+	} {
+		if err := CheckSIPAddress(in); (err == nil) != ok {
+			t.Errorf("CheckSIPAddress(%q) = %v, want ok %v", in, err, ok)
 		}
 	}
 }
