@@ -283,6 +283,8 @@ func TestBadInputNamesTheProblem(t *testing.T) {
 		{[]string{"set", "knguyen", "+frobnicate"}, `unknown feature "frobnicate"`},
 		{[]string{"set", "knguyen", "telephony=voip"}, `"voip"`},
 		{[]string{"set", "knguyen", "line=4255550100"}, `Line URI "4255550100" must start with tel:`},
+		{[]string{"set", "knguyen", "sip=sip:alee@corp.example"}, `sip=sip:alee@corp.example: already the sign-in name of CN=`},
+		{[]string{"set", "--dry-run", "knguyen", "sip=sip:ALEE@corp.example"}, `already the sign-in name of`},
 		{[]string{"set", "knguyen", "line-server=gw.corp.example"}, `Server URI "gw.corp.example" must be a SIP URI`},
 	}
 	for _, tt := range tests {

@@ -174,6 +174,19 @@ func runSet(ctx context.Context, args []string, env Env) error {
 		return fmt.Errorf("user %q matches %d objects; name one by DN:\n%s", pos[0], len(us), strings.Join(dns, "\n"))
 	}
 	u := us[0]
+	if v := change.SIPAddress; v.Set && v.V != "" {
+		// As the console does: a sign-in name must be unique in the forest,
+		// and a second holder means neither can sign in reliably.
+		holders, err := d.SIPAddressHolders(ctx, v.V)
+		if err != nil {
+			return fmt.Errorf("check that %s is unique: %w", v.V, err)
+		}
+		for _, h := range holders {
+			if !directory.SameDN(h, u.DN) {
+				return usageError("sip=%s: already the sign-in name of %s; a sign-in name must be unique in the forest", v.V, h)
+			}
+		}
+	}
 	if *dry {
 		ch, _, err := directory.Plan(u, change)
 		if err != nil {

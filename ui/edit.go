@@ -1,11 +1,15 @@
 package ui
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
+	"ocsflags/directory"
 	"ocsflags/flags"
 )
 
@@ -16,9 +20,18 @@ type editModel struct {
 	kind  itemKind
 	dn    string // the user it edits: a reload elsewhere must not retarget it
 	label string
+	dir   string // the value in the directory
 	was   string // the value the edit starts from (pending edits included)
 	input lineInput
 	err   string
+	// warn is a consequence the admin should know before the value is
+	// staged (Enterprise Voice without an E.164 line); a second enter on
+	// the same value, warned, stages it anyway.
+	warn, warned string
+	hasWarned    bool // warned holds a value (it may be "")
+	// checking is the lower-cased sign-in name being searched for in the
+	// directory; the edit is staged only when nobody else holds it.
+	checking string
 }
 
 // editable reports whether enter/space on an item of kind opens the editor.
@@ -35,11 +48,11 @@ func (m *Model) openEdit(kind itemKind) {
 	e := &editModel{kind: kind, dn: m.detail.user.DN, label: attrInfos[kind].label}
 	switch kind {
 	case itSIP:
-		e.was = s.after.SIPAddress.V
+		e.dir, e.was = s.base.SIPAddress.V, s.after.SIPAddress.V
 	case itLine:
-		e.was = s.after.Line.V
+		e.dir, e.was = s.base.Line.V, s.after.Line.V
 	case itLineServer:
-		e.was = s.after.LineServer.V
+		e.dir, e.was = s.base.LineServer.V, s.after.LineServer.V
 	}
 	e.input.value = e.was
 	m.edit = e
@@ -57,52 +70,77 @@ func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.edit = nil
 		return m.quit()
 	case "enter":
-		m.commitEdit()
-		return nil
+		if e.checking != "" {
+			return nil
+		}
+		return m.commitEdit()
+	}
+	if e.checking != "" {
+		return nil // the value being checked is the one staged
 	}
 	if changed, _ := e.input.update(msg); changed {
-		e.err = ""
+		e.err, e.warn = "", ""
 	}
 	return nil
 }
 
 // commitEdit checks the typed value and, when it is good, records it as a
-// pending edit; otherwise the editor stays open with the reason.
-func (m *Model) commitEdit() {
+// pending edit; otherwise the editor stays open with the reason. A new
+// sign-in name is first searched for in the directory.
+func (m *Model) commitEdit() tea.Cmd {
 	e := m.edit
-	v := strings.TrimSpace(e.input.value)
+	v := normalizeScheme(strings.TrimSpace(e.input.value))
+	e.input = lineInput{value: v}
 	if v == e.was {
 		m.edit = nil
 		m.setStatus(e.label + " unchanged")
-		return
+		return nil
 	}
-	var c flags.Change
 	var err error
 	switch e.kind {
 	case itSIP:
-		if v == "" {
-			if m.state().after.Enabled.Or(false) {
-				e.err = "a user enabled for OCS needs a sign-in name: disable the user with E first, or type a new address"
-				return
-			}
-		} else {
+		switch {
+		case v == "" && m.state().after.Enabled.Or(false):
+			err = errors.New("a user enabled for OCS needs a sign-in name: disable the user with E first, or type a new address")
+		case v != "":
 			err = flags.CheckSIPAddress(v)
 		}
-		c.SIPAddress = flags.Some(v)
 	case itLine:
 		if v != "" {
 			err = flags.CheckLineURI(v)
 		}
-		c.Line = flags.Some(v)
 	case itLineServer:
 		if v != "" {
 			err = flags.CheckServerURI(v)
 		}
-		c.LineServer = flags.Some(v)
 	}
 	if err != nil {
 		e.err = err.Error()
-		return
+		return nil
+	}
+	if w := m.editWarning(e.kind, v); w != "" && (!e.hasWarned || e.warned != v) {
+		e.warn, e.warned, e.hasWarned = w, v, true
+		return nil
+	}
+	if e.kind == itSIP && v != "" {
+		e.checking = strings.ToLower(v)
+		return lookupHolders(m.ctx, m.dir, e.checking)
+	}
+	m.stageEdit(v)
+	return nil
+}
+
+// stageEdit records the editor's value as a pending edit and closes it.
+func (m *Model) stageEdit(v string) {
+	e := m.edit
+	var c flags.Change
+	switch e.kind {
+	case itSIP:
+		c.SIPAddress = flags.Some(v)
+	case itLine:
+		c.Line = flags.Some(v)
+	case itLineServer:
+		c.LineServer = flags.Some(v)
 	}
 	m.edit = nil
 	what := e.label + ": " + v
@@ -110,6 +148,61 @@ func (m *Model) commitEdit() {
 		what = e.label + ": removed"
 	}
 	m.pushEdit(c, what)
+}
+
+// editHolders finishes a sign-in name edit with the directory's answer:
+// staged when only this user (or nobody) holds the address.
+func (m *Model) editHolders(msg holdersMsg) {
+	e := m.edit
+	if e == nil || e.checking != msg.addr {
+		return
+	}
+	e.checking = ""
+	if msg.err != nil {
+		e.err = "cannot check that " + msg.addr + " is unique: " + msg.err.Error() + "; enter tries again"
+		return
+	}
+	var others []string
+	for _, dn := range msg.dns {
+		if !directory.SameDN(dn, e.dn) {
+			others = append(others, dn)
+		}
+	}
+	if len(others) > 0 {
+		more := ""
+		if len(others) > 1 {
+			more = fmt.Sprintf(" and %d more", len(others)-1)
+		}
+		e.err = msg.addr + " is already the sign-in name of " + others[0] + more + ": it must be unique in the forest"
+		return
+	}
+	m.stageEdit(e.input.value)
+}
+
+// editWarning is what setting v would break, given the user's telephony
+// option with the pending edits; "" when nothing.
+func (m *Model) editWarning(kind itemKind, v string) string {
+	of := m.state().after.OptionFlags.V
+	ev, rcc := of.Has(flags.EnterpriseVoice), of.Has(flags.RemoteCallControl)
+	switch {
+	case kind == itLine && ev && !flags.IsE164Line(v):
+		return "Enterprise Voice is on: without a tel:+E.164 Line URI, calls to the user's number are not routed to them."
+	case kind == itLine && rcc && v == "":
+		return "Remote call control is on: without a Line URI it does not work."
+	case kind == itLineServer && rcc && v == "":
+		return "Remote call control is on: without a Server URI it does not work."
+	}
+	return ""
+}
+
+// normalizeScheme writes the URI scheme in lower case, as the OCS tools do.
+func normalizeScheme(v string) string {
+	for _, p := range []string{"sip:", "tel:"} {
+		if len(v) >= 4 && strings.EqualFold(v[:4], p) {
+			return p + v[4:]
+		}
+	}
+	return v
 }
 
 // view draws the editor as a box over the screen.
@@ -125,19 +218,42 @@ func (e *editModel) view(st styles, w int) []string {
 	case itLineServer:
 		body = append(body, "The SIP URI of the CSTA gateway for remote call control, for example sip:csta@gateway.corp.example;transport=tls.")
 	}
-	if e.was != "" {
-		body = append(body, "Now: "+e.was)
-	} else {
-		body = append(body, "Now: (not set)")
+	body = append(body, "In the directory: "+orNotSet(e.dir))
+	if e.was != e.dir {
+		body = append(body, "Pending: "+orNotSet(e.was))
 	}
-	field := []string{e.input.view("› ")}
-	if e.err != "" {
-		for _, l := range wrap("✗ "+e.err, inner) {
-			field = append(field, st.bad.Render(l))
-		}
+	field := []string{e.input.viewIn("› ", inner)}
+	hint := "enter sets it as a pending edit · empty removes it · ctrl+u clears · esc cancels"
+	switch {
+	case e.checking != "":
+		field = append(field, st.dim.Render("searching the directory for "+e.checking+"…"))
+	case e.err != "":
+		field = append(field, lastLines(wrap("✗ "+e.err, inner), 3, st.bad)...)
+	case e.warn != "":
+		field = append(field, lastLines(wrap("! "+e.warn, inner), 3, st.warn)...)
+		hint = "enter again sets it anyway · esc cancels"
 	}
-	return dialogBox(st, inner, e.label+" — edit", body, field,
-		"enter sets it as a pending edit · empty removes it · ctrl+u clears · esc cancels")
+	return dialogBox(st, inner, e.label+" — edit", body, field, hint)
+}
+
+func orNotSet(v string) string {
+	if v == "" {
+		return "(not set)"
+	}
+	return v
+}
+
+// lastLines styles up to n lines of ls, ending the last kept one with "…"
+// when some are cut, so a long message cannot push the box off screen.
+func lastLines(ls []string, n int, style lipgloss.Style) []string {
+	if len(ls) > n {
+		ls = append(ls[:n-1:n-1], ls[n-1]+"…")
+	}
+	out := make([]string, len(ls))
+	for i, l := range ls {
+		out[i] = style.Render(l)
+	}
+	return out
 }
 
 // editHelp is the footer while the editor is open.

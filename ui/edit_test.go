@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"ocsflags/flags"
 )
@@ -26,7 +29,7 @@ func TestEditLineAndServerURIFromTheAudit(t *testing.T) {
 	if x.m.edit == nil {
 		t.Fatal("enter on the Line URI did not open the editor")
 	}
-	mustContain(t, x.screen(), "Line URI — edit", "Now: (not set)")
+	mustContain(t, x.screen(), "Line URI — edit", "In the directory: (not set)")
 	x.typeText("14255550104")
 	x.key("enter")
 	if x.m.edit == nil || x.m.pending.get(before.DN) != nil {
@@ -97,6 +100,19 @@ func TestEditSignInName(t *testing.T) {
 	if c := x.pendingChange(x.m.detail.user.DN); c.SIPAddress != flags.Some("sip:alice.adams@corp.example") {
 		t.Fatalf("pending %+v", c)
 	}
+	// Reopened, the editor says what the directory holds and what is pending.
+	x.key("enter")
+	mustContain(t, x.screen(), "In the directory: sip:aadams0004@corp.example", "Pending: sip:alice.adams@corp.example")
+	x.key("esc")
+	// An address someone else has is refused after the directory search.
+	x.key("enter", "ctrl+u")
+	x.typeText("SIP:ALEE@corp.example")
+	x.key("enter")
+	mustContain(t, x.screen(), "sip:alee@corp.example is already the sign-in name of CN=Ann")
+	if c := x.pendingChange(x.m.detail.user.DN); c.SIPAddress != flags.Some("sip:alice.adams@corp.example") {
+		t.Fatalf("a taken address was staged: %+v", c)
+	}
+	x.key("esc")
 	// Unchanged text stages nothing.
 	y := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 40)
 	y.focusItem(itSIP, 0)
@@ -110,5 +126,49 @@ func TestEditSignInName(t *testing.T) {
 	z.key("enter")
 	if z.m.edit != nil || !z.m.statusErr {
 		t.Fatal("read-only session opened the editor")
+	}
+}
+
+// Taking the E.164 Line URI away from an Enterprise Voice user warns first;
+// a second enter on the same value stages it anyway.
+func TestEditLineWarnsForEnterpriseVoice(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: "ipetrov"}, 120, 40)
+	x.focusItem(itLine, 0)
+	x.key("enter", "ctrl+u", "enter")
+	mustContain(t, x.screen(), "! Enterprise Voice is on: without a tel:+E.164 Line URI", "enter again sets it anyway")
+	if x.m.edit == nil || x.m.pending.get(x.m.detail.user.DN) != nil {
+		t.Fatal("the removal was staged without the warning being read")
+	}
+	// Typing clears the warning; a good number goes through at once.
+	x.typeText("tel:+14255550199")
+	if x.m.edit.warn != "" {
+		t.Fatal("the warning outlived the value it was about")
+	}
+	x.key("ctrl+u", "enter", "enter")
+	if c := x.pendingChange(x.m.detail.user.DN); c.Line != flags.Some("") {
+		t.Fatalf("second enter did not stage the removal: %+v", c)
+	}
+}
+
+// The cursor moves, and typing and deleting happen where it is.
+func TestLineInputCursor(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: "ipetrov"}, 120, 40)
+	x.focusItem(itLine, 0)
+	x.key("enter") // tel:+14255550102
+	x.key("home", "right", "right", "right", "right", "right", "delete", "delete")
+	x.typeText("44")
+	x.key("end", "backspace")
+	x.typeText("9")
+	if got := x.m.edit.input.value; got != "tel:+44255550109" {
+		t.Fatalf("edited to %q", got)
+	}
+	// A value longer than the box scrolls to keep the cursor in view.
+	in := lineInput{value: "sip:" + strings.Repeat("a", 100) + "@gw.corp.example"}
+	if v := ansi.Strip(in.viewIn("› ", 40)); ansi.StringWidth(v) > 40 || !strings.HasSuffix(v, "corp.example█") || !strings.Contains(v, "…") {
+		t.Errorf("end of a long value: %q", v)
+	}
+	in.tail = len(in.value)
+	if v := ansi.Strip(in.viewIn("› ", 40)); ansi.StringWidth(v) > 40 || !strings.HasPrefix(v, "› sip:") || !strings.HasSuffix(v, "…") {
+		t.Errorf("start of a long value: %q", v)
 	}
 }

@@ -5,54 +5,120 @@ import (
 	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
-// lineInput is a one-line text field for the filter and the bit explorer.
-// It is smaller than bubbles/textinput on purpose: no blinking cursor, so a
-// frame depends only on the text, and the filter runs on every change.
+// lineInput is a one-line text field for the filter, the bit explorer, the
+// wizard's domain and the attribute editor. It is smaller than
+// bubbles/textinput on purpose: no blinking cursor, so a frame depends only
+// on the text, and the filter runs on every change.
 type lineInput struct {
 	value string
+	// tail is how many bytes of value lie after the cursor, so code that
+	// sets value directly leaves the cursor at the end, where typing goes.
+	tail int
+}
+
+// pos is the cursor's byte offset, clamped onto a rune boundary.
+func (in *lineInput) pos() int {
+	in.tail = clamp(in.tail, 0, len(in.value))
+	p := len(in.value) - in.tail
+	for p > 0 && p < len(in.value) && !utf8.RuneStart(in.value[p]) {
+		p--
+	}
+	in.tail = len(in.value) - p
+	return p
 }
 
 // update applies an editing key and reports whether the text changed and
 // whether the key was an editing key at all.
 func (in *lineInput) update(msg tea.KeyPressMsg) (changed, handled bool) {
+	p := in.pos()
+	before, after := in.value[:p], in.value[p:]
 	switch msg.String() {
 	case "backspace", "ctrl+h":
-		if in.value == "" {
+		if before == "" {
 			return false, true
 		}
-		_, n := utf8.DecodeLastRuneInString(in.value)
-		in.value = in.value[:len(in.value)-n]
+		_, n := utf8.DecodeLastRuneInString(before)
+		in.value = before[:len(before)-n] + after
 		return true, true
+	case "delete", "ctrl+d":
+		if after == "" {
+			return false, true
+		}
+		_, n := utf8.DecodeRuneInString(after)
+		in.value = before + after[n:]
+		in.tail -= n
+		return true, true
+	case "left", "ctrl+b":
+		_, n := utf8.DecodeLastRuneInString(before)
+		in.tail += n
+		return false, true
+	case "right", "ctrl+f":
+		_, n := utf8.DecodeRuneInString(after)
+		in.tail -= n
+		return false, true
+	case "home", "ctrl+a":
+		in.tail = len(in.value)
+		return false, true
+	case "end", "ctrl+e":
+		in.tail = 0
+		return false, true
 	case "ctrl+u":
 		changed = in.value != ""
-		in.value = ""
+		in.value, in.tail = "", 0
 		return changed, true
 	case "ctrl+w":
-		t := strings.TrimRight(in.value, " ")
-		i := strings.LastIndex(t, " ")
-		nv := ""
-		if i >= 0 {
-			nv = t[:i+1]
+		t := strings.TrimRight(before, " ")
+		nb := ""
+		if i := strings.LastIndex(t, " "); i >= 0 {
+			nb = t[:i+1]
 		}
-		changed = nv != in.value
-		in.value = nv
+		changed = nb != before
+		in.value = nb + after
 		return changed, true
 	}
 	if msg.Text != "" && msg.Mod&^tea.ModShift == 0 {
-		in.value += msg.Text
+		in.value = before + msg.Text + after
 		return true, true
 	}
 	return false, false
 }
 
-// paste appends pasted text, flattened to one line.
+// paste inserts pasted text at the cursor, flattened to one line.
 func (in *lineInput) paste(s string) {
-	in.value += strings.Join(strings.Fields(s), " ")
+	p := in.pos()
+	in.value = in.value[:p] + strings.Join(strings.Fields(s), " ") + in.value[p:]
 }
 
 // view renders the text with a block cursor that needs no colour.
 func (in lineInput) view(prompt string) string {
-	return prompt + in.value + "█"
+	return in.viewIn(prompt, 0)
+}
+
+// viewIn renders prompt and text in at most w columns (0: no limit),
+// scrolling so the cursor stays visible and marking cut ends with "…".
+func (in lineInput) viewIn(prompt string, w int) string {
+	p := in.pos()
+	before, after := in.value[:p], in.value[p:]
+	cursor := "█"
+	if after != "" {
+		// The block sits on the character under the cursor, in reverse.
+		r, n := utf8.DecodeRuneInString(after)
+		cursor = "\x1b[7m" + string(r) + "\x1b[27m"
+		after = after[n:]
+	}
+	room := w - ansi.StringWidth(prompt) - 1
+	if w <= 0 || ansi.StringWidth(before)+1+ansi.StringWidth(after) <= room+1 {
+		return prompt + before + cursor + after
+	}
+	// Keep the cursor in view: cut the start first, then the end.
+	if bw := ansi.StringWidth(before); bw > room-1 {
+		before = "…" + ansi.TruncateLeft(before, bw-(room-2), "")
+	}
+	if left := room - ansi.StringWidth(before); ansi.StringWidth(after) > left {
+		after = ansi.Truncate(after, max(left, 1), "…")
+	}
+	return prompt + before + cursor + after
 }

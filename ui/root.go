@@ -279,6 +279,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.onCommit(msg)
 	case holdersMsg:
 		m.onHolders(msg)
+		m.editHolders(msg)
 	case enableMsg:
 		return m.onEnable(msg)
 	case tea.PasteMsg:
