@@ -28,6 +28,10 @@ type auditModel struct {
 	asked   map[string]bool
 	errs    map[string]error
 	picker  *pickerModel
+	// moved is set once the admin moves the cursor; until then a look-up
+	// that turns up a problem (a duplicate sign-in name) moves the cursor
+	// to it, as if it had been known when the audit opened.
+	moved bool
 }
 
 func newAudit() auditModel {
@@ -83,14 +87,20 @@ func (m *Model) openAudit() tea.Cmd {
 	return cmd
 }
 
-// firstProblem is the index of the first rule that fails, or -1.
+// firstProblem is the index of the first rule that stops the user signing
+// in, else of the first warning, or -1.
 func firstProblem(rows []ruleState) int {
+	warn := -1
 	for i, r := range rows {
-		if r.finding != nil {
+		switch {
+		case r.finding == nil:
+		case r.finding.Severity == flags.Error:
 			return i
+		case warn < 0:
+			warn = i
 		}
 	}
-	return -1
+	return warn
 }
 
 // auditLookups starts the sign-in-name look-ups the open user still needs
@@ -126,6 +136,12 @@ func (m *Model) onHolders(msg holdersMsg) {
 	}
 	delete(m.audit.errs, msg.addr)
 	m.audit.holders[msg.addr] = msg.dns
+	if m.screen == scrAudit && !m.audit.moved {
+		rows, _, _ := m.auditRules()
+		if i := firstProblem(rows); i >= 0 {
+			m.audit.cursor = i
+		}
+	}
 }
 
 // ruleState is one rule's line: how it stands with the pending edits, and
@@ -279,13 +295,13 @@ func (m *Model) auditKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Quit):
 		return m.quit()
 	case key.Matches(msg, k.Up):
-		m.audit.cursor = max(m.audit.cursor-1, 0)
+		m.audit.cursor, m.audit.moved = max(m.audit.cursor-1, 0), true
 	case key.Matches(msg, k.Down):
-		m.audit.cursor = min(m.audit.cursor+1, len(flags.Rules)-1)
+		m.audit.cursor, m.audit.moved = min(m.audit.cursor+1, len(flags.Rules)-1), true
 	case key.Matches(msg, k.Home):
-		m.audit.cursor = 0
+		m.audit.cursor, m.audit.moved = 0, true
 	case key.Matches(msg, k.End):
-		m.audit.cursor = len(flags.Rules) - 1
+		m.audit.cursor, m.audit.moved = len(flags.Rules)-1, true
 	case key.Matches(msg, k.Fix), key.Matches(msg, k.Open):
 		return m.fixRule()
 	case key.Matches(msg, k.Undo):
@@ -346,11 +362,7 @@ func (m *Model) fixRule() tea.Cmd {
 	case flags.FindingArchivingLegacyValue:
 		return m.jumpToDetail(itArchive, "choose the archiving options again with space")
 	case flags.FindingRCCWithoutLine:
-		kind := itLine
-		if a := m.state().after; a.Line.Set && !a.LineServer.Set {
-			kind = itLineServer
-		}
-		return m.jumpToDetail(kind, "enter edits it; "+f.FixHint)
+		return m.jumpToDetail(m.lineToFix(f), "enter edits it; "+f.FixHint)
 	case flags.FindingLineNotE164:
 		return m.jumpToDetail(itLine, "enter edits the Line URI: tel:+<country code><number>")
 	case flags.FindingNoEnhancedPresence:
@@ -439,6 +451,15 @@ func (m *Model) pickPool(f *flags.Finding) tea.Cmd {
 	return nil
 }
 
+// lineToFix is the detail line a telephony finding is fixed on: the Line
+// URI, or the Server URI when remote call control has a line but no server.
+func (m *Model) lineToFix(f *flags.Finding) itemKind {
+	if a := m.state().after; f.ID == flags.FindingRCCWithoutLine && a.Line.Set && !a.LineServer.Set {
+		return itLineServer
+	}
+	return itLine
+}
+
 // jumpToDetail closes the audit on the detail line where the fix is made
 // by hand.
 func (m *Model) jumpToDetail(kind itemKind, hint string) tea.Cmd {
@@ -459,7 +480,7 @@ func (m *Model) auditBody(w, h int) []string {
 	st := m.st
 	u := m.detail.user
 	var lines []string
-	cur := -1
+	cur, curEnd := -1, -1
 	add := func(s string) { lines = append(lines, fit(s, w)) }
 	add(st.bold.Render("Audit of "+u.Label()) + st.dim.Render("  why can or can't this user sign in?"))
 	add(st.dim.Render(u.DN))
@@ -551,7 +572,15 @@ func (m *Model) auditBody(w, h int) []string {
 				}
 				add(ind + l)
 			}
-			add(ind + st.changed.Render("Fix: ") + m.fixHint(f))
+			for j, l := range wrap("Fix: "+m.fixHint(f), w-len(ind)) {
+				if j == 0 {
+					l = st.changed.Render("Fix:") + strings.TrimPrefix(l, "Fix:")
+				}
+				add(ind + l)
+			}
+		}
+		if i == m.audit.cursor {
+			curEnd = len(lines) - 1
 		}
 	}
 	if p := m.audit.picker; p != nil {
@@ -559,10 +588,19 @@ func (m *Model) auditBody(w, h int) []string {
 		// through around the box only distract.
 		return overlay(block(lines[:head], w, h), p.view(st, w), w)
 	}
-	// Keep the focused rule in view.
-	off := window(cur, m.audit.offset, h, len(lines))
+	// The title and verdict stay; the rules scroll under them, keeping the
+	// whole focused rule (its reason and fix) in view. A screen too short
+	// for that scrolls everything.
+	top, rules := lines[:head], lines[head:]
+	cur, curEnd = cur-head, curEnd-head
+	if h-head < 6 {
+		top, rules, cur, curEnd = nil, lines, cur+head, curEnd+head
+	}
+	room := h - len(top)
+	off := window(curEnd, m.audit.offset, room, len(rules))
+	off = window(cur, off, room, len(rules))
 	m.audit.offset = off
-	return block(lines[min(off, len(lines)):], w, h)
+	return block(append(top, rules[min(off, len(rules)):]...), w, h)
 }
 
 // fixHint says what f on this finding does.
@@ -582,7 +620,7 @@ func (m *Model) fixHint(f *flags.Finding) string {
 		return "f goes to the option in the user's settings: " + f.FixHint
 	case flags.FindingRCCWithoutLine, flags.FindingLineNotE164:
 		if !m.readOnly {
-			return "f goes to the Line URI in the user's settings, where enter edits it: " + f.FixHint
+			return "f goes to the " + attrInfos[m.lineToFix(f)].label + " in the user's settings, where enter edits it: " + f.FixHint
 		}
 	}
 	if f.Fix != nil {

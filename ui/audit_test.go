@@ -248,3 +248,34 @@ func TestAuditPassingRuleShowsNoCross(t *testing.T) {
 		t.Fatalf("no home server rule:\n%s", x.screen())
 	}
 }
+
+// At 80x24 the audit keeps its title and the whole focused rule, reason
+// and fix included, on screen; the fix text wraps rather than being cut.
+func TestAuditSmallScreenShowsTheFocusedRuleWhole(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: "htanaka"}, 80, 24)
+	x.key("a")
+	mustContain(t, x.screen(), "Audit of Hiro Tanaka", "› ! Remote call control has a Line URI", "User sees: remote call control does not work",
+		"Fix: f goes to the Line URI", "or choose another telephony option")
+	// With a line but no server, the fix text names the Server URI, where f goes.
+	x.m.pushEdit(flags.Change{Line: flags.Some("tel:+14255550104")}, "line")
+	mustContain(t, x.screen(), "Fix: f goes to the Server URI")
+}
+
+// A problem found by a look-up that lands after the audit opened (another
+// user holds the pending sign-in name) takes the cursor, unless the admin
+// has already moved it; errors come before warnings.
+func TestAuditCursorFollowsLateProblem(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: "htanaka"}, 120, 40)
+	x.m.pushEdit(flags.Change{SIPAddress: flags.Some("sip:alee@corp.example")}, "sip")
+	x.key("a")
+	if got := flags.Rules[x.m.audit.cursor].ID; got != flags.FindingSIPAddressDuplicate {
+		t.Fatalf("audit opened on %s, want the duplicate sign-in name", got)
+	}
+	// Moved by hand, the cursor stays where the admin put it.
+	x.key("down")
+	at := x.m.audit.cursor
+	x.send(holdersMsg{addr: "sip:alee@corp.example", dns: []string{"CN=Ann Lee,OU=Sales,OU=Corp,DC=corp,DC=example"}})
+	if x.m.audit.cursor != at {
+		t.Fatal("a late look-up moved a cursor the admin had moved")
+	}
+}
