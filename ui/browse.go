@@ -17,6 +17,7 @@ import (
 // until something replaces them.
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	screen, status := m.screen, m.status
+	m.lastKey = msg.String()
 	cmd := m.routeKey(msg)
 	if m.screen != screen && m.screen != scrBrowse && m.status == status && !m.statusErr {
 		m.setStatus("")
@@ -66,7 +67,11 @@ func (m *Model) routeKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.help.ShowAll = !m.help.ShowAll
 		return nil
 	case key.Matches(msg, k.Explorer):
-		m.explorer = newExplorer(m.startOptionFlags(), m.detail.user.Label())
+		from := m.detail.user.Label()
+		if m.detail.has && m.pending.get(m.detail.user.DN).hasEdits() {
+			from += " (with pending edits)"
+		}
+		m.explorer = newExplorer(m.startOptionFlags(), from)
 		m.screen = scrExplorer
 		return nil
 	case key.Matches(msg, k.Review):
@@ -118,16 +123,24 @@ func (m *Model) quit() tea.Cmd {
 		m.list.stop()
 		return tea.Quit
 	}
+	byCtrlC := m.lastKey == "ctrl+c"
+	them, discard := "them", "discard them and quit"
+	if edits == 1 {
+		them, discard = "it", "discard it and quit"
+	}
+	if byCtrlC {
+		discard += " (ctrl+c again also quits)"
+	}
 	m.confirm = &confirmModel{
 		kind:  "quit",
 		title: "Quit with changes that are not written?",
-		body: []string{fmt.Sprintf("%d pending change%s for %d user%s %s not been written to the directory. Quitting now loses them.",
-			edits, plural(edits), users, plural(users), map[bool]string{true: "has", false: "have"}[edits == 1])},
+		body: []string{fmt.Sprintf("%d pending change%s for %d user%s %s not been written to the directory. Quitting now loses %s.",
+			edits, plural(edits), users, plural(users), map[bool]string{true: "has", false: "have"}[edits == 1], them)},
 		options: []confirmOption{
 			{keys: []string{"c"}, label: "review and commit them", do: func(m *Model) tea.Cmd { return m.openReview() }},
 			// Not y: y writes in the review, and a hand used to it must not
 			// throw the edits away here.
-			{keys: []string{"d"}, label: "discard them and quit (ctrl+c again also quits)", do: func(m *Model) tea.Cmd { m.list.stop(); return tea.Quit }},
+			{keys: []string{"d"}, label: discard, do: func(m *Model) tea.Cmd { m.list.stop(); return tea.Quit }},
 			{keys: []string{"n", "esc"}, label: "stay"},
 		},
 	}

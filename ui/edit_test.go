@@ -172,3 +172,56 @@ func TestLineInputCursor(t *testing.T) {
 		t.Errorf("start of a long value: %q", v)
 	}
 }
+
+// An edit that takes the user back to the directory's value says nothing
+// is pending, as the header does.
+func TestEditBackToTheDirectoryValue(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: "htanaka"}, 120, 40)
+	x.focusItem(itLine, 0)
+	x.key("enter")
+	x.typeText("tel:+14255550104")
+	x.key("enter", "enter", "ctrl+u", "enter", "enter") // second enter: past the RCC warning
+	if edits, _ := x.m.pending.counts(); edits != 0 {
+		t.Fatalf("still %d edits pending: %+v", edits, x.pendingChange(x.m.detail.user.DN))
+	}
+	mustContain(t, x.m.status, "Line URI: removed", "nothing pending for Hiro Tanaka")
+	mustContain(t, x.screen(), "no pending changes")
+}
+
+// The footer says what enter does on a text line, and a read-only session
+// does not offer keys that change anything.
+func TestFooterOffersWhatWorks(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: "htanaka"}, 200, 40)
+	x.focusItem(itLine, 0)
+	mustContain(t, x.screen(), "enter edit", "space toggle")
+	x.focusItem(itBit, flags.PublicIM)
+	if strings.Contains(x.screen(), "enter edit") {
+		t.Error("enter edit offered on a check box")
+	}
+	ro := newHarness(t, Options{Dir: demo(t), User: "htanaka", ReadOnly: true}, 200, 40)
+	ro.focusItem(itLine, 0)
+	if s := ro.screen(); strings.Contains(s, "space toggle") || strings.Contains(s, "enter edit") {
+		t.Errorf("read-only footer offers edits:\n%s", s)
+	}
+	// An ambiguous --user lists the matches under a title that says so.
+	amb := newHarness(t, Options{Dir: demo(t), User: "sip:alee@corp.example"}, 200, 40)
+	if s := amb.screen(); !strings.Contains(s, `2 users match "sip:alee@corp.example"`) || strings.Contains(s, "Users in 2 users") {
+		t.Errorf("ambiguous --user title:\n%s", s)
+	}
+}
+
+// ? at 80 columns shows every key: columns that do not fit beside the
+// others go below them instead of behind a "…".
+func TestFullHelpFitsNarrowScreens(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: "htanaka"}, 80, 30)
+	x.key("?")
+	s := x.screen()
+	for _, want := range []string{"bit explorer", "disable/re-enable", "close this help", "whole explanation", "toggle a setting / select a user"} {
+		mustContain(t, s, want)
+	}
+	for _, l := range strings.Split(s, "\n") {
+		if ansi.StringWidth(l) > 80 {
+			t.Errorf("line wider than the screen: %q", l)
+		}
+	}
+}

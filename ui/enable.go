@@ -281,6 +281,11 @@ func (m *Model) pushEditFor(u directory.User, c flags.Change, what string) {
 		return
 	}
 	m.pending.push(u, c)
+	if !m.pending.get(u.DN).hasEdits() {
+		// The edit took the user back to what the directory holds.
+		m.setStatus(what + " — as in the directory again: nothing pending for " + u.Label())
+		return
+	}
 	m.setStatus(what + " — pending: c reviews and commits, u undoes")
 }
 

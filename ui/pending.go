@@ -49,6 +49,16 @@ func (p *pendingUser) edits() ([]flags.AttrEdit, error) {
 	return flags.Edits(p.base.OCS, a), nil
 }
 
+// hasEdits reports whether p would write anything; nil has nothing. Edits
+// that cannot apply count, so they are not forgotten.
+func (p *pendingUser) hasEdits() bool {
+	if p == nil {
+		return false
+	}
+	e, err := p.edits()
+	return err != nil || len(e) > 0
+}
+
 // dirChange is the compare-and-swap write for directory.Apply.
 func (p *pendingUser) dirChange() (directory.Change, error) {
 	e, err := p.edits()

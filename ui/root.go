@@ -90,6 +90,7 @@ type Model struct {
 	explorer explorerModel
 	confirm  *confirmModel
 	edit     *editModel // the text attribute being edited, if any
+	lastKey  string     // the key being handled, as msg.String() spells it
 	audit    auditModel
 	enable   *enableModel // the Enable Users wizard, while open
 

@@ -301,7 +301,10 @@ func TestQuitWithPendingAsks(t *testing.T) {
 	if x.quit || x.m.confirm == nil || x.m.confirm.kind != "quit" {
 		t.Fatal("q with pending edits did not ask")
 	}
-	mustContain(t, x.screen(), "1 pending change for 1 user has not been written", "[d] discard them and quit")
+	mustContain(t, x.screen(), "1 pending change for 1 user has not been written", "Quitting now loses it.", "[d] discard it and quit")
+	if strings.Contains(x.screen(), "ctrl+c again") {
+		t.Error("q's dialog speaks of pressing ctrl+c again")
+	}
 	x.key("y") // writes in the review; here it must not discard
 	if x.quit || x.m.confirm == nil {
 		t.Fatal("y in the quit dialog quit or closed it")
@@ -314,6 +317,7 @@ func TestQuitWithPendingAsks(t *testing.T) {
 	if x.quit || x.m.confirm == nil {
 		t.Fatal("ctrl+c with pending edits did not ask")
 	}
+	mustContain(t, x.screen(), "(ctrl+c again also quits)")
 	x.key("ctrl+c")
 	if !x.quit {
 		t.Fatal("a second ctrl+c should quit")

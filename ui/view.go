@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"ocsflags/directory"
@@ -115,13 +116,45 @@ func (m *Model) statusLine(w int) string {
 
 func (m *Model) footerLines(w int) []string {
 	m.help.SetWidth(w)
-	lines := strings.Split(m.help.View(m.helpKeys()), "\n")
+	hk := m.helpKeys()
+	view := m.help.View(hk)
+	if m.help.ShowAll {
+		view = m.fullHelp(hk.full, w)
+	}
+	lines := strings.Split(view, "\n")
 	for i, l := range lines {
 		// bubbles/help lets the last item overflow when even its
 		// ellipsis does not fit; never wrap the footer.
 		lines[i] = fit(l, w)
 	}
 	return lines
+}
+
+// fullHelp lays the ? columns side by side as far as they fit in w and
+// starts a new band below for the rest: bubbles/help would drop the columns
+// that do not fit behind a "…", hiding keys on an 80-column terminal.
+func (m *Model) fullHelp(groups [][]key.Binding, w int) string {
+	wide := m.help
+	wide.SetWidth(0)
+	var bands []string
+	var band [][]key.Binding
+	bandW := 0
+	for _, g := range groups {
+		gw := lipgloss.Width(wide.FullHelpView([][]key.Binding{g}))
+		if len(band) > 0 && bandW+len(wide.FullSeparator)+gw > w {
+			bands = append(bands, wide.FullHelpView(band))
+			band, bandW = nil, 0
+		}
+		if len(band) > 0 {
+			bandW += len(wide.FullSeparator)
+		}
+		band = append(band, g)
+		bandW += gw
+	}
+	if len(band) > 0 {
+		bands = append(bands, wide.FullHelpView(band))
+	}
+	return strings.Join(bands, "\n")
 }
 
 // helpKeys picks the bindings that matter on the current screen from the
@@ -210,7 +243,8 @@ func (m *Model) helpKeys() helpKeys {
 		short = []key.Binding{move, with(k.Open, "open user"), k.Filter, with(k.Back, back), review, k.Help, k.Quit, k.Audit, k.Reload, k.NextPane, k.Explorer, k.Mark, k.Enable, k.Disable}
 	default:
 		p := m.pending.get(m.detail.user.DN)
-		short = []key.Binding{move, enabled(k.Toggle, m.detail.has), enabled(k.Undo, p != nil && len(p.stack) > 0), review, enabled(k.Audit, m.detail.has), k.Back, k.Help, k.Quit, k.Explorer, k.Reload, enabled(k.Info, m.detail.has), enabled(k.Enable, m.detail.has), enabled(k.Disable, m.detail.has)}
+		can := m.detail.has && !m.readOnly
+		short = []key.Binding{move, enabled(k.Toggle, can), enabled(with(k.Open, "edit"), can && m.focusedEditable()), enabled(k.Undo, p != nil && len(p.stack) > 0), review, enabled(k.Audit, m.detail.has), k.Back, k.Help, k.Quit, k.Explorer, k.Reload, enabled(k.Info, m.detail.has), enabled(k.Enable, can), enabled(k.Disable, can)}
 	}
 	return helpKeys{short: short, full: full}
 }
@@ -253,12 +287,26 @@ func (m *Model) browseBody(w, h int) []string {
 	return out
 }
 
+// focusedEditable reports whether the detail's cursor is on a line enter
+// edits (sign-in name, Line URI, Server URI).
+func (m *Model) focusedEditable() bool {
+	if !m.detail.has {
+		return false
+	}
+	its := items(m.state())
+	return editable(its[clamp(m.detail.cursor, 0, len(its)-1)].kind)
+}
+
 func (m *Model) listTitle() string {
 	if m.list.title == "" {
 		return "Users"
 	}
+	if m.list.dn == "" {
+		// Not a container: the search results of an ambiguous --user.
+		return m.list.title
+	}
 	t := "Users in " + m.list.title
-	if !m.list.loading && m.list.dn != "" && m.list.err == nil {
+	if !m.list.loading && m.list.err == nil {
 		t += fmt.Sprintf(" (%d)", len(m.list.rows))
 	}
 	return t
