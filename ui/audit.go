@@ -47,6 +47,8 @@ type holdersMsg struct {
 
 func lookupHolders(ctx context.Context, d directory.Directory, addr string) tea.Cmd {
 	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, readTimeout)
+		defer cancel()
 		dns, err := d.SIPAddressHolders(ctx, addr)
 		return holdersMsg{addr: addr, dns: dns, err: err}
 	}

@@ -61,10 +61,17 @@ func (m *Model) commitAll() tea.Cmd {
 		return nil
 	}
 	var cmds []tea.Cmd
+	shared := m.sharedPendingSIP()
 	for _, k := range m.review.order {
 		p := m.pending.users[k]
 		res := m.review.result(k)
 		if p == nil || res.kind == resApplying || res.kind == resConflict {
+			continue
+		}
+		if other, ok := shared[k]; ok {
+			// Written, both would hold one sign-in name and neither could
+			// sign in reliably; the edits stay pending to be sorted out.
+			res.kind, res.msg = resFailed, "not written: another pending user ("+other+") would get the same sign-in name; undo one of them"
 			continue
 		}
 		if cmd := m.write(k, p, res); cmd != nil {
@@ -186,4 +193,31 @@ func settingsSummary(s flags.Settings) string {
 		return flags.AttrOptionFlags + " (absent)"
 	}
 	return fmt.Sprintf("%s %s (%s)", flags.AttrOptionFlags, flags.FormatAD(s.OptionFlags.V), s.OptionFlags.V.Hex())
+}
+
+// sharedPendingSIP maps each pending user whose edits would give them the
+// same sign-in name as another pending user to that other user's DN.
+func (m *Model) sharedPendingSIP() map[string]string {
+	by := map[string][]string{}
+	for _, k := range m.review.order {
+		p := m.pending.users[k]
+		if p == nil || !p.hasEdits() {
+			continue
+		}
+		a, err := p.after()
+		if err != nil || !a.SIPAddress.Set || a.SIPAddress.V == "" || a.SIPAddress == p.base.OCS.SIPAddress {
+			continue
+		}
+		addr := strings.ToLower(a.SIPAddress.V)
+		by[addr] = append(by[addr], k)
+	}
+	out := map[string]string{}
+	for _, ks := range by {
+		for i, k := range ks {
+			if len(ks) > 1 {
+				out[k] = m.pending.users[ks[(i+1)%len(ks)]].base.DN
+			}
+		}
+	}
+	return out
 }

@@ -30,8 +30,10 @@ type editModel struct {
 	warn, warned string
 	hasWarned    bool // warned holds a value (it may be "")
 	// checking is the lower-cased sign-in name being searched for in the
-	// directory; the edit is staged only when nobody else holds it.
-	checking string
+	// directory, and checked the value that is staged when nobody else
+	// holds it: the field is frozen meanwhile, and it is checked that is
+	// written, never what the field holds by then.
+	checking, checked string
 }
 
 // editable reports whether enter/space on an item of kind opens the editor.
@@ -56,6 +58,20 @@ func (m *Model) openEdit(kind itemKind) {
 	}
 	e.input.value = e.was
 	m.edit = e
+	// Editing is doing something else than waiting to quit.
+	m.quitting = false
+}
+
+// editTarget reports whether the detail still shows the user the editor was
+// opened for; when it does not (a late --user answer, a reload of another
+// user), the editor closes without staging anything.
+func (m *Model) editTarget() bool {
+	if m.detail.has && directory.SameDN(m.edit.dn, m.detail.user.DN) {
+		return true
+	}
+	m.edit = nil
+	m.setError("the user on screen changed while editing: nothing was staged")
+	return false
 }
 
 // editKey handles a key while the editor is open; nothing else gets keys.
@@ -84,14 +100,26 @@ func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// editPaste inserts pasted text, except while a value is being checked.
+func (m *Model) editPaste(text string) {
+	if e := m.edit; e.checking == "" {
+		e.input.paste(text)
+		e.err, e.warn = "", ""
+	}
+}
+
 // commitEdit checks the typed value and, when it is good, records it as a
 // pending edit; otherwise the editor stays open with the reason. A new
 // sign-in name is first searched for in the directory.
 func (m *Model) commitEdit() tea.Cmd {
+	if !m.editTarget() {
+		return nil
+	}
 	e := m.edit
 	v := normalizeScheme(strings.TrimSpace(e.input.value))
 	e.input = lineInput{value: v}
-	if v == e.was {
+	if v == normalizeScheme(strings.TrimSpace(e.was)) {
+		// Spelled as stored or not, it is the same value: nothing to write.
 		m.edit = nil
 		m.setStatus(e.label + " unchanged")
 		return nil
@@ -123,7 +151,11 @@ func (m *Model) commitEdit() tea.Cmd {
 		return nil
 	}
 	if e.kind == itSIP && v != "" {
-		e.checking = strings.ToLower(v)
+		if dn := m.pendingHolder(v, e.dn); dn != "" {
+			e.err = v + " is already the pending sign-in name of " + dn + ": commit or undo that first"
+			return nil
+		}
+		e.checking, e.checked = strings.ToLower(v), v
 		return lookupHolders(m.ctx, m.dir, e.checking)
 	}
 	m.stageEdit(v)
@@ -158,6 +190,9 @@ func (m *Model) editHolders(msg holdersMsg) {
 		return
 	}
 	e.checking = ""
+	if !m.editTarget() {
+		return
+	}
 	if msg.err != nil {
 		e.err = "cannot check that " + msg.addr + " is unique: " + msg.err.Error() + "; enter tries again"
 		return
@@ -176,7 +211,26 @@ func (m *Model) editHolders(msg holdersMsg) {
 		e.err = msg.addr + " is already the sign-in name of " + others[0] + more + ": it must be unique in the forest"
 		return
 	}
-	m.stageEdit(e.input.value)
+	if dn := m.pendingHolder(e.checked, e.dn); dn != "" {
+		e.err = e.checked + " is already the pending sign-in name of " + dn + ": commit or undo that first"
+		return
+	}
+	m.stageEdit(e.checked)
+}
+
+// pendingHolder is the DN of another user whose pending edits would give
+// them the sign-in name addr, or "": two users must not be written with the
+// same address just because neither holds it in the directory yet.
+func (m *Model) pendingHolder(addr, self string) string {
+	for _, p := range m.pending.list() {
+		if directory.SameDN(p.base.DN, self) {
+			continue
+		}
+		if a, err := p.after(); err == nil && a.SIPAddress.Set && strings.EqualFold(a.SIPAddress.V, addr) {
+			return p.base.DN
+		}
+	}
+	return ""
 }
 
 // editWarning is what setting v would break, given the user's telephony

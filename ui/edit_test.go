@@ -1,10 +1,14 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"ocsflags/directory"
 
 	"ocsflags/flags"
 )
@@ -223,5 +227,94 @@ func TestFullHelpFitsNarrowScreens(t *testing.T) {
 		if ansi.StringWidth(l) > 80 {
 			t.Errorf("line wider than the screen: %q", l)
 		}
+	}
+}
+
+// While a new sign-in name is searched for, the field is frozen: a paste
+// changes nothing, and the value staged is the one that was checked.
+func TestEditStagesTheCheckedValue(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 40)
+	x.focusItem(itSIP, 0)
+	x.key("enter", "ctrl+u")
+	x.typeText("sip:zz.new@corp.example")
+	_, cmd := x.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if x.m.edit == nil || x.m.edit.checking == "" || cmd == nil {
+		t.Fatal("enter did not start the directory search")
+	}
+	mustContain(t, x.screen(), "searching the directory for sip:zz.new@corp.example")
+	x.send(tea.PasteMsg{Content: "ünïcode@@ bad"})
+	x.send(tea.KeyPressMsg{Code: 'x', Text: "x"})
+	x.run(cmd)
+	if c := x.pendingChange(x.m.detail.user.DN); c.SIPAddress != flags.Some("sip:zz.new@corp.example") {
+		t.Fatalf("staged %+v, want the checked address", c.SIPAddress)
+	}
+}
+
+// An editor open for one user never stages on another: a late --user
+// answer that switches the detail closes it.
+func TestEditNeverLandsOnAnotherUser(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: "htanaka"}, 120, 40)
+	x.focusItem(itLine, 0)
+	x.key("enter")
+	x.typeText("tel:+14255550104")
+	iv := x.stored("ipetrov")
+	x.send(resolveMsg{id: "ipetrov", users: []directory.User{iv}})
+	x.key("enter")
+	if x.m.pending.get(iv.DN) != nil || x.m.pending.get(x.stored("htanaka").DN) != nil {
+		t.Fatal("the Line URI typed for Hiro Tanaka was staged")
+	}
+}
+
+// Two users cannot be given one new sign-in name through pending edits:
+// the editor refuses the second, and the review will not write both if
+// they got there another way.
+func TestPendingSignInNamesMustDiffer(t *testing.T) {
+	d := demo(t)
+	x := newHarness(t, Options{Dir: d, User: alice}, 120, 40)
+	x.focusItem(itSIP, 0)
+	x.key("enter", "ctrl+u")
+	x.typeText("sip:shared.new@corp.example")
+	x.key("enter")
+	aliceDN := x.m.detail.user.DN
+	iv := x.stored("ipetrov")
+	x.run(x.m.openUser(iv))
+	x.focusItem(itSIP, 0)
+	x.key("enter", "ctrl+u")
+	x.typeText("SIP:Shared.New@corp.example")
+	x.key("enter")
+	mustContain(t, x.screen(), "already the pending sign-in name of CN=Alice")
+	if x.m.pending.get(iv.DN) != nil {
+		t.Fatal("the second user got the same pending address")
+	}
+	x.key("esc")
+	// Past the editor (as the audit's sign-in choices could), the review
+	// writes neither and keeps both.
+	x.m.pushEdit(flags.Change{SIPAddress: flags.Some("sip:shared.new@corp.example")}, "sip")
+	x.key("c", "enter")
+	for _, dn := range []string{aliceDN, iv.DN} {
+		if x.m.pending.get(dn) == nil {
+			t.Errorf("%s: pending edits lost", dn)
+		}
+	}
+	if got := x.stored(alice).OCS.SIPAddress.V; got != "sip:aadams0004@corp.example" {
+		t.Errorf("alice written: %s", got)
+	}
+	mustContain(t, x.screen(), "another pending user")
+}
+
+// A value stored as SIP: (or TEL:) and confirmed as it is stages nothing.
+func TestEditUnchangedUpperCaseScheme(t *testing.T) {
+	d := demo(t)
+	x := newHarness(t, Options{Dir: d, User: alice}, 120, 40)
+	dn := x.m.detail.user.DN
+	if _, err := d.Apply(context.Background(), directory.Change{DN: dn, Edits: []flags.AttrEdit{{
+		Attr: flags.AttrPrimaryUserAddress, Old: flags.Some("sip:aadams0004@corp.example"), New: flags.Some("SIP:aadams0004@corp.example")}}}); err != nil {
+		t.Fatal(err)
+	}
+	x.key("r")
+	x.focusItem(itSIP, 0)
+	x.key("enter", "enter")
+	if x.m.pending.get(dn).hasEdits() || x.m.edit != nil {
+		t.Fatalf("confirming the stored SIP: spelling staged %+v", x.pendingChange(dn))
 	}
 }

@@ -290,8 +290,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		case m.screen == scrEnable:
 			m.enablePaste(msg.Content)
 		case m.edit != nil:
-			m.edit.input.paste(msg.Content)
-			m.edit.err = ""
+			m.editPaste(msg.Content)
 		case m.list.editing:
 			m.list.input.paste(msg.Content)
 			m.list.setFilter(m.list.input.value)
@@ -367,6 +366,9 @@ func (m *Model) stopStream() {
 
 // openUser shows u at once (from the list) and reads it afresh.
 func (m *Model) openUser(u directory.User) tea.Cmd {
+	if m.edit != nil && !directory.SameDN(m.edit.dn, u.DN) {
+		m.edit = nil // it was for the user on screen until now
+	}
 	m.detail.user, m.detail.has, m.detail.loading, m.detail.err = u, true, true, nil
 	// Forget earlier sign-in-name look-ups: another admin may have taken or
 	// freed an address since; the verdict asks again for this user.
