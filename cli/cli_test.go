@@ -285,6 +285,7 @@ func TestBadInputNamesTheProblem(t *testing.T) {
 		{[]string{"set", "knguyen", "line=4255550100"}, `Line URI "4255550100" must start with tel:`},
 		{[]string{"set", "knguyen", "sip=sip:alee@corp.example"}, `sip=sip:alee@corp.example: already the sign-in name of CN=`},
 		{[]string{"set", "--dry-run", "knguyen", "sip=sip:ALEE@corp.example"}, `already the sign-in name of`},
+		{[]string{"set", "--dry-run", "ipetrov", "sip="}, `needs a sign-in name; add -enabled`},
 		{[]string{"set", "knguyen", "line-server=gw.corp.example"}, `Server URI "gw.corp.example" must be a SIP URI`},
 	}
 	for _, tt := range tests {
@@ -292,5 +293,21 @@ func TestBadInputNamesTheProblem(t *testing.T) {
 		if code != 2 || !strings.Contains(errs, tt.want) {
 			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q", tt.args, code, errs, tt.want)
 		}
+	}
+}
+
+// set says what a Line URI change breaks, as the console does, and writes
+// the scheme in lower case.
+func TestSetLineWarnsAndNormalizes(t *testing.T) {
+	code, out, errs := run(t, "set", "--dry-run", "ipetrov", "line=TEL:51297")
+	if code != 0 || !strings.Contains(errs, "warning: CN=Ivan Petrov") || !strings.Contains(errs, "Enterprise Voice is on") {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	if !strings.Contains(out, "msRTCSIP-Line: tel:51297") {
+		t.Errorf("scheme not lower-cased:\n%s", out)
+	}
+	code, _, errs = run(t, "set", "--dry-run", "ipetrov", "line=tel:+14255550199")
+	if code != 0 || strings.Contains(errs, "warning") {
+		t.Errorf("a good E.164 line warned: exit %d, %q", code, errs)
 	}
 }

@@ -48,6 +48,7 @@ func parseChanges(args []string) (c flags.Change, pool string, err error) {
 					named[fmt.Sprint(uint32(b))] = a
 				}
 			case "sip":
+				v = flags.NormalizeScheme(v)
 				if v != "" {
 					if err := flags.CheckSIPAddress(v); err != nil {
 						return c, "", usageError("%s: %v", a, err)
@@ -55,6 +56,7 @@ func parseChanges(args []string) (c flags.Change, pool string, err error) {
 				}
 				c.SIPAddress = flags.Some(v)
 			case "line":
+				v = flags.NormalizeScheme(v)
 				if v != "" {
 					if err := flags.CheckLineURI(v); err != nil {
 						return c, "", usageError("%s: %v", a, err)
@@ -62,6 +64,7 @@ func parseChanges(args []string) (c flags.Change, pool string, err error) {
 				}
 				c.Line = flags.Some(v)
 			case "line-server":
+				v = flags.NormalizeScheme(v)
 				if v != "" {
 					if err := flags.CheckServerURI(v); err != nil {
 						return c, "", usageError("%s: %v", a, err)
@@ -174,6 +177,25 @@ func runSet(ctx context.Context, args []string, env Env) error {
 		return fmt.Errorf("user %q matches %d objects; name one by DN:\n%s", pos[0], len(us), strings.Join(dns, "\n"))
 	}
 	u := us[0]
+	planned, err := u.OCS.Apply(change)
+	if err != nil {
+		return err
+	}
+	if v := change.SIPAddress; v.Set && v.V == "" && planned.Enabled.Or(false) {
+		return usageError("sip=: %s is enabled for OCS and needs a sign-in name; add -enabled to disable it as well, or give a new address", u.DN)
+	}
+	if change.Line.Set || change.LineServer.Set || change.Flags.Bits()&flags.TelephonyMask != 0 {
+		// The console asks for a second enter here; a script gets it said.
+		for _, attr := range []string{flags.AttrLine, flags.AttrLineServer} {
+			v := planned.Line.V
+			if attr == flags.AttrLineServer {
+				v = planned.LineServer.V
+			}
+			if w := flags.LineWarning(attr, v, planned.OptionFlags.V); w != "" {
+				fmt.Fprintf(env.Stderr, "ocsflags: warning: %s: %s\n", u.DN, w)
+			}
+		}
+	}
 	if v := change.SIPAddress; v.Set && v.V != "" {
 		// As the console does: a sign-in name must be unique in the forest,
 		// and a second holder means neither can sign in reliably.

@@ -280,7 +280,7 @@ func hasSIPScheme(s string) bool { return len(s) >= 4 && strings.EqualFold(s[:4]
 var (
 	sipUser  = regexp.MustCompile(`^[A-Za-z0-9!#$%&'*+/=?^_{|}~.-]+$`)
 	dnsLabel = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
-	e164Line = regexp.MustCompile(`^tel:\+[1-9][0-9]{1,14}(;ext=[0-9]+)?$`)
+	e164Line = regexp.MustCompile(`^(?i:tel):\+[1-9][0-9]{1,14}(;(?i:ext)=[0-9]+)?$`)
 )
 
 // CheckSIPAddress applies the SIP URI rules: sip: prefix, user@domain, and
@@ -343,9 +343,12 @@ func badCharError(field, s string, r rune) error {
 var (
 	// tel:+14255551297;ext=51297, tel:51297, tel:+1-425-555-1297 (RFC 3966
 	// visual separators), with ;name=value parameters.
-	telURI = regexp.MustCompile(`^(?i:tel):\+?[0-9]+([-.()][0-9]+)*(;[A-Za-z0-9-]+(=[A-Za-z0-9+.%-]+)?)*$`)
+	// RFC 3966: a global number (+, digits, visual separators) or a local
+	// one (which may hold * and #, as PBX extensions do), then parameters
+	// whose values use its paramchar set (phone-context=Redmond_Profile).
+	telURI = regexp.MustCompile(`^(?i:tel):(\+[0-9][0-9().-]*|[0-9*#][0-9*#().-]*)(;[A-Za-z0-9-]+(=[A-Za-z0-9\[\]/:&+$_.!~*'()%-]+)?)*$`)
 	// The user part of a SIP URI as Line or Server URI: no @, no ;.
-	uriUser = regexp.MustCompile(`^[A-Za-z0-9!$&'()*+,/=?_~.%-]+$`)
+	uriUser = regexp.MustCompile(`^[A-Za-z0-9!$&'()*+,/;=?_~.%-]+$`)
 	uriPort = regexp.MustCompile(`^[0-9]{1,5}$`)
 )
 
@@ -390,20 +393,47 @@ func CheckServerURI(s string) error {
 
 // checkSIPURI checks sip:[user@]host[:port][;params] (ASCII already).
 func checkSIPURI(s string) error {
-	rest, params, _ := strings.Cut(s[4:], ";")
+	rest := s[4:]
+	// The user part may carry its own ;parameters (a telephone-subscriber
+	// such as +14255551297;ext=51297 with ;user=phone after the host), so
+	// the host starts after the last @, and its parameters after that.
+	user, hostport, hasUser := "", rest, false
+	if i := strings.LastIndexByte(rest, '@'); i >= 0 {
+		user, hostport, hasUser = rest[:i], rest[i+1:], true
+	}
+	hostport, params, _ := strings.Cut(hostport, ";")
 	for _, p := range strings.Split(params, ";") {
 		if params != "" && p == "" {
 			return errors.New("has an empty ;parameter")
 		}
 	}
-	host := rest
-	if user, h, ok := strings.Cut(rest, "@"); ok {
-		if !uriUser.MatchString(user) {
-			return errors.New("the part before @ is empty or holds characters a SIP URI cannot")
-		}
-		host = h
+	if hasUser && !uriUser.MatchString(user) {
+		return errors.New("the part before @ is empty or holds characters a SIP URI cannot")
 	}
-	if h, port, ok := strings.Cut(host, ":"); ok && !strings.Contains(port, ":") {
+	host, port := hostport, ""
+	switch {
+	case strings.HasPrefix(hostport, "["):
+		// An IPv6 address is written in brackets, the port after them.
+		end := strings.IndexByte(hostport, ']')
+		if end < 0 {
+			return fmt.Errorf("%q has no closing ]", hostport)
+		}
+		host, port = hostport[1:end], strings.TrimPrefix(hostport[end+1:], ":")
+		if ip := net.ParseIP(host); ip == nil || ip.To4() != nil {
+			return fmt.Errorf("[%s] is not an IPv6 address", host)
+		}
+		if hostport[end+1:] != "" && !strings.HasPrefix(hostport[end+1:], ":") {
+			return fmt.Errorf("%q: only :port may follow ]", hostport)
+		}
+	case strings.Count(hostport, ":") > 1:
+		return fmt.Errorf("%q: write an IPv6 address in brackets, [2001:db8::1]", hostport)
+	default:
+		host, port, _ = strings.Cut(hostport, ":")
+		if strings.Contains(hostport, ":") && port == "" {
+			port = "-"
+		}
+	}
+	if port != "" {
 		n := 0
 		if uriPort.MatchString(port) {
 			fmt.Sscan(port, &n)
@@ -411,13 +441,16 @@ func checkSIPURI(s string) error {
 		if n < 1 || n > 65535 {
 			return fmt.Errorf("port %q is not 1 to 65535", port)
 		}
-		host = h
 	}
-	if host == "" {
+	switch {
+	case host == "":
 		return errors.New("names no host")
-	}
-	if net.ParseIP(host) != nil {
+	case strings.HasPrefix(hostport, "["):
 		return nil
+	case net.ParseIP(host) != nil:
+		return nil
+	case allDigitsAndDots(host):
+		return fmt.Errorf("%q is not an IPv4 address", host)
 	}
 	for _, l := range strings.Split(host, ".") {
 		if !dnsLabel.MatchString(l) {
@@ -425,6 +458,40 @@ func checkSIPURI(s string) error {
 		}
 	}
 	return nil
+}
+
+// allDigitsAndDots: a host like 10.0.0.999 is a mistyped IP address, not a
+// DNS name.
+func allDigitsAndDots(h string) bool {
+	return strings.Trim(h, "0123456789.") == ""
+}
+
+// NormalizeScheme writes a sip: or tel: scheme in lower case, as the OCS
+// tools do, leaving the rest as typed.
+func NormalizeScheme(v string) string {
+	for _, p := range []string{"sip:", "tel:"} {
+		if len(v) >= 4 && strings.EqualFold(v[:4], p) {
+			return p + v[4:]
+		}
+	}
+	return v
+}
+
+// LineWarning is what a Line URI or Server URI value would break for a user
+// with OptionFlags of: Enterprise Voice routes on an E.164 Line URI, remote
+// call control needs both. "" when nothing. The console asks for a second
+// enter; set prints it.
+func LineWarning(attr, v string, of Value) string {
+	ev, rcc := of.Has(EnterpriseVoice), of.Has(RemoteCallControl)
+	switch {
+	case attr == AttrLine && ev && !IsE164Line(v):
+		return "Enterprise Voice is on: without a tel:+E.164 Line URI, calls to the user's number are not routed to them."
+	case attr == AttrLine && rcc && v == "":
+		return "Remote call control is on: without a Line URI it does not work."
+	case attr == AttrLineServer && rcc && v == "":
+		return "Remote call control is on: without a Server URI it does not work."
+	}
+	return ""
 }
 
 // IsE164Line reports whether a Line URI is tel:+E.164 with an optional ;ext=.

@@ -154,6 +154,11 @@ func TestCheckLineAndServerURI(t *testing.T) {
 		{"tel:+14255551297;;ext=1", false},
 		{"sip:@@", false},
 		{"sip:line@pbx.corp.example", true},
+		{"tel:+1-(425)-555-1297", true},
+		{"tel:51297;phone-context=Redmond_Profile", true},
+		{"tel:*51297#", true},
+		{"sip:+14255551297;ext=51297@corp.example;user=phone", true},
+		{"tel:-", false},
 	}
 	for _, tt := range lines {
 		if err := CheckLineURI(tt.in); (err == nil) != tt.ok {
@@ -181,6 +186,14 @@ func TestCheckLineAndServerURI(t *testing.T) {
 		{"sip:csta@gw.corp.example:5061;transport=tls", true},
 		{"sip:cstagw.corp.example@corp.example;gruu;opaque=srvr:cstagw", true},
 		{"sip:csta@gw.corp.example\u200b", false},
+		{"sip:csta@[2001:db8::1]:5061", true},
+		{"sip:csta@[2001:db8::1]", true},
+		{"sip:csta@2001:db8::1", false},
+		{"sip:csta@[10.0.0.1]", false},
+		{"sip:csta@[2001:db8::1", false},
+		{"sip:csta@10.0.0.999", false},
+		{"sip:csta@10.0.0.1:", false},
+		{"sip:csta@10.0.0.1:5061;transport=tls", true},
 	}
 	for _, tt := range servers {
 		if err := CheckServerURI(tt.in); (err == nil) != tt.ok {
@@ -206,6 +219,36 @@ func TestCheckSIPAddress(t *testing.T) {
 	} {
 		if err := CheckSIPAddress(in); (err == nil) != ok {
 			t.Errorf("CheckSIPAddress(%q) = %v, want ok %v", in, err, ok)
+		}
+	}
+}
+
+func TestE164AndWarnings(t *testing.T) {
+	for in, want := range map[string]bool{"tel:+14255551297": true, "TEL:+14255551297;EXT=51297": true, "tel:51297": false, "": false} {
+		if IsE164Line(in) != want {
+			t.Errorf("IsE164Line(%q) = %v", in, !want)
+		}
+	}
+	if NormalizeScheme("SIP:Ann@corp.example") != "sip:Ann@corp.example" || NormalizeScheme("Tel:+1") != "tel:+1" || NormalizeScheme("x") != "x" {
+		t.Error("NormalizeScheme")
+	}
+	tests := []struct {
+		attr, v string
+		of      Value
+		warn    bool
+	}{
+		{AttrLine, "tel:51297", 384, true},
+		{AttrLine, "", 384, true},
+		{AttrLine, "tel:+14255551297", 384, false},
+		{AttrLine, "", 272, true},
+		{AttrLine, "tel:51297", 272, false},
+		{AttrLineServer, "", 272, true},
+		{AttrLineServer, "", 384, false},
+		{AttrLine, "", 257, false},
+	}
+	for _, tt := range tests {
+		if got := LineWarning(tt.attr, tt.v, tt.of); (got != "") != tt.warn {
+			t.Errorf("LineWarning(%s, %q, %d) = %q", tt.attr, tt.v, tt.of, got)
 		}
 	}
 }

@@ -116,9 +116,9 @@ func (m *Model) commitEdit() tea.Cmd {
 		return nil
 	}
 	e := m.edit
-	v := normalizeScheme(strings.TrimSpace(e.input.value))
+	v := flags.NormalizeScheme(strings.TrimSpace(e.input.value))
 	e.input = lineInput{value: v}
-	if v == normalizeScheme(strings.TrimSpace(e.was)) {
+	if v == flags.NormalizeScheme(strings.TrimSpace(e.was)) {
 		// Spelled as stored or not, it is the same value: nothing to write.
 		m.edit = nil
 		m.setStatus(e.label + " unchanged")
@@ -236,27 +236,7 @@ func (m *Model) pendingHolder(addr, self string) string {
 // editWarning is what setting v would break, given the user's telephony
 // option with the pending edits; "" when nothing.
 func (m *Model) editWarning(kind itemKind, v string) string {
-	of := m.state().after.OptionFlags.V
-	ev, rcc := of.Has(flags.EnterpriseVoice), of.Has(flags.RemoteCallControl)
-	switch {
-	case kind == itLine && ev && !flags.IsE164Line(v):
-		return "Enterprise Voice is on: without a tel:+E.164 Line URI, calls to the user's number are not routed to them."
-	case kind == itLine && rcc && v == "":
-		return "Remote call control is on: without a Line URI it does not work."
-	case kind == itLineServer && rcc && v == "":
-		return "Remote call control is on: without a Server URI it does not work."
-	}
-	return ""
-}
-
-// normalizeScheme writes the URI scheme in lower case, as the OCS tools do.
-func normalizeScheme(v string) string {
-	for _, p := range []string{"sip:", "tel:"} {
-		if len(v) >= 4 && strings.EqualFold(v[:4], p) {
-			return p + v[4:]
-		}
-	}
-	return v
+	return flags.LineWarning(attrInfos[kind].attr, v, m.state().after.OptionFlags.V)
 }
 
 // view draws the editor as a box over the screen.

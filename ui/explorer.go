@@ -61,7 +61,7 @@ func (e *explorerModel) update(msg tea.KeyPressMsg) bool {
 		v, err := e.value()
 		if err == nil {
 			v ^= flags.Catalogue[e.cursor].Value
-			e.input.value = fmt.Sprint(uint32(v))
+			e.input = lineInput{value: fmt.Sprint(uint32(v))}
 		}
 		e.fresh = false
 		return true

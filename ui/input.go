@@ -102,15 +102,15 @@ func (in lineInput) view(prompt string) string {
 func (in lineInput) viewIn(prompt string, w int) string {
 	p := in.pos()
 	before, after := in.value[:p], in.value[p:]
-	cursor := "█"
+	cursor, cw := "█", 1
 	if after != "" {
 		// The block sits on the character under the cursor, in reverse.
 		r, n := utf8.DecodeRuneInString(after)
-		cursor = "\x1b[7m" + string(r) + "\x1b[27m"
+		cursor, cw = "\x1b[7m"+string(r)+"\x1b[27m", max(ansi.StringWidth(string(r)), 1)
 		after = after[n:]
 	}
-	room := w - ansi.StringWidth(prompt) - 1
-	if w <= 0 || ansi.StringWidth(before)+1+ansi.StringWidth(after) <= room+1 {
+	room := w - ansi.StringWidth(prompt) - cw
+	if w <= 0 || ansi.StringWidth(before)+ansi.StringWidth(after) <= room {
 		return prompt + before + cursor + after
 	}
 	// Keep the cursor in view: cut the start first, then the end.

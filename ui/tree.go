@@ -166,7 +166,15 @@ func under(k, anc string) bool {
 		return true
 	}
 	i := len(k) - len(anc) - 1
-	return i > 0 && strings.HasSuffix(k, anc) && k[i] == ',' && k[i-1] != '\\'
+	if i <= 0 || !strings.HasSuffix(k, anc) || k[i] != ',' {
+		return false
+	}
+	// The comma separates RDNs unless an odd run of backslashes escapes it.
+	n := 0
+	for j := i - 1; j >= 0 && k[j] == '\\'; j-- {
+		n++
+	}
+	return n%2 == 0
 }
 
 // cursorTo puts the cursor on n if it is visible.
