@@ -38,6 +38,12 @@ func newAudit() auditModel {
 	return auditModel{holders: map[string][]string{}, asked: map[string]bool{}, errs: map[string]error{}}
 }
 
+// forgetLookups drops the cached sign-in-name look-ups (after a write), so
+// they are asked again; cursor and picker stay.
+func (a *auditModel) forgetLookups() {
+	a.holders, a.asked, a.errs = map[string][]string{}, map[string]bool{}, map[string]error{}
+}
+
 // holdersMsg answers one sign-in-name look-up.
 type holdersMsg struct {
 	addr string // lower-cased

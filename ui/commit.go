@@ -123,6 +123,9 @@ func (m *Model) onCommit(msg commitMsg) tea.Cmd {
 			}
 		}
 		m.refreshUser(msg.user)
+		// Who holds which sign-in name may have changed with this write:
+		// the verdicts and the audit ask the directory again.
+		m.audit.forgetLookups()
 		m.setStatus(fmt.Sprintf("wrote %s: %s", msg.user.Label(), editsSummary(written)))
 	case errors.As(msg.err, &ce):
 		*res = result{kind: resConflict, conflict: ce}

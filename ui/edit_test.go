@@ -335,3 +335,19 @@ func TestUnderIsAnAncestorByRDN(t *testing.T) {
 		}
 	}
 }
+
+// Whatever staged it, a sign-in name someone else holds by the time of the
+// write is not written, and the edits stay pending.
+func TestCommitRechecksTheSignInName(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: "htanaka"}, 120, 40)
+	dn := x.m.detail.user.DN
+	x.m.pushEdit(flags.Change{SIPAddress: flags.Some("sip:ipetrov@corp.example"), Line: flags.Some("tel:+14255550104")}, "as an audit fix could")
+	x.key("c", "enter")
+	if x.m.pending.get(dn) == nil {
+		t.Fatal("pending edits lost")
+	}
+	if got := x.stored("htanaka").OCS; got.SIPAddress.V != "sip:htanaka@corp.example" || got.Line.Set {
+		t.Fatalf("written: %+v", got)
+	}
+	mustContain(t, x.m.status, "sip:ipetrov@corp.example is already the sign-in name of CN=Ivan Petrov", "pending edits are kept")
+}
