@@ -152,6 +152,25 @@ type EnableResult struct {
 	Skipped bool
 }
 
+// stillFree searches once more, just before the write, for the address the
+// plan gives: between the plan and the write another admin (or another
+// user of this run) may have taken it.
+func stillFree(ctx context.Context, d Directory, p EnablePlan) error {
+	if p.Address == "" {
+		return nil
+	}
+	holders, err := d.SIPAddressHolders(ctx, p.Address)
+	if err != nil {
+		return fmt.Errorf("cannot check that %s is still free, so nothing was written: %w", p.Address, err)
+	}
+	for _, h := range holders {
+		if !SameDN(h, p.User.DN) {
+			return fmt.Errorf("%s was taken by %s after the plan was made; nothing was written", p.Address, h)
+		}
+	}
+	return nil
+}
+
 // ApplyEnable writes each plan as its own compare-and-swap, so one user's
 // failure or conflict does not stop the others. progress, if set, is called
 // after each user.
@@ -165,7 +184,10 @@ func ApplyEnable(ctx context.Context, d Directory, plans []EnablePlan, progress 
 		case ctx.Err() != nil:
 			r.Err = ctx.Err()
 		default:
-			_, _, r.Err = Update(ctx, d, p.User.DN, p.Change, 3)
+			r.Err = stillFree(ctx, d, p)
+			if r.Err == nil {
+				_, _, r.Err = Update(ctx, d, p.User.DN, p.Change, 3)
+			}
 		}
 		out = append(out, r)
 		if progress != nil {

@@ -2,6 +2,7 @@ package directory
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -103,5 +104,36 @@ func TestEnableWizard(t *testing.T) {
 		if a[k] != v {
 			t.Errorf("disable changed %s: %q -> %q", k, v, a[k])
 		}
+	}
+}
+
+// An address taken between the plan and the write (another admin, another
+// tool) is not written: the user is reported, the taker keeps it.
+func TestApplyEnableRechecksTheAddress(t *testing.T) {
+	m, err := OpenDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	x, err := m.User(ctx, dn("CN=Xavier Dupont,OU=Engineering,OU=Corp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pools, _ := m.Pools(ctx)
+	plans, err := PlanEnable(ctx, m, []User{x}, pools[0], PatternMail, "corp.example")
+	if err != nil || plans[0].Skip != "" {
+		t.Fatalf("plan %+v, %v", plans, err)
+	}
+	// Someone gives the address to Ivan Petrov meanwhile.
+	iv, _ := m.User(ctx, dn("CN=Ivan Petrov,OU=Sales,OU=Corp"))
+	if _, _, err := Update(ctx, m, iv.DN, flags.Change{SIPAddress: flags.Some(plans[0].Address)}, 1); err != nil {
+		t.Fatal(err)
+	}
+	rs := ApplyEnable(ctx, m, plans, nil)
+	if rs[0].Err == nil || !strings.Contains(rs[0].Err.Error(), "was taken by CN=Ivan Petrov") {
+		t.Fatalf("result %+v", rs[0])
+	}
+	if after, _ := m.User(ctx, x.DN); !reflect.DeepEqual(after.OCS, x.OCS) {
+		t.Errorf("written anyway: %+v", after.OCS)
 	}
 }

@@ -357,13 +357,20 @@ func (m *Model) fixRule() tea.Cmd {
 	case flags.FindingNoHomeServer, flags.FindingHomeServerNotAPool:
 		return m.pickPool(f)
 	case flags.FindingNoSIPAddress, flags.FindingSIPAddressMalformed, flags.FindingSIPAddressDuplicate:
-		if opts := m.signInChoices(); len(opts) > 1 || len(opts) == 1 && f.ID == flags.FindingSIPAddressDuplicate {
+		opts := m.signInChoices()
+		switch {
+		case len(opts) > 1 || len(opts) == 1 && f.ID == flags.FindingSIPAddressDuplicate:
 			m.audit.picker = &pickerModel{
 				title:   "Sign-in name for " + m.detail.user.Label(),
 				body:    []string{"The address the user types to sign in. It must be unique in the forest: the audit searches the directory for it again once it is chosen."},
 				options: opts,
 			}
 			return nil
+		case len(opts) == 0 && (f.ID == flags.FindingSIPAddressDuplicate || f.Fix == nil):
+			// Neither mail nor UPN gives a free address: the admin types one.
+			cmd := m.jumpToDetail(itSIP, "no e-mail address or userPrincipalName gives a free sign-in name: type one")
+			m.openEdit(itSIP)
+			return cmd
 		}
 	case flags.FindingTelephonyInconsistent:
 		return m.jumpToDetail(itTelephony, "choose one telephony option with space; the other bits stay as they are")
@@ -409,7 +416,13 @@ func (m *Model) signInChoices() []pickOption {
 			continue
 		}
 		addr := "sip:" + strings.ToLower(c.v)
-		if seen[addr] || flags.CheckSIPAddress(addr) != nil {
+		if seen[addr] || flags.CheckSIPAddress(addr) != nil || strings.EqualFold(addr, m.state().after.SIPAddress.V) {
+			continue // not valid, or what the user has already: no choice
+		}
+		if others := m.otherHolders(addr); len(others) > 0 {
+			continue // someone else holds it: offering it would make a duplicate
+		}
+		if m.pendingHolder(addr, u.DN) != "" {
 			continue
 		}
 		seen[addr] = true
@@ -621,6 +634,8 @@ func (m *Model) fixHint(f *flags.Finding) string {
 		switch {
 		case len(opts) > 1 || len(opts) == 1 && f.ID == flags.FindingSIPAddressDuplicate:
 			return "f chooses a sign-in name from the e-mail address or userPrincipalName"
+		case len(opts) == 0 && (f.ID == flags.FindingSIPAddressDuplicate || f.Fix == nil) && !m.readOnly:
+			return "f opens the sign-in name to type a new one (the e-mail address and userPrincipalName give none that is free)"
 		case f.Fix != nil:
 			return "f sets " + f.Fix.SIPAddress.V
 		}

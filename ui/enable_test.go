@@ -484,3 +484,22 @@ func TestEnablePreviewOnSmallTerminal(t *testing.T) {
 		t.Errorf("%d rows shown, want %q:\n%s", shown, want, scr)
 	}
 }
+
+// A sign-in name another user is about to get from pending edits is as
+// taken as one in the directory: the wizard skips the user it would give.
+func TestEnableWizardHonoursPendingSignInNames(t *testing.T) {
+	d := demo(t)
+	x := newHarness(t, Options{Dir: d, StartOU: directory.StaffOU}, 120, 40)
+	aaron := x.stored("aadams0001")
+	x.m.pushEditFor(aaron, flags.Change{SIPAddress: flags.Some("sip:andre.adams@corp.example")}, "sip")
+	x.key("/")
+	x.typeText("andre adams 0006")
+	x.key("enter")
+	x.m.focus = paneList
+	x.markUsers("Andre Adams 0006")
+	x.wizardTo("pool01.corp.example", directory.PatternFirstLast)
+	x.plan()
+	if p := planFor(x, "aadams0006"); !strings.Contains(p.Skip, "pending sign-in name of CN=Aaron Adams 0001") {
+		t.Fatalf("plan %+v", p)
+	}
+}
