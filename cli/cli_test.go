@@ -286,6 +286,8 @@ func TestBadInputNamesTheProblem(t *testing.T) {
 		{[]string{"set", "knguyen", "sip=sip:alee@corp.example"}, `sip=sip:alee@corp.example: already the sign-in name of CN=`},
 		{[]string{"set", "--dry-run", "knguyen", "sip=sip:ALEE@corp.example"}, `already the sign-in name of`},
 		{[]string{"set", "--dry-run", "ipetrov", "sip="}, `needs a sign-in name; add -enabled`},
+		{[]string{"set", "--dry-run", "ipetrov", "pool=poolr2.corp.example"}, `homed on a working pool; move users between pools with the OCS tools`},
+		{[]string{"set", "--dry-run", "ushah", "+enabled"}, `has no sign-in name or no pool`},
 		{[]string{"set", "knguyen", "line-server=gw.corp.example"}, `Server URI "gw.corp.example" must be a SIP URI`},
 	}
 	for _, tt := range tests {

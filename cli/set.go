@@ -154,8 +154,9 @@ func runSet(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer d.Close()
+	var pools []directory.Pool
 	if pool != "" {
-		pools, err := d.Pools(ctx)
+		pools, err = d.Pools(ctx)
 		if err != nil {
 			return fmt.Errorf("list pools: %w", err)
 		}
@@ -180,6 +181,17 @@ func runSet(ctx context.Context, args []string, env Env) error {
 	planned, err := u.OCS.Apply(change)
 	if err != nil {
 		return err
+	}
+	if h := change.HomeServer; h.Set && u.OCS.HomeServer.Set && u.OCS.SIPAddress.Set && !directory.SameDN(h.V, u.OCS.HomeServer.V) {
+		if directory.NewPoolSet(pools).IsPool(u.OCS.HomeServer.V) {
+			// As the console: pool= repairs a missing or broken home server.
+			// A user with a sign-in name on a working pool has data there
+			// (contact lists, meetings) that a DN rewrite would strand.
+			return usageError("pool=%s: %s is homed on a working pool; move users between pools with the OCS tools, which move their contact lists and meetings too", pool, u.DN)
+		}
+	}
+	if e := change.Enabled; e.Set && e.V && (!planned.SIPAddress.Set || !planned.HomeServer.Set) {
+		return usageError("+enabled: %s has no sign-in name or no pool; give sip= and pool= with it (all four readiness attributes go together)", u.DN)
 	}
 	if v := change.SIPAddress; v.Set && v.V == "" && planned.Enabled.Or(false) {
 		return usageError("sip=: %s is enabled for OCS and needs a sign-in name; add -enabled to disable it as well, or give a new address", u.DN)

@@ -365,6 +365,11 @@ func CheckLineURI(s string) error {
 		if !telURI.MatchString(s) {
 			return fmt.Errorf("Line URI %q is not a tel: number: write it as tel:+14255551297 or tel:+14255551297;ext=51297", s)
 		}
+		for _, p := range strings.Split(s, ";")[1:] {
+			if k, v, _ := strings.Cut(p, "="); strings.EqualFold(k, "ext") && strings.Trim(v, "0123456789") != "" {
+				return fmt.Errorf("Line URI %q: the extension %q is not digits", s, v)
+			}
+		}
 		return nil
 	case strings.HasPrefix(low, "sip:"):
 		if err := checkSIPURI(s); err != nil {
@@ -445,9 +450,10 @@ func checkSIPURI(s string) error {
 	switch {
 	case host == "":
 		return errors.New("names no host")
-	case strings.HasPrefix(hostport, "["):
-		return nil
 	case net.ParseIP(host) != nil:
+		if ip := net.ParseIP(host); ip.IsUnspecified() || ip.IsMulticast() {
+			return fmt.Errorf("%s cannot be a SIP host", host)
+		}
 		return nil
 	case allDigitsAndDots(host):
 		return fmt.Errorf("%q is not an IPv4 address", host)

@@ -159,6 +159,10 @@ func TestCheckLineAndServerURI(t *testing.T) {
 		{"tel:*51297#", true},
 		{"sip:+14255551297;ext=51297@corp.example;user=phone", true},
 		{"tel:-", false},
+		{"tel:+14255551297;ext=x", false},
+		{"sip:bob@0.0.0.0", false},
+		{"sip:bob@224.0.0.1", false},
+		{"sip:bob@[::]", false},
 	}
 	for _, tt := range lines {
 		if err := CheckLineURI(tt.in); (err == nil) != tt.ok {
