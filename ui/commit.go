@@ -34,13 +34,17 @@ func (m *Model) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Quit):
 		return m.quit()
 	case key.Matches(msg, k.Up):
-		r.cursor = max(r.cursor-1, 0)
+		r.cursor, r.scrolled = max(r.cursor-1, 0), false
 	case key.Matches(msg, k.Down):
-		r.cursor = min(r.cursor+1, max(len(r.order)-1, 0))
+		r.cursor, r.scrolled = min(r.cursor+1, max(len(r.order)-1, 0)), false
 	case key.Matches(msg, k.PageUp):
-		r.offset = max(r.offset-max(m.bodyHeight()-2, 1), 0)
+		r.offset, r.scrolled = max(r.offset-max(m.bodyHeight()-2, 1), 0), true
 	case key.Matches(msg, k.PageDown):
-		r.offset += max(m.bodyHeight()-2, 1)
+		r.offset, r.scrolled = r.offset+max(m.bodyHeight()-2, 1), true
+	case key.Matches(msg, k.Home):
+		r.offset, r.scrolled = 0, true
+	case key.Matches(msg, k.End):
+		r.offset, r.scrolled = 1<<30, true // clamped to the last page when drawn
 	case key.Matches(msg, k.LDIF):
 		r.showLDIF = !r.showLDIF
 	case key.Matches(msg, k.Commit):

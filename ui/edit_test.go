@@ -351,3 +351,24 @@ func TestCommitRechecksTheSignInName(t *testing.T) {
 	}
 	mustContain(t, x.m.status, "sip:ipetrov@corp.example is already the sign-in name of CN=Ivan Petrov", "pending edits are kept")
 }
+
+// The review scrolls to the end of its LDIF at 80x24 and shows a value too
+// long for its column in full.
+func TestReviewScrollsAndShowsLongValues(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: "htanaka"}, 80, 24)
+	long := "sip:cstagw.corp.example@corp.example;gruu;opaque=srvr:cstagw:abcdef"
+	x.m.pushEdit(flags.Change{Line: flags.Some("tel:+14255550104;ext=104"), LineServer: flags.Some(long)}, "lines")
+	x.key("c")
+	mustContain(t, x.screen(), "new: "+long[:30])
+	x.key("G")
+	mustContain(t, x.screen(), "msRTCSIP-LineServer: "+long[:40], "stagw:abcdef")
+	if x.m.review.offset == 0 || strings.Contains(x.screen(), "› Hiro Tanaka") {
+		t.Fatalf("G did not scroll to the end (offset %d)", x.m.review.offset)
+	}
+	x.key("pgup")
+	if x.m.review.offset != 0 {
+		t.Errorf("pgup left offset %d", x.m.review.offset)
+	}
+	x.key("G", "down") // moving the selection brings the user back into view
+	mustContain(t, x.screen(), "› Hiro Tanaka")
+}

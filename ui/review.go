@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"github.com/charmbracelet/x/ansi"
 	"strings"
 
 	"ocsflags/directory"
@@ -38,6 +39,9 @@ type reviewModel struct {
 	cursor   int // selected user, for conflict actions
 	offset   int // first document line shown
 	showLDIF bool
+	// scrolled is set by the page keys: the view then stays where the
+	// admin put it instead of snapping back to the selected user.
+	scrolled bool
 }
 
 func newReview(ps *pendingStore) reviewModel {
@@ -169,6 +173,18 @@ func reviewDoc(m *Model, w int) (lines []string, userLine []int) {
 			add("    " + st.dim.Render(fit("Attribute", attrW)+" "+fit("Old (expected now)", colW)+" "+fit("New", colW)))
 			for _, e := range c.Edits {
 				add("    " + fit(e.Attr, attrW) + " " + fit(editValue(e.Old), colW) + " " + st.changed.Render(fit(editValue(e.New), colW)))
+				if e.Attr != flags.AttrPrimaryHomeServer && (ansi.StringWidth(editValue(e.Old)) > colW || ansi.StringWidth(editValue(e.New)) > colW) {
+					// Too long for the columns: the whole values under them,
+					// broken anywhere (a URI has no spaces to break at).
+					if e.Old.Set {
+						for _, l := range strings.Split(ansi.Hardwrap("old: "+e.Old.V, max(w-8, 20), true), "\n") {
+							add("      " + st.dim.Render(l))
+						}
+					}
+					for _, l := range strings.Split(ansi.Hardwrap("new: "+editValue(e.New), max(w-8, 20), true), "\n") {
+						add("      " + st.changed.Render(l))
+					}
+				}
 				if e.Attr == flags.AttrPrimaryHomeServer {
 					for _, l := range wrap(m.homeServerWords(e), max(w-attrW-5, 20)) {
 						add("    " + st.dim.Render(fit("", attrW)+" "+l))

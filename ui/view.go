@@ -498,7 +498,7 @@ func (m *Model) reviewBody(w, h int) []string {
 	head = append(head, "")
 	bodyH := h - len(head)
 	r := &m.review
-	if r.cursor < len(userLine) {
+	if r.cursor < len(userLine) && !r.scrolled {
 		end := len(lines)
 		if r.cursor+1 < len(userLine) {
 			end = userLine[r.cursor+1]
