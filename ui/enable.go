@@ -236,6 +236,9 @@ func (m *Model) toggleOCSEnabled() tea.Cmd {
 		m.setError(readOnlyMsg)
 		return nil
 	}
+	if m.focus == paneList && len(m.list.marks) > 0 {
+		return m.toggleOCSEnabledMarked()
+	}
 	u, ok := m.focusedUser()
 	if !ok {
 		m.setError("no user: put the cursor on a user in the list, or open one, then press E")
@@ -287,6 +290,53 @@ func (m *Model) pushEditFor(u directory.User, c flags.Change, what string) {
 		return
 	}
 	m.setStatus(what + " — pending: c reviews and commits, u undoes")
+}
+
+// toggleOCSEnabledMarked is E on a selection: it disables the selected
+// users who are enabled, or, when none is, re-enables those who can be as
+// they were. One direction for all, so a mixed selection is never flipped
+// both ways at once; each user is its own pending edit.
+func (m *Model) toggleOCSEnabledMarked() tea.Cmd {
+	users := m.list.markedUsers()
+	afters := make([]flags.Settings, len(users))
+	anyOn := false
+	for i, u := range users {
+		a, err := m.pending.get(u.DN).afterOr(u.OCS)
+		if err != nil {
+			m.setError("the pending edits of " + u.Label() + " cannot apply (" + err.Error() + "): undo with u first")
+			return nil
+		}
+		afters[i] = a
+		anyOn = anyOn || a.Enabled.Or(false)
+	}
+	done, skipped := 0, 0
+	for i, u := range users {
+		a := afters[i]
+		switch {
+		case anyOn && a.Enabled.Or(false):
+			m.pushEditFor(u, flags.Change{Enabled: flags.Some(false)}, "")
+			done++
+		case !anyOn && a.SIPAddress.Set && a.HomeServer.Set:
+			m.pushEditFor(u, flags.Change{Enabled: flags.Some(true)}, "")
+			done++
+		default:
+			skipped++
+		}
+	}
+	verb := "disable"
+	if !anyOn {
+		verb = "re-enable"
+	}
+	msg := fmt.Sprintf("%s %d selected user%s for OCS, every other setting kept — pending: c reviews and commits", verb, done, plural(done))
+	if skipped > 0 {
+		why := "already disabled"
+		if !anyOn {
+			why = "no sign-in name or pool: the Enable Users wizard (e) sets them"
+		}
+		msg += fmt.Sprintf("; %d left alone (%s)", skipped, why)
+	}
+	m.setStatus(msg)
+	return nil
 }
 
 // ---- rules the wizard adds to PlanEnable ----

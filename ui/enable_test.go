@@ -503,3 +503,27 @@ func TestEnableWizardHonoursPendingSignInNames(t *testing.T) {
 		t.Fatalf("plan %+v", p)
 	}
 }
+
+// E on a selection acts on the selected users, never on the unselected one
+// under the cursor, and in one direction for all.
+func TestDisableSelection(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), StartOU: "OU=Sales,OU=Corp,DC=corp,DC=example"}, 120, 40)
+	x.markUsers("Brian Cole", "Carla Diaz")
+	under := x.m.list.selected().u
+	x.key("E")
+	for _, sam := range []string{"bcole", "cdiaz"} {
+		u := x.stored(sam)
+		if c := x.pendingChange(u.DN); c.Enabled != flags.Some(false) || c.Flags.Bits() != 0 {
+			t.Errorf("%s: pending %+v", sam, c)
+		}
+	}
+	if x.m.pending.get(under.DN) != nil && !x.m.list.marked(under.DN) {
+		t.Errorf("the unselected user under the cursor (%s) was changed", under.Label())
+	}
+	mustContain(t, x.m.status, "disable 2 selected users")
+	// Again: none is enabled any more, so E re-enables them as they were.
+	x.key("E")
+	if edits, _ := x.m.pending.counts(); edits != 0 {
+		t.Errorf("%d edits left after disabling and re-enabling", edits)
+	}
+}

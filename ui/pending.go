@@ -49,6 +49,15 @@ func (p *pendingUser) edits() ([]flags.AttrEdit, error) {
 	return flags.Edits(p.base.OCS, a), nil
 }
 
+// afterOr is what the user will hold with p's edits, or base when there
+// are none (p nil).
+func (p *pendingUser) afterOr(base flags.Settings) (flags.Settings, error) {
+	if p == nil {
+		return base, nil
+	}
+	return p.after()
+}
+
 // hasEdits reports whether p would write anything; nil has nothing. Edits
 // that cannot apply count, so they are not forgotten.
 func (p *pendingUser) hasEdits() bool {
