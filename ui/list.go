@@ -237,6 +237,12 @@ func (l *listModel) columns(w int) (name, sam, sip int) {
 	if rest < 12 {
 		return max(rest, 1), 0, 0
 	}
+	if rest < 50 {
+		// Too narrow for three readable columns: the sAMAccountName goes
+		// (the detail shows it), so names tell users apart.
+		name = rest * 45 / 100
+		return name, 0, rest - name
+	}
 	name = rest * 32 / 100
 	sam = rest * 22 / 100
 	sip = rest - name - sam
@@ -255,6 +261,8 @@ func (l *listModel) view(st styles, w, h int, focused bool, spin string, pending
 		if samW > 0 {
 			b.WriteByte(' ')
 			b.WriteString(fit(sam, samW))
+		}
+		if sipW > 0 {
 			b.WriteByte(' ')
 			b.WriteString(fit(sip, sipW))
 		}

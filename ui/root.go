@@ -61,8 +61,13 @@ const (
 	paneDetail
 )
 
-// wideWidth is where the three panes fit side by side.
-const wideWidth = 120
+// wideWidth is where panes sit side by side: the list (or the tree) and
+// the user from here, all three from threePaneWidth, where the list still
+// has room for readable names.
+const (
+	wideWidth      = 120
+	threePaneWidth = 160
+)
 
 // Model is the root: it owns the directory, routes messages to the pane
 // models and holds the pending edits, which outlive any pane.

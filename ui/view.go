@@ -267,19 +267,38 @@ func (m *Model) browseBody(w, h int) []string {
 		}
 		return append([]string{crumb}, block(pane, w, h-1)...)
 	}
-	treeW := clamp(w/6, 20, 32)
-	detailW := clamp(w*42/100, 56, 96)
-	listW := w - treeW - detailW - 2
 	title := func(p pane, t string, width int) string {
 		if m.focus == p {
 			return m.st.titleFocused.Render(fit("▸ "+t, width))
 		}
 		return m.st.title.Render(fit("  "+t, width))
 	}
+	sep := m.st.sep.Render("│")
+	if w < threePaneWidth {
+		// Three panes would leave the list a few letters per column: the
+		// tree and the list share the left side (the tree while it has
+		// the focus), the user stays on the right.
+		detailW := clamp(w*45/100, 56, 72)
+		leftW := w - detailW - 1
+		var left []string
+		if m.focus == paneTree {
+			left = append([]string{title(paneTree, "Containers", leftW)}, block(m.tree.view(m.st, leftW, h-1, true, spin, m.list.dn), leftW, h-1)...)
+		} else {
+			left = append([]string{title(paneList, m.listTitle(), leftW)}, block(m.list.view(m.st, leftW, h-1, m.focus == paneList, spin, pending), leftW, h-1)...)
+		}
+		detailL := append([]string{title(paneDetail, m.detailTitle(), detailW)}, block(m.detailPane(detailW, h-1, m.focus == paneDetail), detailW, h-1)...)
+		out := make([]string, h)
+		for i := range out {
+			out[i] = left[i] + sep + detailL[i]
+		}
+		return out
+	}
+	treeW := clamp(w/6, 20, 32)
+	detailW := clamp(w*42/100, 56, 96)
+	listW := w - treeW - detailW - 2
 	treeL := append([]string{title(paneTree, "Containers", treeW)}, block(m.tree.view(m.st, treeW, h-1, m.focus == paneTree, spin, m.list.dn), treeW, h-1)...)
 	listL := append([]string{title(paneList, m.listTitle(), listW)}, block(m.list.view(m.st, listW, h-1, m.focus == paneList, spin, pending), listW, h-1)...)
 	detailL := append([]string{title(paneDetail, m.detailTitle(), detailW)}, block(m.detailPane(detailW, h-1, m.focus == paneDetail), detailW, h-1)...)
-	sep := m.st.sep.Render("│")
 	out := make([]string, h)
 	for i := range out {
 		out[i] = treeL[i] + sep + listL[i] + sep + detailL[i]
