@@ -186,26 +186,31 @@ func verdictText(set flags.Settings, s state) (string, readiness) {
 			r = ready
 		}
 	}
+	e, w := 0, 0
+	for _, x := range f {
+		if x.Severity == flags.Error {
+			e++
+		} else {
+			w++
+		}
+	}
+	warns := ""
+	if w > 0 {
+		warns = fmt.Sprintf("%d warning%s", w, plural(w))
+	}
 	switch r {
 	case ready:
-		w := 0
-		for _, x := range f {
-			if x.Severity == flags.Warning {
-				w++
-			}
-		}
 		if w > 0 {
-			return fmt.Sprintf("✓ ready (%d warning%s)", w, plural(w)), r
+			return "✓ ready (" + warns + ")", r
 		}
 		return "✓ ready to sign in", r
 	case problems:
-		e := 0
-		for _, x := range f {
-			if x.Severity == flags.Error {
-				e++
-			}
+		// The same count as the audit: problems, and warnings after them.
+		t := fmt.Sprintf("✗ cannot sign in (%d problem%s", e, plural(e))
+		if w > 0 {
+			t += ", " + warns
 		}
-		return fmt.Sprintf("✗ cannot sign in (%d problem%s)", e, plural(e)), r
+		return t + ")", r
 	}
 	return "– not enabled for OCS", r
 }

@@ -262,6 +262,10 @@ func (m *Model) toggleOCSEnabled() tea.Cmd {
 	case after.SIPAddress.Set && after.HomeServer.Set:
 		c.Enabled = flags.Some(true)
 		what = u.Label() + ": Enable user for Office Communications Server: on (re-enabled as " + after.SIPAddress.V + ")"
+	case m.pending.get(u.DN).hasEdits():
+		// The wizard never writes over pending edits: it could only skip.
+		m.setError(u.Label() + " has no sign-in name or no pool in its pending edits: commit or undo them (u), then E opens the Enable Users wizard")
+		return nil
 	default:
 		cmd := m.openEnable([]directory.User{u})
 		m.setStatus(u.Label() + " has no sign-in name or no pool, so it cannot be re-enabled as it was: the Enable Users wizard sets them")
@@ -680,6 +684,7 @@ func (m *Model) enableKey(msg tea.KeyPressMsg) tea.Cmd {
 		switch {
 		case key.Matches(msg, k.Back), key.Matches(msg, k.Left):
 			e.step, e.plans = stepPattern, nil
+			m.setStatus("") // the plan's verdict belongs to the plan
 			m.updatePreview()
 		case key.Matches(msg, k.Quit):
 			return m.quit()

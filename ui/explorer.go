@@ -86,7 +86,7 @@ func (e *explorerModel) view(st styles, w, h int) []string {
 	out = append(out, "")
 	hint := "type a value in decimal, hex (0x…) or AD's negative form"
 	if e.fresh {
-		hint = e.from + "'s value: typing replaces it"
+		hint = "the value of " + e.from + ": typing replaces it"
 	}
 	out = append(out, e.input.view("Value: ")+st.dim.Render("   "+hint))
 	out = append(out, st.dim.Render("space flips the bit under the cursor here only: no user is changed"))

@@ -511,7 +511,7 @@ func TestExplorerStartsOnTheUsersValue(t *testing.T) {
 	before := x.m.detail.user.OCS.OptionFlags
 	x.key("x")
 	want := flags.FormatAD(before.V)
-	mustContain(t, x.screen(), "Value: "+want, "Alice Adams 0004's value: typing replaces it", "no user is changed")
+	mustContain(t, x.screen(), "Value: "+want, "the value of Alice Adams 0004: typing replaces it", "no user is changed")
 	// The first key typed replaces the value; later ones append.
 	x.typeText("9")
 	if got := x.m.explorer.input.value; got != "9" {
