@@ -313,11 +313,7 @@ func (m *Model) auditKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Fix), key.Matches(msg, k.Open):
 		return m.fixRule()
 	case key.Matches(msg, k.Undo):
-		if m.pending.undo(m.detail.user.DN) {
-			m.setStatus("undid the last edit of " + m.detail.user.Label())
-		} else {
-			m.setStatus("nothing to undo for " + m.detail.user.Label())
-		}
+		m.undo(m.detail.user.DN, m.detail.user.Label())
 	case key.Matches(msg, k.Review):
 		return m.openReview()
 	case key.Matches(msg, k.Reload):

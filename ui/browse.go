@@ -358,11 +358,7 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Info):
 		m.explainDialog()
 	case key.Matches(msg, k.Undo):
-		if m.pending.undo(d.user.DN) {
-			m.setStatus("undid the last edit of " + d.user.Label())
-		} else {
-			m.setStatus("nothing to undo for " + d.user.Label())
-		}
+		m.undo(d.user.DN, d.user.Label())
 	case key.Matches(msg, k.Reload):
 		d.loading = true
 		return loadUser(m.ctx, m.dir, d.user.DN)

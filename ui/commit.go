@@ -57,6 +57,21 @@ func (m *Model) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// undo takes back the last pending edit of dn, unless that edit is in a
+// write on its way to the directory: it would be written all the same.
+func (m *Model) undo(dn string, label string) {
+	p := m.pending.get(dn)
+	if res := m.review.results[directory.NormDN(dn)]; p != nil && res != nil && res.kind == resApplying && len(p.stack) <= res.depth {
+		m.setError("the last edit of " + label + " is being written now and cannot be undone; once written, change it back with another edit")
+		return
+	}
+	if m.pending.undo(dn) {
+		m.setStatus("undid the last edit of " + label)
+	} else {
+		m.setStatus("nothing to undo for " + label)
+	}
+}
+
 // commitAll writes every pending user that is not already being written,
 // each as its own compare-and-swap in its own command.
 func (m *Model) commitAll() tea.Cmd {
@@ -115,11 +130,14 @@ func (m *Model) onCommit(msg commitMsg) tea.Cmd {
 	switch {
 	case msg.err == nil:
 		written := msg.sent.Edits
+		// How many stacked edits the write carried: read before the result
+		// is replaced, or edits made during the write would be dropped.
+		depth := res.depth
 		*res = result{kind: resWritten, written: written, msg: "the directory now holds " + settingsSummary(msg.user.OCS)}
 		if p != nil {
 			// Edits made while the write was in flight stay pending, on
 			// top of what was written.
-			if d := res.depth; d > 0 && d < len(p.stack) {
+			if d := depth; d > 0 && d < len(p.stack) {
 				p.stack = p.stack[d:]
 				p.base = msg.user
 			} else {

@@ -372,3 +372,31 @@ func TestReviewScrollsAndShowsLongValues(t *testing.T) {
 	x.key("G", "down") // moving the selection brings the user back into view
 	mustContain(t, x.screen(), "› Hiro Tanaka")
 }
+
+// Edits made while the user's write is on its way stay pending on top of
+// what was written; an edit in the write cannot be undone meanwhile.
+func TestEditsDuringAWriteStayPending(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 40)
+	dn := x.m.detail.user.DN
+	x.focusItem(itBit, flags.PublicIM)
+	x.key("space", "c")
+	_, write := x.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter}) // held: not run yet
+	if write == nil || !x.m.review.busy() {
+		t.Fatal("no write in flight")
+	}
+	x.key("esc")
+	x.key("u") // the edit being written
+	if c := x.pendingChange(dn); c.Flags.Set != flags.PublicIM {
+		t.Fatalf("undo during the write took back the edit being written: %+v", c)
+	}
+	mustContain(t, x.m.status, "being written now")
+	x.focusItem(itFederation, 0)
+	x.key("space")
+	x.run(write)
+	if got := x.stored(alice).OCS; !got.OptionFlags.V.Has(flags.PublicIM) || got.Federation.Or(false) {
+		t.Fatalf("written %+v", got)
+	}
+	if c := x.pendingChange(dn); c.Federation != flags.Some(true) || !c.Flags.IsZero() {
+		t.Fatalf("the edit made during the write is not pending on its own: %+v", c)
+	}
+}
