@@ -17,7 +17,14 @@ func (m *Model) openReview() tea.Cmd {
 		m.setStatus("nothing to review: no pending changes")
 		return nil
 	}
-	m.review = newReview(m.pending)
+	if m.review.busy() {
+		// A write is on its way: keep its result slot (a fresh review would
+		// forget it, send it again and call the answer a conflict), and
+		// add the users edited since.
+		m.review.merge(m.pending)
+	} else {
+		m.review = newReview(m.pending)
+	}
 	m.reviewFrom = m.screen
 	m.screen = scrReview
 	return nil

@@ -400,3 +400,31 @@ func TestEditsDuringAWriteStayPending(t *testing.T) {
 		t.Fatalf("the edit made during the write is not pending on its own: %+v", c)
 	}
 }
+
+// Leaving and reopening the review while a write is on its way keeps that
+// write: it is not sent twice, and q still waits for it.
+func TestReopenReviewDuringAWrite(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 40)
+	x.focusItem(itBit, flags.PublicIM)
+	x.key("space", "c")
+	_, write := x.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	x.key("esc", "c")
+	if !x.m.review.busy() {
+		t.Fatal("the reopened review forgot the write in flight")
+	}
+	_, again := x.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if again != nil {
+		t.Fatal("enter sent the same write again")
+	}
+	x.key("q")
+	if x.quit || x.m.confirm != nil {
+		t.Fatal("q did not wait for the write")
+	}
+	x.run(write)
+	if !x.quit {
+		t.Fatal("did not quit once the write ended")
+	}
+	if !x.stored(alice).OCS.OptionFlags.V.Has(flags.PublicIM) {
+		t.Fatal("not written")
+	}
+}

@@ -62,6 +62,21 @@ func (r *reviewModel) result(k string) *result {
 	return x
 }
 
+// merge adds the users of ps not shown yet, keeping every result.
+func (r *reviewModel) merge(ps *pendingStore) {
+	have := make(map[string]bool, len(r.order))
+	for _, k := range r.order {
+		have[k] = true
+	}
+	for _, k := range ps.order {
+		if !have[k] {
+			r.order = append(r.order, k)
+			u := ps.users[k].base
+			r.names[k] = [2]string{u.Label(), u.DN}
+		}
+	}
+}
+
 func (r *reviewModel) busy() bool {
 	for _, x := range r.results {
 		if x.kind == resApplying {
