@@ -283,11 +283,14 @@ func TestBadInputNamesTheProblem(t *testing.T) {
 		{[]string{"set", "knguyen", "+frobnicate"}, `unknown feature "frobnicate"`},
 		{[]string{"set", "knguyen", "telephony=voip"}, `"voip"`},
 		{[]string{"set", "knguyen", "line=4255550100"}, `Line URI "4255550100" must start with tel:`},
-		{[]string{"set", "knguyen", "sip=sip:alee@corp.example"}, `sip=sip:alee@corp.example: already the sign-in name of CN=`},
+		{[]string{"set", "knguyen", "sip=sip:alee@corp.example"}, `sip:alee@corp.example is already the sign-in name of CN=Ann Lee,OU=Sales,OU=Corp,DC=corp,DC=example and CN=Lee\, Ann`},
 		{[]string{"set", "--dry-run", "knguyen", "sip=sip:ALEE@corp.example"}, `already the sign-in name of`},
 		{[]string{"set", "--dry-run", "ipetrov", "sip="}, `needs a sign-in name; add -enabled`},
-		{[]string{"set", "--dry-run", "ipetrov", "pool=poolr2.corp.example"}, `homed on a working pool; move users between pools with the OCS tools`},
-		{[]string{"set", "--dry-run", "ushah", "+enabled"}, `has no sign-in name or no pool`},
+		{[]string{"set", "--dry-run", "ipetrov", "+2"}, `bit 1 (value 2) is reserved or undocumented`},
+		{[]string{"set", "--dry-run", "ipetrov", "-1024"}, `bit 10 (value 1024) is reserved or undocumented`},
+		{[]string{"set", "--dry-run", "ipetrov", "pool=poolr2.corp.example"}, `homed on the working pool pool01.corp.example; move users between pools with the OCS tools`},
+		{[]string{"set", "--dry-run", "ushah", "+enabled"}, `has no sign-in name or pool; give sip= and pool=`},
+		{[]string{"set", "--dry-run", "ushah", "+enabled", "sip=sip:ushah@corp.example"}, `has no pool; give pool= with it`},
 		{[]string{"set", "knguyen", "line-server=gw.corp.example"}, `Server URI "gw.corp.example" must be a SIP URI`},
 	}
 	for _, tt := range tests {

@@ -93,9 +93,13 @@ func parseChanges(args []string) (c flags.Change, pool string, err error) {
 			continue
 		}
 		f, ok := flags.ByShort(name)
+		if ok && !f.Documented {
+			// As the console: these are kept exactly as found.
+			return c, "", usageError("%s: bit %d (value %d) is reserved or undocumented; ocsflags keeps such bits exactly as found and never sets or clears them", a, f.Bit, uint32(f.Value))
+		}
 		if !ok {
 			if v, err := flags.ParseInput(name); err == nil && flags.BitIndex(v) >= 0 {
-				f = flags.Feature{Value: v, Name: fmt.Sprintf("unknown bit %d", flags.BitIndex(v))}
+				return c, "", usageError("%s: bit %d (value %d) is not in the catalogue; ocsflags keeps unknown bits exactly as found and never sets or clears them", a, flags.BitIndex(v), uint32(v))
 			} else if err == nil {
 				return c, "", usageError("%s names several bits; name each bit on its own (+1 +256), never a whole value", a)
 			} else {
@@ -115,6 +119,14 @@ func parseChanges(args []string) (c flags.Change, pool string, err error) {
 		}
 	}
 	return c, pool, nil
+}
+
+// poolHost names the pool of a home-server DN by host name, or the DN.
+func poolHost(pools []directory.Pool, dn string) string {
+	if p, ok := directory.NewPoolSet(pools).ByHomeServer(dn); ok && p.Host != "" {
+		return p.Host
+	}
+	return dn
 }
 
 // choosePool accepts a pool's host name or DN (or home-server DN) and
@@ -187,11 +199,28 @@ func runSet(ctx context.Context, args []string, env Env) error {
 			// As the console: pool= repairs a missing or broken home server.
 			// A user with a sign-in name on a working pool has data there
 			// (contact lists, meetings) that a DN rewrite would strand.
-			return usageError("pool=%s: %s is homed on a working pool; move users between pools with the OCS tools, which move their contact lists and meetings too", pool, u.DN)
+			return usageError("pool=%s: %s is homed on the working pool %s; move users between pools with the OCS tools, which move their contact lists and meetings too", pool, u.DN, poolHost(pools, u.OCS.HomeServer.V))
 		}
 	}
 	if e := change.Enabled; e.Set && e.V && (!planned.SIPAddress.Set || !planned.HomeServer.Set) {
-		return usageError("+enabled: %s has no sign-in name or no pool; give sip= and pool= with it (all four readiness attributes go together)", u.DN)
+		var missing []string
+		if !planned.SIPAddress.Set {
+			missing = append(missing, "sip=")
+		}
+		if !planned.HomeServer.Set {
+			missing = append(missing, "pool=")
+		}
+		what := "pool"
+		switch {
+		case len(missing) == 2:
+			what = "sign-in name or pool"
+		case !planned.SIPAddress.Set:
+			what = "sign-in name"
+		}
+		return usageError("+enabled: %s has no %s; give %s with it (a user needs a sign-in name and a pool to be enabled)", u.DN, what, strings.Join(missing, " and "))
+	}
+	if planned.Enabled.Or(false) && !planned.OptionFlags.V.Has(flags.EnhancedPresence) && (change.Enabled.Set || change.SIPAddress.Set || change.HomeServer.Set) {
+		fmt.Fprintf(env.Stderr, "ocsflags: warning: %s: enhanced presence (256) is not set: Communicator 2007 R2 cannot sign in (add +ep; it is one-way)\n", u.DN)
 	}
 	if v := change.SIPAddress; v.Set && v.V == "" && planned.Enabled.Or(false) {
 		return usageError("sip=: %s is enabled for OCS and needs a sign-in name; add -enabled to disable it as well, or give a new address", u.DN)
@@ -208,17 +237,23 @@ func runSet(ctx context.Context, args []string, env Env) error {
 			}
 		}
 	}
-	if v := change.SIPAddress; v.Set && v.V != "" {
-		// As the console does: a sign-in name must be unique in the forest,
-		// and a second holder means neither can sign in reliably.
-		holders, err := d.SIPAddressHolders(ctx, v.V)
+	newAddr := change.SIPAddress.Set && change.SIPAddress.V != "" && !strings.EqualFold(change.SIPAddress.V, u.OCS.SIPAddress.V)
+	enabling := planned.Enabled.Or(false) && !u.OCS.Enabled.Or(false)
+	if addr := planned.SIPAddress.V; addr != "" && (newAddr || enabling) {
+		// As the console does: the sign-in name this puts to use must be
+		// unique in the forest; with two holders neither signs in reliably.
+		holders, err := d.SIPAddressHolders(ctx, addr)
 		if err != nil {
-			return fmt.Errorf("check that %s is unique: %w", v.V, err)
+			return fmt.Errorf("check that %s is unique: %w", addr, err)
 		}
+		var others []string
 		for _, h := range holders {
 			if !directory.SameDN(h, u.DN) {
-				return usageError("sip=%s: already the sign-in name of %s; a sign-in name must be unique in the forest", v.V, h)
+				others = append(others, h)
 			}
+		}
+		if len(others) > 0 {
+			return usageError("%s is already the sign-in name of %s; a sign-in name must be unique in the forest", addr, strings.Join(others, " and "))
 		}
 	}
 	if *dry {

@@ -290,6 +290,10 @@ func runContract(t *testing.T, c contract) {
 		if got, _ := d.SIPAddressHolders(ctx, "sip:nobody@corp.example"); len(got) != 0 {
 			t.Errorf("holders of an unused address: %v", got)
 		}
+		// Pat Quinn's address is stored without sip:; it still claims it.
+		if got, err := d.SIPAddressHolders(ctx, "sip:PQUINN@corp.example"); err != nil || len(got) != 1 || !SameDN(got[0], dn("CN=Pat Quinn,OU=Engineering,OU=Corp")) {
+			t.Errorf("holders of sip:pquinn (stored as pquinn@corp.example) = %v, %v", got, err)
+		}
 	})
 
 	t.Run("readiness of every demo state", func(t *testing.T) { checkDemoReadiness(t, d) })

@@ -48,7 +48,9 @@ type Directory interface {
 	// Pools lists the OCS pools in both places OCS puts them.
 	Pools(ctx context.Context) ([]Pool, error)
 	// SIPAddressHolders returns the DNs of every object whose
-	// msRTCSIP-PrimaryUserAddress equals addr (case-insensitive).
+	// msRTCSIP-PrimaryUserAddress equals addr (case-insensitive), with or
+	// without the sip: scheme: a value stored without it (a known broken
+	// state) still claims the address, so it is not handed out twice.
 	SIPAddressHolders(ctx context.Context, addr string) ([]string, error)
 	// Apply writes one user's change all-or-nothing as a compare-and-swap and
 	// returns the user as stored afterwards. When the directory holds other
@@ -248,4 +250,14 @@ func NormDN(dn string) string {
 		return strings.ToLower(strings.TrimSpace(dn))
 	}
 	return strings.ToLower(d.String())
+}
+
+// sipForms is a sign-in name with and without its sip: scheme, the two
+// spellings that claim one address.
+func sipForms(addr string) [2]string {
+	bare := addr
+	if len(bare) >= 4 && strings.EqualFold(bare[:4], "sip:") {
+		bare = bare[4:]
+	}
+	return [2]string{"sip:" + bare, bare}
 }

@@ -688,7 +688,8 @@ func (l *LDAP) SIPAddressHolders(ctx context.Context, addr string) ([]string, er
 	if addr == "" {
 		return nil, nil
 	}
-	filter := "(" + flags.AttrPrimaryUserAddress + "=" + ldap.EscapeFilter(addr) + ")"
+	forms := sipForms(addr)
+	filter := "(|(" + flags.AttrPrimaryUserAddress + "=" + ldap.EscapeFilter(forms[0]) + ")(" + flags.AttrPrimaryUserAddress + "=" + ldap.EscapeFilter(forms[1]) + "))"
 	bases := []string{l.nc.Default}
 	if l.nc.Configuration != "" && !isUnder(l.nc.Configuration, l.nc.Default) {
 		bases = append(bases, l.nc.Configuration)

@@ -371,11 +371,13 @@ func (m *Memory) Pools(ctx context.Context) ([]Pool, error) {
 func (m *Memory) SIPAddressHolders(ctx context.Context, addr string) ([]string, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
+	forms := sipForms(addr)
 	var out []string
 	for _, e := range m.entries {
 		for _, v := range e.attrs["msrtcsip-primaryuseraddress"] {
-			if strings.EqualFold(v, addr) {
+			if strings.EqualFold(v, forms[0]) || strings.EqualFold(v, forms[1]) {
 				out = append(out, e.dn)
+				break
 			}
 		}
 	}

@@ -3,13 +3,11 @@ package ui
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"ocsflags/directory"
-	"ocsflags/flags"
 )
 
 // Every directory call runs in a tea.Cmd and comes back as one of these
@@ -100,11 +98,11 @@ func resolveUser(ctx context.Context, d directory.Directory, id string) tea.Cmd 
 	}
 }
 
-func applyChange(ctx context.Context, d directory.Directory, c directory.Change) tea.Cmd {
+func applyChange(ctx context.Context, d directory.Directory, c directory.Change, claim string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, readTimeout)
 		defer cancel()
-		if err := checkNewSIP(ctx, d, c); err != nil {
+		if err := checkClaim(ctx, d, c.DN, claim); err != nil {
 			return commitMsg{dn: c.DN, sent: c, err: err}
 		}
 		u, err := d.Apply(ctx, c)
@@ -112,26 +110,22 @@ func applyChange(ctx context.Context, d directory.Directory, c directory.Change)
 	}
 }
 
-// checkNewSIP searches the directory, just before the write, for a sign-in
-// name the change gives the user: whatever route staged it (the editor, an
-// audit fix, a choice made before another admin took the address), a name
-// someone else holds is not written.
-func checkNewSIP(ctx context.Context, d directory.Directory, c directory.Change) error {
-	for _, e := range c.Edits {
-		if e.Attr != flags.AttrPrimaryUserAddress || !e.New.Set || e.New.V == "" {
-			continue
-		}
-		if e.Old.Set && strings.EqualFold(e.Old.V, e.New.V) {
-			continue
-		}
-		holders, err := d.SIPAddressHolders(ctx, e.New.V)
-		if err != nil {
-			return fmt.Errorf("cannot check that %s is unique, so nothing was written: %w", e.New.V, err)
-		}
-		for _, h := range holders {
-			if !directory.SameDN(h, c.DN) {
-				return fmt.Errorf("nothing was written: %s is already the sign-in name of %s, and a sign-in name must be unique in the forest", e.New.V, h)
-			}
+// checkClaim searches the directory, just before the write, for the sign-in
+// name the write makes the user use (a new address, or enabling a user with
+// the one it has): whatever route staged it (the editor, an audit fix, E on
+// a disabled user, a choice made before another admin took the address), a
+// name someone else holds is not written.
+func checkClaim(ctx context.Context, d directory.Directory, dn, addr string) error {
+	if addr == "" {
+		return nil
+	}
+	holders, err := d.SIPAddressHolders(ctx, addr)
+	if err != nil {
+		return fmt.Errorf("cannot check that %s is unique, so nothing was written: %w", addr, err)
+	}
+	for _, h := range holders {
+		if !directory.SameDN(h, dn) {
+			return fmt.Errorf("nothing was written: %s is already the sign-in name of %s, and a sign-in name must be unique in the forest", addr, h)
 		}
 	}
 	return nil

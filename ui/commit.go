@@ -64,6 +64,23 @@ func (m *Model) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// claimedSIP is the sign-in name p's write puts to use, which must be free
+// in the directory at that moment: a new address, or the user's address when
+// the write enables it. "" when the write claims none.
+func claimedSIP(p *pendingUser) string {
+	a, err := p.after()
+	if err != nil || !a.SIPAddress.Set || a.SIPAddress.V == "" {
+		return ""
+	}
+	b := p.base.OCS
+	newAddr := !b.SIPAddress.Set || !strings.EqualFold(b.SIPAddress.V, a.SIPAddress.V)
+	enabling := a.Enabled.Or(false) && !b.Enabled.Or(false)
+	if newAddr || enabling {
+		return a.SIPAddress.V
+	}
+	return ""
+}
+
 // undo takes back the last pending edit of dn, unless that edit is in a
 // write on its way to the directory: it would be written all the same.
 func (m *Model) undo(dn string, label string) {
@@ -124,7 +141,7 @@ func (m *Model) write(k string, p *pendingUser, res *result) tea.Cmd {
 		return nil
 	}
 	*res = result{kind: resApplying, depth: len(p.stack)}
-	return applyChange(m.ctx, m.dir, c)
+	return applyChange(m.ctx, m.dir, c, claimedSIP(p))
 }
 
 // onCommit handles one user's write: success clears the edits it carried,

@@ -428,3 +428,22 @@ func TestReopenReviewDuringAWrite(t *testing.T) {
 		t.Fatal("not written")
 	}
 }
+
+// Re-enabling a user whose sign-in name someone else took meanwhile is not
+// written: enabling puts the address to use as much as setting it does.
+func TestReEnableChecksTheSignInName(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: "annlee2"}, 120, 40)
+	dn := x.m.detail.user.DN
+	x.key("E", "c", "enter", "esc") // disabled: Ann Lee keeps sip:alee
+	if x.stored("annlee2").OCS.Enabled.Or(true) {
+		t.Fatal("not disabled")
+	}
+	x.key("E", "c", "enter")
+	if x.stored("annlee2").OCS.Enabled.Or(false) {
+		t.Fatal("re-enabled with a sign-in name Ann Lee holds")
+	}
+	if c := x.pendingChange(dn); c.Enabled != flags.Some(true) {
+		t.Fatalf("the re-enable edit was lost: %+v", c)
+	}
+	mustContain(t, x.m.status, "sip:alee@corp.example is already the sign-in name of CN=Ann Lee")
+}
