@@ -121,7 +121,17 @@ func (m *Model) auditLookups() tea.Cmd {
 	}
 	s := m.state()
 	var cmds []tea.Cmd
-	for _, o := range []flags.Opt[string]{s.base.SIPAddress, s.after.SIPAddress} {
+	addrs := []flags.Opt[string]{s.base.SIPAddress, s.after.SIPAddress}
+	if m.screen == scrAudit {
+		// The addresses the sign-in fix could offer: it offers none that
+		// is taken.
+		for _, c := range []string{m.detail.user.Mail, m.detail.user.UPN} {
+			if c != "" {
+				addrs = append(addrs, flags.Some("sip:"+c))
+			}
+		}
+	}
+	for _, o := range addrs {
 		if !o.Set {
 			continue
 		}
@@ -362,7 +372,12 @@ func (m *Model) fixRule() tea.Cmd {
 				options: opts,
 			}
 			return nil
-		case len(opts) == 0 && (f.ID == flags.FindingSIPAddressDuplicate || f.Fix == nil):
+		case len(opts) == 1:
+			// The one free address mail or UPN gives (the finding's own fix
+			// is not used: it may name an address that is taken).
+			m.pushEdit(opts[0].change, opts[0].what)
+			return nil
+		default:
 			// Neither mail nor UPN gives a free address: the admin types one.
 			cmd := m.jumpToDetail(itSIP, "no e-mail address or userPrincipalName gives a free sign-in name: type one")
 			m.openEdit(itSIP)
@@ -630,10 +645,10 @@ func (m *Model) fixHint(f *flags.Finding) string {
 		switch {
 		case len(opts) > 1 || len(opts) == 1 && f.ID == flags.FindingSIPAddressDuplicate:
 			return "f chooses a sign-in name from the e-mail address or userPrincipalName"
-		case len(opts) == 0 && (f.ID == flags.FindingSIPAddressDuplicate || f.Fix == nil) && !m.readOnly:
+		case len(opts) == 1:
+			return "f sets " + opts[0].label
+		case !m.readOnly:
 			return "f opens the sign-in name to type a new one (the e-mail address and userPrincipalName give none that is free)"
-		case f.Fix != nil:
-			return "f sets " + f.Fix.SIPAddress.V
 		}
 	case flags.FindingTelephonyInconsistent, flags.FindingArchivingLegacyValue:
 		return "f goes to the option in the user's settings: " + f.FixHint

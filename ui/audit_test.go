@@ -282,3 +282,25 @@ func TestAuditCursorFollowsLateProblem(t *testing.T) {
 		t.Fatal("a late look-up moved a cursor the admin had moved")
 	}
 }
+
+// The sign-in fix never offers an address someone holds: with the e-mail
+// address taken, f opens the editor instead of setting it.
+func TestAuditSignInFixSkipsTakenAddress(t *testing.T) {
+	d := demo(t)
+	x := newHarness(t, Options{Dir: d, User: "htanaka"}, 120, 40)
+	h := x.m.detail.user
+	if _, err := d.Apply(context.Background(), directory.Change{DN: h.DN, Edits: []flags.AttrEdit{{
+		Attr: flags.AttrPrimaryUserAddress, Old: h.OCS.SIPAddress, New: flags.Some("sip:qharper@corp.example")}}}); err != nil {
+		t.Fatal(err)
+	}
+	y := newHarness(t, Options{Dir: d, User: "qharper"}, 120, 40)
+	y.key("a")
+	y.focusRule(flags.FindingNoSIPAddress)
+	if s := y.screen(); strings.Contains(s, "f sets sip:qharper@corp.example") {
+		t.Fatalf("the taken address is offered:\n%s", s)
+	}
+	y.key("f")
+	if y.m.edit == nil || y.m.pending.get(y.m.detail.user.DN) != nil {
+		t.Fatalf("f staged something or opened no editor: %s", y.m.status)
+	}
+}
