@@ -297,47 +297,35 @@ func (m *Model) pushEditFor(u directory.User, c flags.Change, what string) {
 }
 
 // toggleOCSEnabledMarked is E on a selection: it disables the selected
-// users who are enabled, or, when none is, re-enables those who can be as
-// they were. One direction for all, so a mixed selection is never flipped
-// both ways at once; each user is its own pending edit.
+// users who are enabled, each as its own pending edit. It never re-enables
+// a selection: disabled users are often leavers, and bringing several back
+// at once is how one of them gets signed in again by mistake; E on one user
+// (or u) does that deliberately.
 func (m *Model) toggleOCSEnabledMarked() tea.Cmd {
 	users := m.list.markedUsers()
-	afters := make([]flags.Settings, len(users))
-	anyOn := false
-	for i, u := range users {
+	var on []directory.User
+	for _, u := range users {
 		a, err := m.pending.get(u.DN).afterOr(u.OCS)
 		if err != nil {
 			m.setError("the pending edits of " + u.Label() + " cannot apply (" + err.Error() + "): undo with u first")
 			return nil
 		}
-		afters[i] = a
-		anyOn = anyOn || a.Enabled.Or(false)
-	}
-	done, skipped := 0, 0
-	for i, u := range users {
-		a := afters[i]
-		switch {
-		case anyOn && a.Enabled.Or(false):
-			m.pushEditFor(u, flags.Change{Enabled: flags.Some(false)}, "")
-			done++
-		case !anyOn && a.SIPAddress.Set && a.HomeServer.Set:
-			m.pushEditFor(u, flags.Change{Enabled: flags.Some(true)}, "")
-			done++
-		default:
-			skipped++
+		if a.Enabled.Or(false) {
+			on = append(on, u)
 		}
 	}
-	verb := "disable"
-	if !anyOn {
-		verb = "re-enable"
+	if len(on) == 0 {
+		m.setError(fmt.Sprintf("none of the %d selected users is enabled: E on a selection only disables; re-enable a user on its own with E, or take back a pending disable with u", len(users)))
+		return nil
 	}
-	msg := fmt.Sprintf("%s %d selected user%s for OCS, every other setting kept — pending: c reviews and commits", verb, done, plural(done))
-	if skipped > 0 {
-		why := "already disabled"
-		if !anyOn {
-			why = "no sign-in name or pool: the Enable Users wizard (e) sets them"
-		}
-		msg += fmt.Sprintf("; %d left alone (%s)", skipped, why)
+	var names []string
+	for _, u := range on {
+		m.pushEditFor(u, flags.Change{Enabled: flags.Some(false)}, "")
+		names = append(names, u.Label())
+	}
+	msg := fmt.Sprintf("disable %d selected user%s for OCS (%s), every other setting kept — pending: c reviews and commits", len(on), plural(len(on)), strings.Join(names, ", "))
+	if n := len(users) - len(on); n > 0 {
+		msg += fmt.Sprintf("; %d already disabled", n)
 	}
 	m.setStatus(msg)
 	return nil

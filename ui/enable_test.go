@@ -520,10 +520,11 @@ func TestDisableSelection(t *testing.T) {
 	if x.m.pending.get(under.DN) != nil && !x.m.list.marked(under.DN) {
 		t.Errorf("the unselected user under the cursor (%s) was changed", under.Label())
 	}
-	mustContain(t, x.m.status, "disable 2 selected users")
-	// Again: none is enabled any more, so E re-enables them as they were.
+	mustContain(t, x.m.status, "disable 2 selected users for OCS (Brian Cole, Carla Diaz)")
+	// Again: none is enabled any more, and a selection is never re-enabled.
 	x.key("E")
-	if edits, _ := x.m.pending.counts(); edits != 0 {
-		t.Errorf("%d edits left after disabling and re-enabling", edits)
+	if edits, _ := x.m.pending.counts(); edits != 2 || !x.m.statusErr {
+		t.Errorf("second E: %d edits, status %q", edits, x.m.status)
 	}
+	mustContain(t, x.m.status, "E on a selection only disables")
 }
