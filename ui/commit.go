@@ -157,7 +157,7 @@ func (m *Model) onCommit(msg commitMsg) tea.Cmd {
 		// How many stacked edits the write carried: read before the result
 		// is replaced, or edits made during the write would be dropped.
 		depth := res.depth
-		*res = result{kind: resWritten, written: written, msg: "the directory now holds " + settingsSummary(msg.user.OCS)}
+		*res = result{kind: resWritten, written: written, msg: "the directory now holds " + settingsSummary(msg.user.OCS, written)}
 		if p != nil {
 			// Edits made while the write was in flight stay pending, on
 			// top of what was written.
@@ -237,11 +237,22 @@ func editsSummary(es []flags.AttrEdit) string {
 	return strings.Join(p, ", ")
 }
 
-func settingsSummary(s flags.Settings) string {
-	if !s.OptionFlags.Set {
-		return flags.AttrOptionFlags + " (absent)"
+func settingsSummary(s flags.Settings, written []flags.AttrEdit) string {
+	// The attributes written, as the directory returned them after the
+	// write: that is what the admin checks.
+	stored := s.Encode()
+	var parts []string
+	for _, e := range written {
+		v, ok := stored[e.Attr]
+		switch {
+		case !ok:
+			v = "(absent)"
+		case e.Attr == flags.AttrOptionFlags:
+			v += " (" + s.OptionFlags.V.Hex() + ")"
+		}
+		parts = append(parts, e.Attr+" "+v)
 	}
-	return fmt.Sprintf("%s %s (%s)", flags.AttrOptionFlags, flags.FormatAD(s.OptionFlags.V), s.OptionFlags.V.Hex())
+	return strings.Join(parts, ", ")
 }
 
 // sharedPendingSIP maps each pending user whose edits would give them the

@@ -240,7 +240,7 @@ func (m *Model) editWarning(kind itemKind, v string) string {
 }
 
 // view draws the editor as a box over the screen.
-func (e *editModel) view(st styles, w int) []string {
+func (e *editModel) view(st styles, w, h int) []string {
 	inner := min(w-6, 80)
 	a := attrInfos[e.kind]
 	body := []string{a.attr + " · " + a.syntax}
@@ -267,7 +267,20 @@ func (e *editModel) view(st styles, w int) []string {
 		field = append(field, lastLines(wrap("! "+e.warn, inner), 3, st.warn)...)
 		hint = "enter again sets it anyway · esc cancels"
 	}
-	return dialogBox(st, inner, e.label+" — edit", body, field, hint)
+	box := dialogBox(st, inner, e.label+" — edit", body, field, hint)
+	if len(box) > h && len(body) > 1 {
+		// A short screen: the field and what the directory holds matter
+		// more than the explanation (i shows it in the detail).
+		box = dialogBox(st, inner, e.label+" — edit", body[len(body)-1-boolInt(e.was != e.dir):], field, hint)
+	}
+	return box
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func orNotSet(v string) string {

@@ -447,3 +447,13 @@ func TestReEnableChecksTheSignInName(t *testing.T) {
 	}
 	mustContain(t, x.m.status, "sip:alee@corp.example is already the sign-in name of CN=Ann Lee")
 }
+
+// On a short screen the editor keeps its field and the directory's value in
+// view, dropping the explanation.
+func TestEditorOnAShortScreen(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: "htanaka"}, 60, 14)
+	x.focusItem(itLine, 0)
+	x.key("enter")
+	x.typeText("tel:+1425")
+	mustContain(t, x.screen(), "› tel:+1425", "In the directory: (not set)")
+}

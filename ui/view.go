@@ -42,7 +42,7 @@ func (m *Model) render() string {
 		body = overlay(body, m.confirm.view(m.st, w), w)
 	}
 	if m.edit != nil {
-		body = overlay(body, m.edit.view(m.st, w), w)
+		body = overlay(body, m.edit.view(m.st, w, len(body)), w)
 	}
 	lines := make([]string, 0, h)
 	lines = append(lines, m.header(w))
