@@ -114,12 +114,12 @@ func TestDCSetChangesExactlyOneBit(t *testing.T) {
 func TestDCConcurrentSet(t *testing.T) {
 	const dn = "CN=Kim Nguyen,OU=Engineering,OU=Corp,DC=corp,DC=example"
 	args := dcArgs(t)
-	if code, _, errs := run(t, append([]string{"set", "knguyen", "-2", "-4", "-anonymous"}, args...)...); code != 0 {
+	if code, _, errs := run(t, append([]string{"set", "knguyen", "-pic", "-ev", "-anonymous"}, args...)...); code != 0 {
 		t.Fatalf("reset: %s", errs)
 	}
 	start := dcUser(t, dn)
 	var wg sync.WaitGroup
-	for _, change := range []string{"+2", "+4", "+anonymous"} {
+	for _, change := range []string{"+pic", "+ev", "+anonymous"} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -130,8 +130,8 @@ func TestDCConcurrentSet(t *testing.T) {
 	}
 	wg.Wait()
 	end := dcUser(t, dn)
-	if want := start.OCS.OptionFlags.V | 2 | 4 | 64; end.OCS.OptionFlags.V != want {
+	if want := start.OCS.OptionFlags.V | 1 | 128 | 64; end.OCS.OptionFlags.V != want {
 		t.Errorf("after three concurrent sets: %d, want %d", end.OCS.OptionFlags.V, want)
 	}
-	run(t, append([]string{"set", "knguyen", "-2", "-4", "-anonymous"}, args...)...)
+	run(t, append([]string{"set", "knguyen", "-pic", "-ev", "-anonymous"}, args...)...)
 }
