@@ -316,3 +316,29 @@ func TestSetLineWarnsAndNormalizes(t *testing.T) {
 		t.Errorf("a good E.164 line warned: exit %d, %q", code, errs)
 	}
 }
+
+// Enabling a disabled user whose stored sign-in name is malformed is
+// refused: it would be enabled and unable to sign in.
+func TestSetEnableRefusesMalformedSignInName(t *testing.T) {
+	// The export, with Pat Quinn (sign-in name without sip:) disabled.
+	in := ldifCopy(t)
+	data, err := os.ReadFile(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	at := strings.Index(text, "dn: CN=Pat Quinn,")
+	rel := strings.Index(text[at:], "msRTCSIP-UserEnabled: TRUE")
+	if at < 0 || rel < 0 {
+		t.Fatal("no Pat Quinn in the export")
+	}
+	text = text[:at+rel] + "msRTCSIP-UserEnabled: FALSE" + text[at+rel+len("msRTCSIP-UserEnabled: TRUE"):]
+	if err := os.WriteFile(in, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	common := []string{"--ldif", in, "--journal", filepath.Join(t.TempDir(), "journal.jsonl")}
+	code, _, errs := run(t, append([]string{"set", "pquinn", "+enabled"}, common...)...)
+	if code != 2 || !strings.Contains(errs, `+enabled: sign-in name "pquinn@corp.example" has no sip: prefix`) {
+		t.Errorf("exit %d, %q", code, errs)
+	}
+}

@@ -202,6 +202,11 @@ func runSet(ctx context.Context, args []string, env Env) error {
 			return usageError("pool=%s: %s is homed on the working pool %s; move users between pools with the OCS tools, which move their contact lists and meetings too", pool, u.DN, poolHost(pools, u.OCS.HomeServer.V))
 		}
 	}
+	if e := change.Enabled; e.Set && e.V && !u.OCS.Enabled.Or(false) && planned.SIPAddress.Set {
+		if err := flags.CheckSIPAddress(planned.SIPAddress.V); err != nil {
+			return usageError("+enabled: %v; give a good one with sip= in the same command", err)
+		}
+	}
 	if e := change.Enabled; e.Set && e.V && (!planned.SIPAddress.Set || !planned.HomeServer.Set) {
 		var missing []string
 		if !planned.SIPAddress.Set {
@@ -219,23 +224,8 @@ func runSet(ctx context.Context, args []string, env Env) error {
 		}
 		return usageError("+enabled: %s has no %s; give %s with it (a user needs a sign-in name and a pool to be enabled)", u.DN, what, strings.Join(missing, " and "))
 	}
-	if planned.Enabled.Or(false) && !planned.OptionFlags.V.Has(flags.EnhancedPresence) && (change.Enabled.Set || change.SIPAddress.Set || change.HomeServer.Set) {
-		fmt.Fprintf(env.Stderr, "ocsflags: warning: %s: enhanced presence (256) is not set: Communicator 2007 R2 cannot sign in (add +ep; it is one-way)\n", u.DN)
-	}
 	if v := change.SIPAddress; v.Set && v.V == "" && planned.Enabled.Or(false) {
 		return usageError("sip=: %s is enabled for OCS and needs a sign-in name; add -enabled to disable it as well, or give a new address", u.DN)
-	}
-	if change.Line.Set || change.LineServer.Set || change.Flags.Bits()&flags.TelephonyMask != 0 {
-		// The console asks for a second enter here; a script gets it said.
-		for _, attr := range []string{flags.AttrLine, flags.AttrLineServer} {
-			v := planned.Line.V
-			if attr == flags.AttrLineServer {
-				v = planned.LineServer.V
-			}
-			if w := flags.LineWarning(attr, v, planned.OptionFlags.V); w != "" {
-				fmt.Fprintf(env.Stderr, "ocsflags: warning: %s: %s\n", u.DN, w)
-			}
-		}
 	}
 	newAddr := change.SIPAddress.Set && change.SIPAddress.V != "" && !strings.EqualFold(change.SIPAddress.V, u.OCS.SIPAddress.V)
 	enabling := planned.Enabled.Or(false) && !u.OCS.Enabled.Or(false)
@@ -254,6 +244,21 @@ func runSet(ctx context.Context, args []string, env Env) error {
 		}
 		if len(others) > 0 {
 			return usageError("%s is already the sign-in name of %s; a sign-in name must be unique in the forest", addr, strings.Join(others, " and "))
+		}
+	}
+	if planned.Enabled.Or(false) && !planned.OptionFlags.V.Has(flags.EnhancedPresence) && (change.Enabled.Set || change.SIPAddress.Set || change.HomeServer.Set) {
+		fmt.Fprintf(env.Stderr, "ocsflags: warning: %s: enhanced presence (256) is not set: Communicator 2007 R2 cannot sign in (add +ep; it is one-way)\n", u.DN)
+	}
+	if change.Line.Set || change.LineServer.Set || change.Flags.Bits()&flags.TelephonyMask != 0 {
+		// The console asks for a second enter here; a script gets it said.
+		for _, attr := range []string{flags.AttrLine, flags.AttrLineServer} {
+			v := planned.Line.V
+			if attr == flags.AttrLineServer {
+				v = planned.LineServer.V
+			}
+			if w := flags.LineWarning(attr, v, planned.OptionFlags.V); w != "" {
+				fmt.Fprintf(env.Stderr, "ocsflags: warning: %s: %s\n", u.DN, w)
+			}
 		}
 	}
 	if *dry {

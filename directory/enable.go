@@ -186,7 +186,9 @@ func ApplyEnable(ctx context.Context, d Directory, plans []EnablePlan, progress 
 		default:
 			r.Err = stillFree(ctx, d, p)
 			if r.Err == nil {
-				_, _, r.Err = Update(ctx, d, p.User.DN, p.Change, 3)
+				// From the read the plan was made on: a sign-in name or pool
+				// another admin set since is a conflict, never overwritten.
+				_, _, r.Err = UpdateFrom(ctx, d, p.User, p.Change, 3)
 			}
 		}
 		out = append(out, r)

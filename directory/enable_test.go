@@ -2,6 +2,7 @@ package directory
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -135,5 +136,41 @@ func TestApplyEnableRechecksTheAddress(t *testing.T) {
 	}
 	if after, _ := m.User(ctx, x.DN); !reflect.DeepEqual(after.OCS, x.OCS) {
 		t.Errorf("written anyway: %+v", after.OCS)
+	}
+}
+
+// A value the change sets outright that another writer changed since the
+// read is a conflict, never overwritten; bit deltas still rebase.
+func TestUpdateFromDoesNotOverwriteAbsoluteValues(t *testing.T) {
+	m, err := OpenDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	x, _ := m.User(ctx, dn("CN=Xavier Dupont,OU=Engineering,OU=Corp"))
+	pools, _ := m.Pools(ctx)
+	plans, err := PlanEnable(ctx, m, []User{x}, pools[0], PatternMail, "corp.example")
+	if err != nil || plans[0].Skip != "" {
+		t.Fatalf("plan %+v, %v", plans, err)
+	}
+	// Another admin gives Xavier a sign-in name of their choosing meanwhile.
+	if _, _, err := Update(ctx, m, x.DN, flags.Change{SIPAddress: flags.Some("sip:xavier@corp.example")}, 1); err != nil {
+		t.Fatal(err)
+	}
+	rs := ApplyEnable(ctx, m, plans, nil)
+	if !errors.Is(rs[0].Err, ErrConflict) {
+		t.Fatalf("result %+v, want a conflict", rs[0])
+	}
+	if got, _ := m.User(ctx, x.DN); got.OCS.SIPAddress.V != "sip:xavier@corp.example" {
+		t.Fatalf("the other admin's sign-in name was overwritten: %+v", got.OCS)
+	}
+	// A delta on a value changed meanwhile still lands on top of it.
+	iv, _ := m.User(ctx, dn("CN=Ivan Petrov,OU=Sales,OU=Corp"))
+	if _, _, err := Update(ctx, m, iv.DN, flags.Change{Flags: flags.Delta{Clear: flags.PublicIM}}, 1); err != nil {
+		t.Fatal(err)
+	}
+	_, after, err := UpdateFrom(ctx, m, iv, flags.Change{Flags: flags.Delta{Clear: flags.AnonymousParticipants}}, 3)
+	if err != nil || after.OCS.OptionFlags.V != iv.OCS.OptionFlags.V&^flags.PublicIM&^flags.AnonymousParticipants {
+		t.Fatalf("rebase of a delta: %v, %+v", err, after.OCS.OptionFlags)
 	}
 }

@@ -27,6 +27,16 @@ func Update(ctx context.Context, d Directory, dn string, c flags.Change, tries i
 	if err != nil {
 		return User{}, User{}, err
 	}
+	return UpdateFrom(ctx, d, cur, c, tries)
+}
+
+// UpdateFrom is Update from a read the caller already made (a plan shown to
+// the admin): the first write expects what that read saw. A conflict is
+// rebased only where c is a delta (bit masks) or where the attributes c sets
+// outright still hold what was read; when another writer changed a value c
+// sets outright (a sign-in name, a pool, a line), writing c would overwrite
+// theirs, so the conflict is returned instead.
+func UpdateFrom(ctx context.Context, d Directory, cur User, c flags.Change, tries int) (before, after User, err error) {
 	for attempt := 1; ; attempt++ {
 		ch, _, err := Plan(cur, c)
 		if err != nil {
@@ -40,9 +50,21 @@ func Update(ctx context.Context, d Directory, dn string, c flags.Change, tries i
 			return cur, got, nil
 		}
 		var ce *ConflictError
-		if !errors.As(err, &ce) || attempt >= tries {
+		if !errors.As(err, &ce) || attempt >= tries || absoluteChanged(c, cur.OCS, ce.Current.OCS) {
 			return cur, cur, err
 		}
 		cur = ce.Current
 	}
+}
+
+// absoluteChanged reports whether an attribute c sets to a value (not a
+// bit delta) differs between two reads.
+func absoluteChanged(c flags.Change, a, b flags.Settings) bool {
+	return c.Enabled.Set && a.Enabled != b.Enabled ||
+		c.Federation.Set && a.Federation != b.Federation ||
+		c.RemoteAccess.Set && a.RemoteAccess != b.RemoteAccess ||
+		c.SIPAddress.Set && a.SIPAddress != b.SIPAddress ||
+		c.HomeServer.Set && a.HomeServer != b.HomeServer ||
+		c.Line.Set && a.Line != b.Line ||
+		c.LineServer.Set && a.LineServer != b.LineServer
 }

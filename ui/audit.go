@@ -28,6 +28,7 @@ type auditModel struct {
 	asked   map[string]bool
 	errs    map[string]error
 	picker  *pickerModel
+	gen     int // see lookupGen
 	// moved is set once the admin moves the cursor; until then a look-up
 	// that turns up a problem (a duplicate sign-in name) moves the cursor
 	// to it, as if it had been known when the audit opened.
@@ -35,28 +36,36 @@ type auditModel struct {
 }
 
 func newAudit() auditModel {
-	return auditModel{holders: map[string][]string{}, asked: map[string]bool{}, errs: map[string]error{}}
+	return auditModel{holders: map[string][]string{}, asked: map[string]bool{}, errs: map[string]error{}, gen: nextGen()}
 }
 
 // forgetLookups drops the cached sign-in-name look-ups (after a write), so
 // they are asked again; cursor and picker stay.
 func (a *auditModel) forgetLookups() {
 	a.holders, a.asked, a.errs = map[string][]string{}, map[string]bool{}, map[string]error{}
+	a.gen = nextGen()
 }
+
+// lookupGen numbers the audit caches, so an answer to a look-up asked
+// before a write (or for another user) is not cached as current.
+var lookupGen int
+
+func nextGen() int { lookupGen++; return lookupGen }
 
 // holdersMsg answers one sign-in-name look-up.
 type holdersMsg struct {
 	addr string // lower-cased
 	dns  []string
 	err  error
+	gen  int // the audit cache generation that asked; older answers are not cached
 }
 
-func lookupHolders(ctx context.Context, d directory.Directory, addr string) tea.Cmd {
+func lookupHolders(ctx context.Context, d directory.Directory, addr string, gen int) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, readTimeout)
 		defer cancel()
 		dns, err := d.SIPAddressHolders(ctx, addr)
-		return holdersMsg{addr: addr, dns: dns, err: err}
+		return holdersMsg{addr: addr, dns: dns, err: err, gen: gen}
 	}
 }
 
@@ -140,12 +149,15 @@ func (m *Model) auditLookups() tea.Cmd {
 			continue
 		}
 		m.audit.asked[a] = true
-		cmds = append(cmds, lookupHolders(m.ctx, m.dir, a))
+		cmds = append(cmds, lookupHolders(m.ctx, m.dir, a, m.audit.gen))
 	}
 	return tea.Batch(cmds...)
 }
 
 func (m *Model) onHolders(msg holdersMsg) {
+	if msg.gen != m.audit.gen {
+		return // asked before the cache was cleared: may be out of date
+	}
 	delete(m.audit.asked, msg.addr)
 	if msg.err != nil {
 		m.audit.errs[msg.addr] = msg.err
@@ -429,6 +441,9 @@ func (m *Model) signInChoices() []pickOption {
 		addr := "sip:" + strings.ToLower(c.v)
 		if seen[addr] || flags.CheckSIPAddress(addr) != nil || strings.EqualFold(addr, m.state().after.SIPAddress.V) {
 			continue // not valid, or what the user has already: no choice
+		}
+		if _, answered := m.audit.holders[addr]; !answered {
+			continue // not known to be free (being looked up, or the look-up failed)
 		}
 		if others := m.otherHolders(addr); len(others) > 0 {
 			continue // someone else holds it: offering it would make a duplicate

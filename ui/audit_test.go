@@ -277,9 +277,25 @@ func TestAuditCursorFollowsLateProblem(t *testing.T) {
 	// Moved by hand, the cursor stays where the admin put it.
 	x.key("down")
 	at := x.m.audit.cursor
-	x.send(holdersMsg{addr: "sip:alee@corp.example", dns: []string{"CN=Ann Lee,OU=Sales,OU=Corp,DC=corp,DC=example"}})
+	x.send(holdersMsg{addr: "sip:alee@corp.example", dns: []string{"CN=Ann Lee,OU=Sales,OU=Corp,DC=corp,DC=example"}, gen: x.m.audit.gen})
 	if x.m.audit.cursor != at {
 		t.Fatal("a late look-up moved a cursor the admin had moved")
+	}
+}
+
+// An answer to a look-up asked before the cache was cleared (a write came
+// in between) is not cached as current.
+func TestStaleLookupIsNotCached(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 40)
+	old := x.m.audit.gen
+	x.m.audit.forgetLookups()
+	x.send(holdersMsg{addr: "sip:someone@corp.example", dns: []string{"CN=Ann Lee,OU=Sales,OU=Corp,DC=corp,DC=example"}, gen: old})
+	if _, ok := x.m.audit.holders["sip:someone@corp.example"]; ok {
+		t.Fatal("a stale answer was cached")
+	}
+	x.send(holdersMsg{addr: "sip:someone@corp.example", gen: x.m.audit.gen})
+	if _, ok := x.m.audit.holders["sip:someone@corp.example"]; !ok {
+		t.Fatal("a current answer was not cached")
 	}
 }
 

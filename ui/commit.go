@@ -56,6 +56,11 @@ func (m *Model) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
 		r.showLDIF = !r.showLDIF
 	case key.Matches(msg, k.Commit):
 		return m.commitAll()
+	case key.Matches(msg, k.Rebase, k.Drop) && r.scrolled:
+		// a and d act on the selected user, who may be scrolled out of
+		// view: show them first rather than act on someone unseen.
+		r.scrolled = false
+		m.setStatus("a and d act on the selected user, shown now: press again")
 	case key.Matches(msg, k.Rebase):
 		return m.rebaseSelected()
 	case key.Matches(msg, k.Drop):

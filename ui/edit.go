@@ -156,7 +156,7 @@ func (m *Model) commitEdit() tea.Cmd {
 			return nil
 		}
 		e.checking, e.checked = strings.ToLower(v), v
-		return lookupHolders(m.ctx, m.dir, e.checking)
+		return lookupHolders(m.ctx, m.dir, e.checking, m.audit.gen)
 	}
 	m.stageEdit(v)
 	return nil
@@ -268,10 +268,17 @@ func (e *editModel) view(st styles, w, h int) []string {
 		hint = "enter again sets it anyway · esc cancels"
 	}
 	box := dialogBox(st, inner, e.label+" — edit", body, field, hint)
-	if len(box) > h && len(body) > 1 {
-		// A short screen: the field and what the directory holds matter
-		// more than the explanation (i shows it in the detail).
+	if len(box) > h {
+		// A short screen: the field, its error and what the directory
+		// holds matter more than the explanation (i shows it in the
+		// detail), and more than the key hint (the footer has it).
 		box = dialogBox(st, inner, e.label+" — edit", body[len(body)-1-boolInt(e.was != e.dir):], field, hint)
+	}
+	if len(box) > h {
+		box = dialogBox(st, inner, e.label+" — edit", nil, field, "")
+	}
+	if len(box) > h && h > 0 {
+		box = box[len(box)-h:] // the field and its message are at the bottom
 	}
 	return box
 }

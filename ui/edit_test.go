@@ -451,9 +451,75 @@ func TestReEnableChecksTheSignInName(t *testing.T) {
 // On a short screen the editor keeps its field and the directory's value in
 // view, dropping the explanation.
 func TestEditorOnAShortScreen(t *testing.T) {
-	x := newHarness(t, Options{Dir: demo(t), User: "htanaka"}, 60, 14)
-	x.focusItem(itLine, 0)
+	for _, h := range []int{14, 12, 10} {
+		x := newHarness(t, Options{Dir: demo(t), User: "htanaka"}, 60, h)
+		x.focusItem(itLine, 0)
+		x.key("enter")
+		x.typeText("tel:+1 425")
+		x.key("enter")
+		s := x.screen()
+		mustContain(t, s, "› tel:+1 425", "contains white space")
+		mustContain(t, s, "╰") // the box ends on screen
+		if h >= 14 {
+			mustContain(t, s, "In the directory: (not set)")
+		}
+	}
+}
+
+// A user written and edited again since shows the new edits in the review,
+// which is what enter then writes; reopening the review while another
+// write is in flight forgets every result but that write's.
+func TestReviewShowsEditsMadeAfterAWrite(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 60)
+	x.focusItem(itBit, flags.PublicIM)
+	x.key("space", "c")
+	_, write := x.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	x.key("esc")
+	x.focusItem(itFederation, 0)
+	x.key("space", "c")
+	x.run(write)
+	mustContain(t, x.screen(), "edited again since", "msRTCSIP-FederationEnabled", "add: msRTCSIP-FederationEnabled")
 	x.key("enter")
-	x.typeText("tel:+1425")
-	mustContain(t, x.screen(), "› tel:+1425", "In the directory: (not set)")
+	if !x.stored(alice).OCS.Federation.Or(false) {
+		t.Fatal("the edit shown was not written")
+	}
+
+	// A stale result (a conflict, say) does not survive a reopened review.
+	y := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 60)
+	adn := y.m.detail.user.DN
+	y.focusItem(itBit, flags.PublicIM)
+	y.key("space")
+	iv := y.stored("ipetrov")
+	y.m.pushEditFor(iv, flags.Change{Flags: flags.Delta{Set: flags.RemoteCallControl}}, "rcc")
+	y.key("c")
+	y.m.review.result(directory.NormDN(adn)).kind = resConflict
+	y.m.review.cursor = 1 // Ivan
+	_, w2 := y.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	y.key("esc", "c")
+	if r := y.m.review.results[directory.NormDN(adn)]; r != nil {
+		t.Errorf("a stale %v result survived the reopened review", r.kind)
+	}
+	if !y.m.review.busy() {
+		t.Error("the write in flight was forgotten")
+	}
+	y.run(w2)
+}
+
+// Scrolled away from the selected user, d first shows whom it would drop.
+func TestReviewDropNeedsTheSelectionInView(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: alice}, 80, 24)
+	dn := x.m.detail.user.DN
+	x.focusItem(itBit, flags.PublicIM)
+	x.key("space", "c")
+	x.m.review.result(directory.NormDN(dn)).kind = resConflict
+	x.m.review.result(directory.NormDN(dn)).conflict = &directory.ConflictError{Current: x.stored(alice)}
+	x.key("G", "d")
+	if x.m.pending.get(dn) == nil || x.m.review.scrolled {
+		t.Fatal("d acted on a user scrolled out of view")
+	}
+	mustContain(t, x.m.status, "press again")
+	x.key("d")
+	if x.m.pending.get(dn) != nil {
+		t.Fatal("d on the shown user did not drop")
+	}
 }

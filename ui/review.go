@@ -62,19 +62,31 @@ func (r *reviewModel) result(k string) *result {
 	return x
 }
 
-// merge adds the users of ps not shown yet, keeping every result.
+// merge brings the review up to date with ps while a write is in flight:
+// the in-flight results stay (their answers are on the way), every other
+// result is forgotten, since the edits behind it may have changed, and the
+// users are ps's, plus those being written.
 func (r *reviewModel) merge(ps *pendingStore) {
-	have := make(map[string]bool, len(r.order))
-	for _, k := range r.order {
-		have[k] = true
-	}
-	for _, k := range ps.order {
-		if !have[k] {
-			r.order = append(r.order, k)
-			u := ps.users[k].base
-			r.names[k] = [2]string{u.Label(), u.DN}
+	inFlight := map[string]bool{}
+	for k, x := range r.results {
+		if x.kind == resApplying {
+			inFlight[k] = true
+		} else {
+			delete(r.results, k)
 		}
 	}
+	order := append([]string(nil), ps.order...)
+	for _, k := range r.order {
+		if inFlight[k] && ps.users[k] == nil {
+			order = append(order, k)
+		}
+	}
+	r.order = order
+	for _, k := range ps.order {
+		u := ps.users[k].base
+		r.names[k] = [2]string{u.Label(), u.DN}
+	}
+	r.cursor = clamp(r.cursor, 0, max(len(r.order)-1, 0))
 }
 
 func (r *reviewModel) busy() bool {
@@ -163,6 +175,11 @@ func reviewDoc(m *Model, w int) (lines []string, userLine []int) {
 		switch {
 		case res != nil && res.kind == resConflict:
 			lines = append(lines, conflictLines(m, p, res.conflict, w)...)
+		case res != nil && res.kind == resWritten && p.hasEdits():
+			// Written, and edited again since: what enter writes now is the
+			// new edits, so they are what is shown.
+			add("    " + st.ok.Render("✓ written before; edited again since, and these are pending:"))
+			lines = append(lines, pendingLines(m, p, w, attrW, colW, &changes)...)
 		case res != nil && res.kind == resWritten:
 			for _, e := range res.written {
 				add("    " + fit(e.Attr, attrW) + " " + editValue(e.Old) + " → " + st.ok.Render(editValue(e.New)))
@@ -176,43 +193,7 @@ func reviewDoc(m *Model, w int) (lines []string, userLine []int) {
 				add("    " + st.dim.Render(res.msg))
 			}
 		case p != nil:
-			c, err := p.dirChange()
-			if err != nil {
-				add("    " + st.bad.Render("✗ cannot apply: "+err.Error()+" (u undoes, d drops)"))
-				break
-			}
-			if len(c.Edits) == 0 {
-				add("    " + st.dim.Render("the edits cancel out: nothing to write"))
-				break
-			}
-			add("    " + st.dim.Render(fit("Attribute", attrW)+" "+fit("Old (expected now)", colW)+" "+fit("New", colW)))
-			for _, e := range c.Edits {
-				add("    " + fit(e.Attr, attrW) + " " + fit(editValue(e.Old), colW) + " " + st.changed.Render(fit(editValue(e.New), colW)))
-				if e.Attr != flags.AttrPrimaryHomeServer && (ansi.StringWidth(editValue(e.Old)) > colW || ansi.StringWidth(editValue(e.New)) > colW) {
-					// Too long for the columns: the whole values under them,
-					// broken anywhere (a URI has no spaces to break at).
-					if e.Old.Set {
-						for _, l := range strings.Split(ansi.Hardwrap("old: "+e.Old.V, max(w-8, 20), true), "\n") {
-							add("      " + st.dim.Render(l))
-						}
-					}
-					for _, l := range strings.Split(ansi.Hardwrap("new: "+editValue(e.New), max(w-8, 20), true), "\n") {
-						add("      " + st.changed.Render(l))
-					}
-				}
-				if e.Attr == flags.AttrPrimaryHomeServer {
-					for _, l := range wrap(m.homeServerWords(e), max(w-attrW-5, 20)) {
-						add("    " + st.dim.Render(fit("", attrW)+" "+l))
-					}
-				}
-				if e.Attr == flags.AttrOptionFlags {
-					d := p.change().Flags.Effective(p.base.OCS.OptionFlags.V)
-					for _, l := range wrap(deltaWords(d)+"; every other bit kept as found", max(w-attrW-5, 20)) {
-						add("    " + st.dim.Render(fit("", attrW)+" "+l))
-					}
-				}
-			}
-			changes = append(changes, c)
+			lines = append(lines, pendingLines(m, p, w, attrW, colW, &changes)...)
 		}
 		if res != nil && res.kind == resFailed {
 			for _, l := range wrap(res.msg, w-6) {
@@ -331,4 +312,49 @@ func deltaWords(d flags.Delta) string {
 		return "no bit changes"
 	}
 	return strings.Join(p, ", ")
+}
+
+// pendingLines shows what enter will write for p: old, new and the words
+// for pools and bits; the change is added to changes for the LDIF.
+func pendingLines(m *Model, p *pendingUser, w, attrW, colW int, changes *[]directory.Change) (lines []string) {
+	st := m.st
+	add := func(s string) { lines = append(lines, s) }
+	c, err := p.dirChange()
+	if err != nil {
+		add("    " + st.bad.Render("✗ cannot apply: "+err.Error()+" (u undoes, d drops)"))
+		return lines
+	}
+	if len(c.Edits) == 0 {
+		add("    " + st.dim.Render("the edits cancel out: nothing to write"))
+		return lines
+	}
+	add("    " + st.dim.Render(fit("Attribute", attrW)+" "+fit("Old (expected now)", colW)+" "+fit("New", colW)))
+	for _, e := range c.Edits {
+		add("    " + fit(e.Attr, attrW) + " " + fit(editValue(e.Old), colW) + " " + st.changed.Render(fit(editValue(e.New), colW)))
+		if e.Attr != flags.AttrPrimaryHomeServer && (ansi.StringWidth(editValue(e.Old)) > colW || ansi.StringWidth(editValue(e.New)) > colW) {
+			// Too long for the columns: the whole values under them,
+			// broken anywhere (a URI has no spaces to break at).
+			if e.Old.Set {
+				for _, l := range strings.Split(ansi.Hardwrap("old: "+e.Old.V, max(w-8, 20), true), "\n") {
+					add("      " + st.dim.Render(l))
+				}
+			}
+			for _, l := range strings.Split(ansi.Hardwrap("new: "+editValue(e.New), max(w-8, 20), true), "\n") {
+				add("      " + st.changed.Render(l))
+			}
+		}
+		if e.Attr == flags.AttrPrimaryHomeServer {
+			for _, l := range wrap(m.homeServerWords(e), max(w-attrW-5, 20)) {
+				add("    " + st.dim.Render(fit("", attrW)+" "+l))
+			}
+		}
+		if e.Attr == flags.AttrOptionFlags {
+			d := p.change().Flags.Effective(p.base.OCS.OptionFlags.V)
+			for _, l := range wrap(deltaWords(d)+"; every other bit kept as found", max(w-attrW-5, 20)) {
+				add("    " + st.dim.Render(fit("", attrW)+" "+l))
+			}
+		}
+	}
+	*changes = append(*changes, c)
+	return lines
 }
