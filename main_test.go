@@ -28,8 +28,18 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	code := m.Run()
+	tmuxCmd("kill-server").Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// tmuxSocket is a tmux server of this test run's own: other tmux users on
+// the machine (an admin's sessions, docs/tour.sh, another test run) can
+// neither see its sessions nor take it down.
+var tmuxSocket = "ocsflags-e2e-" + strconv.Itoa(os.Getpid())
+
+func tmuxCmd(args ...string) *exec.Cmd {
+	return exec.Command("tmux", append([]string{"-L", tmuxSocket}, args...)...)
 }
 
 // tmux is one detached tmux session running the binary.
@@ -49,11 +59,11 @@ func startTmux(t *testing.T, w, h int, args ...string) *tmux {
 	name := strings.NewReplacer("/", "-", " ", "-").Replace(t.Name()) + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	cmd := append([]string{"new-session", "-d", "-s", name, "-x", itoa(w), "-y", itoa(h),
 		"env", "TERM=xterm-256color", "NO_COLOR=1", "XDG_STATE_HOME=" + t.TempDir(), "LDAPNOINIT=1", binary}, args...)
-	if out, err := exec.Command("tmux", cmd...).CombinedOutput(); err != nil {
+	if out, err := tmuxCmd(cmd...).CombinedOutput(); err != nil {
 		t.Fatalf("tmux: %v %s", err, out)
 	}
 	s := &tmux{t: t, name: name}
-	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", name).Run() })
+	t.Cleanup(func() { tmuxCmd("kill-session", "-t", name).Run() })
 	return s
 }
 
@@ -63,7 +73,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 func (s *tmux) keys(keys ...string) {
 	s.t.Helper()
 	for _, k := range keys {
-		if out, err := exec.Command("tmux", "send-keys", "-t", s.name, k).CombinedOutput(); err != nil {
+		if out, err := tmuxCmd("send-keys", "-t", s.name, k).CombinedOutput(); err != nil {
 			s.t.Fatalf("send-keys %q: %v %s", k, err, out)
 		}
 		time.Sleep(60 * time.Millisecond)
@@ -73,14 +83,14 @@ func (s *tmux) keys(keys ...string) {
 // text types literal text.
 func (s *tmux) text(text string) {
 	s.t.Helper()
-	if out, err := exec.Command("tmux", "send-keys", "-t", s.name, "-l", text).CombinedOutput(); err != nil {
+	if out, err := tmuxCmd("send-keys", "-t", s.name, "-l", text).CombinedOutput(); err != nil {
 		s.t.Fatalf("send-keys -l: %v %s", err, out)
 	}
 	time.Sleep(100 * time.Millisecond)
 }
 
 func (s *tmux) screen() string {
-	out, err := exec.Command("tmux", "capture-pane", "-p", "-t", s.name).CombinedOutput()
+	out, err := tmuxCmd("capture-pane", "-p", "-t", s.name).CombinedOutput()
 	if err != nil {
 		return ""
 	}
@@ -127,7 +137,7 @@ func (s *tmux) quit() {
 // exited reports whether the program has ended (the session is gone or the
 // pane shows the shell's end).
 func (s *tmux) exited() bool {
-	return exec.Command("tmux", "has-session", "-t", s.name).Run() != nil
+	return tmuxCmd("has-session", "-t", s.name).Run() != nil
 }
 
 func TestExplainBinary(t *testing.T) {
