@@ -166,7 +166,7 @@ func writeAudit(w io.Writer, u directory.User, fs []flags.Finding, pools directo
 		}
 		fmt.Fprintf(w, "  %s %-7s %-24s %s\n", mark, f.Severity, f.ID, f.Problem)
 		fmt.Fprintf(w, "      user sees: %s\n", f.Experience)
-		if fix := fixCommand(u, f); fix != "" {
+		if fix := fixCommand(u, f, fs, pools); fix != "" {
 			fmt.Fprintf(w, "      fix: %s\n", fix)
 		} else if f.FixHint != "" {
 			fmt.Fprintf(w, "      fix: %s\n", f.FixHint)
@@ -214,17 +214,46 @@ func writeCounts(w io.Writer, n int, counts map[string]int, out []auditJSON) {
 }
 
 // fixCommand spells a finding's proposed fix as an ocsflags set command.
-func fixCommand(u directory.User, f flags.Finding) string {
+func fixCommand(u directory.User, f flags.Finding, all []flags.Finding, pools directory.PoolSet) string {
+	id := firstNonEmpty(u.SAMAccountName, u.DN)
+	var hosts []string
+	for _, p := range pools {
+		hosts = append(hosts, p.Host)
+	}
+	slices.Sort(hosts)
+	if (f.ID == flags.FindingNoHomeServer || f.ID == flags.FindingHomeServerNotAPool) && len(hosts) > 0 {
+		return fmt.Sprintf("ocsflags set %s pool=POOL   (POOL: %s)", shellQuote(id), strings.Join(hosts, ", "))
+	}
 	if f.Fix == nil {
 		return ""
 	}
-	id := firstNonEmpty(u.SAMAccountName, u.DN)
 	var parts []string
 	if f.Fix.Flags.Set&flags.EnhancedPresence != 0 {
 		parts = append(parts, "+ep")
 	}
 	if f.Fix.Enabled.Set && f.Fix.Enabled.V {
 		parts = append(parts, "+enabled")
+		// set refuses +enabled alone for a user without a sign-in name or
+		// pool: the suggestion carries them, as the Enable Users wizard does.
+		if !u.OCS.SIPAddress.Set {
+			for _, g := range all {
+				if g.ID == flags.FindingNoSIPAddress && g.Fix != nil && g.Fix.SIPAddress.Set {
+					parts = append(parts, "sip="+g.Fix.SIPAddress.V)
+				}
+			}
+			if len(parts) == 1 {
+				parts = append(parts, "sip=sip:USER@DOMAIN")
+			}
+		}
+		for _, g := range all {
+			if g.ID == flags.FindingNoEnhancedPresence && !slices.Contains(parts, "+ep") {
+				parts = append(parts, "+ep")
+			}
+		}
+		if !u.OCS.HomeServer.Set {
+			parts = append(parts, "pool=POOL")
+			return fmt.Sprintf("ocsflags set %s %s   (POOL: %s)", shellQuote(id), strings.Join(parts, " "), strings.Join(hosts, ", "))
+		}
 	}
 	if f.Fix.SIPAddress.Set {
 		parts = append(parts, "sip="+f.Fix.SIPAddress.V)

@@ -342,3 +342,29 @@ func TestSetEnableRefusesMalformedSignInName(t *testing.T) {
 		t.Errorf("exit %d, %q", code, errs)
 	}
 }
+
+// The fix audit suggests for a never-enabled user is one set command that
+// works once POOL is filled in (set refuses +enabled alone for such a user).
+func TestAuditSuggestsAWorkingEnableCommand(t *testing.T) {
+	_, out, _ := run(t, "audit", "ushah")
+	var line string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, "fix: ocsflags set ushah +enabled") {
+			line = l
+		}
+	}
+	if !strings.Contains(line, "sip=sip:ushah@corp.example") || !strings.Contains(line, "pool=POOL") || !strings.Contains(line, "+ep") {
+		t.Fatalf("suggested %q", line)
+	}
+	cmd := strings.Fields(strings.TrimPrefix(strings.TrimSpace(line), "fix: ocsflags "))
+	var args []string
+	for _, a := range cmd {
+		if a == "(POOL:" {
+			break
+		}
+		args = append(args, strings.Replace(a, "POOL", "pool01.corp.example", 1))
+	}
+	if code, _, errs := run(t, append([]string{args[0], "--dry-run"}, args[1:]...)...); code != 0 {
+		t.Errorf("%v: exit %d %s", args, code, errs)
+	}
+}

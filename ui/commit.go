@@ -69,6 +69,31 @@ func (m *Model) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// halfEnabled says why p's write would leave the user enabled without a
+// sign-in name or a pool, when it makes that so (enables the user, or
+// removes one of them from an enabled user); "" otherwise.
+func halfEnabled(p *pendingUser) string {
+	a, err := p.after()
+	if err != nil || !a.Enabled.Or(false) {
+		return ""
+	}
+	b := p.base.OCS
+	var missing []string
+	if !a.SIPAddress.Set || a.SIPAddress.V == "" {
+		missing = append(missing, "sign-in name")
+	}
+	if !a.HomeServer.Set || a.HomeServer.V == "" {
+		missing = append(missing, "pool")
+	}
+	if len(missing) == 0 {
+		return ""
+	}
+	if b.Enabled.Or(false) && b.SIPAddress == a.SIPAddress && b.HomeServer == a.HomeServer {
+		return "" // already so in the directory; this write does not cause it
+	}
+	return "enabled for OCS without a " + strings.Join(missing, " or a ")
+}
+
 // claimedSIP is the sign-in name p's write puts to use, which must be free
 // in the directory at that moment: a new address, or the user's address when
 // the write enables it. "" when the write claims none.
@@ -143,6 +168,13 @@ func (m *Model) write(k string, p *pendingUser, res *result) tea.Cmd {
 	case len(c.Edits) == 0:
 		m.pending.drop(k)
 		*res = result{kind: resWritten, msg: "the edits cancelled out: nothing was written"}
+		return nil
+	}
+	if why := halfEnabled(p); why != "" {
+		// However the edits got here (an audit fix on the Enabled rule and
+		// undone fixes after it, say): never write an enabled user who
+		// cannot sign in and whom ADUC shows with an error.
+		*res = result{kind: resFailed, msg: "not written: " + why + ". Add them (a, then f on each rule) or undo the enable; your edits are kept."}
 		return nil
 	}
 	*res = result{kind: resApplying, depth: len(p.stack)}

@@ -523,3 +523,26 @@ func TestReviewDropNeedsTheSelectionInView(t *testing.T) {
 		t.Fatal("d on the shown user did not drop")
 	}
 }
+
+// An enable left without a sign-in name and a pool (the audit's Enabled fix
+// with the fixes after it undone) is not written, and stays pending.
+func TestHalfEnabledIsNotWritten(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: "ushah"}, 120, 40)
+	dn := x.m.detail.user.DN
+	x.m.pushEdit(flags.Change{Enabled: flags.Some(true)}, "as the audit's fix does")
+	x.key("c", "enter")
+	if x.stored("ushah").OCS.Enabled.Set {
+		t.Fatal("an enabled user without sign-in name and pool was written")
+	}
+	if x.m.pending.get(dn) == nil {
+		t.Fatal("the edit was dropped")
+	}
+	mustContain(t, x.screen(), "not written: enabled for OCS without a sign-in name or a pool")
+	// With both, it is written.
+	x.key("esc")
+	x.m.pushEdit(flags.Change{SIPAddress: flags.Some("sip:ushah@corp.example"), HomeServer: flags.Some(directory.HomeServerPrefix + "CN=pool01,CN=Pools,CN=RTC Service,CN=Services,CN=Configuration,DC=corp,DC=example")}, "both")
+	x.key("c", "enter")
+	if got := x.stored("ushah").OCS; !got.Enabled.Or(false) || got.SIPAddress.V != "sip:ushah@corp.example" {
+		t.Fatalf("not written: %+v (%s)", got, x.m.status)
+	}
+}

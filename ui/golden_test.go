@@ -200,7 +200,9 @@ func TestGoldenAudit(t *testing.T) {
 			s := startSession(t, Options{Dir: demo(t), User: "ushah"}, sz.w, sz.h)
 			s.waitFor("Uma Shah")
 			s.keys("a")
-			s.waitFor("Audit of Uma Shah", "4 problems")
+			// The sign-in fix is offered once the look-up of the address
+			// the e-mail gives has answered.
+			s.waitFor("Audit of Uma Shah", "4 problems", "f sets sip:ushah@corp.example")
 			s.finish()
 		})
 	}
