@@ -150,7 +150,14 @@ func writeAudit(w io.Writer, u directory.User, fs []flags.Finding, pools directo
 		}
 	}
 	fmt.Fprintf(w, "  sign-in name %s, pool %s, OptionFlags %s\n", orDash(u.OCS.SIPAddress), pool, flagsText(u.OCS.OptionFlags))
-	if flags.Ready(fs) {
+	if flags.Ready(fs) && u.Disabled {
+		// Not an OCS rule, but nobody signs in with a disabled account.
+		fmt.Fprintf(w, "  ✓ READY for OCS, but the AD account is disabled (userAccountControl): it signs in once the account is enabled in AD")
+		if len(fs) > 0 {
+			fmt.Fprintf(w, "; %d warning(s)", len(fs))
+		}
+		fmt.Fprintln(w)
+	} else if flags.Ready(fs) {
 		fmt.Fprintf(w, "  ✓ READY: can sign in")
 		if len(fs) > 0 {
 			fmt.Fprintf(w, ", with %d warning(s)", len(fs))

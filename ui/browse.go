@@ -266,6 +266,12 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Mark):
 		m.markRow()
+	case key.Matches(msg, k.Undo):
+		// As in the user pane, for the user under the cursor (after E on
+		// a selection, u on each row takes its disable back).
+		if r := l.selected(); r != nil {
+			m.undo(r.u.DN, r.u.Label())
+		}
 	case key.Matches(msg, k.Back):
 		switch {
 		case l.loading:

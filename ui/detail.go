@@ -55,6 +55,8 @@ type state struct {
 	// others gives the other objects holding a SIP address, as far as the
 	// look-up started when the user was opened has answered (nil before).
 	others func(addr string) []string
+	// adDisabled: the AD account itself is disabled (userAccountControl).
+	adDisabled bool
 }
 
 func (s state) isPool(dn string) bool { _, ok := s.pools.lookup(dn); return ok }
@@ -178,6 +180,16 @@ func poolText(s state, o flags.Opt[string]) string {
 
 // verdictText is the readiness verdict in words, never colour alone.
 func verdictText(set flags.Settings, s state) (string, readiness) {
+	t, r := ocsVerdict(set, s)
+	if r == ready && s.adDisabled {
+		// Sound OCS settings, but the AD account is disabled: it cannot
+		// authenticate, so it cannot sign in either (inferred).
+		return t + " — but the AD account is disabled", r
+	}
+	return t, r
+}
+
+func ocsVerdict(set flags.Settings, s state) (string, readiness) {
 	f := s.findings(set)
 	r := notEnabled
 	if set.Enabled.Or(false) {

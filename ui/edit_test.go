@@ -546,3 +546,20 @@ func TestHalfEnabledIsNotWritten(t *testing.T) {
 		t.Fatalf("not written: %+v (%s)", got, x.m.status)
 	}
 }
+
+// A user whose OCS settings are sound but whose AD account is disabled is
+// not shown as ready: nobody signs in with a disabled account.
+func TestADDisabledIsNotReady(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), StartOU: "OU=Disabled,DC=corp,DC=example"}, 200, 40)
+	var line string
+	for _, l := range strings.Split(x.screen(), "\n") {
+		if strings.Contains(l, "Ursula Kent") {
+			line = l
+		}
+	}
+	if !strings.Contains(line, "– AD disabled") || strings.Contains(line, "✓ ready") {
+		t.Errorf("Ursula Kent's row: %q", line)
+	}
+	y := newHarness(t, Options{Dir: demo(t), User: "CN=Ursula Kent,OU=Disabled,DC=corp,DC=example"}, 200, 40)
+	mustContain(t, y.screen(), "but the AD account is disabled")
+}

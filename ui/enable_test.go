@@ -527,4 +527,16 @@ func TestDisableSelection(t *testing.T) {
 		t.Errorf("second E: %d edits, status %q", edits, x.m.status)
 	}
 	mustContain(t, x.m.status, "E on a selection only disables")
+	// u in the list takes back the edit of the user under the cursor.
+	x.markUsers() // focus the list
+	for i := 0; i < x.m.list.visibleLen(); i++ {
+		if x.m.list.at(i).u.SAMAccountName == "bcole" {
+			x.m.list.cursor = i
+		}
+	}
+	x.key("u")
+	if x.m.pending.get(x.stored("bcole").DN).hasEdits() || !x.m.pending.get(x.stored("cdiaz").DN).hasEdits() {
+		t.Error("u in the list did not undo Brian Cole's disable alone")
+	}
+	mustContain(t, x.m.status, "undid the last edit of Brian Cole")
 }

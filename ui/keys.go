@@ -52,7 +52,7 @@ func newKeyMap() keyMap {
 		No:       b([]string{"n", "esc"}, "n/esc", "no"),
 		Audit:    b([]string{"a"}, "a", "audit sign-in"),
 		Fix:      b([]string{"f"}, "f", "fix"),
-		Mark:     b([]string{"space"}, "space", "select/deselect"),
+		Mark:     b([]string{"space"}, "space", "select/deselect, then next"),
 		Enable:   b([]string{"e"}, "e", "enable for OCS…"),
 		Disable:  b([]string{"E", "shift+e"}, "E", "disable/re-enable"),
 		Info:     b([]string{"i"}, "i", "whole explanation"),

@@ -300,7 +300,13 @@ func (l *listModel) view(st styles, w, h int, focused bool, spin string, pending
 			mark += " "
 		}
 		state := l.state(r)
-		readyText := fit(state.text(), 13)
+		word := state.text()
+		if state == ready && r.u.Disabled {
+			// OCS settings sound, but the AD account is disabled: no one
+			// signs in with it (inferred: OCS authenticates against AD).
+			word, state = "– AD disabled", notEnabled
+		}
+		readyText := fit(word, 13)
 		text := fit(cols(mark, r.u.Label(), r.u.SAMAccountName, r.u.OCS.SIPAddress.V, r.flags, ""), w-13) + readyText
 		switch {
 		case i == l.cursor && focused:

@@ -495,7 +495,7 @@ func parentDN(dn string) string {
 
 // state is what the detail pane shows for the open user.
 func (m *Model) state() state {
-	s := state{pools: m.pools, poolsUnknown: m.poolsErr != nil, others: m.otherHolders}
+	s := state{pools: m.pools, poolsUnknown: m.poolsErr != nil, others: m.otherHolders, adDisabled: m.detail.has && m.detail.user.Disabled}
 	if p := m.pending.get(m.detail.user.DN); p != nil {
 		s.base = p.base.OCS
 		s.after, s.applyErr = p.after()

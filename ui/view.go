@@ -240,7 +240,12 @@ func (m *Model) helpKeys() helpKeys {
 		case len(m.list.marks) > 0:
 			back = "clear selection"
 		}
-		short = []key.Binding{move, with(k.Open, "open user"), k.Filter, with(k.Back, back), review, k.Help, k.Quit, k.Audit, k.Reload, k.NextPane, k.Explorer, k.Mark, k.Enable, k.Disable}
+		var undo bool
+		if r := m.list.selected(); r != nil {
+			p := m.pending.get(r.u.DN)
+			undo = p != nil && len(p.stack) > 0
+		}
+		short = []key.Binding{move, with(k.Open, "open user"), k.Filter, with(k.Back, back), review, enabled(k.Undo, undo), k.Help, k.Quit, k.Audit, k.Reload, k.NextPane, k.Explorer, k.Mark, k.Enable, k.Disable}
 	default:
 		p := m.pending.get(m.detail.user.DN)
 		can := m.detail.has && !m.readOnly
