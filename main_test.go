@@ -27,6 +27,12 @@ func TestMain(m *testing.M) {
 		os.Stderr.Write(out)
 		os.Exit(2)
 	}
+	// A session that lives for the whole run: without it, killing the last
+	// test's session ends the server, and the next test's new-session can
+	// reach it while it exits ("server exited unexpectedly").
+	if _, err := exec.LookPath("tmux"); err == nil {
+		tmuxCmd("new-session", "-d", "-s", "keepalive", "sleep", "3600").Run()
+	}
 	code := m.Run()
 	tmuxCmd("kill-server").Run()
 	os.RemoveAll(dir)

@@ -20,6 +20,9 @@ T="tmux -L ocsflags-tour"
 cleanup() { $T kill-server 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 go build -o "$work/ocsflags" .
+# A session that outlives every tour session: killing the last one would end
+# the server, and the next new-session could reach it while it exits.
+$T new-session -d -s keepalive "sleep 3600"
 
 start() { # start WIDTH HEIGHT [ARGS...]
 	local w=$1 h=$2
