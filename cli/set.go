@@ -227,20 +227,12 @@ func runSet(ctx context.Context, args []string, env Env) error {
 	if v := change.SIPAddress; v.Set && v.V == "" && planned.Enabled.Or(false) {
 		return usageError("sip=: %s is enabled for OCS and needs a sign-in name; add -enabled to disable it as well, or give a new address", u.DN)
 	}
-	newAddr := change.SIPAddress.Set && change.SIPAddress.V != "" && !strings.EqualFold(change.SIPAddress.V, u.OCS.SIPAddress.V)
-	enabling := planned.Enabled.Or(false) && !u.OCS.Enabled.Or(false)
-	if addr := planned.SIPAddress.V; addr != "" && (newAddr || enabling) {
+	if addr := flags.ClaimedSIP(u.OCS, planned); addr != "" {
 		// As the console does: the sign-in name this puts to use must be
 		// unique in the forest; with two holders neither signs in reliably.
-		holders, err := d.SIPAddressHolders(ctx, addr)
+		others, err := directory.SIPTakenBy(ctx, d, addr, u.DN)
 		if err != nil {
 			return fmt.Errorf("check that %s is unique: %w", addr, err)
-		}
-		var others []string
-		for _, h := range holders {
-			if !directory.SameDN(h, u.DN) {
-				others = append(others, h)
-			}
 		}
 		if len(others) > 0 {
 			return usageError("%s is already the sign-in name of %s; a sign-in name must be unique in the forest", addr, strings.Join(others, " and "))

@@ -252,6 +252,28 @@ func NormDN(dn string) string {
 	return strings.ToLower(d.String())
 }
 
+// OtherThan is dns without self (compared as DNs): the other holders of a
+// sign-in name, when self is the user it is for.
+func OtherThan(dns []string, self string) []string {
+	var out []string
+	for _, dn := range dns {
+		if !SameDN(dn, self) {
+			out = append(out, dn)
+		}
+	}
+	return out
+}
+
+// SIPTakenBy searches the directory for addr and returns the objects other
+// than self that hold it: empty when self may use it.
+func SIPTakenBy(ctx context.Context, d Directory, addr, self string) ([]string, error) {
+	dns, err := d.SIPAddressHolders(ctx, addr)
+	if err != nil {
+		return nil, err
+	}
+	return OtherThan(dns, self), nil
+}
+
 // sipForms is a sign-in name with and without its sip: scheme, the two
 // spellings that claim one address.
 func sipForms(addr string) [2]string {

@@ -116,15 +116,12 @@ func PlanEnable(ctx context.Context, d Directory, users []User, pool Pool, patte
 			}
 			continue
 		}
-		holders, err := d.SIPAddressHolders(ctx, addr)
+		others, err := SIPTakenBy(ctx, d, addr, plans[idx[0]].User.DN)
 		if err != nil {
 			return nil, fmt.Errorf("check %s is unique: %w", addr, err)
 		}
-		for _, h := range holders {
-			if !SameDN(h, plans[idx[0]].User.DN) {
-				plans[idx[0]].Skip = fmt.Sprintf("%s is already the sign-in name of %s", addr, h)
-				break
-			}
+		if len(others) > 0 {
+			plans[idx[0]].Skip = fmt.Sprintf("%s is already the sign-in name of %s", addr, others[0])
 		}
 	}
 	for i := range plans {
@@ -159,14 +156,12 @@ func stillFree(ctx context.Context, d Directory, p EnablePlan) error {
 	if p.Address == "" {
 		return nil
 	}
-	holders, err := d.SIPAddressHolders(ctx, p.Address)
+	others, err := SIPTakenBy(ctx, d, p.Address, p.User.DN)
 	if err != nil {
 		return fmt.Errorf("cannot check that %s is still free, so nothing was written: %w", p.Address, err)
 	}
-	for _, h := range holders {
-		if !SameDN(h, p.User.DN) {
-			return fmt.Errorf("%s was taken by %s after the plan was made; nothing was written", p.Address, h)
-		}
+	if len(others) > 0 {
+		return fmt.Errorf("%s was taken by %s after the plan was made; nothing was written", p.Address, others[0])
 	}
 	return nil
 }

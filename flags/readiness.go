@@ -106,6 +106,19 @@ type AuditInput struct {
 	OtherHolders []string
 }
 
+// Counts is how many findings stop the user signing in (errors) and how many
+// are warnings.
+func Counts(findings []Finding) (errs, warns int) {
+	for _, f := range findings {
+		if f.Severity == Error {
+			errs++
+		} else {
+			warns++
+		}
+	}
+	return errs, warns
+}
+
 // Ready reports whether findings contain no error.
 func Ready(findings []Finding) bool {
 	for _, f := range findings {
@@ -341,9 +354,7 @@ func badCharError(field, s string, r rune) error {
 }
 
 var (
-	// tel:+14255551297;ext=51297, tel:51297, tel:+1-425-555-1297 (RFC 3966
-	// visual separators), with ;name=value parameters.
-	// RFC 3966: a global number (+, digits, visual separators) or a local
+	// RFC 3966 (tel:+14255551297;ext=51297, tel:51297): a global number (+, digits, visual separators) or a local
 	// one (which may hold * and #, as PBX extensions do), then parameters
 	// whose values use its paramchar set (phone-context=Redmond_Profile).
 	telURI = regexp.MustCompile(`^(?i:tel):(\+[0-9][0-9().-]*|[0-9*#][0-9*#().-]*)(;[A-Za-z0-9-]+(=[A-Za-z0-9\[\]/:&+$_.!~*'()%-]+)?)*$`)
@@ -447,11 +458,12 @@ func checkSIPURI(s string) error {
 			return fmt.Errorf("port %q is not 1 to 65535", port)
 		}
 	}
+	ip := net.ParseIP(host)
 	switch {
 	case host == "":
 		return errors.New("names no host")
-	case net.ParseIP(host) != nil:
-		if ip := net.ParseIP(host); ip.IsUnspecified() || ip.IsMulticast() {
+	case ip != nil:
+		if ip.IsUnspecified() || ip.IsMulticast() {
 			return fmt.Errorf("%s cannot be a SIP host", host)
 		}
 		return nil
@@ -470,6 +482,22 @@ func checkSIPURI(s string) error {
 // DNS name.
 func allDigitsAndDots(h string) bool {
 	return strings.Trim(h, "0123456789.") == ""
+}
+
+// ClaimedSIP is the sign-in name that going from before to after puts to
+// use, which must then be free in the forest: a new address, or the user's
+// address when the change enables the user. "" when it claims none.
+func ClaimedSIP(before, after Settings) string {
+	a := after.SIPAddress
+	if !a.Set || a.V == "" {
+		return ""
+	}
+	newAddr := !before.SIPAddress.Set || !strings.EqualFold(before.SIPAddress.V, a.V)
+	enabling := after.Enabled.Or(false) && !before.Enabled.Or(false)
+	if newAddr || enabling {
+		return a.V
+	}
+	return ""
 }
 
 // NormalizeScheme writes a sip: or tel: scheme in lower case, as the OCS

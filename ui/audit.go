@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -28,7 +29,7 @@ type auditModel struct {
 	asked   map[string]bool
 	errs    map[string]error
 	picker  *pickerModel
-	gen     int // see lookupGen
+	gen     int64 // see lookupGen
 	// moved is set once the admin moves the cursor; until then a look-up
 	// that turns up a problem (a duplicate sign-in name) moves the cursor
 	// to it, as if it had been known when the audit opened.
@@ -48,19 +49,19 @@ func (a *auditModel) forgetLookups() {
 
 // lookupGen numbers the audit caches, so an answer to a look-up asked
 // before a write (or for another user) is not cached as current.
-var lookupGen int
+var lookupGen atomic.Int64
 
-func nextGen() int { lookupGen++; return lookupGen }
+func nextGen() int64 { return lookupGen.Add(1) }
 
 // holdersMsg answers one sign-in-name look-up.
 type holdersMsg struct {
 	addr string // lower-cased
 	dns  []string
 	err  error
-	gen  int // the audit cache generation that asked; older answers are not cached
+	gen  int64 // the audit cache generation that asked; older answers are not cached
 }
 
-func lookupHolders(ctx context.Context, d directory.Directory, addr string, gen int) tea.Cmd {
+func lookupHolders(ctx context.Context, d directory.Directory, addr string, gen int64) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, readTimeout)
 		defer cancel()
@@ -187,13 +188,7 @@ type ruleState struct {
 // otherHolders are the objects other than the open user that hold addr,
 // as far as the look-up has answered.
 func (m *Model) otherHolders(addr string) []string {
-	var out []string
-	for _, h := range m.audit.holders[strings.ToLower(addr)] {
-		if !directory.SameDN(h, m.detail.user.DN) {
-			out = append(out, h)
-		}
-	}
-	return out
+	return directory.OtherThan(m.audit.holders[strings.ToLower(addr)], m.detail.user.DN)
 }
 
 // auditRules judges every rule on the open user.
@@ -536,14 +531,7 @@ func (m *Model) auditBody(w, h int) []string {
 	}
 	rows, base, after := m.auditRules()
 	verdict := func(fs []flags.Finding) string {
-		errs, warns := 0, 0
-		for _, f := range fs {
-			if f.Severity == flags.Error {
-				errs++
-			} else {
-				warns++
-			}
-		}
+		errs, warns := flags.Counts(fs)
 		var s string
 		if errs == 0 {
 			s = st.ok.Render("✓ ready to sign in")

@@ -355,10 +355,10 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 		d.cursor = clamp(d.cursor+5, 0, n-1)
 	case key.Matches(msg, k.Audit):
 		return m.openAudit()
-	case key.Matches(msg, k.Open) && items(m.state())[clamp(d.cursor, 0, n-1)].kind == itVerdict:
+	case key.Matches(msg, k.Open) && m.focusedItem().kind == itVerdict:
 		return m.openAudit()
-	case key.Matches(msg, k.Open) && editable(items(m.state())[clamp(d.cursor, 0, n-1)].kind):
-		m.openEdit(items(m.state())[clamp(d.cursor, 0, n-1)].kind)
+	case key.Matches(msg, k.Open) && editable(m.focusedItem().kind):
+		m.openEdit(m.focusedItem().kind)
 	case key.Matches(msg, k.Toggle):
 		return m.toggle()
 	case key.Matches(msg, k.Info):

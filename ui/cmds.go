@@ -119,14 +119,12 @@ func checkClaim(ctx context.Context, d directory.Directory, dn, addr string) err
 	if addr == "" {
 		return nil
 	}
-	holders, err := d.SIPAddressHolders(ctx, addr)
+	others, err := directory.SIPTakenBy(ctx, d, addr, dn)
 	if err != nil {
 		return fmt.Errorf("cannot check that %s is unique, so nothing was written: %w", addr, err)
 	}
-	for _, h := range holders {
-		if !directory.SameDN(h, dn) {
-			return fmt.Errorf("nothing was written: %s is already the sign-in name of %s, and a sign-in name must be unique in the forest", addr, h)
-		}
+	if len(others) > 0 {
+		return fmt.Errorf("nothing was written: %s is already the sign-in name of %s, and a sign-in name must be unique in the forest", addr, others[0])
 	}
 	return nil
 }

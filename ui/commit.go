@@ -94,21 +94,14 @@ func halfEnabled(p *pendingUser) string {
 	return "enabled for OCS without a " + strings.Join(missing, " or a ")
 }
 
-// claimedSIP is the sign-in name p's write puts to use, which must be free
-// in the directory at that moment: a new address, or the user's address when
-// the write enables it. "" when the write claims none.
+// claimedSIP is the sign-in name p's write puts to use (flags.ClaimedSIP),
+// which must be free in the directory at that moment.
 func claimedSIP(p *pendingUser) string {
 	a, err := p.after()
-	if err != nil || !a.SIPAddress.Set || a.SIPAddress.V == "" {
+	if err != nil {
 		return ""
 	}
-	b := p.base.OCS
-	newAddr := !b.SIPAddress.Set || !strings.EqualFold(b.SIPAddress.V, a.SIPAddress.V)
-	enabling := a.Enabled.Or(false) && !b.Enabled.Or(false)
-	if newAddr || enabling {
-		return a.SIPAddress.V
-	}
-	return ""
+	return flags.ClaimedSIP(p.base.OCS, a)
 }
 
 // undo takes back the last pending edit of dn, unless that edit is in a
@@ -295,24 +288,11 @@ func settingsSummary(s flags.Settings, written []flags.AttrEdit) string {
 // sharedPendingSIP maps each pending user whose edits would give them the
 // same sign-in name as another pending user to that other user's DN.
 func (m *Model) sharedPendingSIP() map[string]string {
-	by := map[string][]string{}
-	for _, k := range m.review.order {
-		p := m.pending.users[k]
-		if p == nil || !p.hasEdits() {
-			continue
-		}
-		a, err := p.after()
-		if err != nil || !a.SIPAddress.Set || a.SIPAddress.V == "" || a.SIPAddress == p.base.OCS.SIPAddress {
-			continue
-		}
-		addr := strings.ToLower(a.SIPAddress.V)
-		by[addr] = append(by[addr], k)
-	}
 	out := map[string]string{}
-	for _, ks := range by {
-		for i, k := range ks {
-			if len(ks) > 1 {
-				out[k] = m.pending.users[ks[(i+1)%len(ks)]].base.DN
+	for _, dns := range m.pending.sipClaims() {
+		for i, dn := range dns {
+			if len(dns) > 1 {
+				out[directory.NormDN(dn)] = dns[(i+1)%len(dns)]
 			}
 		}
 	}

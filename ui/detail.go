@@ -198,14 +198,7 @@ func ocsVerdict(set flags.Settings, s state) (string, readiness) {
 			r = ready
 		}
 	}
-	e, w := 0, 0
-	for _, x := range f {
-		if x.Severity == flags.Error {
-			e++
-		} else {
-			w++
-		}
-	}
+	e, w := flags.Counts(f)
 	warns := ""
 	if w > 0 {
 		warns = fmt.Sprintf("%d warning%s", w, plural(w))

@@ -197,13 +197,7 @@ func (m *Model) editHolders(msg holdersMsg) {
 		e.err = "cannot check that " + msg.addr + " is unique: " + msg.err.Error() + "; enter tries again"
 		return
 	}
-	var others []string
-	for _, dn := range msg.dns {
-		if !directory.SameDN(dn, e.dn) {
-			others = append(others, dn)
-		}
-	}
-	if len(others) > 0 {
+	if others := directory.OtherThan(msg.dns, e.dn); len(others) > 0 {
 		more := ""
 		if len(others) > 1 {
 			more = fmt.Sprintf(" and %d more", len(others)-1)
@@ -222,13 +216,8 @@ func (m *Model) editHolders(msg holdersMsg) {
 // them the sign-in name addr, or "": two users must not be written with the
 // same address just because neither holds it in the directory yet.
 func (m *Model) pendingHolder(addr, self string) string {
-	for _, p := range m.pending.list() {
-		if directory.SameDN(p.base.DN, self) {
-			continue
-		}
-		if a, err := p.after(); err == nil && a.SIPAddress.Set && strings.EqualFold(a.SIPAddress.V, addr) {
-			return p.base.DN
-		}
+	if others := directory.OtherThan(m.pending.sipClaims()[strings.ToLower(addr)], self); len(others) > 0 {
+		return others[0]
 	}
 	return ""
 }

@@ -424,7 +424,7 @@ func (m *Model) updatePreview() {
 // planEnable reads every user afresh (the list may be minutes old), leaves
 // out those skipBefore names, and lets directory.PlanEnable form and check
 // the addresses.
-func planEnable(ctx context.Context, d directory.Directory, w *enableModel, users []directory.User, pending map[string]bool, pendingSIP map[string]string, pools poolSet, pool directory.Pool, pattern directory.SignInPattern, domain string) tea.Cmd {
+func planEnable(ctx context.Context, d directory.Directory, w *enableModel, users []directory.User, pending map[string]bool, pendingSIP map[string][]string, pools poolSet, pool directory.Pool, pattern directory.SignInPattern, domain string) tea.Cmd {
 	return func() tea.Msg {
 		plans := make([]directory.EnablePlan, len(users))
 		var fresh []directory.User
@@ -450,8 +450,8 @@ func planEnable(ctx context.Context, d directory.Directory, w *enableModel, user
 			return enablePlanMsg{w: w, err: err}
 		}
 		for j, p := range got {
-			if dn, ok := pendingSIP[strings.ToLower(p.Address)]; ok && p.Skip == "" && !directory.SameDN(dn, p.User.DN) {
-				p.Skip = p.Address + " is the pending sign-in name of " + dn + ": commit or undo that first"
+			if others := directory.OtherThan(pendingSIP[strings.ToLower(p.Address)], p.User.DN); len(others) > 0 && p.Skip == "" {
+				p.Skip = p.Address + " is the pending sign-in name of " + others[0] + ": commit or undo that first"
 			}
 			plans[idx[j]] = p
 		}
@@ -749,12 +749,7 @@ func (m *Model) startPlan() tea.Cmd {
 	}
 	// Sign-in names other users are about to get from their pending edits
 	// are as taken as those in the directory.
-	pendingSIP := map[string]string{}
-	for _, p := range m.pending.list() {
-		if a, err := p.after(); err == nil && a.SIPAddress.Set && a.SIPAddress.V != "" && p.hasEdits() {
-			pendingSIP[strings.ToLower(a.SIPAddress.V)] = p.base.DN
-		}
-	}
+	pendingSIP := m.pending.sipClaims()
 	ctx, cancel := context.WithCancel(m.ctx)
 	e.cancel = cancel
 	e.step = stepPlanning

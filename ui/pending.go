@@ -3,6 +3,7 @@ package ui
 import (
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"strings"
 )
 
 // pendingUser is one user's unwritten edits. They are kept as the stack of
@@ -66,6 +67,25 @@ func (p *pendingUser) hasEdits() bool {
 	}
 	e, err := p.edits()
 	return err != nil || len(e) > 0
+}
+
+// sipClaims maps each sign-in name (lower-cased) that pending edits put to
+// use (flags.ClaimedSIP) to the DNs of the users whose edits claim it, in
+// edit order: such a name is as taken as one held in the directory.
+func (s *pendingStore) sipClaims() map[string][]string {
+	out := map[string][]string{}
+	for _, p := range s.list() {
+		if !p.hasEdits() {
+			continue
+		}
+		if a, err := p.after(); err == nil {
+			if addr := flags.ClaimedSIP(p.base.OCS, a); addr != "" {
+				k := strings.ToLower(addr)
+				out[k] = append(out[k], p.base.DN)
+			}
+		}
+	}
+	return out
 }
 
 // dirChange is the compare-and-swap write for directory.Apply.

@@ -3,8 +3,9 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"github.com/charmbracelet/x/ansi"
 	"strings"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"ocsflags/directory"
 	"ocsflags/flags"

@@ -314,11 +314,13 @@ func (m *Model) browseBody(w, h int) []string {
 // focusedEditable reports whether the detail's cursor is on a line enter
 // edits (sign-in name, Line URI, Server URI).
 func (m *Model) focusedEditable() bool {
-	if !m.detail.has {
-		return false
-	}
+	return m.detail.has && editable(m.focusedItem().kind)
+}
+
+// focusedItem is the detail line under the cursor.
+func (m *Model) focusedItem() item {
 	its := items(m.state())
-	return editable(its[clamp(m.detail.cursor, 0, len(its)-1)].kind)
+	return its[clamp(m.detail.cursor, 0, len(its)-1)]
 }
 
 func (m *Model) listTitle() string {
@@ -496,11 +498,8 @@ func (m *Model) explainDialog() {
 	if !m.detail.has {
 		return
 	}
-	s := m.state()
-	its := items(s)
-	it := its[clamp(m.detail.cursor, 0, len(its)-1)]
 	inner := min(m.w-6, 72)
-	expl := explainItem(it, s, inner)
+	expl := explainItem(m.focusedItem(), m.state(), inner)
 	if len(expl) == 0 {
 		return
 	}
