@@ -1,0 +1,161 @@
+// Package termtext renders text that came from a directory or a file for a
+// terminal. A value is data, never an instruction to the terminal: an ESC in
+// a displayName must not clear the screen, set the title or paint a fake
+// "✓ READY", and a right-to-left override must not reorder what the admin
+// reads. Dropping such characters would hide that a stored value is odd, so
+// they are shown as visible escapes instead.
+//
+// Safe is the one function that does it; the console and every text output
+// of the command line call it for every value they did not write themselves.
+// JSON output does not: encoding/json already escapes and must stay exact.
+package termtext
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Unsafe reports whether r is shown escaped: C0 controls (NUL … US, which
+// includes TAB, LF and CR), DEL, C1 controls (U+0080–U+009F, which terminals
+// treat as CSI, OSC and friends), the bidirectional controls (ALM U+061C,
+// LRM/RLM U+200E/U+200F, the embeddings and overrides U+202A–U+202E, the
+// isolates U+2066–U+2069) and the line and paragraph separators U+2028 and
+// U+2029, which some terminals and pagers break lines at.
+func Unsafe(r rune) bool {
+	switch {
+	case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f:
+		return true
+	case r == 0x061c, r == 0x200e, r == 0x200f, r == 0x2028, r == 0x2029:
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
+}
+
+// Safe returns s with every unsafe rune (see Unsafe) and every byte that is
+// not valid UTF-8 shown as a visible escape, and everything else unchanged:
+//
+//   - a C0 control or DEL as \xHH (ESC is \x1b, LF is \x0a);
+//   - any other unsafe rune as \uHHHH (U+009B is \u009b, RLO is \u202e);
+//   - a byte that is not valid UTF-8 as \xHH (a lone 0x9b is \x9b).
+//
+// A literal backslash stays as it is, so DNs read as AD writes them
+// (CN=Lee\, Ann, CN=a\\b, CN=x\0Ay), and can be copied into a command. It is
+// doubled only where it would otherwise read as the start of one of these
+// escapes: before the letter x or u, and before an escaped character. So the
+// output can always be read back: an odd run of backslashes before x or u
+// ends in an escape, an even run is that many halves of literal backslashes.
+//
+// Text without unsafe runes, invalid bytes or such backslashes is returned
+// as is, without allocating.
+func Safe(s string) string {
+	i := firstUnsafe(s)
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	b.WriteString(s[:i])
+	for i < len(s) {
+		if s[i] == '\\' {
+			j := i
+			for j < len(s) && s[j] == '\\' {
+				j++
+			}
+			run := s[i:j]
+			if j < len(s) && needsDoubling(s[j:]) {
+				b.WriteString(run)
+			}
+			b.WriteString(run)
+			i = j
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			writeHex(&b, 'x', uint32(s[i]), 2)
+		case r < 0x20 || r == 0x7f:
+			writeHex(&b, 'x', uint32(r), 2)
+		case Unsafe(r):
+			writeHex(&b, 'u', uint32(r), 4)
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// needsDoubling reports whether a run of backslashes followed by rest must
+// be doubled so it does not read as the start of an escape.
+func needsDoubling(rest string) bool {
+	if rest[0] == 'x' || rest[0] == 'u' {
+		return true
+	}
+	r, n := utf8.DecodeRuneInString(rest)
+	return r == utf8.RuneError && n == 1 || Unsafe(r)
+}
+
+// firstUnsafe returns the index of the first byte Safe must change, or -1.
+func firstUnsafe(s string) int {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c < 0x20 || c == 0x7f:
+				return i
+			case c == '\\':
+				j := i
+				for j < len(s) && s[j] == '\\' {
+					j++
+				}
+				if j < len(s) && needsDoubling(s[j:]) {
+					return i
+				}
+				i = j
+				continue
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || Unsafe(r) {
+			return i
+		}
+		i += n
+	}
+	return -1
+}
+
+const hexDigits = "0123456789abcdef"
+
+func writeHex(b *strings.Builder, kind byte, v uint32, digits int) {
+	b.WriteByte('\\')
+	b.WriteByte(kind)
+	for d := digits - 1; d >= 0; d-- {
+		b.WriteByte(hexDigits[v>>(4*uint(d))&0xf])
+	}
+}
+
+// Contains reports whether s holds a character Safe would show escaped (an
+// unsafe rune or invalid UTF-8); a backslash does not count. The audit uses
+// it to flag a stored value that is odd.
+func Contains(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7f {
+				return true
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || Unsafe(r) {
+			return true
+		}
+		i += n
+	}
+	return false
+}
