@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/go-ldap/ldif"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // LoadLDIF reads an LDIF export (ldifde -f, ldapsearch -LLL: folded lines,
@@ -21,17 +23,119 @@ import (
 // directory. name is what the console shows as the directory's name.
 //
 // go-ldap/ldif does the parsing: folding, base64 and URL values are where
-// hand-written parsers go wrong.
+// hand-written parsers go wrong. What it is handed is checked first: at most
+// MaxLDIFSize bytes are read, UTF-8 with or without a byte order mark and
+// UTF-16 with one (ldifde -u) are accepted, and a URL value (attr:< URL) is
+// refused before the parser could open what it names: an export is read
+// from its own bytes, never from another file on this machine.
 func LoadLDIF(r io.Reader, name string) (*Memory, error) {
-	data, err := io.ReadAll(r)
+	data, err := io.ReadAll(io.LimitReader(r, MaxLDIFSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if int64(len(data)) > MaxLDIFSize {
+		return nil, tooBig(name)
+	}
+	if data, err = ldifText(data); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if line, attr := urlValueLine(data); line > 0 {
+		return nil, fmt.Errorf("%s: line %d: %s takes its value from a URL (%s:<), which ocsflags refuses: it reads only the file it is given, never another file this LDIF names; put the value in the file itself (%s:: and base64 for binary values)", name, line, attr, attr, attr)
 	}
 	m := newMemory(Info{Kind: "ldif", Name: name, InMemory: true})
 	if err := m.loadLDIF(data, name); err != nil {
 		return nil, err
 	}
 	return m, nil
+}
+
+// MaxLDIFSize is the largest LDIF file read. The whole export is held in
+// memory (a 1 GiB export is some 2 million users); the limit keeps
+// /dev/zero or a runaway file from exhausting it.
+var MaxLDIFSize int64 = 1 << 30
+
+func tooBig(name string) error {
+	return fmt.Errorf("%s is larger than %d MiB, the most ocsflags reads into memory: export one OU at a time (ldifde -d OU=...,DC=...)", name, MaxLDIFSize>>20)
+}
+
+// ldifText returns an export's bytes as UTF-8 without a byte order mark.
+// ldifde writes UTF-16LE with a BOM when given -u; a file without BOM whose
+// first two bytes pair a character with a NUL is UTF-16 too (LDIF text never
+// starts with NUL). Everything else is taken as UTF-8 byte for byte, so a
+// value that is not valid UTF-8 is kept as the file has it (and shown
+// escaped), never replaced.
+func ldifText(data []byte) ([]byte, error) {
+	var enc encoding.Encoding
+	switch {
+	case bytes.HasPrefix(data, []byte{0xef, 0xbb, 0xbf}):
+		return data[3:], nil
+	case bytes.HasPrefix(data, []byte{0xff, 0xfe}):
+		enc = unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM)
+	case bytes.HasPrefix(data, []byte{0xfe, 0xff}):
+		enc = unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM)
+	case len(data) >= 2 && data[0] != 0 && data[1] == 0:
+		enc = unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM)
+	case len(data) >= 2 && data[0] == 0 && data[1] != 0:
+		enc = unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM)
+	default:
+		return data, nil
+	}
+	if len(data)%2 != 0 {
+		return nil, errors.New("the file looks like UTF-16 (as ldifde -u writes) but has an odd number of bytes: it is cut short or not UTF-16; export it again")
+	}
+	out, err := enc.NewDecoder().Bytes(data)
+	if err != nil {
+		return nil, fmt.Errorf("the file looks like UTF-16 (as ldifde -u writes) but does not decode: %w", err)
+	}
+	return out, nil
+}
+
+// urlValueLine finds the first attribute whose value is a URL (attr:< URL)
+// and returns the physical line it starts on and the attribute, or 0. It
+// unfolds lines exactly as go-ldap/ldif does (a line starting with a space
+// continues the previous one, a comment's continuations belong to the
+// comment, a line is split at LF with trailing CR and LF trimmed), so that
+// every value the parser would fetch is found here first.
+func urlValueLine(data []byte) (int, string) {
+	var line []byte
+	start, physical := 0, 0
+	isComment := false
+	check := func() (int, string) {
+		if i := bytes.IndexByte(line, ':'); i >= 0 && i+1 < len(line) && line[i+1] == '<' {
+			return start, string(line[:i])
+		}
+		return 0, ""
+	}
+	for rest := data; len(rest) > 0; {
+		physical++
+		next := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			next, rest = rest[:i+1], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		next = bytes.TrimRight(next, "\r\n")
+		switch {
+		case len(next) == 0:
+			if n, attr := check(); n > 0 {
+				return n, attr
+			}
+			line = nil
+		case next[0] == '#':
+			isComment = true
+		case next[0] == ' ':
+			if !isComment {
+				line = append(line, next[1:]...)
+			}
+		default:
+			isComment = false
+			if n, attr := check(); n > 0 {
+				return n, attr
+			}
+			line, start = append(line[:0:0], next...), physical
+		}
+	}
+	return check()
 }
 
 // offendingLine finds the line the parser quotes in its message (go-ldap/ldif
@@ -189,11 +293,30 @@ func guessNamingContexts(m *Memory) NamingContexts {
 // input file is never written. When changesOut is not empty every applied
 // change is appended there, before it is applied, as LDIF change records.
 func OpenLDIF(path, changesOut string) (*Memory, error) {
+	// Stat first: opening a FIFO blocks until someone writes to it, and a
+	// device such as /dev/zero never ends.
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("open LDIF file: %w", err)
+	}
+	if err := regularLDIF(path, st); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open LDIF file: %w", err)
 	}
 	defer f.Close()
+	// Again on what was opened, in case the name was swapped meanwhile.
+	if st, err = f.Stat(); err != nil {
+		return nil, fmt.Errorf("open LDIF file: %w", err)
+	}
+	if err := regularLDIF(path, st); err != nil {
+		return nil, err
+	}
+	if st.Size() > MaxLDIFSize {
+		return nil, tooBig(path)
+	}
 	m, err := LoadLDIF(f, path)
 	if err != nil {
 		return nil, err
@@ -204,6 +327,24 @@ func OpenLDIF(path, changesOut string) (*Memory, error) {
 		}
 	}
 	return m, nil
+}
+
+func regularLDIF(path string, st os.FileInfo) error {
+	if st.Mode().IsRegular() {
+		return nil
+	}
+	what := "not a regular file"
+	switch m := st.Mode(); {
+	case m.IsDir():
+		what = "a directory"
+	case m&os.ModeNamedPipe != 0:
+		what = "a named pipe (FIFO)"
+	case m&os.ModeDevice != 0:
+		what = "a device"
+	case m&os.ModeSocket != 0:
+		what = "a socket"
+	}
+	return fmt.Errorf("--ldif %s is %s: ocsflags reads an LDIF export from a regular file; save the export to a file first", path, what)
 }
 
 func (m *Memory) recordChangesTo(input, out string) error {
