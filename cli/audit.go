@@ -147,6 +147,8 @@ func writeAudit(w io.Writer, u directory.User, fs []flags.Finding, pools directo
 		pool = u.OCS.HomeServer.V
 		if p, ok := pools.ByHomeServer(u.OCS.HomeServer.V); ok {
 			pool = p.Host
+		} else if flags.IsDeletedReference(pool) {
+			pool = "(a pool that was deleted)"
 		}
 	}
 	fmt.Fprintf(w, "  sign-in name %s, pool %s, OptionFlags %s\n", orDash(u.OCS.SIPAddress), pool, flagsText(u.OCS.OptionFlags))

@@ -45,6 +45,7 @@ type LDAP struct {
 	host     string
 	paging   bool
 	ad       bool // the server is Active Directory (or Samba's AD DC)
+	extDN    bool // the server announced the extended-DN control
 	pageSize uint32
 
 	// bg tracks goroutines that outlive a call (finishing or abandoning a
@@ -319,6 +320,7 @@ func (l *LDAP) discover(w *wire) error {
 		l.host = l.url.host
 	}
 	l.paging = slices.Contains(e.GetAttributeValues("supportedControl"), PagedResultsOID)
+	l.extDN = slices.Contains(e.GetAttributeValues("supportedControl"), ldap.ControlTypeMicrosoftExtendedDN)
 	l.ad = slices.Contains(e.GetAttributeValues("supportedCapabilities"), adCapabilityOID)
 	l.base = l.cfg.Base
 	if l.base == "" {

@@ -91,7 +91,10 @@ func (l *LDAP) ApplyWithOutcome(ctx context.Context, c Change) (User, WriteOutco
 			op.values = append(op.values, fmt.Sprintf("%s=%q", e.Attr, e.New.V))
 		}
 	}
-	req := ModifyRequest(c)
+	req, err := l.casRequest(ctx, c)
+	if err != nil {
+		return User{}, OutcomeNotWritten, err
+	}
 
 	w, err := l.get(ctx, false)
 	if err != nil {
@@ -128,6 +131,68 @@ func (l *LDAP) ApplyWithOutcome(ctx context.Context, c Change) (User, WriteOutco
 	}
 	return User{}, OutcomeUnknown, &Error{Kind: ErrUnavailable, DN: c.DN, Attr: strings.Join(op.attrs, ", "),
 		Msg: fmt.Sprintf("the connection to %s dropped during the write and again during its retry, so whether the change was written is unknown: reload the user before trying again", l.url.text), Err: err}
+}
+
+// casRequest is ModifyRequest(c), except that a DN value it deletes is
+// named by the GUID of the object it points at, where the server tells
+// GUIDs. A home server whose pool was deleted reads as
+// CN=LC Services\0ADEL:<guid>,CN=Deleted Objects,…; deleting that text
+// fails (no such value) on every try, so such a user could never be
+// repaired. The current values are read with the extended-DN control and,
+// where one is the DN the change expects, the delete names it as
+// <GUID=…>. It stays a compare-and-swap: the expected DN is checked on the
+// read, and the delete still fails if the value has moved on to another
+// object since.
+func (l *LDAP) casRequest(ctx context.Context, c Change) (*ldap.ModifyRequest, error) {
+	req := ModifyRequest(c)
+	if !l.extDN {
+		return req, nil
+	}
+	var attrs []string
+	for _, e := range c.Edits {
+		if e.Old.Set && flags.AttributeSyntax(e.Attr) == flags.SyntaxDN {
+			attrs = append(attrs, e.Attr)
+		}
+	}
+	if len(attrs) == 0 {
+		return req, nil
+	}
+	var cur map[string][]string
+	err := l.withStream(ctx, l.op(opRead, c.DN), func(w *wire) (bool, error) {
+		cur = nil
+		spec := searchSpec{base: c.DN, scope: ldap.ScopeBaseObject, filter: "(objectClass=*)", attrs: attrs, controls: []ldap.Control{extendedDNControl}}
+		_, err := stream(ctx, l, w, spec, func(e *ldap.Entry) (*ldap.Entry, *DecodeProblem, bool) { return e, nil, true },
+			func(es []*ldap.Entry, _ []DecodeProblem) error {
+				for _, e := range es {
+					cur = map[string][]string{}
+					for _, a := range attrs {
+						cur[strings.ToLower(a)] = e.GetEqualFoldAttributeValues(a)
+					}
+				}
+				return nil
+			})
+		return false, err
+	})
+	if errors.Is(err, ErrNoSuchObject) {
+		// The modify says so in its own words.
+		return req, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i := range req.Changes {
+		ch := &req.Changes[i]
+		if ch.Operation != ldap.DeleteAttribute || len(ch.Modification.Vals) != 1 {
+			continue
+		}
+		for _, v := range cur[strings.ToLower(ch.Modification.Type)] {
+			if guid, dn := splitExtendedDN(v); guid != "" && SameDN(dn, ch.Modification.Vals[0]) {
+				ch.Modification.Vals = []string{"<GUID=" + guid + ">"}
+				break
+			}
+		}
+	}
+	return req, nil
 }
 
 // isCASRefusal is true for the result codes with which AD refuses a modify

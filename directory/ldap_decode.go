@@ -179,3 +179,45 @@ func (e *DecodeError) DNs() []string {
 	}
 	return out
 }
+
+// extendedDNControl asks AD to write every DN it returns in its extended
+// string form, <GUID=…>;<SID=…>;dn (MS-ADTS 3.1.1.3.4.1.5, control value 1).
+// The GUID names the object itself, which matters for a reference to a
+// deleted object: AD shows it as CN=…\0ADEL:<guid>,CN=Deleted Objects,…, a
+// DN that a modify deleting that text does not match, while <GUID=…> does.
+var extendedDNControl = ldap.NewControlString(ldap.ControlTypeMicrosoftExtendedDN, false, "\x30\x03\x02\x01\x01")
+
+// splitExtendedDN takes a DN in extended form apart: the GUID (without the
+// <GUID= and >) and the DN after the components. Text that is not in
+// extended form is all DN. A malformed component ends the parse: what is
+// left is the DN, and no GUID is claimed from a half-read prefix.
+func splitExtendedDN(v string) (guid, dn string) {
+	rest := v
+	var g string
+	for strings.HasPrefix(rest, "<") {
+		end := strings.IndexByte(rest, '>')
+		if end < 0 {
+			return "", v
+		}
+		k, val, ok := strings.Cut(rest[1:end], "=")
+		if !ok {
+			return "", v
+		}
+		if strings.EqualFold(k, "GUID") {
+			g = val
+		}
+		rest = rest[end+1:]
+		if !strings.HasPrefix(rest, ";") {
+			// The last component of a value without DN text (<GUID=…>).
+			if rest == "" {
+				return g, ""
+			}
+			return "", v
+		}
+		rest = rest[1:]
+	}
+	if rest == v {
+		return "", v
+	}
+	return g, rest
+}

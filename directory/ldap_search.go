@@ -18,6 +18,8 @@ type searchSpec struct {
 	attrs  []string
 	// limit stops the search after this many entries; 0 means all.
 	limit int
+	// controls go with every page's request, after the paging control.
+	controls []ldap.Control
 }
 
 // page is what the reading goroutine hands to the caller's goroutine.
@@ -80,11 +82,12 @@ func stream[T any](ctx context.Context, l *LDAP, w *wire, s searchSpec,
 		} else if s.limit > 0 {
 			sizeLimit = s.limit
 		}
+		controls = append(controls, s.controls...)
 		release := func(cookie []byte) {
 			if paging != nil && len(cookie) > 0 && !w.dead {
 				paging.PagingSize = 0
 				paging.SetCookie(cookie)
-				id, err := w.startSearch(s, 0, paging)
+				id, err := w.startSearch(s, 0, append([]ldap.Control{paging}, s.controls...)...)
 				if err == nil {
 					w.readSearch(id, func(*ldap.Entry) bool { return true })
 				}

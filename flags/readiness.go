@@ -197,8 +197,11 @@ func Audit(in AuditInput) []Finding {
 		})
 	case in.IsPool == nil || !in.IsPool(s.HomeServer.V):
 		problem := "the home server does not name an existing pool (CN=LC Services,CN=Microsoft,<pool>)"
-		if !strings.Contains(s.HomeServer.V, "=") {
+		switch {
+		case !strings.Contains(s.HomeServer.V, "="):
 			problem = "the home server is written as a host name, not a pool DN; AD rejects this"
+		case IsDeletedReference(s.HomeServer.V):
+			problem = "the home server is a pool that was deleted (AD keeps the reference in Deleted Objects)"
 		}
 		add(Finding{
 			ID: FindingHomeServerNotAPool, Severity: Error, Attribute: AttrPrimaryHomeServer, Value: s.HomeServer.V,

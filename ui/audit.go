@@ -270,6 +270,9 @@ func (m *Model) ruleValue(r flags.Rule) string {
 			if r.ID == flags.FindingNoHomeServer && st.HomeServer.Set && !s.isPool(st.HomeServer.V) {
 				// This rule only asks that there is one; whether it is a
 				// pool is the next rule's verdict, not shown twice.
+				if flags.IsDeletedReference(st.HomeServer.V) {
+					return "set (a Deleted Objects reference)"
+				}
 				return st.HomeServer.V
 			}
 			return poolText(s, st.HomeServer)

@@ -175,6 +175,9 @@ func poolText(s state, o flags.Opt[string]) string {
 		}
 		return host
 	}
+	if flags.IsDeletedReference(o.V) {
+		return "✗ a pool that was deleted"
+	}
 	return "✗ not a pool: " + o.V
 }
 
