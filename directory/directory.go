@@ -73,6 +73,9 @@ type Info struct {
 	ReadOnly bool
 	// TLSUnverified is set when the server certificate is not verified.
 	TLSUnverified bool
+	// Cleartext is set when the bind password crossed the network
+	// unencrypted (LDAPConfig.AllowCleartextPassword).
+	Cleartext bool
 	// InMemory is set when changes live only in this process.
 	InMemory bool
 }

@@ -35,9 +35,6 @@ type LDAP struct {
 	idle   []*wire
 	busy   map[*wire]struct{}
 	closed bool
-	// ntlmRefused remembers that the server turned NTLM down, so later
-	// connections go straight to the simple bind that worked.
-	ntlmRefused bool
 
 	// Discovered once from the rootDSE.
 	nc       NamingContexts // Default is the real default naming context
@@ -79,6 +76,9 @@ func DialLDAP(ctx context.Context, cfg LDAPConfig) (*LDAP, error) {
 	}
 	if cfg.StartTLS && u.scheme == "ldaps" {
 		return nil, &Error{Kind: ErrInvalidValue, Msg: "--start-tls upgrades an ldap:// connection; with ldaps:// the connection is already encrypted: drop one of them"}
+	}
+	if err := cfg.CheckTransport(); err != nil {
+		return nil, err
 	}
 	tc, err := cfg.tlsConfig(u.host)
 	if err != nil {
@@ -193,35 +193,22 @@ func (l *LDAP) dial(ctx context.Context) (*wire, error) {
 			return nil, mapLDAPError(err, op)
 		}
 	case bindDomainUser:
-		l.mu.Lock()
-		tryNTLM := !l.ntlmRefused
-		l.mu.Unlock()
-		if tryNTLM {
-			err := w.ntlmBind(domain, user, l.cfg.Password)
-			if err == nil {
-				return w, nil
-			}
-			if ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidCredentials) {
-				// A refused password is final: trying it again as a simple
-				// bind would count twice towards the lockout threshold.
-				w.close()
+		// NTLM only. When it fails, ocsflags does not retry as a simple
+		// bind: on ldap:// that would send the password in clear, and
+		// silently choosing another mechanism is what an attacker who can
+		// make NTLM fail wants.
+		if err := w.ntlmBind(domain, user, l.cfg.Password); err != nil {
+			w.close()
+			if !errors.Is(err, errNTLMRefused) && !isNetworkError(err) {
+				// The server did NTLM and answered: a wrong password, a
+				// locked account and so on.
 				return nil, mapLDAPError(err, op)
 			}
 			// The server does not do NTLM binds: it said so, or (Samba)
-			// hung up. AD also accepts DOMAIN\user in a simple bind; the
-			// half-done NTLM exchange leaves the connection in an unknown
-			// state, so start afresh.
-			w.close()
-			l.mu.Lock()
-			l.ntlmRefused = true
-			l.mu.Unlock()
-			if w, err = l.connect(ctx); err != nil {
-				return nil, err
-			}
-		}
-		if err := w.simpleBind(l.cfg.Bind, l.cfg.Password); err != nil {
-			w.close()
-			return nil, mapLDAPError(err, op)
+			// hung up.
+			return nil, &Error{Kind: ErrAuthentication, Msg: fmt.Sprintf(
+				"%s did not complete an NTLM bind for %s: bind with the UPN (%s@<DNS domain>) or the DN instead, over ldaps:// or --start-tls "+
+					"(ocsflags never retries an NTLM bind as a simple bind, which would send the password)", l.url.text, l.cfg.Bind, user), Err: err}
 		}
 	}
 	return w, nil
@@ -334,7 +321,8 @@ func (l *LDAP) discover(w *wire) error {
 
 // Info implements Directory.
 func (l *LDAP) Info() Info {
-	return Info{Kind: "ldap", Name: l.host, BoundAs: l.cfg.Bind, ReadOnly: l.cfg.ReadOnly, TLSUnverified: l.cfg.InsecureSkipVerify}
+	return Info{Kind: "ldap", Name: l.host, BoundAs: l.cfg.Bind, ReadOnly: l.cfg.ReadOnly,
+		TLSUnverified: l.cfg.TLSUnverified(), Cleartext: l.cfg.CleartextPassword()}
 }
 
 // NamingContexts implements Directory. With --base, Default is that base.

@@ -29,6 +29,11 @@ type LDAPConfig struct {
 	// InsecureSkipVerify accepts any server certificate. The console says so
 	// in its header (Info.TLSUnverified).
 	InsecureSkipVerify bool
+	// AllowCleartextPassword lets a simple bind send its password over an
+	// unencrypted connection (ldap:// without StartTLS). Without it DialLDAP
+	// refuses such a bind before anything is sent (CheckTransport). The
+	// console says CLEARTEXT in its header (Info.Cleartext).
+	AllowCleartextPassword bool
 	// Bind is the identity: a UPN (admin@corp.example), DOMAIN\user or a DN.
 	// Empty binds anonymously.
 	Bind string
@@ -51,8 +56,8 @@ func (c LDAPConfig) String() string {
 	if c.Password != "" {
 		pw = "<redacted>"
 	}
-	return fmt.Sprintf("{URL:%s StartTLS:%t CACertFile:%s InsecureSkipVerify:%t Bind:%s Password:%s Base:%s ReadOnly:%t Timeout:%s}",
-		c.URL, c.StartTLS, c.CACertFile, c.InsecureSkipVerify, c.Bind, pw, c.Base, c.ReadOnly, c.Timeout)
+	return fmt.Sprintf("{URL:%s StartTLS:%t CACertFile:%s InsecureSkipVerify:%t AllowCleartextPassword:%t Bind:%s Password:%s Base:%s ReadOnly:%t Timeout:%s}",
+		c.URL, c.StartTLS, c.CACertFile, c.InsecureSkipVerify, c.AllowCleartextPassword, c.Bind, pw, c.Base, c.ReadOnly, c.Timeout)
 }
 
 // GoString keeps %#v from printing the password too.
@@ -228,7 +233,7 @@ type bindForm int
 const (
 	bindAnonymous  bindForm = iota
 	bindSimple              // DN or UPN
-	bindDomainUser          // DOMAIN\user: NTLM, falling back to a simple bind
+	bindDomainUser          // DOMAIN\user: NTLM only, never a simple bind
 )
 
 func classifyBind(id string) (form bindForm, domain, user string) {
@@ -239,4 +244,47 @@ func classifyBind(id string) (form bindForm, domain, user string) {
 		return bindDomainUser, d, u
 	}
 	return bindSimple, "", ""
+}
+
+// Encrypted reports whether the connection the configuration describes is
+// encrypted: ldaps://, or ldap:// upgraded with StartTLS. A URL that does not
+// parse counts as unencrypted; DialLDAP reports it.
+func (c LDAPConfig) Encrypted() bool {
+	u, err := parseLDAPURL(c.URL)
+	return err == nil && (u.scheme == "ldaps" || c.StartTLS)
+}
+
+// CleartextPassword reports whether binding would send the password as
+// it is over the network: a simple bind (a UPN or a DN with a password) on
+// an unencrypted connection. An NTLM bind (DOMAIN\user) sends only a
+// response to the server's challenge, and an anonymous bind no password.
+func (c LDAPConfig) CleartextPassword() bool {
+	form, _, _ := classifyBind(c.Bind)
+	return form == bindSimple && !c.Encrypted()
+}
+
+// TLSUnverified reports whether the connection is encrypted without
+// checking who answers (InsecureSkipVerify), so that a machine in the middle
+// can read everything, the password too.
+func (c LDAPConfig) TLSUnverified() bool { return c.InsecureSkipVerify && c.Encrypted() }
+
+// CheckTransport refuses a configuration that would send a password in
+// clear, unless AllowCleartextPassword says to. Callers that ask for the
+// password call it first, so nobody types a password only to be refused;
+// DialLDAP calls it again.
+func (c LDAPConfig) CheckTransport() error {
+	if !c.CleartextPassword() || c.AllowCleartextPassword {
+		return nil
+	}
+	u, _ := parseLDAPURL(c.URL)
+	host := u.host
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	return &Error{Kind: ErrInvalidValue, Msg: fmt.Sprintf(
+		"a simple bind as %s over %s would send the password in clear, so ocsflags refuses it: "+
+			"use ldaps://%s (--url), or add --start-tls (with --ca-cert if the DC's CA is not trusted here), "+
+			"or bind as DOMAIN\\user (NTLM, which does not send the password); Kerberos (--kerberos) is planned but not built yet. "+
+			"--allow-cleartext-password sends it anyway (on a lab network only)",
+		c.Bind, u.text, host)}
 }

@@ -3,9 +3,11 @@ package directory
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -128,8 +130,73 @@ func TestLDAPDialRefusals(t *testing.T) {
 		t.Errorf("CA file without PEM: %v", err)
 	}
 	// Nothing listens on port 1.
-	_, err := DialLDAP(t.Context(), LDAPConfig{URL: "ldap://127.0.0.1:1", Bind: "a@b", Password: "pw"})
+	_, err := DialLDAP(t.Context(), LDAPConfig{URL: "ldap://127.0.0.1:1", Bind: "a@b", Password: "pw", AllowCleartextPassword: true})
 	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "ldap://127.0.0.1:1") {
 		t.Errorf("connection refused: %v", err)
+	}
+}
+
+// TestLDAPCleartextRefused: a simple bind over plain LDAP is refused before
+// a connection is opened, unless allowed; NTLM and anonymous binds and the
+// encrypted ways are not affected.
+func TestLDAPCleartextRefused(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var accepted atomic.Int32
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted.Add(1)
+			c.Close()
+		}
+	}()
+	plain := "ldap://" + ln.Addr().String()
+	for _, tt := range []struct {
+		cfg                   LDAPConfig
+		cleartext, unverified bool
+	}{
+		{LDAPConfig{URL: plain, Bind: "admin@corp.example", Password: "pw"}, true, false},
+		{LDAPConfig{URL: plain, Bind: "CN=Admin,CN=Users,DC=corp,DC=example", Password: "pw"}, true, false},
+		{LDAPConfig{URL: "127.0.0.1", Bind: "admin@corp.example", Password: "pw"}, true, false},
+		{LDAPConfig{URL: plain, Bind: `CORP\admin`, Password: "pw"}, false, false},
+		{LDAPConfig{URL: plain}, false, false},
+		{LDAPConfig{URL: plain, StartTLS: true, Bind: "admin@corp.example", Password: "pw", InsecureSkipVerify: true}, false, true},
+		{LDAPConfig{URL: "ldaps://dc1", Bind: "admin@corp.example", Password: "pw"}, false, false},
+		{LDAPConfig{URL: plain, Bind: "admin@corp.example", Password: "pw", InsecureSkipVerify: true}, true, false},
+	} {
+		if got := tt.cfg.CleartextPassword(); got != tt.cleartext {
+			t.Errorf("%v: CleartextPassword() = %v", tt.cfg, got)
+		}
+		if got := tt.cfg.TLSUnverified(); got != tt.unverified {
+			t.Errorf("%v: TLSUnverified() = %v", tt.cfg, got)
+		}
+		err := tt.cfg.CheckTransport()
+		if (err != nil) != tt.cleartext {
+			t.Errorf("%v: CheckTransport() = %v", tt.cfg, err)
+		}
+		if tt.cleartext {
+			for _, want := range []string{"in clear", "ldaps://127.0.0.1", "--start-tls", "Kerberos", "--allow-cleartext-password"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("refusal lacks %q: %v", want, err)
+				}
+			}
+			if _, err := DialLDAP(t.Context(), tt.cfg); !errors.Is(err, ErrInvalidValue) || !strings.Contains(err.Error(), "in clear") {
+				t.Errorf("DialLDAP(%v) = %v", tt.cfg, err)
+			}
+			allowed := tt.cfg
+			allowed.AllowCleartextPassword = true
+			if allowed.CheckTransport() != nil {
+				t.Errorf("%v: refused although allowed", allowed)
+			}
+		}
+	}
+	if n := accepted.Load(); n != 0 {
+		t.Errorf("refused binds opened %d connections", n)
 	}
 }

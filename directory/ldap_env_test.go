@@ -38,11 +38,21 @@ func requireSlapd(t testing.TB) slapdEnv {
 	return slapdEnv{Slapd: s, Password: dctest.Password(t, s.PasswordFile)}
 }
 
-// adminConfig is the Samba DC over plain LDAP, bound as Administrator.
+// adminConfig is the Samba DC over plain LDAP, bound as Administrator. The
+// password crosses the loopback interface in clear, which the adapter
+// refuses unless told, as --allow-cleartext-password does; the encrypted
+// ways are in tlsConfig and TestLDAPContract.
 func (e dcEnv) adminConfig() LDAPConfig {
-	return LDAPConfig{URL: e.URL, Bind: e.AdminUPN, Password: e.AdminPassword}
+	return LDAPConfig{URL: e.URL, Bind: e.AdminUPN, Password: e.AdminPassword, AllowCleartextPassword: true}
 }
 
+// tlsConfig is the Samba DC over StartTLS with the test CA, bound as id.
+func (e dcEnv) tlsConfig(id, password string) LDAPConfig {
+	return LDAPConfig{URL: e.URL, StartTLS: true, CACertFile: e.CACert, Bind: id, Password: password}
+}
+
+// config is slapd, which the tests run without TLS, so its simple bind is
+// allowed in clear.
 func (e slapdEnv) config() LDAPConfig {
-	return LDAPConfig{URL: e.URL, Bind: e.BindDN, Password: e.Password}
+	return LDAPConfig{URL: e.URL, Bind: e.BindDN, Password: e.Password, AllowCleartextPassword: true}
 }

@@ -209,7 +209,7 @@ func TestLDAPWriteWhenConnectionDrops(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := newDropProxy(t, target)
 			p.mode = tc.mode
-			l := dialDC(t, LDAPConfig{URL: p.url(), Bind: env.AdminUPN, Password: env.AdminPassword})
+			l := dialDC(t, LDAPConfig{URL: p.url(), Bind: env.AdminUPN, Password: env.AdminPassword, AllowCleartextPassword: true})
 			// A plain write first, to learn what one write adds to the
 			// DC's counters (Samba counts the delete and the add of a
 			// modify separately).
@@ -279,7 +279,7 @@ func TestLDAPWriteWhenConnectionDrops(t *testing.T) {
 
 	t.Run("reads redial transparently", func(t *testing.T) {
 		p := newDropProxy(t, target)
-		l := dialDC(t, LDAPConfig{URL: p.url(), Bind: env.AdminUPN, Password: env.AdminPassword})
+		l := dialDC(t, LDAPConfig{URL: p.url(), Bind: env.AdminUPN, Password: env.AdminPassword, AllowCleartextPassword: true})
 		u := pagingUser(t, l, env, 0)
 		p.killAll()
 		if _, err := l.User(ctx, u.DN); err != nil {

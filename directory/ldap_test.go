@@ -49,20 +49,28 @@ func TestLDAPContract(t *testing.T) {
 
 func TestLDAPSambaBinds(t *testing.T) {
 	env := requireDC(t)
-	for _, id := range []string{env.AdminUPN, env.AdminDN, env.Domain + `\Administrator`} {
+	for _, id := range []string{env.AdminUPN, env.AdminDN} {
 		t.Run(id, func(t *testing.T) {
-			l := dialDC(t, LDAPConfig{URL: env.URL, Bind: id, Password: env.AdminPassword})
+			l := dialDC(t, env.tlsConfig(id, env.AdminPassword))
 			if _, err := l.User(context.Background(), env.UserDN); err != nil {
 				t.Fatalf("read as %s: %v", id, err)
 			}
-			if l.Info().BoundAs != id {
-				t.Errorf("BoundAs = %q", l.Info().BoundAs)
-			}
-			if strings.Contains(id, `\`) {
-				t.Logf("DOMAIN\\user bind: NTLM refused by the server, simple bind used: %v", l.ntlmRefused)
+			if l.Info().BoundAs != id || l.Info().Cleartext || l.Info().TLSUnverified {
+				t.Errorf("Info() = %+v", l.Info())
 			}
 		})
 	}
+	// Samba does not do AD's NTLM bind. DOMAIN\user used to fall back to
+	// a simple bind, which sends the password; now it is refused with the
+	// way out, over TLS as well (TestLDAPNoSimpleBindAfterNTLM watches the
+	// wire).
+	t.Run("DOMAIN\\user without NTLM", func(t *testing.T) {
+		id := env.Domain + `\Administrator`
+		_, err := DialLDAP(context.Background(), env.tlsConfig(id, env.AdminPassword))
+		if !errors.Is(err, ErrAuthentication) || !strings.Contains(err.Error(), "NTLM") || !strings.Contains(err.Error(), "UPN (Administrator@") {
+			t.Errorf("%s on Samba: %v", id, err)
+		}
+	})
 	t.Run("insecure skip verify is reported", func(t *testing.T) {
 		l := dialDC(t, LDAPConfig{URL: env.LDAPSURL, InsecureSkipVerify: true, Bind: env.AdminUPN, Password: env.AdminPassword})
 		if !l.Info().TLSUnverified {
@@ -81,19 +89,24 @@ func TestLDAPSambaWrongPassword(t *testing.T) {
 	env := requireDC(t)
 	wrong := "not-" + env.UserPassword
 	for _, id := range []string{env.UserUPN, env.UserDN, env.Domain + `\helpdesk`} {
-		_, err := DialLDAP(context.Background(), LDAPConfig{URL: env.URL, Bind: id, Password: wrong})
+		_, err := DialLDAP(context.Background(), env.tlsConfig(id, wrong))
 		var de *Error
 		if !errors.Is(err, ErrAuthentication) || !errors.As(err, &de) {
 			t.Fatalf("wrong password for %s: %v", id, err)
 		}
-		if !strings.Contains(de.Msg, "wrong user name or password for "+id) {
-			t.Errorf("wrong password for %s: message %q lacks the 52e sentence", id, de.Msg)
+		// Samba refuses NTLM before any password is checked.
+		want := "wrong user name or password for " + id
+		if strings.Contains(id, `\`) {
+			want = "did not complete an NTLM bind for " + id
+		}
+		if !strings.Contains(de.Msg, want) {
+			t.Errorf("wrong password for %s: message %q lacks %q", id, de.Msg, want)
 		}
 		if strings.Contains(err.Error(), wrong) {
 			t.Fatal("the error message contains the password")
 		}
 	}
-	_, err := DialLDAP(context.Background(), LDAPConfig{URL: env.URL, Bind: env.UserUPN})
+	_, err := DialLDAP(context.Background(), env.tlsConfig(env.UserUPN, ""))
 	if !errors.Is(err, ErrAuthentication) {
 		t.Errorf("bind without a password: %v (must not fall back to an unauthenticated bind)", err)
 	}
@@ -122,7 +135,7 @@ func TestLDAPSambaNonAdminWriteRefused(t *testing.T) {
 	env := requireDC(t)
 	admin := dialDC(t, env.adminConfig())
 	u := pagingUser(t, admin, env, 0)
-	helpdesk := dialDC(t, LDAPConfig{URL: env.URL, Bind: env.UserUPN, Password: env.UserPassword})
+	helpdesk := dialDC(t, env.tlsConfig(env.UserUPN, env.UserPassword))
 	next := flags.FormatAD(u.OCS.OptionFlags.V ^ flags.PublicIM)
 	_, err := helpdesk.Apply(context.Background(), Change{DN: u.DN, Edits: []flags.AttrEdit{optionFlagsEdit(u, next)}})
 	var de *Error
@@ -258,7 +271,9 @@ func TestLDAPSambaDiscovery(t *testing.T) {
 	if !l.PagingSupported() || !l.ad {
 		t.Errorf("paging %v, AD %v", l.PagingSupported(), l.ad)
 	}
-	based := dialDC(t, LDAPConfig{URL: env.URL, Bind: env.AdminUPN, Password: env.AdminPassword, Base: "OU=Corp," + env.Base})
+	cfg := env.adminConfig()
+	cfg.Base = "OU=Corp," + env.Base
+	based := dialDC(t, cfg)
 	nc, _ = based.NamingContexts(context.Background())
 	if !SameDN(nc.Default, "OU=Corp,"+env.Base) {
 		t.Errorf("--base not honoured: %+v", nc)
