@@ -78,18 +78,24 @@ Usage:
       FEATURE: pic rcc anonymous ev ep pbx (bits), federation remote-access, or a bit value
   USER: sAMAccountName, userPrincipalName, mail, SIP address, DN, or the name ADUC shows
 
-With no connection options ocsflags opens its built-in demo directory (in memory).
+The console with no connection options opens its built-in demo directory (in memory); audit and
+set use the URI of ldap.conf too, and set refuses to run with no directory named at all.
 Connection options:
-  --url URL              ldap://dc.corp.example or ldaps://... (or LDAPURI, ldap.conf URI)
+  --url URL              ldaps://dc.corp.example or ldap://... (or LDAPURI, ldap.conf URI)
   --start-tls            upgrade ldap:// with StartTLS
   --ca-cert FILE         CA certificates (PEM) to verify the DC (or ldap.conf TLS_CACERT)
-  --insecure-skip-verify do not verify the DC's certificate (the console says so)
+  --insecure-skip-verify do not verify the DC's certificate (every command warns)
+  --allow-cleartext-password
+                         allow a simple bind over unencrypted ldap:// (refused otherwise; every
+                         command warns). CORP\admin binds with NTLM, which does not send the password.
+                         Kerberos (--kerberos) is planned, not built yet.
   --bind ID              admin@corp.example, CORP\admin or a DN (or LDAPBINDDN, ldap.conf BINDDN)
   --password-file FILE   read the password from FILE (- for standard input);
                          otherwise it is asked for without echo. Never on the command line.
   --base DN              start at DN instead of the default naming context (or LDAPBASE)
   --ldif FILE            open an LDIF export (ldifde -f, ldapsearch -LLL) in memory
   --changes-out FILE     with --ldif: append applied changes as LDIF change records
+  --demo                 use the built-in demo directory (what the console opens with no options)
   --read-only            refuse every write
   --journal FILE         change journal (default $XDG_STATE_HOME/ocsflags/journal.jsonl)
 `

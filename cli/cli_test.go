@@ -18,6 +18,13 @@ import (
 // LDAPURI and friends are never read from the machine.
 func run(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
+	return runEnv(t, map[string]string{"LDAPNOINIT": "1"}, args...)
+}
+
+// runEnv is run with the given environment variables (and a scratch
+// XDG_STATE_HOME).
+func runEnv(t *testing.T, vars map[string]string, args ...string) (int, string, string) {
+	t.Helper()
 	var out, errb bytes.Buffer
 	code := Main(context.Background(), args, Env{
 		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
@@ -25,7 +32,7 @@ func run(t *testing.T, args ...string) (int, string, string) {
 			if k == "XDG_STATE_HOME" {
 				return t.TempDir()
 			}
-			return ""
+			return vars[k]
 		},
 	})
 	return code, out.String(), errb.String()
@@ -190,16 +197,16 @@ func TestSet(t *testing.T) {
 		t.Errorf("-ep: exit %d %s", code, errs)
 	}
 	for _, bad := range [][]string{
-		{"set", "knguyen", "+frobnicate"},
-		{"set", "knguyen", "+257"},
-		{"set", "knguyen", "pic"},
-		{"set", "knguyen", "+pic", "-pic"},
-		{"set", "knguyen", "telephony=voip"},
-		{"set", "knguyen", "sip=alee@corp.example"},
-		{"set", "knguyen", "pool=nowhere.corp.example"},
-		{"set", "nobody-here", "+pic"},
-		{"set", "sip:alee@corp.example", "+pic"},
-		{"set", "knguyen"},
+		{"set", "--demo", "knguyen", "+frobnicate"},
+		{"set", "--demo", "knguyen", "+257"},
+		{"set", "--demo", "knguyen", "pic"},
+		{"set", "--demo", "knguyen", "+pic", "-pic"},
+		{"set", "--demo", "knguyen", "telephony=voip"},
+		{"set", "--demo", "knguyen", "sip=alee@corp.example"},
+		{"set", "--demo", "knguyen", "pool=nowhere.corp.example"},
+		{"set", "--demo", "nobody-here", "+pic"},
+		{"set", "--demo", "sip:alee@corp.example", "+pic"},
+		{"set", "--demo", "knguyen"},
 	} {
 		code, _, errs := run(t, bad...)
 		if code != 2 || errs == "" {
@@ -207,11 +214,11 @@ func TestSet(t *testing.T) {
 		}
 	}
 
-	code, out, _ = run(t, "set", "--dry-run", "jryan", "+ep", "telephony=ev")
+	code, out, _ = run(t, "set", "--demo", "--dry-run", "jryan", "+ep", "telephony=ev")
 	if code != 0 || !strings.Contains(out, "msRTCSIP-OptionFlags: 0\n-\nadd: msRTCSIP-OptionFlags\nmsRTCSIP-OptionFlags: 384") || !strings.Contains(out, "nothing was written") {
 		t.Errorf("dry run:\n%s", out)
 	}
-	code, out, _ = run(t, "set", "qharper", "sip=sip:qharper@corp.example", "pool=poolr2.corp.example")
+	code, out, _ = run(t, "set", "--demo", "qharper", "sip=sip:qharper@corp.example", "pool=poolr2.corp.example")
 	if code != 0 || !strings.Contains(out, "CN=LC Services,CN=Microsoft,CN=2:1,CN=Pools") {
 		t.Errorf("set sip and pool:\n%s", out)
 	}
@@ -278,20 +285,20 @@ func TestBadInputNamesTheProblem(t *testing.T) {
 	}{
 		{[]string{"audit", "nobody-here"}, `no user has sAMAccountName, userPrincipalName, mail, SIP address or name "nobody-here"`},
 		{[]string{"audit", "CN=Ann Lee,,OU=Sales,DC=corp,DC=example"}, "not a valid distinguished name"},
-		{[]string{"set", "CN=Ann Lee,,OU=Sales,DC=corp,DC=example", "+pic"}, "not a valid distinguished name"},
+		{[]string{"set", "--demo", "CN=Ann Lee,,OU=Sales,DC=corp,DC=example", "+pic"}, "not a valid distinguished name"},
 		{[]string{"audit", "--ou", "OU=Sales,,DC=corp"}, "not a valid distinguished name"},
-		{[]string{"set", "knguyen", "+frobnicate"}, `unknown feature "frobnicate"`},
-		{[]string{"set", "knguyen", "telephony=voip"}, `"voip"`},
-		{[]string{"set", "knguyen", "line=4255550100"}, `Line URI "4255550100" must start with tel:`},
-		{[]string{"set", "knguyen", "sip=sip:alee@corp.example"}, `sip:alee@corp.example is already the sign-in name of CN=Ann Lee,OU=Sales,OU=Corp,DC=corp,DC=example and CN=Lee\, Ann`},
-		{[]string{"set", "--dry-run", "knguyen", "sip=sip:ALEE@corp.example"}, `already the sign-in name of`},
-		{[]string{"set", "--dry-run", "ipetrov", "sip="}, `needs a sign-in name; add -enabled`},
-		{[]string{"set", "--dry-run", "ipetrov", "+2"}, `bit 1 (value 2) is reserved or undocumented`},
-		{[]string{"set", "--dry-run", "ipetrov", "-1024"}, `bit 10 (value 1024) is reserved or undocumented`},
-		{[]string{"set", "--dry-run", "ipetrov", "pool=poolr2.corp.example"}, `homed on the working pool pool01.corp.example; move users between pools with the OCS tools`},
-		{[]string{"set", "--dry-run", "ushah", "+enabled"}, `has no sign-in name or pool; give sip= and pool=`},
-		{[]string{"set", "--dry-run", "ushah", "+enabled", "sip=sip:ushah@corp.example"}, `has no pool; give pool= with it`},
-		{[]string{"set", "knguyen", "line-server=gw.corp.example"}, `Server URI "gw.corp.example" must be a SIP URI`},
+		{[]string{"set", "--demo", "knguyen", "+frobnicate"}, `unknown feature "frobnicate"`},
+		{[]string{"set", "--demo", "knguyen", "telephony=voip"}, `"voip"`},
+		{[]string{"set", "--demo", "knguyen", "line=4255550100"}, `Line URI "4255550100" must start with tel:`},
+		{[]string{"set", "--demo", "knguyen", "sip=sip:alee@corp.example"}, `sip:alee@corp.example is already the sign-in name of CN=Ann Lee,OU=Sales,OU=Corp,DC=corp,DC=example and CN=Lee\, Ann`},
+		{[]string{"set", "--demo", "--dry-run", "knguyen", "sip=sip:ALEE@corp.example"}, `already the sign-in name of`},
+		{[]string{"set", "--demo", "--dry-run", "ipetrov", "sip="}, `needs a sign-in name; add -enabled`},
+		{[]string{"set", "--demo", "--dry-run", "ipetrov", "+2"}, `bit 1 (value 2) is reserved or undocumented`},
+		{[]string{"set", "--demo", "--dry-run", "ipetrov", "-1024"}, `bit 10 (value 1024) is reserved or undocumented`},
+		{[]string{"set", "--demo", "--dry-run", "ipetrov", "pool=poolr2.corp.example"}, `homed on the working pool pool01.corp.example; move users between pools with the OCS tools`},
+		{[]string{"set", "--demo", "--dry-run", "ushah", "+enabled"}, `has no sign-in name or pool; give sip= and pool=`},
+		{[]string{"set", "--demo", "--dry-run", "ushah", "+enabled", "sip=sip:ushah@corp.example"}, `has no pool; give pool= with it`},
+		{[]string{"set", "--demo", "knguyen", "line-server=gw.corp.example"}, `Server URI "gw.corp.example" must be a SIP URI`},
 	}
 	for _, tt := range tests {
 		code, _, errs := run(t, tt.args...)
@@ -304,14 +311,14 @@ func TestBadInputNamesTheProblem(t *testing.T) {
 // set says what a Line URI change breaks, as the console does, and writes
 // the scheme in lower case.
 func TestSetLineWarnsAndNormalizes(t *testing.T) {
-	code, out, errs := run(t, "set", "--dry-run", "ipetrov", "line=TEL:51297")
+	code, out, errs := run(t, "set", "--demo", "--dry-run", "ipetrov", "line=TEL:51297")
 	if code != 0 || !strings.Contains(errs, "warning: CN=Ivan Petrov") || !strings.Contains(errs, "Enterprise Voice is on") {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
 	if !strings.Contains(out, "msRTCSIP-Line: tel:51297") {
 		t.Errorf("scheme not lower-cased:\n%s", out)
 	}
-	code, _, errs = run(t, "set", "--dry-run", "ipetrov", "line=tel:+14255550199")
+	code, _, errs = run(t, "set", "--demo", "--dry-run", "ipetrov", "line=tel:+14255550199")
 	if code != 0 || strings.Contains(errs, "warning") {
 		t.Errorf("a good E.164 line warned: exit %d, %q", code, errs)
 	}
@@ -364,7 +371,7 @@ func TestAuditSuggestsAWorkingEnableCommand(t *testing.T) {
 		}
 		args = append(args, strings.Replace(a, "POOL", "pool01.corp.example", 1))
 	}
-	if code, _, errs := run(t, append([]string{args[0], "--dry-run"}, args[1:]...)...); code != 0 {
+	if code, _, errs := run(t, append([]string{args[0], "--demo", "--dry-run"}, args[1:]...)...); code != 0 {
 		t.Errorf("%v: exit %d %s", args, code, errs)
 	}
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -20,6 +21,16 @@ type conn struct {
 	url, caCert, bind, passwordFile, base string
 	ldif, changesOut, journal             string
 	startTLS, insecure, readOnly          bool
+	allowCleartext, demo                  bool
+
+	// Set by the command before open, not by flags.
+	//
+	// console: plain "ocsflags" opens the demo when nothing names a
+	// directory, so trying the tool never lands on production.
+	console bool
+	// writes: the command changes the directory, so it must be told where:
+	// a forgotten --url must not "succeed" on the demo.
+	writes bool
 }
 
 func (c *conn) register(fs *flag.FlagSet) {
@@ -27,24 +38,30 @@ func (c *conn) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.startTLS, "start-tls", false, "")
 	fs.StringVar(&c.caCert, "ca-cert", "", "")
 	fs.BoolVar(&c.insecure, "insecure-skip-verify", false, "")
+	fs.BoolVar(&c.allowCleartext, "allow-cleartext-password", false, "")
 	fs.StringVar(&c.bind, "bind", "", "")
 	fs.StringVar(&c.passwordFile, "password-file", "", "")
 	fs.StringVar(&c.base, "base", "", "")
 	fs.StringVar(&c.ldif, "ldif", "", "")
 	fs.StringVar(&c.changesOut, "changes-out", "", "")
+	fs.BoolVar(&c.demo, "demo", false, "")
 	fs.BoolVar(&c.readOnly, "read-only", false, "")
 	fs.StringVar(&c.journal, "journal", "", "")
 }
 
 // open opens the directory the options name: an LDIF file, a live
-// directory, or the built-in demo when nothing names one. ldap.conf alone
-// does not leave the demo: an admin who types plain "ocsflags" to try it
-// must not land on production because of a system file; --url, --bind or
-// LDAPURI say "connect".
+// directory, or the built-in demo. --url, --bind or LDAPURI say "connect";
+// so does the URI of ldap.conf for the scriptable commands, as for
+// ldapsearch, but not for the console: an admin who types plain "ocsflags"
+// to try it must not land on production because of a system file. A
+// writing command with no target at all refuses; the other commands say on
+// standard error that they read the demo.
 func (c *conn) open(ctx context.Context, env Env) (directory.Directory, error) {
 	live := c.url != "" || c.bind != "" || env.Getenv("LDAPURI") != ""
 	var d directory.Directory
 	switch {
+	case c.demo && (c.url != "" || c.bind != "" || c.ldif != ""):
+		return nil, usageError("--demo opens the built-in demo directory; it cannot be combined with --url, --bind or --ldif")
 	case c.ldif != "":
 		if live {
 			return nil, usageError("--ldif opens a file; it cannot be combined with --url or --bind")
@@ -56,18 +73,40 @@ func (c *conn) open(ctx context.Context, env Env) (directory.Directory, error) {
 		d = m
 	case c.changesOut != "":
 		return nil, usageError("--changes-out records the changes made to an --ldif file; add --ldif FILE")
+	case c.demo:
+		m, err := c.openDemo(env)
+		if err != nil {
+			return nil, err
+		}
+		d = m
 	case live:
-		l, err := c.dialLDAP(ctx, env)
+		l, err := c.dialLDAP(ctx, env, nil)
 		if err != nil {
 			return nil, err
 		}
 		d = l
 	default:
-		m, err := directory.OpenDemo()
+		cfg, err := c.defaults(env)
 		if err != nil {
 			return nil, err
 		}
-		d = m
+		switch {
+		case cfg.URL != "" && !c.console:
+			l, err := c.dialLDAP(ctx, env, &cfg)
+			if err != nil {
+				return nil, err
+			}
+			d = l
+		case c.writes:
+			return nil, usageError("no directory to write to: aim at a DC with --url ldaps://dc.corp.example --bind admin@corp.example " +
+				"(or LDAPURI, or URI in ldap.conf), at an export with --ldif FILE, or at the built-in demo with --demo")
+		default:
+			m, err := c.openDemo(env)
+			if err != nil {
+				return nil, err
+			}
+			d = m
+		}
 	}
 	if c.readOnly {
 		return directory.ReadOnly{Directory: d}, nil
@@ -92,11 +131,42 @@ func (c *conn) open(ctx context.Context, env Env) (directory.Directory, error) {
 	return j, nil
 }
 
-func (c *conn) dialLDAP(ctx context.Context, env Env) (directory.Directory, error) {
-	home, _ := os.UserHomeDir()
-	cfg, err := directory.LDAPDefaults(env.Getenv, home)
+// openDemo opens the built-in demo. Commands other than the console say so
+// on standard error, where a script's log keeps it: their output looks
+// like a real directory's.
+func (c *conn) openDemo(env Env) (directory.Directory, error) {
+	m, err := directory.OpenDemo()
 	if err != nil {
 		return nil, err
+	}
+	if !c.console {
+		what := "reading the built-in demo, not a DC: give --url ldaps://dc.corp.example to read yours"
+		if c.writes {
+			what = "changing the built-in demo in memory; the change vanishes when ocsflags exits"
+		}
+		fmt.Fprintf(env.Stderr, "ocsflags: (demo directory) %s\n", what)
+	}
+	return m, nil
+}
+
+// defaults reads ldap.conf, ldaprc and the LDAP* variables.
+func (c *conn) defaults(env Env) (directory.LDAPConfig, error) {
+	home, _ := os.UserHomeDir()
+	return directory.LDAPDefaults(env.Getenv, home)
+}
+
+// dialLDAP connects with the options over cfg (LDAPDefaults when nil). A
+// bind that would send the password in clear is refused before the
+// password is asked for; the risks an admin accepted with a flag are said
+// on standard error by every command, since only the console has a header
+// to show them.
+func (c *conn) dialLDAP(ctx context.Context, env Env, cfg *directory.LDAPConfig) (directory.Directory, error) {
+	if cfg == nil {
+		d, err := c.defaults(env)
+		if err != nil {
+			return nil, err
+		}
+		cfg = &d
 	}
 	for _, o := range []struct {
 		dst *string
@@ -108,16 +178,33 @@ func (c *conn) dialLDAP(ctx context.Context, env Env) (directory.Directory, erro
 	}
 	cfg.StartTLS = cfg.StartTLS || c.startTLS
 	cfg.InsecureSkipVerify = c.insecure
+	cfg.AllowCleartextPassword = c.allowCleartext
 	cfg.ReadOnly = c.readOnly
 	if cfg.URL == "" {
-		return nil, usageError("no directory to connect to: give --url ldap://dc.corp.example (or set LDAPURI)")
+		return nil, usageError("no directory to connect to: give --url ldaps://dc.corp.example (or set LDAPURI)")
+	}
+	if err := cfg.CheckTransport(); err != nil {
+		var de *directory.Error
+		if errors.As(err, &de) {
+			return nil, usageError("%s", de.Msg)
+		}
+		return nil, err
+	}
+	if cfg.CleartextPassword() {
+		fmt.Fprintf(env.Stderr, "ocsflags: warning: CLEARTEXT: the password of %s crosses the network to %s unencrypted (--allow-cleartext-password): "+
+			"anyone on the path can read it; use ldaps:// or --start-tls\n", cfg.Bind, cfg.URL)
+	}
+	if cfg.TLSUnverified() {
+		fmt.Fprintf(env.Stderr, "ocsflags: warning: the certificate of %s is not verified (--insecure-skip-verify): "+
+			"a machine in the middle can read and change everything, the password too; give the DC's CA with --ca-cert instead\n", cfg.URL)
 	}
 	if cfg.Bind != "" {
+		var err error
 		if cfg.Password, err = c.password(cfg.Bind, env); err != nil {
 			return nil, err
 		}
 	}
-	return directory.DialLDAP(ctx, cfg)
+	return directory.DialLDAP(ctx, *cfg)
 }
 
 // password reads the bind password from a file, standard input or the

@@ -4,12 +4,14 @@ import (
 	"context"
 	"flag"
 
+	"github.com/charmbracelet/x/term"
+
 	"ocsflags/ui"
 )
 
 func runConsole(ctx context.Context, args []string, env Env) error {
 	fs := flag.NewFlagSet("ocsflags", flag.ContinueOnError)
-	var c conn
+	c := conn{console: true}
 	c.register(fs)
 	ou := fs.String("ou", "", "")
 	user := fs.String("user", "", "")
@@ -20,10 +22,22 @@ func runConsole(ctx context.Context, args []string, env Env) error {
 	if len(pos) > 0 {
 		return usageError("unexpected %q: the console takes options only (ocsflags help)", pos[0])
 	}
+	// Checked before connecting, so nobody is asked for a password to be
+	// told this afterwards.
+	if !isTerminal(env.Stdin) || !isTerminal(env.Stdout) {
+		return usageError("the console needs a terminal, and standard input or output is not one: " +
+			"in scripts and pipes use the commands ocsflags audit, ocsflags set and ocsflags explain (ocsflags help)")
+	}
 	d, err := c.open(ctx, env)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
 	return ui.Run(ctx, ui.Options{Dir: d, StartOU: *ou, User: *user, ReadOnly: c.readOnly})
+}
+
+// isTerminal reports whether f is a terminal (an *os.File on a tty).
+func isTerminal(f any) bool {
+	fd, ok := f.(interface{ Fd() uintptr })
+	return ok && term.IsTerminal(fd.Fd())
 }

@@ -16,14 +16,14 @@ import (
 
 func dcArgs(t *testing.T) []string {
 	dc := dctest.RequireDC(t)
-	return []string{"--url", dc.URL, "--bind", dc.AdminUPN, "--password-file", dc.AdminPasswordFile,
+	return []string{"--url", dc.URL, "--start-tls", "--ca-cert", dc.CACert, "--bind", dc.AdminUPN, "--password-file", dc.AdminPasswordFile,
 		"--journal", filepath.Join(t.TempDir(), "journal.jsonl")}
 }
 
 func dcUser(t *testing.T, dn string) directory.User {
 	t.Helper()
 	dc := dctest.RequireDC(t)
-	d, err := directory.DialLDAP(context.Background(), directory.LDAPConfig{URL: dc.URL, Bind: dc.AdminUPN, Password: dctest.Password(t, dc.AdminPasswordFile)})
+	d, err := directory.DialLDAP(context.Background(), directory.LDAPConfig{URL: dc.URL, StartTLS: true, CACertFile: dc.CACert, Bind: dc.AdminUPN, Password: dctest.Password(t, dc.AdminPasswordFile)})
 	if err != nil {
 		t.Fatal(err)
 	}

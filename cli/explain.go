@@ -13,6 +13,9 @@ import (
 func runExplain(args []string, env Env) error {
 	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print JSON")
+	// Accepted like every command's --demo, so scripts can pass the same
+	// options everywhere; explain reads no directory.
+	fs.Bool("demo", false, "")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err

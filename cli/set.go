@@ -145,7 +145,7 @@ func choosePool(v string, pools []directory.Pool) (string, error) {
 
 func runSet(ctx context.Context, args []string, env Env) error {
 	fs := flag.NewFlagSet("set", flag.ContinueOnError)
-	var c conn
+	c := conn{writes: true}
 	c.register(fs)
 	dry := fs.Bool("dry-run", false, "")
 	tries := fs.Int("tries", 10, "")

@@ -260,7 +260,8 @@ func (c LDAPConfig) Encrypted() bool {
 // response to the server's challenge, and an anonymous bind no password.
 func (c LDAPConfig) CleartextPassword() bool {
 	form, _, _ := classifyBind(c.Bind)
-	return form == bindSimple && !c.Encrypted()
+	_, err := parseLDAPURL(c.URL) // a bad URL is DialLDAP's to report
+	return err == nil && form == bindSimple && !c.Encrypted()
 }
 
 // TLSUnverified reports whether the connection is encrypted without

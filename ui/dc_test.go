@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 
 	"ocsflags/directory"
@@ -16,7 +17,7 @@ import (
 // connection. Only bit 1 may differ; every other msRTCSIP attribute stays.
 func TestConsoleOnDCTogglesExactlyOneBit(t *testing.T) {
 	dc := dctest.RequireDC(t)
-	cfg := directory.LDAPConfig{URL: dc.URL, Bind: dc.AdminUPN, Password: dctest.Password(t, dc.AdminPasswordFile)}
+	cfg := directory.LDAPConfig{URL: dc.URL, StartTLS: true, CACertFile: dc.CACert, Bind: dc.AdminUPN, Password: dctest.Password(t, dc.AdminPasswordFile)}
 	ctx := context.Background()
 	dial := func() *directory.LDAP {
 		d, err := directory.DialLDAP(ctx, cfg)
@@ -73,7 +74,7 @@ func TestConsoleOnDCTogglesExactlyOneBit(t *testing.T) {
 // and a sign-in name another object holds.
 func TestAuditOnDC(t *testing.T) {
 	dc := dctest.RequireDC(t)
-	d, err := directory.DialLDAP(context.Background(), directory.LDAPConfig{URL: dc.URL, Bind: dc.AdminUPN, Password: dctest.Password(t, dc.AdminPasswordFile)})
+	d, err := directory.DialLDAP(context.Background(), directory.LDAPConfig{URL: dc.LDAPSURL, CACertFile: dc.CACert, Bind: dc.AdminUPN, Password: dctest.Password(t, dc.AdminPasswordFile)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,5 +95,32 @@ func TestAuditOnDC(t *testing.T) {
 	mustContain(t, x.screen(), "✗ Sign-in name is unique in the forest", `Lee\, Ann`)
 	if x.m.pending.get(x.m.detail.user.DN) != nil {
 		t.Error("the audit made an edit by itself")
+	}
+}
+
+// TestHeaderSaysCleartextOnDC: with the password allowed over plain LDAP
+// the header says CLEARTEXT at every width, and not over StartTLS.
+func TestHeaderSaysCleartextOnDC(t *testing.T) {
+	dc := dctest.RequireDC(t)
+	pw := dctest.Password(t, dc.AdminPasswordFile)
+	for _, tc := range []struct {
+		cfg  directory.LDAPConfig
+		want bool
+	}{
+		{directory.LDAPConfig{URL: dc.URL, Bind: dc.AdminUPN, Password: pw, AllowCleartextPassword: true}, true},
+		{directory.LDAPConfig{URL: dc.URL, StartTLS: true, CACertFile: dc.CACert, Bind: dc.AdminUPN, Password: pw, AllowCleartextPassword: true}, false},
+	} {
+		d, err := directory.DialLDAP(context.Background(), tc.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range []int{80, 200} {
+			x := newHarness(t, Options{Dir: d}, w, 30)
+			header := strings.SplitN(x.screen(), "\n", 2)[0]
+			if strings.Contains(header, "CLEARTEXT") != tc.want {
+				t.Errorf("StartTLS %v, %d columns: header %q", tc.cfg.StartTLS, w, header)
+			}
+		}
+		d.Close()
 	}
 }

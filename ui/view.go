@@ -72,6 +72,11 @@ func (m *Model) header(w int) string {
 	if m.readOnly {
 		badges = append(badges, st.modeRO.Render(" READ-ONLY "))
 	}
+	if m.info.Cleartext {
+		// The password crossed the network readable by anyone on the path
+		// (--allow-cleartext-password).
+		badges = append(badges, st.modeWarn.Render(" CLEARTEXT "))
+	}
 	if m.info.TLSUnverified {
 		badges = append(badges, st.modeWarn.Render(" TLS not verified "))
 	}
