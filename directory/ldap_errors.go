@@ -9,7 +9,10 @@ import (
 	"io"
 	"net"
 	"regexp"
+	"slices"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/go-ldap/ldap/v3"
 )
@@ -182,7 +185,7 @@ func mapLDAPError(err error, op ldapOp) error {
 func unavailable(err error, op ldapOp) *Error {
 	msg := fmt.Sprintf("cannot talk to the directory at %s: check the URL, the network and that the DC is running", op.url)
 	if op.kind == opStartTLS || isTLSError(err) {
-		msg = fmt.Sprintf("the TLS handshake with %s failed: check --ca-cert (the CA that signed the DC's certificate) and that the URL's host name is in the certificate", op.url)
+		msg = tlsCause(err, op.url)
 	}
 	e := &Error{Kind: ErrUnavailable, DN: op.dn, Msg: msg, Err: err}
 	if op.kind == opWrite {
@@ -221,3 +224,80 @@ func isTLSError(err error) bool {
 	)
 	return errors.As(err, &rh) || errors.As(err, &cv) || errors.As(err, &al) || errors.As(err, &ua) || errors.As(err, &he) || errors.As(err, &ci)
 }
+
+// tlsCause says why a TLS handshake with url failed, in terms of what to
+// change: the CA to give, the name to connect with, the dates to look at.
+func tlsCause(err error, url string) string {
+	var (
+		he x509.HostnameError
+		ci x509.CertificateInvalidError
+		ua x509.UnknownAuthorityError
+		rh tls.RecordHeaderError
+		al tls.AlertError
+	)
+	switch {
+	case errors.As(err, &ci):
+		// Checked first, as Go's verifier does: an expired certificate is
+		// the problem whatever else is wrong with it.
+		what := "the certificate of " + url
+		if ci.Cert != nil && ci.Cert.IsCA {
+			what = fmt.Sprintf("the CA certificate %q in the chain of %s", ci.Cert.Subject.String(), url)
+		}
+		switch {
+		case ci.Reason == x509.Expired && ci.Cert != nil:
+			c, now := ci.Cert, time.Now()
+			if now.Before(c.NotBefore) {
+				return fmt.Sprintf("%s is not valid yet: it is valid from %s to %s, and this machine's clock says %s: check the clock here and on the DC",
+					what, tlsTime(c.NotBefore), tlsTime(c.NotAfter), tlsTime(now))
+			}
+			return fmt.Sprintf("%s expired on %s (it was valid from %s; this machine's clock says %s): renew the DC's certificate, or check the clock here",
+				what, tlsTime(c.NotAfter), tlsTime(c.NotBefore), tlsTime(now))
+		case ci.Reason == x509.IncompatibleUsage:
+			return what + " is not for server authentication (its Extended Key Usage lacks Server Authentication): enrol the DC for a certificate from the Domain Controller or Kerberos Authentication template"
+		case ci.Reason == x509.NotAuthorizedToSign:
+			return what + " was signed by a certificate that is not a CA: the DC's chain is wrong; give the real CA with --ca-cert"
+		}
+		return fmt.Sprintf("%s is not valid (%v): check the DC's certificate", what, ci)
+	case errors.As(err, &he):
+		names := certNames(he.Certificate)
+		if len(names) == 0 {
+			subject := ""
+			if he.Certificate != nil {
+				subject = " (subject " + he.Certificate.Subject.String() + ")"
+			}
+			return fmt.Sprintf("the certificate of %s names no host in its Subject Alternative Name%s, and a name in the subject alone is not accepted: "+
+				"reissue the DC's certificate with its DNS name as a Subject Alternative Name", url, subject)
+		}
+		return fmt.Sprintf("the certificate of %s is for %s, not %s: connect with a name it holds (--url ldaps://%s)",
+			url, strings.Join(names, ", "), he.Host, names[0])
+	case errors.As(err, &ua):
+		issuer := "a CA"
+		if ua.Cert != nil {
+			issuer = fmt.Sprintf("%q", ua.Cert.Issuer.String())
+		}
+		return fmt.Sprintf("the certificate of %s is signed by %s, which this machine does not trust: give that CA's certificate (PEM) with --ca-cert FILE (or TLS_CACERT in ldap.conf)", url, issuer)
+	case errors.As(err, &rh):
+		return fmt.Sprintf("%s did not answer with TLS: is it plain LDAP on this port? Use ldaps:// on port 636, or ldap:// on port 389 with --start-tls", url)
+	case errors.As(err, &al):
+		return fmt.Sprintf("%s refused the TLS handshake (%v): the DC may need another TLS version or a client certificate", url, al)
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET):
+		// What Samba and AD do when a ClientHello reaches the plain port.
+		return fmt.Sprintf("%s hung up during the TLS handshake: if this port serves plain LDAP (389), use ldap:// with --start-tls; "+
+			"otherwise the DC has no usable certificate", url)
+	}
+	return fmt.Sprintf("the TLS handshake with %s failed: check --ca-cert (the CA that signed the DC's certificate) and that the URL's host name is in the certificate", url)
+}
+
+// certNames lists the host names and addresses a certificate is valid for.
+func certNames(c *x509.Certificate) []string {
+	if c == nil {
+		return nil
+	}
+	names := slices.Clone(c.DNSNames)
+	for _, ip := range c.IPAddresses {
+		names = append(names, ip.String())
+	}
+	return names
+}
+
+func tlsTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }
