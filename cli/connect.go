@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"ocsflags/directory"
+	"ocsflags/termtext"
 )
 
 // conn holds the connection options every command shares, with the same
@@ -192,11 +193,11 @@ func (c *conn) dialLDAP(ctx context.Context, env Env, cfg *directory.LDAPConfig)
 	}
 	if cfg.CleartextPassword() {
 		fmt.Fprintf(env.Stderr, "ocsflags: warning: CLEARTEXT: the password of %s crosses the network to %s unencrypted (--allow-cleartext-password): "+
-			"anyone on the path can read it; use ldaps:// or --start-tls\n", cfg.Bind, cfg.URL)
+			"anyone on the path can read it; use ldaps:// or --start-tls\n", termtext.Safe(cfg.Bind), termtext.Safe(cfg.URL))
 	}
 	if cfg.TLSUnverified() {
 		fmt.Fprintf(env.Stderr, "ocsflags: warning: the certificate of %s is not verified (--insecure-skip-verify): "+
-			"a machine in the middle can read and change everything, the password too; give the DC's CA with --ca-cert instead\n", cfg.URL)
+			"a machine in the middle can read and change everything, the password too; give the DC's CA with --ca-cert instead\n", termtext.Safe(cfg.URL))
 	}
 	if cfg.Bind != "" {
 		var err error

@@ -9,12 +9,13 @@ import (
 	"io"
 	"net"
 	"regexp"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/go-ldap/ldap/v3"
+
+	"ocsflags/termtext"
 )
 
 // ldapOp says what was being done when an LDAP error came back, so the
@@ -241,7 +242,7 @@ func tlsCause(err error, url string) string {
 		// the problem whatever else is wrong with it.
 		what := "the certificate of " + url
 		if ci.Cert != nil && ci.Cert.IsCA {
-			what = fmt.Sprintf("the CA certificate %q in the chain of %s", ci.Cert.Subject.String(), url)
+			what = fmt.Sprintf("the CA certificate %q in the chain of %s", termtext.Safe(ci.Cert.Subject.String()), url)
 		}
 		switch {
 		case ci.Reason == x509.Expired && ci.Cert != nil:
@@ -263,17 +264,17 @@ func tlsCause(err error, url string) string {
 		if len(names) == 0 {
 			subject := ""
 			if he.Certificate != nil {
-				subject = " (subject " + he.Certificate.Subject.String() + ")"
+				subject = " (subject " + termtext.Safe(he.Certificate.Subject.String()) + ")"
 			}
 			return fmt.Sprintf("the certificate of %s names no host in its Subject Alternative Name%s, and a name in the subject alone is not accepted: "+
 				"reissue the DC's certificate with its DNS name as a Subject Alternative Name", url, subject)
 		}
 		return fmt.Sprintf("the certificate of %s is for %s, not %s: connect with a name it holds (--url ldaps://%s)",
-			url, strings.Join(names, ", "), he.Host, names[0])
+			url, strings.Join(names, ", "), termtext.Safe(he.Host), names[0])
 	case errors.As(err, &ua):
 		issuer := "a CA"
 		if ua.Cert != nil {
-			issuer = fmt.Sprintf("%q", ua.Cert.Issuer.String())
+			issuer = fmt.Sprintf("%q", termtext.Safe(ua.Cert.Issuer.String()))
 		}
 		return fmt.Sprintf("the certificate of %s is signed by %s, which this machine does not trust: give that CA's certificate (PEM) with --ca-cert FILE (or TLS_CACERT in ldap.conf)", url, issuer)
 	case errors.As(err, &rh):
@@ -288,12 +289,16 @@ func tlsCause(err error, url string) string {
 	return fmt.Sprintf("the TLS handshake with %s failed: check --ca-cert (the CA that signed the DC's certificate) and that the URL's host name is in the certificate", url)
 }
 
-// certNames lists the host names and addresses a certificate is valid for.
+// certNames lists the host names and addresses a certificate is valid for,
+// shown safely: whoever answers on the port chose them.
 func certNames(c *x509.Certificate) []string {
 	if c == nil {
 		return nil
 	}
-	names := slices.Clone(c.DNSNames)
+	var names []string
+	for _, n := range c.DNSNames {
+		names = append(names, termtext.Safe(n))
+	}
 	for _, ip := range c.IPAddresses {
 		names = append(names, ip.String())
 	}

@@ -151,6 +151,8 @@ func TestLDAPTLSErrorsNameTheCause(t *testing.T) {
 		{"no CA given", good(ca), "", []string{`signed by "CN=Corp Test Root CA,O=Corp Test"`, "--ca-cert"}},
 		{"host name not in the certificate", ca.leaf(t, []string{"dc9.corp.example", "dc9"}, nil, now.Add(-time.Hour), now.Add(time.Hour)), ca.pem,
 			[]string{"is for dc9.corp.example, dc9, not 127.0.0.1", "--url ldaps://dc9.corp.example"}},
+		{"names with control characters", ca.leaf(t, []string{"dc9\x1b]0;pwned\a.corp.example"}, nil, now.Add(-time.Hour), now.Add(time.Hour)), ca.pem,
+			[]string{`is for dc9\x1b]0;pwned\x07.corp.example, not 127.0.0.1`}},
 		{"no names at all", ca.leaf(t, nil, nil, now.Add(-time.Hour), now.Add(time.Hour)), ca.pem,
 			[]string{"names no host in its Subject Alternative Name", "CN=dc1.corp.example"}},
 		{"expired", ca.leaf(t, nil, local, expiredFrom, expiredTo), ca.pem,
@@ -172,6 +174,9 @@ func TestLDAPTLSErrorsNameTheCause(t *testing.T) {
 				var de *Error
 				if !errors.As(err, &de) {
 					t.Fatalf("not a directory error: %v", err)
+				}
+				if strings.ContainsAny(de.Msg, "\x1b\a") {
+					t.Errorf("raw control characters from the certificate in %q", de.Msg)
 				}
 				for _, want := range append(tc.want, url) {
 					if !strings.Contains(de.Msg, want) {
