@@ -185,7 +185,7 @@ func TestSet(t *testing.T) {
 		t.Errorf("changes file:\n%s", rec)
 	}
 	entries, err := directory.ReadJournal(journal)
-	if err != nil || len(entries) != 1 || *entries[0].After != "1281" {
+	if err != nil || len(entries) != 2 || entries[0].Phase != directory.PhaseIntent || !entries[1].Written() || *entries[1].After != "1281" {
 		t.Errorf("journal: %+v %v", entries, err)
 	}
 	if got, _ := os.ReadFile(in); !bytes.Equal(got, directory.DemoLDIF()) {

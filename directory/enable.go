@@ -183,7 +183,13 @@ func ApplyEnable(ctx context.Context, d Directory, plans []EnablePlan, progress 
 			if r.Err == nil {
 				// From the read the plan was made on: a sign-in name or pool
 				// another admin set since is a conflict, never overwritten.
-				_, _, r.Err = UpdateFrom(ctx, d, p.User, p.Change, 3)
+				var res UpdateResult
+				res, r.Err = UpdateFromDetail(ctx, d, p.User, p.Change, 3)
+				if r.Err == nil && len(res.Sent.Edits) > 0 {
+					// The search before the write cannot see a claim racing it.
+					planned, _ := res.Before.OCS.Apply(p.Change)
+					_, r.Err = ConfirmClaim(context.WithoutCancel(ctx), d, flags.ClaimedSIP(res.Before.OCS, planned), res.Sent, res.After)
+				}
 			}
 		}
 		out = append(out, r)

@@ -3,7 +3,10 @@ package directory
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,9 +16,36 @@ import (
 	"ocsflags/flags"
 )
 
+// JournalVersion is the version of the journal's line format. Version 1
+// lines (no "v" field) record only changes that were applied.
+const JournalVersion = 2
+
+// Journal phases and outcomes. A write is journaled before it is sent (an
+// "intent" line per attribute) and again once its answer is in (an
+// "outcome" line per attribute: written, not written or unknown). An
+// unknown outcome is followed by "resolved" lines once the user was read
+// again. The last line of a write id says where it stands; an intent with
+// no line after it means the program ended before the answer: unknown.
+const (
+	PhaseIntent   = "intent"
+	PhaseOutcome  = "outcome"
+	PhaseResolved = "resolved"
+
+	JournalWritten    = "written"
+	JournalNotWritten = "not written"
+	JournalUnknown    = "unknown"
+)
+
 // JournalEntry is one line of the change journal: one attribute of one
-// applied change.
+// write, at one phase.
 type JournalEntry struct {
+	// V is JournalVersion; 0 for a version 1 line.
+	V int `json:"v,omitempty"`
+	// ID names the write; every attribute and phase of it shares the id.
+	ID    string `json:"id,omitempty"`
+	Phase string `json:"phase,omitempty"`
+	// Outcome is written, not written or unknown; empty on an intent.
+	Outcome   string    `json:"outcome,omitempty"`
 	Time      time.Time `json:"time"`
 	Directory string    `json:"directory"`
 	BoundAs   string    `json:"bound_as"`
@@ -24,6 +54,14 @@ type JournalEntry struct {
 	// Before and After are AD text; null means absent.
 	Before *string `json:"before"`
 	After  *string `json:"after"`
+	// Error is why a write was not written or is unknown.
+	Error string `json:"error,omitempty"`
+}
+
+// Written reports whether the entry records a value that is in the
+// directory: a version 1 line, or an outcome or resolution "written".
+func (e JournalEntry) Written() bool {
+	return e.V == 0 || (e.Phase != PhaseIntent && e.Outcome == JournalWritten)
 }
 
 // DefaultJournalPath is $XDG_STATE_HOME/ocsflags/journal.jsonl, or
@@ -40,15 +78,18 @@ func DefaultJournalPath() (string, error) {
 	return filepath.Join(base, "ocsflags", "journal.jsonl"), nil
 }
 
-// Journaled wraps a Directory so that every applied change is appended to a
-// journal file before success is reported to the caller.
+// Journaled wraps a Directory so that every write is journaled ahead: its
+// intent before the modify is sent, its outcome once the answer is in.
 type Journaled struct {
 	Directory
-	path string
-	mu   sync.Mutex
+	path   string
+	notice string
+	mu     sync.Mutex
 }
 
-// NewJournaled opens (creating, mode 0600) the journal at path.
+// NewJournaled opens (creating, mode 0600) the journal at path. A journal
+// that others may read (it names users and their settings) is made 0600;
+// Notice then says so.
 func NewJournaled(d Directory, path string) (*Journaled, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create journal directory: %w", err)
@@ -57,12 +98,23 @@ func NewJournaled(d Directory, path string) (*Journaled, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open journal: %w", err)
 	}
-	f.Close()
-	return &Journaled{Directory: d, path: path}, nil
+	defer f.Close()
+	j := &Journaled{Directory: d, path: path}
+	if fi, err := f.Stat(); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		if err := f.Chmod(0o600); err != nil {
+			return nil, fmt.Errorf("the journal %s is readable by others (mode %04o) and cannot be made private: %w", path, fi.Mode().Perm(), err)
+		}
+		j.notice = fmt.Sprintf("the journal %s was readable by others (mode %04o); it is now readable by its owner only (0600)", path, fi.Mode().Perm())
+	}
+	return j, nil
 }
 
 // Path is where the journal is written.
 func (j *Journaled) Path() string { return j.path }
+
+// Notice is what opening the journal changed that the admin should be told
+// (its mode tightened), or "".
+func (j *Journaled) Notice() string { return j.notice }
 
 func optPtr(o flags.Opt[string]) *string {
 	if !o.Set {
@@ -72,21 +124,26 @@ func optPtr(o flags.Opt[string]) *string {
 	return &v
 }
 
-// Apply applies the change and journals it. The change is in the directory
-// once the inner Apply returns, so a journal write failure is reported as an
-// error that says the change was applied, never hidden.
-func (j *Journaled) Apply(ctx context.Context, c Change) (User, error) {
-	u, err := j.Directory.Apply(ctx, c)
-	if err != nil {
-		return u, err
-	}
+func newWriteID() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// record appends one line per edit of c at phase with outcome, synced.
+func (j *Journaled) record(id, phase, outcome string, c Change, cause error) error {
 	info := j.Directory.Info()
 	now := time.Now().UTC()
+	msg := ""
+	if cause != nil {
+		msg = cause.Error()
+	}
 	var buf []byte
 	for _, e := range c.Edits {
 		line, _ := json.Marshal(JournalEntry{
+			V: JournalVersion, ID: id, Phase: phase, Outcome: outcome,
 			Time: now, Directory: info.Name, BoundAs: info.BoundAs, DN: c.DN, Attribute: e.Attr,
-			Before: optPtr(e.Old), After: optPtr(e.New),
+			Before: optPtr(e.Old), After: optPtr(e.New), Error: msg,
 		})
 		buf = append(append(buf, line...), '\n')
 	}
@@ -102,10 +159,83 @@ func (j *Journaled) Apply(ctx context.Context, c Change) (User, error) {
 			err = cerr
 		}
 	}
-	if err != nil {
-		return u, fmt.Errorf("the change to %s WAS applied, but writing the journal %s failed: %w", c.DN, j.path, err)
+	return err
+}
+
+// outcomeWord is how the journal says o.
+func outcomeWord(o WriteOutcome) string {
+	switch {
+	case o.Changed():
+		return JournalWritten
+	case o == OutcomeUnknown:
+		return JournalUnknown
 	}
-	return u, nil
+	return JournalNotWritten
+}
+
+// Apply implements Directory. See ApplyWithOutcome.
+func (j *Journaled) Apply(ctx context.Context, c Change) (User, error) {
+	u, _, err := j.ApplyWithOutcome(ctx, c)
+	return u, err
+}
+
+// ApplyWithOutcome journals c's intent, applies it and journals the
+// outcome. When the intent cannot be journaled nothing is sent. An unknown
+// outcome comes back as an *UnknownOutcomeError carrying the write's id,
+// for Settle. A journal failure after the write is reported as an error
+// that says whether the change was applied, never hidden.
+func (j *Journaled) ApplyWithOutcome(ctx context.Context, c Change) (User, WriteOutcome, error) {
+	var edits []flags.AttrEdit
+	for _, e := range c.Edits {
+		if e.Old.Set || e.New.Set {
+			edits = append(edits, e)
+		}
+	}
+	if len(edits) == 0 {
+		return applyWithOutcome(ctx, j.Directory, c)
+	}
+	jc := Change{DN: c.DN, Edits: edits}
+	id := newWriteID()
+	if err := j.record(id, PhaseIntent, "", jc, nil); err != nil {
+		return User{}, OutcomeNotWritten, fmt.Errorf("nothing was written to %s: the journal %s cannot record the change first: %w", c.DN, j.path, err)
+	}
+	u, o, err := applyWithOutcome(ctx, j.Directory, c)
+	var ue *UnknownOutcomeError
+	if o == OutcomeUnknown {
+		if !errors.As(err, &ue) {
+			ue = &UnknownOutcomeError{Change: jc, Err: err}
+		}
+		ue.WriteID = id
+		err = ue
+	}
+	if jerr := j.record(id, PhaseOutcome, outcomeWord(o), jc, err); jerr != nil {
+		switch {
+		case o.Changed():
+			return u, o, fmt.Errorf("the change to %s WAS applied, but writing the journal %s failed: %w", c.DN, j.path, jerr)
+		case err == nil:
+			err = fmt.Errorf("the change to %s was not written, and writing the journal %s failed: %w", c.DN, j.path, jerr)
+		}
+	}
+	return u, o, err
+}
+
+// Settle implements the package's Settle and journals the answer as the
+// write's resolution.
+func (j *Journaled) Settle(ctx context.Context, ue *UnknownOutcomeError) (User, WriteOutcome, error) {
+	u, o, err := settleRead(ctx, j.Directory, ue)
+	if o == OutcomeUnknown && ue.WriteID != "" {
+		var still *UnknownOutcomeError
+		if errors.As(err, &still) && !still.Checked {
+			// The directory did not answer: nothing new to record.
+			return u, o, err
+		}
+	}
+	if ue.WriteID != "" {
+		if jerr := j.record(ue.WriteID, PhaseResolved, outcomeWord(o), ue.Change, err); jerr != nil {
+			return u, o, fmt.Errorf("the change to %s was found %s, but writing the journal %s failed: %w", ue.Change.DN, outcomeWord(o), j.path, jerr)
+		}
+	}
+	return u, o, err
 }
 
 // ReadJournal reads every entry of a journal file.

@@ -59,6 +59,10 @@ const PagedResultsOID = "1.2.840.113556.1.4.319"
 // MaxPageSize is AD's default MaxPageSize; larger pages are cut to it anyway.
 const MaxPageSize = 1000
 
+// DefaultTimeout bounds connecting and each request when LDAPConfig.Timeout
+// is 0: a DC that stops answering is reported, not waited for.
+const DefaultTimeout = 30 * time.Second
+
 // maxIdle connections are kept bound for the next operation; at most
 // maxConns are in use at once.
 const (
@@ -84,7 +88,7 @@ func DialLDAP(ctx context.Context, cfg LDAPConfig) (*LDAP, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &LDAP{cfg: cfg, url: u, tls: tc, dialTimeout: 30 * time.Second, reqTimeout: 2 * time.Minute,
+	l := &LDAP{cfg: cfg, url: u, tls: tc, dialTimeout: DefaultTimeout, reqTimeout: DefaultTimeout,
 		pageSize: MaxPageSize, busy: map[*wire]struct{}{}, slots: make(chan struct{}, maxConns)}
 	if cfg.Timeout > 0 {
 		l.dialTimeout, l.reqTimeout = cfg.Timeout, cfg.Timeout
@@ -103,7 +107,7 @@ func DialLDAP(ctx context.Context, cfg LDAPConfig) (*LDAP, error) {
 }
 
 func (l *LDAP) op(kind opKind, dn string) ldapOp {
-	return ldapOp{kind: kind, url: l.url.text, bind: l.cfg.Bind, dn: dn}
+	return ldapOp{kind: kind, url: l.url.text, bind: l.cfg.Bind, dn: dn, timeout: l.reqTimeout}
 }
 
 // get takes a bound connection: an idle one unless fresh is set, else a new
@@ -265,7 +269,7 @@ func (l *LDAP) withStream(ctx context.Context, op ldapOp, run func(w *wire) (pro
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			return err
 		}
-		if isNetworkError(err) && attempt == 0 && !progressed {
+		if isNetworkError(err) && !isTimeout(err) && attempt == 0 && !progressed {
 			continue
 		}
 		return mapLDAPError(err, op)

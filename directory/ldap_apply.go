@@ -109,6 +109,10 @@ func (l *LDAP) ApplyWithOutcome(ctx context.Context, c Change) (User, WriteOutco
 		return l.conflict(ctx, c, err, op, false)
 	case !isNetworkError(err):
 		return User{}, OutcomeNotWritten, mapLDAPError(err, op)
+	case isTimeout(err):
+		// Sent, and no answer in time: sending it again would wait as
+		// long again. Settle reads the user once the DC answers.
+		return User{}, OutcomeUnknown, &UnknownOutcomeError{Change: c, Err: mapLDAPError(err, op)}
 	}
 
 	// The connection dropped: the modify may or may not have been applied.
@@ -129,8 +133,11 @@ func (l *LDAP) ApplyWithOutcome(ctx context.Context, c Change) (User, WriteOutco
 			return User{}, OutcomeNotWritten, mapLDAPError(err, op)
 		}
 	}
-	return User{}, OutcomeUnknown, &Error{Kind: ErrUnavailable, DN: c.DN, Attr: strings.Join(op.attrs, ", "),
-		Msg: fmt.Sprintf("the connection to %s dropped during the write and again during its retry, so whether the change was written is unknown: reload the user before trying again", l.url.text), Err: err}
+	if isTimeout(err) {
+		return User{}, OutcomeUnknown, &UnknownOutcomeError{Change: c, Err: mapLDAPError(err, op)}
+	}
+	return User{}, OutcomeUnknown, &UnknownOutcomeError{Change: c, Err: &Error{Kind: ErrUnavailable, DN: c.DN, Attr: strings.Join(op.attrs, ", "),
+		Msg: fmt.Sprintf("the connection to %s dropped during the write and again during its retry, so whether the change was written is unknown: reload the user before trying again", l.url.text), Err: err}}
 }
 
 // casRequest is ModifyRequest(c), except that a DN value it deletes is

@@ -45,8 +45,7 @@ type LDAPConfig struct {
 	Base string
 	// ReadOnly refuses every write without contacting the server.
 	ReadOnly bool
-	// Timeout bounds connecting and each request; 0 means 30 s to connect
-	// and 2 min per request.
+	// Timeout bounds connecting and each request; 0 means DefaultTimeout.
 	Timeout time.Duration
 }
 

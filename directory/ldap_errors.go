@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"regexp"
 	"strings"
 	"syscall"
@@ -28,6 +29,9 @@ type ldapOp struct {
 	attrs []string
 	// values are "attr=value" pairs of a write, named by result 21.
 	values []string
+	// timeout is the deadline each request had, for the words of a
+	// timeout.
+	timeout time.Duration
 }
 
 type opKind int
@@ -82,7 +86,7 @@ func mapLDAPError(err error, op ldapOp) error {
 	if errors.As(err, &de) {
 		return err
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.Canceled) || (errors.Is(err, context.DeadlineExceeded) && op.kind != opDial) {
 		return err
 	}
 	mk := func(kind error, msg string) *Error {
@@ -185,7 +189,9 @@ func mapLDAPError(err error, op ldapOp) error {
 
 func unavailable(err error, op ldapOp) *Error {
 	msg := fmt.Sprintf("cannot talk to the directory at %s: check the URL, the network and that the DC is running", op.url)
-	if op.kind == opStartTLS || isTLSError(err) {
+	if isTimeout(err) {
+		msg = timeoutWords(op)
+	} else if op.kind == opStartTLS || isTLSError(err) {
 		msg = tlsCause(err, op.url)
 	}
 	e := &Error{Kind: ErrUnavailable, DN: op.dn, Msg: msg, Err: err}
@@ -306,3 +312,40 @@ func certNames(c *x509.Certificate) []string {
 }
 
 func tlsTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }
+// timeoutWords names the DC and what it was doing when it stopped
+// answering: "dc1.corp.example did not answer within 30s while writing
+// CN=…".
+func timeoutWords(op ldapOp) string {
+	host := op.url
+	if u, err := url.Parse(op.url); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	within := ""
+	if op.timeout > 0 {
+		within = " within " + op.timeout.String()
+	}
+	doing := "connecting"
+	switch op.kind {
+	case opRead:
+		doing = "reading"
+		if op.dn != "" {
+			doing += " " + op.dn
+		}
+	case opWrite:
+		doing = "writing " + op.dn
+	case opBind:
+		doing = "binding"
+		if op.bind != "" {
+			doing += " as " + op.bind
+		}
+	case opStartTLS:
+		doing = "setting up TLS"
+	}
+	msg := fmt.Sprintf("%s did not answer%s while %s", host, within, doing)
+	if op.kind == opWrite {
+		msg += ", so whether the change was written is unknown until the user is read again"
+	} else {
+		msg += ": check that the DC is running and reachable, or give more time with --timeout"
+	}
+	return msg
+}

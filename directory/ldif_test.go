@@ -149,9 +149,18 @@ func TestJournalAndUndo(t *testing.T) {
 	if err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("journal mode: %v %v", st, err)
 	}
-	entries, err := ReadJournal(path)
-	if err != nil || len(entries) != 2 {
-		t.Fatalf("journal = %+v, %v", entries, err)
+	all, err := ReadJournal(path)
+	if err != nil || len(all) != 4 || all[0].Phase != PhaseIntent || all[1].Phase != PhaseIntent {
+		t.Fatalf("journal = %+v, %v (want two intents, then two outcomes)", all, err)
+	}
+	var entries []JournalEntry
+	for _, e := range all {
+		if e.Written() {
+			entries = append(entries, e)
+		}
+	}
+	if len(entries) != 2 {
+		t.Fatalf("written entries = %+v", entries)
 	}
 	fe := entries[0]
 	if fe.DN != target || fe.Attribute != flags.AttrOptionFlags || *fe.Before != "1" || *fe.After != "257" {

@@ -23,11 +23,31 @@ func Plan(u User, c flags.Change) (Change, flags.Settings, error) {
 // tries attempts. Because c is a delta, the rebase keeps the other writer's
 // changes. It returns the user before the successful write and after it.
 func Update(ctx context.Context, d Directory, dn string, c flags.Change, tries int) (before, after User, err error) {
+	r, err := UpdateDetail(ctx, d, dn, c, tries)
+	return r.Before, r.After, err
+}
+
+// UpdateResult is what an update did, so that a report can tell this
+// write's own delta from what others changed meanwhile.
+type UpdateResult struct {
+	// Read is the user as first read; Before is the read the successful
+	// write was made on (a later one after a rebase), so the edits from
+	// Read to Before are other writers'; After is the user read back.
+	Read, Before, After User
+	// Sent is the change written: this write's own delta. It has no edits
+	// when the directory already held the intent.
+	Sent Change
+	// Attempts is how many writes were tried.
+	Attempts int
+}
+
+// UpdateDetail is Update, saying what was written.
+func UpdateDetail(ctx context.Context, d Directory, dn string, c flags.Change, tries int) (UpdateResult, error) {
 	cur, err := d.User(ctx, dn)
 	if err != nil {
-		return User{}, User{}, err
+		return UpdateResult{}, err
 	}
-	return UpdateFrom(ctx, d, cur, c, tries)
+	return UpdateFromDetail(ctx, d, cur, c, tries)
 }
 
 // UpdateFrom is Update from a read the caller already made (a plan shown to
@@ -37,21 +57,33 @@ func Update(ctx context.Context, d Directory, dn string, c flags.Change, tries i
 // sets outright (a sign-in name, a pool, a line), writing c would overwrite
 // theirs, so the conflict is returned instead.
 func UpdateFrom(ctx context.Context, d Directory, cur User, c flags.Change, tries int) (before, after User, err error) {
+	r, err := UpdateFromDetail(ctx, d, cur, c, tries)
+	return r.Before, r.After, err
+}
+
+// UpdateFromDetail is UpdateFrom, saying what was written. On an error,
+// Before and After are the last read and Sent the last change tried.
+func UpdateFromDetail(ctx context.Context, d Directory, cur User, c flags.Change, tries int) (UpdateResult, error) {
+	r := UpdateResult{Read: cur}
 	for attempt := 1; ; attempt++ {
+		r.Before, r.After = cur, cur
 		ch, _, err := Plan(cur, c)
 		if err != nil {
-			return cur, cur, err
+			return r, err
 		}
+		r.Sent = ch
 		if len(ch.Edits) == 0 {
-			return cur, cur, nil
+			return r, nil
 		}
+		r.Attempts = attempt
 		got, err := d.Apply(ctx, ch)
 		if err == nil {
-			return cur, got, nil
+			r.After = got
+			return r, nil
 		}
 		var ce *ConflictError
 		if !errors.As(err, &ce) || attempt >= tries || absoluteChanged(c, cur.OCS, ce.Current.OCS) {
-			return cur, cur, err
+			return r, err
 		}
 		cur = ce.Current
 	}
