@@ -11,6 +11,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"ocsflags/ui"
 )
 
 // Exit codes.
@@ -28,6 +30,11 @@ type Env struct {
 	// TTYPassword reads a password without echo; nil when there is no
 	// terminal.
 	TTYPassword func(prompt string) (string, error)
+	// Signals delivers StopSignals (main subscribes to them); nil leaves
+	// signals to their default action.
+	Signals <-chan os.Signal
+	// Exit ends the process at a second signal (os.Exit when nil).
+	Exit func(code int)
 }
 
 // Main runs ocsflags with args (without the program name).
@@ -40,13 +47,24 @@ func Main(ctx context.Context, args []string, env Env) int {
 		cmd, rest = args[0], args[1:]
 	}
 	var err error
-	switch cmd {
-	case "":
+	if cmd == "" {
+		// The console takes the signals itself: it shows what it waits
+		// for, and its terminal must be restored.
 		err = runConsole(ctx, rest, env)
+		var se *ui.SignalError
+		if errors.As(err, &se) {
+			fmt.Fprintf(env.Stderr, "ocsflags: %v\n", err)
+			return SignalExitCode(se.Signal)
+		}
+		return exitCode(err, env)
+	}
+	ctx, interrupted := watchSignals(ctx, env)
+	code := ExitOK
+	switch cmd {
 	case "explain":
 		err = runExplain(rest, env)
 	case "audit":
-		return runAudit(ctx, rest, env)
+		code = runAudit(ctx, rest, env)
 	case "set":
 		err = runSet(ctx, rest, env)
 	case "help":
@@ -55,6 +73,21 @@ func Main(ctx context.Context, args []string, env Env) int {
 	default:
 		err = usageError("unknown command %q: use explain, audit or set, or no command for the console (ocsflags help)", cmd)
 	}
+	if sig := interrupted(); sig != nil {
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "ocsflags: %v\n", err)
+		}
+		fmt.Fprintf(env.Stderr, "ocsflags: stopped by %v\n", sig)
+		return SignalExitCode(sig)
+	}
+	if err == nil {
+		return code
+	}
+	return exitCode(err, env)
+}
+
+// exitCode reports err and says how the command ends.
+func exitCode(err error, env Env) int {
 	if err == nil {
 		return ExitOK
 	}
@@ -98,6 +131,7 @@ Connection options:
   --demo                 use the built-in demo directory (what the console opens with no options)
   --read-only            refuse every write
   --journal FILE         change journal (default $XDG_STATE_HOME/ocsflags/journal.jsonl)
+  --timeout DURATION     how long one directory operation may take (default 30s)
 `
 
 type usageErr struct{ msg string }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/x/term"
 
@@ -32,6 +33,8 @@ type conn struct {
 	// writes: the command changes the directory, so it must be told where:
 	// a forgotten --url must not "succeed" on the demo.
 	writes bool
+
+	timeout time.Duration
 }
 
 func (c *conn) register(fs *flag.FlagSet) {
@@ -48,6 +51,15 @@ func (c *conn) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.demo, "demo", false, "")
 	fs.BoolVar(&c.readOnly, "read-only", false, "")
 	fs.StringVar(&c.journal, "journal", "", "")
+	fs.DurationVar(&c.timeout, "timeout", 0, "")
+}
+
+// deadline is how long one directory operation may take.
+func (c *conn) deadline() time.Duration {
+	if c.timeout > 0 {
+		return c.timeout
+	}
+	return directory.DefaultTimeout
 }
 
 // open opens the directory the options name: an LDIF file, a live
@@ -129,6 +141,9 @@ func (c *conn) open(ctx context.Context, env Env) (directory.Directory, error) {
 		d.Close()
 		return nil, err
 	}
+	if n := j.Notice(); n != "" {
+		fmt.Fprintf(env.Stderr, "ocsflags: notice: %s\n", n)
+	}
 	return j, nil
 }
 
@@ -181,6 +196,10 @@ func (c *conn) dialLDAP(ctx context.Context, env Env, cfg *directory.LDAPConfig)
 	cfg.InsecureSkipVerify = c.insecure
 	cfg.AllowCleartextPassword = c.allowCleartext
 	cfg.ReadOnly = c.readOnly
+	if c.timeout < 0 {
+		return nil, usageError("--timeout %s: give a positive duration such as 30s or 2m", c.timeout)
+	}
+	cfg.Timeout = c.timeout
 	if cfg.URL == "" {
 		return nil, usageError("no directory to connect to: give --url ldaps://dc.corp.example (or set LDAPURI)")
 	}

@@ -33,7 +33,7 @@ func runConsole(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer d.Close()
-	return ui.Run(ctx, ui.Options{Dir: d, StartOU: *ou, User: *user, ReadOnly: c.readOnly})
+	return ui.Run(ctx, ui.Options{Dir: d, StartOU: *ou, User: *user, ReadOnly: c.readOnly, Signals: env.Signals})
 }
 
 // isTerminal reports whether f is a terminal (an *os.File on a tty).

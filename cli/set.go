@@ -270,26 +270,61 @@ func runSet(ctx context.Context, args []string, env Env) error {
 		fmt.Fprintf(env.Stdout, "\n# dry run: nothing was written; this is the LDIF ocsflags would send\n%s", text)
 		return nil
 	}
-	before, after, err := directory.Update(ctx, d, u.DN, change, *tries)
+	res, err := directory.UpdateDetail(ctx, d, u.DN, change, *tries)
+	var ue *directory.UnknownOutcomeError
+	if errors.As(err, &ue) {
+		// The write went out and no answer came: say nothing until the
+		// user has been read again, even after a signal.
+		fmt.Fprintf(env.Stderr, "ocsflags: %s: whether the write landed is unknown (%v); reading the user again…\n", u.DN, ue.Err)
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.deadline())
+		var got directory.User
+		var o directory.WriteOutcome
+		got, o, err = directory.Settle(sctx, d, ue)
+		cancel()
+		if !o.Changed() {
+			return err
+		}
+		fmt.Fprintf(env.Stderr, "ocsflags: %s: read again: the change was written\n", u.DN)
+		res.After, res.Sent = got, ue.Change
+	}
 	if err != nil {
 		if errors.Is(err, directory.ErrConflict) {
 			return fmt.Errorf("%w (gave up after %d attempts; others keep changing this user)", err, *tries)
 		}
 		return err
 	}
-	edits := flags.Edits(before.OCS, after.OCS)
-	if len(edits) == 0 {
+	if len(res.Sent.Edits) == 0 {
 		fmt.Fprintf(env.Stdout, "%s: nothing to change, the directory already holds this\n", u.DN)
 		return nil
 	}
-	writeEdits(env.Stdout, u.DN, edits)
+	if planned, err := res.Before.OCS.Apply(change); err == nil {
+		// The search before the write cannot see a claim racing it: look
+		// again now that the name is written, and take it back if another
+		// object got it too. Part of finishing the write, so a signal does
+		// not skip it.
+		if _, err := directory.ConfirmClaim(context.WithoutCancel(ctx), d, flags.ClaimedSIP(res.Before.OCS, planned), res.Sent, res.After); err != nil {
+			return err
+		}
+	}
+	// What this command wrote is its own delta, as sent; what others
+	// changed between the first read and the write it made (seen when a
+	// conflict made it read again) is theirs, and said apart.
+	writeEdits(env.Stdout, u.DN, res.Sent.Edits)
+	if others := flags.Edits(u.OCS, res.Before.OCS); len(others) > 0 {
+		fmt.Fprintln(env.Stdout, "  changed by another writer meanwhile, and kept:")
+		writeEditLines(env.Stdout, "  ", others)
+	}
 	return nil
 }
 
 func writeEdits(w io.Writer, dn string, edits []flags.AttrEdit) {
 	fmt.Fprintln(w, dn)
+	writeEditLines(w, "", edits)
+}
+
+func writeEditLines(w io.Writer, indent string, edits []flags.AttrEdit) {
 	for _, e := range edits {
-		fmt.Fprintf(w, "  %-32s %s -> %s", e.Attr, optOrAbsent(e.Old), optOrAbsent(e.New))
+		fmt.Fprintf(w, "%s  %-32s %s -> %s", indent, e.Attr, optOrAbsent(e.Old), optOrAbsent(e.New))
 		if e.Attr == flags.AttrOptionFlags {
 			o, _ := flags.ParseAD(e.Old.Or("0"))
 			n, _ := flags.ParseAD(e.New.Or("0"))

@@ -185,6 +185,18 @@ func ApplyEnable(ctx context.Context, d Directory, plans []EnablePlan, progress 
 				// another admin set since is a conflict, never overwritten.
 				var res UpdateResult
 				res, r.Err = UpdateFromDetail(ctx, d, p.User, p.Change, 3)
+				var ue *UnknownOutcomeError
+				if errors.As(r.Err, &ue) {
+					// Sent with no answer: read the user again before
+					// saying anything, even when the run was stopped.
+					sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+					var o WriteOutcome
+					res.After, o, r.Err = Settle(sctx, d, ue)
+					cancel()
+					if o.Changed() {
+						res.Sent = ue.Change
+					}
+				}
 				if r.Err == nil && len(res.Sent.Edits) > 0 {
 					// The search before the write cannot see a claim racing it.
 					planned, _ := res.Before.OCS.Apply(p.Change)

@@ -312,6 +312,7 @@ func certNames(c *x509.Certificate) []string {
 }
 
 func tlsTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }
+
 // timeoutWords names the DC and what it was doing when it stopped
 // answering: "dc1.corp.example did not answer within 30s while writing
 // CN=…".

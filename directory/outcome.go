@@ -42,6 +42,10 @@ func (e *UnknownOutcomeError) Unwrap() error { return e.Err }
 
 func (e *UnknownOutcomeError) Is(target error) bool { return target == ErrOutcomeUnknown }
 
+// settleTimeout bounds how long a caller that cannot ask the admin keeps
+// trying to read a user whose write's outcome is unknown.
+const settleTimeout = time.Minute
+
 // outcomeApplier is a Directory that can say what an Apply did.
 type outcomeApplier interface {
 	ApplyWithOutcome(ctx context.Context, c Change) (User, WriteOutcome, error)

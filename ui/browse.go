@@ -115,7 +115,7 @@ func (m *Model) quit() tea.Cmd {
 			e.cancel()
 			e.stopped = true
 		}
-		m.setStatus("quitting once the write in progress has ended (the other users are not written); press ctrl+c again to quit at once")
+		m.setStatus("quitting once the write in progress has ended and its outcome is known (the other users are not written); press ctrl+c again to quit at once")
 		return nil
 	}
 	edits, users := m.pending.counts()

@@ -106,7 +106,37 @@ func applyChange(ctx context.Context, d directory.Directory, c directory.Change,
 			return commitMsg{dn: c.DN, sent: c, err: err}
 		}
 		u, err := d.Apply(ctx, c)
+		if err == nil {
+			u, err = directory.ConfirmClaim(context.WithoutCancel(ctx), d, claim, c, u)
+		}
 		return commitMsg{dn: c.DN, sent: c, user: u, err: err}
+	}
+}
+
+// settleMsg is what reading the user again told of a write whose outcome
+// was unknown.
+type settleMsg struct {
+	dn      string
+	sent    directory.Change
+	user    directory.User
+	outcome directory.WriteOutcome
+	err     error
+}
+
+// settleChange reads the user of a write whose outcome is unknown until
+// the directory answers (directory.Settle, which journals the answer); a
+// write found landed gets the sign-in name check any write gets.
+func settleChange(ctx context.Context, d directory.Directory, ue *directory.UnknownOutcomeError, claim string) tea.Cmd {
+	return func() tea.Msg {
+		// Telling the outcome is part of the write: quitting waits for it,
+		// so it does not end with the session's context.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readTimeout)
+		defer cancel()
+		u, o, err := directory.Settle(ctx, d, ue)
+		if o.Changed() {
+			u, err = directory.ConfirmClaim(ctx, d, claim, ue.Change, u)
+		}
+		return settleMsg{dn: ue.Change.DN, sent: ue.Change, user: u, outcome: o, err: err}
 	}
 }
 
@@ -114,7 +144,8 @@ func applyChange(ctx context.Context, d directory.Directory, c directory.Change,
 // name the write makes the user use (a new address, or enabling a user with
 // the one it has): whatever route staged it (the editor, an audit fix, E on
 // a disabled user, a choice made before another admin took the address), a
-// name someone else holds is not written.
+// name someone else holds is not written. directory.ConfirmClaim looks again
+// after the write, for a claim racing this one.
 func checkClaim(ctx context.Context, d directory.Directory, dn, addr string) error {
 	if addr == "" {
 		return nil

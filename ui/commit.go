@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -108,7 +109,7 @@ func claimedSIP(p *pendingUser) string {
 // write on its way to the directory: it would be written all the same.
 func (m *Model) undo(dn string, label string) {
 	p := m.pending.get(dn)
-	if res := m.review.results[directory.NormDN(dn)]; p != nil && res != nil && res.kind == resApplying && len(p.stack) <= res.depth {
+	if res := m.review.results[directory.NormDN(dn)]; p != nil && res != nil && (res.kind == resApplying || res.kind == resUnknown) && len(p.stack) <= res.depth {
 		m.setError("the last edit of " + label + " is being written now and cannot be undone; once written, change it back with another edit")
 		return
 	}
@@ -131,7 +132,14 @@ func (m *Model) commitAll() tea.Cmd {
 	for _, k := range m.review.order {
 		p := m.pending.users[k]
 		res := m.review.result(k)
-		if p == nil || res.kind == resApplying || res.kind == resConflict {
+		if res.kind == resUnknown && !res.checking {
+			// Whether the last write landed is unknown: writing again
+			// could only conflict with it; read the user again instead.
+			res.checking, res.started, res.msg = true, m.clock(), ""
+			cmds = append(cmds, settleChange(m.ctx, m.dir, res.unknown, res.claim))
+			continue
+		}
+		if p == nil || res.inFlight() || res.kind == resConflict || res.kind == resUnknown {
 			continue
 		}
 		if other, ok := shared[k]; ok {
@@ -170,45 +178,113 @@ func (m *Model) write(k string, p *pendingUser, res *result) tea.Cmd {
 		*res = result{kind: resFailed, msg: "not written: " + why + ". Add them (a, then f on each rule) or undo the enable; your edits are kept."}
 		return nil
 	}
-	*res = result{kind: resApplying, depth: len(p.stack)}
-	return applyChange(m.ctx, m.dir, c, claimedSIP(p))
+	*res = result{kind: resApplying, depth: len(p.stack), started: m.clock(), claim: claimedSIP(p)}
+	return applyChange(m.ctx, m.dir, c, res.claim)
+}
+
+// clock is the time now, for the start of a wait.
+func (m *Model) clock() time.Time {
+	m.now = time.Now()
+	return m.now
+}
+
+// elapsed is how long a wait has lasted, in whole seconds: "4 s".
+func (m *Model) elapsed(since time.Time) string {
+	if since.IsZero() || m.now.Before(since) {
+		return "0 s"
+	}
+	return fmt.Sprintf("%d s", int(m.now.Sub(since)/time.Second))
 }
 
 // onCommit handles one user's write: success clears the edits it carried,
-// a conflict waits for the admin's choice, any other error keeps the edits.
+// a conflict waits for the admin's choice, an unknown outcome is checked by
+// reading the user again, any other error keeps the edits.
 func (m *Model) onCommit(msg commitMsg) tea.Cmd {
 	k := directory.NormDN(msg.dn)
 	res := m.review.result(k)
 	p := m.pending.users[k]
 	var ce *directory.ConflictError
+	var ue *directory.UnknownOutcomeError
+	var cc *directory.ClaimConflictError
 	switch {
 	case msg.err == nil:
-		written := msg.sent.Edits
-		// How many stacked edits the write carried: read before the result
-		// is replaced, or edits made during the write would be dropped.
-		depth := res.depth
-		*res = result{kind: resWritten, written: written, msg: "the directory now holds " + settingsSummary(msg.user.OCS, written)}
-		if p != nil {
-			// Edits made while the write was in flight stay pending, on
-			// top of what was written.
-			if d := depth; d > 0 && d < len(p.stack) {
-				p.stack = p.stack[d:]
-				p.base = msg.user
-			} else {
-				m.pending.drop(msg.dn)
-			}
+		m.onWritten(k, res, p, msg.user, msg.sent.Edits, "")
+	case errors.As(msg.err, &ue):
+		// Sent, and no answer: it may have landed. Say so, and read the
+		// user again to tell.
+		*res = result{kind: resUnknown, checking: true, started: m.clock(), depth: res.depth, claim: res.claim, unknown: ue,
+			msg: "sent, but no answer came: " + ue.Err.Error() + ". Reading the user again to tell whether it was written."}
+		m.setError("outcome unknown for " + m.review.names[k][0] + ": reading the user again…")
+		return settleChange(m.ctx, m.dir, ue, res.claim)
+	case errors.As(msg.err, &cc):
+		// Written, then taken back: another object claimed the same
+		// sign-in name at the same time.
+		*res = result{kind: resFailed, msg: describeError(msg.err, m.info)}
+		if cc.Undone && p != nil && msg.user.DN != "" {
+			p.base = msg.user
+			m.refreshUser(msg.user)
 		}
-		m.refreshUser(msg.user)
-		// Who holds which sign-in name may have changed with this write:
-		// the verdicts and the audit ask the directory again.
 		m.audit.forgetLookups()
-		m.setStatus(fmt.Sprintf("wrote %s: %s", msg.user.Label(), editsSummary(written)))
+		m.setError(msg.err.Error())
 	case errors.As(msg.err, &ce):
 		*res = result{kind: resConflict, conflict: ce}
 		m.setError(fmt.Sprintf("%s changed in the directory since it was read; nothing was written. In the review: a re-applies your changes on top, d drops them.", ce.Current.Label()))
 	default:
 		*res = result{kind: resFailed, msg: describeError(msg.err, m.info)}
 		m.setError("not written: " + describeError(msg.err, m.info))
+	}
+	return nil
+}
+
+// onWritten records a write that is in the directory: the edits it carried
+// are no longer pending (those made during the write stay), and the user
+// is shown as stored.
+func (m *Model) onWritten(k string, res *result, p *pendingUser, u directory.User, written []flags.AttrEdit, how string) {
+	// How many stacked edits the write carried: read before the result
+	// is replaced, or edits made during the write would be dropped.
+	depth := res.depth
+	*res = result{kind: resWritten, written: written, msg: how + "the directory now holds " + settingsSummary(u.OCS, written)}
+	if p != nil {
+		// Edits made while the write was in flight stay pending, on
+		// top of what was written.
+		if d := depth; d > 0 && d < len(p.stack) {
+			p.stack = p.stack[d:]
+			p.base = u
+		} else {
+			m.pending.drop(u.DN)
+		}
+	}
+	m.refreshUser(u)
+	// Who holds which sign-in name may have changed with this write:
+	// the verdicts and the audit ask the directory again.
+	m.audit.forgetLookups()
+	m.setStatus(fmt.Sprintf("wrote %s: %s", u.Label(), editsSummary(written)))
+}
+
+// onSettle handles what reading the user again told of a write whose
+// outcome was unknown.
+func (m *Model) onSettle(msg settleMsg) tea.Cmd {
+	k := directory.NormDN(msg.dn)
+	res := m.review.result(k)
+	p := m.pending.users[k]
+	var cc *directory.ClaimConflictError
+	switch {
+	case msg.outcome.Changed() && msg.err == nil:
+		m.onWritten(k, res, p, msg.user, msg.sent.Edits, "written (found so on reading the user again): ")
+	case errors.As(msg.err, &cc):
+		*res = result{kind: resFailed, msg: "written (found so on reading the user again), then " + describeError(msg.err, m.info)}
+		if cc.Undone && p != nil && msg.user.DN != "" {
+			p.base = msg.user
+			m.refreshUser(msg.user)
+		}
+		m.setError(msg.err.Error())
+	case msg.outcome == directory.OutcomeNotWritten:
+		*res = result{kind: resFailed, msg: "not written: reading the user again found the values it held before. " + describeError(msg.err, m.info)}
+		m.setError("not written (checked by reading the user again): enter tries again")
+	default:
+		res.checking = false
+		res.msg = describeError(msg.err, m.info) + " Enter reads the user again."
+		m.setError("outcome still unknown for " + m.review.names[k][0] + ": enter in the review reads the user again")
 	}
 	return nil
 }

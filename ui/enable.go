@@ -1108,7 +1108,14 @@ func (m *Model) enableResultView(w int) []string {
 // with what to do.
 func (m *Model) enableErrText(err error) string {
 	var ce *directory.ConflictError
+	var cc *directory.ClaimConflictError
 	switch {
+	case errors.Is(err, directory.ErrOutcomeUnknown):
+		// Sent, no answer, and reading the user again did not tell: never
+		// "nothing was written".
+		return err.Error()
+	case errors.As(err, &cc):
+		return err.Error()
 	case errors.Is(err, context.Canceled):
 		return "stopped before it was written: nothing was written for this user"
 	case errors.As(err, &ce):

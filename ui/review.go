@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -21,6 +22,9 @@ const (
 	resConflict
 	resFailed
 	resDropped
+	// resUnknown: the write was sent and no answer came; checking is set
+	// while the user is being read again to tell.
+	resUnknown
 )
 
 type result struct {
@@ -29,6 +33,17 @@ type result struct {
 	conflict *directory.ConflictError
 	written  []flags.AttrEdit // what was written, for the success line
 	depth    int              // how many stacked edits the write carried
+	// started is when the write (or the check of its outcome) began, for
+	// the elapsed time while waiting.
+	started  time.Time
+	checking bool
+	unknown  *directory.UnknownOutcomeError // the write to check, for resUnknown
+	claim    string                         // the sign-in name the write puts to use
+}
+
+// inFlight reports whether the directory is still being waited for.
+func (x *result) inFlight() bool {
+	return x.kind == resApplying || (x.kind == resUnknown && x.checking)
 }
 
 // reviewModel is the commit screen: every pending change as attribute, old
@@ -70,7 +85,7 @@ func (r *reviewModel) result(k string) *result {
 func (r *reviewModel) merge(ps *pendingStore) {
 	inFlight := map[string]bool{}
 	for k, x := range r.results {
-		if x.kind == resApplying {
+		if x.inFlight() || x.kind == resUnknown {
 			inFlight[k] = true
 		} else {
 			delete(r.results, k)
@@ -92,11 +107,27 @@ func (r *reviewModel) merge(ps *pendingStore) {
 
 func (r *reviewModel) busy() bool {
 	for _, x := range r.results {
-		if x.kind == resApplying {
+		if x.inFlight() {
 			return true
 		}
 	}
 	return false
+}
+
+// waitingSince is the start of the oldest wait on the directory, and how
+// many users are waited for.
+func (r *reviewModel) waitingSince() (since time.Time, n int, checking bool) {
+	for _, x := range r.results {
+		if !x.inFlight() {
+			continue
+		}
+		n++
+		checking = checking || x.kind == resUnknown
+		if since.IsZero() || x.started.Before(since) {
+			since = x.started
+		}
+	}
+	return since, n, checking
 }
 
 // selectedConflict is the conflict under the cursor, if any.
@@ -119,7 +150,14 @@ func describeError(err error, info directory.Info) string {
 		who = "the bound account"
 	}
 	kept := " Your pending edits are kept."
+	var cc *directory.ClaimConflictError
 	switch {
+	case errors.Is(err, directory.ErrOutcomeUnknown):
+		// Sent with no answer: it may have landed. Never "nothing was
+		// written" until the user has been read again.
+		return "outcome unknown: " + err.Error() + "." + kept
+	case errors.As(err, &cc):
+		return err.Error() + "." + kept
 	case errors.Is(err, directory.ErrInsufficientRights):
 		return fmt.Sprintf("insufficient rights: %s may not write these attributes (%v). Ask for OCS user-admin rights (RTCUniversalUserAdmins) or connect as another account.%s", who, err, kept)
 	case errors.Is(err, directory.ErrReadOnly):
@@ -156,7 +194,13 @@ func reviewDoc(m *Model, w int) (lines []string, userLine []int) {
 		if res != nil {
 			switch res.kind {
 			case resApplying:
-				status = m.spin.View() + " writing…"
+				status = m.spin.View() + " writing… " + m.elapsed(res.started)
+			case resUnknown:
+				if res.checking {
+					status = st.warn.Render("? outcome unknown") + " " + m.spin.View() + " reading the user again… " + m.elapsed(res.started)
+				} else {
+					status = st.warn.Render("? outcome unknown: enter reads the user again")
+				}
 			case resWritten:
 				status = st.ok.Render("✓ written")
 			case resConflict:
@@ -199,6 +243,11 @@ func reviewDoc(m *Model, w int) (lines []string, userLine []int) {
 		if res != nil && res.kind == resFailed {
 			for _, l := range wrap(res.msg, w-6) {
 				add("    " + st.bad.Render(l))
+			}
+		}
+		if res != nil && res.kind == resUnknown && res.msg != "" {
+			for _, l := range wrap(res.msg, w-6) {
+				add("    " + st.warn.Render(l))
 			}
 		}
 		add("")

@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/spinner"
@@ -23,6 +25,9 @@ type Options struct {
 	StartOU  string // --ou DN; "" = default naming context
 	User     string // --user X: open straight on one user (sAMAccountName, UPN, SIP address, DN or display name), via Dir.Resolve
 	ReadOnly bool   // --read-only: disable every write path (Dir.Info().ReadOnly may also be true)
+	// Signals delivers SIGINT, SIGTERM and SIGHUP; the console quits once
+	// a write in flight has ended. nil: Bubble Tea's own handling.
+	Signals <-chan os.Signal
 }
 
 // Run runs the console on the terminal until the admin quits or ctx ends.
@@ -31,9 +36,22 @@ func Run(ctx context.Context, opts Options) error {
 		return errors.New("ui: no directory")
 	}
 	m := newModel(ctx, opts)
-	p := tea.NewProgram(m, tea.WithContext(ctx))
+	popts := []tea.ProgramOption{tea.WithContext(ctx)}
+	if opts.Signals != nil {
+		// Bubble Tea would quit on SIGTERM at once, mid-write, and leaves
+		// SIGHUP to kill the process: the console handles them itself.
+		popts = append(popts, tea.WithoutSignalHandler())
+	}
+	p := tea.NewProgram(m, popts...)
+	var relay signalRelay
+	done := make(chan struct{})
+	go relay.run(p, opts.Signals, done)
 	_, err := p.Run()
+	close(done)
 	m.list.stop()
+	if sig := relay.signal(); sig != nil {
+		return &SignalError{Signal: sig}
+	}
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -102,6 +120,12 @@ type Model struct {
 	// quitting is set when q or ctrl+c came while writes were in flight:
 	// the program ends once they have.
 	quitting bool
+	// signal is the stop signal received, if any: quitting then asks
+	// nothing.
+	signal os.Signal
+	// now is the time of the latest spinner tick, for the elapsed time of
+	// a write (View does not read the clock).
+	now time.Time
 
 	// reviewFrom is the screen the review returns to.
 	reviewFrom screen
@@ -214,9 +238,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd = tea.Batch(cmd, m.auditLookups())
 	if m.quitting && !m.writing() {
 		// The writes the admin waited for have ended: quit as q would now,
-		// which still asks about edits left pending (a conflict, say).
+		// which still asks about edits left pending (a conflict, say);
+		// after a signal there is nobody to ask.
 		m.quitting = false
-		cmd = tea.Batch(cmd, m.quit())
+		if m.signal != nil {
+			m.list.stop()
+			cmd = tea.Batch(cmd, tea.Quit)
+		} else {
+			cmd = tea.Batch(cmd, m.quit())
+		}
 	}
 	if m.busy() {
 		cmd = tea.Batch(cmd, m.startSpin())
@@ -236,6 +266,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.profile = msg.Profile
 		m.restyle()
 	case spinner.TickMsg:
+		m.now = time.Now()
 		if !m.busy() {
 			// Let the tick chain end: an idle console sends no messages.
 			m.spinOn = false
@@ -283,6 +314,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.onResolve(msg)
 	case commitMsg:
 		return m.onCommit(msg)
+	case settleMsg:
+		return m.onSettle(msg)
+	case signalMsg:
+		return m.onSignal(msg)
 	case holdersMsg:
 		m.onHolders(msg)
 		m.editHolders(msg)

@@ -110,6 +110,22 @@ func (m *Model) header(w int) string {
 }
 
 func (m *Model) statusLine(w int) string {
+	if since, n, checking := m.review.waitingSince(); n > 0 {
+		// Waiting on the directory: how long so far, whatever else the
+		// status says.
+		what := fmt.Sprintf("writing %d user%s…", n, plural(n))
+		if checking {
+			what = "outcome unknown: reading the user again…"
+		}
+		text := m.spin.View() + " " + what + " " + m.elapsed(since)
+		if m.status != "" && !strings.HasPrefix(m.status, "writing ") {
+			text += " · " + m.status
+		}
+		if m.statusErr || checking {
+			return m.st.statusErr.Render(fit(text, w))
+		}
+		return m.st.statusInfo.Render(fit(text, w))
+	}
 	if m.status == "" {
 		return strings.Repeat(" ", w)
 	}

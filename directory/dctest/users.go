@@ -1,36 +1,10 @@
 package dctest
 
 import (
-	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
-	"encoding/hex"
-	"os"
 	"testing"
 
 	"github.com/go-ldap/ldap/v3"
 )
-
-// Admin opens a go-ldap connection to the DC over LDAPS, bound as the
-// administrator, for setting up test objects.
-func Admin(t testing.TB, dc DC) *ldap.Conn {
-	t.Helper()
-	pem, err := os.ReadFile(dc.CACert)
-	if err != nil {
-		t.Fatalf("read the DC's CA: %v", err)
-	}
-	roots := x509.NewCertPool()
-	roots.AppendCertsFromPEM(pem)
-	c, err := ldap.DialURL(dc.LDAPSURL, ldap.DialWithTLSConfig(&tls.Config{RootCAs: roots}))
-	if err != nil {
-		t.Fatalf("dial %s: %v", dc.LDAPSURL, err)
-	}
-	if err := c.Bind(dc.AdminUPN, Password(t, dc.AdminPasswordFile)); err != nil {
-		c.Close()
-		t.Fatalf("bind as %s: %v", dc.AdminUPN, err)
-	}
-	return c
-}
 
 // TestUser is a user created for one test, deleted when it ends.
 type TestUser struct {
@@ -42,15 +16,12 @@ type TestUser struct {
 // added (msRTCSIP-OptionFlags, say), and deletes it when the test ends.
 func NewUser(t testing.TB, dc DC, prefix string, attrs map[string]string) TestUser {
 	t.Helper()
-	b := make([]byte, 4)
-	rand.Read(b)
-	sam := prefix + hex.EncodeToString(b)
+	sam := prefix + Unique()
 	if len(sam) > 20 {
 		sam = sam[len(sam)-20:]
 	}
 	u := TestUser{DN: "CN=" + sam + ",CN=Users," + dc.Base, SAM: sam, UPN: sam + "@" + domainOf(dc)}
 	c := Admin(t, dc)
-	defer c.Close()
 	req := ldap.NewAddRequest(u.DN, nil)
 	req.Attribute("objectClass", []string{"top", "person", "organizationalPerson", "user"})
 	req.Attribute("sAMAccountName", []string{sam})
@@ -62,11 +33,7 @@ func NewUser(t testing.TB, dc DC, prefix string, attrs map[string]string) TestUs
 	if err := c.Add(req); err != nil {
 		t.Fatalf("create test user %s: %v", u.DN, err)
 	}
-	t.Cleanup(func() {
-		c := Admin(t, dc)
-		defer c.Close()
-		c.Del(ldap.NewDelRequest(u.DN, nil))
-	})
+	t.Cleanup(func() { c.Del(ldap.NewDelRequest(u.DN, nil)) })
 	return u
 }
 

@@ -1,0 +1,77 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"sync"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// SignalError is what Run returns when a signal ended the console: the
+// caller exits 128 + the signal's number.
+type SignalError struct{ Signal os.Signal }
+
+func (e *SignalError) Error() string {
+	return fmt.Sprintf("the console was stopped by %v", e.Signal)
+}
+
+// signalMsg is a stop signal (SIGINT, SIGTERM, SIGHUP) the console got.
+type signalMsg struct{ sig os.Signal }
+
+// signalRelay hands the signals of sigs to the program: the first as a
+// message, so a write in flight ends and is journaled before the console
+// quits; the second kills the program at once (the terminal is restored).
+type signalRelay struct {
+	mu  sync.Mutex
+	got os.Signal
+}
+
+func (r *signalRelay) run(p *tea.Program, sigs <-chan os.Signal, done <-chan struct{}) {
+	if sigs == nil {
+		return
+	}
+	for n := 0; ; n++ {
+		var sig os.Signal
+		select {
+		case sig = <-sigs:
+		case <-done:
+			return
+		}
+		r.mu.Lock()
+		if r.got == nil {
+			r.got = sig
+		}
+		r.mu.Unlock()
+		if n == 0 {
+			p.Send(signalMsg{sig: sig})
+			continue
+		}
+		p.Kill()
+		return
+	}
+}
+
+func (r *signalRelay) signal() os.Signal {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.got
+}
+
+// onSignal quits now when nothing is being written, else once the writes
+// in flight have ended and their outcomes are journaled. Edits still
+// pending are not asked about: after SIGHUP there is nobody to ask.
+func (m *Model) onSignal(msg signalMsg) tea.Cmd {
+	m.signal = msg.sig
+	if !m.writing() {
+		m.list.stop()
+		return tea.Quit
+	}
+	m.quitting = true
+	if e := m.enable; e != nil && e.step == stepApplying && e.cancel != nil {
+		e.cancel()
+		e.stopped = true
+	}
+	m.setStatus(fmt.Sprintf("%v: quitting once the write in flight has ended and its outcome is journaled; %v again quits at once", msg.sig, msg.sig))
+	return nil
+}
