@@ -232,3 +232,27 @@ func TestLDAPTLSErrorsNameTheCause(t *testing.T) {
 		}
 	})
 }
+
+// The causes a test server cannot easily produce, from the errors Go's
+// verifier returns for them.
+func TestTLSCauseWords(t *testing.T) {
+	ca := &x509.Certificate{Subject: pkix.Name{CommonName: "Corp Issuing CA"}, IsCA: true,
+		NotBefore: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)}
+	const url = "ldaps://dc1.corp.example"
+	for _, tt := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"server auth missing", &tls.CertificateVerificationError{Err: x509.CertificateInvalidError{Reason: x509.IncompatibleUsage}}, "not for server authentication"},
+		{"signed by a non-CA", x509.CertificateInvalidError{Reason: x509.NotAuthorizedToSign}, "not a CA"},
+		{"expired CA", x509.CertificateInvalidError{Cert: ca, Reason: x509.Expired}, `the CA certificate "CN=Corp Issuing CA" in the chain of ` + url + " expired on 2021-01-01 00:00:00 UTC"},
+		{"expired without a certificate", x509.CertificateInvalidError{Reason: x509.Expired}, "is not valid"},
+		{"unknown authority without a certificate", x509.UnknownAuthorityError{}, "signed by a CA, which this machine does not trust"},
+		{"alert", tls.AlertError(40), "refused the TLS handshake"},
+	} {
+		if got := tlsCause(tt.err, url); !strings.Contains(got, tt.want) {
+			t.Errorf("%s: %q lacks %q", tt.name, got, tt.want)
+		}
+	}
+}
