@@ -13,6 +13,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/termtext"
 )
 
 // auditModel is the audit screen of the open user: every readiness rule as a
@@ -527,8 +528,8 @@ func (m *Model) auditBody(w, h int) []string {
 	var lines []string
 	cur, curEnd := -1, -1
 	add := func(s string) { lines = append(lines, fit(s, w)) }
-	add(st.bold.Render("Audit of "+u.Label()) + st.dim.Render("  why can or can't this user sign in?"))
-	add(st.dim.Render(u.DN))
+	add(st.bold.Render("Audit of "+termtext.Safe(u.Label())) + st.dim.Render("  why can or can't this user sign in?"))
+	add(st.dim.Render(termtext.Safe(u.DN)))
 	if m.detail.loading {
 		add(st.dim.Render(m.spin.View() + " reading the user…"))
 	}
@@ -583,7 +584,8 @@ func (m *Model) auditBody(w, h int) []string {
 		case r.before == nil && r.finding != nil:
 			text = "a pending edit breaks this"
 		}
-		val := r.rule.Attribute + " = " + m.ruleValue(r.rule)
+		val := r.rule.Attribute + " = " + termtext.Safe(m.ruleValue(r.rule))
+		text = termtext.Safe(text)
 		title := fmt.Sprintf("%-*s", titleW, r.rule.Title)
 		if !narrow {
 			title += "  " + val
@@ -601,16 +603,16 @@ func (m *Model) auditBody(w, h int) []string {
 			add(ind + st.dim.Render(text))
 		}
 		if f := r.finding; f != nil {
-			for _, l := range wrap(f.Problem, w-len(ind)) {
+			for _, l := range wrap(termtext.Safe(f.Problem), w-len(ind)) {
 				add(ind + l)
 			}
-			for j, l := range wrap("User sees: "+f.Experience, w-len(ind)) {
+			for j, l := range wrap("User sees: "+termtext.Safe(f.Experience), w-len(ind)) {
 				if j == 0 {
 					l = st.bold.Render("User sees:") + strings.TrimPrefix(l, "User sees:")
 				}
 				add(ind + l)
 			}
-			for j, l := range wrap("Fix: "+m.fixHint(f), w-len(ind)) {
+			for j, l := range wrap("Fix: "+termtext.Safe(m.fixHint(f)), w-len(ind)) {
 				if j == 0 {
 					l = st.changed.Render("Fix:") + strings.TrimPrefix(l, "Fix:")
 				}
@@ -673,9 +675,10 @@ func (p *pickerModel) view(st styles, w int) []string {
 	inner := min(w-6, 90)
 	var rows []string
 	for i, o := range p.options {
-		row := "  " + o.label + "  " + st.dim.Render(o.note)
+		label, note := termtext.Safe(o.label), termtext.Safe(o.note)
+		row := "  " + label + "  " + st.dim.Render(note)
 		if i == p.cursor {
-			row = st.selected.Render(fit("› "+o.label+"  "+o.note, inner))
+			row = st.selected.Render(fit("› "+label+"  "+note, inner))
 		}
 		rows = append(rows, row)
 	}

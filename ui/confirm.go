@@ -5,6 +5,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"ocsflags/termtext"
 )
 
 // confirmOption is one answer of a confirm dialog.
@@ -50,9 +52,10 @@ func (c *confirmModel) view(st styles, w int) []string {
 // dialogBox draws a modal box inner columns wide: title, wrapped body, the
 // answers, and an optional hint line.
 func dialogBox(st styles, inner int, title string, body, answers []string, hint string) []string {
-	lines := []string{st.bold.Render(title), ""}
+	// Title and body are plain text that may quote directory values.
+	lines := []string{st.bold.Render(termtext.Safe(title)), ""}
 	for _, b := range body {
-		lines = append(lines, wrap(b, inner)...)
+		lines = append(lines, wrap(termtext.Safe(b), inner)...)
 	}
 	lines = append(lines, "")
 	lines = append(lines, answers...)

@@ -6,6 +6,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/termtext"
 )
 
 // itemKind is what a line of the detail pane stands for.
@@ -255,6 +256,7 @@ func render(s state, st styles, its []item, cursor, w int) []line {
 	}
 	changedNote := func(was bool) string { return st.changed.Render("* was " + onOff(was)) }
 	field := func(i int, label, now, was string) {
+		now, was = termtext.Safe(now), termtext.Safe(was)
 		t := mark(i) + fit(label, 16) + " " + now
 		if was != now {
 			t += "  " + st.changed.Render("* was "+was)
@@ -388,7 +390,7 @@ func render(s state, st styles, its []item, cursor, w int) []line {
 		}
 	}
 	if s.applyErr != nil {
-		add("  "+st.bad.Render("✗ pending edits cannot apply: "+s.applyErr.Error()), -1)
+		add("  "+st.bad.Render("✗ pending edits cannot apply: "+termtext.Safe(s.applyErr.Error())), -1)
 	}
 	return out
 }

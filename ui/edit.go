@@ -11,6 +11,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/termtext"
 )
 
 // editModel is the modal editor of one text attribute of the open user:
@@ -249,11 +250,11 @@ func (e *editModel) view(st styles, w, h int) []string {
 	hint := "enter sets it as a pending edit · empty removes it · ctrl+u clears · esc cancels"
 	switch {
 	case e.checking != "":
-		field = append(field, st.dim.Render("searching the directory for "+e.checking+"…"))
+		field = append(field, st.dim.Render("searching the directory for "+termtext.Safe(e.checking)+"…"))
 	case e.err != "":
-		field = append(field, lastLines(wrap("✗ "+e.err, inner), 3, st.bad)...)
+		field = append(field, lastLines(wrap("✗ "+termtext.Safe(e.err), inner), 3, st.bad)...)
 	case e.warn != "":
-		field = append(field, lastLines(wrap("! "+e.warn, inner), 3, st.warn)...)
+		field = append(field, lastLines(wrap("! "+termtext.Safe(e.warn), inner), 3, st.warn)...)
 		hint = "enter again sets it anyway · esc cancels"
 	}
 	box := dialogBox(st, inner, e.label+" — edit", body, field, hint)

@@ -9,9 +9,11 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/termtext"
 )
 
 // The Enable Users wizard of the OCS console: choose a pool, choose how the
@@ -856,7 +858,7 @@ func (m *Model) enableBody(w, h int) []string {
 func (m *Model) enableWho() string {
 	us := m.enable.users
 	if len(us) == 1 {
-		return "for " + us[0].Label() + " · " + us[0].DN
+		return termtext.Safe("for " + us[0].Label() + " · " + us[0].DN)
 	}
 	var names []string
 	for i, u := range us {
@@ -866,7 +868,7 @@ func (m *Model) enableWho() string {
 		}
 		names = append(names, u.Label())
 	}
-	return fmt.Sprintf("for %d users: %s", len(us), strings.Join(names, ", "))
+	return termtext.Safe(fmt.Sprintf("for %d users: %s", len(us), strings.Join(names, ", ")))
 }
 
 func (m *Model) enablePoolView(w int) []string {
@@ -874,7 +876,7 @@ func (m *Model) enablePoolView(w int) []string {
 	e := m.enable
 	switch {
 	case m.poolsErr != nil:
-		return append([]string{st.bad.Render("✗ The OCS pools could not be read, so none can be offered:")}, indent(wrap(m.poolsErr.Error(), w-4), "    ")...)
+		return append([]string{st.bad.Render("✗ The OCS pools could not be read, so none can be offered:")}, indent(wrap(termtext.Safe(m.poolsErr.Error()), w-4), "    ")...)
 	case !m.poolsLoaded:
 		return []string{m.spin.View() + " reading the pools…"}
 	case len(m.pools) == 0:
@@ -887,7 +889,7 @@ func (m *Model) enablePoolView(w int) []string {
 	out := []string{"Which server or pool will register these users?", st.dim.Render("Pools found in the directory, by host name:"), ""}
 	hostW := 0
 	for _, p := range pools {
-		hostW = max(hostW, len(poolName(p)))
+		hostW = max(hostW, ansi.StringWidth(termtext.Safe(poolName(p))))
 	}
 	hostW = min(hostW, max(w/2, 10))
 	for i, p := range pools {
@@ -895,15 +897,16 @@ func (m *Model) enablePoolView(w int) []string {
 		if p.Container == "" {
 			note = p.DN
 		}
+		name, note := termtext.Safe(poolName(p)), termtext.Safe(note)
 		if i == e.poolCur {
-			out = append(out, st.selected.Render(fit("› "+fit(poolName(p), hostW)+"  "+note, w)))
+			out = append(out, st.selected.Render(fit("› "+fit(name, hostW)+"  "+note, w)))
 		} else {
-			out = append(out, "  "+fit(poolName(p), hostW)+"  "+st.dim.Render(note))
+			out = append(out, "  "+fit(name, hostW)+"  "+st.dim.Render(note))
 		}
 	}
 	out = append(out, "")
 	p := pools[e.poolCur]
-	for _, l := range wrap("Pool object: "+p.DN, w-2) {
+	for _, l := range wrap("Pool object: "+termtext.Safe(p.DN), w-2) {
 		out = append(out, "  "+st.dim.Render(l))
 	}
 	return out
@@ -919,7 +922,7 @@ func indent(lines []string, pre string) []string {
 func (m *Model) enablePatternView(w, h int) []string {
 	st := m.st
 	e := m.enable
-	out := []string{st.dim.Render("Pool: " + poolName(e.pool)), "How is the sign-in name (msRTCSIP-PrimaryUserAddress) formed?"}
+	out := []string{st.dim.Render("Pool: " + termtext.Safe(poolName(e.pool))), "How is the sign-in name (msRTCSIP-PrimaryUserAddress) formed?"}
 	forms := map[directory.SignInPattern]string{
 		directory.PatternMail:      "sip:<mail>",
 		directory.PatternUPN:       "sip:<userPrincipalName>",
@@ -934,7 +937,7 @@ func (m *Model) enablePatternView(w, h int) []string {
 			out = append(out, "  ( ) "+row)
 		}
 	}
-	dom := "Domain: " + e.domain.value
+	dom := "Domain: " + termtext.Safe(e.domain.value)
 	if e.editing {
 		dom = e.domain.view("Domain: ") + st.dim.Render("   enter or tab when done")
 	} else if e.usesDomain() {
@@ -957,8 +960,10 @@ func (m *Model) enablePatternView(w, h int) []string {
 	rows = append(rows, skipped...)
 	out = append(out, st.bold.Render(fmt.Sprintf("Preview: %d can be enabled, %d skipped", ok, len(e.preview)-ok))+st.dim.Render(" · enter checks them in the directory"))
 	nameW := 0
-	for _, r := range rows {
-		nameW = max(nameW, len(r.label))
+	for i, r := range rows {
+		r.label, r.addr, r.note, r.skip = termtext.Safe(r.label), termtext.Safe(r.addr), termtext.Safe(r.note), termtext.Safe(r.skip)
+		rows[i] = r
+		nameW = max(nameW, ansi.StringWidth(r.label))
 	}
 	nameW = min(nameW, max(w/3, 8))
 	// A skip reason wraps under the address column rather than being cut:
@@ -996,7 +1001,7 @@ func (m *Model) enablePlanView(w int) []string {
 	n, skipped := e.counts()
 	var out []string
 	add := func(s string) { out = append(out, s) }
-	add("Pool: " + poolName(e.pool) + " · sign-in name: " + e.signIn().String())
+	add("Pool: " + termtext.Safe(poolName(e.pool)) + " · sign-in name: " + termtext.Safe(e.signIn().String()))
 	sum := st.ok.Render(fmt.Sprintf("✓ %d will be enabled", n))
 	if skipped > 0 {
 		sum += " · " + st.bad.Render(fmt.Sprintf("✗ %d skipped", skipped))
@@ -1014,8 +1019,8 @@ func (m *Model) enablePlanView(w int) []string {
 			if p.Skip == "" {
 				continue
 			}
-			add("  " + st.bad.Render("✗") + " " + p.User.Label())
-			for _, l := range wrap(p.Skip, w-6) {
+			add("  " + st.bad.Render("✗") + " " + termtext.Safe(p.User.Label()))
+			for _, l := range wrap(termtext.Safe(p.Skip), w-6) {
 				add("      " + l)
 			}
 		}
@@ -1029,10 +1034,10 @@ func (m *Model) enablePlanView(w int) []string {
 		if p.Skip != "" {
 			continue
 		}
-		add("  " + st.bold.Render(p.User.Label()) + "  " + p.Address)
+		add("  " + st.bold.Render(termtext.Safe(p.User.Label())) + "  " + termtext.Safe(p.Address))
 		after, err := p.User.OCS.Apply(p.Change)
 		if err != nil {
-			add("      " + st.bad.Render("✗ cannot apply: "+err.Error()))
+			add("      " + st.bad.Render("✗ cannot apply: "+termtext.Safe(err.Error())))
 			continue
 		}
 		for _, ed := range flags.Edits(p.User.OCS, after) {
@@ -1044,7 +1049,7 @@ func (m *Model) enablePlanView(w int) []string {
 			}
 		}
 		if !p.Change.HomeServer.Set {
-			add("      " + st.dim.Render(fit(flags.AttrPrimaryHomeServer, attrW)+" already "+poolName(e.pool)))
+			add("      " + st.dim.Render(fit(flags.AttrPrimaryHomeServer, attrW)+" already "+termtext.Safe(poolName(e.pool))))
 		}
 	}
 	return out
@@ -1055,10 +1060,10 @@ func (m *Model) enableValue(attr string, o flags.Opt[string]) string {
 	v := editValue(o)
 	if o.Set && (attr == flags.AttrPrimaryHomeServer) {
 		if p, ok := m.pools.lookup(o.V); ok && p.Host != "" {
-			return p.Host + " (pool)"
+			return termtext.Safe(p.Host) + " (pool)"
 		}
 	}
-	return v
+	return termtext.Safe(v)
 }
 
 func (m *Model) enableResultView(w int) []string {
@@ -1069,11 +1074,11 @@ func (m *Model) enableResultView(w int) []string {
 	add := func(s string) { out = append(out, s) }
 	switch {
 	case e.step == stepApplying:
-		add(m.spin.View() + fmt.Sprintf(" enabling on %s… %d of %d done · esc stops after the user being written", poolName(e.pool), len(e.results), len(e.plans)))
+		add(m.spin.View() + fmt.Sprintf(" enabling on %s… %d of %d done · esc stops after the user being written", termtext.Safe(poolName(e.pool)), len(e.results), len(e.plans)))
 	case e.stopped:
 		add(st.warn.Render(fmt.Sprintf("Stopped: %d enabled, %d skipped, %d not written", ok, skipped, failed)))
 	default:
-		add(st.bold.Render(fmt.Sprintf("Done: %d enabled, %d skipped, %d failed", ok, skipped, failed)) + st.dim.Render(" on "+poolName(e.pool)))
+		add(st.bold.Render(fmt.Sprintf("Done: %d enabled, %d skipped, %d failed", ok, skipped, failed)) + st.dim.Render(" on "+termtext.Safe(poolName(e.pool))))
 	}
 	if e.step == stepResults && len(m.list.marks) > 0 {
 		for _, l := range wrap("The enabled users are deselected in the list; the others stay selected to fix and try again.", w) {
@@ -1086,19 +1091,20 @@ func (m *Model) enableResultView(w int) []string {
 		if i < len(e.plans) {
 			label = e.plans[i].User.Label()
 		}
+		label = termtext.Safe(label)
 		switch {
 		case r.Skipped:
 			add("  " + st.dim.Render("–") + " " + label + st.dim.Render("  skipped"))
-			for _, l := range wrap(r.Err.Error(), w-6) {
+			for _, l := range wrap(termtext.Safe(r.Err.Error()), w-6) {
 				add("      " + st.dim.Render(l))
 			}
 		case r.Err != nil:
 			add("  " + st.bad.Render("✗") + " " + label + st.bad.Render("  not enabled"))
-			for _, l := range wrap(m.enableErrText(r.Err), w-6) {
+			for _, l := range wrap(termtext.Safe(m.enableErrText(r.Err)), w-6) {
 				add("      " + l)
 			}
 		default:
-			add("  " + st.ok.Render("✓") + " " + label + st.ok.Render("  enabled") + " as " + r.Address)
+			add("  " + st.ok.Render("✓") + " " + label + st.ok.Render("  enabled") + " as " + termtext.Safe(r.Address))
 		}
 	}
 	return out

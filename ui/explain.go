@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"ocsflags/flags"
+	"ocsflags/termtext"
 )
 
 // explainBit is the catalogue's account of one OptionFlags bit: official
@@ -82,7 +83,7 @@ func explainItem(it item, s state, w int) []string {
 			if f.Severity == flags.Warning {
 				mark = "!"
 			}
-			out = append(out, para(w, fmt.Sprintf("%s %s (%s): %s", mark, f.Problem, f.ID, f.Experience))...)
+			out = append(out, para(w, termtext.Safe(fmt.Sprintf("%s %s (%s): %s", mark, f.Problem, f.ID, f.Experience)))...)
 		}
 		return append(out, para(w, a.caveat)...)
 	}

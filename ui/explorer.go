@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"ocsflags/flags"
+	"ocsflags/termtext"
 )
 
 // explorerModel is the bit explorer: type any msRTCSIP-OptionFlags value and
@@ -86,13 +87,13 @@ func (e *explorerModel) view(st styles, w, h int) []string {
 	out = append(out, "")
 	hint := "type a value in decimal, hex (0x…) or AD's negative form"
 	if e.fresh {
-		hint = "the value of " + e.from + ": typing replaces it"
+		hint = "the value of " + termtext.Safe(e.from) + ": typing replaces it"
 	}
 	out = append(out, e.input.view("Value: ")+st.dim.Render("   "+hint))
 	out = append(out, st.dim.Render("space flips the bit under the cursor here only: no user is changed"))
 	v, err := e.value()
 	if err != nil {
-		out = append(out, st.bad.Render("✗ "+err.Error()))
+		out = append(out, st.bad.Render("✗ "+termtext.Safe(err.Error())))
 		return block(out, w, h)
 	}
 	out = append(out, fmt.Sprintf("= %s  = %s  = %s", flags.FormatAD(v), v.Hex(), v.Binary()))

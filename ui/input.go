@@ -6,6 +6,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"ocsflags/termtext"
 )
 
 // lineInput is a one-line text field for the filter, the bit explorer, the
@@ -105,10 +107,14 @@ func (in lineInput) viewIn(prompt string, w int) string {
 	cursor, cw := "█", 1
 	if after != "" {
 		// The block sits on the character under the cursor, in reverse.
-		r, n := utf8.DecodeRuneInString(after)
-		cursor, cw = "\x1b[7m"+string(r)+"\x1b[27m", max(ansi.StringWidth(string(r)), 1)
+		_, n := utf8.DecodeRuneInString(after)
+		under := termtext.Safe(after[:n])
+		cursor, cw = "\x1b[7m"+under+"\x1b[27m", max(ansi.StringWidth(under), 1)
 		after = after[n:]
 	}
+	// A value from the directory may hold control characters; they are
+	// shown escaped while it is edited (the checks refuse to write them).
+	before, after = termtext.Safe(before), termtext.Safe(after)
 	room := w - ansi.StringWidth(prompt) - cw
 	if w <= 0 || ansi.StringWidth(before)+ansi.StringWidth(after) <= room {
 		return prompt + before + cursor + after

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"ocsflags/directory"
+	"ocsflags/termtext"
 )
 
 // listModel is the user list of one container. It holds every row the
@@ -210,7 +211,7 @@ func (l *listModel) progress(spin string) string {
 		}
 		b.WriteString(" esc stops")
 	case l.err != nil && !errors.Is(l.err, context.Canceled):
-		fmt.Fprintf(&b, "✗ listing failed after %d users: %v (r retries)", len(l.rows), l.err)
+		fmt.Fprintf(&b, "✗ listing failed after %d users: %s (r retries)", len(l.rows), termtext.Safe(l.err.Error()))
 	case l.stopped:
 		fmt.Fprintf(&b, "stopped after %d users (r reloads)", len(l.rows))
 	case l.dn == "" && len(l.rows) == 0:
@@ -276,7 +277,7 @@ func (l *listModel) view(st styles, w, h int, focused bool, spin string, pending
 	if l.editing || l.filter != "" {
 		f := l.input.view("/ ")
 		if !l.editing {
-			f = "/ " + l.input.value + "  (esc clears)"
+			f = "/ " + termtext.Safe(l.input.value) + "  (esc clears)"
 		}
 		lines = append(lines, fit(f+"   "+l.progress(spin), w))
 	} else {
@@ -307,7 +308,7 @@ func (l *listModel) view(st styles, w, h int, focused bool, spin string, pending
 			word, state = "– AD disabled", notEnabled
 		}
 		readyText := fit(word, 13)
-		text := fit(cols(mark, r.u.Label(), r.u.SAMAccountName, r.u.OCS.SIPAddress.V, r.flags, ""), w-13) + readyText
+		text := fit(cols(mark, termtext.Safe(r.u.Label()), termtext.Safe(r.u.SAMAccountName), termtext.Safe(r.u.OCS.SIPAddress.V), r.flags, ""), w-13) + readyText
 		switch {
 		case i == l.cursor && focused:
 			text = st.selected.Render(text)

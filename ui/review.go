@@ -10,6 +10,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/termtext"
 )
 
 // resultKind is where one user's write stands.
@@ -189,7 +190,7 @@ func reviewDoc(m *Model, w int) (lines []string, userLine []int) {
 		if i == r.cursor {
 			mark = "› "
 		}
-		label, dn := r.names[k][0], r.names[k][1]
+		label, dn := termtext.Safe(r.names[k][0]), termtext.Safe(r.names[k][1])
 		status := ""
 		if res != nil {
 			switch res.kind {
@@ -227,21 +228,21 @@ func reviewDoc(m *Model, w int) (lines []string, userLine []int) {
 			lines = append(lines, pendingLines(m, p, w, attrW, colW, &changes)...)
 		case res != nil && res.kind == resWritten:
 			for _, e := range res.written {
-				add("    " + fit(e.Attr, attrW) + " " + editValue(e.Old) + " → " + st.ok.Render(editValue(e.New)))
+				add("    " + fit(e.Attr, attrW) + " " + termtext.Safe(editValue(e.Old)) + " → " + st.ok.Render(termtext.Safe(editValue(e.New))))
 				if e.Attr == flags.AttrPrimaryHomeServer {
-					for _, l := range wrap(m.homeServerWords(e), max(w-attrW-5, 20)) {
+					for _, l := range wrap(termtext.Safe(m.homeServerWords(e)), max(w-attrW-5, 20)) {
 						add("    " + st.dim.Render(fit("", attrW)+" "+l))
 					}
 				}
 			}
 			if res.msg != "" {
-				add("    " + st.dim.Render(res.msg))
+				add("    " + st.dim.Render(termtext.Safe(res.msg)))
 			}
 		case p != nil:
 			lines = append(lines, pendingLines(m, p, w, attrW, colW, &changes)...)
 		}
 		if res != nil && res.kind == resFailed {
-			for _, l := range wrap(res.msg, w-6) {
+			for _, l := range wrap(termtext.Safe(res.msg), w-6) {
 				add("    " + st.bad.Render(l))
 			}
 		}
@@ -259,10 +260,10 @@ func reviewDoc(m *Model, w int) (lines []string, userLine []int) {
 		add(st.group.Render("LDIF of the writes (each deletes the value it expects, so a replay never clobbers)"))
 		if text, err := directory.ChangeLDIF(changes...); err == nil {
 			for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
-				add("  " + l)
+				add("  " + termtext.Safe(l))
 			}
 		} else {
-			add(st.bad.Render("  cannot render LDIF: " + err.Error()))
+			add(st.bad.Render("  cannot render LDIF: " + termtext.Safe(err.Error())))
 		}
 	}
 	return lines, userLine
@@ -303,7 +304,7 @@ func conflictLines(m *Model, p *pendingUser, ce *directory.ConflictError, w int)
 	colW := clamp((w-4-24)/4, 13, 40)
 	val := func(m map[string]string, a string) string {
 		if v, ok := m[a]; ok {
-			return v
+			return termtext.Safe(v)
 		}
 		return "(absent)"
 	}
@@ -333,7 +334,7 @@ func conflictLines(m *Model, p *pendingUser, ce *directory.ConflictError, w int)
 		}
 	}
 	if err2 != nil {
-		out = append(out, "    "+st.bad.Render("✗ your edits cannot apply on the server's value: "+err2.Error()))
+		out = append(out, "    "+st.bad.Render("✗ your edits cannot apply on the server's value: "+termtext.Safe(err2.Error())))
 	}
 	out = append(out, "    "+st.bold.Render("[a]")+" re-apply my changes on top   "+st.bold.Render("[d]")+" drop my changes")
 	return out
@@ -371,7 +372,7 @@ func pendingLines(m *Model, p *pendingUser, w, attrW, colW int, changes *[]direc
 	add := func(s string) { lines = append(lines, s) }
 	c, err := p.dirChange()
 	if err != nil {
-		add("    " + st.bad.Render("✗ cannot apply: "+err.Error()+" (u undoes, d drops)"))
+		add("    " + st.bad.Render("✗ cannot apply: "+termtext.Safe(err.Error())+" (u undoes, d drops)"))
 		return lines
 	}
 	if len(c.Edits) == 0 {
@@ -380,21 +381,22 @@ func pendingLines(m *Model, p *pendingUser, w, attrW, colW int, changes *[]direc
 	}
 	add("    " + st.dim.Render(fit("Attribute", attrW)+" "+fit("Old (expected now)", colW)+" "+fit("New", colW)))
 	for _, e := range c.Edits {
-		add("    " + fit(e.Attr, attrW) + " " + fit(editValue(e.Old), colW) + " " + st.changed.Render(fit(editValue(e.New), colW)))
-		if e.Attr != flags.AttrPrimaryHomeServer && (ansi.StringWidth(editValue(e.Old)) > colW || ansi.StringWidth(editValue(e.New)) > colW) {
+		oldV, newV := termtext.Safe(editValue(e.Old)), termtext.Safe(editValue(e.New))
+		add("    " + fit(e.Attr, attrW) + " " + fit(oldV, colW) + " " + st.changed.Render(fit(newV, colW)))
+		if e.Attr != flags.AttrPrimaryHomeServer && (ansi.StringWidth(oldV) > colW || ansi.StringWidth(newV) > colW) {
 			// Too long for the columns: the whole values under them,
 			// broken anywhere (a URI has no spaces to break at).
 			if e.Old.Set {
-				for _, l := range strings.Split(ansi.Hardwrap("old: "+e.Old.V, max(w-8, 20), true), "\n") {
+				for _, l := range strings.Split(ansi.Hardwrap("old: "+termtext.Safe(e.Old.V), max(w-8, 20), true), "\n") {
 					add("      " + st.dim.Render(l))
 				}
 			}
-			for _, l := range strings.Split(ansi.Hardwrap("new: "+editValue(e.New), max(w-8, 20), true), "\n") {
+			for _, l := range strings.Split(ansi.Hardwrap("new: "+newV, max(w-8, 20), true), "\n") {
 				add("      " + st.changed.Render(l))
 			}
 		}
 		if e.Attr == flags.AttrPrimaryHomeServer {
-			for _, l := range wrap(m.homeServerWords(e), max(w-attrW-5, 20)) {
+			for _, l := range wrap(termtext.Safe(m.homeServerWords(e)), max(w-attrW-5, 20)) {
 				add("    " + st.dim.Render(fit("", attrW)+" "+l))
 			}
 		}

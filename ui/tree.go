@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"ocsflags/directory"
+	"ocsflags/termtext"
 )
 
 // treeNode is one container of the lazy OU tree; its children are read the
@@ -226,9 +227,9 @@ func (t *treeModel) view(st styles, w, h int, focused bool, spin, listed string)
 		if listed != "" && n.key == listedKey {
 			here = " •"
 		}
-		text := mark + strings.Repeat("  ", n.depth) + glyph + " " + n.c.Name + count + here
+		text := mark + strings.Repeat("  ", n.depth) + glyph + " " + termtext.Safe(n.c.Name) + count + here
 		if n.err != nil {
-			text += " ✗ " + n.err.Error()
+			text += " ✗ " + termtext.Safe(n.err.Error())
 		}
 		text = fit(text, w)
 		switch {

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"ocsflags/directory"
+	"ocsflags/termtext"
 )
 
 // View draws the whole screen: header, body, status line, footer.
@@ -17,7 +18,7 @@ func (m *Model) View() tea.View {
 	v := tea.NewView(m.render())
 	// The alternate screen keeps the admin's shell intact, in tmux too.
 	v.AltScreen = true
-	v.WindowTitle = "ocsflags — " + m.info.Name
+	v.WindowTitle = "ocsflags — " + termtext.Safe(m.info.Name)
 	return v
 }
 
@@ -87,12 +88,12 @@ func (m *Model) header(w int) string {
 	}
 	right := strings.Join(badges, " ") + " " + pend
 
-	where := m.info.Name
+	where := termtext.Safe(m.info.Name)
 	switch m.info.Kind {
 	case "demo":
 		where = "demo directory"
 	case "ldif":
-		where = "LDIF " + m.info.Name
+		where = "LDIF " + termtext.Safe(m.info.Name)
 	}
 	if m.info.InMemory {
 		where += ", data in memory"
@@ -103,7 +104,7 @@ func (m *Model) header(w int) string {
 		if who == "" {
 			who = "anonymous bind"
 		}
-		left += "│ as " + who + " "
+		left += "│ as " + termtext.Safe(who) + " "
 	}
 	room := w - ansi.StringWidth(right)
 	return st.header.Render(fit(left, room)) + right
@@ -130,9 +131,9 @@ func (m *Model) statusLine(w int) string {
 		return strings.Repeat(" ", w)
 	}
 	if m.statusErr {
-		return m.st.statusErr.Render(fit("✗ "+m.status, w))
+		return m.st.statusErr.Render(fit("✗ "+termtext.Safe(m.status), w))
 	}
-	return m.st.statusInfo.Render(fit(m.status, w))
+	return m.st.statusInfo.Render(fit(termtext.Safe(m.status), w))
 }
 
 func (m *Model) footerLines(w int) []string {
@@ -350,9 +351,9 @@ func (m *Model) listTitle() string {
 	}
 	if m.list.dn == "" {
 		// Not a container: the search results of an ambiguous --user.
-		return m.list.title
+		return termtext.Safe(m.list.title)
 	}
-	t := "Users in " + m.list.title
+	t := "Users in " + termtext.Safe(m.list.title)
 	if !m.list.loading && m.list.err == nil {
 		t += fmt.Sprintf(" (%d)", len(m.list.rows))
 	}
@@ -363,9 +364,9 @@ func (m *Model) detailTitle() string {
 	if !m.detail.has {
 		return "User"
 	}
-	t := m.detail.user.Label()
+	t := termtext.Safe(m.detail.user.Label())
 	if s := m.detail.user.SAMAccountName; s != "" {
-		t += " (" + s + ")"
+		t += " (" + termtext.Safe(s) + ")"
 	}
 	return t
 }
@@ -404,12 +405,12 @@ func (m *Model) detailPane(w, h int, focused bool) []string {
 	d := &m.detail
 	if !d.has {
 		if d.loading {
-			return []string{"  " + m.spin.View() + " finding " + m.opts.User + "…"}
+			return []string{"  " + m.spin.View() + " finding " + termtext.Safe(m.opts.User) + "…"}
 		}
 		return []string{st.dim.Render("  Open a user with enter to see the settings.")}
 	}
 	var top []string
-	meta := d.user.DN
+	meta := termtext.Safe(d.user.DN)
 	if d.user.Kind == directory.KindContact {
 		meta = "contact · " + meta
 	}
@@ -421,7 +422,7 @@ func (m *Model) detailPane(w, h int, focused bool) []string {
 	case d.loading:
 		top = append(top, m.spin.View()+" reading the user…")
 	case d.err != nil:
-		top = append(top, st.bad.Render(fit("✗ "+d.err.Error(), w)))
+		top = append(top, st.bad.Render(fit("✗ "+termtext.Safe(d.err.Error()), w)))
 	}
 	s := m.state()
 	its := items(s)
