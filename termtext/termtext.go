@@ -40,15 +40,17 @@ func Unsafe(r rune) bool {
 //   - any other unsafe rune as \uHHHH (U+009B is \u009b, RLO is \u202e);
 //   - a byte that is not valid UTF-8 as \xHH (a lone 0x9b is \x9b).
 //
-// A literal backslash stays as it is, so DNs read as AD writes them
-// (CN=Lee\, Ann, CN=a\\b, CN=x\0Ay), and can be copied into a command. It is
-// doubled only where it would otherwise read as the start of one of these
-// escapes: before the letter x or u, and before an escaped character. So the
-// output can always be read back: an odd run of backslashes before x or u
-// ends in an escape, an even run is that many halves of literal backslashes.
+// A backslash is never doubled: DNs read as AD writes them (CN=Lee\, Ann,
+// CN=a\\b, CN=x\0Ay), CORP\user stays CORP\user, and a message that already
+// quotes a value with %q is not escaped twice, so Safe(Safe(s)) == Safe(s)
+// and a caller cannot get it wrong by escaping a message that holds an
+// escaped value. The price is that a value holding the literal text \x1b
+// reads like one holding ESC; the audit's control-characters finding (which
+// looks at the stored bytes) tells them apart, and neither reaches the
+// terminal as a control character.
 //
-// Text without unsafe runes, invalid bytes or such backslashes is returned
-// as is, without allocating.
+// Text without unsafe runes or invalid bytes is returned as is, without
+// allocating.
 func Safe(s string) string {
 	i := firstUnsafe(s)
 	if i < 0 {
@@ -58,19 +60,6 @@ func Safe(s string) string {
 	b.Grow(len(s) + 16)
 	b.WriteString(s[:i])
 	for i < len(s) {
-		if s[i] == '\\' {
-			j := i
-			for j < len(s) && s[j] == '\\' {
-				j++
-			}
-			run := s[i:j]
-			if j < len(s) && needsDoubling(s[j:]) {
-				b.WriteString(run)
-			}
-			b.WriteString(run)
-			i = j
-			continue
-		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && n == 1:
@@ -87,34 +76,13 @@ func Safe(s string) string {
 	return b.String()
 }
 
-// needsDoubling reports whether a run of backslashes followed by rest must
-// be doubled so it does not read as the start of an escape.
-func needsDoubling(rest string) bool {
-	if rest[0] == 'x' || rest[0] == 'u' {
-		return true
-	}
-	r, n := utf8.DecodeRuneInString(rest)
-	return r == utf8.RuneError && n == 1 || Unsafe(r)
-}
-
 // firstUnsafe returns the index of the first byte Safe must change, or -1.
 func firstUnsafe(s string) int {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			switch {
-			case c < 0x20 || c == 0x7f:
+			if c < 0x20 || c == 0x7f {
 				return i
-			case c == '\\':
-				j := i
-				for j < len(s) && s[j] == '\\' {
-					j++
-				}
-				if j < len(s) && needsDoubling(s[j:]) {
-					return i
-				}
-				i = j
-				continue
 			}
 			i++
 			continue
@@ -138,24 +106,7 @@ func writeHex(b *strings.Builder, kind byte, v uint32, digits int) {
 	}
 }
 
-// Contains reports whether s holds a character Safe would show escaped (an
-// unsafe rune or invalid UTF-8); a backslash does not count. The audit uses
-// it to flag a stored value that is odd.
-func Contains(s string) bool {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 || c == 0x7f {
-				return true
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 || Unsafe(r) {
-			return true
-		}
-		i += n
-	}
-	return false
-}
+// Contains reports whether s holds a character Safe shows escaped (an
+// unsafe rune or invalid UTF-8). The audit uses it to flag a stored value
+// that is odd.
+func Contains(s string) bool { return firstUnsafe(s) >= 0 }
