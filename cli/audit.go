@@ -33,7 +33,7 @@ type findingJSON struct {
 // runAudit returns the exit code itself: 1 (not ready) is not an error.
 func runAudit(ctx context.Context, args []string, env Env) int {
 	fail := func(err error) int {
-		fmt.Fprintf(env.Stderr, "ocsflags audit: %v\n", err)
+		fmt.Fprintf(env.Stderr, "ocsflags audit: %s\n", errorText(err))
 		return ExitError
 	}
 	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
@@ -141,7 +141,7 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 }
 
 func writeAudit(w io.Writer, u directory.User, fs []flags.Finding, pools directory.PoolSet) {
-	fmt.Fprintf(w, "%s (%s)\n  %s\n", u.Label(), firstNonEmpty(u.SAMAccountName, u.Mail), u.DN)
+	printf(w, "%s (%s)\n  %s\n", u.Label(), firstNonEmpty(u.SAMAccountName, u.Mail), u.DN)
 	pool := "—"
 	if u.OCS.HomeServer.Set {
 		pool = u.OCS.HomeServer.V
@@ -151,34 +151,34 @@ func writeAudit(w io.Writer, u directory.User, fs []flags.Finding, pools directo
 			pool = "(a pool that was deleted)"
 		}
 	}
-	fmt.Fprintf(w, "  sign-in name %s, pool %s, OptionFlags %s\n", orDash(u.OCS.SIPAddress), pool, flagsText(u.OCS.OptionFlags))
+	printf(w, "  sign-in name %s, pool %s, OptionFlags %s\n", orDash(u.OCS.SIPAddress), pool, flagsText(u.OCS.OptionFlags))
 	if flags.Ready(fs) && u.Disabled {
 		// Not an OCS rule, but nobody signs in with a disabled account.
-		fmt.Fprintf(w, "  ✓ READY for OCS, but the AD account is disabled (userAccountControl): it signs in once the account is enabled in AD")
+		printf(w, "  ✓ READY for OCS, but the AD account is disabled (userAccountControl): it signs in once the account is enabled in AD")
 		if len(fs) > 0 {
-			fmt.Fprintf(w, "; %d warning(s)", len(fs))
+			printf(w, "; %d warning(s)", len(fs))
 		}
 		fmt.Fprintln(w)
 	} else if flags.Ready(fs) {
-		fmt.Fprintf(w, "  ✓ READY: can sign in")
+		printf(w, "  ✓ READY: can sign in")
 		if len(fs) > 0 {
-			fmt.Fprintf(w, ", with %d warning(s)", len(fs))
+			printf(w, ", with %d warning(s)", len(fs))
 		}
 		fmt.Fprintln(w)
 	} else {
-		fmt.Fprintln(w, "  ✗ NOT READY: cannot sign in")
+		printf(w, "  ✗ NOT READY: cannot sign in\n")
 	}
 	for _, f := range fs {
 		mark := "!"
 		if f.Severity == flags.Error {
 			mark = "✗"
 		}
-		fmt.Fprintf(w, "  %s %-7s %-24s %s\n", mark, f.Severity, f.ID, f.Problem)
-		fmt.Fprintf(w, "      user sees: %s\n", f.Experience)
+		printf(w, "  %s %-7s %-24s %s\n", mark, f.Severity, f.ID, f.Problem)
+		printf(w, "      user sees: %s\n", f.Experience)
 		if fix := fixCommand(u, f, fs, pools); fix != "" {
-			fmt.Fprintf(w, "      fix: %s\n", fix)
+			printf(w, "      fix: %s\n", fix)
 		} else if f.FixHint != "" {
-			fmt.Fprintf(w, "      fix: %s\n", f.FixHint)
+			printf(w, "      fix: %s\n", f.FixHint)
 		}
 	}
 	fmt.Fprintln(w)
@@ -196,7 +196,7 @@ func writeAuditLine(w io.Writer, u directory.User, a auditJSON) {
 	for _, f := range a.Findings {
 		ids = append(ids, f.ID)
 	}
-	fmt.Fprintf(w, "%s  %-32s %s\n", mark, truncate(u.Label(), 32), strings.Join(ids, " "))
+	printf(w, "%s  %-32s %s\n", mark, truncate(u.Label(), 32), strings.Join(ids, " "))
 }
 
 func writeCounts(w io.Writer, n int, counts map[string]int, out []auditJSON) {
@@ -206,7 +206,7 @@ func writeCounts(w io.Writer, n int, counts map[string]int, out []auditJSON) {
 			ready++
 		}
 	}
-	fmt.Fprintf(w, "\n%d users: %d ready, %d not ready\n", n, ready, n-ready)
+	printf(w, "\n%d users: %d ready, %d not ready\n", n, ready, n-ready)
 	keys := make([]string, 0, len(counts))
 	for k := range counts {
 		keys = append(keys, k)
@@ -218,7 +218,7 @@ func writeCounts(w io.Writer, n int, counts map[string]int, out []auditJSON) {
 		return strings.Compare(a, b)
 	})
 	for _, k := range keys {
-		fmt.Fprintf(w, "  %6d  %s\n", counts[k], k)
+		printf(w, "  %6d  %s\n", counts[k], k)
 	}
 }
 

@@ -95,7 +95,7 @@ func exitCode(err error, env Env) int {
 		fmt.Fprint(env.Stdout, usage)
 		return ExitOK
 	}
-	fmt.Fprintf(env.Stderr, "ocsflags: %v\n", err)
+	fmt.Fprintf(env.Stderr, "ocsflags: %s\n", errorText(err))
 	return ExitError
 }
 

@@ -187,7 +187,7 @@ func runSet(ctx context.Context, args []string, env Env) error {
 		for _, u := range us {
 			dns = append(dns, "  "+u.DN)
 		}
-		return fmt.Errorf("user %q matches %d objects; name one by DN:\n%s", pos[0], len(us), strings.Join(dns, "\n"))
+		return &linesError{fmt.Sprintf("user %q matches %d objects; name one by DN:", pos[0], len(us)), dns}
 	}
 	u := us[0]
 	planned, err := u.OCS.Apply(change)
@@ -239,7 +239,7 @@ func runSet(ctx context.Context, args []string, env Env) error {
 		}
 	}
 	if planned.Enabled.Or(false) && !planned.OptionFlags.V.Has(flags.EnhancedPresence) && (change.Enabled.Set || change.SIPAddress.Set || change.HomeServer.Set) {
-		fmt.Fprintf(env.Stderr, "ocsflags: warning: %s: enhanced presence (256) is not set: Communicator 2007 R2 cannot sign in (add +ep; it is one-way)\n", u.DN)
+		printf(env.Stderr, "ocsflags: warning: %s: enhanced presence (256) is not set: Communicator 2007 R2 cannot sign in (add +ep; it is one-way)\n", u.DN)
 	}
 	if change.Line.Set || change.LineServer.Set || change.Flags.Bits()&flags.TelephonyMask != 0 {
 		// The console asks for a second enter here; a script gets it said.
@@ -249,7 +249,7 @@ func runSet(ctx context.Context, args []string, env Env) error {
 				v = planned.LineServer.V
 			}
 			if w := flags.LineWarning(attr, v, planned.OptionFlags.V); w != "" {
-				fmt.Fprintf(env.Stderr, "ocsflags: warning: %s: %s\n", u.DN, w)
+				printf(env.Stderr, "ocsflags: warning: %s: %s\n", u.DN, w)
 			}
 		}
 	}
@@ -259,7 +259,7 @@ func runSet(ctx context.Context, args []string, env Env) error {
 			return err
 		}
 		if len(ch.Edits) == 0 {
-			fmt.Fprintf(env.Stdout, "%s: nothing to change\n", u.DN)
+			printf(env.Stdout, "%s: nothing to change\n", u.DN)
 			return nil
 		}
 		writeEdits(env.Stdout, u.DN, ch.Edits)
@@ -267,7 +267,11 @@ func runSet(ctx context.Context, args []string, env Env) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "\n# dry run: nothing was written; this is the LDIF ocsflags would send\n%s", text)
+		fmt.Fprintf(env.Stdout, "\n# dry run: nothing was written; this is the LDIF ocsflags would send\n")
+		// go-ldap/ldif writes unsafe values as base64, but not DNs.
+		for _, l := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
+			printf(env.Stdout, "%s\n", l)
+		}
 		return nil
 	}
 	res, err := directory.UpdateDetail(ctx, d, u.DN, change, *tries)
@@ -275,7 +279,7 @@ func runSet(ctx context.Context, args []string, env Env) error {
 	if errors.As(err, &ue) {
 		// The write went out and no answer came: say nothing until the
 		// user has been read again, even after a signal.
-		fmt.Fprintf(env.Stderr, "ocsflags: %s: whether the write landed is unknown (%v); reading the user again…\n", u.DN, ue.Err)
+		printf(env.Stderr, "ocsflags: %s: whether the write landed is unknown (%v); reading the user again…\n", u.DN, ue.Err)
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.deadline())
 		var got directory.User
 		var o directory.WriteOutcome
@@ -284,7 +288,7 @@ func runSet(ctx context.Context, args []string, env Env) error {
 		if !o.Changed() {
 			return err
 		}
-		fmt.Fprintf(env.Stderr, "ocsflags: %s: read again: the change was written\n", u.DN)
+		printf(env.Stderr, "ocsflags: %s: read again: the change was written\n", u.DN)
 		res.After, res.Sent = got, ue.Change
 	}
 	if err != nil {
@@ -294,7 +298,7 @@ func runSet(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	if len(res.Sent.Edits) == 0 {
-		fmt.Fprintf(env.Stdout, "%s: nothing to change, the directory already holds this\n", u.DN)
+		printf(env.Stdout, "%s: nothing to change, the directory already holds this\n", u.DN)
 		return nil
 	}
 	if planned, err := res.Before.OCS.Apply(change); err == nil {
@@ -318,17 +322,17 @@ func runSet(ctx context.Context, args []string, env Env) error {
 }
 
 func writeEdits(w io.Writer, dn string, edits []flags.AttrEdit) {
-	fmt.Fprintln(w, dn)
+	printf(w, "%s\n", dn)
 	writeEditLines(w, "", edits)
 }
 
 func writeEditLines(w io.Writer, indent string, edits []flags.AttrEdit) {
 	for _, e := range edits {
-		fmt.Fprintf(w, "%s  %-32s %s -> %s", indent, e.Attr, optOrAbsent(e.Old), optOrAbsent(e.New))
+		printf(w, "%s  %-32s %s -> %s", indent, e.Attr, optOrAbsent(e.Old), optOrAbsent(e.New))
 		if e.Attr == flags.AttrOptionFlags {
 			o, _ := flags.ParseAD(e.Old.Or("0"))
 			n, _ := flags.ParseAD(e.New.Or("0"))
-			fmt.Fprintf(w, "  (%s)", flags.Diff(o, n))
+			printf(w, "  (%s)", flags.Diff(o, n))
 		}
 		fmt.Fprintln(w)
 	}
