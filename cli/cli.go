@@ -53,7 +53,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 		err = runConsole(ctx, rest, env)
 		var se *ui.SignalError
 		if errors.As(err, &se) {
-			fmt.Fprintf(env.Stderr, "ocsflags: %v\n", err)
+			fmt.Fprintf(env.Stderr, "ocsflags: %s\n", errorText(err))
 			return SignalExitCode(se.Signal)
 		}
 		return exitCode(err, env)
@@ -75,7 +75,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	}
 	if sig := interrupted(); sig != nil {
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "ocsflags: %v\n", err)
+			fmt.Fprintf(env.Stderr, "ocsflags: %s\n", errorText(err))
 		}
 		fmt.Fprintf(env.Stderr, "ocsflags: stopped by %v\n", sig)
 		return SignalExitCode(sig)

@@ -142,7 +142,7 @@ func (c *conn) open(ctx context.Context, env Env) (directory.Directory, error) {
 		return nil, err
 	}
 	if n := j.Notice(); n != "" {
-		fmt.Fprintf(env.Stderr, "ocsflags: notice: %s\n", n)
+		printf(env.Stderr, "ocsflags: notice: %s\n", n)
 	}
 	return j, nil
 }

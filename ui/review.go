@@ -247,7 +247,7 @@ func reviewDoc(m *Model, w int) (lines []string, userLine []int) {
 			}
 		}
 		if res != nil && res.kind == resUnknown && res.msg != "" {
-			for _, l := range wrap(res.msg, w-6) {
+			for _, l := range wrap(termtext.Safe(res.msg), w-6) {
 				add("    " + st.warn.Render(l))
 			}
 		}

@@ -120,7 +120,7 @@ func (m *Model) statusLine(w int) string {
 		}
 		text := m.spin.View() + " " + what + " " + m.elapsed(since)
 		if m.status != "" && !strings.HasPrefix(m.status, "writing ") {
-			text += " · " + m.status
+			text += " · " + termtext.Safe(m.status)
 		}
 		if m.statusErr || checking {
 			return m.st.statusErr.Render(fit(text, w))
