@@ -153,3 +153,36 @@ func TestDCCleartextRefused(t *testing.T) {
 		t.Errorf("with --start-tls: exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 }
+
+// --demo wins over LDAPURI (a flag over the environment), and the console
+// stays on the demo when only ldap.conf names a DC.
+func TestDemoTargetRules(t *testing.T) {
+	vars := map[string]string{"LDAPURI": "ldap://127.0.0.1:1"}
+	if code, _, errs := runEnv(t, vars, "set", "--demo", "jryan", "+ep"); code != 0 || !strings.Contains(errs, "(demo directory)") {
+		t.Errorf("set --demo with LDAPURI: exit %d, %q", code, errs)
+	}
+	if code, _, errs := runEnv(t, vars, "set", "jryan", "+ep"); code != 2 || !strings.Contains(errs, "ldap://127.0.0.1:1") {
+		t.Errorf("set with LDAPURI: exit %d, %q", code, errs)
+	}
+
+	conf := filepath.Join(t.TempDir(), "ldap.conf")
+	if err := os.WriteFile(conf, []byte("URI ldap://127.0.0.1:1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var errb strings.Builder
+	env := Env{Stdin: strings.NewReader(""), Stdout: &errb, Stderr: &errb, Getenv: func(k string) string {
+		if k == "LDAPCONF" {
+			return conf
+		}
+		return ""
+	}}
+	c := conn{console: true}
+	d, err := c.open(t.Context(), env)
+	if err != nil {
+		t.Fatalf("console with URI in ldap.conf: %v", err)
+	}
+	defer d.Close()
+	if d.Info().Kind != "demo" || errb.Len() != 0 {
+		t.Errorf("console with URI in ldap.conf opened %+v and said %q", d.Info(), errb.String())
+	}
+}

@@ -218,6 +218,15 @@ func (l *LDAP) dial(ctx context.Context) (*wire, error) {
 	return w, nil
 }
 
+// tlsCAFile is the CA file the certificate is checked against, for the
+// words of a failed check.
+func (l *LDAP) tlsCAFile() string {
+	if l.cfg.InsecureSkipVerify {
+		return ""
+	}
+	return l.cfg.CACertFile
+}
+
 // connect opens the TCP connection and sets up TLS, without binding.
 func (l *LDAP) connect(ctx context.Context) (*wire, error) {
 	ctx, cancel := context.WithTimeout(ctx, l.dialTimeout)
@@ -234,7 +243,7 @@ func (l *LDAP) connect(ctx context.Context) (*wire, error) {
 		tc := tls.Client(raw, l.tls)
 		if err := tc.HandshakeContext(ctx); err != nil {
 			raw.Close()
-			return nil, mapLDAPError(err, ldapOp{kind: opStartTLS, url: l.url.text})
+			return nil, mapLDAPError(err, ldapOp{kind: opStartTLS, url: l.url.text, caFile: l.tlsCAFile()})
 		}
 		raw = tc
 	}
@@ -246,7 +255,7 @@ func (l *LDAP) connect(ctx context.Context) (*wire, error) {
 			if errors.As(err, &le) && le.ResultCode != ldap.ErrorNetwork {
 				return nil, &Error{Kind: ErrUnavailable, Msg: fmt.Sprintf("%s refused StartTLS (result %d): use ldaps:// instead, or give the DC a certificate", l.url.text, le.ResultCode), Err: err}
 			}
-			return nil, mapLDAPError(err, ldapOp{kind: opStartTLS, url: l.url.text})
+			return nil, mapLDAPError(err, ldapOp{kind: opStartTLS, url: l.url.text, caFile: l.tlsCAFile()})
 		}
 	}
 	return w, nil

@@ -32,6 +32,9 @@ type ldapOp struct {
 	// timeout is the deadline each request had, for the words of a
 	// timeout.
 	timeout time.Duration
+	// caFile is the --ca-cert file a TLS handshake checked against, "" for
+	// the system's CAs.
+	caFile string
 }
 
 type opKind int
@@ -192,7 +195,7 @@ func unavailable(err error, op ldapOp) *Error {
 	if isTimeout(err) {
 		msg = timeoutWords(op)
 	} else if op.kind == opStartTLS || isTLSError(err) {
-		msg = tlsCause(err, op.url)
+		msg = tlsCause(err, op)
 	}
 	e := &Error{Kind: ErrUnavailable, DN: op.dn, Msg: msg, Err: err}
 	if op.kind == opWrite {
@@ -232,9 +235,10 @@ func isTLSError(err error) bool {
 	return errors.As(err, &rh) || errors.As(err, &cv) || errors.As(err, &al) || errors.As(err, &ua) || errors.As(err, &he) || errors.As(err, &ci)
 }
 
-// tlsCause says why a TLS handshake with url failed, in terms of what to
-// change: the CA to give, the name to connect with, the dates to look at.
-func tlsCause(err error, url string) string {
+// tlsCause says why a TLS handshake failed, in terms of what to change: the
+// CA to give, the name to connect with, the dates to look at.
+func tlsCause(err error, op ldapOp) string {
+	url := op.url
 	var (
 		he x509.HostnameError
 		ci x509.CertificateInvalidError
@@ -281,6 +285,9 @@ func tlsCause(err error, url string) string {
 		issuer := "a CA"
 		if ua.Cert != nil {
 			issuer = fmt.Sprintf("%q", termtext.Safe(ua.Cert.Issuer.String()))
+		}
+		if op.caFile != "" {
+			return fmt.Sprintf("the certificate of %s is signed by %s, which is not among the CAs of %s (from --ca-cert or TLS_CACERT in ldap.conf): give that CA's certificate (PEM) with --ca-cert FILE", url, issuer, termtext.Safe(op.caFile))
 		}
 		return fmt.Sprintf("the certificate of %s is signed by %s, which this machine does not trust: give that CA's certificate (PEM) with --ca-cert FILE (or TLS_CACERT in ldap.conf)", url, issuer)
 	case errors.As(err, &rh):

@@ -147,8 +147,8 @@ func TestLDAPTLSErrorsNameTheCause(t *testing.T) {
 		ca   string
 		want []string
 	}{
-		{"unknown authority", good(other), ca.pem, []string{`signed by "CN=Someone Else's CA,O=Corp Test"`, "does not trust", "--ca-cert"}},
-		{"no CA given", good(ca), "", []string{`signed by "CN=Corp Test Root CA,O=Corp Test"`, "--ca-cert"}},
+		{"unknown authority", good(other), ca.pem, []string{`signed by "CN=Someone Else's CA,O=Corp Test"`, "not among the CAs of " + ca.pem, "--ca-cert FILE"}},
+		{"no CA given", good(ca), "", []string{`signed by "CN=Corp Test Root CA,O=Corp Test"`, "does not trust", "--ca-cert FILE"}},
 		{"host name not in the certificate", ca.leaf(t, []string{"dc9.corp.example", "dc9"}, nil, now.Add(-time.Hour), now.Add(time.Hour)), ca.pem,
 			[]string{"is for dc9.corp.example, dc9, not 127.0.0.1", "--url ldaps://dc9.corp.example"}},
 		{"names with control characters", ca.leaf(t, []string{"dc9\x1b]0;pwned\a.corp.example"}, nil, now.Add(-time.Hour), now.Add(time.Hour)), ca.pem,
@@ -251,7 +251,7 @@ func TestTLSCauseWords(t *testing.T) {
 		{"unknown authority without a certificate", x509.UnknownAuthorityError{}, "signed by a CA, which this machine does not trust"},
 		{"alert", tls.AlertError(40), "refused the TLS handshake"},
 	} {
-		if got := tlsCause(tt.err, url); !strings.Contains(got, tt.want) {
+		if got := tlsCause(tt.err, ldapOp{kind: opStartTLS, url: url}); !strings.Contains(got, tt.want) {
 			t.Errorf("%s: %q lacks %q", tt.name, got, tt.want)
 		}
 	}
