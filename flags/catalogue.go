@@ -73,7 +73,11 @@ type Feature struct {
 	Inferred bool
 }
 
-const advanced = "User properties › Communications tab › Advanced Settings (OCS 2007 R2: Configure Users wizard)"
+// ConsolePathOptions is where the OCS console puts the per-user options:
+// the Communications tab's Configure… button (Additional Properties).
+const ConsolePathOptions = "User properties › Communications tab › Configure… (Additional Properties; OCS 2007 R2: also the Configure Users wizard)"
+
+const advanced = ConsolePathOptions
 
 // Catalogue lists every bit from 0 to 10 in value order.
 var Catalogue = []Feature{

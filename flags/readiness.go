@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -42,6 +43,16 @@ const (
 	FindingArchivingLegacyValue  = "archiving-legacy-value"
 	FindingLineNotE164           = "ev-line-not-e164"
 	FindingMoveInProgress        = "move-in-progress"
+	// FindingADAccountDisabled: the AD account is disabled, outside the
+	// resource-forest layout (where a disabled account carrying
+	// msRTCSIP-OriginatorSid is how every person is represented).
+	FindingADAccountDisabled = "ad-account-disabled"
+	// FindingContactNoOriginatorSid: a SIP-enabled contact (central forest)
+	// without the SID of the account its person logs on with.
+	FindingContactNoOriginatorSid = "contact-without-originator-sid"
+	// FindingProxyAddressNoSIP: a central-forest contact whose proxyAddresses
+	// lack sip:<sign-in name> (Outlook and SharePoint look there).
+	FindingProxyAddressNoSIP = "proxy-addresses-without-sip"
 )
 
 // Rule is one readiness rule as the audit view lists it: a line that
@@ -56,6 +67,9 @@ type Rule struct {
 // user passes a rule when Audit returns no finding with its id.
 var Rules = []Rule{
 	{FindingNotEnabled, "Enabled for Office Communications Server", AttrUserEnabled},
+	{FindingADAccountDisabled, "AD account is enabled (or a resource-forest account)", AttrUserAccountControl},
+	{FindingContactNoOriginatorSid, "A contact carries msRTCSIP-OriginatorSid (central forest)", AttrOriginatorSid},
+	{FindingProxyAddressNoSIP, "A contact's proxyAddresses hold its sign-in name", AttrProxyAddresses},
 	{FindingNoSIPAddress, "Has a sign-in name", AttrPrimaryUserAddress},
 	{FindingSIPAddressMalformed, "Sign-in name is a valid sip: address", AttrPrimaryUserAddress},
 	{FindingSIPAddressDuplicate, "Sign-in name is unique in the forest", AttrPrimaryUserAddress},
@@ -73,6 +87,13 @@ var Rules = []Rule{
 const (
 	ClientMsgNoEnhancedPresence = "You will not be able to sign in because your account is not configured to support enhanced presence features"
 	ClientMsgCannotSignIn       = "Cannot sign in to Communicator. You may have entered your sign-in address, user name, or password incorrectly, or the authentication service may be incompatible with the version of the program."
+)
+
+// AttrUserAccountControl and AttrProxyAddresses are the AD attributes the
+// account rules read; they are not OCS attributes and never written here.
+const (
+	AttrUserAccountControl = "userAccountControl"
+	AttrProxyAddresses     = "proxyAddresses"
 )
 
 // Finding is one broken or questionable readiness rule.
@@ -104,6 +125,22 @@ type AuditInput struct {
 	IsPool func(dn string) bool
 	// OtherHolders are the DNs of other objects with the same SIP address.
 	OtherHolders []string
+	// SIPFree reports whether a sign-in name the rules could offer as a fix
+	// (the stored one with sip: added, or one from mail or UPN) is held by
+	// no other object. nil means nobody knows: then no sign-in name is
+	// offered, because an offer could be another user's address.
+	SIPFree func(addr string) bool
+
+	// Contact is set for a contact object (central forest), unset for a user.
+	Contact bool
+	// AppContact is set for a contact OCS keeps for its own services
+	// (below CN=RTC Service): not a person, so the central-forest rules
+	// do not apply.
+	AppContact bool
+	// ADDisabled is userAccountControl's ACCOUNTDISABLE bit (users only).
+	ADDisabled bool
+	// ProxyAddresses are the object's proxyAddresses values.
+	ProxyAddresses []string
 }
 
 // Counts is how many findings stop the user signing in (errors) and how many
@@ -150,6 +187,8 @@ func Audit(in AuditInput) []Finding {
 		add(f)
 	}
 
+	accountRules(in, add)
+
 	switch {
 	case !s.SIPAddress.Set:
 		f := Finding{
@@ -157,10 +196,10 @@ func Audit(in AuditInput) []Finding {
 			Problem:    "no sign-in name (SIP address)",
 			Experience: "the console shows the user as not enabled; cannot sign in",
 		}
-		if sug := SuggestSIPAddress(in.Mail, in.UPN); sug != "" {
+		if sug := in.freeSIP(SIPCandidates("", in.Mail, in.UPN)); sug != "" {
 			f.Fix = &Change{SIPAddress: Some(sug)}
 		} else {
-			f.FixHint = "set a sign-in name such as sip:first.last@example.com (the user has no mail or UPN to take it from)"
+			f.FixHint = "set a sign-in name such as sip:first.last@example.com (the user's mail and UPN give none that is known to be free)"
 		}
 		add(f)
 	default:
@@ -170,10 +209,10 @@ func Audit(in AuditInput) []Finding {
 				Problem:    err.Error(),
 				Experience: ClientMsgCannotSignIn,
 			}
-			if fixed := "sip:" + s.SIPAddress.V; !hasSIPScheme(s.SIPAddress.V) && CheckSIPAddress(fixed) == nil {
-				f.Fix = &Change{SIPAddress: Some(fixed)}
-			} else if sug := SuggestSIPAddress(in.Mail, in.UPN); sug != "" {
+			if sug := in.freeSIP(SIPCandidates(s.SIPAddress.V, in.Mail, in.UPN)); sug != "" {
 				f.Fix = &Change{SIPAddress: Some(sug)}
+			} else {
+				f.FixHint = "give the user a sign-in name that is free (its mail and UPN give none that is known to be free)"
 			}
 			add(f)
 		}
@@ -214,12 +253,12 @@ func Audit(in AuditInput) []Finding {
 	if !s.OptionFlags.Set || !s.OptionFlags.V.Has(EnhancedPresence) {
 		f := Finding{
 			ID: FindingNoEnhancedPresence, Severity: Error, Attribute: AttrOptionFlags, Value: optValue(s.OptionFlags),
-			Problem:    "enhanced presence (256) is not set",
+			Problem:    "enhanced presence (256) is not set: Communicator 2007 and 2007 R2 refuse to sign in; Communicator 2005 still signs in (a user moved from LCS 2005)",
 			Experience: ClientMsgNoEnhancedPresence,
 			Fix:        &Change{Flags: Delta{Set: EnhancedPresence}},
 		}
 		if !s.OptionFlags.Set {
-			f.Problem = "msRTCSIP-OptionFlags is not set, so enhanced presence (256) is off"
+			f.Problem = "msRTCSIP-OptionFlags is not set, so enhanced presence (256) is off: Communicator 2007 and 2007 R2 refuse to sign in; Communicator 2005 still signs in"
 		}
 		add(f)
 	}
@@ -262,7 +301,7 @@ func Audit(in AuditInput) []Finding {
 				ID: FindingArchivingLegacyValue, Severity: Warning, Attribute: AttrArchivingEnabled, Value: FormatAD(a),
 				Problem:    "archiving value is not one of 0, 4, 8 or 12: left over from LCS 2005 scripts, where 1, 2 and 3 had other meanings",
 				Experience: "archiving behaves unexpectedly",
-				FixHint:    "choose the archiving options again (internal, federated)",
+				FixHint:    "choose the archiving options again (none, internal, federated or both); that clears the LCS 2005 bits 1 and 2",
 			})
 		}
 	}
@@ -546,4 +585,235 @@ func SuggestSIPAddress(mail, upn string) string {
 		}
 	}
 	return ""
+}
+
+// freeSIP is the first candidate the caller knows to be free ("" when none
+// is, or when the caller cannot tell).
+func (in AuditInput) freeSIP(candidates []string) string {
+	if in.SIPFree == nil {
+		return ""
+	}
+	for _, c := range candidates {
+		if in.SIPFree(c) {
+			return c
+		}
+	}
+	return ""
+}
+
+// SIPCandidates are the sign-in names a fix may offer, best first: the
+// stored value with the missing sip: added, then the console's default from
+// mail, then from the UPN. Each is well formed; none is known to be free.
+func SIPCandidates(stored, mail, upn string) []string {
+	var out []string
+	seen := map[string]bool{}
+	try := func(c string) {
+		if c != "" && !seen[strings.ToLower(c)] && CheckSIPAddress(c) == nil && !strings.EqualFold(c, stored) {
+			seen[strings.ToLower(c)] = true
+			out = append(out, c)
+		}
+	}
+	if stored != "" && !hasSIPScheme(stored) {
+		try("sip:" + stored)
+	}
+	for _, c := range []string{mail, upn} {
+		if c != "" {
+			try("sip:" + strings.ToLower(c))
+		}
+	}
+	return out
+}
+
+// accountRules are the rules about the AD object that carries the OCS
+// settings: a disabled account, and the central-forest contact's link to
+// the person's account (shared/ocs-reference.md section 8).
+func accountRules(in AuditInput, add func(Finding)) {
+	s := in.Settings
+	if in.ADDisabled && !in.Contact && !s.OriginatorSid.Set {
+		add(Finding{
+			ID: FindingADAccountDisabled, Severity: Error, Attribute: AttrUserAccountControl, Value: "ACCOUNTDISABLE",
+			Problem:    "the AD account is disabled (userAccountControl) and carries no msRTCSIP-OriginatorSid, so it is not a resource-forest account",
+			Experience: "cannot sign in: the domain controller refuses a disabled account's logon, so Communicator cannot authenticate",
+			FixHint:    "enable the account in Active Directory Users and Computers, or disable the user for OCS (-enabled) if they have left; a resource-forest account needs msRTCSIP-OriginatorSid set by the OCS tools",
+		})
+	}
+	if !in.Contact || in.AppContact {
+		return
+	}
+	if !s.OriginatorSid.Set {
+		add(Finding{
+			ID: FindingContactNoOriginatorSid, Severity: Error, Attribute: AttrOriginatorSid,
+			Problem:    "a SIP-enabled contact stands for a person of another forest (central forest layout), but it has no msRTCSIP-OriginatorSid naming that person's account",
+			Experience: "the person cannot sign in through this contact: OCS links a logon from the other forest to its contact by this SID (inferred)",
+			FixHint:    "set msRTCSIP-OriginatorSid to the objectSid of the person's account in their forest (the directory synchronisation that creates the contacts does this)",
+		})
+	}
+	if s.SIPAddress.Set && !hasProxySIP(in.ProxyAddresses, s.SIPAddress.V) {
+		bare := s.SIPAddress.V
+		if hasSIPScheme(bare) {
+			bare = bare[4:]
+		}
+		add(Finding{
+			ID: FindingProxyAddressNoSIP, Severity: Warning, Attribute: AttrProxyAddresses, Value: strings.Join(in.ProxyAddresses, "; "),
+			Problem:    "proxyAddresses has no sip:" + bare + " entry matching the sign-in name; in a central forest it should be there in both forests",
+			Experience: "Outlook and SharePoint do not show the person's presence or offer IM, because they look the address up in proxyAddresses",
+			FixHint:    "add sip:" + bare + " to the contact's proxyAddresses (and to the person's account in their forest)",
+		})
+	}
+}
+
+// hasProxySIP reports whether proxyAddresses holds sip:<addr> (the
+// primary SIP: or a secondary sip:), compared case-insensitively.
+func hasProxySIP(proxies []string, addr string) bool {
+	bare := addr
+	if hasSIPScheme(bare) {
+		bare = bare[4:]
+	}
+	for _, p := range proxies {
+		if hasSIPScheme(p) && strings.EqualFold(p[4:], bare) {
+			return true
+		}
+	}
+	return false
+}
+
+// Note says why a rule passes where an admin would expect it to fail: a
+// disabled resource-forest account, a central-forest contact.
+type Note struct {
+	ID        string `json:"id"` // the rule it explains
+	Attribute string `json:"attribute"`
+	Value     string `json:"value"`
+	Message   string `json:"message"`
+}
+
+// Notes are the explanations that go with Audit's findings on the same
+// input; every surface shows them next to the passing rule.
+func Notes(in AuditInput) []Note {
+	s := in.Settings
+	var out []Note
+	if in.ADDisabled && !in.Contact && s.OriginatorSid.Set {
+		out = append(out, Note{
+			ID: FindingADAccountDisabled, Attribute: AttrOriginatorSid, Value: s.OriginatorSid.V,
+			Message: "the AD account is disabled, which is how a resource forest represents a person: it carries msRTCSIP-OriginatorSid " + s.OriginatorSid.V + ", the account the person logs on with in their own forest, so it can sign in",
+		})
+	}
+	if in.Contact && !in.AppContact && s.OriginatorSid.Set {
+		out = append(out, Note{
+			ID: FindingContactNoOriginatorSid, Attribute: AttrOriginatorSid, Value: s.OriginatorSid.V,
+			Message: "a central-forest contact: the person logs on in their own forest with the account " + s.OriginatorSid.V + " and signs in to OCS as this contact",
+		})
+	}
+	if in.Contact && in.AppContact {
+		out = append(out, Note{
+			ID: FindingContactNoOriginatorSid, Attribute: AttrOriginatorSid, Value: s.OriginatorSid.V,
+			Message: "an OCS application contact (below CN=RTC Service), not a person: the central-forest rules do not apply",
+		})
+	}
+	return out
+}
+
+// NoteFor is the note explaining rule id, if any.
+func NoteFor(notes []Note, id string) *Note {
+	for i := range notes {
+		if notes[i].ID == id {
+			return &notes[i]
+		}
+	}
+	return nil
+}
+
+// Verdict is the one readiness verdict every surface shows: the list's
+// mark, the detail's line, the audit screen, `audit` and `audit --json`.
+type Verdict int
+
+const (
+	VerdictReady Verdict = iota
+	VerdictNotEnabled
+	// VerdictADDisabled: the only error is a disabled AD account.
+	VerdictADDisabled
+	// VerdictCommunicator2005Only: the only error is enhanced presence
+	// missing, so Communicator 2007/R2 refuse and Communicator 2005 still
+	// signs in (reference section 8).
+	VerdictCommunicator2005Only
+	VerdictCannotSignIn
+)
+
+// Judge reads the verdict out of Audit's findings.
+func Judge(findings []Finding) Verdict {
+	var errs []string
+	for _, f := range findings {
+		if f.Severity == Error {
+			errs = append(errs, f.ID)
+		}
+	}
+	switch {
+	case len(errs) == 0:
+		return VerdictReady
+	case slices.Contains(errs, FindingNotEnabled):
+		return VerdictNotEnabled
+	case len(errs) == 1 && errs[0] == FindingADAccountDisabled:
+		return VerdictADDisabled
+	case len(errs) == 1 && errs[0] == FindingNoEnhancedPresence:
+		return VerdictCommunicator2005Only
+	}
+	return VerdictCannotSignIn
+}
+
+// String is the verdict's stable id (audit --json "verdict").
+func (v Verdict) String() string {
+	switch v {
+	case VerdictReady:
+		return "ready"
+	case VerdictNotEnabled:
+		return "not-enabled"
+	case VerdictADDisabled:
+		return "ad-account-disabled"
+	case VerdictCommunicator2005Only:
+		return "communicator-2005-only"
+	}
+	return "cannot-sign-in"
+}
+
+// MarshalText makes verdicts read as their ids in JSON.
+func (v Verdict) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
+
+// Mark is the verdict's glyph: ✓ ready, – not enabled, ✗ cannot sign in.
+func (v Verdict) Mark() string {
+	switch v {
+	case VerdictReady:
+		return "✓"
+	case VerdictNotEnabled:
+		return "–"
+	}
+	return "✗"
+}
+
+// Word is the list's short form (at most 13 columns, mark included).
+func (v Verdict) Word() string {
+	switch v {
+	case VerdictReady:
+		return "✓ ready"
+	case VerdictNotEnabled:
+		return "– not enabled"
+	case VerdictADDisabled:
+		return "✗ AD disabled"
+	case VerdictCommunicator2005Only:
+		return "✗ 2005 only"
+	}
+	return "✗ problems"
+}
+
+// Headline is the verdict in words, without its mark and counts.
+func (v Verdict) Headline() string {
+	switch v {
+	case VerdictReady:
+		return "ready to sign in"
+	case VerdictNotEnabled:
+		return "not enabled for OCS"
+	case VerdictADDisabled:
+		return "cannot sign in: the AD account is disabled"
+	case VerdictCommunicator2005Only:
+		return "cannot sign in with Communicator 2007/R2 (Communicator 2005 still works)"
+	}
+	return "cannot sign in"
 }

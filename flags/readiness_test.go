@@ -96,6 +96,8 @@ func TestRulesHaveUniqueIDs(t *testing.T) {
 	}
 }
 
+func allFree(string) bool { return true }
+
 // Each proposed fix, applied, makes its finding go away.
 func TestAuditFixesRepair(t *testing.T) {
 	broken := []Settings{
@@ -104,7 +106,7 @@ func TestAuditFixesRepair(t *testing.T) {
 		{Enabled: Some(true), HomeServer: Some(pool), OptionFlags: Some(Value(1))},
 	}
 	for _, s := range broken {
-		fs := Audit(AuditInput{Settings: s, Mail: "Ann@corp.example", IsPool: isPool})
+		fs := Audit(AuditInput{Settings: s, Mail: "Ann@corp.example", IsPool: isPool, SIPFree: allFree})
 		for _, f := range fs {
 			if f.Fix == nil {
 				continue
@@ -118,7 +120,7 @@ func TestAuditFixesRepair(t *testing.T) {
 			}
 		}
 	}
-	fs := Audit(AuditInput{Settings: Settings{Enabled: Some(true)}, Mail: "Ann@corp.example", IsPool: isPool})
+	fs := Audit(AuditInput{Settings: Settings{Enabled: Some(true)}, Mail: "Ann@corp.example", IsPool: isPool, SIPFree: allFree})
 	if fs[0].ID != FindingNoSIPAddress || fs[0].Fix == nil || fs[0].Fix.SIPAddress.V != "sip:ann@corp.example" {
 		t.Errorf("no-sip-address fix = %+v", fs[0].Fix)
 	}

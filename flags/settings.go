@@ -84,13 +84,51 @@ type Settings struct {
 	LineServer       Opt[string]
 	// Policies are msRTCSIP-UserPolicy values (DN-Binary), read only.
 	Policies []string
+	// OriginatorSid is msRTCSIP-OriginatorSid as S-1-5-… text (read only):
+	// resource and central forests (reference section 8).
+	OriginatorSid Opt[string]
 }
 
 // Archiving bits of msRTCSIP-ArchivingEnabled.
 const (
 	ArchiveInternal  Value = 4
 	ArchiveFederated Value = 8
+	// ArchiveLegacy are the bits LCS 2005 scripts wrote with other
+	// meanings (1, 2, 3); choosing archiving again clears them.
+	ArchiveLegacy Value = 1 | 2
 )
+
+// ArchivingModes are set's names for the four console states.
+var ArchivingModes = []struct {
+	Name string
+	Bits Value
+}{{"none", 0}, {"internal", ArchiveInternal}, {"federated", ArchiveFederated}, {"both", ArchiveInternal | ArchiveFederated}}
+
+// ParseArchiving reads archiving=none|internal|federated|both.
+func ParseArchiving(s string) (Value, error) {
+	for _, m := range ArchivingModes {
+		if m.Name == strings.ToLower(s) {
+			return m.Bits, nil
+		}
+	}
+	return 0, fmt.Errorf("%q is not an archiving setting: use none, internal, federated or both", s)
+}
+
+// SetArchiving is the delta that makes archiving exactly bits (a subset of
+// internal and federated): the console's two check boxes chosen afresh. It
+// clears the legacy bits 1 and 2, so the result is 0, 4, 8 or 12 (other
+// unknown bits, if any, stay as found).
+func SetArchiving(bits Value) Delta {
+	bits &= ArchiveInternal | ArchiveFederated
+	return Delta{Set: bits, Clear: (ArchiveInternal | ArchiveFederated | ArchiveLegacy) &^ bits}
+}
+
+// ToggleArchiving is one archiving check box clicked on current: the box's
+// bit flips, the other box stays as shown, and the legacy bits go, because
+// the admin has now chosen the archiving options again.
+func ToggleArchiving(current, box Value) Delta {
+	return SetArchiving(current ^ box)
+}
 
 // Writable lists the single-valued attributes this tool may change, in the
 // order changes are shown.
@@ -100,7 +138,7 @@ var Writable = []string{
 }
 
 // ReadAttributes lists every OCS attribute a full read of a user requests.
-var ReadAttributes = append(append([]string{}, Writable...), AttrTargetHomeServer, AttrUserPolicy)
+var ReadAttributes = append(append([]string{}, Writable...), AttrTargetHomeServer, AttrUserPolicy, AttrOriginatorSid)
 
 // Decode builds Settings from attribute text as a directory returns it
 // (attribute name, case-insensitive, to values). A value AD could never hold
@@ -151,6 +189,14 @@ func Decode(get func(attr string) []string) (Settings, error) {
 	str(AttrLine, &s.Line)
 	str(AttrLineServer, &s.LineServer)
 	s.Policies = append([]string(nil), get(AttrUserPolicy)...)
+	if v, ok := one(AttrOriginatorSid); ok {
+		sid, err := DecodeSID(v)
+		if err != nil {
+			errs = append(errs, AttrOriginatorSid+": "+err.Error())
+		} else {
+			s.OriginatorSid = Some(sid)
+		}
+	}
 	if len(errs) > 0 {
 		return s, fmt.Errorf("%s", strings.Join(errs, "; "))
 	}

@@ -1,6 +1,9 @@
 package flags
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // TelephonyMask holds the bits of the console's Telephony radio group.
 const TelephonyMask = RemoteCallControl | EnterpriseVoice | PBXIntegration
@@ -42,7 +45,8 @@ func (t Telephony) Bits() Value {
 func (t Telephony) Label() string {
 	switch t {
 	case TelephonyPCOnly:
-		return "PC-to-PC communication only"
+		// The R2 wording; OCS 2007 says "PC-to-PC communication only".
+		return "Enable PC-to-PC communication only"
 	case TelephonyRCC:
 		return "Enable remote call control"
 	case TelephonyEnterpriseVoice:
@@ -102,4 +106,41 @@ func ParseTelephony(s string) (Telephony, error) {
 // option's bits and clears the other telephony bits, and nothing else.
 func SetTelephony(t Telephony) Delta {
 	return Delta{Set: t.Bits(), Clear: TelephonyMask &^ t.Bits()}
+}
+
+// CheckTelephonyChange is the console's radio group as a rule: a change
+// that names telephony bits (16, 128, 512) must leave current on one of the
+// five console options. The console can only choose an option; set refuses
+// +ev, +rcc or +pbx where they would leave a state it cannot produce. A
+// change that names no telephony bit is never refused here, so a user found
+// inconsistent keeps their value until someone chooses an option.
+func CheckTelephonyChange(current Value, d Delta) error {
+	if d.Bits()&TelephonyMask == 0 {
+		return nil
+	}
+	after := current&^d.Clear | d.Set
+	if TelephonyOf(after) != TelephonyInconsistent {
+		return nil
+	}
+	return fmt.Errorf("telephony would be %s, which matches none of the console's options (%s); choose one with telephony=pc|rcc|ev|pbx|rcc+pbx",
+		bitsSum(after&TelephonyMask), optionList())
+}
+
+func bitsSum(v Value) string {
+	if v == 0 {
+		return "0"
+	}
+	var p []string
+	for _, b := range v.Bits() {
+		p = append(p, fmt.Sprint(uint32(b)))
+	}
+	return strings.Join(p, "+")
+}
+
+func optionList() string {
+	var p []string
+	for _, t := range TelephonyModes {
+		p = append(p, fmt.Sprintf("%s=%s", t.Short(), bitsSum(t.Bits())))
+	}
+	return strings.Join(p, ", ")
 }
