@@ -2,6 +2,7 @@ package directory
 
 import (
 	"context"
+	"strings"
 
 	"ocsflags/flags"
 )
@@ -31,14 +32,65 @@ func (s PoolSet) IsPool(dn string) bool {
 	return ok
 }
 
+// RuleInput is the readiness rules' input for u with settings s (as read,
+// or with pending edits): everything but the directory look-ups
+// (OtherHolders, SIPFree), which the caller adds. Every surface builds its
+// input here, so they all judge the same facts.
+func RuleInput(u User, s flags.Settings, isPool func(string) bool) flags.AuditInput {
+	return flags.AuditInput{
+		Settings: s, Mail: u.Mail, UPN: u.UPN, IsPool: isPool,
+		Contact: u.Kind == KindContact, AppContact: u.Kind == KindContact && IsAppContact(u.DN),
+		ADDisabled: u.Disabled, ProxyAddresses: u.ProxyAddresses,
+	}
+}
+
+// IsAppContact reports whether dn lies below a CN=RTC Service container,
+// where OCS keeps the contacts of its own services (not people).
+func IsAppContact(dn string) bool {
+	d, err := ParseDN(dn)
+	if err != nil {
+		return false
+	}
+	for _, r := range d.RDNs[1:] {
+		for _, a := range r.Attributes {
+			if strings.EqualFold(a.Type, "CN") && strings.EqualFold(a.Value, "RTC Service") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Audit applies the readiness rules to u, looking up the other holders of
-// its SIP address in d (the only rule that needs the directory).
+// its SIP address in d (the only rule that needs the directory), and, for
+// a missing or malformed sign-in name, which of the addresses a fix could
+// offer are free.
 func Audit(ctx context.Context, d Directory, u User, pools PoolSet) ([]flags.Finding, error) {
-	in := flags.AuditInput{Settings: u.OCS, Mail: u.Mail, UPN: u.UPN, IsPool: pools.IsPool}
+	in, err := AuditInputFor(ctx, d, u, pools)
+	if err != nil {
+		return nil, err
+	}
+	return flags.Audit(in), nil
+}
+
+// AuditInputFor is RuleInput with the directory look-ups done.
+func AuditInputFor(ctx context.Context, d Directory, u User, pools PoolSet) (flags.AuditInput, error) {
+	in := RuleInput(u, u.OCS, pools.IsPool)
+	if s := u.OCS.SIPAddress; !s.Set || flags.CheckSIPAddress(s.V) != nil {
+		free := map[string]bool{}
+		for _, c := range flags.SIPCandidates(s.V, u.Mail, u.UPN) {
+			others, err := SIPTakenBy(ctx, d, c, u.DN)
+			if err != nil {
+				return in, err
+			}
+			free[strings.ToLower(c)] = len(others) == 0
+		}
+		in.SIPFree = func(addr string) bool { return free[strings.ToLower(addr)] }
+	}
 	if u.OCS.SIPAddress.Set {
 		holders, err := d.SIPAddressHolders(ctx, u.OCS.SIPAddress.V)
 		if err != nil {
-			return nil, err
+			return in, err
 		}
 		for _, h := range holders {
 			if !SameDN(h, u.DN) {
@@ -46,5 +98,5 @@ func Audit(ctx context.Context, d Directory, u User, pools PoolSet) ([]flags.Fin
 			}
 		}
 	}
-	return flags.Audit(in), nil
+	return in, nil
 }

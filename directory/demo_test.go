@@ -18,8 +18,8 @@ func TestDemoLoads(t *testing.T) {
 	if err := m.Users(context.Background(), nc.Default, Subtree, func(b Batch) error { n += len(b.Users); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if n != StaffCount+58 {
-		t.Errorf("demo has %d users and contacts, want %d", n, StaffCount+58)
+	if n != StaffCount+59 {
+		t.Errorf("demo has %d users and contacts, want %d", n, StaffCount+59)
 	}
 	pools, _ := m.Pools(context.Background())
 	if len(pools) != 3 {

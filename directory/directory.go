@@ -146,6 +146,9 @@ type User struct {
 	Surname        string
 	// Disabled is the account's userAccountControl ACCOUNTDISABLE bit.
 	Disabled bool
+	// ProxyAddresses are the object's proxyAddresses (SMTP:, sip: …): a
+	// central-forest contact should list its sign-in name there.
+	ProxyAddresses []string
 	// ChangeMarker is uSNChanged (or whenChanged) when the directory has one;
 	// it changes on every write.
 	ChangeMarker string
@@ -190,7 +193,7 @@ const HomeServerPrefix = "CN=LC Services,CN=Microsoft,"
 // UserAttributes is what a listing or a full read requests.
 var UserAttributes = append([]string{
 	"objectClass", "cn", "displayName", "sAMAccountName", "userPrincipalName", "mail", "givenName", "sn",
-	"userAccountControl", "uSNChanged", "whenChanged",
+	"userAccountControl", "uSNChanged", "whenChanged", flags.AttrProxyAddresses,
 }, flags.ReadAttributes...)
 
 // ParseDN parses a DN, with an error an admin can act on.

@@ -116,6 +116,9 @@ func entryToUser(e *ldap.Entry, in interner) (User, *DecodeProblem) {
 		}
 		u.Disabled = n&2 != 0
 	}
+	if p := get(flags.AttrProxyAddresses); len(p) > 0 {
+		u.ProxyAddresses = p
+	}
 	u.ChangeMarker = one("uSNChanged")
 	if u.ChangeMarker == "" {
 		u.ChangeMarker = one("whenChanged")

@@ -137,6 +137,9 @@ func (m *Memory) decodeUser(e *entry) (User, error) {
 		UPN: e.first("userPrincipalName"), Mail: e.first("mail"), GivenName: e.first("givenName"), Surname: e.first("sn"),
 		ChangeMarker: e.first("uSNChanged"), OCS: s,
 	}
+	if p := e.attrs[strings.ToLower(flags.AttrProxyAddresses)]; len(p) > 0 {
+		u.ProxyAddresses = slices.Clone(p)
+	}
 	if e.hasClass("contact") {
 		u.Kind = KindContact
 	}
@@ -153,6 +156,7 @@ func (m *Memory) decodeUser(e *entry) (User, error) {
 func copyUser(u *User) User {
 	c := *u
 	c.OCS.Policies = slices.Clone(u.OCS.Policies)
+	c.ProxyAddresses = slices.Clone(u.ProxyAddresses)
 	return c
 }
 

@@ -59,12 +59,13 @@ var demoFindings = map[string][]string{
 	"riyer":                 {flags.FindingArchivingLegacyValue},
 	"srossi":                {flags.FindingNoEnhancedPresence},
 	"thardy":                {flags.FindingNotEnabled},
-	"ukent":                 nil, // the AD account is disabled, but OCS readiness is about OCS
-	"vlind":                 {flags.FindingNotEnabled},
+	"ukent":                 {flags.FindingADAccountDisabled}, // no OriginatorSid: not a resource-forest account
+	"vlind":                 {flags.FindingNotEnabled, flags.FindingADAccountDisabled},
+	"rstone":                nil, // disabled with OriginatorSid: the resource-forest layout
 	"wturner":               {flags.FindingNotEnabled, flags.FindingNoEnhancedPresence},
-	"xena@partner.example":  nil,
-	"yusuf@partner.example": nil,
-	"zelda@partner.example": {flags.FindingNotEnabled},
+	"xena@partner.example":  {flags.FindingContactNoOriginatorSid},
+	"yusuf@partner.example": nil, // central-forest contact with OriginatorSid
+	"zelda@partner.example": {flags.FindingNotEnabled, flags.FindingProxyAddressNoSIP},
 	"aturing":               nil,
 }
 

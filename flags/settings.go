@@ -87,6 +87,9 @@ type Settings struct {
 	// OriginatorSid is msRTCSIP-OriginatorSid as S-1-5-… text (read only):
 	// resource and central forests (reference section 8).
 	OriginatorSid Opt[string]
+	// LocationProfile is msRTCSIP-UserLocationProfile (a DN, OCS 2007 R2),
+	// read only.
+	LocationProfile Opt[string]
 }
 
 // Archiving bits of msRTCSIP-ArchivingEnabled.
@@ -138,7 +141,7 @@ var Writable = []string{
 }
 
 // ReadAttributes lists every OCS attribute a full read of a user requests.
-var ReadAttributes = append(append([]string{}, Writable...), AttrTargetHomeServer, AttrUserPolicy, AttrOriginatorSid)
+var ReadAttributes = append(append([]string{}, Writable...), AttrTargetHomeServer, AttrUserPolicy, AttrOriginatorSid, AttrUserLocationProfile)
 
 // Decode builds Settings from attribute text as a directory returns it
 // (attribute name, case-insensitive, to values). A value AD could never hold
@@ -182,6 +185,7 @@ func Decode(get func(attr string) []string) (Settings, error) {
 	str(AttrPrimaryUserAddress, &s.SIPAddress)
 	str(AttrPrimaryHomeServer, &s.HomeServer)
 	str(AttrTargetHomeServer, &s.TargetHomeServer)
+	str(AttrUserLocationProfile, &s.LocationProfile)
 	integer(AttrOptionFlags, &s.OptionFlags)
 	boolean(AttrFederationEnabled, &s.Federation)
 	boolean(AttrInternetAccess, &s.RemoteAccess)
