@@ -15,10 +15,15 @@ import (
 )
 
 type auditJSON struct {
-	DN       string        `json:"dn"`
-	Name     string        `json:"name"`
-	Ready    bool          `json:"ready"`
+	DN    string `json:"dn"`
+	Name  string `json:"name"`
+	Ready bool   `json:"ready"`
+	// Verdict is the one verdict every surface shows (flags.Judge).
+	Verdict  flags.Verdict `json:"verdict"`
 	Findings []findingJSON `json:"findings"`
+	// Notes say why a rule passes where one might expect it to fail (a
+	// disabled resource-forest account, a central-forest contact).
+	Notes []flags.Note `json:"notes"`
 }
 
 type findingJSON struct {
@@ -103,11 +108,15 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 	allReady := true
 	counts := map[string]int{}
 	for _, u := range users {
-		fs, err := directory.Audit(ctx, d, u, pools)
+		in, err := directory.AuditInputFor(ctx, d, u, pools)
 		if err != nil {
 			return fail(fmt.Errorf("audit %s: %w", u.DN, err))
 		}
-		a := auditJSON{DN: u.DN, Name: u.Label(), Ready: flags.Ready(fs), Findings: []findingJSON{}}
+		fs, notes := flags.Audit(in), flags.Notes(in)
+		a := auditJSON{DN: u.DN, Name: u.Label(), Ready: flags.Ready(fs), Verdict: flags.Judge(fs), Findings: []findingJSON{}, Notes: notes}
+		if a.Notes == nil {
+			a.Notes = []flags.Note{}
+		}
 		for _, f := range fs {
 			a.Findings = append(a.Findings, findingJSON{f.ID, f.Severity, f.Attribute, f.Value, f.Problem, f.Experience})
 			counts[f.ID]++
@@ -117,7 +126,7 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 			if *ou != "" {
 				writeAuditLine(env.Stdout, u, a)
 			} else {
-				writeAudit(env.Stdout, u, fs, pools)
+				writeAudit(env.Stdout, u, fs, notes, pools)
 			}
 		}
 		out = append(out, a)
@@ -140,7 +149,7 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 	return ExitOK
 }
 
-func writeAudit(w io.Writer, u directory.User, fs []flags.Finding, pools directory.PoolSet) {
+func writeAudit(w io.Writer, u directory.User, fs []flags.Finding, notes []flags.Note, pools directory.PoolSet) {
 	printf(w, "%s (%s)\n  %s\n", u.Label(), firstNonEmpty(u.SAMAccountName, u.Mail), u.DN)
 	pool := "—"
 	if u.OCS.HomeServer.Set {
@@ -152,21 +161,26 @@ func writeAudit(w io.Writer, u directory.User, fs []flags.Finding, pools directo
 		}
 	}
 	printf(w, "  sign-in name %s, pool %s, OptionFlags %s\n", orDash(u.OCS.SIPAddress), pool, flagsText(u.OCS.OptionFlags))
-	if flags.Ready(fs) && u.Disabled {
-		// Not an OCS rule, but nobody signs in with a disabled account.
-		printf(w, "  ✓ READY for OCS, but the AD account is disabled (userAccountControl): it signs in once the account is enabled in AD")
-		if len(fs) > 0 {
-			printf(w, "; %d warning(s)", len(fs))
-		}
-		fmt.Fprintln(w)
-	} else if flags.Ready(fs) {
+	if u.Kind == directory.KindContact {
+		printf(w, "  contact, OriginatorSid %s\n", orDash(u.OCS.OriginatorSid))
+	} else if u.OCS.OriginatorSid.Set {
+		printf(w, "  OriginatorSid %s\n", u.OCS.OriginatorSid.V)
+	}
+	errs, warns := flags.Counts(fs)
+	switch v := flags.Judge(fs); v {
+	case flags.VerdictReady:
 		printf(w, "  ✓ READY: can sign in")
-		if len(fs) > 0 {
-			printf(w, ", with %d warning(s)", len(fs))
+		if warns > 0 {
+			printf(w, ", with %d warning(s)", warns)
 		}
 		fmt.Fprintln(w)
-	} else {
-		printf(w, "  ✗ NOT READY: cannot sign in\n")
+	case flags.VerdictCannotSignIn:
+		printf(w, "  ✗ NOT READY: cannot sign in (%d problems)\n", errs)
+	default:
+		printf(w, "  %s NOT READY: %s\n", v.Mark(), v.Headline())
+	}
+	for _, n := range notes {
+		printf(w, "  ✓ note    %-24s %s\n", n.ID, n.Message)
 	}
 	for _, f := range fs {
 		mark := "!"
@@ -185,13 +199,7 @@ func writeAudit(w io.Writer, u directory.User, fs []flags.Finding, pools directo
 }
 
 func writeAuditLine(w io.Writer, u directory.User, a auditJSON) {
-	mark := "✓ ready    "
-	if !a.Ready {
-		mark = "✗ not ready"
-		if !u.OCS.Enabled.Or(false) {
-			mark = "– disabled "
-		}
-	}
+	mark := fmt.Sprintf("%-13s", a.Verdict.Word())
 	var ids []string
 	for _, f := range a.Findings {
 		ids = append(ids, f.ID)
@@ -232,6 +240,9 @@ func fixCommand(u directory.User, f flags.Finding, all []flags.Finding, pools di
 	slices.Sort(hosts)
 	if (f.ID == flags.FindingNoHomeServer || f.ID == flags.FindingHomeServerNotAPool) && len(hosts) > 0 {
 		return fmt.Sprintf("ocsflags set %s pool=POOL   (POOL: %s)", shellQuote(id), strings.Join(hosts, ", "))
+	}
+	if f.ID == flags.FindingArchivingLegacyValue {
+		return fmt.Sprintf("ocsflags set %s archiving=MODE   (MODE: none, internal, federated or both; clears the LCS 2005 bits 1 and 2)", shellQuote(id))
 	}
 	if f.Fix == nil {
 		return ""

@@ -107,7 +107,8 @@ Usage:
   ocsflags audit [connection options] [--json] USER...    why can't these users sign in?
   ocsflags audit [connection options] --ou DN [--subtree]
   ocsflags set [connection options] [--dry-run] USER CHANGE...
-      CHANGE: +FEATURE, -FEATURE or telephony=pc|rcc|ev|pbx|rcc+pbx
+      CHANGE: +FEATURE, -FEATURE, telephony=pc|rcc|ev|pbx|rcc+pbx,
+              archiving=none|internal|federated|both, sip=, line=, line-server=, pool=
       FEATURE: pic rcc anonymous ev ep pbx (bits), federation remote-access, or a bit value
   USER: sAMAccountName, userPrincipalName, mail, SIP address, DN, or the name ADUC shows
 

@@ -375,3 +375,106 @@ func TestAuditSuggestsAWorkingEnableCommand(t *testing.T) {
 		t.Errorf("%v: exit %d %s", args, code, errs)
 	}
 }
+
+// set keeps telephony on one of the console's options, and archiving= is a
+// setting of its own that clears the LCS 2005 bits.
+func TestSetTelephonyAndArchiving(t *testing.T) {
+	in := ldifCopy(t)
+	changes := filepath.Join(t.TempDir(), "changes.ldif")
+	common := []string{"--ldif", in, "--changes-out", changes, "--journal", filepath.Join(t.TempDir(), "j.jsonl")}
+	for _, tt := range []struct {
+		args []string
+	}{
+		{[]string{"set", "gstacy", "+ev"}}, // RCC (272): +ev would write 400
+		{[]string{"set", "alee", "+pbx"}},  // PC-only: 768
+		{[]string{"set", "fgallagher", "-ev"}},
+		{[]string{"set", "gbest", "-rcc", "+pic"}}, // 912 - 16 = 896 is PBX: allowed, see below
+	} {
+		code, out, errs := run(t, append(tt.args, common...)...)
+		if tt.args[1] == "gbest" {
+			if code != 0 || !strings.Contains(out, "912 -> 897") {
+				t.Errorf("%v: exit %d %s%s", tt.args, code, out, errs)
+			}
+			continue
+		}
+		if code != 2 || !strings.Contains(errs, "telephony=") || !strings.Contains(errs, "none of the console's options") {
+			t.Errorf("%v: exit %d, stderr %q; want 2 naming telephony=", tt.args, code, errs)
+		}
+	}
+	if b, _ := os.ReadFile(changes); strings.Contains(string(b), "gstacy") || strings.Contains(string(b), "Ann Lee") {
+		t.Errorf("a refused change was written:\n%s", b)
+	}
+	// telephony= moves between options.
+	if code, out, errs := run(t, append([]string{"set", "gstacy", "telephony=ev"}, common...)...); code != 0 || !strings.Contains(out, "272 -> 384") {
+		t.Errorf("telephony=ev: exit %d %s%s", code, out, errs)
+	}
+
+	// Omar Farouk has the legacy archiving value 3.
+	code, out, errs := run(t, append([]string{"set", "ofarouk", "archiving=internal"}, common...)...)
+	if code != 0 || !strings.Contains(out, flags.AttrArchivingEnabled) || !strings.Contains(out, "3 -> 4") {
+		t.Fatalf("archiving=internal: exit %d\n%s%s", code, out, errs)
+	}
+	if b, _ := os.ReadFile(changes); !strings.Contains(string(b), "msRTCSIP-ArchivingEnabled: 3\n-\nadd: msRTCSIP-ArchivingEnabled\nmsRTCSIP-ArchivingEnabled: 4") {
+		t.Errorf("changes file:\n%s", b)
+	}
+	for mode, want := range map[string]string{"none": "3 -> 0", "federated": "3 -> 8", "both": "3 -> 12"} {
+		if code, out, errs := run(t, append([]string{"set", "--dry-run", "ofarouk", "archiving=" + mode}, common...)...); code != 0 || !strings.Contains(out, want) {
+			t.Errorf("archiving=%s: exit %d %s%s", mode, code, out, errs)
+		}
+	}
+	if code, _, errs := run(t, append([]string{"set", "ofarouk", "archiving=all"}, common...)...); code != 2 || !strings.Contains(errs, "none, internal, federated or both") {
+		t.Errorf("archiving=all: exit %d %s", code, errs)
+	}
+	// The audit's fix for the legacy value is this setting.
+	if _, out, _ := run(t, "audit", "--ldif", in, "ofarouk"); !strings.Contains(out, "ocsflags set ofarouk archiving=MODE") {
+		t.Errorf("audit fix:\n%s", out)
+	}
+}
+
+// explain --json carries the inferred markers of the catalogue and of the
+// telephony options.
+func TestExplainJSONInferred(t *testing.T) {
+	code, out, _ := run(t, "explain", "--json", "896")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var e struct {
+		Features []struct {
+			Value    uint32 `json:"value"`
+			Inferred *bool  `json:"inferred"`
+		} `json:"features"`
+		Telephony         string `json:"telephony"`
+		TelephonyInferred *bool  `json:"telephony_inferred"`
+		TelephonyOptions  []struct {
+			Mode     string `json:"mode"`
+			Label    string `json:"label"`
+			Inferred *bool  `json:"inferred"`
+			Selected bool   `json:"selected"`
+		} `json:"telephony_options"`
+	}
+	if err := json.Unmarshal([]byte(out), &e); err != nil {
+		t.Fatal(err)
+	}
+	inferred := map[uint32]bool{}
+	for _, f := range e.Features {
+		if f.Inferred == nil {
+			t.Fatalf("feature %d has no inferred field:\n%s", f.Value, out)
+		}
+		inferred[f.Value] = *f.Inferred
+	}
+	if !inferred[512] || !inferred[1024] || inferred[256] || inferred[1] {
+		t.Errorf("inferred = %v", inferred)
+	}
+	if e.Telephony != "pbx" || e.TelephonyInferred == nil || !*e.TelephonyInferred || len(e.TelephonyOptions) != 5 {
+		t.Fatalf("telephony: %+v", e)
+	}
+	for _, o := range e.TelephonyOptions {
+		want := o.Mode == "pbx" || o.Mode == "rcc+pbx"
+		if o.Inferred == nil || *o.Inferred != want || o.Selected != (o.Mode == "pbx") {
+			t.Errorf("option %+v", o)
+		}
+		if o.Mode == "pc" && o.Label != "Enable PC-to-PC communication only" {
+			t.Errorf("PC-to-PC label %q (R2 wording)", o.Label)
+		}
+	}
+}

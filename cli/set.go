@@ -71,13 +71,19 @@ func parseChanges(args []string) (c flags.Change, pool string, err error) {
 					}
 				}
 				c.LineServer = flags.Some(v)
+			case "archiving":
+				bits, err := flags.ParseArchiving(v)
+				if err != nil {
+					return c, "", usageError("%s: %v", a, err)
+				}
+				c.Archiving = flags.SetArchiving(bits)
 			case "pool":
 				if v == "" {
 					return c, "", usageError("pool= needs a pool's host name or DN; a user without a home server cannot sign in")
 				}
 				pool = v
 			default:
-				return c, "", usageError("unknown setting %q: use telephony=, sip=, line=, line-server= or pool=", k)
+				return c, "", usageError("unknown setting %q: use telephony=, archiving=, sip=, line=, line-server= or pool=", k)
 			}
 			continue
 		}
@@ -190,6 +196,11 @@ func runSet(ctx context.Context, args []string, env Env) error {
 		return &linesError{fmt.Sprintf("user %q matches %d objects; name one by DN:", pos[0], len(us)), dns}
 	}
 	u := us[0]
+	if err := flags.CheckTelephonyChange(u.OCS.OptionFlags.V, change.Flags); err != nil {
+		// The console's radio group is the rule: +ev, +rcc and +pbx only
+		// where the result is one of its options.
+		return usageError("%s: %v", u.DN, err)
+	}
 	planned, err := u.OCS.Apply(change)
 	if err != nil {
 		return err

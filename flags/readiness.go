@@ -67,9 +67,9 @@ type Rule struct {
 // user passes a rule when Audit returns no finding with its id.
 var Rules = []Rule{
 	{FindingNotEnabled, "Enabled for Office Communications Server", AttrUserEnabled},
-	{FindingADAccountDisabled, "AD account is enabled (or a resource-forest account)", AttrUserAccountControl},
-	{FindingContactNoOriginatorSid, "A contact carries msRTCSIP-OriginatorSid (central forest)", AttrOriginatorSid},
-	{FindingProxyAddressNoSIP, "A contact's proxyAddresses hold its sign-in name", AttrProxyAddresses},
+	{FindingADAccountDisabled, "AD account enabled, or a resource-forest account", AttrUserAccountControl},
+	{FindingContactNoOriginatorSid, "Contact carries msRTCSIP-OriginatorSid", AttrOriginatorSid},
+	{FindingProxyAddressNoSIP, "Contact's proxyAddresses hold the sign-in name", AttrProxyAddresses},
 	{FindingNoSIPAddress, "Has a sign-in name", AttrPrimaryUserAddress},
 	{FindingSIPAddressMalformed, "Sign-in name is a valid sip: address", AttrPrimaryUserAddress},
 	{FindingSIPAddressDuplicate, "Sign-in name is unique in the forest", AttrPrimaryUserAddress},

@@ -184,6 +184,7 @@ type ruleState struct {
 	before  *flags.Finding // in the directory
 	na      string         // why the rule does not apply, when it passes trivially
 	unknown string         // why it cannot be judged yet
+	note    string         // why it passes where one might expect it to fail
 }
 
 // otherHolders are the objects other than the open user that hold addr,
@@ -196,14 +197,9 @@ func (m *Model) otherHolders(addr string) []string {
 func (m *Model) auditRules() (rows []ruleState, base, after []flags.Finding) {
 	u := m.detail.user
 	s := m.state()
-	run := func(st flags.Settings) []flags.Finding {
-		in := flags.AuditInput{Settings: st, Mail: u.Mail, UPN: u.UPN, IsPool: m.isPool}
-		if st.SIPAddress.Set {
-			in.OtherHolders = m.otherHolders(st.SIPAddress.V)
-		}
-		return flags.Audit(in)
-	}
+	run := func(st flags.Settings) []flags.Finding { return flags.Audit(s.input(st)) }
 	base, after = run(s.base), run(s.after)
+	notes := flags.Notes(s.input(s.after))
 	find := func(fs []flags.Finding, id string) *flags.Finding {
 		for i := range fs {
 			if fs[i].ID == id {
@@ -216,7 +212,27 @@ func (m *Model) auditRules() (rows []ruleState, base, after []flags.Finding) {
 	v := a.OptionFlags.V
 	for _, r := range flags.Rules {
 		rs := ruleState{rule: r, finding: find(after, r.ID), before: find(base, r.ID)}
+		if n := flags.NoteFor(notes, r.ID); n != nil && rs.finding == nil {
+			rs.note = n.Message
+		}
 		switch r.ID {
+		case flags.FindingADAccountDisabled:
+			if u.Kind == directory.KindContact {
+				rs.na = "a contact has no account of its own to disable"
+			}
+		case flags.FindingContactNoOriginatorSid:
+			if u.Kind != directory.KindContact {
+				rs.na = "not a contact"
+			}
+		case flags.FindingProxyAddressNoSIP:
+			switch {
+			case u.Kind != directory.KindContact:
+				rs.na = "not a contact"
+			case directory.IsAppContact(u.DN):
+				rs.na = "an OCS application contact"
+			case !a.SIPAddress.Set:
+				rs.na = "not checked: no sign-in name"
+			}
 		case flags.FindingSIPAddressMalformed:
 			if !a.SIPAddress.Set {
 				rs.na = "not checked: no sign-in name"
@@ -397,7 +413,8 @@ func (m *Model) fixRule() tea.Cmd {
 	case flags.FindingTelephonyInconsistent:
 		return m.jumpToDetail(itTelephony, "choose one telephony option with space; the other bits stay as they are")
 	case flags.FindingArchivingLegacyValue:
-		return m.jumpToDetail(itArchive, "choose the archiving options again with space")
+		m.audit.picker = m.archivingPicker(f)
+		return nil
 	case flags.FindingRCCWithoutLine:
 		return m.jumpToDetail(m.lineToFix(f), "enter edits it; "+f.FixHint)
 	case flags.FindingLineNotE164:
@@ -497,6 +514,36 @@ func (m *Model) pickPool(f *flags.Finding) tea.Cmd {
 	return nil
 }
 
+// archivingPicker offers the four archiving states the console's two check
+// boxes can produce; each clears the LCS 2005 bits, so every choice ends on
+// a value the audit accepts (0, 4, 8 or 12).
+func (m *Model) archivingPicker(f *flags.Finding) *pickerModel {
+	cur := m.state().after.Archiving
+	var opts []pickOption
+	for _, mode := range flags.ArchivingModes {
+		c := flags.Change{Archiving: flags.SetArchiving(mode.Bits)}
+		var labels []string
+		for _, b := range []flags.Value{flags.ArchiveInternal, flags.ArchiveFederated} {
+			if mode.Bits.Has(b) {
+				labels = append(labels, archiveLabels[b])
+			}
+		}
+		note := strings.Join(labels, " and ")
+		if note == "" {
+			note = "archive nothing for this user"
+		}
+		opts = append(opts, pickOption{
+			label: fmt.Sprintf("%-9s (%d)", mode.Name, uint32(mode.Bits)), note: note, change: c,
+			what: fmt.Sprintf("Archiving: %s (%s → %d)", mode.Name, flags.FormatAD(cur.V), uint32(mode.Bits)),
+		})
+	}
+	return &pickerModel{
+		title:   "Archiving for " + m.detail.user.Label(),
+		body:    []string{f.Problem + ".", "Choose what to archive; the LCS 2005 bits 1 and 2 are cleared."},
+		options: opts,
+	}
+}
+
 // lineToFix is the detail line a telephony finding is fixed on: the Line
 // URI, or the Server URI when remote call control has a line but no server.
 func (m *Model) lineToFix(f *flags.Finding) itemKind {
@@ -537,10 +584,15 @@ func (m *Model) auditBody(w, h int) []string {
 	verdict := func(fs []flags.Finding) string {
 		errs, warns := flags.Counts(fs)
 		var s string
-		if errs == 0 {
+		switch v := flags.Judge(fs); v {
+		case flags.VerdictReady:
 			s = st.ok.Render("✓ ready to sign in")
-		} else {
+		case flags.VerdictCannotSignIn:
 			s = st.bad.Render(fmt.Sprintf("✗ cannot sign in: %d problem%s", errs, plural(errs)))
+		case flags.VerdictNotEnabled:
+			s = st.dim.Render(fmt.Sprintf("– not enabled for OCS: %d problem%s", errs, plural(errs)))
+		default:
+			s = st.bad.Render(v.Mark() + " " + v.Headline())
 		}
 		if warns > 0 {
 			s += st.warn.Render(fmt.Sprintf(", %d warning%s", warns, plural(warns)))
@@ -577,6 +629,8 @@ func (m *Model) auditBody(w, h int) []string {
 			glyph, style, text = "?", st.warn, r.unknown
 		case r.na != "":
 			glyph, style, text = "–", st.dim, r.na
+		case r.note != "":
+			text = r.note
 		}
 		switch {
 		case r.before != nil && r.finding == nil && r.unknown == "":
@@ -658,8 +712,10 @@ func (m *Model) fixHint(f *flags.Finding) string {
 		case !m.readOnly:
 			return "f opens the sign-in name to type a new one (the e-mail address and userPrincipalName give none that is free)"
 		}
-	case flags.FindingTelephonyInconsistent, flags.FindingArchivingLegacyValue:
+	case flags.FindingTelephonyInconsistent:
 		return "f goes to the option in the user's settings: " + f.FixHint
+	case flags.FindingArchivingLegacyValue:
+		return "f chooses the archiving options again (none, internal, federated or both), which clears the LCS 2005 bits 1 and 2"
 	case flags.FindingRCCWithoutLine, flags.FindingLineNotE164:
 		if !m.readOnly {
 			return "f goes to the " + attrInfos[m.lineToFix(f)].label + " in the user's settings, where enter edits it: " + f.FixHint

@@ -389,6 +389,12 @@ func (m *Model) toggle() tea.Cmd {
 	switch it.kind {
 	case itEnabled:
 		now := s.after.Enabled.Or(false)
+		if now && !enabledBox(s.after) {
+			// The box shows unticked, as in the OCS console: TRUE without a
+			// sign-in name is not enabled. Ticking it means giving one.
+			m.setError("msRTCSIP-UserEnabled is TRUE but the user has no sign-in name, so OCS treats the user as not enabled: give a sign-in name (enter on Sign-in name) to enable, or the Enable Users wizard (E)")
+			return nil
+		}
 		if !now && (!s.after.SIPAddress.Set || !s.after.HomeServer.Set) {
 			m.setError("cannot enable with this check box alone: the user has no sign-in name or no pool. Enabling needs all four readiness attributes (the Enable Users wizard).")
 			return nil
@@ -423,8 +429,13 @@ func (m *Model) toggle() tea.Cmd {
 		c.Flags = flags.SetTelephony(it.tel)
 		what = "Telephony: " + it.tel.Label()
 	case itArchive:
-		c.Archiving = flags.Toggle(s.after.Archiving.V, it.bit)
-		what = fmt.Sprintf("%s (%d): %s", archiveLabels[it.bit], uint32(it.bit), onOff(c.Archiving.Set != 0))
+		// Choosing again clears the LCS 2005 bits 1 and 2, so the value
+		// ends as 0, 4, 8 or 12.
+		c.Archiving = flags.ToggleArchiving(s.after.Archiving.V, it.bit)
+		what = fmt.Sprintf("%s (%d): %s", archiveLabels[it.bit], uint32(it.bit), onOff(!s.after.Archiving.V.Has(it.bit)))
+		if s.after.Archiving.V&flags.ArchiveLegacy != 0 {
+			what += " (clears the LCS 2005 bits 1 and 2)"
+		}
 	case itReserved, itUnknown:
 		m.setError(fmt.Sprintf("bit %d is not a console option: ocsflags keeps it exactly as found on every write", uint32(it.bit)))
 		return nil

@@ -33,6 +33,9 @@ type userMsg struct {
 	dn   string
 	user directory.User
 	err  error
+	// names are the display names of the policy and location profile
+	// objects the user points at, as far as they could be read.
+	names map[string]string
 }
 
 type resolveMsg struct {
@@ -85,7 +88,15 @@ func loadUser(ctx context.Context, d directory.Directory, dn string) tea.Cmd {
 		ctx, cancel := context.WithTimeout(ctx, readTimeout)
 		defer cancel()
 		u, err := d.User(ctx, dn)
-		return userMsg{dn: dn, user: u, err: err}
+		msg := userMsg{dn: dn, user: u, err: err}
+		if n, ok := d.(directory.Namer); ok && err == nil {
+			if refs := directory.ReferencedDNs(u.OCS); len(refs) > 0 {
+				// A name that cannot be read is shown by its RDN: not an
+				// error worth the admin's attention.
+				msg.names, _ = n.ObjectNames(ctx, refs)
+			}
+		}
+		return msg
 	}
 }
 

@@ -56,8 +56,12 @@ type state struct {
 	// others gives the other objects holding a SIP address, as far as the
 	// look-up started when the user was opened has answered (nil before).
 	others func(addr string) []string
-	// adDisabled: the AD account itself is disabled (userAccountControl).
-	adDisabled bool
+	// user is the object the settings belong to: the account facts the
+	// rules also judge (disabled, contact, OriginatorSid, proxyAddresses).
+	user directory.User
+	// names are the display names of policy and location profile objects,
+	// by NormDN, as far as they could be read.
+	names map[string]string
 }
 
 func (s state) isPool(dn string) bool { _, ok := s.pools.lookup(dn); return ok }
@@ -65,11 +69,17 @@ func (s state) isPool(dn string) bool { _, ok := s.pools.lookup(dn); return ok }
 // findings are the readiness rules on set, with the duplicate check as far
 // as the look-up knows.
 func (s state) findings(set flags.Settings) []flags.Finding {
-	in := flags.AuditInput{Settings: set, IsPool: s.isPool}
+	return flags.Audit(s.input(set))
+}
+
+// input is the rules' input for set on the open user, built as every
+// surface builds it (directory.RuleInput).
+func (s state) input(set flags.Settings) flags.AuditInput {
+	in := directory.RuleInput(s.user, set, s.isPool)
 	if set.SIPAddress.Set && s.others != nil {
 		in.OtherHolders = s.others(set.SIPAddress.V)
 	}
-	return flags.Audit(in)
+	return in
 }
 
 // documentedBits are the bits shown as check boxes, by group.
@@ -119,6 +129,12 @@ func items(s state) []item {
 type line struct {
 	text string
 	item int
+}
+
+// enabledBox is the "Enable user" check box as the OCS console shows it:
+// ticked only for UserEnabled TRUE with a sign-in name.
+func enabledBox(set flags.Settings) bool {
+	return set.Enabled.Or(false) && set.SIPAddress.Set
 }
 
 func check(on bool) string {
@@ -182,46 +198,42 @@ func poolText(s state, o flags.Opt[string]) string {
 	return "✗ not a pool: " + o.V
 }
 
-// verdictText is the readiness verdict in words, never colour alone.
+// verdictText is the readiness verdict in words, never colour alone: the
+// verdict flags.Judge gives, worded as the audit words it.
 func verdictText(set flags.Settings, s state) (string, readiness) {
-	t, r := ocsVerdict(set, s)
-	if r == ready && s.adDisabled {
-		// Sound OCS settings, but the AD account is disabled: it cannot
-		// authenticate, so it cannot sign in either (inferred).
-		return t + " — but the AD account is disabled", r
-	}
-	return t, r
-}
-
-func ocsVerdict(set flags.Settings, s state) (string, readiness) {
 	f := s.findings(set)
-	r := notEnabled
-	if set.Enabled.Or(false) {
-		r = problems
-		if flags.Ready(f) {
-			r = ready
-		}
-	}
+	v := flags.Judge(f)
 	e, w := flags.Counts(f)
 	warns := ""
 	if w > 0 {
 		warns = fmt.Sprintf("%d warning%s", w, plural(w))
 	}
-	switch r {
-	case ready:
+	switch v {
+	case flags.VerdictReady:
+		t := "✓ ready to sign in"
 		if w > 0 {
-			return "✓ ready (" + warns + ")", r
+			t = "✓ ready (" + warns + ")"
 		}
-		return "✓ ready to sign in", r
-	case problems:
+		if n := flags.NoteFor(flags.Notes(s.input(set)), flags.FindingADAccountDisabled); n != nil {
+			t += " · resource-forest account"
+		}
+		return t, v
+	case flags.VerdictCannotSignIn:
 		// The same count as the audit: problems, and warnings after them.
 		t := fmt.Sprintf("✗ cannot sign in (%d problem%s", e, plural(e))
 		if w > 0 {
 			t += ", " + warns
 		}
-		return t + ")", r
+		return t + ")", v
 	}
-	return "– not enabled for OCS", r
+	t := v.Mark() + " " + v.Headline()
+	if v == flags.VerdictNotEnabled {
+		t = "– not enabled for OCS"
+	}
+	if w > 0 {
+		t += " (" + warns + ")"
+	}
+	return t, v
 }
 
 func plural(n int) string {
@@ -229,6 +241,63 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
+}
+
+// originatorNote says what an OriginatorSid means on this object.
+func originatorNote(u directory.User) string {
+	switch {
+	case u.Kind == directory.KindContact:
+		return "read-only · central forest: the person's account in their forest"
+	case u.Disabled:
+		return "read-only · resource forest: the person logs on with this account in the user forest"
+	}
+	return "read-only · the account in the forest where the person logs on"
+}
+
+// objectName names a policy or location profile object: its display name
+// when it could be read, else the first RDN's value (never the raw DN
+// parsed for more than that).
+func objectName(s state, dn string) string {
+	if n, ok := s.names[directory.NormDN(dn)]; ok && n != "" {
+		return termtext.Safe(n)
+	}
+	name := dn
+	if d, err := directory.ParseDN(dn); err == nil && len(d.RDNs) > 0 && len(d.RDNs[0].Attributes) > 0 {
+		name = d.RDNs[0].Attributes[0].Value
+	}
+	return termtext.Safe(name) + " (name not readable: " + termtext.Safe(dn) + ")"
+}
+
+// policyTexts are the user's msRTCSIP-UserPolicy values of one kind, named
+// (kind 0: the values of other or unknown kinds, and ones that do not
+// parse). Read-only: ocsflags never writes policies.
+func policyTexts(s state, kind flags.PolicyKind) []string {
+	var out []string
+	for _, v := range s.after.Policies {
+		p, err := flags.ParsePolicy(v)
+		switch {
+		case err != nil:
+			if kind == 0 {
+				out = append(out, "✗ "+termtext.Safe(v)+" (not DN-Binary)")
+			}
+		case p.Kind == kind:
+			out = append(out, objectName(s, p.DN)+"  (read-only)")
+		case kind == 0 && p.Kind != flags.PolicyMeeting && p.Kind != flags.PolicyVoice:
+			out = append(out, p.Kind.String()+": "+objectName(s, p.DN)+"  (read-only)")
+		}
+	}
+	if len(out) == 0 && kind != 0 {
+		out = append(out, "(none assigned)")
+	}
+	return out
+}
+
+// locationText is the per-user location profile (OCS 2007 R2).
+func locationText(s state) string {
+	if l := s.after.LocationProfile; l.Set {
+		return objectName(s, l.V) + "  (read-only)"
+	}
+	return "(none assigned: the pool's default applies)"
 }
 
 // render lays out the pane's lines at width w.
@@ -267,25 +336,33 @@ func render(s state, st styles, its []item, cursor, w int) []line {
 	// General: what the console shows at the top of the user's properties.
 	{
 		i := next()
-		on, was := s.after.Enabled.Or(false), s.base.Enabled.Or(false)
+		on, was := enabledBox(s.after), enabledBox(s.base)
 		note := ""
-		if on != was {
+		switch {
+		case on != was:
 			note = changedNote(was)
+		case !on && s.after.Enabled.Or(false):
+			note = st.warn.Render("msRTCSIP-UserEnabled is TRUE, but without a sign-in name OCS treats the user as not enabled")
 		}
 		add(row(i, check(on), "Enable user for Office Communications Server", "", note), i)
 	}
 	field(next(), "Sign-in name", optString(s.after.SIPAddress), optString(s.base.SIPAddress))
 	field(next(), "Server or pool", poolText(s, s.after.HomeServer), poolText(s, s.base.HomeServer))
+	if sid := s.after.OriginatorSid; sid.Set {
+		// Read-only: the account the person logs on with in their own
+		// forest (resource or central forest).
+		add("  "+fit("Originator SID", 16)+" "+termtext.Safe(sid.V)+"  "+st.dim.Render(originatorNote(s.user)), -1)
+	}
 	{
 		i := next()
 		now, r := verdictText(s.after, s)
 		was, _ := verdictText(s.base, s)
-		sty := st.dim
+		sty := st.bad
 		switch r {
 		case ready:
 			sty = st.ok
-		case problems:
-			sty = st.bad
+		case notEnabled:
+			sty = st.dim
 		}
 		if now != was {
 			now += " after commit"
@@ -348,9 +425,19 @@ func render(s state, st styles, its []item, cursor, w int) []line {
 	}
 	field(next(), "  Line URI", optString(s.after.Line), optString(s.base.Line))
 	field(next(), "  Server URI", optString(s.after.LineServer), optString(s.base.LineServer))
+	for _, p := range policyTexts(s, flags.PolicyVoice) {
+		add("  "+fit("  Voice policy", 16)+" "+p, -1)
+	}
+	add("  "+fit("  Location prof.", 16)+" "+locationText(s), -1)
 	heading("Meetings")
 	for _, b := range meetingBits {
 		bitRow(b)
+	}
+	for _, p := range policyTexts(s, flags.PolicyMeeting) {
+		add("  "+fit("Meeting policy", 16)+" "+p, -1)
+	}
+	for _, p := range policyTexts(s, 0) {
+		add("  "+fit("Other policy", 16)+" "+p, -1)
 	}
 	heading("Archiving")
 	for _, b := range []flags.Value{flags.ArchiveInternal, flags.ArchiveFederated} {

@@ -49,7 +49,7 @@ func explainItem(it item, s state, w int) []string {
 		t := it.tel
 		out := []string{"Telephony: " + t.Label()}
 		out = append(out, para(w, fmt.Sprintf("msRTCSIP-OptionFlags bits %s of the radio group 16/128/512 · short name %q", bitsText(t.Bits()), t.Short()))...)
-		out = append(out, para(w, "Console: User properties › Communications tab › Advanced Settings › Telephony (one option of five).")...)
+		out = append(out, para(w, "Console: "+flags.ConsolePathOptions+" › Telephony (one option of five).")...)
 		for _, b := range t.Bits().Bits() {
 			if f, ok := flags.Lookup(b); ok {
 				out = append(out, para(w, fmt.Sprintf("%d %s: %s", uint32(b), f.Name, f.Explain))...)
@@ -69,7 +69,7 @@ func explainItem(it item, s state, w int) []string {
 		a := attrInfos[itArchive]
 		out := []string{archiveLabels[it.bit]}
 		out = append(out, para(w, fmt.Sprintf("%s · value %d · %s", a.attr, uint32(it.bit), a.syntax))...)
-		out = append(out, para(w, "Console: User properties › Communications tab › Advanced Settings › Archiving")...)
+		out = append(out, para(w, "Console: "+flags.ConsolePathOptions+" › Archiving")...)
 		out = append(out, para(w, a.explain)...)
 		return append(out, para(w, "Caveat: "+a.caveat)...)
 	case itValue:
@@ -78,12 +78,15 @@ func explainItem(it item, s state, w int) []string {
 		a := attrInfos[itVerdict]
 		out := []string{a.label}
 		out = append(out, para(w, a.explain)...)
-		for _, f := range flags.Audit(flags.AuditInput{Settings: s.after, IsPool: s.isPool}) {
+		for _, f := range s.findings(s.after) {
 			mark := "✗"
 			if f.Severity == flags.Warning {
 				mark = "!"
 			}
 			out = append(out, para(w, termtext.Safe(fmt.Sprintf("%s %s (%s): %s", mark, f.Problem, f.ID, f.Experience)))...)
+		}
+		for _, n := range flags.Notes(s.input(s.after)) {
+			out = append(out, para(w, "✓ "+n.Message)...)
 		}
 		return append(out, para(w, a.caveat)...)
 	}
@@ -93,9 +96,9 @@ func explainItem(it item, s state, w int) []string {
 	path := generalPath
 	switch it.kind {
 	case itFederation, itRemote:
-		path = "User properties › Communications tab › Advanced Settings › Federation"
+		path = flags.ConsolePathOptions + " › Federation"
 	case itLine, itLineServer:
-		path = "User properties › Communications tab › Advanced Settings › Telephony"
+		path = flags.ConsolePathOptions + " › Telephony"
 	}
 	out = append(out, para(w, "Console: "+path)...)
 	out = append(out, para(w, a.explain)...)

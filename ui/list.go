@@ -301,13 +301,7 @@ func (l *listModel) view(st styles, w, h int, focused bool, spin string, pending
 			mark += " "
 		}
 		state := l.state(r)
-		word := state.text()
-		if state == ready && r.u.Disabled {
-			// OCS settings sound, but the AD account is disabled: no one
-			// signs in with it (inferred: OCS authenticates against AD).
-			word, state = "– AD disabled", notEnabled
-		}
-		readyText := fit(word, 13)
+		readyText := fit(state.Word(), 13)
 		text := fit(cols(mark, termtext.Safe(r.u.Label()), termtext.Safe(r.u.SAMAccountName), termtext.Safe(r.u.OCS.SIPAddress.V), r.flags, ""), w-13) + readyText
 		switch {
 		case i == l.cursor && focused:
@@ -316,12 +310,12 @@ func (l *listModel) view(st styles, w, h int, focused bool, spin string, pending
 			text = st.selectedBlurred.Render(text)
 		default:
 			// Colour only echoes the word next to it.
-			sty := st.dim
+			sty := st.bad
 			switch state {
 			case ready:
 				sty = st.ok
-			case problems:
-				sty = st.bad
+			case notEnabled:
+				sty = st.dim
 			}
 			text = text[:len(text)-len(readyText)] + sty.Render(readyText)
 		}

@@ -133,8 +133,11 @@ type Model struct {
 	screen screen
 	focus  pane
 
-	pending     *pendingStore
-	pools       poolSet
+	pending *pendingStore
+	pools   poolSet
+	// names are display names of policy and location profile objects, by
+	// NormDN, filled as the open users' references are resolved.
+	names       map[string]string
 	poolsLoaded bool
 	poolsErr    error
 
@@ -427,6 +430,14 @@ func (m *Model) onUser(msg userMsg) {
 		return
 	}
 	m.detail.user = msg.user
+	if len(msg.names) > 0 {
+		if m.names == nil {
+			m.names = map[string]string{}
+		}
+		for k, v := range msg.names {
+			m.names[k] = v
+		}
+	}
 	m.list.replace(msg.user, m.isPool)
 	if p := m.pending.get(msg.dn); p != nil {
 		if len(flags.Edits(p.base.OCS, msg.user.OCS)) == 0 {
@@ -530,7 +541,7 @@ func parentDN(dn string) string {
 
 // state is what the detail pane shows for the open user.
 func (m *Model) state() state {
-	s := state{pools: m.pools, poolsUnknown: m.poolsErr != nil, others: m.otherHolders, adDisabled: m.detail.has && m.detail.user.Disabled}
+	s := state{pools: m.pools, poolsUnknown: m.poolsErr != nil, others: m.otherHolders, user: m.detail.user, names: m.names}
 	if p := m.pending.get(m.detail.user.DN); p != nil {
 		s.base = p.base.OCS
 		s.after, s.applyErr = p.after()

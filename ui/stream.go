@@ -10,24 +10,15 @@ import (
 	"ocsflags/flags"
 )
 
-// readiness is the list's one-word verdict.
-type readiness uint8
+// readiness is the list's verdict: flags.Judge's, the one every surface
+// shows.
+type readiness = flags.Verdict
 
 const (
-	notEnabled readiness = iota
-	ready
-	problems
+	notEnabled = flags.VerdictNotEnabled
+	ready      = flags.VerdictReady
+	problems   = flags.VerdictCannotSignIn
 )
-
-func (r readiness) text() string {
-	switch r {
-	case ready:
-		return "✓ ready"
-	case problems:
-		return "✗ problems"
-	}
-	return "– not enabled"
-}
 
 // row is a listed user with everything the list shows and filters on worked
 // out once, when its batch arrives, so that a keystroke or a frame does no
@@ -61,14 +52,8 @@ func (s poolSet) lookup(homeServerDN string) (directory.Pool, bool) {
 // verdict runs the readiness rules without the duplicate-SIP look-up, which
 // would cost a directory search per user (the detail and the audit do that
 // one; the list catches the duplicates among the users it holds).
-func verdict(s flags.Settings, isPool func(string) bool) readiness {
-	if !s.Enabled.Or(false) {
-		return notEnabled
-	}
-	if flags.Ready(flags.Audit(flags.AuditInput{Settings: s, IsPool: isPool})) {
-		return ready
-	}
-	return problems
+func verdict(u directory.User, isPool func(string) bool) readiness {
+	return flags.Judge(flags.Audit(directory.RuleInput(u, u.OCS, isPool)))
 }
 
 func makeRow(u directory.User, isPool func(string) bool) row {
@@ -81,7 +66,7 @@ func makeRow(u directory.User, isPool func(string) bool) row {
 		key:   strings.ToLower(u.Label() + "\x00" + u.SAMAccountName + "\x00" + u.OCS.SIPAddress.V),
 		flags: f,
 		sip:   strings.ToLower(u.OCS.SIPAddress.V),
-		state: verdict(u.OCS, isPool),
+		state: verdict(u, isPool),
 	}
 }
 
