@@ -67,9 +67,6 @@ type Rule struct {
 // user passes a rule when Audit returns no finding with its id.
 var Rules = []Rule{
 	{FindingNotEnabled, "Enabled for Office Communications Server", AttrUserEnabled},
-	{FindingADAccountDisabled, "AD account enabled, or a resource-forest account", AttrUserAccountControl},
-	{FindingContactNoOriginatorSid, "Contact carries msRTCSIP-OriginatorSid", AttrOriginatorSid},
-	{FindingProxyAddressNoSIP, "Contact's proxyAddresses hold the sign-in name", AttrProxyAddresses},
 	{FindingNoSIPAddress, "Has a sign-in name", AttrPrimaryUserAddress},
 	{FindingSIPAddressMalformed, "Sign-in name is a valid sip: address", AttrPrimaryUserAddress},
 	{FindingSIPAddressDuplicate, "Sign-in name is unique in the forest", AttrPrimaryUserAddress},
@@ -81,6 +78,9 @@ var Rules = []Rule{
 	{FindingLineNotE164, "Enterprise Voice has an E.164 Line URI", AttrLine},
 	{FindingArchivingLegacyValue, "Archiving is 0, 4, 8 or 12", AttrArchivingEnabled},
 	{FindingMoveInProgress, "No move to another pool in progress", AttrTargetHomeServer},
+	{FindingADAccountDisabled, "AD account enabled, or a resource-forest account", AttrUserAccountControl},
+	{FindingContactNoOriginatorSid, "Contact carries msRTCSIP-OriginatorSid", AttrOriginatorSid},
+	{FindingProxyAddressNoSIP, "Contact's proxyAddresses hold the sign-in name", AttrProxyAddresses},
 }
 
 // Client messages quoted in shared/ocs-reference.md section 5.
@@ -186,8 +186,6 @@ func Audit(in AuditInput) []Finding {
 		}
 		add(f)
 	}
-
-	accountRules(in, add)
 
 	switch {
 	case !s.SIPAddress.Set:
@@ -313,6 +311,7 @@ func Audit(in AuditInput) []Finding {
 			FixHint:    "finish or cancel the move with the OCS tools",
 		})
 	}
+	accountRules(in, add)
 	return out
 }
 

@@ -25,7 +25,7 @@ func TestVerdicts(t *testing.T) {
 		{"AD disabled", AuditInput{Settings: ready, ADDisabled: true}, VerdictADDisabled, []string{FindingADAccountDisabled}, nil},
 		{"resource forest", AuditInput{Settings: withSID, ADDisabled: true}, VerdictReady, nil, []string{FindingADAccountDisabled}},
 		{"LCS 2005 (0)", AuditInput{Settings: lcs}, VerdictCommunicator2005Only, []string{FindingNoEnhancedPresence}, nil},
-		{"AD disabled and 0", AuditInput{Settings: lcs, ADDisabled: true}, VerdictCannotSignIn, []string{FindingADAccountDisabled, FindingNoEnhancedPresence}, nil},
+		{"AD disabled and 0", AuditInput{Settings: lcs, ADDisabled: true}, VerdictCannotSignIn, []string{FindingNoEnhancedPresence, FindingADAccountDisabled}, nil},
 		{"OCS and AD disabled", AuditInput{Settings: off, ADDisabled: true}, VerdictNotEnabled, []string{FindingNotEnabled, FindingADAccountDisabled}, nil},
 		{"contact without SID", AuditInput{Settings: ready, Contact: true, ProxyAddresses: []string{"SIP:a@corp.example"}}, VerdictCannotSignIn, []string{FindingContactNoOriginatorSid}, nil},
 		{"contact with SID, no proxy", AuditInput{Settings: withSID, Contact: true, ProxyAddresses: []string{"smtp:a@corp.example"}}, VerdictReady, []string{FindingProxyAddressNoSIP}, []string{FindingContactNoOriginatorSid}},

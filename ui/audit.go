@@ -295,6 +295,25 @@ func (m *Model) ruleValue(r flags.Rule) string {
 			return poolText(s, st.HomeServer)
 		case flags.AttrTargetHomeServer:
 			return poolText(s, st.TargetHomeServer)
+		case flags.AttrUserAccountControl:
+			switch {
+			case m.detail.user.Kind == directory.KindContact:
+				return "(a contact has none)"
+			case m.detail.user.Disabled:
+				return "account disabled"
+			}
+			return "account enabled"
+		case flags.AttrOriginatorSid:
+			return optString(st.OriginatorSid)
+		case flags.AttrProxyAddresses:
+			if len(m.detail.user.ProxyAddresses) == 0 {
+				return "(not set)"
+			}
+			var ps []string
+			for _, p := range m.detail.user.ProxyAddresses {
+				ps = append(ps, termtext.Safe(p))
+			}
+			return strings.Join(ps, ", ")
 		case flags.AttrOptionFlags:
 			if !st.OptionFlags.Set {
 				return "(not set)"
@@ -599,11 +618,21 @@ func (m *Model) auditBody(w, h int) []string {
 		}
 		return s
 	}
+	// A verdict is never cut: it wraps under itself.
+	addVerdict := func(prefix, text string) {
+		for j, l := range wrap(text, max(w-len(prefix), 20)) {
+			if j == 0 {
+				add(prefix + l)
+			} else {
+				add(strings.Repeat(" ", len(prefix)) + l)
+			}
+		}
+	}
 	if m.pending.get(u.DN) != nil {
-		add("In the directory now:      " + verdict(base))
-		add("With your pending edits:   " + verdict(after) + st.dim.Render("  (c reviews and commits)"))
+		addVerdict("In the directory now:      ", verdict(base))
+		addVerdict("With your pending edits:   ", verdict(after)+st.dim.Render("  (c reviews and commits)"))
 	} else {
-		add("In the directory:  " + verdict(after))
+		addVerdict("In the directory:  ", verdict(after))
 	}
 	add("")
 	head := len(lines)

@@ -86,7 +86,7 @@ func TestAuditFixHomeServerCommitTurnsGreen(t *testing.T) {
 func TestAuditFixesEveryRuleOfNeverEnabledUser(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: "ushah"}, 100, 40)
 	x.key("a")
-	mustContain(t, x.screen(), "✗ cannot sign in: 4 problems", "f sets sip:ushah@corp.example")
+	mustContain(t, x.screen(), "– not enabled for OCS: 4 problems", "f sets sip:ushah@corp.example")
 
 	x.focusRule(flags.FindingNotEnabled)
 	x.key("f")

@@ -367,11 +367,19 @@ func render(s state, st styles, its []item, cursor, w int) []line {
 		if now != was {
 			now += " after commit"
 		}
-		t := mark(i) + fit("Readiness", 16) + " " + sty.Render(now)
+		body := sty.Render(now)
 		if !strings.HasPrefix(now, was) {
-			t += "  " + st.changed.Render("* now: "+was)
+			body += "  " + st.changed.Render("* now: "+was)
 		}
-		add(t, i)
+		// The verdict is never cut: it wraps under itself.
+		const ind = 2 + 16 + 1
+		for j, l := range wrap(body, max(w-ind, 20)) {
+			if j == 0 {
+				add(mark(i)+fit("Readiness", 16)+" "+l, i)
+			} else {
+				add(strings.Repeat(" ", ind)+l, i)
+			}
+		}
 	}
 
 	boolRow := func(label string, after, before flags.Opt[bool]) {

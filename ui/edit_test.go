@@ -548,7 +548,8 @@ func TestHalfEnabledIsNotWritten(t *testing.T) {
 }
 
 // A user whose OCS settings are sound but whose AD account is disabled is
-// not shown as ready: nobody signs in with a disabled account.
+// not shown as ready: nobody signs in with a disabled account, unless it
+// is a resource-forest account (see TestOneVerdictOnEverySurface).
 func TestADDisabledIsNotReady(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), StartOU: "OU=Disabled,DC=corp,DC=example"}, 200, 40)
 	var line string
@@ -557,9 +558,9 @@ func TestADDisabledIsNotReady(t *testing.T) {
 			line = l
 		}
 	}
-	if !strings.Contains(line, "– AD disabled") || strings.Contains(line, "✓ ready") {
+	if !strings.Contains(line, "✗ AD disabled") || strings.Contains(line, "✓ ready") {
 		t.Errorf("Ursula Kent's row: %q", line)
 	}
 	y := newHarness(t, Options{Dir: demo(t), User: "CN=Ursula Kent,OU=Disabled,DC=corp,DC=example"}, 200, 40)
-	mustContain(t, y.screen(), "but the AD account is disabled")
+	mustContain(t, y.screen(), "✗ cannot sign in: the AD account is disabled")
 }

@@ -1,0 +1,79 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"ocsflags/directory"
+)
+
+// ConsoleVerdicts opens id in the console on d at w×h, the way --user does,
+// and returns the verdict each console surface shows for it, as plain text:
+// the list's word (checked to be on the user's row on screen), the detail
+// pane's Readiness line and the audit screen's verdict line. For tests in
+// package ui_test, which may also import cli.
+func ConsoleVerdicts(t testing.TB, d directory.Directory, id string, w, h int) (list, detail, audit string) {
+	t.Helper()
+	x := newHarness(t, Options{Dir: d}, w, h)
+	x.openUser(id)
+	u := x.m.detail.user
+	for i := 0; i < x.m.list.visibleLen(); i++ {
+		if r := x.m.list.at(i); directory.SameDN(r.u.DN, u.DN) {
+			list = x.m.list.state(r).Word()
+		}
+	}
+	if list == "" {
+		t.Fatalf("%s is not in the list of its container", u.DN)
+	}
+	scr := x.screen()
+	onRow := false
+	// Below 160 columns the list is behind the detail: look at it there.
+	if w < 160 {
+		x.key("esc")
+		scr = x.screen()
+		x.key("enter")
+	}
+	for _, l := range strings.Split(scr, "\n") {
+		if strings.Contains(l, u.Label()) && strings.Contains(l, list) {
+			onRow = true
+		}
+	}
+	if !onRow {
+		t.Errorf("%s: the screen has no list row with %q:\n%s", id, list, scr)
+	}
+	detail = wrapped(x.screen(), "Readiness        ")
+	x.key("a")
+	audit = wrapped(x.screen(), "In the directory:")
+	if detail == "" || audit == "" {
+		t.Fatalf("%s: no detail (%q) or audit (%q) verdict:\n%s\n%s", id, detail, audit, scr, x.screen())
+	}
+	return list, detail, audit
+}
+
+// wrapped is the text after label on screen, with the lines it wraps onto
+// (indented under it, in the same pane) joined by spaces.
+func wrapped(scr, label string) string {
+	lines := strings.Split(scr, "\n")
+	for i, l := range lines {
+		at := strings.Index(l, label)
+		if at < 0 {
+			continue
+		}
+		col := len([]rune(l[:at]))
+		pane := func(l string) string { return strings.Split(l, "│")[0] }
+		parts := []string{strings.TrimSpace(pane(l[at+len(label):]))}
+		for _, next := range lines[i+1:] {
+			r := []rune(next)
+			if len(r) <= col+len(label) || strings.TrimSpace(string(r[col:col+len(label)])) != "" {
+				break
+			}
+			rest := strings.TrimSpace(pane(string(r[col+len(label):])))
+			if rest == "" {
+				break
+			}
+			parts = append(parts, rest)
+		}
+		return strings.Join(parts, " ")
+	}
+	return ""
+}
