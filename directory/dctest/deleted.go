@@ -85,6 +85,10 @@ func User(t testing.TB, c *ldap.Conn, dc DC, sam, homeDN string) string {
 	req.Attribute("objectClass", []string{"user"})
 	req.Attribute("sAMAccountName", []string{sam})
 	req.Attribute("mail", []string{sam + "@corp.example"})
+	// An enabled account (NORMAL_ACCOUNT | PASSWD_NOTREQD, as the demo's):
+	// Samba creates users disabled otherwise, and a disabled account is
+	// the ad-account-disabled finding, not a working user.
+	req.Attribute("userAccountControl", []string{"544"})
 	req.Attribute("msRTCSIP-PrimaryUserAddress", []string{"sip:" + sam + "@corp.example"})
 	req.Attribute("msRTCSIP-UserEnabled", []string{"TRUE"})
 	req.Attribute("msRTCSIP-OptionFlags", []string{"256"})
