@@ -77,7 +77,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "ocsflags: %s\n", errorText(err))
 		}
-		fmt.Fprintf(env.Stderr, "ocsflags: stopped by %v\n", sig)
+		fmt.Fprintf(env.Stderr, "ocsflags: stopped by %s\n", ui.SignalName(sig))
 		return SignalExitCode(sig)
 	}
 	if err == nil {

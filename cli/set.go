@@ -290,7 +290,7 @@ func runSet(ctx context.Context, args []string, env Env) error {
 	if errors.As(err, &ue) {
 		// The write went out and no answer came: say nothing until the
 		// user has been read again, even after a signal.
-		printf(env.Stderr, "ocsflags: %s: whether the write landed is unknown (%v); reading the user again…\n", u.DN, ue.Err)
+		printf(env.Stderr, "ocsflags: %s: whether the write landed is unknown (%s); reading the user again…\n", u.DN, directory.Cause(ue.Err))
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.deadline())
 		var got directory.User
 		var o directory.WriteOutcome

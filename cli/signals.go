@@ -6,6 +6,8 @@ import (
 	"os"
 	"sync"
 	"syscall"
+
+	"ocsflags/ui"
 )
 
 // StopSignals are the signals that stop ocsflags politely: the write in
@@ -39,10 +41,11 @@ func watchSignals(ctx context.Context, env Env) (context.Context, func() os.Sign
 		mu.Lock()
 		got = sig
 		mu.Unlock()
-		fmt.Fprintf(env.Stderr, "ocsflags: %v: stopping once the write in flight has ended and its outcome is journaled (%v again quits at once)\n", sig, sig)
+		name := ui.SignalName(sig)
+		fmt.Fprintf(env.Stderr, "ocsflags: %s: stopping once the write in flight has ended and its outcome is journaled (%s again quits at once)\n", name, name)
 		cancel()
 		sig = <-env.Signals
-		fmt.Fprintf(env.Stderr, "ocsflags: %v again: quitting at once; a write in flight stays in the journal as intended, outcome unknown\n", sig)
+		fmt.Fprintf(env.Stderr, "ocsflags: %s again: quitting at once; a write in flight stays in the journal as intended, outcome unknown\n", ui.SignalName(sig))
 		env.exit(SignalExitCode(sig))
 	}()
 	return ctx, func() os.Signal {

@@ -107,7 +107,7 @@ func DialLDAP(ctx context.Context, cfg LDAPConfig) (*LDAP, error) {
 }
 
 func (l *LDAP) op(kind opKind, dn string) ldapOp {
-	return ldapOp{kind: kind, url: l.url.text, bind: l.cfg.Bind, dn: dn, timeout: l.reqTimeout}
+	return ldapOp{kind: kind, url: l.url.text, bind: l.cfg.Bind, dn: dn, timeout: l.reqTimeout, host: l.host}
 }
 
 // get takes a bound connection: an idle one unless fresh is set, else a new

@@ -29,9 +29,10 @@ type ldapOp struct {
 	attrs []string
 	// values are "attr=value" pairs of a write, named by result 21.
 	values []string
-	// timeout is the deadline each request had, for the words of a
-	// timeout.
+	// timeout is the deadline each request had, and host the DC's name,
+	// for the words of a timeout.
 	timeout time.Duration
+	host    string
 	// caFile is the --ca-cert file a TLS handshake checked against, "" for
 	// the system's CAs.
 	caFile string
@@ -324,9 +325,12 @@ func tlsTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UT
 // answering: "dc1.corp.example did not answer within 30s while writing
 // CN=…".
 func timeoutWords(op ldapOp) string {
-	host := op.url
-	if u, err := url.Parse(op.url); err == nil && u.Hostname() != "" {
+	host := op.host
+	if u, err := url.Parse(op.url); host == "" && err == nil && u.Hostname() != "" {
 		host = u.Hostname()
+	}
+	if host == "" {
+		host = op.url
 	}
 	within := ""
 	if op.timeout > 0 {
@@ -350,9 +354,8 @@ func timeoutWords(op ldapOp) string {
 		doing = "setting up TLS"
 	}
 	msg := fmt.Sprintf("%s did not answer%s while %s", host, within, doing)
-	if op.kind == opWrite {
-		msg += ", so whether the change was written is unknown until the user is read again"
-	} else {
+	if op.kind != opWrite {
+		// A write's caller says what its outcome is.
 		msg += ": check that the DC is running and reachable, or give more time with --timeout"
 	}
 	return msg

@@ -33,9 +33,22 @@ type UnknownOutcomeError struct {
 
 func (e *UnknownOutcomeError) Error() string {
 	if e.Checked {
-		return fmt.Sprintf("whether the change to %s was written is unknown: the directory now holds neither the values written nor those it held before (someone else changed them); reload the user and check it", e.Change.DN)
+		return fmt.Sprintf("whether the change to %s was written is unknown: %s, and the user now holds neither the values written nor those it held before (someone else changed them); reload the user and check it", e.Change.DN, Cause(e.Err))
 	}
-	return fmt.Sprintf("whether the change to %s was written is unknown (%v): reading the user again tells", e.Change.DN, e.Err)
+	return fmt.Sprintf("whether the change to %s was written is unknown: %s; reading the user again tells", e.Change.DN, Cause(e.Err))
+}
+
+// Cause is the words of an error without its kind and attribute: "dc1 did
+// not answer within 30s while writing CN=…", to be put in a sentence.
+func Cause(err error) string {
+	var de *Error
+	if errors.As(err, &de) && de.Msg != "" {
+		return de.Msg
+	}
+	if err == nil {
+		return "no answer"
+	}
+	return err.Error()
 }
 
 func (e *UnknownOutcomeError) Unwrap() error { return e.Err }
@@ -125,8 +138,8 @@ func settleRead(ctx context.Context, d Directory, ue *UnknownOutcomeError) (User
 	case holdsNew:
 		return u, OutcomeFoundWritten, nil
 	case holdsOld:
-		return u, OutcomeNotWritten, &Error{Kind: ErrUnavailable, DN: c.DN,
-			Msg: fmt.Sprintf("not written (%v; read again afterwards, the user still holds the values it held before)", ue.Err), Err: ue.Err}
+		return u, OutcomeNotWritten, &Error{Kind: ErrUnavailable,
+			Msg: fmt.Sprintf("not written: %s; read again afterwards, %s still holds the values it held before", Cause(ue.Err), c.DN), Err: ue.Err}
 	}
 	return u, OutcomeUnknown, &UnknownOutcomeError{Change: c, WriteID: ue.WriteID, Err: ue.Err, Checked: true}
 }

@@ -213,7 +213,7 @@ func (m *Model) onCommit(msg commitMsg) tea.Cmd {
 		// Sent, and no answer: it may have landed. Say so, and read the
 		// user again to tell.
 		*res = result{kind: resUnknown, checking: true, started: m.clock(), depth: res.depth, claim: res.claim, unknown: ue,
-			msg: "sent, but no answer came: " + ue.Err.Error() + ". Reading the user again to tell whether it was written."}
+			msg: "sent, but no answer came: " + directory.Cause(ue.Err) + ". Reading the user again to tell whether it was written."}
 		m.setError("outcome unknown for " + m.review.names[k][0] + ": reading the user again…")
 		return settleChange(m.ctx, m.dir, ue, res.claim)
 	case errors.As(msg.err, &cc):
@@ -279,7 +279,11 @@ func (m *Model) onSettle(msg settleMsg) tea.Cmd {
 		}
 		m.setError(msg.err.Error())
 	case msg.outcome == directory.OutcomeNotWritten:
-		*res = result{kind: resFailed, msg: "not written: reading the user again found the values it held before. " + describeError(msg.err, m.info)}
+		cause := "no answer came"
+		if res.unknown != nil {
+			cause = directory.Cause(res.unknown.Err)
+		}
+		*res = result{kind: resFailed, msg: "not written: " + cause + "; reading the user again found the values it held before, so nothing was written. Enter tries again; your pending edits are kept."}
 		m.setError("not written (checked by reading the user again): enter tries again")
 	default:
 		res.checking = false

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"syscall"
 
 	tea "charm.land/bubbletea/v2"
 )
@@ -13,7 +14,20 @@ import (
 type SignalError struct{ Signal os.Signal }
 
 func (e *SignalError) Error() string {
-	return fmt.Sprintf("the console was stopped by %v", e.Signal)
+	return "the console was stopped by " + SignalName(e.Signal)
+}
+
+// SignalName is a signal as admins write it: SIGTERM, not "terminated".
+func SignalName(sig os.Signal) string {
+	switch sig {
+	case syscall.SIGINT:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	case syscall.SIGHUP:
+		return "SIGHUP"
+	}
+	return fmt.Sprint(sig)
 }
 
 // signalMsg is a stop signal (SIGINT, SIGTERM, SIGHUP) the console got.
@@ -72,6 +86,7 @@ func (m *Model) onSignal(msg signalMsg) tea.Cmd {
 		e.cancel()
 		e.stopped = true
 	}
-	m.setStatus(fmt.Sprintf("%v: quitting once the write in flight has ended and its outcome is journaled; %v again quits at once", msg.sig, msg.sig))
+	name := SignalName(msg.sig)
+	m.setStatus(name + ": quitting once the write in flight has ended and its outcome is journaled; " + name + " again quits at once")
 	return nil
 }
