@@ -175,7 +175,11 @@ func writeAudit(w io.Writer, u directory.User, fs []flags.Finding, notes []flags
 		}
 		fmt.Fprintln(w)
 	case flags.VerdictCannotSignIn:
-		printf(w, "  ✗ NOT READY: cannot sign in (%d problems)\n", errs)
+		unit := "problems"
+		if errs == 1 {
+			unit = "problem"
+		}
+		printf(w, "  ✗ NOT READY: cannot sign in (%d %s)\n", errs, unit)
 	default:
 		printf(w, "  %s NOT READY: %s\n", v.Mark(), v.Headline())
 	}

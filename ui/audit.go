@@ -683,7 +683,9 @@ func (m *Model) auditBody(w, h int) []string {
 			add(ind + st.value.Render(val))
 		}
 		if text != "" {
-			add(ind + st.dim.Render(text))
+			for _, l := range wrap(text, w-len(ind)) {
+				add(ind + st.dim.Render(l))
+			}
 		}
 		if f := r.finding; f != nil {
 			for _, l := range wrap(termtext.Safe(f.Problem), w-len(ind)) {

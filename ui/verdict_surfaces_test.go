@@ -65,7 +65,7 @@ func TestOneVerdictOnEverySurface(t *testing.T) {
 			case flags.VerdictReady:
 				wantCode, wantText = 0, "✓ READY: can sign in"
 			case flags.VerdictCannotSignIn:
-				wantText = "✗ NOT READY: cannot sign in (1 problems)"
+				wantText = "✗ NOT READY: cannot sign in (1 problem)"
 			}
 			if code != wantCode || !strings.Contains(out, wantText) {
 				t.Errorf("audit: exit %d (want %d), want %q in:\n%s%s", code, wantCode, wantText, out, errs)
