@@ -136,10 +136,8 @@ func (m *Model) auditLookups() tea.Cmd {
 	if m.screen == scrAudit {
 		// The addresses the sign-in fix could offer: it offers none that
 		// is taken.
-		for _, c := range []string{m.detail.user.Mail, m.detail.user.UPN} {
-			if c != "" {
-				addrs = append(addrs, flags.Some("sip:"+c))
-			}
+		for _, c := range flags.SIPCandidates(s.after.SIPAddress.V, m.detail.user.Mail, m.detail.user.UPN) {
+			addrs = append(addrs, flags.Some(c))
 		}
 	}
 	for _, o := range addrs {
@@ -469,15 +467,24 @@ func (m *Model) signInChoices() []pickOption {
 	u := m.detail.user
 	var out []pickOption
 	seen := map[string]bool{}
-	for _, c := range []struct{ from, v string }{{"e-mail address", u.Mail}, {"userPrincipalName", u.UPN}} {
+	stored := m.state().after.SIPAddress
+	froms := []struct{ from, v, addr string }{{"e-mail address", u.Mail, ""}, {"userPrincipalName", u.UPN, ""}}
+	if stored.Set && !strings.HasPrefix(strings.ToLower(stored.V), "sip:") {
+		// The stored name with the sip: it lacks: the smallest repair.
+		froms = append([]struct{ from, v, addr string }{{"stored sign-in name", stored.V, "sip:" + stored.V}}, froms...)
+	}
+	for _, c := range froms {
 		if c.v == "" {
 			continue
 		}
-		addr := "sip:" + strings.ToLower(c.v)
+		addr := c.addr
+		if addr == "" {
+			addr = "sip:" + strings.ToLower(c.v)
+		}
 		if seen[addr] || flags.CheckSIPAddress(addr) != nil || strings.EqualFold(addr, m.state().after.SIPAddress.V) {
 			continue // not valid, or what the user has already: no choice
 		}
-		if _, answered := m.audit.holders[addr]; !answered {
+		if _, answered := m.audit.holders[strings.ToLower(addr)]; !answered {
 			continue // not known to be free (being looked up, or the look-up failed)
 		}
 		if others := m.otherHolders(addr); len(others) > 0 {

@@ -320,3 +320,32 @@ func TestAuditSignInFixSkipsTakenAddress(t *testing.T) {
 		t.Fatalf("f staged something or opened no editor: %s", y.m.status)
 	}
 }
+
+// The audit's fix for a sign-in name stored without sip: offers the
+// stored name with sip: added, and never an address another user holds.
+func TestAuditSignInFixOffersOnlyFreeAddresses(t *testing.T) {
+	d := demo(t)
+	x := newHarness(t, Options{Dir: d}, 120, 40)
+	x.openUser("pquinn")
+	stored := x.m.detail.user.OCS.SIPAddress.V
+	x.run(x.m.openAudit())
+	opts := x.m.signInChoices()
+	if len(opts) == 0 || opts[0].label != "sip:"+stored {
+		t.Fatalf("choices for %q: %+v", stored, opts)
+	}
+	for _, o := range opts {
+		if others := x.m.otherHolders(o.label); len(others) > 0 {
+			t.Errorf("offers %s, held by %v", o.label, others)
+		}
+	}
+	// Give the prefixed address to someone else: it is no longer offered.
+	if _, _, err := directory.Update(context.Background(), d, "CN=Ann Lee,OU=Sales,OU=Corp,DC=corp,DC=example", flags.Change{SIPAddress: flags.Some("sip:" + stored)}, 3); err != nil {
+		t.Fatal(err)
+	}
+	x.run(x.m.openAudit())
+	for _, o := range x.m.signInChoices() {
+		if strings.EqualFold(o.label, "sip:"+stored) {
+			t.Errorf("offers %s although Ann Lee now holds it", o.label)
+		}
+	}
+}
