@@ -204,3 +204,54 @@ func TestConcurrentClaims(t *testing.T) {
 	}
 	t.Logf("20 rounds: %d undone claims; %d rounds where both kept theirs (must be 0 duplicates above)", undone, both)
 }
+
+// TestSettleWaitsForTheDC: the modify gets no answer and then the DC stops
+// answering reads too. Settle keeps reading until the DC answers again, and
+// only then says not written; until then the outcome stays unknown.
+func TestSettleWaitsForTheDC(t *testing.T) {
+	env := requireDC(t)
+	admin := dialDC(t, env.adminConfig())
+	u, _, _ := faultUser(t, env, admin)
+	p := dctest.NewProxy(t, env.DC)
+	l := dialDC(t, LDAPConfig{URL: p.URL(), CACertFile: p.CAFile(), Bind: env.AdminUPN, Password: env.AdminPassword, Timeout: time.Second})
+	path := filepath.Join(t.TempDir(), "journal.jsonl")
+	j, err := NewJournaled(l, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	p.Fault = dctest.Hang
+	p.Armed.Store(1)
+	p.Silent.Store(false)
+	go func() { <-p.SawModify; p.Silent.Store(true) }()
+	_, err = j.Apply(ctx, Change{DN: u.DN, Edits: []flags.AttrEdit{optionFlagsEdit(u, "65")}})
+	var ue *UnknownOutcomeError
+	if !errors.As(err, &ue) {
+		t.Fatalf("Apply: %v, want unknown", err)
+	}
+	// A short check while the DC is silent: still unknown, nothing new
+	// journaled.
+	sctx, cancel := context.WithTimeout(ctx, 2500*time.Millisecond)
+	_, o, err := Settle(sctx, j, ue)
+	cancel()
+	if o != OutcomeUnknown || !errors.Is(err, ErrOutcomeUnknown) {
+		t.Fatalf("settled while the DC was silent: %v %v", o, err)
+	}
+	by, _ := journalByID(t, path)
+	if got := finalOutcome(by[ue.WriteID]); got != JournalUnknown {
+		t.Errorf("journal says %s while nobody knows", got)
+	}
+	// The DC answers again after a while: the same check now tells.
+	time.AfterFunc(2*time.Second, func() { p.Silent.Store(false) })
+	start := time.Now()
+	sctx, cancel = context.WithTimeout(ctx, 20*time.Second)
+	_, o, err = Settle(sctx, j, ue)
+	cancel()
+	if o != OutcomeNotWritten || time.Since(start) < 2*time.Second {
+		t.Fatalf("settled as %v (%v) after %v", o, err, time.Since(start))
+	}
+	by, _ = journalByID(t, path)
+	if got := finalOutcome(by[ue.WriteID]); got != JournalNotWritten {
+		t.Errorf("journal says %s, want not written", got)
+	}
+}

@@ -50,6 +50,9 @@ type Proxy struct {
 	Fault Fault
 	// Armed is how many ModifyRequests get the fault; Fired counts them.
 	Armed, Fired atomic.Int32
+	// Silent swallows every request while set, reads included: a DC that
+	// stopped answering altogether.
+	Silent atomic.Bool
 	// SawModify gets a value for each faulted modify, so a test can act
 	// (send a signal, say) while the modify is held.
 	SawModify chan struct{}
@@ -111,6 +114,7 @@ func (p *Proxy) track(cs ...net.Conn) {
 
 // LDAP protocol op tags (application class).
 const (
+	opUnbindRequest  = 2
 	opModifyRequest  = 6
 	opModifyResponse = 7
 )
@@ -161,6 +165,9 @@ func (p *Proxy) pipe(client, server net.Conn) {
 		msg, op, err := readMessage(client)
 		if err != nil {
 			return
+		}
+		if p.Silent.Load() && op != opUnbindRequest {
+			continue
 		}
 		if op == opModifyRequest && p.Fault != Pass && p.Armed.Load() > 0 {
 			p.Armed.Add(-1)
