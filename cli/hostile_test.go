@@ -81,7 +81,7 @@ func TestHostileValuesInTextOutput(t *testing.T) {
 		code int
 		want []string
 	}{
-		{"audit", []string{"audit", "--ldif", in, "mallory"}, 1, []string{escName, escDN, escSIP}},
+		{"audit", []string{"audit", "--ldif", in, "mallory"}, 1, []string{escName, escDN, escSIP, "control-characters", "displayName, cn, msRTCSIP-PrimaryUserAddress, msRTCSIP-Line hold control"}},
 		{"audit --ou", []string{"audit", "--ldif", in, "--ou", "OU=Evil\u202eUO,DC=corp,DC=example"}, 1, []string{`Mal\x1b]0;PWNED\x07lory`}},
 		{"audit by DN", []string{"audit", "--ldif", in, hostileDN}, 1, []string{escDN}},
 		{"set", []string{"set", "--ldif", in, "--journal", journal, "mallory", "sip=sip:mallory@corp.example"}, 0, []string{escDN, escSIP + " -> sip:mallory@corp.example"}},
@@ -111,5 +111,19 @@ func TestHostileValuesInTextOutput(t *testing.T) {
 	}
 	if got[0].Name != hostileName || got[0].DN != hostileDN {
 		t.Errorf("JSON is not exact: %q %q", got[0].Name, got[0].DN)
+	}
+}
+
+func TestMultiValuedRefusedBySet(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "multi.ldif")
+	os.WriteFile(p, []byte("dn: DC=corp,DC=example\nobjectClass: domain\n\ndn: CN=Multi,DC=corp,DC=example\nobjectClass: user\ncn: Multi\nsAMAccountName: multi\nmsRTCSIP-UserEnabled: TRUE\nmsRTCSIP-PrimaryUserAddress: sip:multi@corp.example\nmsRTCSIP-OptionFlags: 256\nmsRTCSIP-OptionFlags: 385\n"), 0o600)
+	journal := filepath.Join(t.TempDir(), "journal.jsonl")
+	code, out, errs := run(t, "set", "--ldif", p, "--journal", journal, "multi", "+pic")
+	if code != 2 || !strings.Contains(errs, `msRTCSIP-OptionFlags holds 2 values ("256", "385")`) || out != "" {
+		t.Errorf("set +pic: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, _ = run(t, "audit", "--ldif", p, "multi")
+	if code != 1 || !strings.Contains(out, "multi-valued") || !strings.Contains(out, `"256", "385"`) {
+		t.Errorf("audit: exit %d\n%s", code, out)
 	}
 }

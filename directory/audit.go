@@ -41,6 +41,7 @@ func RuleInput(u User, s flags.Settings, isPool func(string) bool) flags.AuditIn
 		Settings: s, Mail: u.Mail, UPN: u.UPN, IsPool: isPool,
 		Contact: u.Kind == KindContact, AppContact: u.Kind == KindContact && IsAppContact(u.DN),
 		ADDisabled: u.Disabled, ProxyAddresses: u.ProxyAddresses,
+		DisplayName: u.DisplayName, CN: u.Name,
 	}
 }
 

@@ -3,6 +3,7 @@ package directory
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -157,6 +158,9 @@ func copyUser(u *User) User {
 	c := *u
 	c.OCS.Policies = slices.Clone(u.OCS.Policies)
 	c.ProxyAddresses = slices.Clone(u.ProxyAddresses)
+	if u.OCS.MultiValued != nil {
+		c.OCS.MultiValued = maps.Clone(u.OCS.MultiValued)
+	}
 	return c
 }
 
@@ -464,6 +468,11 @@ func (m *Memory) Apply(ctx context.Context, c Change) (User, error) {
 		}
 		seen[attr] = true
 		cur := e.attrs[attr]
+		if len(cur) > 1 {
+			// Replacing the values with one would drop the others
+			// (Settings.Apply refuses first; this is the last line).
+			return User{}, &Error{Kind: ErrInvalidValue, DN: c.DN, Attr: ed.Attr, Msg: (&flags.MultiValuedError{Attr: ed.Attr, Values: slices.Clone(cur)}).Error()}
+		}
 		switch {
 		case ed.Old.Set && !slices.ContainsFunc(cur, func(v string) bool { return equalValue(attr, v, ed.Old.V) }):
 			conflicts = append(conflicts, ed.Attr)

@@ -53,6 +53,8 @@ const (
 	// FindingProxyAddressNoSIP: a central-forest contact whose proxyAddresses
 	// lack sip:<sign-in name> (Outlook and SharePoint look there).
 	FindingProxyAddressNoSIP = "proxy-addresses-without-sip"
+	FindingMultiValued           = "multi-valued"
+	FindingControlCharacters     = "control-characters"
 )
 
 // Rule is one readiness rule as the audit view lists it: a line that
@@ -81,6 +83,9 @@ var Rules = []Rule{
 	{FindingADAccountDisabled, "AD account enabled, or a resource-forest account", AttrUserAccountControl},
 	{FindingContactNoOriginatorSid, "Contact carries msRTCSIP-OriginatorSid", AttrOriginatorSid},
 	{FindingProxyAddressNoSIP, "Contact's proxyAddresses hold the sign-in name", AttrProxyAddresses},
+	// These two look at several attributes; their findings name which.
+	{FindingMultiValued, "Single-valued attributes hold one value each", ""},
+	{FindingControlCharacters, "Names and URIs hold no control characters", ""},
 }
 
 // Client messages quoted in shared/ocs-reference.md section 5.
@@ -141,6 +146,9 @@ type AuditInput struct {
 	ADDisabled bool
 	// ProxyAddresses are the object's proxyAddresses values.
 	ProxyAddresses []string
+	// DisplayName and CN are the object's names, for the control-characters
+	// rule.
+	DisplayName, CN string
 }
 
 // Counts is how many findings stop the user signing in (errors) and how many
@@ -312,6 +320,8 @@ func Audit(in AuditInput) []Finding {
 		})
 	}
 	accountRules(in, add)
+	out = append(out, multiValuedFindings(s)...)
+	out = append(out, controlCharFindings(in)...)
 	return out
 }
 

@@ -90,6 +90,12 @@ type Settings struct {
 	// LocationProfile is msRTCSIP-UserLocationProfile (a DN, OCS 2007 R2),
 	// read only.
 	LocationProfile Opt[string]
+	// MultiValued holds all the values of each attribute that must hold one
+	// but holds several (possible on a non-AD server or in an LDIF file),
+	// keyed by its Attr* name; nil when there is none. The field above holds
+	// the first value. Such an attribute is shown with every value, flagged
+	// by the audit and never written: Apply refuses, so no value is dropped.
+	MultiValued map[string][]string
 }
 
 // Archiving bits of msRTCSIP-ArchivingEnabled.
@@ -153,6 +159,12 @@ func Decode(get func(attr string) []string) (Settings, error) {
 		v := get(attr)
 		if len(v) == 0 {
 			return "", false
+		}
+		if len(v) > 1 {
+			if s.MultiValued == nil {
+				s.MultiValued = map[string][]string{}
+			}
+			s.MultiValued[attr] = append([]string(nil), v...)
 		}
 		return v[0], true
 	}
@@ -285,6 +297,9 @@ func (c Change) Then(d Change) Change {
 // bitmask starts from 0, but a delta that sets nothing leaves it absent so
 // that clearing a bit nobody set does not create the attribute.
 func (s Settings) Apply(c Change) (Settings, error) {
+	if err := s.checkSingle(c); err != nil {
+		return s, err
+	}
 	out := s
 	var err error
 	if out.OptionFlags, err = applyBits(s.OptionFlags, c.Flags, true); err != nil {

@@ -9,6 +9,15 @@ type attrInfo struct {
 	attr, label, syntax, explain, caveat string
 }
 
+// itemAttr is the attribute a detail line changes ("" for none).
+func itemAttr(it item) string {
+	switch it.kind {
+	case itBit, itTelephony, itReserved, itUnknown, itValue:
+		return flags.AttrOptionFlags
+	}
+	return attrInfos[it.kind].attr
+}
+
 const generalPath = "User properties › Communications tab (OCS 2007 R2: Office Communications Server Users node)"
 
 var attrInfos = map[itemKind]attrInfo{

@@ -675,6 +675,10 @@ func (m *Model) auditBody(w, h int) []string {
 			text = "a pending edit breaks this"
 		}
 		val := r.rule.Attribute + " = " + termtext.Safe(m.ruleValue(r.rule))
+		if r.rule.Attribute == "" {
+			// A rule over several attributes: its finding names them.
+			val = ""
+		}
 		text = termtext.Safe(text)
 		title := fmt.Sprintf("%-*s", titleW, r.rule.Title)
 		if !narrow {
@@ -686,7 +690,7 @@ func (m *Model) auditBody(w, h int) []string {
 			row = st.selected.Render(fit("› "+glyph+" "+title, w))
 		}
 		add(row)
-		if narrow {
+		if narrow && val != "" {
 			add(ind + st.value.Render(val))
 		}
 		if text != "" {

@@ -384,6 +384,11 @@ func (m *Model) toggle() tea.Cmd {
 	its := items(s)
 	m.detail.cursor = clamp(m.detail.cursor, 0, len(its)-1)
 	it := its[m.detail.cursor]
+	if err := s.base.Editable(itemAttr(it)); err != nil {
+		// Several values where AD allows one: writing one drops the others.
+		m.setError("refused: " + err.Error())
+		return nil
+	}
 	var c flags.Change
 	var what string
 	switch it.kind {

@@ -48,6 +48,10 @@ func (m *Model) openEdit(kind itemKind) {
 		return
 	}
 	s := m.state()
+	if err := s.base.Editable(attrInfos[kind].attr); err != nil {
+		m.setError("refused: " + err.Error())
+		return
+	}
 	e := &editModel{kind: kind, dn: m.detail.user.DN, label: attrInfos[kind].label}
 	switch kind {
 	case itSIP:

@@ -83,6 +83,7 @@ func TestHostileValuesNeverReachTheTerminal(t *testing.T) {
 			s.keys("a")
 			s.waitFor("Audit of Mal")
 			if sz.w >= 200 {
+				s.waitFrame("! Names and URIs hold no control characters", "displayName, msRTCSIP-PrimaryUserAddress, msRTCSIP-Line, msRTCSIP-LineServer hold control")
 				s.waitFrame("Audit of " + termtext.Safe(hostileName))
 			}
 			s.keys("esc")

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"ocsflags/directory"
+	"ocsflags/flags"
 	"ocsflags/termtext"
 )
 
@@ -418,6 +419,9 @@ func (m *Model) detailPane(w, h int, focused bool) []string {
 		meta = "account disabled · " + meta
 	}
 	top = append(top, st.dim.Render(fit(meta, w)))
+	for _, l := range multiValuedLines(d.user.OCS, w) {
+		top = append(top, st.bad.Render(l))
+	}
 	switch {
 	case d.loading:
 		top = append(top, m.spin.View()+" reading the user…")
@@ -555,4 +559,24 @@ func (m *Model) reviewBody(w, h int) []string {
 	r.offset = clamp(r.offset, 0, max(len(lines)-bodyH, 0))
 	out := append(head, lines[r.offset:min(len(lines), r.offset+bodyH)]...)
 	return block(out, w, h)
+}
+
+// multiValuedLines show every value of an attribute that must hold one but
+// holds several: the settings below show the first, and none of it can be
+// edited.
+func multiValuedLines(s flags.Settings, w int) []string {
+	var out []string
+	for _, attr := range append(append([]string{}, flags.Writable...), flags.AttrTargetHomeServer) {
+		vs, ok := s.MultiValued[attr]
+		if !ok {
+			continue
+		}
+		vals := make([]string, len(vs))
+		for i, v := range vs {
+			vals[i] = termtext.Safe(v)
+		}
+		text := fmt.Sprintf("✗ %s holds %d values: %s. AD allows one; shown below is the first, and it cannot be edited.", attr, len(vs), strings.Join(vals, " · "))
+		out = append(out, wrap(text, w)...)
+	}
+	return out
 }
