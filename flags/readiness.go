@@ -53,8 +53,8 @@ const (
 	// FindingProxyAddressNoSIP: a central-forest contact whose proxyAddresses
 	// lack sip:<sign-in name> (Outlook and SharePoint look there).
 	FindingProxyAddressNoSIP = "proxy-addresses-without-sip"
-	FindingMultiValued           = "multi-valued"
-	FindingControlCharacters     = "control-characters"
+	FindingMultiValued       = "multi-valued"
+	FindingControlCharacters = "control-characters"
 )
 
 // Rule is one readiness rule as the audit view lists it: a line that
