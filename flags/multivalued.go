@@ -78,7 +78,7 @@ func (s Settings) Editable(attr string) error {
 // value OCS reads is anyone's guess), and is a warning otherwise.
 func multiValuedFindings(s Settings) []Finding {
 	var out []Finding
-	for _, attr := range append(append([]string{}, Writable...), AttrTargetHomeServer, AttrOriginatorSid) {
+	for _, attr := range append(append([]string{}, Writable...), AttrTargetHomeServer, AttrOriginatorSid, AttrUserLocationProfile) {
 		vs, ok := s.MultiValued[attr]
 		if !ok {
 			continue

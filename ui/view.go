@@ -566,7 +566,7 @@ func (m *Model) reviewBody(w, h int) []string {
 // edited.
 func multiValuedLines(s flags.Settings, w int) []string {
 	var out []string
-	for _, attr := range append(append([]string{}, flags.Writable...), flags.AttrTargetHomeServer) {
+	for _, attr := range append(append([]string{}, flags.Writable...), flags.AttrTargetHomeServer, flags.AttrUserLocationProfile) {
 		vs, ok := s.MultiValued[attr]
 		if !ok {
 			continue
