@@ -130,3 +130,56 @@ func TestDCConcurrentSetsReportOwnDelta(t *testing.T) {
 		t.Errorf("after the racing sets: %+v", now.OCS)
 	}
 }
+
+// TestDCConcurrentClaimsBySet: two set commands give one new sign-in name
+// to two users at once, 20 rounds. At most one may hold it afterwards, and
+// a command whose claim was undone says so and fails.
+func TestDCConcurrentClaimsBySet(t *testing.T) {
+	dc := dctest.RequireDC(t)
+	a := dctest.NewUser(t, dc, "ocssa", nil)
+	b := dctest.NewUser(t, dc, "ocssb", nil)
+	args := dcArgs(t)
+	d, err := directory.DialLDAP(context.Background(), directory.LDAPConfig{URL: dc.LDAPSURL, CACertFile: dc.CACert, Bind: dc.AdminUPN, Password: dctest.Password(t, dc.AdminPasswordFile)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	undone := 0
+	for round := range 20 {
+		addr := "sip:claim-" + dctest.Unique() + "@corp.example"
+		type res struct {
+			code      int
+			out, errs string
+		}
+		ch := make(chan res, 2)
+		for _, u := range []dctest.TestUser{a, b} {
+			go func() {
+				code, out, errs := run(t, append([]string{"set", u.SAM, "sip=" + addr}, args...)...)
+				ch <- res{code, out, errs}
+			}()
+		}
+		ok := 0
+		for range 2 {
+			r := <-ch
+			switch {
+			case r.code == 0:
+				ok++
+			case strings.Contains(r.errs, "was undone"):
+				undone++
+			case !strings.Contains(r.errs, "already the sign-in name"):
+				t.Errorf("round %d: exit %d %s", round, r.code, r.errs)
+			}
+		}
+		holders, err := d.SIPAddressHolders(context.Background(), addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(holders) > 1 || ok > 1 {
+			t.Errorf("round %d: %s is held by %v; %d commands succeeded", round, addr, holders, ok)
+		}
+		if ok != len(holders) {
+			t.Errorf("round %d: %d commands said written, %d objects hold %s", round, ok, len(holders), addr)
+		}
+	}
+	t.Logf("20 rounds: %d claims found racing and undone", undone)
+}
