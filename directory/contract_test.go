@@ -298,6 +298,37 @@ func runContract(t *testing.T, c contract) {
 
 	t.Run("readiness of every demo state", func(t *testing.T) { checkDemoReadiness(t, d) })
 
+	t.Run("forest attributes and policy names", func(t *testing.T) {
+		// The resource-forest account: disabled, its OriginatorSid read from
+		// the binary SID AD stores, its policies named by their objects.
+		rhea, err := d.User(ctx, dn("CN=Rhea Stone,OU=Resource-Forest"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rhea.Disabled || rhea.OCS.OriginatorSid.V != "S-1-5-21-3623811015-3361044348-30300820-1014" {
+			t.Errorf("Rhea Stone: disabled %v, OriginatorSid %+v", rhea.Disabled, rhea.OCS.OriginatorSid)
+		}
+		refs := ReferencedDNs(rhea.OCS)
+		if len(refs) != 2 {
+			t.Fatalf("policies of Rhea Stone: %v", rhea.OCS.Policies)
+		}
+		n, ok := d.(Namer)
+		if !ok {
+			t.Skip("this adapter reads no object names")
+		}
+		names, err := n.ObjectNames(ctx, append(refs, dn("CN=Nothing Here,CN=Users")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if names[NormDN(refs[0])] != "Meetings without recording" || names[NormDN(refs[1])] != "Local and long distance" || len(names) != 2 {
+			t.Errorf("policy names: %v", names)
+		}
+		yusuf, _ := d.User(ctx, dn("CN=Yusuf Ali,OU=Partners"))
+		if yusuf.Kind != KindContact || !yusuf.OCS.OriginatorSid.Set || !slices.Contains(yusuf.ProxyAddresses, "sip:yusuf@partner.example") {
+			t.Errorf("Yusuf Ali: kind %v, OriginatorSid %+v, proxyAddresses %v", yusuf.Kind, yusuf.OCS.OriginatorSid, yusuf.ProxyAddresses)
+		}
+	})
+
 	// The write tests use users no read test looks at.
 	julia := dn("CN=Julia Roberts,OU=Sales,OU=Corp")
 

@@ -280,6 +280,15 @@ func (m *Model) toggleOCSEnabled() tea.Cmd {
 // pushEditFor records an edit for u (the open user or a list row),
 // refusing one that could not be written.
 func (m *Model) pushEditFor(u directory.User, c flags.Change, what string) {
+	cur, err := m.pending.get(u.DN).afterOr(u.OCS)
+	if err == nil {
+		// The rule set applies too: telephony bits only as one of the
+		// radio group's options (the radio lines always are).
+		if err := flags.CheckTelephonyChange(cur.OptionFlags.V, c.Flags); err != nil {
+			m.setError("refused: " + err.Error())
+			return
+		}
+	}
 	if p := m.pending.get(u.DN); p != nil {
 		if _, err := p.base.OCS.Apply(p.change().Then(c)); err != nil {
 			m.setError("refused: " + err.Error())
