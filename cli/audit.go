@@ -109,6 +109,11 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 	counts := map[string]int{}
 	for _, u := range users {
 		in, err := directory.AuditInputFor(ctx, d, u, pools)
+		if err == nil && !*asJSON && *ou == "" {
+			// Only the per-user text prints fixes: only it looks up which
+			// sign-in names a fix may offer.
+			err = directory.AddSIPOffers(ctx, d, u, &in)
+		}
 		if err != nil {
 			return fail(fmt.Errorf("audit %s: %w", u.DN, err))
 		}

@@ -478,3 +478,22 @@ func TestExplainJSONInferred(t *testing.T) {
 		}
 	}
 }
+
+// The audit's fix for a malformed sign-in name never names an address
+// another object holds: here someone else already has sip:pquinn@…, which
+// both the stored name with sip: added and the mail and UPN would give.
+func TestAuditSIPFixIsFree(t *testing.T) {
+	in := ldifCopy(t)
+	if code, out, errs := run(t, "audit", "--ldif", in, "pquinn"); code != 1 || !strings.Contains(out, "fix: ocsflags set pquinn sip=sip:pquinn@corp.example") {
+		t.Fatalf("audit pquinn: exit %d\n%s%s", code, out, errs)
+	}
+	b, _ := os.ReadFile(in)
+	b = bytes.Replace(b, []byte("msRTCSIP-PrimaryUserAddress: sip:bcole@corp.example"), []byte("msRTCSIP-PrimaryUserAddress: sip:pquinn@corp.example"), 1)
+	if err := os.WriteFile(in, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := run(t, "audit", "--ldif", in, "pquinn")
+	if code != 1 || strings.Contains(out, "sip=sip:pquinn@corp.example") || !strings.Contains(out, "sip-address-malformed") {
+		t.Errorf("audit pquinn with sip:pquinn@ held by Brian Cole: exit %d\n%s%s", code, out, errs)
+	}
+}

@@ -68,26 +68,39 @@ func IsAppContact(dn string) bool {
 // offer are free.
 func Audit(ctx context.Context, d Directory, u User, pools PoolSet) ([]flags.Finding, error) {
 	in, err := AuditInputFor(ctx, d, u, pools)
+	if err == nil {
+		err = AddSIPOffers(ctx, d, u, &in)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return flags.Audit(in), nil
 }
 
-// AuditInputFor is RuleInput with the directory look-ups done.
+// AddSIPOffers looks up which sign-in names a fix could offer u (only when
+// its own is missing or malformed) and lets in offer the free ones. A
+// listing that shows no fixes skips it: it costs a search per candidate.
+func AddSIPOffers(ctx context.Context, d Directory, u User, in *flags.AuditInput) error {
+	s := u.OCS.SIPAddress
+	if s.Set && flags.CheckSIPAddress(s.V) == nil {
+		return nil
+	}
+	free := map[string]bool{}
+	for _, c := range flags.SIPCandidates(s.V, u.Mail, u.UPN) {
+		others, err := SIPTakenBy(ctx, d, c, u.DN)
+		if err != nil {
+			return err
+		}
+		free[strings.ToLower(c)] = len(others) == 0
+	}
+	in.SIPFree = func(addr string) bool { return free[strings.ToLower(addr)] }
+	return nil
+}
+
+// AuditInputFor is RuleInput with the look-up of the sign-in name's other
+// holders done.
 func AuditInputFor(ctx context.Context, d Directory, u User, pools PoolSet) (flags.AuditInput, error) {
 	in := RuleInput(u, u.OCS, pools.IsPool)
-	if s := u.OCS.SIPAddress; !s.Set || flags.CheckSIPAddress(s.V) != nil {
-		free := map[string]bool{}
-		for _, c := range flags.SIPCandidates(s.V, u.Mail, u.UPN) {
-			others, err := SIPTakenBy(ctx, d, c, u.DN)
-			if err != nil {
-				return in, err
-			}
-			free[strings.ToLower(c)] = len(others) == 0
-		}
-		in.SIPFree = func(addr string) bool { return free[strings.ToLower(addr)] }
-	}
 	if u.OCS.SIPAddress.Set {
 		holders, err := d.SIPAddressHolders(ctx, u.OCS.SIPAddress.V)
 		if err != nil {

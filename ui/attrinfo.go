@@ -23,7 +23,7 @@ const generalPath = "User properties › Communications tab (OCS 2007 R2: Office
 var attrInfos = map[itemKind]attrInfo{
 	itEnabled: {flags.AttrUserEnabled, "Enable user for Office Communications Server", "Boolean (TRUE/FALSE)",
 		"Whether the user may sign in to Office Communications Server at all.",
-		"Clearing it keeps every other OCS setting in AD; enabling again restores them. Enabling a user who never had a sign-in name and a pool needs all four readiness attributes (the Enable Users wizard)."},
+		"Clearing it keeps every other OCS setting in AD; enabling again restores them. Enabling a user who never had a sign-in name and a pool needs all four readiness attributes (the Enable Users wizard). As in the OCS console, the box is unticked for TRUE without a sign-in name: such a user is not enabled."},
 	itSIP: {flags.AttrPrimaryUserAddress, "Sign-in name", "Unicode string, sip:user@domain",
 		"The user's SIP URI, what they type to sign in to Communicator; usually the e-mail address.",
 		"Must start with sip:, name an FQDN domain, and be unique in the forest. If the address typed at sign-in differs, Communicator says: " + flags.ClientMsgCannotSignIn},
@@ -32,7 +32,7 @@ var attrInfos = map[itemKind]attrInfo{
 		"A host name instead of a DN is rejected by AD; a DN of a removed pool leaves the user under \"Unassigned users\", unable to sign in. Moving users changes the pool through the OCS tools, which also move server-side data."},
 	itVerdict: {"", "Sign-in readiness", "",
 		"To sign in with Communicator 2007 R2 a user needs all four: msRTCSIP-UserEnabled TRUE, a sign-in name, a home server that is an existing pool, and enhanced presence (256) in msRTCSIP-OptionFlags.",
-		"Duplicate sign-in names are not checked here (that needs a directory search per user); the audit view checks them."},
+		"The AD account counts too: a disabled account cannot sign in, unless it carries msRTCSIP-OriginatorSid (a resource forest, where every person is such an account); a SIP-enabled contact (central forest) needs an OriginatorSid. Without 256 Communicator 2005 still signs in, 2007/R2 do not. Duplicate sign-in names are not checked in the list (that needs a directory search per user); the audit view checks them."},
 	itFederation: {flags.AttrFederationEnabled, "Enable federation", "Boolean (TRUE/FALSE)",
 		"Lets the user communicate with federated partner organisations through the Edge server.",
 		"Only honoured when the forest-wide federation setting allows per-user control; the console greys it out otherwise."},
