@@ -485,6 +485,10 @@ func (m *Model) pushEdit(c flags.Change, what string) {
 // confirmEP asks before setting enhanced presence, with the warning the
 // console gives: it is one-way and ends Communicator 2005 for the user.
 func (m *Model) confirmEP(f flags.Feature) {
+	if err := m.state().base.Editable(flags.AttrOptionFlags); err != nil {
+		m.setError("refused: " + err.Error())
+		return
+	}
 	name := m.detail.user.Label()
 	m.confirm = &confirmModel{
 		kind:  "ep",

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,7 +21,7 @@ cn: Multi
 sAMAccountName: multi
 msRTCSIP-UserEnabled: TRUE
 msRTCSIP-PrimaryUserAddress: sip:multi@corp.example
-msRTCSIP-OptionFlags: 256
+msRTCSIP-OptionFlags: 1
 msRTCSIP-OptionFlags: 385
 msRTCSIP-Line: tel:+14255550100
 msRTCSIP-Line: tel:+14255550199
@@ -35,7 +36,7 @@ func TestMultiValuedShownAndNotEditable(t *testing.T) {
 	}
 	x := newHarness(t, Options{Dir: d}, 200, 50)
 	x.openUser("multi")
-	mustContain(t, x.screen(), "msRTCSIP-OptionFlags holds 2 values: 256 · 385", "msRTCSIP-Line holds 2 values: tel:+14255550100 · tel:+14255550199")
+	mustContain(t, x.screen(), "msRTCSIP-OptionFlags holds 2 values: 1 · 385", "msRTCSIP-Line holds 2 values: tel:+14255550100 · tel:+14255550199")
 	const dn = "CN=Multi,OU=Sales,DC=corp,DC=example"
 	for _, focus := range []func(){
 		func() { x.focusItem(itBit, flags.PublicIM) },
@@ -60,7 +61,20 @@ func TestMultiValuedShownAndNotEditable(t *testing.T) {
 	// The audit flags it; its fix (enhanced presence is in one value only)
 	// is refused as well.
 	x.key("a")
-	mustContain(t, x.screen(), "Single-valued attributes hold one value each", `msRTCSIP-OptionFlags holds 2 values ("256", "385")`)
+	mustContain(t, x.screen(), "Single-valued attributes hold one value each", `msRTCSIP-OptionFlags holds 2 values ("1", "385")`)
+	// The audit's fix for enhanced presence is refused before it asks.
+	x.m.audit.cursor = slices.IndexFunc(flags.Rules, func(r flags.Rule) bool { return r.ID == flags.FindingNoEnhancedPresence })
+	x.key("f")
+	if x.m.confirm != nil || x.m.pending.get(dn) != nil || !strings.Contains(x.m.status, "refused") {
+		t.Errorf("the enhanced presence fix: confirm %v, status %q", x.m.confirm != nil, x.m.status)
+	}
+	x.focusItem(itBit, flags.EnhancedPresence)
+	x.m.screen = scrBrowse
+	x.key("space")
+	if x.m.confirm != nil || x.m.pending.get(dn) != nil {
+		t.Error("the enhanced presence check box asked or staged")
+	}
+	x.key("a")
 	// Other settings stay editable.
 	x.key("esc")
 	x.focusItem(itFederation, 0)
