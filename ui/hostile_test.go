@@ -92,6 +92,10 @@ func TestHostileValuesNeverReachTheTerminal(t *testing.T) {
 			s.waitFor("Review pending changes")
 			s.waitFrame(`Mal\x1b]0;PWNED-TITLE`)
 			s.keys("esc")
+			// The Enable Users wizard names the user.
+			s.keys("u", "e")
+			s.waitFor("Enable users for Office Communications Server", `for Mal\x1b]0;PWNED-TITLE\x07lory`)
+			s.keys("esc")
 			// The list of the OU and the tree.
 			s.keys("esc", "esc", "esc")
 			if err := s.tm.Quit(); err != nil {
