@@ -5,6 +5,8 @@
 #     OU=Paging (2,500 users);
 #   - a private OpenLDAP slapd on 127.0.0.1:3890 with 100,000 users in OU=Big and AD-like limits
 #     (sizeLimitExceeded after 1,000 entries without paging, pages of at most 1,000).
+#   - a simulated two-domain forest (a child-domain DC on 127.0.0.1:3891, a Global Catalog on :3892):
+#     .ci/forest.sh, started and stopped from here; its servers have their own reuse check (forest).
 #
 # Usage:
 #   bash .ci/servers.sh start     install what is missing, provision, start, load data, write the env file
@@ -160,6 +162,7 @@ stop_one() { # stop_one NAME PIDFILE COMM
 stop_servers() {
 	stop_one samba "$SAMBA_PID" samba
 	stop_one slapd "$SLAPD_PID" slapd
+	bash "$REPO/.ci/forest.sh" stop || true # forest
 }
 
 port_open() { # port_open PORT: something accepts connections on 127.0.0.1:PORT
@@ -202,6 +205,9 @@ fingerprint() {
 	local f
 	{
 		for f in "${BASH_SOURCE[0]}" "$SCHEMA_AD" "$SCHEMA_SLAPD" "$DEMO_LDIF" "$SAMPLE_LDIF"; do
+			# The forest lines of this script start and stop .ci/forest.sh, which checks its own servers:
+			# left out here, so that adding the forest does not restart the Samba DC and slapd in use.
+			[ "$f" != "${BASH_SOURCE[0]}" ] || { grep -vi forest "$f" | sha256sum; continue; } # forest
 			if [ -f "$f" ]; then sha256sum < "$f"; else echo "missing $f"; fi
 		done
 		echo "$DEMO_LDIF"
@@ -611,6 +617,7 @@ cmd_start() {
 	[ "${CI:-}" != true ] || reuse=0
 	if [ "$reuse" = 1 ] && healthy; then
 		say "servers from an earlier start are healthy and up to date: reusing them"
+		bash "$REPO/.ci/forest.sh" start || say "WARNING: the simulated forest did not start; its tests will fail (forest)"
 		say "env: $ENV_FILE"
 		return 0
 	fi
@@ -630,6 +637,7 @@ cmd_start() {
 	do_slapd
 	write_env
 	STARTING=0
+	bash "$REPO/.ci/forest.sh" start || say "WARNING: the simulated forest did not start; its tests will fail (forest)"
 	PHASE=total
 	say "ready in $(elapsed "$T0")s; env: $ENV_FILE"
 }
@@ -639,6 +647,7 @@ cmd_status() {
 	alive "$(read_pid "$SAMBA_PID")" samba && dc_rootdse_ok && s="up (PID $(read_pid "$SAMBA_PID"))"
 	alive "$(read_pid "$SLAPD_PID")" slapd && slapd_ok && l="up (PID $(read_pid "$SLAPD_PID"))"
 	say "samba: $s; slapd: $l; env: $([ -f "$ENV_FILE" ] && echo "$ENV_FILE" || echo none)"
+	bash "$REPO/.ci/forest.sh" status || true # forest
 	[ "$s" != down ] && [ "$l" != down ] && return 0
 	return 3
 }

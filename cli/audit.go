@@ -77,7 +77,10 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 	if err != nil {
 		return fail(fmt.Errorf("list pools: %w", err))
 	}
-	pools := directory.NewPoolSet(pl)
+	pools := directory.NewPoolSetFrom(pl)
+	if info := d.Info(); info.SIPScope == flags.ScopeDomain && !*asJSON {
+		fmt.Fprintf(env.Stderr, "ocsflags: note: sign-in names are checked in this domain only, not the forest: %s\n", info.GCProblem)
+	}
 
 	var users []directory.User
 	if *ou != "" {
@@ -243,7 +246,7 @@ func writeCounts(w io.Writer, n int, counts map[string]int, out []auditJSON) {
 func fixCommand(u directory.User, f flags.Finding, all []flags.Finding, pools directory.PoolSet) string {
 	id := firstNonEmpty(u.SAMAccountName, u.DN)
 	var hosts []string
-	for _, p := range pools {
+	for _, p := range pools.All() {
 		hosts = append(hosts, p.Host)
 	}
 	slices.Sort(hosts)

@@ -127,6 +127,10 @@ Connection options:
   --password-file FILE   read the password from FILE (- for standard input);
                          otherwise it is asked for without echo. Never on the command line.
   --base DN              start at DN instead of the default naming context (or LDAPBASE)
+  --gc URL               Global Catalog for sign-in names across the forest and the root
+                         domain's pools (default: port 3268, or 3269 with ldaps://, of the DC
+                         when it is a Global Catalog; without one, names are checked in this
+                         domain only and the audit says so)
   --ldif FILE            open an LDIF export (ldifde -f, ldapsearch -LLL) in memory
   --changes-out FILE     with --ldif: append applied changes as LDIF change records
   --demo                 use the built-in demo directory (what the console opens with no options)

@@ -295,7 +295,7 @@ func TestBadInputNamesTheProblem(t *testing.T) {
 		{[]string{"set", "--demo", "--dry-run", "ipetrov", "sip="}, `needs a sign-in name; add -enabled`},
 		{[]string{"set", "--demo", "--dry-run", "ipetrov", "+2"}, `bit 1 (value 2) is reserved or undocumented`},
 		{[]string{"set", "--demo", "--dry-run", "ipetrov", "-1024"}, `bit 10 (value 1024) is reserved or undocumented`},
-		{[]string{"set", "--demo", "--dry-run", "ipetrov", "pool=poolr2.corp.example"}, `homed on the working pool pool01.corp.example; move users between pools with the OCS tools`},
+		{[]string{"set", "--demo", "--dry-run", "ipetrov", "pool=poolr2.corp.example"}, `is already on a working pool (pool01.corp.example); move users between pools with the OCS tools`},
 		{[]string{"set", "--demo", "--dry-run", "ushah", "+enabled"}, `has no sign-in name or pool; give sip= and pool=`},
 		{[]string{"set", "--demo", "--dry-run", "ushah", "+enabled", "sip=sip:ushah@corp.example"}, `has no pool; give pool= with it`},
 		{[]string{"set", "--demo", "knguyen", "line-server=gw.corp.example"}, `Server URI "gw.corp.example" must be a SIP URI`},

@@ -21,6 +21,7 @@ import (
 // names everywhere.
 type conn struct {
 	url, caCert, bind, passwordFile, base string
+	gc                                    string
 	ldif, changesOut, journal             string
 	startTLS, insecure, readOnly          bool
 	allowCleartext, demo                  bool
@@ -46,6 +47,7 @@ func (c *conn) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.bind, "bind", "", "")
 	fs.StringVar(&c.passwordFile, "password-file", "", "")
 	fs.StringVar(&c.base, "base", "", "")
+	fs.StringVar(&c.gc, "gc", "", "")
 	fs.StringVar(&c.ldif, "ldif", "", "")
 	fs.StringVar(&c.changesOut, "changes-out", "", "")
 	fs.BoolVar(&c.demo, "demo", false, "")
@@ -187,7 +189,7 @@ func (c *conn) dialLDAP(ctx context.Context, env Env, cfg *directory.LDAPConfig)
 	for _, o := range []struct {
 		dst *string
 		v   string
-	}{{&cfg.URL, c.url}, {&cfg.CACertFile, c.caCert}, {&cfg.Bind, c.bind}, {&cfg.Base, c.base}} {
+	}{{&cfg.URL, c.url}, {&cfg.CACertFile, c.caCert}, {&cfg.Bind, c.bind}, {&cfg.Base, c.base}, {&cfg.GC, c.gc}} {
 		if o.v != "" {
 			*o.dst = o.v
 		}

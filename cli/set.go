@@ -173,11 +173,13 @@ func runSet(ctx context.Context, args []string, env Env) error {
 	}
 	defer d.Close()
 	var pools []directory.Pool
+	var poolSet directory.PoolSet
 	if pool != "" {
-		pools, err = d.Pools(ctx)
+		pl, err := d.Pools(ctx)
 		if err != nil {
 			return fmt.Errorf("list pools: %w", err)
 		}
+		pools, poolSet = pl.Pools, directory.NewPoolSetFrom(pl)
 		dn, err := choosePool(pool, pools)
 		if err != nil {
 			return usageError("pool=%s: %v", pool, err)
@@ -206,11 +208,16 @@ func runSet(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	if h := change.HomeServer; h.Set && u.OCS.HomeServer.Set && u.OCS.SIPAddress.Set && !directory.SameDN(h.V, u.OCS.HomeServer.V) {
-		if directory.NewPoolSet(pools).IsPool(u.OCS.HomeServer.V) {
+		if poolSet.IsPool(u.OCS.HomeServer.V) {
 			// As the console: pool= repairs a missing or broken home server.
 			// A user with a sign-in name on a working pool has data there
 			// (contact lists, meetings) that a DN rewrite would strand.
-			return usageError("pool=%s: %s is homed on the working pool %s; move users between pools with the OCS tools, which move their contact lists and meetings too", pool, u.DN, poolHost(pools, u.OCS.HomeServer.V))
+			return usageError("pool=%s: %s is already on a working pool (%s); move users between pools with the OCS tools, which move their contact lists and meetings too", pool, u.DN, poolHost(pools, u.OCS.HomeServer.V))
+		}
+		if why := poolSet.Unknown(u.OCS.HomeServer.V); why != "" {
+			// Not known to be broken, so not repaired: it may be a working
+			// pool this account cannot see.
+			return usageError("pool=%s: cannot tell whether %s is on a working pool, so its home server is left alone: %s; run this with an account that can read the pools", pool, u.DN, why)
 		}
 	}
 	if e := change.Enabled; e.Set && e.V && !u.OCS.Enabled.Or(false) && planned.SIPAddress.Set {
@@ -247,6 +254,9 @@ func runSet(ctx context.Context, args []string, env Env) error {
 		}
 		if len(others) > 0 {
 			return usageError("%s is already the sign-in name of %s; a sign-in name must be unique in the forest", addr, strings.Join(others, " and "))
+		}
+		if info := d.Info(); info.SIPScope == flags.ScopeDomain {
+			fmt.Fprintf(env.Stderr, "ocsflags: warning: %s was checked in this domain only, not the forest (%s): a user of another domain may hold it; give --gc URL to check the forest\n", addr, info.GCProblem)
 		}
 	}
 	if planned.Enabled.Or(false) && !planned.OptionFlags.V.Has(flags.EnhancedPresence) && (change.Enabled.Set || change.SIPAddress.Set || change.HomeServer.Set) {

@@ -7,42 +7,24 @@ import (
 	"ocsflags/flags"
 )
 
-// PoolSet answers "is this DN a pool's home-server DN?" for the readiness
-// rules, comparing DNs as AD does.
-type PoolSet map[string]Pool
-
-// NewPoolSet indexes pools by their home-server DN.
-func NewPoolSet(pools []Pool) PoolSet {
-	s := PoolSet{}
-	for _, p := range pools {
-		s[NormDN(p.HomeServerDN)] = p
-	}
-	return s
-}
-
-// ByHomeServer finds the pool a home-server DN points at.
-func (s PoolSet) ByHomeServer(dn string) (Pool, bool) {
-	p, ok := s[NormDN(dn)]
-	return p, ok
-}
-
-// IsPool is flags.AuditInput.IsPool.
-func (s PoolSet) IsPool(dn string) bool {
-	_, ok := s.ByHomeServer(dn)
-	return ok
-}
-
 // RuleInput is the readiness rules' input for u with settings s (as read,
 // or with pending edits): everything but the directory look-ups
-// (OtherHolders, SIPFree), which the caller adds. Every surface builds its
-// input here, so they all judge the same facts.
-func RuleInput(u User, s flags.Settings, isPool func(string) bool) flags.AuditInput {
+// (OtherHolders, SIPFree, SIPScope), which the caller adds. Every surface
+// builds its input here, so they all judge the same facts.
+func RuleInput(u User, s flags.Settings, pools PoolCheck) flags.AuditInput {
 	return flags.AuditInput{
-		Settings: s, Mail: u.Mail, UPN: u.UPN, IsPool: isPool,
+		Settings: s, Mail: u.Mail, UPN: u.UPN, IsPool: pools.IsPool, PoolUnknown: pools.Unknown,
 		Contact: u.Kind == KindContact, AppContact: u.Kind == KindContact && IsAppContact(u.DN),
 		ADDisabled: u.Disabled, ProxyAddresses: u.ProxyAddresses,
 		DisplayName: u.DisplayName, CN: u.Name,
 	}
+}
+
+// PoolCheck is what the rules ask about a home server: is it a pool, and
+// if not, why that cannot be told (PoolSet.Unknown).
+type PoolCheck interface {
+	IsPool(dn string) bool
+	Unknown(dn string) string
 }
 
 // IsAppContact reports whether dn lies below a CN=RTC Service container,
@@ -100,7 +82,8 @@ func AddSIPOffers(ctx context.Context, d Directory, u User, in *flags.AuditInput
 // AuditInputFor is RuleInput with the look-up of the sign-in name's other
 // holders done.
 func AuditInputFor(ctx context.Context, d Directory, u User, pools PoolSet) (flags.AuditInput, error) {
-	in := RuleInput(u, u.OCS, pools.IsPool)
+	in := RuleInput(u, u.OCS, pools)
+	in.SIPScope = d.Info().SIPScope
 	if u.OCS.SIPAddress.Set {
 		holders, err := d.SIPAddressHolders(ctx, u.OCS.SIPAddress.V)
 		if err != nil {

@@ -21,7 +21,8 @@ func TestDemoLoads(t *testing.T) {
 	if n != StaffCount+59 {
 		t.Errorf("demo has %d users and contacts, want %d", n, StaffCount+59)
 	}
-	pools, _ := m.Pools(context.Background())
+	poolsList, _ := m.Pools(context.Background())
+	pools := poolsList.Pools
 	if len(pools) != 3 {
 		t.Errorf("pools = %+v", pools)
 	}

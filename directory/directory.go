@@ -45,9 +45,14 @@ type Directory interface {
 	// mail or SIP address contains text (case-insensitive), up to limit.
 	// text is matched literally: *, ( and \ have no special meaning.
 	Search(ctx context.Context, base, text string, limit int) ([]User, error)
-	// Pools lists the OCS pools in both places OCS puts them.
-	Pools(ctx context.Context) ([]Pool, error)
-	// SIPAddressHolders returns the DNs of every object whose
+	// Pools lists the OCS pools in both places OCS puts them (the
+	// Configuration container and the System container of the forest root
+	// domain) and says which of them could be read: a container this
+	// account cannot read, or one not on this DC, is not an error, because
+	// a home server there is then "cannot tell", never "not a pool".
+	Pools(ctx context.Context) (PoolList, error)
+	// SIPAddressHolders returns the DNs of every object in the forest (as
+	// far as Info().SIPScope says it can search) whose
 	// msRTCSIP-PrimaryUserAddress equals addr (case-insensitive), with or
 	// without the sip: scheme: a value stored without it (a known broken
 	// state) still claims the address, so it is not handed out twice.
@@ -78,6 +83,13 @@ type Info struct {
 	Cleartext bool
 	// InMemory is set when changes live only in this process.
 	InMemory bool
+	// SIPScope is how far SIPAddressHolders searches: the forest (a Global
+	// Catalog, or an in-memory directory that is all there is), or this
+	// domain only.
+	SIPScope flags.SearchScope
+	// GC is the Global Catalog searched, "" when none; GCProblem says why
+	// none could be used.
+	GC, GCProblem string
 }
 
 // NamingContexts of a directory.

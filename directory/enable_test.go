@@ -23,7 +23,8 @@ func TestEnableWizard(t *testing.T) {
 		}
 		return u
 	}
-	pools, _ := m.Pools(ctx)
+	poolsList, _ := m.Pools(ctx)
+	pools := poolsList.Pools
 	var pool Pool
 	for _, p := range pools {
 		if p.Host == "poolr2.corp.example" {
@@ -120,7 +121,8 @@ func TestApplyEnableRechecksTheAddress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pools, _ := m.Pools(ctx)
+	poolsList, _ := m.Pools(ctx)
+	pools := poolsList.Pools
 	plans, err := PlanEnable(ctx, m, []User{x}, pools[0], PatternMail, "corp.example")
 	if err != nil || plans[0].Skip != "" {
 		t.Fatalf("plan %+v, %v", plans, err)
@@ -148,7 +150,8 @@ func TestUpdateFromDoesNotOverwriteAbsoluteValues(t *testing.T) {
 	}
 	ctx := context.Background()
 	x, _ := m.User(ctx, dn("CN=Xavier Dupont,OU=Engineering,OU=Corp"))
-	pools, _ := m.Pools(ctx)
+	poolsList, _ := m.Pools(ctx)
+	pools := poolsList.Pools
 	plans, err := PlanEnable(ctx, m, []User{x}, pools[0], PatternMail, "corp.example")
 	if err != nil || plans[0].Skip != "" {
 		t.Fatalf("plan %+v, %v", plans, err)

@@ -37,13 +37,21 @@ type LDAP struct {
 	closed bool
 
 	// Discovered once from the rootDSE.
-	nc       NamingContexts // Default is the real default naming context
-	base     string         // cfg.Base, or nc.Default
-	host     string
-	paging   bool
-	ad       bool // the server is Active Directory (or Samba's AD DC)
-	extDN    bool // the server announced the extended-DN control
-	pageSize uint32
+	nc     NamingContexts // Default is the real default naming context
+	base   string         // cfg.Base, or nc.Default
+	host   string
+	paging bool
+	ad     bool     // the server is Active Directory (or Samba's AD DC)
+	extDN  bool     // the server announced the extended-DN control
+	isGC   bool     // the rootDSE says isGlobalCatalogReady
+	held   []string // the naming contexts this server holds
+
+	// gc is the Global Catalog searched for sign-in names and for the
+	// root domain's pools when this DC does not hold them; nil when none
+	// was reached (gcProblem says why).
+	gc        *LDAP
+	gcProblem string
+	pageSize  uint32
 
 	// bg tracks goroutines that outlive a call (finishing or abandoning a
 	// paged search after the caller stopped), so Close can wait for them.
@@ -99,6 +107,9 @@ func DialLDAP(ctx context.Context, cfg LDAPConfig) (*LDAP, error) {
 	}
 	err = l.discover(w)
 	l.put(w)
+	if err == nil && !cfg.isGC {
+		err = l.connectGC(ctx)
+	}
 	if err != nil {
 		l.Close()
 		return nil, err
@@ -289,7 +300,7 @@ func (l *LDAP) withStream(ctx context.Context, op ldapOp, run func(w *wire) (pro
 func (l *LDAP) discover(w *wire) error {
 	var e *ldap.Entry
 	s := searchSpec{base: "", scope: ldap.ScopeBaseObject, filter: "(objectClass=*)",
-		attrs: []string{"defaultNamingContext", "configurationNamingContext", "rootDomainNamingContext", "namingContexts", "dnsHostName", "supportedControl", "supportedCapabilities"}}
+		attrs: []string{"defaultNamingContext", "configurationNamingContext", "rootDomainNamingContext", "namingContexts", "dnsHostName", "supportedControl", "supportedCapabilities", "isGlobalCatalogReady"}}
 	id, err := w.startSearch(s, 0)
 	if err == nil {
 		_, err = w.readSearch(id, func(x *ldap.Entry) bool { e = x; return true })
@@ -315,6 +326,8 @@ func (l *LDAP) discover(w *wire) error {
 	if l.nc.RootDomain == "" {
 		l.nc.RootDomain = l.nc.Default
 	}
+	l.held = e.GetAttributeValues("namingContexts")
+	l.isGC = strings.EqualFold(e.GetAttributeValue("isGlobalCatalogReady"), "TRUE")
 	l.host = e.GetAttributeValue("dnsHostName")
 	if l.host == "" {
 		l.host = l.url.host
@@ -334,8 +347,13 @@ func (l *LDAP) discover(w *wire) error {
 
 // Info implements Directory.
 func (l *LDAP) Info() Info {
-	return Info{Kind: "ldap", Name: l.host, BoundAs: l.cfg.Bind, ReadOnly: l.cfg.ReadOnly,
-		TLSUnverified: l.cfg.TLSUnverified(), Cleartext: l.cfg.CleartextPassword()}
+	i := Info{Kind: "ldap", Name: l.host, BoundAs: l.cfg.Bind, ReadOnly: l.cfg.ReadOnly,
+		TLSUnverified: l.cfg.TLSUnverified(), Cleartext: l.cfg.CleartextPassword(),
+		SIPScope: flags.ScopeDomain, GCProblem: l.gcProblem}
+	if l.gc != nil {
+		i.SIPScope, i.GC = flags.ScopeForest, l.gc.url.text
+	}
+	return i
 }
 
 // NamingContexts implements Directory. With --base, Default is that base.
@@ -363,6 +381,9 @@ func (l *LDAP) Close() error {
 	}
 	l.mu.Unlock()
 	l.bg.Wait()
+	if l.gc != nil {
+		l.gc.Close()
+	}
 	return nil
 }
 
@@ -651,77 +672,6 @@ func entryToContainer(e *ldap.Entry) Container {
 		c.HasChildren = false
 	}
 	return c
-}
-
-// Pools implements Directory: the msRTCSIP-Pool objects under both pool
-// containers. A missing container is not an error: most forests have one.
-func (l *LDAP) Pools(ctx context.Context) ([]Pool, error) {
-	where := []struct{ dn, name string }{
-		{"CN=Pools,CN=RTC Service,CN=Services," + l.nc.Configuration, "Configuration"},
-		{"CN=Pools,CN=RTC Service,CN=Microsoft,CN=System," + l.nc.Default, "System"},
-	}
-	var out []Pool
-	for _, where := range where {
-		var got []Pool
-		err := l.withStream(ctx, l.op(opRead, where.dn), func(w *wire) (bool, error) {
-			got = got[:0]
-			spec := searchSpec{base: where.dn, scope: ldap.ScopeSingleLevel, filter: "(objectClass=msRTCSIP-Pool)", attrs: []string{"dNSHostName"}}
-			_, err := stream(ctx, l, w, spec, func(e *ldap.Entry) (Pool, *DecodeProblem, bool) {
-				return Pool{DN: e.DN, HomeServerDN: HomeServerPrefix + e.DN, Host: e.GetEqualFoldAttributeValue("dNSHostName"), Container: where.name}, nil, true
-			}, func(ps []Pool, _ []DecodeProblem) error { got = append(got, ps...); return nil })
-			return false, err
-		})
-		if errors.Is(err, ErrNoSuchObject) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, got...)
-	}
-	slices.SortStableFunc(out, func(a, b Pool) int { return strings.Compare(strings.ToLower(a.Host), strings.ToLower(b.Host)) })
-	return out, nil
-}
-
-// SIPAddressHolders implements Directory. It searches the default naming
-// context and the configuration naming context (where OCS keeps its
-// application contacts) of the DC it is connected to, which covers a
-// single-domain forest; a multi-domain forest would need the Global Catalog.
-func (l *LDAP) SIPAddressHolders(ctx context.Context, addr string) ([]string, error) {
-	if addr == "" {
-		return nil, nil
-	}
-	forms := sipForms(addr)
-	filter := "(|(" + flags.AttrPrimaryUserAddress + "=" + ldap.EscapeFilter(forms[0]) + ")(" + flags.AttrPrimaryUserAddress + "=" + ldap.EscapeFilter(forms[1]) + "))"
-	bases := []string{l.nc.Default}
-	if l.nc.Configuration != "" && !isUnder(l.nc.Configuration, l.nc.Default) {
-		bases = append(bases, l.nc.Configuration)
-	}
-	var out []string
-	seen := map[string]bool{}
-	for _, b := range bases {
-		var got []string
-		err := l.withStream(ctx, l.op(opRead, b), func(w *wire) (bool, error) {
-			got = got[:0]
-			spec := searchSpec{base: b, scope: ldap.ScopeWholeSubtree, filter: filter, attrs: []string{"1.1"}}
-			_, err := stream(ctx, l, w, spec, func(e *ldap.Entry) (string, *DecodeProblem, bool) { return e.DN, nil, true },
-				func(dns []string, _ []DecodeProblem) error { got = append(got, dns...); return nil })
-			return false, err
-		})
-		if errors.Is(err, ErrNoSuchObject) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		for _, dn := range got {
-			if k := NormDN(dn); !seen[k] {
-				seen[k] = true
-				out = append(out, dn)
-			}
-		}
-	}
-	return out, nil
 }
 
 // isUnder reports whether dn is parent or below it.

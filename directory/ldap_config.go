@@ -47,6 +47,15 @@ type LDAPConfig struct {
 	ReadOnly bool
 	// Timeout bounds connecting and each request; 0 means DefaultTimeout.
 	Timeout time.Duration
+	// GC is the URL of a Global Catalog (ldap://gc:3268, ldaps://gc:3269)
+	// for sign-in-name uniqueness across the forest and for the forest
+	// root domain's pools. Empty: port 3268 (3269 with ldaps://) of the
+	// same host when the DC says it is a Global Catalog, else none.
+	GC string
+
+	// isGC marks the configuration of a Global Catalog connection itself,
+	// which looks for no Global Catalog of its own.
+	isGC bool
 }
 
 // String describes the configuration without the password.
@@ -55,8 +64,8 @@ func (c LDAPConfig) String() string {
 	if c.Password != "" {
 		pw = "<redacted>"
 	}
-	return fmt.Sprintf("{URL:%s StartTLS:%t CACertFile:%s InsecureSkipVerify:%t AllowCleartextPassword:%t Bind:%s Password:%s Base:%s ReadOnly:%t Timeout:%s}",
-		c.URL, c.StartTLS, c.CACertFile, c.InsecureSkipVerify, c.AllowCleartextPassword, c.Bind, pw, c.Base, c.ReadOnly, c.Timeout)
+	return fmt.Sprintf("{URL:%s StartTLS:%t CACertFile:%s InsecureSkipVerify:%t AllowCleartextPassword:%t Bind:%s Password:%s Base:%s ReadOnly:%t Timeout:%s GC:%s}",
+		c.URL, c.StartTLS, c.CACertFile, c.InsecureSkipVerify, c.AllowCleartextPassword, c.Bind, pw, c.Base, c.ReadOnly, c.Timeout, c.GC)
 }
 
 // GoString keeps %#v from printing the password too.

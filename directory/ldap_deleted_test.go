@@ -38,7 +38,8 @@ func TestLDAPSambaRepairsHomeServerOfDeletedPool(t *testing.T) {
 	admin := dctest.Admin(t, env.DC)
 	l := dialDC(t, LDAPConfig{URL: env.LDAPSURL, CACertFile: env.CACert, Bind: env.AdminUPN, Password: env.AdminPassword})
 	ctx := context.Background()
-	pools, err := l.Pools(ctx)
+	poolsList, err := l.Pools(ctx)
+	pools := poolsList.Pools
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +79,7 @@ func TestLDAPSambaRepairsHomeServerOfDeletedPool(t *testing.T) {
 			if !flags.IsDeletedReference(u.OCS.HomeServer.V) {
 				t.Fatalf("home server %q is not a Deleted Objects reference: the test would prove nothing", u.OCS.HomeServer.V)
 			}
-			fs, err := Audit(ctx, l, u, NewPoolSet(pools))
+			fs, err := Audit(ctx, l, u, NewPoolSetFrom(poolsList))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -136,4 +137,48 @@ func FuzzSplitExtendedDN(f *testing.F) {
 			t.Fatalf("%q: dn %q is not the tail of the input", s, d)
 		}
 	})
+}
+
+// An account that may not read a pool object (a helpdesk login) is told
+// the pool cannot be read with that account, never that the home server
+// is not a pool; an admin sees a ready user.
+func TestLDAPSambaPoolUnreadableForNonAdmin(t *testing.T) {
+	env := requireDC(t)
+	admin := dctest.Admin(t, env.DC)
+	ctx := context.Background()
+	name := "fzacl-" + dctest.Unique()
+	poolDN, home := dctest.Pool(t, admin, env.DC, name)
+	who := dctest.SID(t, admin, env.UserDN)
+	dctest.DenyRead(t, admin, poolDN, who, who[:strings.LastIndex(who, "-")])
+	dn := dctest.User(t, admin, env.DC, name, home)
+
+	helpdesk := dialDC(t, LDAPConfig{URL: env.LDAPSURL, CACertFile: env.CACert, Bind: env.UserUPN, Password: env.UserPassword})
+	list, err := helpdesk.Pools(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pools := NewPoolSetFrom(list)
+	if pools.IsPool(home) {
+		t.Fatalf("%s can read the pool it was denied: the test would prove nothing", env.UserUPN)
+	}
+	u, err := helpdesk.User(ctx, dn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := Audit(ctx, helpdesk, u, pools)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].ID != flags.FindingHomeServerUnchecked || !strings.Contains(fs[0].Problem, "cannot read the pool") || !strings.Contains(fs[0].Problem, env.UserUPN) {
+		t.Errorf("as %s: %+v; want only that the pool cannot be read with this account", env.UserUPN, fs)
+	}
+
+	l := dialDC(t, LDAPConfig{URL: env.LDAPSURL, CACertFile: env.CACert, Bind: env.AdminUPN, Password: env.AdminPassword})
+	alist, err := l.Pools(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fs, err := Audit(ctx, l, u, NewPoolSetFrom(alist)); err != nil || len(fs) != 0 {
+		t.Errorf("as the admin: %v, %+v; want ready", err, fs)
+	}
 }

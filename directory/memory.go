@@ -351,26 +351,19 @@ func (m *Memory) Search(ctx context.Context, base, text string, limit int) ([]Us
 
 var errLimit = fmt.Errorf("limit reached")
 
-// PoolContainers are the two places OCS keeps pool objects, relative to the
-// default and configuration naming contexts.
-func PoolContainers(nc NamingContexts) []struct{ DN, Label string } {
-	return []struct{ DN, Label string }{
-		{"CN=Pools,CN=RTC Service,CN=Services," + nc.Configuration, "Configuration"},
-		{"CN=Pools,CN=RTC Service,CN=Microsoft,CN=System," + nc.Default, "System"},
-	}
-}
-
-func (m *Memory) Pools(ctx context.Context) ([]Pool, error) {
+func (m *Memory) Pools(ctx context.Context) (PoolList, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	var out []Pool
+	var out PoolList
 	for _, pc := range PoolContainers(m.nc) {
+		// Everything is in memory: what is not here does not exist.
+		out.Places = append(out.Places, PoolPlace{DN: pc.DN, Container: pc.Label, Read: true, Complete: true})
 		for _, k := range m.children[NormDN(pc.DN)] {
 			e := m.entries[k]
 			if !e.hasClass("msRTCSIP-Pool") {
 				continue
 			}
-			out = append(out, Pool{DN: e.dn, HomeServerDN: HomeServerPrefix + e.dn, Host: e.first("dNSHostName"), Container: pc.Label})
+			out.Pools = append(out.Pools, Pool{DN: e.dn, HomeServerDN: HomeServerPrefix + e.dn, Host: e.first("dNSHostName"), Container: pc.Label})
 		}
 	}
 	return out, ctx.Err()

@@ -71,11 +71,11 @@ var demoFindings = map[string][]string{
 
 func checkDemoReadiness(t *testing.T, d Directory) {
 	ctx := context.Background()
-	pl, err := d.Pools(ctx)
+	plList, err := d.Pools(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pools := NewPoolSet(pl)
+	pools := NewPoolSetFrom(plList)
 	seen := 0
 	err = d.Users(ctx, demoBase, Subtree, func(b Batch) error {
 		for _, u := range b.Users {

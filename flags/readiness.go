@@ -55,6 +55,10 @@ const (
 	FindingProxyAddressNoSIP = "proxy-addresses-without-sip"
 	FindingMultiValued       = "multi-valued"
 	FindingControlCharacters = "control-characters"
+	// FindingHomeServerUnchecked: the home server could not be checked
+	// because the pools cannot be read (a warning: the user may well be
+	// fine, and must not be treated as broken).
+	FindingHomeServerUnchecked = "home-server-unchecked"
 )
 
 // Rule is one readiness rule as the audit view lists it: a line that
@@ -128,6 +132,10 @@ type AuditInput struct {
 	// IsPool reports whether a DN is the home-server DN of an existing pool
 	// (CN=LC Services,CN=Microsoft,<pool>).
 	IsPool func(dn string) bool
+	// PoolUnknown, for a home-server DN that IsPool rejects, says why that
+	// cannot be told (the pools cannot be read with this account), or ""
+	// when "not a pool" is certain. Nil means always certain.
+	PoolUnknown func(dn string) string
 	// OtherHolders are the DNs of other objects with the same SIP address.
 	OtherHolders []string
 	// SIPFree reports whether a sign-in name the rules could offer as a fix
@@ -149,6 +157,8 @@ type AuditInput struct {
 	// DisplayName and CN are the object's names, for the control-characters
 	// rule.
 	DisplayName, CN string
+	// SIPScope is how far the search for OtherHolders reached.
+	SIPScope SearchScope
 }
 
 // Counts is how many findings stop the user signing in (errors) and how many
@@ -225,7 +235,7 @@ func Audit(in AuditInput) []Finding {
 		if len(in.OtherHolders) > 0 {
 			add(Finding{
 				ID: FindingSIPAddressDuplicate, Severity: Error, Attribute: AttrPrimaryUserAddress, Value: s.SIPAddress.V,
-				Problem:    fmt.Sprintf("the sign-in name is also used by %s; it must be unique in the forest", strings.Join(in.OtherHolders, "; ")),
+				Problem:    fmt.Sprintf("the sign-in name is also used by %s; %s", strings.Join(in.OtherHolders, "; "), uniqueIn(in.SIPScope)),
 				Experience: ClientMsgCannotSignIn,
 				FixHint:    "give one of the users another sign-in name",
 			})
@@ -239,6 +249,13 @@ func Audit(in AuditInput) []Finding {
 			Problem:    "no home server or pool",
 			Experience: "cannot sign in; ADUC shows an error when opening the Communications tab",
 			FixHint:    "choose a pool",
+		})
+	case in.IsPool != nil && !in.IsPool(s.HomeServer.V) && in.PoolUnknown != nil && in.PoolUnknown(s.HomeServer.V) != "":
+		add(Finding{
+			ID: FindingHomeServerUnchecked, Severity: Warning, Attribute: AttrPrimaryHomeServer, Value: s.HomeServer.V,
+			Problem:    "cannot tell whether the home server is an existing pool: " + in.PoolUnknown(s.HomeServer.V),
+			Experience: "unknown: the user may well sign in; nothing is changed on this account's word",
+			FixHint:    "audit with an account that can read the pools (or reach a Global Catalog with --gc)",
 		})
 	case in.IsPool == nil || !in.IsPool(s.HomeServer.V):
 		problem := "the home server does not name an existing pool (CN=LC Services,CN=Microsoft,<pool>)"

@@ -1,10 +1,8 @@
 package ui
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -198,6 +196,7 @@ func (m *Model) auditRules() (rows []ruleState, base, after []flags.Finding) {
 	run := func(st flags.Settings) []flags.Finding { return flags.Audit(s.input(st)) }
 	base, after = run(s.base), run(s.after)
 	notes := flags.Notes(s.input(s.after))
+	scope := m.dir.Info().SIPScope
 	find := func(fs []flags.Finding, id string) *flags.Finding {
 		for i := range fs {
 			if fs[i].ID == id {
@@ -213,6 +212,8 @@ func (m *Model) auditRules() (rows []ruleState, base, after []flags.Finding) {
 		if n := flags.NoteFor(notes, r.ID); n != nil && rs.finding == nil {
 			rs.note = n.Message
 		}
+		// The uniqueness rule says how far it could search.
+		rs.rule.Title = flags.RuleTitle(r, scope)
 		switch r.ID {
 		case flags.FindingADAccountDisabled:
 			if u.Kind == directory.KindContact {
@@ -255,6 +256,10 @@ func (m *Model) auditRules() (rows []ruleState, base, after []flags.Finding) {
 			case !m.poolsLoaded:
 				rs.unknown = "reading the pools…"
 				rs.finding = nil
+			case find(after, flags.FindingHomeServerUnchecked) != nil:
+				// Not among the pools this account can read: not known to
+				// be broken, so neither failed nor offered a fix.
+				rs.unknown = find(after, flags.FindingHomeServerUnchecked).Problem
 			}
 		case flags.FindingRCCWithoutLine:
 			if !v.Has(flags.RemoteCallControl) {
@@ -509,7 +514,7 @@ func (m *Model) pickPool(f *flags.Finding) tea.Cmd {
 	case m.poolsErr != nil:
 		m.setError("the pools could not be read, so none can be offered: " + m.poolsErr.Error())
 		return nil
-	case len(m.pools) == 0:
+	case m.pools.Len() == 0:
 		m.setError("no OCS pools were found in this directory (System or Configuration container): create the pool with the OCS tools first")
 		return nil
 	}
@@ -645,7 +650,7 @@ func (m *Model) auditBody(w, h int) []string {
 	head := len(lines)
 	titleW := 0
 	for _, r := range flags.Rules {
-		titleW = max(titleW, len(r.Title))
+		titleW = max(titleW, len(flags.RuleTitle(r, m.dir.Info().SIPScope)))
 	}
 	// Narrow screens put the attribute and value under the rule, so neither
 	// is cut.
@@ -743,7 +748,7 @@ func (m *Model) auditBody(w, h int) []string {
 func (m *Model) fixHint(f *flags.Finding) string {
 	switch f.ID {
 	case flags.FindingNoHomeServer, flags.FindingHomeServerNotAPool:
-		return fmt.Sprintf("f chooses a pool (%d found in the directory)", len(m.pools))
+		return fmt.Sprintf("f chooses a pool (%d found in the directory)", m.pools.Len())
 	case flags.FindingNoSIPAddress, flags.FindingSIPAddressMalformed, flags.FindingSIPAddressDuplicate:
 		opts := m.signInChoices()
 		switch {
@@ -784,13 +789,4 @@ func (p *pickerModel) view(st styles, w int) []string {
 }
 
 // poolsByHost lists the pools by host name, as the console's pool lists do.
-func poolsByHost(s poolSet) []directory.Pool {
-	out := make([]directory.Pool, 0, len(s))
-	for _, p := range s {
-		out = append(out, p)
-	}
-	slices.SortFunc(out, func(a, b directory.Pool) int {
-		return cmp.Or(strings.Compare(strings.ToLower(a.Host), strings.ToLower(b.Host)), strings.Compare(a.DN, b.DN))
-	})
-	return out
-}
+func poolsByHost(s poolSet) []directory.Pool { return s.All() }

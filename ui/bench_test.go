@@ -18,7 +18,7 @@ func bigList(b *testing.B, w, h int) *Model {
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	m.poolsLoaded = true
 	pool := "CN=LC Services,CN=Microsoft,CN=pool01,CN=Pools,CN=RTC Service,CN=Services,CN=Configuration,DC=corp,DC=example"
-	m.pools = newPoolSet([]directory.Pool{{HomeServerDN: pool, Host: "pool01.corp.example"}})
+	m.pools = directory.NewPoolSet([]directory.Pool{{HomeServerDN: pool, Host: "pool01.corp.example"}})
 	m.rootDN = "DC=corp,DC=example"
 	m.tree = newTree(m.rootDN)
 	m.list.reset("OU=Big,DC=corp,DC=example", "Big", 1)

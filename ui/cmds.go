@@ -25,7 +25,7 @@ type childrenMsg struct {
 }
 
 type poolsMsg struct {
-	pools []directory.Pool
+	pools directory.PoolList
 	err   error
 }
 

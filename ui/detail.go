@@ -62,9 +62,12 @@ type state struct {
 	// names are the display names of policy and location profile objects,
 	// by NormDN, as far as they could be read.
 	names map[string]string
+	// sipScope is how far the directory searches for other holders of a
+	// sign-in name.
+	sipScope flags.SearchScope
 }
 
-func (s state) isPool(dn string) bool { _, ok := s.pools.lookup(dn); return ok }
+func (s state) isPool(dn string) bool { return s.pools.IsPool(dn) }
 
 // findings are the readiness rules on set, with the duplicate check as far
 // as the look-up knows.
@@ -75,7 +78,8 @@ func (s state) findings(set flags.Settings) []flags.Finding {
 // input is the rules' input for set on the open user, built as every
 // surface builds it (directory.RuleInput).
 func (s state) input(set flags.Settings) flags.AuditInput {
-	in := directory.RuleInput(s.user, set, s.isPool)
+	in := directory.RuleInput(s.user, set, s.pools)
+	in.SIPScope = s.sipScope
 	if set.SIPAddress.Set && s.others != nil {
 		in.OtherHolders = s.others(set.SIPAddress.V)
 	}
@@ -185,7 +189,7 @@ func poolText(s state, o flags.Opt[string]) string {
 	case s.poolsUnknown:
 		return o.V + " (pools could not be read)"
 	}
-	if p, ok := s.pools.lookup(o.V); ok {
+	if p, ok := s.pools.ByHomeServer(o.V); ok {
 		host := p.Host
 		if host == "" {
 			host = "(pool without dNSHostName) " + p.DN
@@ -194,6 +198,9 @@ func poolText(s state, o flags.Opt[string]) string {
 	}
 	if flags.IsDeletedReference(o.V) {
 		return "✗ a pool that was deleted"
+	}
+	if s.pools.Unknown(o.V) != "" {
+		return "? the pools cannot be read with this account: " + o.V
 	}
 	return "✗ not a pool: " + o.V
 }

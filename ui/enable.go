@@ -221,7 +221,7 @@ func (m *Model) openEnable(users []directory.User) tea.Cmd {
 	switch {
 	case m.poolsErr != nil:
 		m.setError("the OCS pools could not be read, so none can be offered: " + m.poolsErr.Error())
-	case m.poolsLoaded && len(m.pools) == 0:
+	case m.poolsLoaded && m.pools.Len() == 0:
 		m.setError("no OCS pools were found in this directory: create the pool with the OCS tools first")
 	default:
 		m.setStatus(fmt.Sprintf("Enable Users wizard for %d user%s: nothing is written before you confirm", len(users), plural(len(users))))
@@ -352,16 +352,20 @@ func (m *Model) toggleOCSEnabledMarked() tea.Cmd {
 func skipBefore(u directory.User, pools poolSet, pool directory.Pool, pending bool) string {
 	s := u.OCS
 	host := func(dn string) string {
-		p, _ := pools.lookup(dn)
+		p, _ := pools.ByHomeServer(dn)
 		if p.Host != "" {
 			return p.Host
 		}
 		return p.DN
 	}
-	homed := s.HomeServer.Set && func() bool { _, ok := pools.lookup(s.HomeServer.V); return ok }()
+	homed := s.HomeServer.Set && pools.IsPool(s.HomeServer.V)
 	switch {
 	case pending:
 		return "has pending edits: commit or undo them first"
+	case s.HomeServer.Set && !homed && pools.Unknown(s.HomeServer.V) != "":
+		// It may be on a working pool this account cannot see: rewriting
+		// its home server would strand its server data.
+		return "cannot tell whether its home server is a working pool: " + pools.Unknown(s.HomeServer.V)
 	case s.Enabled.Or(false) && s.SIPAddress.Set && flags.CheckSIPAddress(s.SIPAddress.V) == nil && homed:
 		return "already enabled for OCS on " + host(s.HomeServer.V) + ": change its settings in the user pane"
 	case homed && pool.HomeServerDN != "" && !directory.SameDN(s.HomeServer.V, pool.HomeServerDN):
@@ -888,7 +892,7 @@ func (m *Model) enablePoolView(w int) []string {
 		return append([]string{st.bad.Render("✗ The OCS pools could not be read, so none can be offered:")}, indent(wrap(termtext.Safe(m.poolsErr.Error()), w-4), "    ")...)
 	case !m.poolsLoaded:
 		return []string{m.spin.View() + " reading the pools…"}
-	case len(m.pools) == 0:
+	case m.pools.Len() == 0:
 		out := []string{st.bad.Render("✗ No OCS pools were found in this directory.")}
 		out = append(out, wrap("Pools live under CN=Pools,CN=RTC Service in the System container (OCS 2007) or the Configuration container (R2). Create the pool with the OCS tools first; nothing can be enabled without one. esc closes.", w)...)
 		return out
@@ -1068,7 +1072,7 @@ func (m *Model) enablePlanView(w int) []string {
 func (m *Model) enableValue(attr string, o flags.Opt[string]) string {
 	v := editValue(o)
 	if o.Set && (attr == flags.AttrPrimaryHomeServer) {
-		if p, ok := m.pools.lookup(o.V); ok && p.Host != "" {
+		if p, ok := m.pools.ByHomeServer(o.V); ok && p.Host != "" {
 			return termtext.Safe(p.Host) + " (pool)"
 		}
 	}

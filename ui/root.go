@@ -232,7 +232,10 @@ func (m *Model) startSpin() tea.Cmd {
 func (m *Model) setStatus(s string)    { m.status, m.statusErr = s, false }
 func (m *Model) setError(s string)     { m.status, m.statusErr = s, true }
 func (m *Model) wide() bool            { return m.w >= wideWidth }
-func (m *Model) isPool(dn string) bool { _, ok := m.pools.lookup(dn); return ok }
+func (m *Model) isPool(dn string) bool { return m.pools.IsPool(dn) }
+
+// listPool is listPool on the model's pools.
+func (m *Model) listPool(dn string) bool { return listPool(m.pools, dn) }
 
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
@@ -299,7 +302,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			m.poolsErr = msg.err
 			m.setError("cannot read the OCS pools, so home servers cannot be checked: " + msg.err.Error())
 		}
-		m.pools = newPoolSet(msg.pools)
+		m.pools = directory.NewPoolSetFrom(msg.pools)
 		if m.listWanted != "" {
 			dn := m.listWanted
 			m.listWanted = ""
@@ -438,7 +441,7 @@ func (m *Model) onUser(msg userMsg) {
 			m.names[k] = v
 		}
 	}
-	m.list.replace(msg.user, m.isPool)
+	m.list.replace(msg.user, m.listPool)
 	if p := m.pending.get(msg.dn); p != nil {
 		if len(flags.Edits(p.base.OCS, msg.user.OCS)) == 0 {
 			// Same values: take the new change marker and carry on.
@@ -474,7 +477,7 @@ func (m *Model) onResolve(msg resolveMsg) tea.Cmd {
 	m.list.reset("", fmt.Sprintf("%d users match %q", len(msg.users), msg.id), m.streamSeq)
 	rows := make([]row, len(msg.users))
 	for i, u := range msg.users {
-		rows[i] = makeRow(u, m.isPool)
+		rows[i] = makeRow(u, m.listPool)
 	}
 	m.list.add(rows)
 	m.focus = paneList
@@ -541,7 +544,7 @@ func parentDN(dn string) string {
 
 // state is what the detail pane shows for the open user.
 func (m *Model) state() state {
-	s := state{pools: m.pools, poolsUnknown: m.poolsErr != nil, others: m.otherHolders, user: m.detail.user, names: m.names}
+	s := state{pools: m.pools, poolsUnknown: m.poolsErr != nil, others: m.otherHolders, user: m.detail.user, names: m.names, sipScope: m.dir.Info().SIPScope}
 	if p := m.pending.get(m.detail.user.DN); p != nil {
 		s.base = p.base.OCS
 		s.after, s.applyErr = p.after()

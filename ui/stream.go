@@ -31,30 +31,30 @@ type row struct {
 	state readiness
 }
 
-// poolSet answers "is this DN the home server of an existing pool" from the
-// pools read once at start. It is never written after creation, so the
-// streaming goroutine may read it.
-type poolSet map[string]directory.Pool
+// poolSet answers "is this DN the home server of an existing pool", and
+// "can that be told", from the pools read once at start. It is never
+// written after creation, so the streaming goroutine may read it.
+type poolSet = directory.PoolSet
 
-func newPoolSet(pools []directory.Pool) poolSet {
-	s := poolSet{}
-	for _, p := range pools {
-		s[directory.NormDN(p.HomeServerDN)] = p
-	}
-	return s
-}
-
-func (s poolSet) lookup(homeServerDN string) (directory.Pool, bool) {
-	p, ok := s[directory.NormDN(homeServerDN)]
-	return p, ok
+// listPool is the list's pool test: a home server whose pool this account
+// cannot read is not marked broken (the detail and the audit say why).
+func listPool(pools poolSet, dn string) bool {
+	return pools.IsPool(dn) || pools.Unknown(dn) != ""
 }
 
 // verdict runs the readiness rules without the duplicate-SIP look-up, which
 // would cost a directory search per user (the detail and the audit do that
 // one; the list catches the duplicates among the users it holds).
 func verdict(u directory.User, isPool func(string) bool) readiness {
-	return flags.Judge(flags.Audit(directory.RuleInput(u, u.OCS, isPool)))
+	return flags.Judge(flags.Audit(directory.RuleInput(u, u.OCS, listPools(isPool))))
 }
+
+// listPools is a pool test (listPool, usually remembered per DN) as the
+// rules take it: what it does not call a pool is not one.
+type listPools func(string) bool
+
+func (l listPools) IsPool(dn string) bool { return l(dn) }
+func (listPools) Unknown(string) string   { return "" }
 
 func makeRow(u directory.User, isPool func(string) bool) row {
 	f := "—"
@@ -101,7 +101,7 @@ func startUsers(ctx context.Context, d directory.Directory, dn string, scope dir
 		isPool := func(dn string) bool {
 			v, ok := seen[dn]
 			if !ok {
-				_, v = pools.lookup(dn)
+				v = listPool(pools, dn)
 				seen[dn] = v
 			}
 			return v

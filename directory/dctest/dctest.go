@@ -77,3 +77,30 @@ func Password(t testing.TB, file string) string {
 	}
 	return strings.TrimRight(string(b), "\r\n")
 }
+
+// Forest is the simulated two-domain forest (.ci/forest.sh): a child-domain
+// DC and a Global Catalog, both OpenLDAP, both with StartTLS.
+type Forest struct {
+	ChildURL, GCURL, CACert, Root, Child, BindDN, PasswordFile string
+	BigOU                                                      string
+	BigCount                                                   int
+	// RootSIP is a sign-in name held by a user of the root domain.
+	RootSIP string
+}
+
+// RequireForest returns the simulated forest or skips (fails in CI).
+func RequireForest(t testing.TB) Forest {
+	t.Helper()
+	if os.Getenv("OCSFLAGS_TEST_FOREST_CHILD_URL") == "" {
+		missing(t, "simulated forest", "OCSFLAGS_TEST_FOREST_CHILD_URL")
+	}
+	n, _ := strconv.Atoi(os.Getenv("OCSFLAGS_TEST_FOREST_BIG_COUNT"))
+	return Forest{
+		ChildURL: os.Getenv("OCSFLAGS_TEST_FOREST_CHILD_URL"), GCURL: os.Getenv("OCSFLAGS_TEST_FOREST_GC_URL"),
+		CACert: os.Getenv("OCSFLAGS_TEST_FOREST_CA"), Root: os.Getenv("OCSFLAGS_TEST_FOREST_ROOT"),
+		Child: os.Getenv("OCSFLAGS_TEST_FOREST_CHILD"), BindDN: os.Getenv("OCSFLAGS_TEST_FOREST_BIND_DN"),
+		PasswordFile: os.Getenv("OCSFLAGS_TEST_FOREST_PASSWORD_FILE"),
+		BigOU:        os.Getenv("OCSFLAGS_TEST_FOREST_BIG_OU"), BigCount: n,
+		RootSIP: os.Getenv("OCSFLAGS_TEST_FOREST_ROOT_SIP"),
+	}
+}
