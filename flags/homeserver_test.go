@@ -8,9 +8,9 @@ import (
 func TestIsDeletedReference(t *testing.T) {
 	for in, want := range map[string]bool{
 		`CN=LC Services\0ADEL:ed0b0e86-071c-490a-af59-f3ba1e405b7a,CN=Deleted Objects,CN=Configuration,DC=corp,DC=example`: true,
-		"CN=LC Services\nDEL:ed0b0e86,CN=Deleted Objects,DC=corp":                                                           true,
-		`cn=lc services\0adel:x,cn=deleted objects,dc=corp`:                                                                  true,
-		"CN=LC Services,CN=Microsoft,CN=pool01,CN=Pools,CN=RTC Service,CN=Services,CN=Configuration,DC=corp,DC=example":      false,
+		"CN=LC Services\nDEL:ed0b0e86,CN=Deleted Objects,DC=corp":                                                          true,
+		`cn=lc services\0adel:x,cn=deleted objects,dc=corp`:                                                                true,
+		"CN=LC Services,CN=Microsoft,CN=pool01,CN=Pools,CN=RTC Service,CN=Services,CN=Configuration,DC=corp,DC=example":    false,
 		"CN=DEL,DC=corp": false,
 	} {
 		if got := IsDeletedReference(in); got != want {
@@ -22,7 +22,9 @@ func TestIsDeletedReference(t *testing.T) {
 func TestHomeServerVerdicts(t *testing.T) {
 	base := Settings{Enabled: Some(true), SIPAddress: Some("sip:a@corp.example"), OptionFlags: Some(EnhancedPresence)}
 	never := func(string) bool { return false }
-	cannot := func(string) string { return "the pools in the System container cannot be read with this account (helpdesk@corp.example)" }
+	cannot := func(string) string {
+		return "the pools in the System container cannot be read with this account (helpdesk@corp.example)"
+	}
 	for _, tc := range []struct {
 		name, home string
 		unknown    func(string) string
