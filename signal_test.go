@@ -85,8 +85,7 @@ func TestSetSIGINTWhileModifyStalls(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			u := dctest.NewUser(t, dc, "ocsint", map[string]string{flags.AttrOptionFlags: "0"})
 			p := dctest.NewProxy(t, dc)
-			p.Fault = tc.fault
-			p.Armed.Store(1)
+			p.Arm(tc.fault, 1)
 			journal := filepath.Join(t.TempDir(), "journal.jsonl")
 			cmd := exec.Command(binary, "set", u.SAM, "+pic", "--url", p.URL(), "--ca-cert", p.CAFile(),
 				"--bind", dc.AdminUPN, "--password-file", dc.AdminPasswordFile, "--journal", journal, "--timeout", "3s")
@@ -138,8 +137,7 @@ func TestConsoleSIGTERMWhileModifyStalls(t *testing.T) {
 	dc := dctest.RequireDC(t)
 	u := dctest.NewUser(t, dc, "ocsterm", map[string]string{flags.AttrOptionFlags: "0"})
 	p := dctest.NewProxy(t, dc)
-	p.Fault = dctest.Hang
-	p.Armed.Store(1)
+	p.Arm(dctest.Hang, 1)
 	state := t.TempDir()
 	codeFile := filepath.Join(t.TempDir(), "code")
 	s := startTmuxShell(t, 80, 24, codeFile, "XDG_STATE_HOME="+state, binary, "--url", p.URL(), "--ca-cert", p.CAFile(),

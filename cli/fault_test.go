@@ -35,8 +35,7 @@ func TestDCSetUnderFaults(t *testing.T) {
 			u := dctest.NewUser(t, dc, "ocsset", map[string]string{flags.AttrOptionFlags: "0"})
 			p := dctest.NewProxy(t, dc)
 			journal := filepath.Join(t.TempDir(), "journal.jsonl")
-			p.Fault = tc.fault
-			p.Armed.Store(tc.armed)
+			p.Arm(tc.fault, tc.armed)
 			code, out, errs := run(t, "set", u.SAM, "+pic", "--url", p.URL(), "--ca-cert", p.CAFile(), "--bind", dc.AdminUPN,
 				"--password-file", dc.AdminPasswordFile, "--journal", journal, "--timeout", "2s")
 			t.Logf("exit %d\n%s%s", code, out, errs)

@@ -66,8 +66,7 @@ func TestFaultsJournalOutcome(t *testing.T) {
 				t.Fatal(err)
 			}
 			v0, _ := writeCount(t, admin, u.DN)
-			p.Fault = tc.fault
-			p.Armed.Store(tc.armed)
+			p.Arm(tc.fault, tc.armed)
 			start := time.Now()
 			_, err = j.Apply(ctx, Change{DN: u.DN, Edits: []flags.AttrEdit{optionFlagsEdit(u, "65")}})
 			took := time.Since(start)
@@ -220,8 +219,7 @@ func TestSettleWaitsForTheDC(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	p.Fault = dctest.Hang
-	p.Armed.Store(1)
+	p.Arm(dctest.Hang, 1)
 	p.Silent.Store(false)
 	go func() { <-p.SawModify; p.Silent.Store(true) }()
 	_, err = j.Apply(ctx, Change{DN: u.DN, Edits: []flags.AttrEdit{optionFlagsEdit(u, "65")}})

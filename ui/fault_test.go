@@ -56,8 +56,7 @@ func TestReviewUnderFaults(t *testing.T) {
 			}
 			x.focusItem(itBit, flags.PublicIM)
 			x.key("space", "c")
-			p.Fault = tc.fault
-			p.Armed.Store(tc.armed)
+			p.Arm(tc.fault, tc.armed)
 
 			// Run the write up to its answer, and look before any check
 			// of an unknown outcome runs.

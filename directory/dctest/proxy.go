@@ -47,8 +47,9 @@ const (
 // the wire in clear), and applies its Fault to the next Armed
 // ModifyRequests. Clients verify it with CAFile.
 type Proxy struct {
-	Fault Fault
-	// Armed is how many ModifyRequests get the fault; Fired counts them.
+	fault atomic.Int32
+	// Armed is how many ModifyRequests get the fault (see Arm); Fired
+	// counts them.
 	Armed, Fired atomic.Int32
 	// Silent swallows every request while set, reads included: a DC that
 	// stopped answering altogether.
@@ -89,6 +90,14 @@ func NewProxy(t testing.TB, dc DC) *Proxy {
 	t.Cleanup(func() { ln.Close(); p.KillAll() })
 	return p
 }
+
+// Arm makes the next n ModifyRequests get f.
+func (p *Proxy) Arm(f Fault, n int32) {
+	p.fault.Store(int32(f))
+	p.Armed.Store(n)
+}
+
+func (p *Proxy) faultNow() Fault { return Fault(p.fault.Load()) }
 
 // URL is the ldaps:// URL to connect to.
 func (p *Proxy) URL() string { return "ldaps://" + p.ln.Addr().String() }
@@ -149,7 +158,7 @@ func (p *Proxy) pipe(client, server net.Conn) {
 			}
 			if op == opModifyResponse && swallow.Load() {
 				swallow.Store(false)
-				if p.Fault == DropAfterApply {
+				if p.faultNow() == DropAfterApply {
 					return
 				}
 				continue // HangAfterApply: the answer never arrives
@@ -169,14 +178,14 @@ func (p *Proxy) pipe(client, server net.Conn) {
 		if p.Silent.Load() && op != opUnbindRequest {
 			continue
 		}
-		if op == opModifyRequest && p.Fault != Pass && p.Armed.Load() > 0 {
+		if fault := p.faultNow(); op == opModifyRequest && fault != Pass && p.Armed.Load() > 0 {
 			p.Armed.Add(-1)
 			p.Fired.Add(1)
 			select {
 			case p.SawModify <- struct{}{}:
 			default:
 			}
-			switch p.Fault {
+			switch fault {
 			case DropBeforeSend:
 				return
 			case Hang:
