@@ -143,6 +143,19 @@ func checkRawOutput(t *testing.T, out []byte) {
 			t.Errorf("raw %q reached the terminal at byte %d: %q", d, i, out[max(i-40, 0):min(i+40, len(out))])
 		}
 	}
+	// The console's only operating-system commands are its window title
+	// and Bubble Tea's background-colour query: a data OSC (0 title, 8
+	// link, 52 clipboard) would be any other.
+	for rest, at := out, 0; ; {
+		i := bytes.Index(rest, []byte("\x1b]"))
+		if i < 0 {
+			break
+		}
+		if seq := rest[i:]; !bytes.HasPrefix(seq, []byte("\x1b]2;")) && !bytes.HasPrefix(seq, []byte("\x1b]11;?\x07")) {
+			t.Errorf("an OSC other than the title at byte %d: %q", at+i, seq[:min(len(seq), 40)])
+		}
+		rest, at = rest[i+2:], at+i+2
+	}
 	titled := false
 	defer func() {
 		if !titled {
