@@ -349,3 +349,53 @@ func TestAuditSignInFixOffersOnlyFreeAddresses(t *testing.T) {
 		}
 	}
 }
+
+// Archiving chosen again, by check box or by the audit's fix, clears the
+// LCS 2005 bits, so the legacy 3 ends as a value the audit accepts.
+func TestArchivingClearsLegacyBits(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t)}, 120, 40)
+	x.openUser("ofarouk") // archiving 3
+	x.focusItem(itArchive, flags.ArchiveInternal)
+	x.key("space")
+	if a := x.m.state().after.Archiving; a.V != flags.ArchiveInternal {
+		t.Fatalf("internal box on 3 gives %d, want 4", a.V)
+	}
+	x.key("u")
+	x.run(x.m.openAudit())
+	rows, _, _ := x.m.auditRules()
+	for i, r := range rows {
+		if r.rule.ID == flags.FindingArchivingLegacyValue {
+			x.m.audit.cursor = i
+		}
+	}
+	x.key("f")
+	p := x.m.audit.picker
+	if p == nil || len(p.options) != 4 {
+		t.Fatalf("archiving fix picker: %+v\n%s", p, x.screen())
+	}
+	mustContain(t, x.screen(), "Archiving for Omar Farouk", "none", "internal", "federated", "both")
+	x.key("down", "down", "down", "enter") // both
+	if a := x.m.state().after.Archiving; a.V != flags.ArchiveInternal|flags.ArchiveFederated {
+		t.Fatalf("both on 3 gives %d, want 12", a.V)
+	}
+	_, _, after := x.m.auditRules()
+	for _, f := range after {
+		if f.ID == flags.FindingArchivingLegacyValue {
+			t.Error("the legacy-value warning stays after the fix")
+		}
+	}
+}
+
+// The Enable box is unticked for UserEnabled TRUE without a sign-in name,
+// as the OCS console shows it, and says why.
+func TestEnableBoxNeedsSignInName(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t)}, 160, 40)
+	x.openUser("qharper") // TRUE, no sign-in name
+	mustContain(t, x.screen(), "[ ]             Enable user for Office Communications Server", "without a sign-in name")
+	x.focusItem(itEnabled, 0)
+	x.key("space")
+	if x.m.pending.get(x.m.detail.user.DN) != nil {
+		t.Error("space on the unticked box made an edit")
+	}
+	mustContain(t, x.m.status, "no sign-in name")
+}
