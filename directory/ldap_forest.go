@@ -76,6 +76,17 @@ func (l *LDAP) holds(dn string) bool {
 	return slices.ContainsFunc(l.held, func(h string) bool { return SameDN(h, dn) })
 }
 
+// sourceFor is the server to read dn from: this DC when it holds the naming
+// context dn is in, else the Global Catalog (the root domain's System
+// container, where OCS 2007 keeps its policies and pools, is not on a DC
+// of a child domain), else this DC, which then says it does not know dn.
+func (l *LDAP) sourceFor(dn string) *LDAP {
+	if l.gc == nil || isUnder(dn, l.nc.Default) || slices.ContainsFunc(l.held, func(h string) bool { return isUnder(dn, h) }) {
+		return l
+	}
+	return l.gc
+}
+
 // Pools implements Directory: the msRTCSIP-Pool objects in the
 // Configuration container (on every DC) and in the root domain's System
 // container, read from this DC when it holds the root domain, else from

@@ -65,9 +65,10 @@ func (l *LDAP) ObjectNames(ctx context.Context, dns []string) (map[string]string
 			continue
 		}
 		var name string
-		err := l.withStream(ctx, l.op(opRead, dn), func(w *wire) (bool, error) {
+		src := l.sourceFor(dn)
+		err := src.withStream(ctx, src.op(opRead, dn), func(w *wire) (bool, error) {
 			spec := searchSpec{base: dn, scope: ldap.ScopeBaseObject, filter: "(objectClass=*)", attrs: []string{"displayName", "name", "cn"}}
-			_, err := stream(ctx, l, w, spec, func(e *ldap.Entry) (string, *DecodeProblem, bool) {
+			_, err := stream(ctx, src, w, spec, func(e *ldap.Entry) (string, *DecodeProblem, bool) {
 				for _, a := range []string{"displayName", "name", "cn"} {
 					if v := e.GetEqualFoldAttributeValue(a); v != "" {
 						return v, nil, true
