@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-ldap/ldif"
+
 	"ocsflags/flags"
 )
 
@@ -33,5 +35,36 @@ msRTCSIP-LineServer: sip:gw@corp.example
 `
 	if strings.TrimSpace(got) != strings.TrimSpace(want) {
 		t.Errorf("ChangeLDIF =\n%s\nwant\n%s", got, want)
+	}
+}
+
+// A DN with a line break must not end its record early: what a replay reads
+// back is exactly the records written, each under its own DN.
+func TestChangeLDIFHostileDN(t *testing.T) {
+	hostile := "CN=Mal\nchangetype: delete\n\nCN=x,DC=corp,DC=example"
+	changes := []Change{
+		{DN: "CN=Ann Lee,OU=Sales,DC=corp,DC=example", Edits: []flags.AttrEdit{{Attr: flags.AttrOptionFlags, Old: flags.Some("256"), New: flags.Some("257")}}},
+		{DN: hostile, Edits: []flags.AttrEdit{{Attr: flags.AttrOptionFlags, Old: flags.Some("256"), New: flags.Some("257")}}},
+		{DN: " CN=leading space,DC=corp,DC=example", Edits: []flags.AttrEdit{{Attr: flags.AttrOptionFlags, New: flags.Some("1")}}},
+		{DN: "CN=Jürgen Weiß,DC=corp,DC=example", Edits: []flags.AttrEdit{{Attr: flags.AttrOptionFlags, New: flags.Some("1")}}},
+	}
+	text, err := ChangeLDIF(changes...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := ldif.Parse(text)
+	if err != nil {
+		t.Fatalf("the rendered LDIF does not parse back: %v\n%s", err, text)
+	}
+	if len(l.Entries) != len(changes) {
+		t.Fatalf("parsed %d records, wrote %d:\n%s", len(l.Entries), len(changes), text)
+	}
+	for i, e := range l.Entries {
+		if e.Modify == nil {
+			t.Fatalf("record %d is not a modify: %+v", i, e)
+		}
+		if e.Modify.DN != changes[i].DN {
+			t.Errorf("record %d DN = %q, want %q", i, e.Modify.DN, changes[i].DN)
+		}
 	}
 }
