@@ -385,8 +385,9 @@ func TestSetTelephonyAndArchiving(t *testing.T) {
 	for _, tt := range []struct {
 		args []string
 	}{
-		{[]string{"set", "gstacy", "+ev"}}, // RCC (272): +ev would write 400
-		{[]string{"set", "alee", "+pbx"}},  // PC-only: 768
+		{[]string{"set", "gstacy", "+ev"}},        // RCC (272): +ev would write 400
+		{[]string{"set", "alee", "+pbx"}},         // PC-only: 768
+		{[]string{"set", "jryan", "+ep", "+pbx"}}, // 0: 768
 		{[]string{"set", "fgallagher", "-ev"}},
 		{[]string{"set", "gbest", "-rcc", "+pic"}}, // 912 - 16 = 896 is PBX: allowed, see below
 	} {

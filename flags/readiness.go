@@ -273,6 +273,12 @@ func Audit(in AuditInput) []Finding {
 		})
 	}
 
+	// Without 256 (0 after a move from LCS 2005) Communicator 2005 still
+	// signs in; only 2007/R2 refuse (reference section 8). It stays an
+	// error: readiness here is Communicator 2007/R2 readiness, the four
+	// requirements of reference section 5, and a warning would call ready
+	// a user whom every 2007/R2 client refuses. The verdict says 2005 still
+	// works (VerdictCommunicator2005Only).
 	if !s.OptionFlags.Set || !s.OptionFlags.V.Has(EnhancedPresence) {
 		f := Finding{
 			ID: FindingNoEnhancedPresence, Severity: Error, Attribute: AttrOptionFlags, Value: optValue(s.OptionFlags),
