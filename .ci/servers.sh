@@ -2,7 +2,9 @@
 # Starts and stops the two real LDAP servers the integration tests run against, on loopback:
 #   - a Samba AD DC (realm CORP.EXAMPLE, NetBIOS CORP) on 127.0.0.1:389 (LDAP) and :636 (LDAPS),
 #     extended with the OCS 2007 schema, loaded with the demo organisation, a non-admin user and
-#     OU=Paging (2,500 users);
+#     OU=Paging (2,500 users); it is also the realm's KDC on 127.0.0.1:88, its host name
+#     dc1.corp.example resolves to 127.0.0.1 (a line in /etc/hosts) and ldap/dc1.corp.example is its
+#     SPN, so the tests bind with Kerberos too ($STATE/krb5.conf; kinit with the admin password file);
 #   - a private OpenLDAP slapd on 127.0.0.1:3890 with 100,000 users in OU=Big and AD-like limits
 #     (sizeLimitExceeded after 1,000 entries without paging, pages of at most 1,000).
 #   - a simulated two-domain forest (a child-domain DC on 127.0.0.1:3891, a Global Catalog on :3892):
@@ -53,7 +55,11 @@ SLAPD_BIND_DN=CN=Manager,$BASE
 BIG_OU=OU=Big,$BASE
 BIG_COUNT=100000
 
+DC_HOST=dc1.$DNS_DOMAIN
 SAMBA_DIR=$STATE/samba
+KRB5_CONF=$STATE/krb5.conf
+KRB5_ADMIN=Administrator@$REALM
+HOSTS_FILE=/etc/hosts
 SLAPD_DIR=$STATE/slapd
 TLS_DIR=$STATE/tls
 SECRETS=$STATE/secrets
@@ -231,11 +237,14 @@ new_password() { # new_password FILE: random password that passes AD complexity,
 do_install() {
 	phase install "$LOGS/apt.log"
 	local missing=() c
-	for c in samba samba-tool slapd slapadd slappasswd ldapsearch ldapmodify ldapadd openssl setsid; do
+	for c in samba samba-tool slapd slapadd slappasswd ldapsearch ldapmodify ldapadd openssl setsid \
+		kinit kdestroy; do
 		command -v "$c" >/dev/null 2>&1 || missing+=("$c")
 	done
 	dpkg -s samba-ad-provision >/dev/null 2>&1 || missing+=(samba-ad-provision)
 	dpkg -s samba-ad-dc >/dev/null 2>&1 || missing+=(samba-ad-dc)
+	# ldapsearch -Y GSSAPI, the reference client the Kerberos check below uses.
+	dpkg -s libsasl2-modules-gssapi-mit >/dev/null 2>&1 || missing+=(libsasl2-modules-gssapi-mit)
 	if [ ${#missing[@]} -eq 0 ]; then
 		phase_done "(already installed)"
 	else
@@ -244,7 +253,8 @@ do_install() {
 		echo "slapd slapd/no_configuration boolean true" | debconf-set-selections
 		apt-get update > "$LOGS/apt.log" 2>&1 || die "apt-get update failed"
 		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-			samba-ad-dc samba-ad-provision ldap-utils slapd >> "$LOGS/apt.log" 2>&1 ||
+			samba-ad-dc samba-ad-provision ldap-utils slapd krb5-user libsasl2-modules-gssapi-mit \
+			>> "$LOGS/apt.log" 2>&1 ||
 			die "apt-get install failed"
 		phase_done "(installed; was missing: ${missing[*]})"
 	fi
@@ -278,7 +288,7 @@ do_certs() {
 			-subj "/CN=ocsflags throwaway test CA" \
 			-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
 		openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=localhost"
-		printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost" "basicConstraints=CA:FALSE" \
+		printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:$DC_HOST" "basicConstraints=CA:FALSE" \
 			"keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth" > server.ext
 		# A positive serial (leading 1 nibble): Go rejects negative serial numbers.
 		openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -days 30 -extfile server.ext \
@@ -301,13 +311,14 @@ do_provision() {
 	samba-tool domain provision --targetdir="$D" --realm="$REALM" --domain="$DOMAIN" \
 		--server-role=dc --dns-backend=NONE --backend-store=mdb --host-name=dc1 \
 		--adminpass="$(cat "$ADMIN_PW")" \
-		--option="interfaces=lo" --option="bind interfaces only=yes" \
+		--option="interfaces=127.0.0.1" --option="bind interfaces only=yes" \
 		--option="pid directory=$D/run" --option="ncalrpc dir=$D/ncalrpc" \
 		--option="winbindd socket directory=$D/winbindd" --option="log file=$D/log/samba.log" \
 		> "$LOGS/provision.log" 2>&1 || die "samba-tool domain provision failed"
-	# Options provision does not persist: LDAP only, simple binds over plain LDAP, schema updates,
-	# and our own certificate (Samba's self-made one has no SAN and often a negative serial).
-	EXTRA="	server services = ldap
+	# Options provision does not persist: LDAP and the KDC only, simple binds over plain LDAP, schema
+	# updates, and our own certificate (Samba's self-made one has no SAN and often a negative serial).
+	# interfaces = 127.0.0.1, not lo: lo would take every loopback address, 127.0.0.x of other servers too.
+	EXTRA="	server services = ldap, kdc
 	ldap server require strong auth = no
 	dsdb:schema update allowed = yes
 	tls enabled = yes
@@ -318,13 +329,59 @@ do_provision() {
 			{ print }
 			/^\[global\]/ { print ENVIRON["EXTRA"] }' "$D/etc/smb.conf" > "$D/etc/smb.conf.new"
 	mv "$D/etc/smb.conf.new" "$D/etc/smb.conf"
+	# Provisioning with --dns-backend=NONE registers no LDAP service principal; Kerberos binds need it.
+	samba-tool spn add "ldap/$DC_HOST" 'DC1$' -s "$D/etc/smb.conf" >> "$LOGS/provision.log" 2>&1 ||
+		die "registering the SPN ldap/$DC_HOST failed"
+	cat > "$KRB5_CONF" <<-EOF
+		# Written by .ci/servers.sh: the test realm, its KDC the Samba DC on 127.0.0.1:88.
+		[libdefaults]
+		default_realm = $REALM
+		dns_lookup_kdc = false
+		dns_lookup_realm = false
+		rdns = false
+		[realms]
+		$REALM = {
+		kdc = 127.0.0.1
+		}
+		[domain_realm]
+		.$DNS_DOMAIN = $REALM
+		$DNS_DOMAIN = $REALM
+	EOF
 	phase_done
+}
+
+# do_hosts: the DC's host name resolves to 127.0.0.1, as the SPN needs (one line, added once).
+do_hosts() {
+	phase hosts
+	if getent hosts "$DC_HOST" | grep -q '^127\.0\.0\.1[[:space:]]'; then
+		phase_done "($DC_HOST already resolves to 127.0.0.1)"
+		return
+	fi
+	[ -w "$HOSTS_FILE" ] || die "$DC_HOST must resolve to 127.0.0.1 for Kerberos and $HOSTS_FILE is not writable: add '127.0.0.1 $DC_HOST' to it"
+	printf '127.0.0.1 %s # ocsflags test DC (.ci/servers.sh)\n' "$DC_HOST" >> "$HOSTS_FILE"
+	phase_done "(added 127.0.0.1 $DC_HOST to $HOSTS_FILE)"
+}
+
+# do_kerberos: a ticket from the KDC and a GSSAPI bind with the reference client (ldapsearch -Y
+# GSSAPI), so a broken Kerberos set-up fails here, named, rather than in the tests.
+do_kerberos() {
+	phase kerberos "$LOGS/kerberos.log"
+	local cc=$STATE/krb5cc.check
+	KRB5_CONFIG=$KRB5_CONF KRB5CCNAME=FILE:$cc kinit "$KRB5_ADMIN" < "$ADMIN_PW" > "$LOGS/kerberos.log" 2>&1 ||
+		{ rm -f "$cc"; die "kinit $KRB5_ADMIN against the KDC on 127.0.0.1:88 failed"; }
+	KRB5_CONFIG=$KRB5_CONF KRB5CCNAME=FILE:$cc ldapsearch -LLL -N -Q -Y GSSAPI -H "ldap://$DC_HOST" \
+		-s base -b "" defaultNamingContext >> "$LOGS/kerberos.log" 2>&1 ||
+		{ rm -f "$cc"; die "ldapsearch -Y GSSAPI to ldap://$DC_HOST failed"; }
+	KRB5_CONFIG=$KRB5_CONF KRB5CCNAME=FILE:$cc kdestroy >/dev/null 2>&1 || true
+	rm -f "$cc"
+	phase_done "(kinit and ldapsearch -Y GSSAPI to ldap://$DC_HOST work)"
 }
 
 do_start_samba() {
 	phase start "$SAMBA_DIR/log/stdout.log" "$SAMBA_DIR/log/samba.log"
 	check_port_free 389
 	check_port_free 636
+	check_port_free 88
 	# 9>&-: the server must not inherit the lock on $LOCK (it would hold it for its whole life).
 	setsid samba -i -M single -s "$SAMBA_DIR/etc/smb.conf" \
 		< /dev/null > "$SAMBA_DIR/log/stdout.log" 2>&1 9>&- &
@@ -586,6 +643,13 @@ write_env() {
 		export OCSFLAGS_TEST_DC_USER_PASSWORD_FILE='$USER_PW'
 		export OCSFLAGS_TEST_DC_PAGING_OU='$PAGING_OU'
 		export OCSFLAGS_TEST_DC_PAGING_COUNT=$PAGING_COUNT
+		# Kerberos: the DC by the name its SPN has, the realm's krb5.conf; tests kinit
+		# OCSFLAGS_TEST_KRB5_PRINCIPAL with the admin password file into a ccache of their own.
+		export OCSFLAGS_TEST_KRB5_PRINCIPAL='$KRB5_ADMIN'
+		export OCSFLAGS_TEST_DC_KRB5_URL=ldap://$DC_HOST:389
+		export OCSFLAGS_TEST_DC_KRB5_LDAPS_URL=ldaps://$DC_HOST:636
+		export OCSFLAGS_TEST_KRB5_CONFIG='$KRB5_CONF'
+		export OCSFLAGS_TEST_KRB5_REALM='$REALM'
 		export OCSFLAGS_TEST_SLAPD_URL=ldap://127.0.0.1:$SLAPD_PORT
 		export OCSFLAGS_TEST_SLAPD_BASE='$BASE'
 		export OCSFLAGS_TEST_SLAPD_BIND_DN='$SLAPD_BIND_DN'
@@ -627,11 +691,14 @@ cmd_start() {
 	PHASE=preflight
 	check_port_free 389
 	check_port_free 636
+	check_port_free 88
 	check_port_free "$SLAPD_PORT"
 	do_install
 	do_certs
 	do_provision
+	do_hosts
 	do_start_samba
+	do_kerberos
 	do_schema
 	do_data
 	do_slapd

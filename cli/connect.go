@@ -25,6 +25,8 @@ type conn struct {
 	ldif, changesOut, journal             string
 	startTLS, insecure, readOnly          bool
 	allowCleartext, demo                  bool
+	kerberos                              bool
+	spn                                   string
 
 	// Set by the command before open, not by flags.
 	//
@@ -44,6 +46,8 @@ func (c *conn) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.caCert, "ca-cert", "", "")
 	fs.BoolVar(&c.insecure, "insecure-skip-verify", false, "")
 	fs.BoolVar(&c.allowCleartext, "allow-cleartext-password", false, "")
+	fs.BoolVar(&c.kerberos, "kerberos", false, "")
+	fs.StringVar(&c.spn, "spn", "", "")
 	fs.StringVar(&c.bind, "bind", "", "")
 	fs.StringVar(&c.passwordFile, "password-file", "", "")
 	fs.StringVar(&c.base, "base", "", "")
@@ -72,14 +76,14 @@ func (c *conn) deadline() time.Duration {
 // writing command with no target at all refuses; the other commands say on
 // standard error that they read the demo.
 func (c *conn) open(ctx context.Context, env Env) (directory.Directory, error) {
-	live := c.url != "" || c.bind != "" || env.Getenv("LDAPURI") != ""
+	live := c.url != "" || c.bind != "" || c.kerberos || env.Getenv("LDAPURI") != ""
 	var d directory.Directory
 	switch {
-	case c.demo && (c.url != "" || c.bind != "" || c.ldif != ""):
-		return nil, usageError("--demo opens the built-in demo directory; it cannot be combined with --url, --bind or --ldif")
+	case c.demo && (c.url != "" || c.bind != "" || c.kerberos || c.ldif != ""):
+		return nil, usageError("--demo opens the built-in demo directory; it cannot be combined with --url, --bind, --kerberos or --ldif")
 	case c.ldif != "":
 		if live {
-			return nil, usageError("--ldif opens a file; it cannot be combined with --url or --bind")
+			return nil, usageError("--ldif opens a file; it cannot be combined with --url, --bind or --kerberos")
 		}
 		m, err := directory.OpenLDIF(c.ldif, c.changesOut)
 		if err != nil {
@@ -194,6 +198,9 @@ func (c *conn) dialLDAP(ctx context.Context, env Env, cfg *directory.LDAPConfig)
 			*o.dst = o.v
 		}
 	}
+	if err := c.chooseKerberos(env, cfg); err != nil {
+		return nil, err
+	}
 	cfg.StartTLS = cfg.StartTLS || c.startTLS
 	cfg.InsecureSkipVerify = c.insecure
 	cfg.AllowCleartextPassword = c.allowCleartext
@@ -220,18 +227,61 @@ func (c *conn) dialLDAP(ctx context.Context, env Env, cfg *directory.LDAPConfig)
 		fmt.Fprintf(env.Stderr, "ocsflags: warning: the certificate of %s is not verified (--insecure-skip-verify): "+
 			"a machine in the middle can read and change everything, the password too; give the DC's CA with --ca-cert instead\n", termtext.Safe(cfg.URL))
 	}
-	if cfg.Bind != "" {
+	if cfg.Kerberos && !cfg.Encrypted() {
+		fmt.Fprintf(env.Stderr, "ocsflags: notice: Kerberos over plain %s: no password crosses the network, but what follows the bind is neither signed nor encrypted "+
+			"(ocsflags negotiates no SASL security layer); use ldaps:// or --start-tls to protect the data too\n", termtext.Safe(cfg.URL))
+	}
+	if cfg.Bind == "" || cfg.Kerberos {
+		return directory.DialLDAP(ctx, *cfg)
+	}
+	// The console asks again after a wrong password typed at its prompt,
+	// as a logon screen does; a password from a file or a pipe, and the
+	// scriptable commands, get one try (a script must not lock the account
+	// out).
+	tries := 1
+	if c.console && c.passwordFile == "" && env.TTYPassword != nil {
+		tries = passwordTries
+	}
+	for try := 1; ; try++ {
 		var err error
-		if cfg.Password, err = c.password(cfg.Bind, env); err != nil {
+		if cfg.Password, err = c.password(cfg.Bind, env, try, tries); err != nil {
 			return nil, err
 		}
+		d, err := directory.DialLDAP(ctx, *cfg)
+		if err == nil || try >= tries || !directory.WrongPassword(err) {
+			return d, err
+		}
+		fmt.Fprintf(env.Stderr, "ocsflags: %s\n", errorText(err))
 	}
-	return directory.DialLDAP(ctx, *cfg)
+}
+
+// passwordTries is how many passwords the console's prompt takes.
+const passwordTries = 3
+
+// chooseKerberos decides whether to bind with Kerberos: --kerberos, or
+// ldap.conf's SASL_MECH GSSAPI (LDAPSASL_MECH) when the command line asks
+// for no other bind, as ldapsearch does. The ticket names who binds, so a
+// --bind or password alongside --kerberos is refused rather than ignored.
+func (c *conn) chooseKerberos(env Env, cfg *directory.LDAPConfig) error {
+	if c.kerberos && (c.bind != "" || c.passwordFile != "") {
+		return usageError("--kerberos binds as the principal of your Kerberos ticket, with no password: drop --bind and --password-file (or drop --kerberos to bind with a password)")
+	}
+	kerb := c.kerberos || (cfg.SASLMech == "GSSAPI" && c.bind == "" && c.passwordFile == "")
+	if c.spn != "" && !kerb {
+		return usageError("--spn names the DC's service principal for a Kerberos bind: add --kerberos")
+	}
+	if !kerb {
+		return nil
+	}
+	cfg.Kerberos, cfg.Bind, cfg.SPN = true, "", c.spn
+	cfg.KRB5Config = env.Getenv("KRB5_CONFIG")
+	cfg.CCache = env.Getenv("KRB5CCNAME")
+	return nil
 }
 
 // password reads the bind password from a file, standard input or the
 // terminal; never from the command line, where ps and shell history see it.
-func (c *conn) password(bind string, env Env) (string, error) {
+func (c *conn) password(bind string, env Env, try, tries int) (string, error) {
 	switch {
 	case c.passwordFile == "-":
 		line, err := bufio.NewReader(env.Stdin).ReadString('\n')
@@ -246,7 +296,11 @@ func (c *conn) password(bind string, env Env) (string, error) {
 		}
 		return strings.TrimRight(string(b), "\r\n"), nil
 	case env.TTYPassword != nil:
-		return env.TTYPassword(fmt.Sprintf("Password for %s: ", bind))
+		prompt := fmt.Sprintf("Password for %s: ", termtext.Safe(bind))
+		if try > 1 {
+			prompt = fmt.Sprintf("Password for %s (try %d of %d): ", termtext.Safe(bind), try, tries)
+		}
+		return env.TTYPassword(prompt)
 	}
 	return "", usageError("a password is needed for --bind %s: use --password-file FILE (or - for standard input), or run ocsflags in a terminal to be asked", bind)
 }

@@ -74,6 +74,10 @@ type Info struct {
 	Name string
 	// BoundAs is the identity writes are made as ("" when anonymous).
 	BoundAs string
+	// Auth names how the connection is bound when it is not by password:
+	// "Kerberos" (the principal is BoundAs). Empty for simple and NTLM
+	// binds.
+	Auth string
 	// ReadOnly is set when every write path is disabled.
 	ReadOnly bool
 	// TLSUnverified is set when the server certificate is not verified.

@@ -27,6 +27,7 @@ type LDAP struct {
 	tls         *tls.Config
 	dialTimeout time.Duration
 	reqTimeout  time.Duration
+	krb         *kerberos // set when binding with Kerberos
 
 	// slots bounds the connections in use at once, so a burst of writes
 	// does not open a connection each on the DC.
@@ -98,6 +99,13 @@ func DialLDAP(ctx context.Context, cfg LDAPConfig) (*LDAP, error) {
 	}
 	l := &LDAP{cfg: cfg, url: u, tls: tc, dialTimeout: DefaultTimeout, reqTimeout: DefaultTimeout,
 		pageSize: MaxPageSize, busy: map[*wire]struct{}{}, slots: make(chan struct{}, maxConns)}
+	if cfg.Kerberos {
+		// The ticket is looked for before connecting: without one there
+		// is nothing to bind with.
+		if l.krb, err = newKerberos(cfg, u.host); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.Timeout > 0 {
 		l.dialTimeout, l.reqTimeout = cfg.Timeout, cfg.Timeout
 	}
@@ -192,6 +200,13 @@ func (l *LDAP) dial(ctx context.Context) (*wire, error) {
 	w, err := l.connect(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if l.krb != nil {
+		if err := l.kerberosBind(w); err != nil {
+			w.close()
+			return nil, err
+		}
+		return w, nil
 	}
 	form, domain, user := classifyBind(l.cfg.Bind)
 	op := l.op(opBind, "")
@@ -352,6 +367,9 @@ func (l *LDAP) Info() Info {
 		SIPScope: flags.ScopeDomain, GCProblem: l.gcProblem}
 	if l.gc != nil {
 		i.SIPScope, i.GC = flags.ScopeForest, l.gc.url.text
+	}
+	if l.krb != nil {
+		i.BoundAs, i.Auth = l.krb.principal, "Kerberos"
 	}
 	return i
 }

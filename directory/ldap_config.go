@@ -35,8 +35,27 @@ type LDAPConfig struct {
 	// console says CLEARTEXT in its header (Info.Cleartext).
 	AllowCleartextPassword bool
 	// Bind is the identity: a UPN (admin@corp.example), DOMAIN\user or a DN.
-	// Empty binds anonymously.
+	// Empty binds anonymously. With Kerberos it is unused: the ticket says
+	// who binds.
 	Bind string
+	// Kerberos binds with SASL GSSAPI and the admin's Kerberos ticket
+	// (kinit, or the Windows logon): no password is asked for or sent, so
+	// plain ldap:// is allowed too.
+	Kerberos bool
+	// SPN is the DC's service principal; empty means ldap/<host of URL>.
+	SPN string
+	// KRB5Config is the krb5.conf to read (KRB5_CONFIG); empty means
+	// /etc/krb5.conf.
+	KRB5Config string
+	// CCache names the ticket cache as KRB5CCNAME does (FILE:/path, DIR:...,
+	// or a path); empty means the krb5.conf default_ccache_name, then
+	// FILE:/tmp/krb5cc_<uid> as MIT Kerberos does. On Windows an empty one
+	// means the logon's own tickets (SSPI).
+	CCache string
+	// SASLMech is ldap.conf's SASL_MECH (or LDAPSASL_MECH), upper-cased;
+	// the command line turns GSSAPI into Kerberos when no other bind is
+	// asked for.
+	SASLMech string
 	// Password for Bind. It is never printed: String and GoString redact it,
 	// and no error message carries it.
 	Password string
@@ -64,17 +83,17 @@ func (c LDAPConfig) String() string {
 	if c.Password != "" {
 		pw = "<redacted>"
 	}
-	return fmt.Sprintf("{URL:%s StartTLS:%t CACertFile:%s InsecureSkipVerify:%t AllowCleartextPassword:%t Bind:%s Password:%s Base:%s ReadOnly:%t Timeout:%s GC:%s}",
-		c.URL, c.StartTLS, c.CACertFile, c.InsecureSkipVerify, c.AllowCleartextPassword, c.Bind, pw, c.Base, c.ReadOnly, c.Timeout, c.GC)
+	return fmt.Sprintf("{URL:%s StartTLS:%t CACertFile:%s InsecureSkipVerify:%t AllowCleartextPassword:%t Bind:%s Password:%s Kerberos:%t SPN:%s Base:%s ReadOnly:%t Timeout:%s GC:%s}",
+		c.URL, c.StartTLS, c.CACertFile, c.InsecureSkipVerify, c.AllowCleartextPassword, c.Bind, pw, c.Kerberos, c.SPN, c.Base, c.ReadOnly, c.Timeout, c.GC)
 }
 
 // GoString keeps %#v from printing the password too.
 func (c LDAPConfig) GoString() string { return "directory.LDAPConfig" + c.String() }
 
 // LDAPDefaults reads the settings admins already have for OpenLDAP's tools:
-// the URI, BASE, BINDDN and TLS_CACERT lines of /etc/ldap/ldap.conf (or
+// the URI, BASE, BINDDN, SASL_MECH and TLS_CACERT lines of /etc/ldap/ldap.conf (or
 // /etc/openldap/ldap.conf), ~/ldaprc, ~/.ldaprc, ./ldaprc, the files named by
-// LDAPCONF and LDAPRC, then the LDAPURI, LDAPBASE, LDAPBINDDN and
+// LDAPCONF and LDAPRC, then the LDAPURI, LDAPBASE, LDAPBINDDN, LDAPSASL_MECH and
 // LDAPTLS_CACERT variables; later sources win, as in ldap.conf(5). LDAPNOINIT
 // turns all of it off. Other keywords are ignored; only the first of several
 // URIs is used. env is usually os.Getenv and home the user's home directory.
@@ -128,6 +147,8 @@ func ldapDefaults(env func(string) string, home string, system []string, cwd str
 	set(&cfg.Base, env("LDAPBASE"))
 	set(&cfg.Bind, env("LDAPBINDDN"))
 	set(&cfg.CACertFile, env("LDAPTLS_CACERT"))
+	set(&cfg.SASLMech, env("LDAPSASL_MECH"))
+	cfg.SASLMech = strings.ToUpper(cfg.SASLMech)
 	return cfg, nil
 }
 
@@ -162,6 +183,8 @@ func readLDAPConf(path string, cfg *LDAPConfig) error {
 			cfg.Bind = val
 		case "TLS_CACERT":
 			cfg.CACertFile = val
+		case "SASL_MECH":
+			cfg.SASLMech = strings.ToUpper(val)
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -267,6 +290,9 @@ func (c LDAPConfig) Encrypted() bool {
 // an unencrypted connection. An NTLM bind (DOMAIN\user) sends only a
 // response to the server's challenge, and an anonymous bind no password.
 func (c LDAPConfig) CleartextPassword() bool {
+	if c.Kerberos {
+		return false // a Kerberos bind sends a ticket, never the password
+	}
 	form, _, _ := classifyBind(c.Bind)
 	_, err := parseLDAPURL(c.URL) // a bad URL is DialLDAP's to report
 	return err == nil && form == bindSimple && !c.Encrypted()
@@ -293,7 +319,7 @@ func (c LDAPConfig) CheckTransport() error {
 	return &Error{Kind: ErrInvalidValue, Msg: fmt.Sprintf(
 		"a simple bind as %s over %s would send the password in clear, so ocsflags refuses it: "+
 			"use ldaps://%s (--url), or add --start-tls (with --ca-cert if the DC's CA is not trusted here), "+
-			"or bind as DOMAIN\\user (NTLM, which does not send the password); Kerberos (--kerberos) is planned but not built yet. "+
+			"or bind with your Kerberos ticket (--kerberos, after kinit), or as DOMAIN\\user (NTLM); neither sends the password. "+
 			"--allow-cleartext-password sends it anyway (on a lab network only)",
 		c.Bind, u.text, host)}
 }

@@ -53,6 +53,9 @@ func (l *LDAP) connectGC(ctx context.Context) error {
 	}
 	cfg := l.cfg
 	cfg.URL, cfg.GC, cfg.Base, cfg.ReadOnly, cfg.isGC = u, "", "", true, true
+	if gu, err := parseLDAPURL(u); err == nil && !strings.EqualFold(gu.host, l.url.host) {
+		cfg.SPN = "" // a Kerberos bind to another host: ldap/<that host>
+	}
 	if !explicit && (cfg.Timeout == 0 || cfg.Timeout > gcAutoTimeout) {
 		cfg.Timeout = gcAutoTimeout
 	}
