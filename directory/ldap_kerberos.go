@@ -308,17 +308,28 @@ func (w *wire) saslStep(mech string, cred []byte) (code int, diag string, server
 	if err != nil {
 		return 0, "", nil, err
 	}
-	code, _, diag, rest, err := parseResult(m.body)
+	code, diag, serverCred, err = parseBindResponse(m.body)
 	if err != nil {
 		return 0, "", nil, w.netErr(err)
+	}
+	return code, diag, serverCred, nil
+}
+
+// parseBindResponse reads a BindResponse body: the LDAPResult, then an
+// optional referral [3] and serverSaslCreds [7] (RFC 4511 4.2.2). The
+// credentials are copied: the body lives in the wire's buffer.
+func parseBindResponse(body []byte) (code int, diag string, serverCred []byte, err error) {
+	code, _, diag, rest, err := parseResult(body)
+	if err != nil {
+		return 0, "", nil, err
 	}
 	for len(rest) > 0 {
 		t, v, r, err := tlv(rest)
 		if err != nil {
-			return 0, "", nil, w.netErr(err)
+			return 0, "", nil, err
 		}
-		if t == 0x87 { // serverSaslCreds [7]
-			serverCred = append([]byte(nil), v...)
+		if t == 0x87 {
+			serverCred = append([]byte{}, v...)
 		}
 		rest = r
 	}
