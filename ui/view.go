@@ -105,9 +105,23 @@ func (m *Model) header(w int) string {
 		if who == "" {
 			who = "anonymous bind"
 		}
-		left += "│ as " + termtext.Safe(who) + " "
+		how := "as "
+		if m.info.Auth != "" {
+			how = termtext.Safe(m.info.Auth) + " as " // Kerberos as admin@CORP.EXAMPLE
+		}
+		left += "│ " + how + termtext.Safe(who) + " "
 	}
 	room := w - ansi.StringWidth(right)
+	if ansi.StringWidth(left) > room {
+		// Narrow: which DC and who is bound (Kerberos as
+		// Administrator@CORP.EXAMPLE) matter more than the program's name
+		// and the long form of "no pending changes".
+		left = strings.TrimPrefix(left, " ocsflags │")
+		if edits == 0 && ansi.StringWidth(left) > room {
+			right = strings.Join(badges, " ") + " " + st.headerDim.Render(" no changes ")
+			room = w - ansi.StringWidth(right)
+		}
+	}
 	return st.header.Render(fit(left, room)) + right
 }
 
