@@ -43,3 +43,20 @@ func TestConsoleWithoutTerminalBinary(t *testing.T) {
 		t.Errorf("console without a terminal: exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 }
+
+// --version and version print the module version and the revision; built in
+// a git checkout (CI's clone), the revision is the commit's.
+func TestVersionBinary(t *testing.T) {
+	for _, args := range [][]string{{"--version"}, {"version"}} {
+		code, out, errs := runBinary(t, args...)
+		if code != 0 || !strings.HasPrefix(out, "ocsflags ") || !strings.Contains(out, "revision ") || errs != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errs)
+		}
+		if fi, err := os.Stat(".git"); err == nil && fi.IsDir() {
+			head, err := exec.Command("git", "rev-parse", "HEAD").Output()
+			if err == nil && !strings.Contains(out, "revision "+strings.TrimSpace(string(head))) {
+				t.Errorf("%v: %q does not name HEAD %s", args, out, head)
+			}
+		}
+	}
+}

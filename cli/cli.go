@@ -42,6 +42,9 @@ func Main(ctx context.Context, args []string, env Env) int {
 	if env.Getenv == nil {
 		env.Getenv = os.Getenv
 	}
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		return printVersion(env)
+	}
 	cmd, rest := "", args
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, rest = args[0], args[1:]
@@ -70,6 +73,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 	case "help":
 		fmt.Fprint(env.Stdout, usage)
 		return ExitOK
+	case "version":
+		return printVersion(env)
 	default:
 		err = usageError("unknown command %q: use explain, audit or set, or no command for the console (ocsflags help)", cmd)
 	}
@@ -110,6 +115,7 @@ Usage:
       CHANGE: +FEATURE, -FEATURE, telephony=pc|rcc|ev|pbx|rcc+pbx,
               archiving=none|internal|federated|both, sip=, line=, line-server=, pool=
       FEATURE: pic rcc anonymous ev ep pbx (bits), federation remote-access, or a bit value
+  ocsflags version                                        (or --version) the version and revision
   USER: sAMAccountName, userPrincipalName, mail, SIP address, DN, or the name ADUC shows
 
 The console with no connection options opens its built-in demo directory (in memory); audit and
@@ -122,7 +128,10 @@ Connection options:
   --allow-cleartext-password
                          allow a simple bind over unencrypted ldap:// (refused otherwise; every
                          command warns). CORP\admin binds with NTLM, which does not send the password.
-                         Kerberos (--kerberos) is planned, not built yet.
+  --kerberos             bind with your Kerberos ticket (kinit; on Windows the logon), no password;
+                         works over ldap:// too (or SASL_MECH GSSAPI in ldap.conf, LDAPSASL_MECH).
+                         Reads KRB5CCNAME and KRB5_CONFIG (default /etc/krb5.conf)
+  --spn SPN              the DC's service principal (default ldap/<host of --url>)
   --bind ID              admin@corp.example, CORP\admin or a DN (or LDAPBINDDN, ldap.conf BINDDN)
   --password-file FILE   read the password from FILE (- for standard input);
                          otherwise it is asked for without echo. Never on the command line.
