@@ -23,10 +23,11 @@ func RequireKerberos(t testing.TB) Kerberos {
 	t.Helper()
 	dc := RequireDC(t)
 	if os.Getenv("OCSFLAGS_TEST_KRB5_CONFIG") == "" {
-		missing(t, "Kerberos on the Samba DC", "OCSFLAGS_TEST_KRB5_CONFIG")
+		missingKerberos(t, "Kerberos on the Samba DC not configured: set OCSFLAGS_TEST_KRB5_CONFIG "+
+			"(servers started by a .ci/servers.sh without the KDC: start them afresh, then source the env file)")
 	}
 	if _, err := exec.LookPath("kinit"); err != nil {
-		missing(t, "kinit (apt-get install krb5-user)", "PATH")
+		missingKerberos(t, "kinit is not installed (apt-get install krb5-user; .ci/servers.sh start installs it)")
 	}
 	return Kerberos{
 		URL: os.Getenv("OCSFLAGS_TEST_DC_KRB5_URL"), LDAPSURL: os.Getenv("OCSFLAGS_TEST_DC_KRB5_LDAPS_URL"), CACert: dc.CACert,
@@ -64,4 +65,17 @@ func (k Kerberos) Kdestroy(t testing.TB, cc string) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("kdestroy: %v: %s", err, out)
 	}
+}
+
+// missingKerberos skips, or fails where the servers must provide Kerberos:
+// in CI (CI=true, which always starts the servers afresh with .ci/servers.sh)
+// or with OCSFLAGS_REQUIRE_KERBEROS=1, under OCSFLAGS_REQUIRE_INTEGRATION=1.
+// Servers left running by an older servers.sh have no KDC; that alone does
+// not fail a developer's run.
+func missingKerberos(t testing.TB, msg string) {
+	t.Helper()
+	if os.Getenv("OCSFLAGS_REQUIRE_INTEGRATION") == "1" && (os.Getenv("CI") == "true" || os.Getenv("OCSFLAGS_REQUIRE_KERBEROS") == "1") {
+		t.Fatal(msg + "; OCSFLAGS_REQUIRE_INTEGRATION=1 in CI makes this a failure")
+	}
+	t.Skip(msg)
 }
