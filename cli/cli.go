@@ -144,7 +144,8 @@ Connection options:
   --changes-out FILE     with --ldif: append applied changes as LDIF change records
   --demo                 use the built-in demo directory (what the console opens with no options)
   --read-only            refuse every write
-  --journal FILE         change journal (default $XDG_STATE_HOME/ocsflags/journal.jsonl)
+  --journal FILE         change journal (default $XDG_STATE_HOME/ocsflags/journal.jsonl;
+                         %LOCALAPPDATA%\ocsflags\journal.jsonl on Windows)
   --timeout DURATION     how long one directory operation may take (default 30s)
 `
 

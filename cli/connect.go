@@ -305,16 +305,18 @@ func (c *conn) password(bind string, env Env, try, tries int) (string, error) {
 	return "", usageError("a password is needed for --bind %s: use --password-file FILE (or - for standard input), or run ocsflags in a terminal to be asked", bind)
 }
 
-// TerminalPassword asks on the controlling terminal without echo.
+// TerminalPassword asks on the controlling terminal without echo (the
+// console on Windows).
 func TerminalPassword(prompt string) (string, error) {
-	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	in, out, err := openTerminal()
 	if err != nil {
 		return "", fmt.Errorf("no terminal to ask for the password (%v): use --password-file", err)
 	}
-	defer tty.Close()
-	fmt.Fprint(tty, prompt)
-	b, err := term.ReadPassword(tty.Fd())
-	fmt.Fprintln(tty)
+	defer in.Close()
+	defer out.Close()
+	fmt.Fprint(out, prompt)
+	b, err := term.ReadPassword(in.Fd())
+	fmt.Fprintln(out)
 	if err != nil {
 		return "", fmt.Errorf("read password: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"time"
 
@@ -65,8 +66,12 @@ func (e JournalEntry) Written() bool {
 }
 
 // DefaultJournalPath is $XDG_STATE_HOME/ocsflags/journal.jsonl, or
-// ~/.local/state/ocsflags/journal.jsonl.
+// ~/.local/state/ocsflags/journal.jsonl; on Windows
+// %LOCALAPPDATA%\ocsflags\journal.jsonl (windowsJournalPath).
 func DefaultJournalPath() (string, error) {
+	if runtime.GOOS == "windows" && os.Getenv("XDG_STATE_HOME") == "" {
+		return windowsJournalPath(os.Getenv)
+	}
 	base := os.Getenv("XDG_STATE_HOME")
 	if base == "" {
 		home, err := os.UserHomeDir()
