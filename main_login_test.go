@@ -9,19 +9,19 @@ import (
 	"ocsflags/directory/dctest"
 )
 
-// startTmuxShell runs the binary in tmux with env (NAME=value) through sh,
+// startLoginTmux runs the binary in tmux with env (NAME=value) through sh,
 // which prints how it exited and keeps the pane, so a test can read the
 // last screen of a console that ended.
-func startTmuxShell(t *testing.T, w, h int, env []string, args ...string) *tmux {
+func startLoginTmux(t *testing.T, w, h int, env []string, args ...string) *tmux {
 	t.Helper()
 	script := `"$0" "$@"; echo "ocsflags exited $?"; sleep 60`
 	full := append([]string{"XDG_STATE_HOME=" + t.TempDir()}, env...)
 	full = append(full, "sh", "-c", script, binary)
-	return startTmuxRaw(t, w, h, append(full, args...)...)
+	return startLoginTmuxCmd(t, w, h, append(full, args...)...)
 }
 
-// startTmuxRaw is startTmux with the command given whole (after env).
-func startTmuxRaw(t *testing.T, w, h int, cmd ...string) *tmux {
+// startLoginTmuxCmd is startTmux with the command given whole (after env).
+func startLoginTmuxCmd(t *testing.T, w, h int, cmd ...string) *tmux {
 	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed: the end-to-end tests drive the binary in tmux")
@@ -58,7 +58,7 @@ func (s *tmux) prompted() { time.Sleep(300 * time.Millisecond) }
 // name; the right one opens the console.
 func TestConsolePasswordRetryE2E(t *testing.T) {
 	dc := dctest.RequireDC(t)
-	s := startTmuxShell(t, 80, 24, nil, "--url", dc.LDAPSURL, "--ca-cert", dc.CACert, "--bind", dc.UserUPN)
+	s := startLoginTmux(t, 80, 24, nil, "--url", dc.LDAPSURL, "--ca-cert", dc.CACert, "--bind", dc.UserUPN)
 	s.waitFor("Password for " + dc.UserUPN + ":") // capture-pane drops trailing blanks
 	s.prompted()
 	s.text("not-the-password")
@@ -79,7 +79,7 @@ func TestConsolePasswordRetryE2E(t *testing.T) {
 // Three wrong passwords end the console with the reason, exit 2.
 func TestConsolePasswordThreeFailuresE2E(t *testing.T) {
 	dc := dctest.RequireDC(t)
-	s := startTmuxShell(t, 80, 24, nil, "--url", dc.LDAPSURL, "--ca-cert", dc.CACert, "--bind", dc.UserUPN)
+	s := startLoginTmux(t, 80, 24, nil, "--url", dc.LDAPSURL, "--ca-cert", dc.CACert, "--bind", dc.UserUPN)
 	for i, p := range []string{":", " (try 2 of 3):", " (try 3 of 3):"} {
 		s.waitFor("Password for " + dc.UserUPN + p)
 		s.prompted()
@@ -103,7 +103,7 @@ func TestConsoleKerberosE2E(t *testing.T) {
 		w, h int
 		url  []string
 	}{{80, 24, []string{"--url", k.URL}}, {200, 50, []string{"--url", k.LDAPSURL, "--ca-cert", k.CACert}}} {
-		s := startTmuxShell(t, tc.w, tc.h, env, append([]string{"--kerberos", "--user", "fhaddad"}, tc.url...)...)
+		s := startLoginTmux(t, tc.w, tc.h, env, append([]string{"--kerberos", "--user", "fhaddad"}, tc.url...)...)
 		scr := s.waitFor("Kerberos as "+k.Principal, "Farid Haddad", "sip:fhaddad@corp.example")
 		if strings.Contains(scr, "Password for") || strings.Contains(scr, "CLEARTEXT") {
 			t.Errorf("%dx%d: %s", tc.w, tc.h, scr)

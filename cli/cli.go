@@ -115,8 +115,8 @@ Usage:
       CHANGE: +FEATURE, -FEATURE, telephony=pc|rcc|ev|pbx|rcc+pbx,
               archiving=none|internal|federated|both, sip=, line=, line-server=, pool=
       FEATURE: pic rcc anonymous ev ep pbx (bits), federation remote-access, or a bit value
-  ocsflags version                                        (or --version) the version and revision
   USER: sAMAccountName, userPrincipalName, mail, SIP address, DN, or the name ADUC shows
+  ocsflags version                                        (or --version) the version and revision
 
 The console with no connection options opens its built-in demo directory (in memory); audit and
 set use the URI of ldap.conf too, and set refuses to run with no directory named at all.
