@@ -169,7 +169,8 @@ func (l *listModel) selectDN(dn string) bool {
 // state is the row's verdict, with a sign-in name shared by two listed
 // users counted as the problem it is (the client refuses both).
 func (l *listModel) state(r *row) readiness {
-	if r.state == ready && r.sip != "" && l.sips[r.sip] > 1 {
+	if r.state != notEnabled && r.sip != "" && l.sips[r.sip] > 1 {
+		// One more error than the row's own verdict counted.
 		return problems
 	}
 	return r.state
