@@ -34,3 +34,27 @@ func TestPoolSetUnknown(t *testing.T) {
 		t.Errorf("NewPoolSet knows no places, so it is certain: %q", got)
 	}
 }
+
+func TestGCURL(t *testing.T) {
+	for _, tc := range []struct {
+		url, gc  string
+		isGC     bool
+		want     string
+		explicit bool
+	}{
+		{"ldaps://dc1.corp.example", "", true, "ldaps://dc1.corp.example:3269", false},
+		{"ldap://dc1.corp.example:389", "", true, "ldap://dc1.corp.example:3268", false},
+		{"ldap://dc1.corp.example", "", false, "", false},
+		{"ldap://dc1.corp.example", "ldap://gc.corp.example:3268", false, "ldap://gc.corp.example:3268", true},
+		{"ldaps://[::1]:636", "", true, "ldaps://[::1]:3269", false},
+	} {
+		u, err := parseLDAPURL(tc.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := &LDAP{cfg: LDAPConfig{URL: tc.url, GC: tc.gc}, url: u, isGC: tc.isGC}
+		if got, explicit := l.gcURL(); got != tc.want || explicit != tc.explicit {
+			t.Errorf("%s (GC %q, isGC %v): %q, %v; want %q, %v", tc.url, tc.gc, tc.isGC, got, explicit, tc.want, tc.explicit)
+		}
+	}
+}

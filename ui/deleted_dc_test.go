@@ -49,3 +49,33 @@ func TestConsoleOnDCRepairsDeletedPool(t *testing.T) {
 		t.Errorf("home server after the fix: %q (status %q)", got.OCS.HomeServer.V, x.m.status)
 	}
 }
+
+// The Enable Users wizard repairs a user homed on a pool that was deleted:
+// it is not "already enabled on a pool", and the write matches the Deleted
+// Objects reference by GUID.
+func TestEnableWizardOnDCRepairsDeletedPool(t *testing.T) {
+	dc := dctest.RequireDC(t)
+	admin := dctest.Admin(t, dc)
+	sam := "fzdel-" + dctest.Unique()
+	dn := dctest.DeletedPoolUser(t, admin, dc, sam)
+	d, err := directory.DialLDAP(context.Background(), directory.LDAPConfig{URL: dc.LDAPSURL, CACertFile: dc.CACert, Bind: dc.AdminUPN, Password: dctest.Password(t, dc.AdminPasswordFile)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+
+	x := newHarness(t, Options{Dir: d, User: dn}, 200, 50)
+	x.markUsers(sam)
+	x.wizardTo("pool01.corp.example", directory.PatternMail)
+	mustContain(t, x.screen(), "Preview: 1 can be enabled, 0 skipped")
+	x.plan()
+	x.key("y")
+	mustContain(t, x.screen(), "Done: 1 enabled, 0 skipped, 0 failed")
+	got, err := d.User(context.Background(), dn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got.OCS.HomeServer.V, "CN=pool01,") || !got.OCS.Enabled.Or(false) {
+		t.Errorf("after the wizard: %+v", got.OCS)
+	}
+}
