@@ -72,17 +72,26 @@ func waitModify(t *testing.T, p *dctest.Proxy) {
 	time.Sleep(300 * time.Millisecond)
 }
 
-// TestSetSIGINTWhileModifyStalls: SIGINT to set while the proxy holds its
-// modify, before the DC sees it and after the DC applied it.
+// TestSetSIGINTWhileModifyStalls: SIGINT (and SIGTERM, SIGHUP) to set while
+// the proxy holds its modify, before the DC sees it and after the DC
+// applied it; and a second signal, which quits at once.
 func TestSetSIGINTWhileModifyStalls(t *testing.T) {
 	dc := dctest.RequireDC(t)
 	for _, tc := range []struct {
 		name    string
 		fault   dctest.Fault
+		sig     syscall.Signal
+		twice   bool
 		written bool
+		want    string // the journal's last word
 	}{
-		{"held before the DC", dctest.Hang, false},
-		{"answer held after the DC applied it", dctest.HangAfterApply, true},
+		{"held before the DC", dctest.Hang, syscall.SIGINT, false, false, directory.JournalNotWritten},
+		{"answer held after the DC applied it", dctest.HangAfterApply, syscall.SIGINT, false, true, directory.JournalWritten},
+		{"SIGHUP", dctest.Hang, syscall.SIGHUP, false, false, directory.JournalNotWritten},
+		{"SIGTERM", dctest.HangAfterApply, syscall.SIGTERM, false, true, directory.JournalWritten},
+		// A second signal quits at once: the journal keeps the intent,
+		// which says unknown.
+		{"twice", dctest.Hang, syscall.SIGINT, true, false, directory.JournalUnknown},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			u := dctest.NewUser(t, dc, "ocsint", map[string]string{flags.AttrOptionFlags: "0"})
@@ -90,7 +99,7 @@ func TestSetSIGINTWhileModifyStalls(t *testing.T) {
 			p.Arm(tc.fault, 1)
 			journal := filepath.Join(t.TempDir(), "journal.jsonl")
 			cmd := exec.Command(binary, "set", u.SAM, "+pic", "--url", p.URL(), "--ca-cert", p.CAFile(),
-				"--bind", dc.AdminUPN, "--password-file", dc.AdminPasswordFile, "--journal", journal, "--timeout", "3s")
+				"--bind", dc.AdminUPN, "--password-file", dc.AdminPasswordFile, "--journal", journal, "--timeout", "4s")
 			cmd.Env = append(os.Environ(), "LDAPNOINIT=1")
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -98,25 +107,33 @@ func TestSetSIGINTWhileModifyStalls(t *testing.T) {
 				t.Fatal(err)
 			}
 			waitModify(t, p)
-			cmd.Process.Signal(syscall.SIGINT)
 			start := time.Now()
+			cmd.Process.Signal(tc.sig)
+			if tc.twice {
+				time.Sleep(200 * time.Millisecond)
+				cmd.Process.Signal(tc.sig)
+			}
 			cmd.Wait()
+			took := time.Since(start)
 			t.Logf("stdout:\n%sstderr:\n%s", stdout.String(), stderr.String())
-			if code := cmd.ProcessState.ExitCode(); code != 130 {
-				t.Errorf("exit %d after SIGINT, want 130", code)
+			if code := cmd.ProcessState.ExitCode(); code != 128+int(tc.sig) {
+				t.Errorf("exit %d after %v, want %d", code, tc.sig, 128+int(tc.sig))
 			}
-			if took := time.Since(start); took > 15*time.Second {
-				t.Errorf("set took %v after SIGINT with a 3s timeout", took)
+			if tc.twice && took > 2*time.Second || took > 15*time.Second {
+				t.Errorf("set took %v after the signal (twice: %v) with a 4s timeout", took, tc.twice)
 			}
-			want, value := directory.JournalNotWritten, flags.Value(0)
+			value := flags.Value(0)
 			if tc.written {
-				want, value = directory.JournalWritten, flags.PublicIM
+				value = flags.PublicIM
 			}
-			if got := lastOutcome(t, journal); got != want {
-				t.Errorf("journal says %s, want %s", got, want)
+			if got := lastOutcome(t, journal); got != tc.want {
+				t.Errorf("journal says %s, want %s", got, tc.want)
 			}
 			if got := dcOptionFlags(t, dc, u.DN); got.V != value {
 				t.Errorf("the DC holds %v, want %d", got, value)
+			}
+			if tc.twice {
+				return
 			}
 			errs := stderr.String()
 			if !strings.Contains(errs, "unknown") {

@@ -199,6 +199,10 @@ func (j *Journaled) ApplyWithOutcome(ctx context.Context, c Change) (User, Write
 	if len(edits) == 0 {
 		return applyWithOutcome(ctx, j.Directory, c)
 	}
+	if err := ctx.Err(); err != nil {
+		// Stopped before sending (a signal, say): no intent to record.
+		return User{}, OutcomeNotWritten, err
+	}
 	jc := Change{DN: c.DN, Edits: edits}
 	id := newWriteID()
 	if err := j.record(id, PhaseIntent, "", jc, nil); err != nil {
