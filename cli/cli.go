@@ -50,18 +50,21 @@ func Main(ctx context.Context, args []string, env Env) int {
 		cmd, rest = args[0], args[1:]
 	}
 	var err error
+	ctx, sigs := routeSignals(ctx, env)
 	if cmd == "" {
-		// The console takes the signals itself: it shows what it waits
-		// for, and its terminal must be restored.
-		err = runConsole(ctx, rest, env)
+		err = runConsole(ctx, rest, env, sigs)
 		var se *ui.SignalError
 		if errors.As(err, &se) {
 			fmt.Fprintf(env.Stderr, "ocsflags: %s\n", errorText(err))
 			return SignalExitCode(se.Signal)
 		}
+		if sig := sigs.received(); sig != nil {
+			// Before the console started (at the password prompt, say).
+			fmt.Fprintf(env.Stderr, "ocsflags: stopped by %s\n", ui.SignalName(sig))
+			return SignalExitCode(sig)
+		}
 		return exitCode(err, env)
 	}
-	ctx, interrupted := watchSignals(ctx, env)
 	code := ExitOK
 	switch cmd {
 	case "explain":
@@ -78,7 +81,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	default:
 		err = usageError("unknown command %q: use explain, audit or set, or no command for the console (ocsflags help)", cmd)
 	}
-	if sig := interrupted(); sig != nil {
+	if sig := sigs.received(); sig != nil {
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "ocsflags: %s\n", errorText(err))
 		}

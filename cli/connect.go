@@ -244,7 +244,7 @@ func (c *conn) dialLDAP(ctx context.Context, env Env, cfg *directory.LDAPConfig)
 	}
 	for try := 1; ; try++ {
 		var err error
-		if cfg.Password, err = c.password(cfg.Bind, env, try, tries); err != nil {
+		if cfg.Password, err = c.password(ctx, cfg.Bind, env, try, tries); err != nil {
 			return nil, err
 		}
 		d, err := directory.DialLDAP(ctx, *cfg)
@@ -281,7 +281,7 @@ func (c *conn) chooseKerberos(env Env, cfg *directory.LDAPConfig) error {
 
 // password reads the bind password from a file, standard input or the
 // terminal; never from the command line, where ps and shell history see it.
-func (c *conn) password(bind string, env Env, try, tries int) (string, error) {
+func (c *conn) password(ctx context.Context, bind string, env Env, try, tries int) (string, error) {
 	switch {
 	case c.passwordFile == "-":
 		line, err := bufio.NewReader(env.Stdin).ReadString('\n')
@@ -300,7 +300,23 @@ func (c *conn) password(bind string, env Env, try, tries int) (string, error) {
 		if try > 1 {
 			prompt = fmt.Sprintf("Password for %s (try %d of %d): ", termtext.Safe(bind), try, tries)
 		}
-		return env.TTYPassword(prompt)
+		// A signal at the prompt stops the command (the signal router
+		// cancels ctx), as it did before ocsflags handled signals.
+		type answer struct {
+			pw  string
+			err error
+		}
+		ch := make(chan answer, 1)
+		go func() {
+			pw, err := env.TTYPassword(prompt)
+			ch <- answer{pw, err}
+		}()
+		select {
+		case a := <-ch:
+			return a.pw, a.err
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
 	}
 	return "", usageError("a password is needed for --bind %s: use --password-file FILE (or - for standard input), or run ocsflags in a terminal to be asked", bind)
 }

@@ -9,7 +9,7 @@ import (
 	"ocsflags/ui"
 )
 
-func runConsole(ctx context.Context, args []string, env Env) error {
+func runConsole(ctx context.Context, args []string, env Env, sigs *signalRouter) error {
 	fs := flag.NewFlagSet("ocsflags", flag.ContinueOnError)
 	c := conn{console: true}
 	c.register(fs)
@@ -33,7 +33,7 @@ func runConsole(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer d.Close()
-	return ui.Run(ctx, ui.Options{Dir: d, StartOU: *ou, User: *user, ReadOnly: c.readOnly, Signals: env.Signals})
+	return ui.Run(ctx, ui.Options{Dir: d, StartOU: *ou, User: *user, ReadOnly: c.readOnly, Signals: sigs.toUI()})
 }
 
 // isTerminal reports whether f is a terminal (an *os.File on a tty).

@@ -24,35 +24,72 @@ func SignalExitCode(sig os.Signal) int {
 	return ExitError
 }
 
-// watchSignals returns ctx cancelled at the first signal from env.Signals,
-// and a function that says which signal came (nil if none). Cancelling
-// stops reads and later writes; a write already sent is not cut off (the
-// adapter's deadline ends it), so its outcome can still be told and
-// journaled. A second signal exits at once.
-func watchSignals(ctx context.Context, env Env) (context.Context, func() os.Signal) {
-	if env.Signals == nil {
-		return ctx, func() os.Signal { return nil }
-	}
+// signalRouter takes env.Signals for the whole run. While the console
+// runs they go to it (it shows what it waits for and restores the
+// terminal); otherwise the first cancels the command's context, which stops
+// reads, a password prompt and later writes, but not a write already sent
+// (the adapter's deadline ends it), so its outcome can still be told and
+// journaled; a second exits at once.
+type signalRouter struct {
+	env    Env
+	cancel context.CancelFunc
+	mu     sync.Mutex
+	got    os.Signal
+	ui     chan os.Signal
+}
+
+// routeSignals starts the router; without env.Signals it does nothing.
+func routeSignals(ctx context.Context, env Env) (context.Context, *signalRouter) {
 	ctx, cancel := context.WithCancel(ctx)
-	var mu sync.Mutex
-	var got os.Signal
-	go func() {
-		sig := <-env.Signals
-		mu.Lock()
-		got = sig
-		mu.Unlock()
-		name := ui.SignalName(sig)
-		fmt.Fprintf(env.Stderr, "ocsflags: %s: stopping once the write in flight has ended and its outcome is journaled (%s again quits at once)\n", name, name)
-		cancel()
-		sig = <-env.Signals
-		fmt.Fprintf(env.Stderr, "ocsflags: %s again: quitting at once; a write in flight stays in the journal as intended, outcome unknown\n", ui.SignalName(sig))
-		env.exit(SignalExitCode(sig))
-	}()
-	return ctx, func() os.Signal {
-		mu.Lock()
-		defer mu.Unlock()
-		return got
+	r := &signalRouter{env: env, cancel: cancel}
+	if env.Signals != nil {
+		go r.run()
 	}
+	return ctx, r
+}
+
+func (r *signalRouter) run() {
+	for sig := range r.env.Signals {
+		r.mu.Lock()
+		first, toUI := r.got == nil, r.ui
+		if first {
+			r.got = sig
+		}
+		r.mu.Unlock()
+		name := ui.SignalName(sig)
+		switch {
+		case toUI != nil:
+			select {
+			case toUI <- sig:
+			default:
+			}
+		case first:
+			fmt.Fprintf(r.env.Stderr, "ocsflags: %s: stopping; a write already sent is finished and its outcome journaled first (%s again quits at once)\n", name, name)
+			r.cancel()
+		default:
+			fmt.Fprintf(r.env.Stderr, "ocsflags: %s again: quitting at once; a write in flight stays in the journal as intended, outcome unknown\n", name)
+			r.env.exit(SignalExitCode(sig))
+			return
+		}
+	}
+}
+
+// toUI hands the signals to the console from now on; nil without signals.
+func (r *signalRouter) toUI() <-chan os.Signal {
+	if r.env.Signals == nil {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.ui = make(chan os.Signal, 2)
+	return r.ui
+}
+
+// received is the first signal that came, or nil.
+func (r *signalRouter) received() os.Signal {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.got
 }
 
 func (env Env) exit(code int) {
