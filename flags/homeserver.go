@@ -43,3 +43,16 @@ func uniqueIn(scope SearchScope) string {
 	}
 	return "it must be unique in the forest"
 }
+
+// scopeNote says that a sign-in name found unique was only looked for in
+// this domain, so every surface (the audit screen, audit, audit --json)
+// says how far "unique" goes.
+func scopeNote(in AuditInput) *Note {
+	if in.SIPScope != ScopeDomain || !in.Settings.SIPAddress.Set || len(in.OtherHolders) > 0 {
+		return nil
+	}
+	return &Note{
+		ID: FindingSIPAddressDuplicate, Attribute: AttrPrimaryUserAddress, Value: in.Settings.SIPAddress.V,
+		Message: "checked in this domain only: no Global Catalog was reached, so a user of another domain of the forest holding this name would not be seen",
+	}
+}

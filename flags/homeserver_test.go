@@ -64,4 +64,12 @@ func TestUniquenessScope(t *testing.T) {
 	if len(fs) != 1 || !strings.Contains(fs[0].Problem, "checked in this domain only") {
 		t.Errorf("duplicate found in this domain only: %+v", fs)
 	}
+	in := AuditInput{Settings: s, IsPool: func(string) bool { return true }, SIPScope: ScopeDomain}
+	if n := NoteFor(Notes(in), FindingSIPAddressDuplicate); n == nil || !strings.Contains(n.Message, "checked in this domain only") {
+		t.Errorf("no note that a unique name was checked in this domain only: %+v", Notes(in))
+	}
+	in.SIPScope = ScopeForest
+	if n := NoteFor(Notes(in), FindingSIPAddressDuplicate); n != nil {
+		t.Errorf("a forest-wide check has a scope note: %+v", n)
+	}
 }

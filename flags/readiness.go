@@ -741,6 +741,9 @@ func Notes(in AuditInput) []Note {
 			Message: "an OCS application contact (below CN=RTC Service), not a person: the central-forest rules do not apply",
 		})
 	}
+	if n := scopeNote(in); n != nil {
+		out = append(out, *n)
+	}
 	return out
 }
 
