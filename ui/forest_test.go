@@ -1,0 +1,46 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"ocsflags/directory"
+	"ocsflags/flags"
+)
+
+// A user whose pool this account cannot read may be on a working pool: the
+// wizard leaves it alone, the list does not mark it broken, and the detail
+// says why it cannot tell.
+func TestPoolsThisAccountCannotRead(t *testing.T) {
+	sys := "CN=Pools,CN=RTC Service,CN=Microsoft,CN=System,DC=example"
+	cfg := "CN=Pools,CN=RTC Service,CN=Services,CN=Configuration,DC=example"
+	pool01 := directory.Pool{DN: "CN=pool01," + cfg, HomeServerDN: directory.HomeServerPrefix + "CN=pool01," + cfg, Host: "pool01.example"}
+	pools := directory.NewPoolSetFrom(directory.PoolList{Pools: []directory.Pool{pool01}, Reader: "helpdesk@example", Places: []directory.PoolPlace{
+		{DN: cfg, Container: "Configuration", Read: true, Complete: true},
+		{DN: sys, Container: "System", Why: "not on this DC"},
+	}})
+	home := directory.HomeServerPrefix + "CN=OCS2007-SE," + sys
+	u := directory.User{DN: "CN=Farid,DC=corp,DC=example", OCS: flags.Settings{Enabled: flags.Some(true), SIPAddress: flags.Some("sip:farid@corp.example"),
+		HomeServer: flags.Some(home), OptionFlags: flags.Some(flags.EnhancedPresence)}}
+
+	if why := skipBefore(u, pools, pool01, false); !strings.Contains(why, "cannot tell whether its home server is a working pool") || !strings.Contains(why, "helpdesk@example") {
+		t.Errorf("the wizard would rewrite the home server of a user whose pool it cannot read: skip %q", why)
+	}
+	if r := makeRow(u, func(dn string) bool { return listPool(pools, dn) }); r.state != ready {
+		t.Errorf("list mark %v, want ready", r.state)
+	}
+	s := state{pools: pools, user: u}
+	if got := poolText(s, u.OCS.HomeServer); !strings.Contains(got, "the pools cannot be read with this account") {
+		t.Errorf("detail shows %q", got)
+	}
+	fs := s.findings(u.OCS)
+	if len(fs) != 1 || fs[0].ID != flags.FindingHomeServerUnchecked {
+		t.Errorf("findings %+v", fs)
+	}
+	// Somewhere no pool can be: certainly broken, and the wizard repairs it.
+	broken := u
+	broken.OCS.HomeServer = flags.Some("CN=LC Services,CN=Retired Servers,DC=corp,DC=example")
+	if why := skipBefore(broken, pools, pool01, false); why != "" {
+		t.Errorf("a home server that is no pool is not repaired: %q", why)
+	}
+}
