@@ -214,7 +214,7 @@ func (l *LDAP) readBack(ctx context.Context, c Change, o WriteOutcome) (User, Wr
 	u, _, err := l.readUser(ctx, c.DN, nil)
 	var de *DecodeError
 	if err != nil && !errors.As(err, &de) {
-		return User{}, o, &Error{Kind: ErrUnavailable, DN: c.DN, Msg: "the change was written, but reading the user back failed: reload it", Err: err}
+		return User{}, o, &Error{Kind: ErrWrittenUnread, DN: c.DN, Msg: "the change was written, but reading the user back failed: reload it", Err: err}
 	}
 	return u, o, nil
 }

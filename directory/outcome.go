@@ -15,6 +15,11 @@ import (
 // out.
 var ErrOutcomeUnknown = errors.New("outcome unknown")
 
+// ErrWrittenUnread is the kind of the error of a write that landed but
+// whose user could not be read back: the change is in the directory,
+// whatever else the error says.
+var ErrWrittenUnread = errors.New("written, not read back")
+
 // UnknownOutcomeError is returned by Apply when a write was sent and no
 // answer came. Nothing may be said about it but "unknown" until Settle has
 // read the user again.

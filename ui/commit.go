@@ -18,7 +18,7 @@ func (m *Model) openReview() tea.Cmd {
 		m.setStatus("nothing to review: no pending changes")
 		return nil
 	}
-	if m.review.busy() {
+	if m.review.busy() || m.review.unsettled() {
 		// A write is on its way: keep its result slot (a fresh review would
 		// forget it, send it again and call the answer a conflict), and
 		// add the users edited since.
@@ -216,6 +216,18 @@ func (m *Model) onCommit(msg commitMsg) tea.Cmd {
 			msg: "sent, but no answer came: " + directory.Cause(ue.Err) + ". Reading the user again to tell whether it was written."}
 		m.setError("outcome unknown for " + m.review.names[k][0] + ": reading the user again…")
 		return settleChange(m.ctx, m.dir, ue, res.claim)
+	case errors.Is(msg.err, directory.ErrWrittenUnread):
+		// In the directory, only not read back: the edits it carried are
+		// no longer pending; the user is read again to show it.
+		u := directory.User{DN: msg.dn}
+		if p != nil {
+			u = p.base
+			if a, err := p.after(); err == nil {
+				u.OCS = a
+			}
+		}
+		m.onWritten(k, res, p, u, msg.sent.Edits, "written (reading it back failed; reading it again): ")
+		return loadUser(m.ctx, m.dir, msg.dn)
 	case errors.As(msg.err, &cc):
 		// Written, then taken back: another object claimed the same
 		// sign-in name at the same time.

@@ -115,6 +115,17 @@ func (r *reviewModel) busy() bool {
 	return false
 }
 
+// unsettled reports whether a write's outcome is still unknown: the review
+// keeps it (a fresh one would write again as if nothing had been sent).
+func (r *reviewModel) unsettled() bool {
+	for _, x := range r.results {
+		if x.kind == resUnknown {
+			return true
+		}
+	}
+	return false
+}
+
 // waitingSince is the start of the oldest wait on the directory, and how
 // many users are waited for.
 func (r *reviewModel) waitingSince() (since time.Time, n int, checking bool) {
@@ -159,6 +170,8 @@ func describeError(err error, info directory.Info) string {
 		return "outcome unknown: " + err.Error() + "." + kept
 	case errors.As(err, &cc):
 		return err.Error() + "." + kept
+	case errors.Is(err, directory.ErrWrittenUnread):
+		return err.Error() + "."
 	case errors.Is(err, directory.ErrInsufficientRights):
 		return fmt.Sprintf("insufficient rights: %s may not write these attributes (%v). Ask for OCS user-admin rights (RTCUniversalUserAdmins) or connect as another account.%s", who, err, kept)
 	case errors.Is(err, directory.ErrReadOnly):
