@@ -127,6 +127,18 @@ func parseChanges(args []string) (c flags.Change, pool string, err error) {
 	return c, pool, nil
 }
 
+// unreadPools says which pool containers this account could not read: ""
+// when it read them all.
+func unreadPools(l directory.PoolList) string {
+	var why []string
+	for _, p := range l.Places {
+		if !p.Read {
+			why = append(why, fmt.Sprintf("the %s container cannot be read with this account (%s): %s", p.Container, l.Reader, p.Why))
+		}
+	}
+	return strings.Join(why, "; ")
+}
+
 // poolHost names the pool of a home-server DN by host name, or the DN.
 func poolHost(pools []directory.Pool, dn string) string {
 	if p, ok := directory.NewPoolSet(pools).ByHomeServer(dn); ok && p.Host != "" {
@@ -182,6 +194,13 @@ func runSet(ctx context.Context, args []string, env Env) error {
 		pools, poolSet = pl.Pools, directory.NewPoolSetFrom(pl)
 		dn, err := choosePool(pool, pools)
 		if err != nil {
+			if len(pools) == 0 {
+				return usageError("pool=%s: %s", pool, poolSet.NoneWhy())
+			}
+			if why := unreadPools(pl); why != "" {
+				// The pool may well exist where this account cannot look.
+				return usageError("pool=%s: %v; %s", pool, err, why)
+			}
 			return usageError("pool=%s: %v", pool, err)
 		}
 		change.HomeServer = flags.Some(dn)

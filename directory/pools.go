@@ -146,3 +146,24 @@ func (s PoolSet) countIn(place string) int {
 
 // Places is what Pools said about each pool container.
 func (s PoolSet) Places() []PoolPlace { return s.places }
+
+// NoneWhy says why no pool is known: that the pools cannot be read with
+// this account, or that none exist (the only case where creating one is the
+// answer).
+func (s PoolSet) NoneWhy() string {
+	who := s.reader
+	if who == "" {
+		who = "anonymous"
+	}
+	for _, p := range s.places {
+		if !p.Read {
+			return fmt.Sprintf("no OCS pool can be offered: the pools in the %s container cannot be read with this account (%s): %s", p.Container, who, p.Why)
+		}
+	}
+	for _, p := range s.places {
+		if !p.Complete {
+			return fmt.Sprintf("no OCS pool is visible to this account (%s) in the System or Configuration container: create the pool with the OCS tools, or use an account that may read the pools", who)
+		}
+	}
+	return "no OCS pools were found in this directory (System or Configuration container): create the pool with the OCS tools first"
+}

@@ -58,3 +58,22 @@ func TestGCURL(t *testing.T) {
 		}
 	}
 }
+
+func TestPoolSetNoneWhy(t *testing.T) {
+	place := func(read, complete bool) PoolPlace {
+		return PoolPlace{DN: "CN=Pools,CN=RTC Service,CN=Services,CN=Configuration,DC=example", Container: "Configuration", Read: read, Complete: complete, Why: "denied"}
+	}
+	for _, tc := range []struct {
+		p    PoolPlace
+		want string
+	}{
+		{place(true, true), "create the pool with the OCS tools first"},
+		{place(true, false), "no OCS pool is visible to this account (helpdesk@example)"},
+		{place(false, false), "cannot be read with this account (helpdesk@example): denied"},
+	} {
+		got := NewPoolSetFrom(PoolList{Reader: "helpdesk@example", Places: []PoolPlace{tc.p}}).NoneWhy()
+		if !strings.Contains(got, tc.want) {
+			t.Errorf("%+v: %q, want %q", tc.p, got, tc.want)
+		}
+	}
+}

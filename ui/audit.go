@@ -515,7 +515,7 @@ func (m *Model) pickPool(f *flags.Finding) tea.Cmd {
 		m.setError("the pools could not be read, so none can be offered: " + m.poolsErr.Error())
 		return nil
 	case m.pools.Len() == 0:
-		m.setError("no OCS pools were found in this directory (System or Configuration container): create the pool with the OCS tools first")
+		m.setError(m.pools.NoneWhy())
 		return nil
 	}
 	var opts []pickOption

@@ -222,7 +222,7 @@ func (m *Model) openEnable(users []directory.User) tea.Cmd {
 	case m.poolsErr != nil:
 		m.setError("the OCS pools could not be read, so none can be offered: " + m.poolsErr.Error())
 	case m.poolsLoaded && m.pools.Len() == 0:
-		m.setError("no OCS pools were found in this directory: create the pool with the OCS tools first")
+		m.setError(m.pools.NoneWhy())
 	default:
 		m.setStatus(fmt.Sprintf("Enable Users wizard for %d user%s: nothing is written before you confirm", len(users), plural(len(users))))
 	}
@@ -640,7 +640,7 @@ func (m *Model) enableKey(msg tea.KeyPressMsg) tea.Cmd {
 			case !m.poolsLoaded:
 				m.setStatus("still reading the pools…")
 			case len(pools) == 0:
-				m.setError("no OCS pools were found in this directory: create the pool with the OCS tools first; esc closes")
+				m.setError(m.pools.NoneWhy() + "; esc closes")
 			default:
 				e.pool = pools[clamp(e.poolCur, 0, len(pools)-1)]
 				e.step = stepPattern
