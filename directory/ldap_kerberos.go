@@ -356,6 +356,11 @@ func (l *LDAP) kerberosError(err error, plain bool) error {
 				return &Error{Kind: ErrAuthentication, Err: err, Msg: fmt.Sprintf(
 					"%s requires LDAP signing, and ocsflags' Kerberos bind offers no signing layer over plain ldap://: add --start-tls or use ldaps:// (with --kerberos still)", l.url.text)}
 			}
+			// AD takes TLS as the protection signing would give; Samba's
+			// "ldap server require strong auth = yes" does not.
+			return &Error{Kind: ErrAuthentication, Err: err, Msg: fmt.Sprintf(
+				"%s requires a Kerberos bind to sign or seal even over TLS (Samba's ldap server require strong auth = yes), which ocsflags' Kerberos bind does not offer: "+
+					"bind with a password over ldaps:// (--bind) instead, or ask for allow_sasl_over_tls on the DC", l.url.text)}
 		case ldap.LDAPResultInvalidCredentials:
 			return &Error{Kind: ErrAuthentication, Err: err, Msg: fmt.Sprintf(
 				"%s refused the Kerberos ticket of %s for %s: check that %s is the DC's SPN (--spn), then get a fresh ticket with kinit", l.url.text, k.principal, k.spn, k.spn)}

@@ -267,4 +267,9 @@ func TestKerberosErrorWords(t *testing.T) {
 			}
 		}
 	}
+	// Over TLS, a DC that still wants signing is not told to use TLS.
+	err := l.kerberosError(&ldap.Error{ResultCode: ldap.LDAPResultStrongAuthRequired, Err: errors.New("x")}, false)
+	if !strings.Contains(err.Error(), "even over TLS") || strings.Contains(err.Error(), "--start-tls") {
+		t.Errorf("strong auth over TLS: %v", err)
+	}
 }
