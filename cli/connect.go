@@ -227,11 +227,16 @@ func (c *conn) dialLDAP(ctx context.Context, env Env, cfg *directory.LDAPConfig)
 		fmt.Fprintf(env.Stderr, "ocsflags: warning: the certificate of %s is not verified (--insecure-skip-verify): "+
 			"a machine in the middle can read and change everything, the password too; give the DC's CA with --ca-cert instead\n", termtext.Safe(cfg.URL))
 	}
-	if cfg.Kerberos && !cfg.Encrypted() {
-		fmt.Fprintf(env.Stderr, "ocsflags: notice: Kerberos over plain %s: no password crosses the network, but what follows the bind is neither signed nor encrypted "+
-			"(ocsflags negotiates no SASL security layer); use ldaps:// or --start-tls to protect the data too\n", termtext.Safe(cfg.URL))
+	if cfg.Kerberos {
+		d, err := directory.DialLDAP(ctx, *cfg)
+		if err == nil && !cfg.Encrypted() && !d.Info().Signed {
+			// The DC declined the signing layer (or it is Windows' SSPI).
+			fmt.Fprintf(env.Stderr, "ocsflags: notice: Kerberos over plain %s: no password crosses the network, but the DC did not agree to sign "+
+				"what follows the bind, so it is neither signed nor encrypted; use ldaps:// or --start-tls to protect it\n", termtext.Safe(cfg.URL))
+		}
+		return d, err
 	}
-	if cfg.Bind == "" || cfg.Kerberos {
+	if cfg.Bind == "" {
 		return directory.DialLDAP(ctx, *cfg)
 	}
 	// The console asks again after a wrong password typed at its prompt,

@@ -33,8 +33,10 @@ func TestDCKerberosAuditSet(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "Farid Haddad") || strings.Contains(errs, "CLEARTEXT") {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", url, code, out, errs)
 		}
-		if plain := url[1] == k.URL && len(url) == 2; plain != strings.Contains(errs, "neither signed nor encrypted") {
-			t.Errorf("%v: the plain-LDAP notice is %v in %q", url, plain, errs)
+		// Samba agrees to sign plain ldap://, so no notice of unprotected
+		// traffic either.
+		if strings.Contains(errs, "neither signed nor encrypted") {
+			t.Errorf("%v: %q", url, errs)
 		}
 	}
 

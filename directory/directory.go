@@ -78,6 +78,10 @@ type Info struct {
 	// "Kerberos" (the principal is BoundAs). Empty for simple and NTLM
 	// binds.
 	Auth string
+	// Signed is set when every LDAP message is signed (the Kerberos
+	// integrity layer over plain ldap://, which DCs that require LDAP
+	// signing ask for).
+	Signed bool
 	// ReadOnly is set when every write path is disabled.
 	ReadOnly bool
 	// TLSUnverified is set when the server certificate is not verified.

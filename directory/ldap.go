@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-ldap/ldap/v3"
@@ -27,7 +28,8 @@ type LDAP struct {
 	tls         *tls.Config
 	dialTimeout time.Duration
 	reqTimeout  time.Duration
-	krb         *kerberos // set when binding with Kerberos
+	krb         *kerberos   // set when binding with Kerberos
+	signed      atomic.Bool // the Kerberos binds negotiated LDAP signing
 
 	// slots bounds the connections in use at once, so a burst of writes
 	// does not open a connection each on the DC.
@@ -369,7 +371,7 @@ func (l *LDAP) Info() Info {
 		i.SIPScope, i.GC = flags.ScopeForest, l.gc.url.text
 	}
 	if l.krb != nil {
-		i.BoundAs, i.Auth = l.krb.principal, "Kerberos"
+		i.BoundAs, i.Auth, i.Signed = l.krb.principal, "Kerberos", l.signed.Load()
 	}
 	return i
 }

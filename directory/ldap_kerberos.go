@@ -425,15 +425,31 @@ func (l *LDAP) kerberosError(err error, plain bool) error {
 	return mk("the Kerberos bind as %s to %s (SPN %s) failed: %v", k.principal, l.url.text, k.spn, err)
 }
 
-// kerberosBind binds w with the ticket.
+// kerberosBind binds w with the ticket. Over plain ldap:// it asks for the
+// integrity layer (LDAP signing) and, when the server agrees, signs every
+// message from then on; over TLS it asks for none, as AD requires.
 func (l *LDAP) kerberosBind(w *wire) error {
+	plain := l.url.scheme == "ldap" && !l.cfg.StartTLS
 	c, done, err := l.krb.gssapiClient(w.conn)
 	if err != nil {
 		return l.kerberosError(err, false)
 	}
 	defer done()
+	var sc *signingClient
+	if gc, ok := c.(*gssapi.Client); ok && plain {
+		sc = &signingClient{Client: gc, k: l.krb, spn: l.krb.spn}
+		c = sc
+	}
 	if err := w.gssapiBind(c, l.krb.spn); err != nil {
-		return l.kerberosError(err, l.url.scheme == "ldap" && !l.cfg.StartTLS)
+		return l.kerberosError(err, plain)
+	}
+	if sc != nil && sc.negotiated {
+		if w.r.Buffered() > 0 {
+			return w.netErr(errors.New("data after the bind response, before the signing layer"))
+		}
+		w.conn = newSignedConn(w.conn, sc)
+		w.r.Reset(w.conn)
+		l.signed.Store(true)
 	}
 	return nil
 }

@@ -46,6 +46,11 @@ func TestKerberosBindDC(t *testing.T) {
 			if info.Auth != "Kerberos" || info.BoundAs != k.Principal || info.Cleartext {
 				t.Errorf("Info = %+v, want Kerberos as %s, not cleartext", info, k.Principal)
 			}
+			// Plain ldap:// is signed (Samba offers the integrity layer);
+			// over TLS no SASL layer is used.
+			if info.Signed != (tc.name == "ldap") {
+				t.Errorf("%s: Signed = %v", tc.name, info.Signed)
+			}
 			u, err := d.User(context.Background(), dc.AdminDN)
 			if err != nil {
 				t.Fatal(err)
