@@ -252,8 +252,8 @@ func (k *kerberos) gssapiClient(conn net.Conn) (ldap.GSSAPIClient, func(), error
 
 // gssapiBind binds with SASL GSSAPI (RFC 4752), the exchange go-ldap's
 // GSSAPIBindRequest makes, over ocsflags' own connection. No security
-// layer is negotiated (neither go-ldap client offers one): over ldap://
-// the bind is safe, the traffic after it is not signed.
+// layer is negotiated here: over plain ldap:// kerberosBind passes a
+// signingClient, whose last step asks for the integrity layer.
 func (w *wire) gssapiBind(c ldap.GSSAPIClient, spn string) error {
 	defer c.DeleteSecContext()
 	var out, in []byte
@@ -354,7 +354,7 @@ func (l *LDAP) kerberosError(err error, plain bool) error {
 		case ldap.LDAPResultStrongAuthRequired, ldap.LDAPResultConfidentialityRequired:
 			if plain {
 				return &Error{Kind: ErrAuthentication, Err: err, Msg: fmt.Sprintf(
-					"%s requires LDAP signing, and ocsflags' Kerberos bind offers no signing layer over plain ldap://: add --start-tls or use ldaps:// (with --kerberos still)", l.url.text)}
+					"%s wants more protection over plain ldap:// than the LDAP signing ocsflags' Kerberos bind gives (sealing, or a layer it did not offer): add --start-tls or use ldaps:// (with --kerberos still)", l.url.text)}
 			}
 			// AD takes TLS as the protection signing would give; Samba's
 			// "ldap server require strong auth = yes" does not.
