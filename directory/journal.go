@@ -267,6 +267,8 @@ func ReadJournal(path string) ([]JournalEntry, error) {
 
 // Undo is the compare-and-swap change that takes a journal entry back: it
 // expects "after" and writes "before", so it fails if the value moved on.
+// Only an entry that records a written value (Written) has anything to take
+// back; an intent or a "not written" line never reached the directory.
 func (e JournalEntry) Undo() Change {
 	var ed flags.AttrEdit
 	ed.Attr = e.Attribute
