@@ -413,6 +413,11 @@ func (l *LDAP) kerberosError(err error, plain bool) error {
 	case errorcode.KRB_AP_ERR_MODIFIED:
 		return mk("the ticket for %s does not match the DC's key: the SPN may belong to another account (check with setspn -Q %s), or the DC's password changed: kdestroy, kinit and try again", k.spn, k.spn)
 	}
+	if strings.Contains(err.Error(), "no valid existing session") || strings.Contains(err.Error(), "could not get valid TGT") {
+		// The ticket expired while ocsflags ran (gokrb5 cannot log in
+		// again without a password).
+		return mk("the Kerberos ticket of %s has expired: get a new one with kinit %s, then try again", k.principal, k.principal)
+	}
 	if spnRealm != "" && k.realm != "" && !strings.EqualFold(spnRealm, k.realm) {
 		if _, ok := realmKDC(k.krb.Config, spnRealm); !ok {
 			return mk("wrong realm: %s maps %s to realm %s, for which it names no KDC, and your ticket is for %s: fix [domain_realm] or kinit in the DC's realm", k.conf, l.url.host, spnRealm, k.principal)

@@ -259,6 +259,7 @@ func TestKerberosErrorWords(t *testing.T) {
 		{kdc(errorcode.KDC_ERR_WRONG_REALM, "ldap/dc1.corp.example"), []string{"wrong realm"}},
 		{kdc(errorcode.KRB_AP_ERR_TKT_EXPIRED, "ldap/dc1.corp.example"), []string{"expired", "kinit admin@CORP.EXAMPLE"}},
 		{messages.KRBError{ErrorCode: errorcode.KRB_AP_ERR_SKEW}, []string{"clock skew"}},
+		{krberror.New(krberror.KRBMsgError, "cannot login, no user credentials available and no valid existing session"), []string{"expired", "kinit admin@CORP.EXAMPLE"}},
 		{&ldap.Error{ResultCode: ldap.LDAPResultStrongAuthRequired, Err: errors.New("signing required")}, []string{"LDAP signing", "--start-tls", "ldaps://"}},
 		{&ldap.Error{ResultCode: ldap.LDAPResultInvalidCredentials, Err: errors.New("x")}, []string{"refused the Kerberos ticket", "--spn", "kinit"}},
 	} {
