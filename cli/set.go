@@ -99,18 +99,19 @@ func parseChanges(args []string) (c flags.Change, pool string, err error) {
 			continue
 		}
 		f, ok := flags.ByShort(name)
-		if ok && !f.Documented {
-			// As the console: these are kept exactly as found.
-			return c, "", usageError("%s: bit %d (value %d) is reserved or undocumented; ocsflags keeps such bits exactly as found and never sets or clears them", a, f.Bit, uint32(f.Value))
-		}
 		if !ok {
-			if v, err := flags.ParseInput(name); err == nil && flags.BitIndex(v) >= 0 {
-				return c, "", usageError("%s: bit %d (value %d) is not in the catalogue; ocsflags keeps unknown bits exactly as found and never sets or clears them", a, flags.BitIndex(v), uint32(v))
-			} else if err == nil {
-				return c, "", usageError("%s names several bits; name each bit on its own (+1 +256), never a whole value", a)
-			} else {
+			v, err := flags.ParseInput(name)
+			switch {
+			case err != nil:
 				return c, "", usageError("unknown feature %q in %s: use pic rcc anonymous ev ep pbx federation remote-access enabled, or a single bit value such as 64", name, a)
+			case flags.BitIndex(v) < 0:
+				return c, "", usageError("%s names several bits; name each bit on its own (+1 +256), never a whole value", a)
 			}
+			f = flags.Feature{Value: v, Bit: flags.BitIndex(v)}
+		}
+		// Checked here, before connecting, so a typo costs no bind.
+		if r := directory.CheckBits(flags.Delta{Set: f.Value}); len(r) > 0 {
+			return c, "", usageError("%s: %s", a, r[0].Reason)
 		}
 		if err := note(fmt.Sprint(uint32(f.Value)), a); err != nil {
 			return c, "", err
@@ -137,14 +138,6 @@ func unreadPools(l directory.PoolList) string {
 		}
 	}
 	return strings.Join(why, "; ")
-}
-
-// poolHost names the pool of a home-server DN by host name, or the DN.
-func poolHost(pools []directory.Pool, dn string) string {
-	if p, ok := directory.NewPoolSet(pools).ByHomeServer(dn); ok && p.Host != "" {
-		return p.Host
-	}
-	return dn
 }
 
 // choosePool accepts a pool's host name or DN (or home-server DN) and
@@ -217,62 +210,24 @@ func runSet(ctx context.Context, args []string, env Env) error {
 		return &linesError{fmt.Sprintf("user %q matches %d objects; name one by DN:", pos[0], len(us)), dns}
 	}
 	u := us[0]
-	if err := flags.CheckTelephonyChange(u.OCS.OptionFlags.V, change.Flags); err != nil {
-		// The console's radio group is the rule: +ev, +rcc and +pbx only
-		// where the result is one of its options.
-		return usageError("%s: %v", u.DN, err)
+	// The write rules are directory.PlanWrite's, the same the console's
+	// review and the Enable Users wizard apply; set only words a refusal
+	// for its own arguments.
+	if _, refusals := directory.PlanWrite(directory.WriteRequest{User: u, Change: change, Pools: poolSet}); len(refusals) > 0 {
+		return setRefusal(refusals[0], pool)
 	}
 	planned, err := u.OCS.Apply(change)
 	if err != nil {
 		return err
 	}
-	if h := change.HomeServer; h.Set && u.OCS.HomeServer.Set && u.OCS.SIPAddress.Set && !directory.SameDN(h.V, u.OCS.HomeServer.V) {
-		if poolSet.IsPool(u.OCS.HomeServer.V) {
-			// As the console: pool= repairs a missing or broken home server.
-			// A user with a sign-in name on a working pool has data there
-			// (contact lists, meetings) that a DN rewrite would strand.
-			return usageError("pool=%s: %s is already on a working pool (%s); move users between pools with the OCS tools, which move their contact lists and meetings too", pool, u.DN, poolHost(pools, u.OCS.HomeServer.V))
-		}
-		if why := poolSet.Unknown(u.OCS.HomeServer.V); why != "" {
-			// Not known to be broken, so not repaired: it may be a working
-			// pool this account cannot see.
-			return usageError("pool=%s: cannot tell whether %s is on a working pool, so its home server is left alone: %s; run this with an account that can read the pools", pool, u.DN, why)
-		}
-	}
-	if e := change.Enabled; e.Set && e.V && !u.OCS.Enabled.Or(false) && planned.SIPAddress.Set {
-		if err := flags.CheckSIPAddress(planned.SIPAddress.V); err != nil {
-			return usageError("+enabled: %v; give a good one with sip= in the same command", err)
-		}
-	}
-	if e := change.Enabled; e.Set && e.V && (!planned.SIPAddress.Set || !planned.HomeServer.Set) {
-		var missing []string
-		if !planned.SIPAddress.Set {
-			missing = append(missing, "sip=")
-		}
-		if !planned.HomeServer.Set {
-			missing = append(missing, "pool=")
-		}
-		what := "pool"
-		switch {
-		case len(missing) == 2:
-			what = "sign-in name or pool"
-		case !planned.SIPAddress.Set:
-			what = "sign-in name"
-		}
-		return usageError("+enabled: %s has no %s; give %s with it (a user needs a sign-in name and a pool to be enabled)", u.DN, what, strings.Join(missing, " and "))
-	}
-	if v := change.SIPAddress; v.Set && v.V == "" && planned.Enabled.Or(false) {
-		return usageError("sip=: %s is enabled for OCS and needs a sign-in name; add -enabled to disable it as well, or give a new address", u.DN)
-	}
 	if addr := flags.ClaimedSIP(u.OCS, planned); addr != "" {
-		// As the console does: the sign-in name this puts to use must be
-		// unique in the forest; with two holders neither signs in reliably.
-		others, err := directory.SIPTakenBy(ctx, d, addr, u.DN)
-		if err != nil {
-			return fmt.Errorf("check that %s is unique: %w", addr, err)
-		}
-		if len(others) > 0 {
-			return usageError("%s is already the sign-in name of %s; a sign-in name must be unique in the forest", addr, strings.Join(others, " and "))
+		// The sign-in name this puts to use must be unique in the forest;
+		// with two holders neither signs in reliably.
+		var re *directory.RefusedError
+		if err := directory.ClaimSIP(ctx, d, u.DN, addr); errors.As(err, &re) {
+			return setRefusal(re.First(), pool)
+		} else if err != nil {
+			return err
 		}
 		if info := d.Info(); info.SIPScope == flags.ScopeDomain {
 			fmt.Fprintf(env.Stderr, "ocsflags: warning: %s was checked in this domain only, not the forest (%s): a user of another domain may hold it; give --gc URL to check the forest\n", addr, info.GCProblem)
@@ -359,6 +314,36 @@ func runSet(ctx context.Context, args []string, env Env) error {
 		writeEditLines(env.Stdout, "  ", others)
 	}
 	return nil
+}
+
+// setRefusal words a write rule's refusal for set's arguments: the
+// argument to change and how, around the rule's Reason.
+func setRefusal(r directory.Refusal, pool string) error {
+	switch r.Rule {
+	case directory.RuleCannotApply:
+		return r.Err
+	case directory.RuleWorkingPool:
+		return usageError("pool=%s: %s is already on a working pool (%s); %s", pool, r.DN, r.Pool, r.Reason)
+	case directory.RulePoolUnknown:
+		return usageError("pool=%s: cannot tell whether %s is on a working pool, so its home server is left alone: %s; run this with an account that can read the pools", pool, r.DN, r.Reason)
+	case directory.RuleEnableBadSIP:
+		return usageError("+enabled: %s; give a good one with sip= in the same command", r.Reason)
+	case directory.RuleSIPRemovalEnabled:
+		return usageError("sip=: %s %s; add -enabled to disable it as well, or give a new address", r.DN, r.Reason)
+	case directory.RuleEnableIncomplete:
+		var args []string
+		for _, m := range r.Missing {
+			if m == "pool" {
+				args = append(args, "pool=")
+			} else {
+				args = append(args, "sip=")
+			}
+		}
+		return usageError("+enabled: %s has no %s; give %s with it (%s)", r.DN, strings.Join(r.Missing, " or "), strings.Join(args, " and "), r.Reason)
+	case directory.RuleSIPTaken:
+		return usageError("%s", r.Reason)
+	}
+	return usageError("%s: %s", r.DN, r.Reason)
 }
 
 func writeEdits(w io.Writer, dn string, edits []flags.AttrEdit) {
