@@ -329,7 +329,7 @@ func setRefusal(r directory.Refusal, pool string) error {
 	case directory.RuleEnableBadSIP:
 		return usageError("+enabled: %s; give a good one with sip= in the same command", r.Reason)
 	case directory.RuleSIPRemovalEnabled:
-		return usageError("sip=: %s %s; add -enabled to disable it as well, or give a new address", r.DN, r.Reason)
+		return usageError("sip=: %s: %s; add -enabled to disable it as well, or give a new address", r.DN, r.Reason)
 	case directory.RuleEnableIncomplete:
 		var args []string
 		for _, m := range r.Missing {

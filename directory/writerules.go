@@ -164,7 +164,7 @@ func PlanWrite(r WriteRequest) (Change, []Refusal) {
 	}
 	removing := c.SIPAddress.Set && c.SIPAddress.V == "" && planned.Enabled.Or(false)
 	if removing {
-		refuse = append(refuse, Refusal{Rule: RuleSIPRemovalEnabled, DN: u.DN, Reason: "is enabled for OCS and needs a sign-in name", Missing: []string{"sign-in name"}})
+		refuse = append(refuse, Refusal{Rule: RuleSIPRemovalEnabled, DN: u.DN, Reason: "a user enabled for OCS needs a sign-in name", Missing: []string{"sign-in name"}})
 	}
 	if m := missingToEnable(planned); len(m) > 0 && !removing && planned.Enabled.Or(false) &&
 		(enabling || len(m) > len(missingToEnable(s))) {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -113,7 +114,14 @@ func applyChange(ctx context.Context, d directory.Directory, c directory.Change,
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, readTimeout)
 		defer cancel()
-		if err := checkClaim(ctx, d, c.DN, claim); err != nil {
+		// Just before the write, whatever route staged the sign-in name
+		// (the editor, an audit fix, E on a disabled user, a choice made
+		// before another admin took it): one someone else holds is not
+		// written. ConfirmClaim looks again after the write.
+		var re *directory.RefusedError
+		if err := directory.ClaimSIP(ctx, d, c.DN, claim); errors.As(err, &re) {
+			return commitMsg{dn: c.DN, sent: c, err: fmt.Errorf("nothing was written: %w", err)}
+		} else if err != nil {
 			return commitMsg{dn: c.DN, sent: c, err: err}
 		}
 		u, err := d.Apply(ctx, c)
@@ -149,24 +157,4 @@ func settleChange(ctx context.Context, d directory.Directory, ue *directory.Unkn
 		}
 		return settleMsg{dn: ue.Change.DN, sent: ue.Change, user: u, outcome: o, err: err}
 	}
-}
-
-// checkClaim searches the directory, just before the write, for the sign-in
-// name the write makes the user use (a new address, or enabling a user with
-// the one it has): whatever route staged it (the editor, an audit fix, E on
-// a disabled user, a choice made before another admin took the address), a
-// name someone else holds is not written. directory.ConfirmClaim looks again
-// after the write, for a claim racing this one.
-func checkClaim(ctx context.Context, d directory.Directory, dn, addr string) error {
-	if addr == "" {
-		return nil
-	}
-	others, err := directory.SIPTakenBy(ctx, d, addr, dn)
-	if err != nil {
-		return fmt.Errorf("cannot check that %s is unique, so nothing was written: %w", addr, err)
-	}
-	if len(others) > 0 {
-		return fmt.Errorf("nothing was written: %s is already the sign-in name of %s, and a sign-in name must be unique in the forest", addr, others[0])
-	}
-	return nil
 }

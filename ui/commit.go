@@ -70,39 +70,10 @@ func (m *Model) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// halfEnabled says why p's write would leave the user enabled without a
-// sign-in name or a pool, when it makes that so (enables the user, or
-// removes one of them from an enabled user); "" otherwise.
-func halfEnabled(p *pendingUser) string {
-	a, err := p.after()
-	if err != nil || !a.Enabled.Or(false) {
-		return ""
-	}
-	b := p.base.OCS
-	var missing []string
-	if !a.SIPAddress.Set || a.SIPAddress.V == "" {
-		missing = append(missing, "sign-in name")
-	}
-	if !a.HomeServer.Set || a.HomeServer.V == "" {
-		missing = append(missing, "pool")
-	}
-	if len(missing) == 0 {
-		return ""
-	}
-	if b.Enabled.Or(false) && b.SIPAddress == a.SIPAddress && b.HomeServer == a.HomeServer {
-		return "" // already so in the directory; this write does not cause it
-	}
-	return "enabled for OCS without a " + strings.Join(missing, " or a ")
-}
-
 // claimedSIP is the sign-in name p's write puts to use (flags.ClaimedSIP),
 // which must be free in the directory at that moment.
 func claimedSIP(p *pendingUser) string {
-	a, err := p.after()
-	if err != nil {
-		return ""
-	}
-	return flags.ClaimedSIP(p.base.OCS, a)
+	return directory.Claimed(p.base, p.change())
 }
 
 // undo takes back the last pending edit of dn, unless that edit is in a
@@ -128,7 +99,6 @@ func (m *Model) commitAll() tea.Cmd {
 		return nil
 	}
 	var cmds []tea.Cmd
-	shared := m.sharedPendingSIP()
 	for _, k := range m.review.order {
 		p := m.pending.users[k]
 		res := m.review.result(k)
@@ -140,12 +110,6 @@ func (m *Model) commitAll() tea.Cmd {
 			continue
 		}
 		if p == nil || res.inFlight() || res.kind == resConflict || res.kind == resUnknown {
-			continue
-		}
-		if other, ok := shared[k]; ok {
-			// Written, both would hold one sign-in name and neither could
-			// sign in reliably; the edits stay pending to be sorted out.
-			res.kind, res.msg = resFailed, "not written: another pending user ("+other+") would get the same sign-in name; undo one of them"
 			continue
 		}
 		if cmd := m.write(k, p, res); cmd != nil {
@@ -161,21 +125,21 @@ func (m *Model) commitAll() tea.Cmd {
 }
 
 func (m *Model) write(k string, p *pendingUser, res *result) tea.Cmd {
-	c, err := p.dirChange()
+	// The write rules (directory.PlanWrite), with the sign-in names the
+	// other pending users' edits claim: written, two users would hold one
+	// and neither could sign in reliably.
+	c, refusals := directory.PlanWrite(directory.WriteRequest{User: p.base, Change: p.change(), Pools: m.pools, Pending: m.pending.sipClaims()})
+	var re *directory.RefusedError
 	switch {
-	case err != nil:
-		*res = result{kind: resFailed, msg: "your edits cannot apply to the value read: " + err.Error() + ". Undo or drop them."}
+	case errors.As(directory.Refused(refusals, false), &re) && re.First().Rule == directory.RuleCannotApply:
+		*res = result{kind: resFailed, msg: "your edits cannot apply to the value read: " + re.First().Reason + ". Undo or drop them."}
 		return nil
 	case len(c.Edits) == 0:
 		m.pending.drop(k)
 		*res = result{kind: resWritten, msg: "the edits cancelled out: nothing was written"}
 		return nil
-	}
-	if why := halfEnabled(p); why != "" {
-		// However the edits got here (an audit fix on the Enabled rule and
-		// undone fixes after it, say): never write an enabled user who
-		// cannot sign in and whom ADUC shows with an error.
-		*res = result{kind: resFailed, msg: "not written: " + why + ". Add them (a, then f on each rule) or undo the enable; your edits are kept."}
+	case re != nil:
+		*res = result{kind: resFailed, msg: refusalText(re.First())}
 		return nil
 	}
 	*res = result{kind: resApplying, depth: len(p.stack), started: m.clock(), claim: claimedSIP(p)}
@@ -377,16 +341,16 @@ func settingsSummary(s flags.Settings, written []flags.AttrEdit) string {
 	return strings.Join(parts, ", ")
 }
 
-// sharedPendingSIP maps each pending user whose edits would give them the
-// same sign-in name as another pending user to that other user's DN.
-func (m *Model) sharedPendingSIP() map[string]string {
-	out := map[string]string{}
-	for _, dns := range m.pending.sipClaims() {
-		for i, dn := range dns {
-			if len(dns) > 1 {
-				out[directory.NormDN(dn)] = dns[(i+1)%len(dns)]
-			}
-		}
+// refusalText words a write rule's refusal in the review: what was not
+// written and why (the rule's Reason), and what to do in the console.
+func refusalText(r directory.Refusal) string {
+	switch r.Rule {
+	case directory.RuleEnableIncomplete:
+		// However the edits got here (an audit fix on the Enabled rule
+		// and undone fixes after it, say).
+		return "not written: enabled for OCS without a " + strings.Join(r.Missing, " or a ") + " (" + r.Reason + "). Add them (a, then f on each rule) or undo the enable; your edits are kept."
+	case directory.RuleSIPPending:
+		return "not written: " + r.Reason + "; undo one of them"
 	}
-	return out
+	return "not written: " + r.Reason + "; your edits are kept."
 }

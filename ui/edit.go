@@ -132,11 +132,10 @@ func (m *Model) commitEdit() tea.Cmd {
 	var err error
 	switch e.kind {
 	case itSIP:
-		switch {
-		case v == "" && m.state().after.Enabled.Or(false):
-			err = errors.New("a user enabled for OCS needs a sign-in name: disable the user with E first, or type a new address")
-		case v != "":
+		if v != "" {
 			err = flags.CheckSIPAddress(v)
+		} else if r := m.editRefusal(flags.Change{SIPAddress: flags.Some("")}); r != nil {
+			err = errors.New(r.Reason + ": disable the user with E first, or type a new address")
 		}
 	case itLine:
 		if v != "" {
@@ -164,6 +163,22 @@ func (m *Model) commitEdit() tea.Cmd {
 		return lookupHolders(m.ctx, m.dir, e.checking, m.audit.gen)
 	}
 	m.stageEdit(v)
+	return nil
+}
+
+// editRefusal is the first write rule that refuses c on top of the open
+// user's pending edits (directory.PlanWrite), nil when none does.
+func (m *Model) editRefusal(c flags.Change) *directory.Refusal {
+	base, all := m.detail.user, c
+	if p := m.pending.get(base.DN); p != nil {
+		base, all = p.base, p.change().Then(c)
+	}
+	_, refusals := directory.PlanWrite(directory.WriteRequest{User: base, Change: all, Pools: m.pools})
+	var re *directory.RefusedError
+	if errors.As(directory.Refused(refusals, true), &re) {
+		r := re.First()
+		return &r
+	}
 	return nil
 }
 

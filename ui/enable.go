@@ -278,23 +278,17 @@ func (m *Model) toggleOCSEnabled() tea.Cmd {
 }
 
 // pushEditFor records an edit for u (the open user or a list row),
-// refusing one that could not be written.
+// refusing one that could not be written: the write rules
+// (directory.PlanWrite) on the user's pending edits with this one. A rule
+// a later edit can satisfy (enabling before the sign-in name is given) is
+// left to the review.
 func (m *Model) pushEditFor(u directory.User, c flags.Change, what string) {
-	cur, err := m.pending.get(u.DN).afterOr(u.OCS)
-	if err == nil {
-		// The rule set applies too: telephony bits only as one of the
-		// radio group's options (the radio lines always are).
-		if err := flags.CheckTelephonyChange(cur.OptionFlags.V, c.Flags); err != nil {
-			m.setError("refused: " + err.Error())
-			return
-		}
-	}
+	base, all := u, c
 	if p := m.pending.get(u.DN); p != nil {
-		if _, err := p.base.OCS.Apply(p.change().Then(c)); err != nil {
-			m.setError("refused: " + err.Error())
-			return
-		}
-	} else if _, err := u.OCS.Apply(c); err != nil {
+		base, all = p.base, p.change().Then(c)
+	}
+	_, refusals := directory.PlanWrite(directory.WriteRequest{User: base, Change: all, Pools: m.pools})
+	if err := directory.Refused(refusals, true); err != nil {
 		m.setError("refused: " + err.Error())
 		return
 	}
