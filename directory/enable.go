@@ -90,7 +90,15 @@ type EnablePlan struct {
 // as it was). OptionFlags gets 256 added to whatever it holds; it is never
 // written as a literal.
 func PlanEnable(ctx context.Context, d Directory, users []User, pool Pool, pattern SignInPattern, domain string) ([]EnablePlan, error) {
+	return PlanEnableOn(ctx, d, users, PoolSet{}, pool, pattern, domain)
+}
+
+// PlanEnableOn is PlanEnable knowing the pools, so each user's write passes
+// every write rule (PlanWrite), "never move a user off a working pool"
+// included; a user it refuses is skipped with the reason.
+func PlanEnableOn(ctx context.Context, d Directory, users []User, pools PoolSet, pool Pool, pattern SignInPattern, domain string) ([]EnablePlan, error) {
 	plans := make([]EnablePlan, len(users))
+	holders := Holders{}
 	byAddr := map[string][]int{}
 	for i, u := range users {
 		p := EnablePlan{User: u}
@@ -120,9 +128,7 @@ func PlanEnable(ctx context.Context, d Directory, users []User, pool Pool, patte
 		if err != nil {
 			return nil, fmt.Errorf("check %s is unique: %w", addr, err)
 		}
-		if len(others) > 0 {
-			plans[idx[0]].Skip = fmt.Sprintf("%s is already the sign-in name of %s", addr, others[0])
-		}
+		holders[addr] = others
 	}
 	for i := range plans {
 		if plans[i].Skip != "" {
@@ -137,6 +143,10 @@ func PlanEnable(ctx context.Context, d Directory, users []User, pool Pool, patte
 		if u := plans[i].User; u.OCS.HomeServer.Set && SameDN(u.OCS.HomeServer.V, pool.HomeServerDN) {
 			plans[i].Change.HomeServer = flags.Opt[string]{}
 		}
+		_, refusals := PlanWrite(WriteRequest{User: plans[i].User, Change: plans[i].Change, Pools: pools, Holders: holders})
+		if len(refusals) > 0 {
+			plans[i].Skip, plans[i].Change = refusals[0].Reason, flags.Change{}
+		}
 	}
 	return plans, nil
 }
@@ -149,21 +159,17 @@ type EnableResult struct {
 	Skipped bool
 }
 
-// stillFree searches once more, just before the write, for the address the
-// plan gives: between the plan and the write another admin (or another
+// stillFree claims, just before the write, the address the plan gives
+// (ClaimSIP): between the plan and the write another admin (or another
 // user of this run) may have taken it.
 func stillFree(ctx context.Context, d Directory, p EnablePlan) error {
-	if p.Address == "" {
-		return nil
+	err := ClaimSIP(ctx, d, p.User.DN, p.Address)
+	var re *RefusedError
+	if errors.As(err, &re) {
+		r := re.First()
+		return fmt.Errorf("%s was taken by %s after the plan was made; nothing was written (%s)", r.Addr, r.Others[0], r.Reason)
 	}
-	others, err := SIPTakenBy(ctx, d, p.Address, p.User.DN)
-	if err != nil {
-		return fmt.Errorf("cannot check that %s is still free, so nothing was written: %w", p.Address, err)
-	}
-	if len(others) > 0 {
-		return fmt.Errorf("%s was taken by %s after the plan was made; nothing was written", p.Address, others[0])
-	}
-	return nil
+	return err
 }
 
 // ApplyEnable writes each plan as its own compare-and-swap, so one user's

@@ -400,9 +400,15 @@ func (m *Model) toggle() tea.Cmd {
 			m.setError("msRTCSIP-UserEnabled is TRUE but the user has no sign-in name, so OCS treats the user as not enabled: give a sign-in name (enter on Sign-in name) to enable, or the Enable Users wizard (E)")
 			return nil
 		}
-		if !now && (!s.after.SIPAddress.Set || !s.after.HomeServer.Set) {
-			m.setError("cannot enable with this check box alone: the user has no sign-in name or no pool. Enabling needs all four readiness attributes (the Enable Users wizard).")
-			return nil
+		if !now {
+			// The review would refuse it (directory.PlanWrite); the box
+			// says so now, since no later edit here gives a pool.
+			for _, r := range m.planEdit(m.detail.user, flags.Change{Enabled: flags.Some(true)}) {
+				if r.Rule == directory.RuleEnableIncomplete {
+					m.setError("cannot enable with this check box alone: the user has no sign-in name or no pool (" + r.Reason + "). Enabling needs all four readiness attributes (the Enable Users wizard).")
+					return nil
+				}
+			}
 		}
 		c.Enabled = flags.Some(!now)
 		what = "Enable user for Office Communications Server: " + onOff(!now)
@@ -442,7 +448,11 @@ func (m *Model) toggle() tea.Cmd {
 			what += " (clears the LCS 2005 bits 1 and 2)"
 		}
 	case itReserved, itUnknown:
-		m.setError(fmt.Sprintf("bit %d is not a console option: ocsflags keeps it exactly as found on every write", uint32(it.bit)))
+		reason := "ocsflags keeps it exactly as found on every write"
+		if r := directory.CheckBits(flags.Delta{Set: it.bit}); len(r) > 0 {
+			reason = r[0].Reason
+		}
+		m.setError(fmt.Sprintf("bit %d is not a console option: %s", uint32(it.bit), reason))
 		return nil
 	case itVerdict:
 		return m.openAudit()

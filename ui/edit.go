@@ -169,13 +169,8 @@ func (m *Model) commitEdit() tea.Cmd {
 // editRefusal is the first write rule that refuses c on top of the open
 // user's pending edits (directory.PlanWrite), nil when none does.
 func (m *Model) editRefusal(c flags.Change) *directory.Refusal {
-	base, all := m.detail.user, c
-	if p := m.pending.get(base.DN); p != nil {
-		base, all = p.base, p.change().Then(c)
-	}
-	_, refusals := directory.PlanWrite(directory.WriteRequest{User: base, Change: all, Pools: m.pools})
 	var re *directory.RefusedError
-	if errors.As(directory.Refused(refusals, true), &re) {
+	if errors.As(directory.Refused(m.planEdit(m.detail.user, c), true), &re) {
 		r := re.First()
 		return &r
 	}

@@ -277,18 +277,25 @@ func (m *Model) toggleOCSEnabled() tea.Cmd {
 	return nil
 }
 
+// planEdit is what the write rules (directory.PlanWrite) say of c made on
+// top of u's pending edits, without the sign-in name look-ups the review
+// and the write make.
+func (m *Model) planEdit(u directory.User, c flags.Change) []directory.Refusal {
+	base, all := u, c
+	if p := m.pending.get(u.DN); p != nil {
+		base, all = p.base, p.change().Then(c)
+	}
+	_, refusals := directory.PlanWrite(directory.WriteRequest{User: base, Change: all, Pools: m.pools})
+	return refusals
+}
+
 // pushEditFor records an edit for u (the open user or a list row),
 // refusing one that could not be written: the write rules
 // (directory.PlanWrite) on the user's pending edits with this one. A rule
 // a later edit can satisfy (enabling before the sign-in name is given) is
 // left to the review.
 func (m *Model) pushEditFor(u directory.User, c flags.Change, what string) {
-	base, all := u, c
-	if p := m.pending.get(u.DN); p != nil {
-		base, all = p.base, p.change().Then(c)
-	}
-	_, refusals := directory.PlanWrite(directory.WriteRequest{User: base, Change: all, Pools: m.pools})
-	if err := directory.Refused(refusals, true); err != nil {
+	if err := directory.Refused(m.planEdit(u, c), true); err != nil {
 		m.setError("refused: " + err.Error())
 		return
 	}
@@ -342,7 +349,10 @@ func (m *Model) toggleOCSEnabledMarked() tea.Cmd {
 // wizard never writes over pending edits, never re-provisions a user who
 // is already enabled and sound (a broken sign-in name or home server it
 // does repair), and never moves a user to another pool (the OCS tools
-// move the user's server data too; a DN rewrite does not).
+// move the user's server data too; a DN rewrite does not). The pool rules
+// are directory.PlanWrite's; the wizard adds that it re-enables a user
+// without a sign-in name only on the pool it has (set may give such a user
+// another: it names both).
 func skipBefore(u directory.User, pools poolSet, pool directory.Pool, pending bool) string {
 	s := u.OCS
 	host := func(dn string) string {
@@ -353,15 +363,30 @@ func skipBefore(u directory.User, pools poolSet, pool directory.Pool, pending bo
 		return p.DN
 	}
 	homed := s.HomeServer.Set && pools.IsPool(s.HomeServer.V)
+	var poolRefusal *directory.Refusal
+	if pool.HomeServerDN != "" {
+		_, refusals := directory.PlanWrite(directory.WriteRequest{User: u, Change: flags.Change{HomeServer: flags.Some(pool.HomeServerDN)}, Pools: pools})
+		for i, r := range refusals {
+			if r.Rule == directory.RuleWorkingPool || r.Rule == directory.RulePoolUnknown {
+				poolRefusal = &refusals[i]
+				break
+			}
+		}
+	}
 	switch {
 	case pending:
 		return "has pending edits: commit or undo them first"
+	case poolRefusal != nil && poolRefusal.Rule == directory.RulePoolUnknown:
+		return "cannot tell whether its home server is a working pool: " + poolRefusal.Reason
 	case s.HomeServer.Set && !homed && pools.Unknown(s.HomeServer.V) != "":
-		// It may be on a working pool this account cannot see: rewriting
-		// its home server would strand its server data.
+		// Without a sign-in name too: it may be on a working pool this
+		// account cannot see, and rewriting its home server would strand
+		// its server data.
 		return "cannot tell whether its home server is a working pool: " + pools.Unknown(s.HomeServer.V)
 	case s.Enabled.Or(false) && s.SIPAddress.Set && flags.CheckSIPAddress(s.SIPAddress.V) == nil && homed:
 		return "already enabled for OCS on " + host(s.HomeServer.V) + ": change its settings in the user pane"
+	case poolRefusal != nil && poolRefusal.Rule == directory.RuleWorkingPool:
+		return "homed on " + poolRefusal.Pool + ": choose that pool to re-enable it, or " + poolRefusal.Reason
 	case homed && pool.HomeServerDN != "" && !directory.SameDN(s.HomeServer.V, pool.HomeServerDN):
 		return "homed on " + host(s.HomeServer.V) + ": choose that pool to re-enable it, or move it with the OCS tools (they move its server data too)"
 	}
@@ -454,7 +479,7 @@ func planEnable(ctx context.Context, d directory.Directory, w *enableModel, user
 			fresh = append(fresh, cur)
 			idx = append(idx, i)
 		}
-		got, err := directory.PlanEnable(ctx, d, fresh, pool, pattern, domain)
+		got, err := directory.PlanEnableOn(ctx, d, fresh, pools, pool, pattern, domain)
 		if err != nil {
 			return enablePlanMsg{w: w, err: err}
 		}
