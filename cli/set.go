@@ -19,6 +19,11 @@ var booleans = map[string]func(*flags.Change, bool){
 	"enabled":       func(c *flags.Change, v bool) { c.Enabled = flags.Some(v) },
 }
 
+// ParseChanges is set's reading of its CHANGE arguments (+pic, -64,
+// telephony=ev, sip=…, pool=HOST), for other paths and tests that take the
+// same syntax.
+func ParseChanges(args []string) (c flags.Change, pool string, err error) { return parseChanges(args) }
+
 // parseChanges turns set's CHANGE arguments into one intent. Nothing here
 // is a literal OptionFlags value: +X and -X name bits, telephony=MODE names
 // a radio option, and everything else stays as it is in the directory.
@@ -109,21 +114,22 @@ func parseChanges(args []string) (c flags.Change, pool string, err error) {
 			}
 			f = flags.Feature{Value: v, Bit: flags.BitIndex(v)}
 		}
-		// Checked here, before connecting, so a typo costs no bind.
-		if r := directory.CheckBits(flags.Delta{Set: f.Value}); len(r) > 0 {
+		d := flags.Delta{Set: f.Value}
+		if !on {
+			d = flags.Delta{Clear: f.Value}
+		}
+		// The bit rules are checked here, before connecting, so a typo
+		// costs no bind.
+		if r := directory.CheckBits(d); len(r) > 0 {
+			if r[0].Rule == directory.RuleEnhancedPresence {
+				return c, "", r[0].Err
+			}
 			return c, "", usageError("%s: %s", a, r[0].Reason)
 		}
 		if err := note(fmt.Sprint(uint32(f.Value)), a); err != nil {
 			return c, "", err
 		}
-		if !on && f.Value == flags.EnhancedPresence {
-			return c, "", flags.ErrEnhancedPresenceOneWay
-		}
-		if on {
-			c.Flags = c.Flags.Then(flags.Delta{Set: f.Value})
-		} else {
-			c.Flags = c.Flags.Then(flags.Delta{Clear: f.Value})
-		}
+		c.Flags = c.Flags.Then(d)
 	}
 	return c, pool, nil
 }

@@ -23,6 +23,9 @@ const (
 	RuleReservedBit Rule = "reserved-bit"
 	// RuleUnknownBit: bits outside the catalogue are kept exactly as found.
 	RuleUnknownBit Rule = "unknown-bit"
+	// RuleEnhancedPresence: enhanced presence (256) is one-way, never
+	// cleared.
+	RuleEnhancedPresence Rule = "enhanced-presence-one-way"
 	// RuleCannotApply: the change cannot apply to the values read (an
 	// attribute holding several values, clearing enhanced presence).
 	RuleCannotApply Rule = "cannot-apply"
@@ -120,10 +123,14 @@ type WriteRequest struct {
 	Holders, Pending Holders
 }
 
-// CheckBits is the bit rule on a delta alone, so set can refuse a typo
-// before it connects: only documented catalogue bits are set or cleared.
+// CheckBits is the bit rules on a delta alone, so set can refuse a typo
+// before it connects: only documented catalogue bits are set or cleared,
+// and enhanced presence is never cleared.
 func CheckBits(d flags.Delta) []Refusal {
 	var out []Refusal
+	if d.Clear.Has(flags.EnhancedPresence) {
+		out = append(out, Refusal{Rule: RuleEnhancedPresence, Bit: flags.EnhancedPresence, Err: flags.ErrEnhancedPresenceOneWay, Reason: flags.ErrEnhancedPresenceOneWay.Error()})
+	}
 	for _, b := range d.Bits().Bits() {
 		f, ok := flags.Lookup(b)
 		switch {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"ocsflags/directory"
+	"ocsflags/flags"
 )
 
 // ConsoleVerdicts opens id in the console on d at w×h, the way --user does,
@@ -74,6 +75,30 @@ func wrapped(scr, label string) string {
 			parts = append(parts, rest)
 		}
 		return strings.Join(parts, " ")
+	}
+	return ""
+}
+
+// ConsoleWrite opens id in the console on d at 200x50 (as --user does),
+// stages c the way every console edit is staged (check boxes, the editor,
+// the audit's fixes and E all go through pushEditFor) and commits it in the
+// review. It returns what the console said when it refused: the status
+// line's error at staging, or the review's result for the user; "" when c
+// was written. For tests in package ui_test, which may also import cli.
+func ConsoleWrite(t testing.TB, d directory.Directory, id string, c flags.Change) string {
+	t.Helper()
+	x := newHarness(t, Options{Dir: d, User: id}, 200, 50)
+	u := x.m.detail.user
+	if !x.m.detail.has {
+		t.Fatalf("%s did not open: %s", id, x.m.status)
+	}
+	x.m.pushEdit(c, "table row")
+	if x.m.statusErr {
+		return x.m.status
+	}
+	x.key("c", "enter")
+	if res := x.m.review.result(directory.NormDN(u.DN)); res.kind != resWritten {
+		return res.msg
 	}
 	return ""
 }
