@@ -2,6 +2,7 @@ package directory
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -125,12 +126,24 @@ type WriteRequest struct {
 
 // CheckBits is the bit rules on a delta alone, so set can refuse a typo
 // before it connects: only documented catalogue bits are set or cleared,
-// and enhanced presence is never cleared.
+// and enhanced presence is never cleared (a delta that only clears it has
+// no other meaning). PlanWrite applies the first rule the same way, and
+// the second on the value read, where composed edits that set and then
+// withdraw 256 clear nothing.
 func CheckBits(d flags.Delta) []Refusal {
-	var out []Refusal
+	out := catalogueBits(d)
 	if d.Clear.Has(flags.EnhancedPresence) {
-		out = append(out, Refusal{Rule: RuleEnhancedPresence, Bit: flags.EnhancedPresence, Err: flags.ErrEnhancedPresenceOneWay, Reason: flags.ErrEnhancedPresenceOneWay.Error()})
+		out = append([]Refusal{epRefusal()}, out...)
 	}
+	return out
+}
+
+func epRefusal() Refusal {
+	return Refusal{Rule: RuleEnhancedPresence, Bit: flags.EnhancedPresence, Err: flags.ErrEnhancedPresenceOneWay, Reason: flags.ErrEnhancedPresenceOneWay.Error()}
+}
+
+func catalogueBits(d flags.Delta) []Refusal {
+	var out []Refusal
 	for _, b := range d.Bits().Bits() {
 		f, ok := flags.Lookup(b)
 		switch {
@@ -150,12 +163,17 @@ func CheckBits(d flags.Delta) []Refusal {
 // change with no edits means nothing to write.
 func PlanWrite(r WriteRequest) (Change, []Refusal) {
 	u, c := r.User, r.Change
-	refuse := CheckBits(c.Flags)
+	refuse := catalogueBits(c.Flags)
 	for i := range refuse {
 		refuse[i].DN = u.DN
 	}
 	planned, err := u.OCS.Apply(c)
-	if err != nil {
+	switch {
+	case errors.Is(err, flags.ErrEnhancedPresenceOneWay):
+		r := epRefusal()
+		r.DN = u.DN
+		return Change{DN: u.DN}, append(refuse, r)
+	case err != nil:
 		return Change{DN: u.DN}, append(refuse, Refusal{Rule: RuleCannotApply, DN: u.DN, Err: err, Reason: err.Error()})
 	}
 	if err := flags.CheckTelephonyChange(u.OCS.OptionFlags.V, c.Flags); err != nil {

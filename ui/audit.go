@@ -556,7 +556,7 @@ func (m *Model) archivingPicker(f *flags.Finding) *pickerModel {
 		var labels []string
 		for _, b := range []flags.Value{flags.ArchiveInternal, flags.ArchiveFederated} {
 			if mode.Bits.Has(b) {
-				labels = append(labels, archiveLabels[b])
+				labels = append(labels, flags.ArchivingLabel(b))
 			}
 		}
 		note := strings.Join(labels, " and ")

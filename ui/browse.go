@@ -411,13 +411,13 @@ func (m *Model) toggle() tea.Cmd {
 			}
 		}
 		c.Enabled = flags.Some(!now)
-		what = "Enable user for Office Communications Server: " + onOff(!now)
+		what = flags.DocEnabled.Label + ": " + onOff(!now)
 	case itFederation:
 		c.Federation = flags.Some(!s.after.Federation.Or(false))
-		what = "Enable federation: " + onOff(c.Federation.V)
+		what = flags.DocFederation.Label + ": " + onOff(c.Federation.V)
 	case itRemote:
 		c.RemoteAccess = flags.Some(!s.after.RemoteAccess.Or(false))
-		what = "Enable remote user access: " + onOff(c.RemoteAccess.V)
+		what = flags.DocRemoteAccess.Label + ": " + onOff(c.RemoteAccess.V)
 	case itBit:
 		f, _ := flags.Lookup(it.bit)
 		if it.bit == flags.EnhancedPresence {
@@ -443,7 +443,7 @@ func (m *Model) toggle() tea.Cmd {
 		// Choosing again clears the LCS 2005 bits 1 and 2, so the value
 		// ends as 0, 4, 8 or 12.
 		c.Archiving = flags.ToggleArchiving(s.after.Archiving.V, it.bit)
-		what = fmt.Sprintf("%s (%d): %s", archiveLabels[it.bit], uint32(it.bit), onOff(!s.after.Archiving.V.Has(it.bit)))
+		what = fmt.Sprintf("%s (%d): %s", flags.ArchivingLabel(it.bit), uint32(it.bit), onOff(!s.after.Archiving.V.Has(it.bit)))
 		if s.after.Archiving.V&flags.ArchiveLegacy != 0 {
 			what += " (clears the LCS 2005 bits 1 and 2)"
 		}

@@ -351,10 +351,10 @@ func render(s state, st styles, its []item, cursor, w int) []line {
 		case !on && s.after.Enabled.Or(false):
 			note = st.warn.Render("msRTCSIP-UserEnabled is TRUE, but without a sign-in name OCS treats the user as not enabled")
 		}
-		add(row(i, check(on), "Enable user for Office Communications Server", "", note), i)
+		add(row(i, check(on), flags.DocEnabled.Label, "", note), i)
 	}
-	field(next(), "Sign-in name", optString(s.after.SIPAddress), optString(s.base.SIPAddress))
-	field(next(), "Server or pool", poolText(s, s.after.HomeServer), poolText(s, s.base.HomeServer))
+	field(next(), flags.DocSIPAddress.Label, optString(s.after.SIPAddress), optString(s.base.SIPAddress))
+	field(next(), flags.DocHomeServer.Label, poolText(s, s.after.HomeServer), poolText(s, s.base.HomeServer))
 	if sid := s.after.OriginatorSid; sid.Set {
 		// Read-only: the account the person logs on with in their own
 		// forest (resource or central forest).
@@ -413,8 +413,8 @@ func render(s state, st styles, its []item, cursor, w int) []line {
 	}
 
 	heading("Federation")
-	boolRow("Enable federation", s.after.Federation, s.base.Federation)
-	boolRow("Enable remote user access", s.after.RemoteAccess, s.base.RemoteAccess)
+	boolRow(flags.DocFederation.Label, s.after.Federation, s.base.Federation)
+	boolRow(flags.DocRemoteAccess.Label, s.after.RemoteAccess, s.base.RemoteAccess)
 	for _, b := range federationBits {
 		bitRow(b)
 	}
@@ -454,7 +454,7 @@ func render(s state, st styles, its []item, cursor, w int) []line {
 	for _, p := range policyTexts(s, 0) {
 		add("  "+fit("Other policy", 16)+" "+p, -1)
 	}
-	heading("Archiving")
+	heading(flags.DocArchiving.Label)
 	for _, b := range []flags.Value{flags.ArchiveInternal, flags.ArchiveFederated} {
 		i := next()
 		on, was := s.after.Archiving.V.Has(b), s.base.Archiving.V.Has(b)
@@ -462,7 +462,7 @@ func render(s state, st styles, its []item, cursor, w int) []line {
 		if on != was {
 			note = changedNote(was)
 		}
-		add(row(i, check(on), archiveLabels[b], fmt.Sprint(uint32(b)), note), i)
+		add(row(i, check(on), flags.ArchivingLabel(b), fmt.Sprint(uint32(b)), note), i)
 	}
 	if a := s.after.Archiving; a.Set && a.V&^(flags.ArchiveInternal|flags.ArchiveFederated) != 0 {
 		add("  "+st.warn.Render(fmt.Sprintf("! msRTCSIP-ArchivingEnabled is %s: LCS 2005 value, kept as found", flags.FormatAD(a.V))), -1)

@@ -260,10 +260,10 @@ func (m *Model) toggleOCSEnabled() tea.Cmd {
 	switch {
 	case after.Enabled.Or(false):
 		c.Enabled = flags.Some(false)
-		what = u.Label() + ": Enable user for Office Communications Server: off (every other setting is kept for re-enabling)"
+		what = u.Label() + ": " + flags.DocEnabled.Label + ": off (every other setting is kept for re-enabling)"
 	case after.SIPAddress.Set && after.HomeServer.Set:
 		c.Enabled = flags.Some(true)
-		what = u.Label() + ": Enable user for Office Communications Server: on (re-enabled as " + after.SIPAddress.V + ")"
+		what = u.Label() + ": " + flags.DocEnabled.Label + ": on (re-enabled as " + after.SIPAddress.V + ")"
 	case m.pending.get(u.DN).hasEdits():
 		// The wizard never writes over pending edits: it could only skip.
 		m.setError(u.Label() + " has no sign-in name or no pool in its pending edits: commit or undo them (u), then E opens the Enable Users wizard")

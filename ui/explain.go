@@ -67,7 +67,7 @@ func explainItem(it item, s state, w int) []string {
 		return out
 	case itArchive:
 		a := attrInfos[itArchive]
-		out := []string{archiveLabels[it.bit]}
+		out := []string{flags.ArchivingLabel(it.bit)}
 		out = append(out, para(w, fmt.Sprintf("%s · value %d · %s", a.attr, uint32(it.bit), a.syntax))...)
 		out = append(out, para(w, "Console: "+flags.ConsolePathOptions+" › Archiving")...)
 		out = append(out, para(w, a.explain)...)
