@@ -343,7 +343,7 @@ func TestSetEnableRefusesMalformedSignInName(t *testing.T) {
 	if err := os.WriteFile(in, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	common := []string{"--ldif", in, "--journal", filepath.Join(t.TempDir(), "journal.jsonl")}
+	common := []string{"--ldif", in, "--changes-out", filepath.Join(t.TempDir(), "c.ldif"), "--journal", filepath.Join(t.TempDir(), "journal.jsonl")}
 	code, _, errs := run(t, append([]string{"set", "pquinn", "+enabled"}, common...)...)
 	if code != 2 || !strings.Contains(errs, `+enabled: sign-in name "pquinn@corp.example" has no sip: prefix`) {
 		t.Errorf("exit %d, %q", code, errs)

@@ -38,6 +38,10 @@ type conn struct {
 	writes bool
 
 	timeout time.Duration
+
+	// mem is the in-memory directory opened (--demo, --ldif), nil for a
+	// DC: the console says at exit what vanished with it.
+	mem *directory.Memory
 }
 
 func (c *conn) register(fs *flag.FlagSet) {
@@ -89,7 +93,7 @@ func (c *conn) open(ctx context.Context, env Env) (directory.Directory, error) {
 		if err != nil {
 			return nil, err
 		}
-		d = m
+		d, c.mem = m, m
 	case c.changesOut != "":
 		return nil, usageError("--changes-out records the changes made to an --ldif file; add --ldif FILE")
 	case c.demo:
@@ -130,9 +134,10 @@ func (c *conn) open(ctx context.Context, env Env) (directory.Directory, error) {
 	if c.readOnly {
 		return directory.ReadOnly{Directory: d}, nil
 	}
-	// The demo's changes vanish at exit; journaling them would mix make-
-	// believe with real changes in the admin's journal.
-	if d.Info().Kind == "demo" {
+	// The changes of the demo, and of an LDIF export without
+	// --changes-out, vanish at exit; journaling them as written would mix
+	// make-believe with real changes in the admin's journal.
+	if d.Info().InMemory {
 		return d, nil
 	}
 	path := c.journal
@@ -161,6 +166,7 @@ func (c *conn) openDemo(env Env) (directory.Directory, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.mem = m
 	if !c.console {
 		what := "reading the built-in demo, not a DC: give --url ldaps://dc.corp.example to read yours"
 		if c.writes {

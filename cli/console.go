@@ -3,9 +3,11 @@ package cli
 import (
 	"context"
 	"flag"
+	"fmt"
 
 	"github.com/charmbracelet/x/term"
 
+	"ocsflags/directory"
 	"ocsflags/ui"
 )
 
@@ -33,7 +35,32 @@ func runConsole(ctx context.Context, args []string, env Env, sigs *signalRouter)
 		return err
 	}
 	defer d.Close()
-	return ui.Run(ctx, ui.Options{Dir: d, StartOU: *ou, User: *user, ReadOnly: c.readOnly, Signals: sigs.toUI()})
+	err = ui.Run(ctx, ui.Options{Dir: d, StartOU: *ou, User: *user, ReadOnly: c.readOnly, Signals: sigs.toUI()})
+	if c.mem != nil && d.Info().InMemory {
+		if n := c.mem.Applied(); n > 0 {
+			printf(env.Stderr, "ocsflags: %s\n", vanished(n, d.Info()))
+		}
+	}
+	return err
+}
+
+// vanished says that n changes written to an in-memory directory ended
+// with the process: the console showed them as written.
+func vanished(n int, info directory.Info) string {
+	what := fmt.Sprintf("%d change%s", n, plural(n))
+	if info.Kind == "ldif" {
+		return fmt.Sprintf("the %s written to the LDIF export %s lived in memory only and are gone now: the export is never modified; "+
+			"open it with --changes-out FILE to keep the changes as LDIF to replay", what, info.Name)
+	}
+	return fmt.Sprintf("the %s written to the demo directory lived in memory only and are gone now", what)
+}
+
+// plural is "s" unless n is 1.
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 // isTerminal reports whether f is a terminal (an *os.File on a tty).

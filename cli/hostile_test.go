@@ -72,6 +72,7 @@ func checkText(t *testing.T, what, out string) {
 func TestHostileValuesInTextOutput(t *testing.T) {
 	in := hostileLDIF(t)
 	journal := filepath.Join(t.TempDir(), "journal.jsonl")
+	changes := filepath.Join(t.TempDir(), "changes.ldif")
 	escName := `Mal\x1b]0;PWNED\x07lory \x1b[2J\x1b[32m✓ READY\x1b[0m \x1b]8;;http://evil.example/\x1b\link\x1b]8;;\x1b\ A\x0dB C\x0aD \u009b31m \u202eRTL`
 	escSIP := `sip:mal\x1b[6nlory@corp.example`
 	escDN := `CN=Mal\x1b[5mlory,OU=Evil\u202eUO,DC=corp,DC=example`
@@ -84,11 +85,11 @@ func TestHostileValuesInTextOutput(t *testing.T) {
 		{"audit", []string{"audit", "--ldif", in, "mallory"}, 1, []string{escName, escDN, escSIP, "control-characters", "displayName, cn, msRTCSIP-PrimaryUserAddress, msRTCSIP-Line hold control"}},
 		{"audit --ou", []string{"audit", "--ldif", in, "--ou", "OU=Evil\u202eUO,DC=corp,DC=example"}, 1, []string{`Mal\x1b]0;PWNED\x07lory`}},
 		{"audit by DN", []string{"audit", "--ldif", in, hostileDN}, 1, []string{escDN}},
-		{"set", []string{"set", "--ldif", in, "--journal", journal, "mallory", "sip=sip:mallory@corp.example"}, 0, []string{escDN, escSIP + " -> sip:mallory@corp.example"}},
+		{"set", []string{"set", "--ldif", in, "--changes-out", changes, "--journal", journal, "mallory", "sip=sip:mallory@corp.example"}, 0, []string{escDN, escSIP + " -> sip:mallory@corp.example"}},
 		{"set --dry-run", []string{"set", "--ldif", in, "--journal", journal, "--dry-run", "mallory", "+pic"}, 0, []string{escDN}},
 		{"set warning", []string{"set", "--ldif", in, "--journal", journal, "--dry-run", "mallory", "telephony=ev"}, 0, []string{escDN + ": Enterprise Voice"}},
-		{"set refused", []string{"set", "--ldif", in, "--journal", journal, "Mal\x1b[5mlory", "sip=sip:a\x1b[2J@corp.example"}, 2, []string{`\x1b`}},
-		{"set unknown user", []string{"set", "--ldif", in, "--journal", journal, "nobody\x1b]0;x\x07", "+pic"}, 2, []string{`nobody\x1b]0;x\a`}},
+		{"set refused", []string{"set", "--ldif", in, "--changes-out", changes, "--journal", journal, "Mal\x1b[5mlory", "sip=sip:a\x1b[2J@corp.example"}, 2, []string{`\x1b`}},
+		{"set unknown user", []string{"set", "--ldif", in, "--changes-out", changes, "--journal", journal, "nobody\x1b]0;x\x07", "+pic"}, 2, []string{`nobody\x1b]0;x\a`}},
 		{"explain", []string{"explain", "1\x1b[2J\u202e"}, 2, []string{`1\x1b[2J\u202e`}},
 	} {
 		code, out, errs := run(t, tt.args...)
@@ -118,7 +119,7 @@ func TestMultiValuedRefusedBySet(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "multi.ldif")
 	os.WriteFile(p, []byte("dn: DC=corp,DC=example\nobjectClass: domain\n\ndn: CN=Multi,DC=corp,DC=example\nobjectClass: user\ncn: Multi\nsAMAccountName: multi\nmsRTCSIP-UserEnabled: TRUE\nmsRTCSIP-PrimaryUserAddress: sip:multi@corp.example\nmsRTCSIP-OptionFlags: 256\nmsRTCSIP-OptionFlags: 385\n"), 0o600)
 	journal := filepath.Join(t.TempDir(), "journal.jsonl")
-	code, out, errs := run(t, "set", "--ldif", p, "--journal", journal, "multi", "+pic")
+	code, out, errs := run(t, "set", "--ldif", p, "--changes-out", filepath.Join(t.TempDir(), "c.ldif"), "--journal", journal, "multi", "+pic")
 	if code != 2 || !strings.Contains(errs, `msRTCSIP-OptionFlags holds 2 values ("256", "385")`) || out != "" {
 		t.Errorf("set +pic: exit %d\n%s%s", code, out, errs)
 	}

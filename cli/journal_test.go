@@ -15,7 +15,7 @@ func TestJournalMadePrivate(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.Chmod(journal, 0o644)
-	code, _, errs := run(t, "set", "--ldif", ldifCopy(t), "--journal", journal, "knguyen", "+pic")
+	code, _, errs := run(t, "set", "--ldif", ldifCopy(t), "--changes-out", filepath.Join(t.TempDir(), "c.ldif"), "--journal", journal, "knguyen", "+pic")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}

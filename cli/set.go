@@ -173,6 +173,10 @@ func runSet(ctx context.Context, args []string, env Env) error {
 	if len(pos) < 2 {
 		return usageError("usage: ocsflags set [options] USER CHANGE... (e.g. ocsflags set alee +pic telephony=ev)")
 	}
+	if c.ldif != "" && c.changesOut == "" && !*dry {
+		return usageError("--ldif %s without --changes-out: nothing would keep this change (the export is never modified, and its copy in memory "+
+			"vanishes at exit): add --changes-out FILE to record it as LDIF to replay, or use --dry-run", c.ldif)
+	}
 	// The changes are checked before connecting, so a typo costs no bind.
 	change, pool, err := parseChanges(pos[1:])
 	if err != nil {

@@ -138,6 +138,14 @@ func newWriteID() string {
 // record appends one line per edit of c at phase with outcome, synced.
 func (j *Journaled) record(id, phase, outcome string, c Change, cause error) error {
 	info := j.Directory.Info()
+	where := info.Name
+	if info.Kind == "ldif" {
+		// A relative name says nothing once the journal is read from
+		// another directory.
+		if abs, err := filepath.Abs(where); err == nil {
+			where = abs
+		}
+	}
 	now := time.Now().UTC()
 	msg := ""
 	if cause != nil {
@@ -147,7 +155,7 @@ func (j *Journaled) record(id, phase, outcome string, c Change, cause error) err
 	for _, e := range c.Edits {
 		line, _ := json.Marshal(JournalEntry{
 			V: JournalVersion, ID: id, Phase: phase, Outcome: outcome,
-			Time: now, Directory: info.Name, BoundAs: info.BoundAs, DN: c.DN, Attribute: e.Attr,
+			Time: now, Directory: where, BoundAs: info.BoundAs, DN: c.DN, Attribute: e.Attr,
 			Before: optPtr(e.Old), After: optPtr(e.New), Error: msg,
 		})
 		buf = append(append(buf, line...), '\n')

@@ -325,6 +325,9 @@ func OpenLDIF(path, changesOut string) (*Memory, error) {
 		if err := m.recordChangesTo(path, changesOut); err != nil {
 			return nil, err
 		}
+		// Every change is kept in changesOut before it is applied: it
+		// outlives this process, unlike the export's copy in memory.
+		m.info.InMemory = false
 	}
 	return m, nil
 }

@@ -24,6 +24,7 @@ type Memory struct {
 	entries  map[string]*entry   // by NormDN
 	children map[string][]string // NormDN of parent -> NormDN of children, in load order
 	usn      int64
+	applied  int // changes applied since it was opened
 	// beforeApply runs under the write lock after a change passed its checks
 	// and before it is applied; an error aborts the change (the LDIF
 	// --changes-out file is written here so that a change is never applied
@@ -165,6 +166,14 @@ func copyUser(u *User) User {
 }
 
 func (m *Memory) Info() Info { return m.info }
+
+// Applied is how many changes were applied since the directory was opened:
+// with Info().InMemory, the changes that vanish when the process ends.
+func (m *Memory) Applied() int {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.applied
+}
 
 func (m *Memory) NamingContexts(ctx context.Context) (NamingContexts, error) { return m.nc, ctx.Err() }
 
@@ -502,6 +511,7 @@ func (m *Memory) Apply(ctx context.Context, c Change) (User, error) {
 		}
 	}
 	m.usn++
+	m.applied++
 	attrs["usnchanged"] = []string{strconv.FormatInt(m.usn, 10)}
 	attrs["whenchanged"] = []string{time.Now().UTC().Format("20060102150405.0Z")}
 	next := &entry{dn: e.dn, attrs: attrs}
