@@ -134,7 +134,7 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 			if *ou != "" {
 				writeAuditLine(env.Stdout, u, a)
 			} else {
-				writeAudit(env.Stdout, u, fs, notes, pools)
+				writeAudit(env.Stdout, u, fs, notes, pools, c.target)
 			}
 		}
 		out = append(out, a)
@@ -157,7 +157,7 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 	return ExitOK
 }
 
-func writeAudit(w io.Writer, u directory.User, fs []flags.Finding, notes []flags.Note, pools directory.PoolSet) {
+func writeAudit(w io.Writer, u directory.User, fs []flags.Finding, notes []flags.Note, pools directory.PoolSet, target fixTarget) {
 	printf(w, "%s (%s)\n  %s\n", u.Label(), firstNonEmpty(u.SAMAccountName, u.Mail), u.DN)
 	pool := "—"
 	if u.OCS.HomeServer.Set {
@@ -201,7 +201,7 @@ func writeAudit(w io.Writer, u directory.User, fs []flags.Finding, notes []flags
 		}
 		printf(w, "  %s %-7s %-24s %s\n", mark, f.Severity, f.ID, f.Problem)
 		printf(w, "      user sees: %s\n", f.Experience)
-		if fix := fixCommand(u, f, fs, pools); fix != "" {
+		if fix := fixCommand(u, f, fs, pools, target); fix != "" {
 			printf(w, "      fix: %s\n", fix)
 		} else if f.FixHint != "" {
 			printf(w, "      fix: %s\n", f.FixHint)
@@ -240,67 +240,6 @@ func writeCounts(w io.Writer, n int, counts map[string]int, out []auditJSON) {
 	for _, k := range keys {
 		printf(w, "  %6d  %s\n", counts[k], k)
 	}
-}
-
-// fixCommand spells a finding's proposed fix as an ocsflags set command.
-func fixCommand(u directory.User, f flags.Finding, all []flags.Finding, pools directory.PoolSet) string {
-	id := firstNonEmpty(u.SAMAccountName, u.DN)
-	var hosts []string
-	for _, p := range pools.All() {
-		hosts = append(hosts, p.Host)
-	}
-	slices.Sort(hosts)
-	if (f.ID == flags.FindingNoHomeServer || f.ID == flags.FindingHomeServerNotAPool) && len(hosts) > 0 {
-		return fmt.Sprintf("ocsflags set %s pool=POOL   (POOL: %s)", shellQuote(id), strings.Join(hosts, ", "))
-	}
-	if f.ID == flags.FindingArchivingLegacyValue {
-		return fmt.Sprintf("ocsflags set %s archiving=MODE   (MODE: none, internal, federated or both; clears the LCS 2005 bits 1 and 2)", shellQuote(id))
-	}
-	if f.Fix == nil {
-		return ""
-	}
-	var parts []string
-	if f.Fix.Flags.Set&flags.EnhancedPresence != 0 {
-		parts = append(parts, "+ep")
-	}
-	if f.Fix.Enabled.Set && f.Fix.Enabled.V {
-		parts = append(parts, "+enabled")
-		// set refuses +enabled alone for a user without a sign-in name or
-		// pool: the suggestion carries them, as the Enable Users wizard does.
-		if !u.OCS.SIPAddress.Set {
-			for _, g := range all {
-				if g.ID == flags.FindingNoSIPAddress && g.Fix != nil && g.Fix.SIPAddress.Set {
-					parts = append(parts, "sip="+g.Fix.SIPAddress.V)
-				}
-			}
-			if len(parts) == 1 {
-				parts = append(parts, "sip=sip:USER@DOMAIN")
-			}
-		}
-		for _, g := range all {
-			if g.ID == flags.FindingNoEnhancedPresence && !slices.Contains(parts, "+ep") {
-				parts = append(parts, "+ep")
-			}
-		}
-		if !u.OCS.HomeServer.Set {
-			parts = append(parts, "pool=POOL")
-			return fmt.Sprintf("ocsflags set %s %s   (POOL: %s)", shellQuote(id), strings.Join(parts, " "), strings.Join(hosts, ", "))
-		}
-	}
-	if f.Fix.SIPAddress.Set {
-		parts = append(parts, "sip="+f.Fix.SIPAddress.V)
-	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return fmt.Sprintf("ocsflags set %s %s", shellQuote(id), strings.Join(parts, " "))
-}
-
-func shellQuote(s string) string {
-	if strings.ContainsAny(s, " ,'\"\\$") {
-		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-	}
-	return s
 }
 
 func firstNonEmpty(s ...string) string {

@@ -118,7 +118,7 @@ func TestAuditExitCodesAndJSON(t *testing.T) {
 		t.Errorf("ready user: exit %d\n%s", code, out)
 	}
 	code, out, _ := run(t, "audit", "jryan")
-	if code != 1 || !strings.Contains(out, "no-enhanced-presence") || !strings.Contains(out, flags.ClientMsgNoEnhancedPresence) || !strings.Contains(out, "ocsflags set jryan +ep") {
+	if code != 1 || !strings.Contains(out, "no-enhanced-presence") || !strings.Contains(out, flags.ClientMsgNoEnhancedPresence) || !strings.Contains(out, "ocsflags set --demo jryan +ep") {
 		t.Errorf("LCS user: exit %d\n%s", code, out)
 	}
 	code, out, _ = run(t, "audit", "--json", "alovelace", "sip:alee@corp.example")
@@ -356,7 +356,7 @@ func TestAuditSuggestsAWorkingEnableCommand(t *testing.T) {
 	_, out, _ := run(t, "audit", "ushah")
 	var line string
 	for _, l := range strings.Split(out, "\n") {
-		if strings.Contains(l, "fix: ocsflags set ushah +enabled") {
+		if strings.Contains(l, "fix: ocsflags set --demo ushah +enabled") {
 			line = l
 		}
 	}
@@ -371,7 +371,8 @@ func TestAuditSuggestsAWorkingEnableCommand(t *testing.T) {
 		}
 		args = append(args, strings.Replace(a, "POOL", "pool01.corp.example", 1))
 	}
-	if code, _, errs := run(t, append([]string{args[0], "--demo", "--dry-run"}, args[1:]...)...); code != 0 {
+	// As pasted: the fix names the demo the audit read.
+	if code, _, errs := run(t, append(args, "--dry-run")...); code != 0 {
 		t.Errorf("%v: exit %d %s", args, code, errs)
 	}
 }
@@ -427,7 +428,7 @@ func TestSetTelephonyAndArchiving(t *testing.T) {
 		t.Errorf("archiving=all: exit %d %s", code, errs)
 	}
 	// The audit's fix for the legacy value is this setting.
-	if _, out, _ := run(t, "audit", "--ldif", in, "ofarouk"); !strings.Contains(out, "ocsflags set ofarouk archiving=MODE") {
+	if _, out, _ := run(t, "audit", "--ldif", in, "ofarouk"); !strings.Contains(out, "ocsflags set --ldif "+shellQuote(in)+" --changes-out FILE ofarouk archiving=MODE") {
 		t.Errorf("audit fix:\n%s", out)
 	}
 }
@@ -485,7 +486,7 @@ func TestExplainJSONInferred(t *testing.T) {
 // both the stored name with sip: added and the mail and UPN would give.
 func TestAuditSIPFixIsFree(t *testing.T) {
 	in := ldifCopy(t)
-	if code, out, errs := run(t, "audit", "--ldif", in, "pquinn"); code != 1 || !strings.Contains(out, "fix: ocsflags set pquinn sip=sip:pquinn@corp.example") {
+	if code, out, errs := run(t, "audit", "--ldif", in, "pquinn"); code != 1 || !strings.Contains(out, "fix: ocsflags set --ldif "+shellQuote(in)+" --changes-out FILE pquinn sip=sip:pquinn@corp.example") {
 		t.Fatalf("audit pquinn: exit %d\n%s%s", code, out, errs)
 	}
 	b, _ := os.ReadFile(in)

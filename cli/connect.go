@@ -42,6 +42,10 @@ type conn struct {
 	// mem is the in-memory directory opened (--demo, --ldif), nil for a
 	// DC: the console says at exit what vanished with it.
 	mem *directory.Memory
+	// target is the directory open repeats as options for a command an
+	// output suggests (the audit's fixes), so that a pasted fix writes
+	// where the audit read, never where LDAPURI or ldap.conf point.
+	target fixTarget
 }
 
 func (c *conn) register(fs *flag.FlagSet) {
@@ -94,6 +98,12 @@ func (c *conn) open(ctx context.Context, env Env) (directory.Directory, error) {
 			return nil, err
 		}
 		d, c.mem = m, m
+		c.target = fixTarget{args: []string{"--ldif", c.ldif, "--changes-out", c.changesOut}}
+		if c.changesOut == "" {
+			// set refuses to change an export nothing keeps.
+			c.target = fixTarget{args: []string{"--ldif", c.ldif, "--changes-out", "FILE"},
+				note: "FILE: where to record the change as LDIF to replay; the export itself is never modified"}
+		}
 	case c.changesOut != "":
 		return nil, usageError("--changes-out records the changes made to an --ldif file; add --ldif FILE")
 	case c.demo:
@@ -167,6 +177,7 @@ func (c *conn) openDemo(env Env) (directory.Directory, error) {
 		return nil, err
 	}
 	c.mem = m
+	c.target = fixTarget{args: []string{"--demo"}}
 	if !c.console {
 		what := "reading the built-in demo, not a DC: give --url ldaps://dc.corp.example to read yours"
 		if c.writes {
@@ -218,6 +229,7 @@ func (c *conn) dialLDAP(ctx context.Context, env Env, cfg *directory.LDAPConfig)
 	if cfg.URL == "" {
 		return nil, usageError("no directory to connect to: give --url ldaps://dc.corp.example (or set LDAPURI)")
 	}
+	c.target = c.liveTarget(*cfg)
 	if err := cfg.CheckTransport(); err != nil {
 		var de *directory.Error
 		if errors.As(err, &de) {
@@ -264,6 +276,37 @@ func (c *conn) dialLDAP(ctx context.Context, env Env, cfg *directory.LDAPConfig)
 		}
 		fmt.Fprintf(env.Stderr, "ocsflags: %s\n", errorText(err))
 	}
+}
+
+// liveTarget is the options that aim another command at the DC cfg names:
+// its URL and how to reach it and bind, never a password (the command asks
+// for it, or reads it where this one did).
+func (c *conn) liveTarget(cfg directory.LDAPConfig) fixTarget {
+	a := []string{"--url", cfg.URL}
+	if cfg.StartTLS {
+		a = append(a, "--start-tls")
+	}
+	for _, o := range []struct{ name, v string }{{"--ca-cert", cfg.CACertFile}, {"--base", c.base}, {"--gc", c.gc}} {
+		if o.v != "" {
+			a = append(a, o.name, o.v)
+		}
+	}
+	switch {
+	case cfg.Kerberos:
+		a = append(a, "--kerberos")
+		if c.spn != "" {
+			a = append(a, "--spn", c.spn)
+		}
+	case cfg.Bind != "":
+		a = append(a, "--bind", cfg.Bind)
+	}
+	if c.insecure {
+		a = append(a, "--insecure-skip-verify")
+	}
+	if c.allowCleartext {
+		a = append(a, "--allow-cleartext-password")
+	}
+	return fixTarget{args: a}
 }
 
 // passwordTries is how many passwords the console's prompt takes.
