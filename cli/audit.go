@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -140,12 +139,10 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 		out = append(out, a)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
 		if out == nil {
 			out = []auditJSON{}
 		}
-		if err := enc.Encode(out); err != nil {
+		if err := writeJSON(env.Stdout, out); err != nil {
 			return fail(err)
 		}
 	} else if *ou != "" {

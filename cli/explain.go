@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -28,9 +27,7 @@ func runExplain(args []string, env Env) error {
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(flags.Explain(v))
+		return writeJSON(env.Stdout, flags.Explain(v))
 	}
 	WriteExplanation(env.Stdout, v)
 	return nil

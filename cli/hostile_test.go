@@ -113,6 +113,13 @@ func TestHostileValuesInTextOutput(t *testing.T) {
 	if got[0].Name != hostileName || got[0].DN != hostileDN {
 		t.Errorf("JSON is not exact: %q %q", got[0].Name, got[0].DN)
 	}
+	// and terminal-safe: C1 and bidi controls are \u escapes too.
+	checkText(t, "audit --json", out)
+	for _, esc := range []string{`\u009b31m`, `\u202eRTL`, `\u001b]0;PWNED\u0007`} {
+		if !strings.Contains(out, esc) {
+			t.Errorf("audit --json lacks %s", esc)
+		}
+	}
 }
 
 func TestMultiValuedRefusedBySet(t *testing.T) {

@@ -14,8 +14,8 @@ import (
 // quote them), so every string, error and Stringer argument is rendered
 // through termtext.Safe. A control character from the directory or a file
 // is then shown escaped, and a name cannot end a line, clear the screen or
-// paint a fake "✓ READY". JSON output does not come here: encoding/json
-// escapes by itself and must stay exact.
+// paint a fake "✓ READY". JSON output does not come here: it must stay
+// exact, and writeJSON escapes the same characters as JSON \u escapes.
 func printf(w io.Writer, format string, a ...any) {
 	args := make([]any, len(a))
 	for i, v := range a {
