@@ -240,3 +240,44 @@ func (s *tmux) childPID() int {
 	s.t.Fatalf("no program under the pane's shell %s", sh)
 	return 0
 }
+
+// TestSetSIGINTWhileAnswerIsSlow: SIGINT to set while the DC, which applied
+// the modify, is slow to answer. The answer comes, the write is journaled
+// as written, and reading the user back is what the signal stops: set says
+// so, and prints the delta it wrote, which it knows without reading it.
+func TestSetSIGINTWhileAnswerIsSlow(t *testing.T) {
+	dc := dctest.RequireDC(t)
+	u := dctest.NewUser(t, dc, "ocsslow", map[string]string{flags.AttrOptionFlags: "0"})
+	p := dctest.NewProxy(t, dc)
+	p.AnswerDelay = 1500 * time.Millisecond
+	p.Arm(dctest.DelayAnswer, 1)
+	journal := filepath.Join(t.TempDir(), "journal.jsonl")
+	cmd := exec.Command(binary, "set", u.SAM, "+pic", "--url", p.URL(), "--ca-cert", p.CAFile(),
+		"--bind", dc.AdminUPN, "--password-file", dc.AdminPasswordFile, "--journal", journal, "--timeout", "10s")
+	cmd.Env = append(os.Environ(), "LDAPNOINIT=1")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitModify(t, p)
+	cmd.Process.Signal(syscall.SIGINT)
+	cmd.Wait()
+	t.Logf("stdout:\n%sstderr:\n%s", stdout.String(), stderr.String())
+	if code := cmd.ProcessState.ExitCode(); code != 130 {
+		t.Errorf("exit %d, want 130", code)
+	}
+	if got := lastOutcome(t, journal); got != directory.JournalWritten {
+		t.Errorf("journal says %s, want written", got)
+	}
+	if got := dcOptionFlags(t, dc, u.DN); got.V != flags.PublicIM {
+		t.Errorf("the DC holds %v, want 1", got)
+	}
+	if !strings.Contains(stdout.String(), "0 -> 1  (+1)") {
+		t.Errorf("set does not print the write it made:\n%s", stdout.String())
+	}
+	errs := stderr.String()
+	if !strings.Contains(errs, "stopped by SIGINT after the write was applied: written; not read back") || strings.Contains(errs, "unavailable") || strings.Contains(errs, "failed") {
+		t.Errorf("stderr does not say what the signal stopped:\n%s", errs)
+	}
+}

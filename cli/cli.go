@@ -82,6 +82,10 @@ func Main(ctx context.Context, args []string, env Env) int {
 		err = usageError("unknown command %q: use explain, audit or set, or no command for the console (ocsflags help)", cmd)
 	}
 	if sig := sigs.received(); sig != nil {
+		if text, ok := stoppedText(err, sig); ok {
+			printf(env.Stderr, "ocsflags: %s\n", text)
+			return SignalExitCode(sig)
+		}
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "ocsflags: %s\n", errorText(err))
 		}

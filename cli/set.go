@@ -296,6 +296,15 @@ func runSet(ctx context.Context, args []string, env Env) error {
 		printf(env.Stderr, "ocsflags: %s: read again: the change was written\n", u.DN)
 		res.After, res.Sent = got, ue.Change
 	}
+	if errors.Is(err, directory.ErrWrittenUnread) {
+		// The write landed, only reading it back did not: what was written
+		// is the change as sent.
+		writeEdits(env.Stdout, u.DN, res.Sent.Edits)
+		if ctx.Err() != nil {
+			return &stoppedAfterWrite{dn: u.DN}
+		}
+		return err
+	}
 	if err != nil {
 		if errors.Is(err, directory.ErrConflict) {
 			return fmt.Errorf("%w (gave up after %d attempts; others keep changing this user)", err, *tries)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sync"
@@ -98,4 +99,21 @@ func (env Env) exit(code int) {
 		return
 	}
 	os.Exit(code)
+}
+
+// stoppedAfterWrite is a write that landed and whose reading back a signal
+// stopped: nothing failed, and Main names the signal.
+type stoppedAfterWrite struct{ dn string }
+
+func (e *stoppedAfterWrite) Error() string {
+	return e.dn + ": stopped after the write was applied: written; not read back"
+}
+
+// stoppedText says what a signal stopped, for Main.
+func stoppedText(err error, sig os.Signal) (string, bool) {
+	var sw *stoppedAfterWrite
+	if !errors.As(err, &sw) {
+		return "", false
+	}
+	return fmt.Sprintf("%s: stopped by %s after the write was applied: written; not read back", sw.dn, ui.SignalName(sig)), true
 }

@@ -40,6 +40,9 @@ const (
 	// keeping the connection open: the DC applied it, the client never
 	// hears so.
 	HangAfterApply
+	// DelayAnswer forwards the modify and, AnswerDelay later, the DC's
+	// answer: a DC that applied the write and is slow to say so.
+	DelayAnswer
 )
 
 // Proxy is an LDAPS proxy on 127.0.0.1 in front of the DC's LDAPS port. It
@@ -57,6 +60,8 @@ type Proxy struct {
 	// SawModify gets a value for each faulted modify, so a test can act
 	// (send a signal, say) while the modify is held.
 	SawModify chan struct{}
+	// AnswerDelay is how long DelayAnswer holds the modify's answer.
+	AnswerDelay time.Duration
 
 	ln     net.Listener
 	caFile string
@@ -158,8 +163,15 @@ func (p *Proxy) pipe(client, server net.Conn) {
 			}
 			if op == opModifyResponse && swallow.Load() {
 				swallow.Store(false)
-				if p.faultNow() == DropAfterApply {
+				switch p.faultNow() {
+				case DropAfterApply:
 					return
+				case DelayAnswer:
+					time.Sleep(p.AnswerDelay)
+					if _, err := client.Write(msg); err != nil {
+						return
+					}
+					continue
 				}
 				continue // HangAfterApply: the answer never arrives
 			}
@@ -193,7 +205,7 @@ func (p *Proxy) pipe(client, server net.Conn) {
 				// gives up and closes.
 				io.Copy(io.Discard, client)
 				return
-			case DropAfterApply, HangAfterApply:
+			case DropAfterApply, HangAfterApply, DelayAnswer:
 				swallow.Store(true)
 			}
 		}
