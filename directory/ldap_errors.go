@@ -193,7 +193,16 @@ func mapLDAPError(err error, op ldapOp) error {
 
 func unavailable(err error, op ldapOp) *Error {
 	msg := fmt.Sprintf("cannot talk to the directory at %s: check the URL, the network and that the DC is running", op.url)
-	if isTimeout(err) {
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		// Said apart: no DC was tried, so neither the network nor the DC is
+		// the first thing to check.
+		if dns.IsNotFound {
+			msg = fmt.Sprintf("cannot talk to the directory at %s: the host name %s does not resolve (DNS knows no such host): check the name in the URL, or use the DC's full name (dc1.corp.example)", op.url, dns.Name)
+		} else {
+			msg = fmt.Sprintf("cannot talk to the directory at %s: the host name %s does not resolve (%s): check the DNS servers this machine uses", op.url, dns.Name, dns.Err)
+		}
+	} else if isTimeout(err) {
 		msg = timeoutWords(op)
 	} else if op.kind == opStartTLS || isTLSError(err) {
 		msg = tlsCause(err, op)

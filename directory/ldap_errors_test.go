@@ -119,3 +119,28 @@ func TestLDAPNetworkErrors(t *testing.T) {
 		}
 	}
 }
+
+// A host name that does not resolve is named as such, not as a DC that is
+// down or a network that fails.
+func TestLDAPHostDoesNotResolve(t *testing.T) {
+	dial := func(dns *net.DNSError) error {
+		return ldap.NewError(ldap.ErrorNetwork, &net.OpError{Op: "dial", Net: "tcp", Err: dns})
+	}
+	for _, tt := range []struct {
+		err  error
+		want string
+	}{
+		{dial(&net.DNSError{Err: "no such host", Name: "dc9.corp.example", IsNotFound: true}), "the host name dc9.corp.example does not resolve (DNS knows no such host)"},
+		{dial(&net.DNSError{Err: "server misbehaving", Name: "dc9.corp.example", IsTemporary: true}), "the host name dc9.corp.example does not resolve (server misbehaving): check the DNS servers"},
+	} {
+		got := mapLDAPError(tt.err, ldapOp{kind: opRead, url: "ldaps://dc9.corp.example"})
+		if !errors.Is(got, ErrUnavailable) || !strings.Contains(got.Error(), tt.want) || strings.Contains(got.Error(), "that the DC is running") {
+			t.Errorf("%v: %v, want %q", tt.err, got, tt.want)
+		}
+	}
+	// And for real: .invalid never resolves (RFC 2606).
+	_, err := DialLDAP(t.Context(), LDAPConfig{URL: "ldaps://ocsflags-no-such-host.invalid"})
+	if err == nil || !strings.Contains(err.Error(), "the host name ocsflags-no-such-host.invalid does not resolve") {
+		t.Errorf("dial: %v", err)
+	}
+}
