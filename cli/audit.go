@@ -176,7 +176,7 @@ func writeAudit(w io.Writer, u directory.User, fs []flags.Finding, notes []flags
 	case flags.VerdictReady:
 		printf(w, "  ✓ READY: can sign in")
 		if warns > 0 {
-			printf(w, ", with %d warning(s)", warns)
+			printf(w, ", with %d warning%s", warns, plural(warns))
 		}
 		fmt.Fprintln(w)
 	case flags.VerdictCannotSignIn:
@@ -223,7 +223,7 @@ func writeCounts(w io.Writer, n int, counts map[string]int, out []auditJSON) {
 			ready++
 		}
 	}
-	printf(w, "\n%d users: %d ready, %d not ready\n", n, ready, n-ready)
+	printf(w, "\n%d user%s: %d ready, %d not ready\n", n, plural(n), ready, n-ready)
 	keys := make([]string, 0, len(counts))
 	for k := range counts {
 		keys = append(keys, k)

@@ -153,7 +153,8 @@ Connection options:
   --read-only            refuse every write
   --journal FILE         change journal (default $XDG_STATE_HOME/ocsflags/journal.jsonl;
                          %LOCALAPPDATA%\ocsflags\journal.jsonl on Windows)
-  --timeout DURATION     how long one directory operation may take (default 30s)
+  --timeout DURATION     how long one directory operation may take: 30s, 2m, or a number of
+                         seconds (default 30s)
 `
 
 type usageErr struct{ msg string }
@@ -201,6 +202,12 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 	}
 	if err := fs.Parse(flagArgs); err != nil {
+		// A Value of ours says what is wrong in words that start with the
+		// option's name; the flag package's frame around them (invalid
+		// value "5x" for flag -timeout) adds only a second quoting.
+		if _, msg, ok := strings.Cut(err.Error(), ": --"); ok && strings.HasPrefix(err.Error(), "invalid value ") {
+			return nil, usageError("--%s", msg)
+		}
 		return nil, usageError("%v", err)
 	}
 	return pos, nil

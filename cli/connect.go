@@ -7,7 +7,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -65,7 +67,26 @@ func (c *conn) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.demo, "demo", false, "")
 	fs.BoolVar(&c.readOnly, "read-only", false, "")
 	fs.StringVar(&c.journal, "journal", "", "")
-	fs.DurationVar(&c.timeout, "timeout", 0, "")
+	fs.Var((*timeoutFlag)(&c.timeout), "timeout", "")
+}
+
+// timeoutFlag is --timeout: a duration (30s, 2m) or, as ldapsearch -l
+// takes it, a bare number of seconds.
+type timeoutFlag time.Duration
+
+func (f *timeoutFlag) String() string { return time.Duration(*f).String() }
+
+func (f *timeoutFlag) Set(s string) error {
+	if n, err := strconv.ParseFloat(s, 64); err == nil && !math.IsInf(n, 0) && !math.IsNaN(n) && math.Abs(n) < 1e9 {
+		*f = timeoutFlag(time.Duration(n * float64(time.Second)))
+		return nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("--timeout %s: use a duration like 30s or 2m (or a number of seconds)", termtext.Safe(s))
+	}
+	*f = timeoutFlag(d)
+	return nil
 }
 
 // deadline is how long one directory operation may take.

@@ -1,0 +1,51 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"ocsflags/directory"
+	"ocsflags/flags"
+)
+
+func TestAuditCountsInWords(t *testing.T) {
+	var b strings.Builder
+	writeCounts(&b, 1, map[string]int{}, []auditJSON{{Ready: true}})
+	if !strings.Contains(b.String(), "1 user: 1 ready, 0 not ready") {
+		t.Errorf("%q", b.String())
+	}
+	b.Reset()
+	writeCounts(&b, 2, map[string]int{}, []auditJSON{{Ready: true}, {}})
+	if !strings.Contains(b.String(), "2 users: 1 ready, 1 not ready") {
+		t.Errorf("%q", b.String())
+	}
+	u := directory.User{DN: "CN=Ann Lee,DC=corp,DC=example", SAMAccountName: "alee"}
+	for n, want := range map[int]string{1: "with 1 warning\n", 2: "with 2 warnings\n"} {
+		var fs []flags.Finding
+		for range n {
+			fs = append(fs, flags.Finding{ID: "w", Severity: flags.Warning, Problem: "p"})
+		}
+		b.Reset()
+		writeAudit(&b, u, fs, nil, directory.PoolSet{}, fixTarget{})
+		if !strings.Contains(b.String(), "READY: can sign in, "+want) {
+			t.Errorf("%d warnings:\n%s", n, b.String())
+		}
+	}
+}
+
+func TestTimeoutTakesSecondsOrADuration(t *testing.T) {
+	for in, want := range map[string]time.Duration{"5": 5 * time.Second, "0.5": 500 * time.Millisecond, "2m": 2 * time.Minute, "30s": 30 * time.Second} {
+		var f timeoutFlag
+		if err := f.Set(in); err != nil || time.Duration(f) != want {
+			t.Errorf("--timeout %s: %v, %v", in, time.Duration(f), err)
+		}
+	}
+	code, _, errs := run(t, "audit", "--demo", "--timeout", "5x", "alee")
+	if code != 2 || !strings.Contains(errs, "--timeout 5x: use a duration like 30s") || strings.Contains(errs, "invalid value") {
+		t.Errorf("--timeout 5x: exit %d %q", code, errs)
+	}
+	if code, _, errs := run(t, "audit", "--demo", "--timeout", "5", "alovelace"); code != 0 {
+		t.Errorf("--timeout 5: exit %d %q", code, errs)
+	}
+}
