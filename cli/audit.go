@@ -11,6 +11,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/termtext"
 )
 
 type auditJSON struct {
@@ -100,7 +101,7 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 		for _, id := range ids {
 			us, err := d.Resolve(ctx, id)
 			if err != nil {
-				return fail(fmt.Errorf("user %q: %w", id, err))
+				return fail(fmt.Errorf("user %s: %w", termtext.Quote(id), err))
 			}
 			users = append(users, us...)
 		}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"strings"
 
+	"ocsflags/termtext"
 	"ocsflags/ui"
 )
 
@@ -79,7 +80,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	case "version":
 		return printVersion(env)
 	default:
-		err = usageError("unknown command %q: use explain, audit or set, or no command for the console (ocsflags help)", cmd)
+		err = usageError("unknown command %s: use explain, audit or set, or no command for the console (ocsflags help)", termtext.Quote(cmd))
 	}
 	if sig := sigs.received(); sig != nil {
 		if text, ok := stoppedText(err, sig); ok {

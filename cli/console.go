@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"ocsflags/directory"
+	"ocsflags/termtext"
 	"ocsflags/ui"
 )
 
@@ -22,7 +23,7 @@ func runConsole(ctx context.Context, args []string, env Env, sigs *signalRouter)
 		return err
 	}
 	if len(pos) > 0 {
-		return usageError("unexpected %q: the console takes options only (ocsflags help)", pos[0])
+		return usageError("unexpected %s: the console takes options only (ocsflags help)", termtext.Quote(pos[0]))
 	}
 	// Checked before connecting, so nobody is asked for a password to be
 	// told this afterwards.

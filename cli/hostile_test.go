@@ -89,7 +89,7 @@ func TestHostileValuesInTextOutput(t *testing.T) {
 		{"set --dry-run", []string{"set", "--ldif", in, "--journal", journal, "--dry-run", "mallory", "+pic"}, 0, []string{escDN}},
 		{"set warning", []string{"set", "--ldif", in, "--journal", journal, "--dry-run", "mallory", "telephony=ev"}, 0, []string{escDN + ": Enterprise Voice"}},
 		{"set refused", []string{"set", "--ldif", in, "--changes-out", changes, "--journal", journal, "Mal\x1b[5mlory", "sip=sip:a\x1b[2J@corp.example"}, 2, []string{`\x1b`}},
-		{"set unknown user", []string{"set", "--ldif", in, "--changes-out", changes, "--journal", journal, "nobody\x1b]0;x\x07", "+pic"}, 2, []string{`nobody\x1b]0;x\a`}},
+		{"set unknown user", []string{"set", "--ldif", in, "--changes-out", changes, "--journal", journal, "nobody\x1b]0;x\x07", "+pic"}, 2, []string{`"nobody\x1b]0;x\x07"`}},
 		{"explain", []string{"explain", "1\x1b[2J\u202e"}, 2, []string{`1\x1b[2J\u202e`}},
 	} {
 		code, out, errs := run(t, tt.args...)

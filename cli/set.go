@@ -10,6 +10,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/termtext"
 )
 
 // booleans are the set command's names for the Boolean attributes.
@@ -88,12 +89,12 @@ func parseChanges(args []string) (c flags.Change, pool string, err error) {
 				}
 				pool = v
 			default:
-				return c, "", usageError("unknown setting %q: use telephony=, archiving=, sip=, line=, line-server= or pool=", k)
+				return c, "", usageError("unknown setting %s: use telephony=, archiving=, sip=, line=, line-server= or pool=", termtext.Quote(k))
 			}
 			continue
 		}
 		if len(a) < 2 || (a[0] != '+' && a[0] != '-') {
-			return c, "", usageError("%q is not a change: use +FEATURE, -FEATURE or telephony=MODE (FEATURE: pic rcc anonymous ev ep pbx federation remote-access enabled, or a bit value)", a)
+			return c, "", usageError("%s is not a change: use +FEATURE, -FEATURE or telephony=MODE (FEATURE: pic rcc anonymous ev ep pbx federation remote-access enabled, or a bit value)", termtext.Quote(a))
 		}
 		on, name := a[0] == '+', strings.ToLower(a[1:])
 		if set, ok := booleans[name]; ok {
@@ -108,7 +109,7 @@ func parseChanges(args []string) (c flags.Change, pool string, err error) {
 			v, err := flags.ParseInput(name)
 			switch {
 			case err != nil:
-				return c, "", usageError("unknown feature %q in %s: use pic rcc anonymous ev ep pbx federation remote-access enabled, or a single bit value such as 64", name, a)
+				return c, "", usageError("unknown feature %s in %s: use pic rcc anonymous ev ep pbx federation remote-access enabled, or a single bit value such as 64", termtext.Quote(a[1:]), a)
 			case flags.BitIndex(v) < 0:
 				return c, "", usageError("%s names several bits; name each bit on its own (+1 +256), never a whole value", a)
 			}
@@ -157,7 +158,7 @@ func choosePool(v string, pools []directory.Pool) (string, error) {
 		}
 		hosts = append(hosts, p.Host)
 	}
-	return "", fmt.Errorf("no pool %q in this directory; pools: %s", v, strings.Join(hosts, ", "))
+	return "", fmt.Errorf("no pool %s in this directory; pools: %s", termtext.Quote(v), strings.Join(hosts, ", "))
 }
 
 func runSet(ctx context.Context, args []string, env Env) error {
@@ -210,14 +211,14 @@ func runSet(ctx context.Context, args []string, env Env) error {
 	}
 	us, err := d.Resolve(ctx, pos[0])
 	if err != nil {
-		return fmt.Errorf("user %q: %w", pos[0], err)
+		return fmt.Errorf("user %s: %w", termtext.Quote(pos[0]), err)
 	}
 	if len(us) > 1 {
 		var dns []string
 		for _, u := range us {
 			dns = append(dns, "  "+u.DN)
 		}
-		return &linesError{fmt.Sprintf("user %q matches %d objects; name one by DN:", pos[0], len(us)), dns}
+		return &linesError{fmt.Sprintf("user %s matches %d objects; name one by DN:", termtext.Quote(pos[0]), len(us)), dns}
 	}
 	u := us[0]
 	// The write rules are directory.PlanWrite's, the same the console's

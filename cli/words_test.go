@@ -49,3 +49,23 @@ func TestTimeoutTakesSecondsOrADuration(t *testing.T) {
 		t.Errorf("--timeout 5: exit %d %q", code, errs)
 	}
 }
+
+// Values a message quotes are shown in termtext's escapes, the one style of
+// every output, never Go's %q (\a, doubled backslashes); a feature name is
+// shown as typed.
+func TestMessagesQuoteInOneStyle(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"set", "--demo", "jryan", "line=tel:+1\x07"}, `Line URI "tel:+1\x07"`},
+		{[]string{"set", "--demo", "jryan", "+PIX"}, `unknown feature "PIX" in +PIX`},
+		{[]string{"set", "--demo", `CORP\nobody`, "+pic"}, `user "CORP\nobody"`},
+		{[]string{"set", "--demo", "jryan", "telephony=v\u202eoip"}, `"v\u202eoip" is not a telephony mode`},
+	} {
+		code, _, errs := run(t, tt.args...)
+		if code != 2 || !strings.Contains(errs, tt.want) || strings.Contains(errs, `\a`) || strings.Contains(errs, `\\`) {
+			t.Errorf("%q: exit %d, want %s in:\n%s", tt.args, code, tt.want, errs)
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/go-ldap/ldap/v3"
 
 	"ocsflags/flags"
+	"ocsflags/termtext"
 )
 
 // LDAP is the Directory of a real Active Directory domain controller (or any
@@ -606,7 +607,7 @@ func (l *LDAP) Resolve(ctx context.Context, id string) ([]User, error) {
 		return nil, err
 	}
 	if len(us) == 0 {
-		return nil, notFound(id, fmt.Sprintf("no user or contact is known as %q below %s (tried DN, sAMAccountName, userPrincipalName, mail, SIP address, display name and cn)", id, l.base))
+		return nil, notFound(id, fmt.Sprintf("no user or contact is known as %s below %s (tried DN, sAMAccountName, userPrincipalName, mail, SIP address, display name and cn)", termtext.Quote(id), l.base))
 	}
 	return us, err
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/go-ldap/ldap/v3"
 
 	"ocsflags/flags"
+	"ocsflags/termtext"
 )
 
 // WriteOutcome says what an Apply did to the directory. Apply's rule is:
@@ -88,7 +89,7 @@ func (l *LDAP) ApplyWithOutcome(ctx context.Context, c Change) (User, WriteOutco
 	for _, e := range c.Edits {
 		op.attrs = append(op.attrs, e.Attr)
 		if e.New.Set {
-			op.values = append(op.values, fmt.Sprintf("%s=%q", e.Attr, e.New.V))
+			op.values = append(op.values, fmt.Sprintf("%s=%s", e.Attr, termtext.Quote(e.New.V)))
 		}
 	}
 	req, err := l.casRequest(ctx, c)
@@ -336,7 +337,7 @@ func normalizeValue(attr string, v flags.Opt[string]) (flags.Opt[string], error)
 		}
 	case flags.SyntaxDN:
 		if _, err := ldap.ParseDN(v.V); err != nil || !strings.Contains(v.V, "=") {
-			return v, fmt.Errorf("%q is not a distinguished name: %s takes the DN of an object (for a home server CN=LC Services,CN=Microsoft,<pool DN>), not a host name", v.V, attr)
+			return v, fmt.Errorf("%s is not a distinguished name: %s takes the DN of an object (for a home server CN=LC Services,CN=Microsoft,<pool DN>), not a host name", termtext.Quote(v.V), attr)
 		}
 	case flags.SyntaxOther:
 		return v, fmt.Errorf("%s is read-only in ocsflags", attr)

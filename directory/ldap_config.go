@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"ocsflags/termtext"
 )
 
 // LDAPConfig says how to reach and bind to a directory. The command line
@@ -219,7 +221,7 @@ func parseLDAPURL(raw string) (parsedURL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return parsedURL{}, &Error{Kind: ErrInvalidValue, Msg: fmt.Sprintf("%q is not an LDAP URL: use ldap://host or ldaps://host", raw), Err: err}
+		return parsedURL{}, &Error{Kind: ErrInvalidValue, Msg: fmt.Sprintf("%s is not an LDAP URL: use ldap://host or ldaps://host", termtext.Quote(raw)), Err: err}
 	}
 	p := parsedURL{scheme: strings.ToLower(u.Scheme), host: u.Hostname()}
 	port := u.Port()
@@ -233,7 +235,7 @@ func parseLDAPURL(raw string) (parsedURL, error) {
 			port = "636"
 		}
 	default:
-		return parsedURL{}, &Error{Kind: ErrInvalidValue, Msg: fmt.Sprintf("%q is not an LDAP URL: the scheme must be ldap:// or ldaps://", raw)}
+		return parsedURL{}, &Error{Kind: ErrInvalidValue, Msg: fmt.Sprintf("%s is not an LDAP URL: the scheme must be ldap:// or ldaps://", termtext.Quote(raw))}
 	}
 	p.addr = net.JoinHostPort(p.host, port)
 	p.text = p.scheme + "://" + u.Host

@@ -8,6 +8,7 @@ import (
 	"github.com/go-ldap/ldap/v3"
 
 	"ocsflags/flags"
+	"ocsflags/termtext"
 )
 
 // userSlots numbers the attributes of UserAttributes so that decoding an
@@ -112,7 +113,7 @@ func entryToUser(e *ldap.Entry, in interner) (User, *DecodeProblem) {
 	if uac := one("userAccountControl"); uac != "" {
 		n, err := strconv.ParseInt(uac, 10, 64)
 		if err != nil {
-			prob = &DecodeProblem{DN: e.DN, Err: fmt.Errorf("userAccountControl %q is not an integer", uac)}
+			prob = &DecodeProblem{DN: e.DN, Err: fmt.Errorf("userAccountControl %s is not an integer", termtext.Quote(uac))}
 		}
 		u.Disabled = n&2 != 0
 	}

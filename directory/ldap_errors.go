@@ -262,7 +262,7 @@ func tlsCause(err error, op ldapOp) string {
 		// the problem whatever else is wrong with it.
 		what := "the certificate of " + url
 		if ci.Cert != nil && ci.Cert.IsCA {
-			what = fmt.Sprintf("the CA certificate %q in the chain of %s", termtext.Safe(ci.Cert.Subject.String()), url)
+			what = fmt.Sprintf("the CA certificate %s in the chain of %s", termtext.Quote(ci.Cert.Subject.String()), url)
 		}
 		switch {
 		case ci.Reason == x509.Expired && ci.Cert != nil:
@@ -294,7 +294,7 @@ func tlsCause(err error, op ldapOp) string {
 	case errors.As(err, &ua):
 		issuer := "a CA"
 		if ua.Cert != nil {
-			issuer = fmt.Sprintf("%q", termtext.Safe(ua.Cert.Issuer.String()))
+			issuer = termtext.Quote(ua.Cert.Issuer.String())
 		}
 		if op.caFile != "" {
 			return fmt.Sprintf("the certificate of %s is signed by %s, which is not among the CAs of %s (from --ca-cert or TLS_CACERT in ldap.conf): give that CA's certificate (PEM) with --ca-cert FILE", url, issuer, termtext.Safe(op.caFile))

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"ocsflags/flags"
+	"ocsflags/termtext"
 )
 
 // Memory is a Directory held in this process: the built-in demo and LDIF
@@ -329,7 +330,7 @@ func (m *Memory) Resolve(ctx context.Context, id string) ([]User, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, notFound(id, fmt.Sprintf("no user has sAMAccountName, userPrincipalName, mail, SIP address or name %q", id))
+		return nil, notFound(id, fmt.Sprintf("no user has sAMAccountName, userPrincipalName, mail, SIP address or name %s", termtext.Quote(id)))
 	}
 	slices.SortFunc(out, func(a, b User) int { return strings.Compare(a.DN, b.DN) })
 	return out, ctx.Err()
@@ -429,10 +430,10 @@ func (m *Memory) normalizeValue(dn, attr, v string) (string, error) {
 		}
 	case flags.SyntaxDN:
 		if _, err := ParseDN(v); err != nil {
-			return "", invalid(fmt.Sprintf("%q is not a distinguished name; a home server is written as CN=LC Services,CN=Microsoft,<pool DN>, never as a host name", v))
+			return "", invalid(fmt.Sprintf("%s is not a distinguished name; a home server is written as CN=LC Services,CN=Microsoft,<pool DN>, never as a host name", termtext.Quote(v)))
 		}
 		if e, ok := m.entries[NormDN(v)]; !ok || e.implicit {
-			return "", invalid(fmt.Sprintf("%q does not name an existing object", v))
+			return "", invalid(fmt.Sprintf("%s does not name an existing object", termtext.Quote(v)))
 		}
 	case flags.SyntaxOther:
 		return "", invalid("this attribute cannot be written by ocsflags")

@@ -22,7 +22,7 @@ func (e *MultiValuedError) Error() string {
 func quoteValues(vs []string) string {
 	q := make([]string, len(vs))
 	for i, v := range vs {
-		q[i] = fmt.Sprintf("%q", v)
+		q[i] = termtext.Quote(v)
 	}
 	return strings.Join(q, ", ")
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"ocsflags/termtext"
 )
 
 // AttrUserLocationProfile is the per-user location profile (a DN), new in
@@ -47,7 +49,7 @@ type Policy struct {
 // big-endian spelling (00000001) is accepted too.
 func ParsePolicy(v string) (Policy, error) {
 	bad := func(why string) (Policy, error) {
-		return Policy{}, fmt.Errorf("%q is not a DN-Binary value B:<count>:<hex>:<DN> (%s)", v, why)
+		return Policy{}, fmt.Errorf("%s is not a DN-Binary value B:<count>:<hex>:<DN> (%s)", termtext.Quote(v), why)
 	}
 	rest, ok := strings.CutPrefix(v, "B:")
 	if !ok {

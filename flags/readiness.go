@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"ocsflags/termtext"
 )
 
 // Severity of a readiness finding.
@@ -374,34 +376,34 @@ var (
 // a domain that is an FQDN or an IP address other than 0.0.0.0 or multicast.
 func CheckSIPAddress(s string) error {
 	if !hasSIPScheme(s) {
-		return fmt.Errorf("sign-in name %q has no sip: prefix", s)
+		return fmt.Errorf("sign-in name %s has no sip: prefix", termtext.Quote(s))
 	}
 	user, domain, ok := strings.Cut(s[4:], "@")
 	if !ok || user == "" || domain == "" {
-		return fmt.Errorf("sign-in name %q is not sip:user@domain", s)
+		return fmt.Errorf("sign-in name %s is not sip:user@domain", termtext.Quote(s))
 	}
 	if r, ok := plainASCII(s); !ok {
 		return badCharError("sign-in name", s, r)
 	}
 	if !sipUser.MatchString(user) {
-		return fmt.Errorf("sign-in name %q has characters a SIP user part cannot hold", s)
+		return fmt.Errorf("sign-in name %s has characters a SIP user part cannot hold", termtext.Quote(s))
 	}
 	if strings.HasPrefix(user, ".") || strings.HasSuffix(user, ".") || strings.Contains(user, "..") {
-		return fmt.Errorf("sign-in name %q: the user part cannot start or end with a dot or hold two in a row", s)
+		return fmt.Errorf("sign-in name %s: the user part cannot start or end with a dot or hold two in a row", termtext.Quote(s))
 	}
 	if ip := net.ParseIP(domain); ip != nil {
 		if ip.IsUnspecified() || ip.IsMulticast() {
-			return fmt.Errorf("sign-in name %q names the address %s, which cannot be a SIP domain", s, domain)
+			return fmt.Errorf("sign-in name %s names the address %s, which cannot be a SIP domain", termtext.Quote(s), domain)
 		}
 		return nil
 	}
 	labels := strings.Split(domain, ".")
 	if len(labels) < 2 {
-		return fmt.Errorf("sign-in name %q: domain %q is not a fully qualified domain name", s, domain)
+		return fmt.Errorf("sign-in name %s: domain %s is not a fully qualified domain name", termtext.Quote(s), termtext.Quote(domain))
 	}
 	for _, l := range labels {
 		if !dnsLabel.MatchString(l) {
-			return fmt.Errorf("sign-in name %q: domain %q is not a valid DNS name", s, domain)
+			return fmt.Errorf("sign-in name %s: domain %s is not a valid DNS name", termtext.Quote(s), termtext.Quote(domain))
 		}
 	}
 	return nil
@@ -422,9 +424,9 @@ func plainASCII(s string) (bad rune, ok bool) {
 
 func badCharError(field, s string, r rune) error {
 	if r == ' ' || r == '\t' {
-		return fmt.Errorf("%s %q contains white space", field, s)
+		return fmt.Errorf("%s %s contains white space", field, termtext.Quote(s))
 	}
-	return fmt.Errorf("%s %q contains the character %U, which is not plain ASCII (pasted from a document?)", field, s, r)
+	return fmt.Errorf("%s %s contains the character %U, which is not plain ASCII (pasted from a document?)", field, termtext.Quote(s), r)
 }
 
 var (
@@ -448,21 +450,21 @@ func CheckLineURI(s string) error {
 	switch low := strings.ToLower(s); {
 	case strings.HasPrefix(low, "tel:"):
 		if !telURI.MatchString(s) {
-			return fmt.Errorf("Line URI %q is not a tel: number: write it as tel:+14255551297 or tel:+14255551297;ext=51297", s)
+			return fmt.Errorf("Line URI %s is not a tel: number: write it as tel:+14255551297 or tel:+14255551297;ext=51297", termtext.Quote(s))
 		}
 		for _, p := range strings.Split(s, ";")[1:] {
 			if k, v, _ := strings.Cut(p, "="); strings.EqualFold(k, "ext") && strings.Trim(v, "0123456789") != "" {
-				return fmt.Errorf("Line URI %q: the extension %q is not digits", s, v)
+				return fmt.Errorf("Line URI %s: the extension %s is not digits", termtext.Quote(s), termtext.Quote(v))
 			}
 		}
 		return nil
 	case strings.HasPrefix(low, "sip:"):
 		if err := checkSIPURI(s); err != nil {
-			return fmt.Errorf("Line URI %q: %v", s, err)
+			return fmt.Errorf("Line URI %s: %v", termtext.Quote(s), err)
 		}
 		return nil
 	}
-	return fmt.Errorf("Line URI %q must start with tel: (tel:+14255551297) or sip:", s)
+	return fmt.Errorf("Line URI %s must start with tel: (tel:+14255551297) or sip:", termtext.Quote(s))
 }
 
 // CheckServerURI accepts the SIP URI of a CSTA gateway (the Server URI of
@@ -473,10 +475,10 @@ func CheckServerURI(s string) error {
 		return badCharError("Server URI", s, r)
 	}
 	if !hasSIPScheme(s) {
-		return fmt.Errorf("Server URI %q must be a SIP URI (sip:csta@gateway.corp.example)", s)
+		return fmt.Errorf("Server URI %s must be a SIP URI (sip:csta@gateway.corp.example)", termtext.Quote(s))
 	}
 	if err := checkSIPURI(s); err != nil {
-		return fmt.Errorf("Server URI %q: %v", s, err)
+		return fmt.Errorf("Server URI %s: %v", termtext.Quote(s), err)
 	}
 	return nil
 }
@@ -506,17 +508,17 @@ func checkSIPURI(s string) error {
 		// An IPv6 address is written in brackets, the port after them.
 		end := strings.IndexByte(hostport, ']')
 		if end < 0 {
-			return fmt.Errorf("%q has no closing ]", hostport)
+			return fmt.Errorf("%s has no closing ]", termtext.Quote(hostport))
 		}
 		host, port = hostport[1:end], strings.TrimPrefix(hostport[end+1:], ":")
 		if ip := net.ParseIP(host); ip == nil || ip.To4() != nil {
 			return fmt.Errorf("[%s] is not an IPv6 address", host)
 		}
 		if hostport[end+1:] != "" && !strings.HasPrefix(hostport[end+1:], ":") {
-			return fmt.Errorf("%q: only :port may follow ]", hostport)
+			return fmt.Errorf("%s: only :port may follow ]", termtext.Quote(hostport))
 		}
 	case strings.Count(hostport, ":") > 1:
-		return fmt.Errorf("%q: write an IPv6 address in brackets, [2001:db8::1]", hostport)
+		return fmt.Errorf("%s: write an IPv6 address in brackets, [2001:db8::1]", termtext.Quote(hostport))
 	default:
 		host, port, _ = strings.Cut(hostport, ":")
 		if strings.Contains(hostport, ":") && port == "" {
@@ -529,7 +531,7 @@ func checkSIPURI(s string) error {
 			fmt.Sscan(port, &n)
 		}
 		if n < 1 || n > 65535 {
-			return fmt.Errorf("port %q is not 1 to 65535", port)
+			return fmt.Errorf("port %s is not 1 to 65535", termtext.Quote(port))
 		}
 	}
 	ip := net.ParseIP(host)
@@ -542,11 +544,11 @@ func checkSIPURI(s string) error {
 		}
 		return nil
 	case allDigitsAndDots(host):
-		return fmt.Errorf("%q is not an IPv4 address", host)
+		return fmt.Errorf("%s is not an IPv4 address", termtext.Quote(host))
 	}
 	for _, l := range strings.Split(host, ".") {
 		if !dnsLabel.MatchString(l) {
-			return fmt.Errorf("%q is not a host name", host)
+			return fmt.Errorf("%s is not a host name", termtext.Quote(host))
 		}
 	}
 	return nil

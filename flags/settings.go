@@ -3,6 +3,8 @@ package flags
 import (
 	"fmt"
 	"strings"
+
+	"ocsflags/termtext"
 )
 
 // LDAP display names of the per-user OCS attributes.
@@ -120,7 +122,7 @@ func ParseArchiving(s string) (Value, error) {
 			return m.Bits, nil
 		}
 	}
-	return 0, fmt.Errorf("%q is not an archiving setting: use none, internal, federated or both", s)
+	return 0, fmt.Errorf("%s is not an archiving setting: use none, internal, federated or both", termtext.Quote(s))
 }
 
 // SetArchiving is the delta that makes archiving exactly bits (a subset of

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"ocsflags/termtext"
 )
 
 // DecodeSID turns a SID as AD stores it (binary: revision 1, the count of
@@ -67,7 +69,7 @@ func EncodeSID(s string) ([]byte, error) {
 func checkSIDText(s string) (string, error) {
 	parts := strings.Split(s, "-")
 	if len(parts) < 3 || !strings.EqualFold(parts[0], "S") || parts[1] != "1" || len(parts) > 3+15 {
-		return "", fmt.Errorf("%q is not a SID: expected S-1-<authority>-<sub-authority>…", s)
+		return "", fmt.Errorf("%s is not a SID: expected S-1-<authority>-<sub-authority>…", termtext.Quote(s))
 	}
 	for i, p := range parts[2:] {
 		bits := 32
@@ -75,10 +77,10 @@ func checkSIDText(s string) (string, error) {
 			bits = 48
 		}
 		if p == "" || strings.Trim(p, "0123456789") != "" {
-			return "", fmt.Errorf("%q is not a SID: %q is not a number", s, p)
+			return "", fmt.Errorf("%s is not a SID: %s is not a number", termtext.Quote(s), termtext.Quote(p))
 		}
 		if _, err := strconv.ParseUint(p, 10, bits); err != nil {
-			return "", fmt.Errorf("%q is not a SID: %q is out of range", s, p)
+			return "", fmt.Errorf("%s is not a SID: %s is out of range", termtext.Quote(s), termtext.Quote(p))
 		}
 	}
 	return "S" + s[1:], nil

@@ -3,6 +3,8 @@ package flags
 import (
 	"fmt"
 	"strings"
+
+	"ocsflags/termtext"
 )
 
 // TelephonyMask holds the bits of the console's Telephony radio group.
@@ -99,7 +101,7 @@ func ParseTelephony(s string) (Telephony, error) {
 			return t, nil
 		}
 	}
-	return 0, fmt.Errorf("%q is not a telephony mode: use pc, rcc, ev, pbx or rcc+pbx", s)
+	return 0, fmt.Errorf("%s is not a telephony mode: use pc, rcc, ev, pbx or rcc+pbx", termtext.Quote(s))
 }
 
 // SetTelephony is the delta that selects a console option: it sets the

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"ocsflags/termtext"
 )
 
 // Value is an msRTCSIP-OptionFlags bitmask. AD stores it as a signed 32-bit
@@ -40,7 +42,7 @@ func ParseADInt32(s string) (int32, error) {
 
 func parseADInt(s string) (int64, error) {
 	bad := func(why string) error {
-		return fmt.Errorf("%q is not an AD Integer value (%s): expected signed 32-bit decimal such as 385 or -1", s, why)
+		return fmt.Errorf("%s is not an AD Integer value (%s): expected signed 32-bit decimal such as 385 or -1", termtext.Quote(s), why)
 	}
 	if s == "" {
 		return 0, bad("empty")
@@ -80,13 +82,13 @@ func ParseInput(s string) (Value, error) {
 	if h, ok := strings.CutPrefix(strings.ToLower(t), "0x"); ok {
 		n, err := strconv.ParseUint(h, 16, 32)
 		if err != nil || h == "" {
-			return 0, fmt.Errorf("%q is not a 32-bit value: use decimal (385), hexadecimal (0x181) or AD's negative form (-1)", s)
+			return 0, fmt.Errorf("%s is not a 32-bit value: use decimal (385), hexadecimal (0x181) or AD's negative form (-1)", termtext.Quote(s))
 		}
 		return Value(n), nil
 	}
 	n, err := strconv.ParseInt(t, 10, 64)
 	if err != nil || n < -1<<31 || n > 1<<32-1 {
-		return 0, fmt.Errorf("%q is not a 32-bit value: use decimal (385), hexadecimal (0x181) or AD's negative form (-1)", s)
+		return 0, fmt.Errorf("%s is not a 32-bit value: use decimal (385), hexadecimal (0x181) or AD's negative form (-1)", termtext.Quote(s))
 	}
 	return Value(uint32(n)), nil
 }
@@ -100,7 +102,7 @@ func ParseADBool(s string) (bool, error) {
 	case "FALSE":
 		return false, nil
 	}
-	return false, fmt.Errorf("%q is not an AD Boolean value: AD accepts only TRUE or FALSE (upper case)", s)
+	return false, fmt.Errorf("%s is not an AD Boolean value: AD accepts only TRUE or FALSE (upper case)", termtext.Quote(s))
 }
 
 // FormatADBool writes b as AD's Boolean syntax.

@@ -110,3 +110,8 @@ func writeHex(b *strings.Builder, kind byte, v uint32, digits int) {
 // unsafe rune or invalid UTF-8). The audit uses it to flag a stored value
 // that is odd.
 func Contains(s string) bool { return firstUnsafe(s) >= 0 }
+
+// Quote is s in double quotes as ocsflags quotes a value in a message: with
+// Safe's escapes (\x07, \u202e), the one style every output uses, where
+// %q would write Go's (\a) and double every backslash of a DN.
+func Quote(s string) string { return `"` + Safe(s) + `"` }

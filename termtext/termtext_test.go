@@ -108,3 +108,11 @@ func hex2(v uint64) string {
 	}
 	return h
 }
+
+func TestQuote(t *testing.T) {
+	for in, want := range map[string]string{"tel:+1\x07": `"tel:+1\x07"`, `CORP\user`: `"CORP\user"`, "a\u202eb": `"a\u202eb"`, "": `""`} {
+		if got := Quote(in); got != want {
+			t.Errorf("Quote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

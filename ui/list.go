@@ -223,7 +223,7 @@ func (l *listModel) progress(spin string) string {
 		fmt.Fprintf(&b, "%d users", len(l.rows))
 	}
 	if l.matches != nil {
-		fmt.Fprintf(&b, " · %d match %q", len(l.matches), l.filter)
+		fmt.Fprintf(&b, " · %d match %s", len(l.matches), termtext.Quote(l.filter))
 	}
 	if n := len(l.marks); n > 0 {
 		fmt.Fprintf(&b, " · %d selected", n)

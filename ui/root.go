@@ -17,6 +17,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/termtext"
 )
 
 // Options configure the console.
@@ -474,14 +475,14 @@ func (m *Model) onResolve(msg resolveMsg) tea.Cmd {
 	}
 	// Several users match: list them and let the admin choose.
 	m.streamSeq++
-	m.list.reset("", fmt.Sprintf("%d users match %q", len(msg.users), msg.id), m.streamSeq)
+	m.list.reset("", fmt.Sprintf("%d users match %s", len(msg.users), termtext.Quote(msg.id)), m.streamSeq)
 	rows := make([]row, len(msg.users))
 	for i, u := range msg.users {
 		rows[i] = makeRow(u, m.listPool)
 	}
 	m.list.add(rows)
 	m.focus = paneList
-	m.setStatus(fmt.Sprintf("%d users match %q: choose one with enter", len(msg.users), msg.id))
+	m.setStatus(fmt.Sprintf("%d users match %s: choose one with enter", len(msg.users), termtext.Quote(msg.id)))
 	return nil
 }
 
