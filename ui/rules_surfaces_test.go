@@ -120,7 +120,7 @@ func TestSetAndConsoleRefuseAlike(t *testing.T) {
 			}
 
 			var out, errb bytes.Buffer
-			code := cli.Main(ctx, append([]string{"set", "--ldif", in, "--journal", filepath.Join(t.TempDir(), "j"), tt.user}, tt.args...), cli.Env{
+			code := cli.Main(ctx, append([]string{"set", "--ldif", in, "--changes-out", filepath.Join(t.TempDir(), "c.ldif"), "--journal", filepath.Join(t.TempDir(), "j"), tt.user}, tt.args...), cli.Env{
 				Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
 				Getenv: func(k string) string {
 					if k == "LDAPNOINIT" {
