@@ -46,11 +46,27 @@ type fakeDC struct {
 type fakeFault struct {
 	code int
 	diag string
+	// delay holds the answer back; with code 0 the operation is then done.
+	delay time.Duration
 }
 
 type fakeEntry struct {
 	dn    string
 	attrs map[string][]string // lower-cased name -> values
+	guid  string
+}
+
+// guidOf is the objectGUID of the object a DN value names: the entry's, or
+// for a reference to a deleted object the GUID in its name ("" for none).
+func (f *fakeDC) guidOf(v string) string {
+	if e, ok := f.entries[NormDN(v)]; ok {
+		return e.guid
+	}
+	if _, rest, ok := strings.Cut(strings.ToUpper(v), `\0ADEL:`); ok {
+		g, _, _ := strings.Cut(rest, ",")
+		return strings.ToLower(g)
+	}
+	return ""
 }
 
 // startFakeDC serves the demo organisation (with staff users under
@@ -88,6 +104,10 @@ func startFakeDC(t *testing.T, staff int) *fakeDC {
 		b, _ := strconv.ParseInt(f.entries[f.order[j]].attrs["usnchanged"][0], 10, 64)
 		return a < b
 	})
+
+	for i, k := range f.order {
+		f.entries[k].guid = fmt.Sprintf("%08x-0000-4000-8000-%012x", i+1, i+1)
+	}
 
 	srv, err := gldap.NewServer(gldap.WithLogger(hclog.NewNullLogger()), gldap.WithDisablePanicRecovery())
 	if err != nil {
@@ -156,7 +176,7 @@ func (f *fakeDC) arm(op string, code int, diag string) {
 		delete(f.fail, op)
 		return
 	}
-	f.fail[op] = fakeFault{code, diag}
+	f.fail[op] = fakeFault{code: code, diag: diag}
 }
 
 func (f *fakeDC) fault(op string) (fakeFault, bool) {
@@ -186,7 +206,7 @@ func (f *fakeDC) bind(w *gldap.ResponseWriter, r *gldap.Request) {
 }
 
 func (f *fakeDC) rootDSE() *fakeEntry {
-	controls := []string{ldap.ControlTypeManageDsaIT}
+	controls := []string{ldap.ControlTypeManageDsaIT, ldap.ControlTypeMicrosoftExtendedDN}
 	if f.paging {
 		controls = append(controls, PagedResultsOID)
 	}
@@ -223,9 +243,13 @@ func (f *fakeDC) search(w *gldap.ResponseWriter, r *gldap.Request) {
 		return
 	}
 	var paging *gldap.ControlPaging
+	extended := false
 	for _, c := range m.Controls {
 		if p, ok := c.(*gldap.ControlPaging); ok {
 			paging = p
+		}
+		if c.GetControlType() == ldap.ControlTypeMicrosoftExtendedDN {
+			extended = true
 		}
 	}
 	f.mu.Lock()
@@ -264,7 +288,24 @@ func (f *fakeDC) search(w *gldap.ResponseWriter, r *gldap.Request) {
 	}
 	var out []*gldap.SearchResponseEntry
 	for _, e := range hits[start:end] {
-		out = append(out, r.NewSearchResponseEntry(e.dn, gldap.WithAttributes(e.pick(m.Attributes))))
+		attrs := e.pick(m.Attributes)
+		if extended {
+			// AD's extended form of DN values: <GUID=…>;DN.
+			for a, vs := range attrs {
+				if flags.AttributeSyntax(a) != flags.SyntaxDN {
+					continue
+				}
+				ext := make([]string, len(vs))
+				for i, v := range vs {
+					ext[i] = v
+					if g := f.guidOf(v); g != "" {
+						ext[i] = "<GUID=" + g + ">;" + v
+					}
+				}
+				attrs[a] = ext
+			}
+		}
+		out = append(out, r.NewSearchResponseEntry(e.dn, gldap.WithAttributes(attrs)))
 	}
 	f.mu.Unlock()
 	for _, e := range out {
@@ -397,9 +438,12 @@ func (f *fakeDC) modify(w *gldap.ResponseWriter, r *gldap.Request) {
 		return
 	}
 	if ft, ok := f.fault("modify"); ok {
-		resp.SetResultCode(ft.code)
-		resp.SetDiagnosticMessage(ft.diag)
-		return
+		time.Sleep(ft.delay)
+		if ft.code != 0 {
+			resp.SetResultCode(ft.code)
+			resp.SetDiagnosticMessage(ft.diag)
+			return
+		}
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -425,7 +469,14 @@ func (f *fakeDC) modify(w *gldap.ResponseWriter, r *gldap.Request) {
 				return
 			}
 			for _, v := range vals {
-				i := slices.IndexFunc(attrs[a], func(x string) bool { return sameValue(a, x, v) })
+				i := slices.IndexFunc(attrs[a], func(x string) bool {
+					if g, ok := strings.CutPrefix(v, "<GUID="); ok {
+						return strings.EqualFold(strings.TrimSuffix(g, ">"), f.guidOf(x))
+					}
+					// As AD: the text of a reference to a deleted object
+					// never matches; only its GUID does.
+					return sameValue(a, x, v) && !flags.IsDeletedReference(v)
+				})
 				if i < 0 {
 					resp.SetResultCode(gldap.ResultNoSuchAttribute)
 					resp.SetDiagnosticMessage(fmt.Sprintf("00002085: AtrErr: DSID-03152E59, #1:\n\t0: 00002085: DSID-03152E59, problem 1001 (NO_ATTRIBUTE_OR_VAL), data 0, Att 9080013 (%s)\n", c.Modification.Type))
@@ -577,6 +628,84 @@ func headerLen(v string) int {
 		return 2
 	}
 	return 2 + int(v[1]&0x7f)
+}
+
+// A write whose answer does not come in time has an unknown outcome, never
+// "not written"; reading the user again tells, and a delta written again on
+// the user as it now is writes nothing more.
+func TestLDAPWriteTimeoutInProcess(t *testing.T) {
+	ctx := context.Background()
+	f := startFakeDC(t, 0)
+	cfg := f.config()
+	cfg.Timeout = 300 * time.Millisecond
+	l, err := DialLDAP(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	const ann = "CN=Ann Lee,OU=Sales,OU=Corp,DC=corp,DC=example"
+	u, err := l.User(ctx, ann)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, want, err := Plan(u, flagsChangeToggle(u))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	f.fail["modify"] = fakeFault{delay: time.Second}
+	f.mu.Unlock()
+	_, o, err := l.ApplyWithOutcome(ctx, c)
+	f.arm("modify", 0, "")
+	var ue *UnknownOutcomeError
+	if o != OutcomeUnknown || !errors.As(err, &ue) {
+		t.Fatalf("outcome %v, %v; want unknown", o, err)
+	}
+	time.Sleep(time.Second) // the server does the write late
+	got, o, err := Settle(ctx, l, ue)
+	if err != nil || !o.Changed() || got.OCS.OptionFlags != want.OptionFlags {
+		t.Fatalf("settled %v %v, OptionFlags %v; want written %v", o, err, got.OCS.OptionFlags, want.OptionFlags)
+	}
+}
+
+// A user homed on a deleted pool is repaired: the write deletes the stale
+// reference by its GUID (AD cannot delete its \0ADEL text), still as a
+// compare-and-swap.
+func TestLDAPRepairsDeletedPoolInProcess(t *testing.T) {
+	ctx := context.Background()
+	f := startFakeDC(t, 0)
+	const who = "CN=Dana Deleted,OU=Sales,OU=Corp,DC=corp,DC=example"
+	stale := `CN=LC Services\0ADEL:0f1e2d3c-aaaa-bbbb-cccc-000000000001,CN=Deleted Objects,CN=Configuration,DC=corp,DC=example`
+	f.mu.Lock()
+	f.entries[NormDN(who)] = &fakeEntry{dn: who, guid: "00000000-0000-4000-8000-0000000000dd", attrs: map[string][]string{
+		"objectclass": {"top", "person", "organizationalPerson", "user"}, "cn": {"Dana Deleted"}, "samaccountname": {"ddeleted"},
+		"usnchanged": {"1"}, "msrtcsip-userenabled": {"TRUE"}, "msrtcsip-primaryuseraddress": {"sip:ddeleted@corp.example"},
+		"msrtcsip-primaryhomeserver": {stale}, "msrtcsip-optionflags": {"256"}}}
+	f.order = append(f.order, NormDN(who))
+	f.mu.Unlock()
+	l := f.dial(t)
+	u, err := l.User(ctx, who)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := l.Pools(ctx)
+	if err != nil || len(pl.Pools) == 0 {
+		t.Fatalf("pools: %v %v", pl, err)
+	}
+	c, _, err := Plan(u, flags.Change{HomeServer: flags.Some(pl.Pools[0].HomeServerDN)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := l.Apply(ctx, c)
+	if err != nil || !SameDN(got.OCS.HomeServer.V, pl.Pools[0].HomeServerDN) {
+		t.Fatalf("repair: %v, home server %q", err, got.OCS.HomeServer.V)
+	}
+	// The same write again expects the stale value, which is gone: a
+	// conflict, not a second rewrite.
+	var ce *ConflictError
+	if _, err := l.Apply(ctx, c); !errors.As(err, &ce) {
+		t.Errorf("the repair written twice: %v", err)
+	}
 }
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }
