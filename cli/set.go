@@ -244,20 +244,12 @@ func runSet(ctx context.Context, args []string, env Env) error {
 			fmt.Fprintf(env.Stderr, "ocsflags: warning: %s was checked in this domain only, not the forest (%s): a user of another domain may hold it; give --gc URL to check the forest\n", addr, info.GCProblem)
 		}
 	}
-	if planned.Enabled.Or(false) && !planned.OptionFlags.V.Has(flags.EnhancedPresence) && (change.Enabled.Set || change.SIPAddress.Set || change.HomeServer.Set) {
-		printf(env.Stderr, "ocsflags: warning: %s: enhanced presence (256) is not set: Communicator 2007 R2 cannot sign in (add +ep; it is one-way)\n", u.DN)
-	}
-	if change.Line.Set || change.LineServer.Set || change.Flags.Bits()&flags.TelephonyMask != 0 {
-		// The console asks for a second enter here; a script gets it said.
-		for _, attr := range []string{flags.AttrLine, flags.AttrLineServer} {
-			v := planned.Line.V
-			if attr == flags.AttrLineServer {
-				v = planned.LineServer.V
-			}
-			if w := flags.LineWarning(attr, v, planned.OptionFlags.V); w != "" {
-				printf(env.Stderr, "ocsflags: warning: %s: %s\n", u.DN, w)
-			}
+	for _, w := range directory.WriteWarnings(u, change) {
+		hint := ""
+		if w.Rule == directory.WarnNoEnhancedPresence {
+			hint = " (add +ep; it is one-way)"
 		}
+		printf(env.Stderr, "ocsflags: warning: %s: %s%s\n", u.DN, w.Reason, hint)
 	}
 	if *dry {
 		ch, _, err := directory.Plan(u, change)

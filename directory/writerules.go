@@ -301,3 +301,40 @@ func Claimed(u User, c flags.Change) string {
 	}
 	return flags.ClaimedSIP(u.OCS, after)
 }
+
+// Warnings of a write that is allowed: consequences the admin should know
+// before it is made (the console shows them in the editor and the audit;
+// set says them on standard error).
+const (
+	// WarnNoEnhancedPresence: the write leaves an enabled user without
+	// enhanced presence, so Communicator 2007 R2 cannot sign in.
+	WarnNoEnhancedPresence Rule = "no-enhanced-presence"
+	// WarnLine: a line or telephony change leaves a Line URI or Server URI
+	// the telephony option needs missing or malformed (flags.LineWarning).
+	WarnLine Rule = "line"
+)
+
+// WriteWarnings lists the warnings of writing c over u; none when c cannot
+// apply (PlanWrite refuses it).
+func WriteWarnings(u User, c flags.Change) []Refusal {
+	planned, err := u.OCS.Apply(c)
+	if err != nil {
+		return nil
+	}
+	var out []Refusal
+	if planned.Enabled.Or(false) && !planned.OptionFlags.V.Has(flags.EnhancedPresence) && (c.Enabled.Set || c.SIPAddress.Set || c.HomeServer.Set) {
+		out = append(out, Refusal{Rule: WarnNoEnhancedPresence, DN: u.DN, Reason: "enhanced presence (256) is not set: Communicator 2007 R2 cannot sign in"})
+	}
+	if c.Line.Set || c.LineServer.Set || c.Flags.Bits()&flags.TelephonyMask != 0 {
+		for _, attr := range []string{flags.AttrLine, flags.AttrLineServer} {
+			v := planned.Line.V
+			if attr == flags.AttrLineServer {
+				v = planned.LineServer.V
+			}
+			if w := flags.LineWarning(attr, v, planned.OptionFlags.V); w != "" {
+				out = append(out, Refusal{Rule: WarnLine, DN: u.DN, Reason: w})
+			}
+		}
+	}
+	return out
+}
