@@ -186,6 +186,15 @@ func writeAudit(w io.Writer, u directory.User, fs []flags.Finding, notes []flags
 			unit = "problem"
 		}
 		printf(w, "  ✗ NOT READY: cannot sign in (%d %s)\n", errs, unit)
+	case flags.VerdictUnverified:
+		// Not ready as far as anyone knows (exit 1): readiness needs a
+		// home server that is an existing pool, and this account could
+		// not see it; nor broken, so no fix rewrites it.
+		printf(w, "  ? NOT VERIFIED: %s", v.Headline())
+		if warns > 1 {
+			printf(w, ", with %d other warning(s)", warns-1)
+		}
+		fmt.Fprintln(w)
 	default:
 		printf(w, "  %s NOT READY: %s\n", v.Mark(), v.Headline())
 	}

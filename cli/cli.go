@@ -1,6 +1,7 @@
 // Package cli is ocsflags' command line: the console (no subcommand) and the
 // scriptable commands explain, audit and set, with the connection options
-// they share. Exit codes: 0 success, 1 audit found users not ready, 2 error.
+// they share. Exit codes: 0 success, 1 audit found users not ready (or not known to be:
+// the pools could not be read), 2 error.
 package cli
 
 import (
@@ -12,6 +13,7 @@ import (
 	"os"
 	"strings"
 
+	"ocsflags/directory"
 	"ocsflags/termtext"
 	"ocsflags/ui"
 )
@@ -36,6 +38,10 @@ type Env struct {
 	Signals <-chan os.Signal
 	// Exit ends the process at a second signal (os.Exit when nil).
 	Exit func(code int)
+	// OpenDemo opens the built-in demo (directory.OpenDemo when nil); a
+	// test gives the demo as an account with less access sees it, so the
+	// command line and the console judge the same directory.
+	OpenDemo func() (directory.Directory, error)
 }
 
 // Main runs ocsflags with args (without the program name).

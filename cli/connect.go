@@ -193,11 +193,19 @@ func (c *conn) open(ctx context.Context, env Env) (directory.Directory, error) {
 // on standard error, where a script's log keeps it: their output looks
 // like a real directory's.
 func (c *conn) openDemo(env Env) (directory.Directory, error) {
-	m, err := directory.OpenDemo()
+	var m directory.Directory
+	var err error
+	if env.OpenDemo != nil {
+		m, err = env.OpenDemo()
+	} else {
+		m, err = directory.OpenDemo()
+	}
 	if err != nil {
 		return nil, err
 	}
-	c.mem = m
+	if mm, ok := m.(*directory.Memory); ok {
+		c.mem = mm
+	}
 	c.target = fixTarget{args: []string{"--demo"}}
 	if !c.console {
 		what := "reading the built-in demo, not a DC: give --url ldaps://dc.corp.example to read yours"

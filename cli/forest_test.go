@@ -51,10 +51,11 @@ func TestForestChildDC(t *testing.T) {
 	}
 
 	// Without the Global Catalog the root domain's pools cannot be read:
-	// the user is not called broken, and set pool= does not "repair" it.
+	// the user is not called broken, nor ready (exit 1: not verified), and
+	// set pool= does not "repair" it.
 	local := forestArgs(t, false)
 	code, out, errs = cmd(t, "audit", local, "fhaddad")
-	if code != 0 || !strings.Contains(out, "home-server-unchecked") || !strings.Contains(out, "cannot be read with this account ("+f.BindDN+")") ||
+	if code != 1 || !strings.Contains(out, "? NOT VERIFIED") || strings.Contains(out, "READY") || !strings.Contains(out, "home-server-unchecked") || !strings.Contains(out, "cannot be read with this account ("+f.BindDN+")") ||
 		strings.Contains(out, "home-server-not-a-pool") {
 		t.Errorf("audit without a Global Catalog: exit %d\n%s%s", code, out, errs)
 	}

@@ -104,8 +104,8 @@ func TestLDAPForestChildDC(t *testing.T) {
 			!strings.Contains(fs[0].Problem, "cannot be read with this account ("+cfg.Bind+")") {
 			t.Errorf("findings %+v; want only the warning that the pools cannot be read, naming the account", fs)
 		}
-		if !flags.Ready(fs) {
-			t.Error("a user whose pool cannot be read is called not ready")
+		if v := flags.Judge(fs); v != flags.VerdictUnverified || flags.Ready(fs) {
+			t.Errorf("a user whose pool cannot be read is judged %v (ready %v); want unverified, not ready", v, flags.Ready(fs))
 		}
 		if got := flags.RuleTitle(flags.Rules[3], l.Info().SIPScope); !strings.Contains(got, "checked in this domain only") || strings.Contains(got, "forest") {
 			t.Errorf("the uniqueness rule without a GC is titled %q", got)

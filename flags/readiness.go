@@ -176,15 +176,9 @@ func Counts(findings []Finding) (errs, warns int) {
 	return errs, warns
 }
 
-// Ready reports whether findings contain no error.
-func Ready(findings []Finding) bool {
-	for _, f := range findings {
-		if f.Severity == Error {
-			return false
-		}
-	}
-	return true
-}
+// Ready reports whether the verdict on findings is ready: no error, and
+// nothing left unchecked that readiness needs (Judge).
+func Ready(findings []Finding) bool { return Judge(findings) == VerdictReady }
 
 // Audit applies every readiness rule. A user that is not enabled gets only
 // not-enabled plus the findings that would still stop sign-in after
@@ -773,6 +767,12 @@ const (
 	// signs in (reference section 8).
 	VerdictCommunicator2005Only
 	VerdictCannotSignIn
+	// VerdictUnverified: no rule failed, but the home server could not be
+	// checked (home-server-unchecked: this account cannot read the pools).
+	// Readiness needs a home server that is an existing pool (reference
+	// section 5), so the user is not called ready; nor broken, so nothing
+	// repairs it.
+	VerdictUnverified
 )
 
 // Judge reads the verdict out of Audit's findings.
@@ -784,6 +784,8 @@ func Judge(findings []Finding) Verdict {
 		}
 	}
 	switch {
+	case len(errs) == 0 && slices.ContainsFunc(findings, func(f Finding) bool { return f.ID == FindingHomeServerUnchecked }):
+		return VerdictUnverified
 	case len(errs) == 0:
 		return VerdictReady
 	case slices.Contains(errs, FindingNotEnabled):
@@ -807,6 +809,8 @@ func (v Verdict) String() string {
 		return "ad-account-disabled"
 	case VerdictCommunicator2005Only:
 		return "communicator-2005-only"
+	case VerdictUnverified:
+		return "unverified"
 	}
 	return "cannot-sign-in"
 }
@@ -814,13 +818,16 @@ func (v Verdict) String() string {
 // MarshalText makes verdicts read as their ids in JSON.
 func (v Verdict) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
 
-// Mark is the verdict's glyph: ✓ ready, – not enabled, ✗ cannot sign in.
+// Mark is the verdict's glyph: ✓ ready, – not enabled, ? cannot tell,
+// ✗ cannot sign in.
 func (v Verdict) Mark() string {
 	switch v {
 	case VerdictReady:
 		return "✓"
 	case VerdictNotEnabled:
 		return "–"
+	case VerdictUnverified:
+		return "?"
 	}
 	return "✗"
 }
@@ -836,6 +843,8 @@ func (v Verdict) Word() string {
 		return "✗ AD disabled"
 	case VerdictCommunicator2005Only:
 		return "✗ 2005 only"
+	case VerdictUnverified:
+		return "? unchecked"
 	}
 	return "✗ problems"
 }
@@ -851,6 +860,8 @@ func (v Verdict) Headline() string {
 		return "cannot sign in: the AD account is disabled"
 	case VerdictCommunicator2005Only:
 		return "cannot sign in with Communicator 2007/R2 (Communicator 2005 still works)"
+	case VerdictUnverified:
+		return "cannot tell: this account cannot read the pools (home server not checked)"
 	}
 	return "cannot sign in"
 }

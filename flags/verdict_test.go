@@ -14,6 +14,12 @@ func TestVerdicts(t *testing.T) {
 	lcs.OptionFlags = Some(Value(0))
 	off := ready
 	off.Enabled = Some(false)
+	// A home server among pools this account cannot read.
+	hidden := ready
+	hidden.HomeServer = Some("CN=LC Services,CN=Microsoft,CN=hidden,CN=Pools,CN=RTC Service,CN=Services,CN=Configuration,DC=corp,DC=example")
+	hiddenLCS := hidden
+	hiddenLCS.OptionFlags = Some(Value(0))
+	unreadable := func(string) string { return "this account (helpdesk@corp.example) cannot read the pool it names" }
 	for _, tt := range []struct {
 		name    string
 		in      AuditInput
@@ -25,6 +31,9 @@ func TestVerdicts(t *testing.T) {
 		{"AD disabled", AuditInput{Settings: ready, ADDisabled: true}, VerdictADDisabled, []string{FindingADAccountDisabled}, nil},
 		{"resource forest", AuditInput{Settings: withSID, ADDisabled: true}, VerdictReady, nil, []string{FindingADAccountDisabled}},
 		{"LCS 2005 (0)", AuditInput{Settings: lcs}, VerdictCommunicator2005Only, []string{FindingNoEnhancedPresence}, nil},
+		{"pool cannot be read", AuditInput{Settings: hidden, PoolUnknown: unreadable}, VerdictUnverified, []string{FindingHomeServerUnchecked}, nil},
+		{"pool cannot be read, and 0", AuditInput{Settings: hiddenLCS, PoolUnknown: unreadable}, VerdictCommunicator2005Only, []string{FindingHomeServerUnchecked, FindingNoEnhancedPresence}, nil},
+		{"pool cannot be read, OCS disabled", AuditInput{Settings: func() Settings { s := hidden; s.Enabled = Some(false); return s }(), PoolUnknown: unreadable}, VerdictNotEnabled, []string{FindingNotEnabled, FindingHomeServerUnchecked}, nil},
 		{"AD disabled and 0", AuditInput{Settings: lcs, ADDisabled: true}, VerdictCannotSignIn, []string{FindingNoEnhancedPresence, FindingADAccountDisabled}, nil},
 		{"OCS and AD disabled", AuditInput{Settings: off, ADDisabled: true}, VerdictNotEnabled, []string{FindingNotEnabled, FindingADAccountDisabled}, nil},
 		{"contact without SID", AuditInput{Settings: ready, Contact: true, ProxyAddresses: []string{"SIP:a@corp.example"}}, VerdictCannotSignIn, []string{FindingContactNoOriginatorSid}, nil},
@@ -43,6 +52,9 @@ func TestVerdicts(t *testing.T) {
 			if v := Judge(fs); v != tt.verdict {
 				t.Errorf("verdict %v, want %v", v, tt.verdict)
 			}
+			if Ready(fs) != (tt.verdict == VerdictReady) {
+				t.Errorf("Ready %v with verdict %v", Ready(fs), tt.verdict)
+			}
 			var notes []string
 			for _, n := range Notes(tt.in) {
 				notes = append(notes, n.ID)
@@ -55,7 +67,10 @@ func TestVerdicts(t *testing.T) {
 	if w := VerdictCommunicator2005Only.Headline(); w != "cannot sign in with Communicator 2007/R2 (Communicator 2005 still works)" {
 		t.Errorf("2005 headline %q", w)
 	}
-	for v := VerdictReady; v <= VerdictCannotSignIn; v++ {
+	if v := VerdictUnverified; v.String() != "unverified" || v.Mark() != "?" || !strings.Contains(v.Headline(), "cannot read the pools") {
+		t.Errorf("unverified: %q %q %q", v, v.Mark(), v.Headline())
+	}
+	for v := VerdictReady; v <= VerdictUnverified; v++ {
 		if n := len([]rune(v.Word())); n > 13 {
 			t.Errorf("%v: list word %q is %d columns, the list has 13", v, v.Word(), n)
 		}

@@ -622,6 +622,9 @@ func (m *Model) auditBody(w, h int) []string {
 			s = st.bad.Render(fmt.Sprintf("✗ cannot sign in: %d problem%s", errs, plural(errs)))
 		case flags.VerdictNotEnabled:
 			s = st.dim.Render(fmt.Sprintf("– not enabled for OCS: %d problem%s", errs, plural(errs)))
+		case flags.VerdictUnverified:
+			s = st.warn.Render(v.Mark() + " " + v.Headline())
+			warns-- // home-server-unchecked is the verdict itself
 		default:
 			s = st.bad.Render(v.Mark() + " " + v.Headline())
 		}

@@ -33,7 +33,7 @@ func bigList(b *testing.B, w, h int) *Model {
 				HomeServer: flags.Some(pool), OptionFlags: flags.Some(flags.Value(256 + i%2)),
 			},
 		}
-		rows[i] = makeRow(u, m.isPool)
+		rows[i] = makeRow(u, m.pools)
 	}
 	m.list.add(rows)
 	m.list.cursor = 50000

@@ -271,7 +271,7 @@ func (m *Model) onSettle(msg settleMsg) tea.Cmd {
 
 // refreshUser shows a user as the directory now holds it.
 func (m *Model) refreshUser(u directory.User) {
-	m.list.replace(u, m.listPool)
+	m.list.replace(u, m.pools)
 	if m.detail.has && directory.SameDN(m.detail.user.DN, u.DN) {
 		m.detail.user = u
 	}

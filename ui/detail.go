@@ -211,6 +211,9 @@ func verdictText(set flags.Settings, s state) (string, readiness) {
 	f := s.findings(set)
 	v := flags.Judge(f)
 	e, w := flags.Counts(f)
+	if v == flags.VerdictUnverified {
+		w-- // home-server-unchecked is the verdict itself
+	}
 	warns := ""
 	if w > 0 {
 		warns = fmt.Sprintf("%d warning%s", w, plural(w))
@@ -370,6 +373,8 @@ func render(s state, st styles, its []item, cursor, w int) []line {
 			sty = st.ok
 		case notEnabled:
 			sty = st.dim
+		case flags.VerdictUnverified:
+			sty = st.warn
 		}
 		if now != was {
 			now += " after commit"

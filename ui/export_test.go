@@ -51,6 +51,15 @@ func ConsoleVerdicts(t testing.TB, d directory.Directory, id string, w, h int) (
 	return list, detail, audit
 }
 
+// ConsoleHeader is the console's header line after opening the demo's
+// user id.
+func ConsoleHeader(t testing.TB, d directory.Directory, id string, w, h int) string {
+	t.Helper()
+	x := newHarness(t, Options{Dir: d}, w, h)
+	x.openUser(id)
+	return strings.SplitN(x.screen(), "\n", 2)[0]
+}
+
 // wrapped is the text after label on screen, with the lines it wraps onto
 // (indented under it, in the same pane) joined by spaces.
 func wrapped(scr, label string) string {

@@ -177,13 +177,13 @@ func (l *listModel) state(r *row) readiness {
 }
 
 // replace updates the row of u after a write or a fresh read.
-func (l *listModel) replace(u directory.User, isPool func(string) bool) {
+func (l *listModel) replace(u directory.User, pools directory.PoolCheck) {
 	for i := range l.rows {
 		if strings.EqualFold(l.rows[i].u.DN, u.DN) {
 			if old := l.rows[i].sip; old != "" {
 				l.sips[old]--
 			}
-			l.rows[i] = makeRow(u, isPool)
+			l.rows[i] = makeRow(u, pools)
 			if r := l.rows[i]; r.sip != "" {
 				l.sips[r.sip]++
 			}
@@ -317,6 +317,8 @@ func (l *listModel) view(st styles, w, h int, focused bool, spin string, pending
 				sty = st.ok
 			case notEnabled:
 				sty = st.dim
+			case unverified:
+				sty = st.warn
 			}
 			text = text[:len(text)-len(readyText)] + sty.Render(readyText)
 		}

@@ -141,6 +141,10 @@ type Model struct {
 	names       map[string]string
 	poolsLoaded bool
 	poolsErr    error
+	// poolsHidden is set once a user's home server turned out to be among
+	// pools this account cannot read ("? unchecked"); the header says so
+	// from then on, since the account will not see them later either.
+	poolsHidden bool
 
 	ncLoading  bool // the naming contexts are being read (no tree yet)
 	streamSeq  int
@@ -230,13 +234,31 @@ func (m *Model) startSpin() tea.Cmd {
 	return m.spin.Tick
 }
 
+// notePools marks the pools as partly unreadable with this account when a
+// row's verdict says so, and says it once on the status line.
+func (m *Model) notePools(rows ...row) {
+	if m.poolsHidden {
+		return
+	}
+	for _, r := range rows {
+		if r.state == unverified {
+			m.poolsHidden = true
+			if m.status == "" {
+				who := m.info.BoundAs
+				if who == "" {
+					who = "anonymous bind"
+				}
+				m.setStatus("? some pools cannot be read with this account (" + who + "): users on them are \"? unchecked\", not ready, and their home servers are left alone")
+			}
+			return
+		}
+	}
+}
+
 func (m *Model) setStatus(s string)    { m.status, m.statusErr = s, false }
 func (m *Model) setError(s string)     { m.status, m.statusErr = s, true }
 func (m *Model) wide() bool            { return m.w >= wideWidth }
 func (m *Model) isPool(dn string) bool { return m.pools.IsPool(dn) }
-
-// listPool is listPool on the model's pools.
-func (m *Model) listPool(dn string) bool { return listPool(m.pools, dn) }
 
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
@@ -375,6 +397,7 @@ func (m *Model) onBatch(msg usersBatchMsg) tea.Cmd {
 		return nil
 	}
 	m.list.add(msg.rows)
+	m.notePools(msg.rows...)
 	m.list.done, m.list.total = msg.done, msg.total
 	if m.selectDN != "" && m.list.selectDN(m.selectDN) {
 		m.selectDN = ""
@@ -434,6 +457,7 @@ func (m *Model) onUser(msg userMsg) {
 		return
 	}
 	m.detail.user = msg.user
+	m.notePools(makeRow(msg.user, m.pools))
 	if len(msg.names) > 0 {
 		if m.names == nil {
 			m.names = map[string]string{}
@@ -442,7 +466,7 @@ func (m *Model) onUser(msg userMsg) {
 			m.names[k] = v
 		}
 	}
-	m.list.replace(msg.user, m.listPool)
+	m.list.replace(msg.user, m.pools)
 	if p := m.pending.get(msg.dn); p != nil {
 		if len(flags.Edits(p.base.OCS, msg.user.OCS)) == 0 {
 			// Same values: take the new change marker and carry on.
@@ -478,9 +502,10 @@ func (m *Model) onResolve(msg resolveMsg) tea.Cmd {
 	m.list.reset("", fmt.Sprintf("%d users match %s", len(msg.users), termtext.Quote(msg.id)), m.streamSeq)
 	rows := make([]row, len(msg.users))
 	for i, u := range msg.users {
-		rows[i] = makeRow(u, m.listPool)
+		rows[i] = makeRow(u, m.pools)
 	}
 	m.list.add(rows)
+	m.notePools(rows...)
 	m.focus = paneList
 	m.setStatus(fmt.Sprintf("%d users match %s: choose one with enter", len(msg.users), termtext.Quote(msg.id)))
 	return nil

@@ -18,6 +18,7 @@ const (
 	notEnabled = flags.VerdictNotEnabled
 	ready      = flags.VerdictReady
 	problems   = flags.VerdictCannotSignIn
+	unverified = flags.VerdictUnverified
 )
 
 // row is a listed user with everything the list shows and filters on worked
@@ -36,27 +37,48 @@ type row struct {
 // written after creation, so the streaming goroutine may read it.
 type poolSet = directory.PoolSet
 
-// listPool is the list's pool test: a home server whose pool this account
-// cannot read is not marked broken (the detail and the audit say why).
-func listPool(pools poolSet, dn string) bool {
-	return pools.IsPool(dn) || pools.Unknown(dn) != ""
-}
-
 // verdict runs the readiness rules without the duplicate-SIP look-up, which
 // would cost a directory search per user (the detail and the audit do that
-// one; the list catches the duplicates among the users it holds).
-func verdict(u directory.User, isPool func(string) bool) readiness {
-	return flags.Judge(flags.Audit(directory.RuleInput(u, u.OCS, listPools(isPool))))
+// one; the list catches the duplicates among the users it holds). A home
+// server among pools this account cannot read gives "? unchecked", as on
+// every other surface.
+func verdict(u directory.User, pools directory.PoolCheck) readiness {
+	return flags.Judge(flags.Audit(directory.RuleInput(u, u.OCS, pools)))
 }
 
-// listPools is a pool test (listPool, usually remembered per DN) as the
-// rules take it: what it does not call a pool is not one.
-type listPools func(string) bool
+// memoPools remembers a PoolCheck's answers per DN: most users share a
+// handful of pool DNs, so a big OU parses each DN once. Each stream has its
+// own, so the streaming goroutine alone touches its map.
+type memoPools struct {
+	pools directory.PoolCheck
+	seen  map[string]poolAnswer
+}
 
-func (l listPools) IsPool(dn string) bool { return l(dn) }
-func (listPools) Unknown(string) string   { return "" }
+type poolAnswer struct {
+	is      bool
+	unknown string
+}
 
-func makeRow(u directory.User, isPool func(string) bool) row {
+func newMemoPools(p directory.PoolCheck) memoPools {
+	return memoPools{pools: p, seen: map[string]poolAnswer{}}
+}
+
+func (m memoPools) answer(dn string) poolAnswer {
+	a, ok := m.seen[dn]
+	if !ok {
+		a = poolAnswer{is: m.pools.IsPool(dn)}
+		if !a.is {
+			a.unknown = m.pools.Unknown(dn)
+		}
+		m.seen[dn] = a
+	}
+	return a
+}
+
+func (m memoPools) IsPool(dn string) bool    { return m.answer(dn).is }
+func (m memoPools) Unknown(dn string) string { return m.answer(dn).unknown }
+
+func makeRow(u directory.User, pools directory.PoolCheck) row {
 	f := "—"
 	if u.OCS.OptionFlags.Set {
 		f = flags.FormatAD(u.OCS.OptionFlags.V)
@@ -66,7 +88,7 @@ func makeRow(u directory.User, isPool func(string) bool) row {
 		key:   strings.ToLower(u.Label() + "\x00" + u.SAMAccountName + "\x00" + u.OCS.SIPAddress.V),
 		flags: f,
 		sip:   strings.ToLower(u.OCS.SIPAddress.V),
-		state: verdict(u, isPool),
+		state: verdict(u, pools),
 	}
 }
 
@@ -95,21 +117,11 @@ func startUsers(ctx context.Context, d directory.Directory, dn string, scope dir
 	ch := make(chan tea.Msg, 4)
 	go func() {
 		defer close(ch)
-		// Most users share a handful of pool DNs: remember the answers so
-		// a big OU parses each DN once.
-		seen := map[string]bool{}
-		isPool := func(dn string) bool {
-			v, ok := seen[dn]
-			if !ok {
-				v = listPool(pools, dn)
-				seen[dn] = v
-			}
-			return v
-		}
+		memo := newMemoPools(pools)
 		err := d.Users(ctx, dn, scope, func(b directory.Batch) error {
 			rows := make([]row, len(b.Users))
 			for i, u := range b.Users {
-				rows[i] = makeRow(u, isPool)
+				rows[i] = makeRow(u, memo)
 			}
 			select {
 			case ch <- usersBatchMsg{id: id, rows: rows, done: b.Done, total: b.Total, ch: ch}:

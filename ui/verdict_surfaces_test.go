@@ -20,24 +20,36 @@ import (
 func TestOneVerdictOnEverySurface(t *testing.T) {
 	for _, tt := range []struct {
 		name, id string
+		// helpdesk: the demo as an account that cannot read the pool
+		// objects sees it.
+		helpdesk bool
 		verdict  flags.Verdict
 		findings []string // error and warning ids, as audit --json lists them
 		notes    []string
 		detail   string // what the detail's Readiness line says
 	}{
-		{"AD-disabled user", "ukent", flags.VerdictADDisabled, []string{flags.FindingADAccountDisabled}, nil,
+		{"AD-disabled user", "ukent", false, flags.VerdictADDisabled, []string{flags.FindingADAccountDisabled}, nil,
 			"✗ cannot sign in: the AD account is disabled"},
-		{"resource-forest user (disabled + OriginatorSid)", "rstone", flags.VerdictReady, nil, []string{flags.FindingADAccountDisabled},
+		{"resource-forest user (disabled + OriginatorSid)", "rstone", false, flags.VerdictReady, nil, []string{flags.FindingADAccountDisabled},
 			"✓ ready to sign in · resource-forest account"},
-		{"LCS-era user (0)", "jryan", flags.VerdictCommunicator2005Only, []string{flags.FindingNoEnhancedPresence}, nil,
+		{"LCS-era user (0)", "jryan", false, flags.VerdictCommunicator2005Only, []string{flags.FindingNoEnhancedPresence}, nil,
 			"✗ cannot sign in with Communicator 2007/R2 (Communicator 2005 still works)"},
-		{"central-forest contact without OriginatorSid", "xena@partner.example", flags.VerdictCannotSignIn, []string{flags.FindingContactNoOriginatorSid}, nil,
+		{"central-forest contact without OriginatorSid", "xena@partner.example", false, flags.VerdictCannotSignIn, []string{flags.FindingContactNoOriginatorSid}, nil,
 			"✗ cannot sign in (1 problem)"},
-		{"central-forest contact with OriginatorSid", "yusuf@partner.example", flags.VerdictReady, nil, []string{flags.FindingContactNoOriginatorSid},
+		{"central-forest contact with OriginatorSid", "yusuf@partner.example", false, flags.VerdictReady, nil, []string{flags.FindingContactNoOriginatorSid},
 			"✓ ready to sign in"},
+		{"user on a pool this account cannot read", "bcole", true, flags.VerdictUnverified, []string{flags.FindingHomeServerUnchecked}, nil,
+			"? cannot tell: this account cannot read the pools (home server not checked)"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			d, err := directory.OpenDemo()
+			open := func() (directory.Directory, error) {
+				m, err := directory.OpenDemo()
+				if err != nil || !tt.helpdesk {
+					return m, err
+				}
+				return helpdeskView{m}, nil
+			}
+			d, err := open()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -53,12 +65,15 @@ func TestOneVerdictOnEverySurface(t *testing.T) {
 				if tt.verdict == flags.VerdictCannotSignIn {
 					wantAudit = "✗ cannot sign in: 1 problem"
 				}
+				if tt.helpdesk && !strings.Contains(ui.ConsoleHeader(t, d, tt.id, sz[0], sz[1]), "pools unreadable") {
+					t.Errorf("%dx%d: the header does not say the pools cannot be read", sz[0], sz[1])
+				}
 				if !strings.HasPrefix(audit, wantAudit) {
 					t.Errorf("%dx%d audit screen: %q, want %q", sz[0], sz[1], audit, wantAudit)
 				}
 			}
 
-			code, out, errs := runCLI("audit", tt.id)
+			code, out, errs := runCLI(open, "audit", tt.id)
 			wantCode := 1
 			wantText := "NOT READY: " + tt.verdict.Headline()
 			switch tt.verdict {
@@ -66,6 +81,10 @@ func TestOneVerdictOnEverySurface(t *testing.T) {
 				wantCode, wantText = 0, "✓ READY: can sign in"
 			case flags.VerdictCannotSignIn:
 				wantText = "✗ NOT READY: cannot sign in (1 problem)"
+			case flags.VerdictUnverified:
+				// Not known to be ready: exit 1, as a script must not
+				// take it for ready.
+				wantText = "? NOT VERIFIED: " + tt.verdict.Headline()
 			}
 			if code != wantCode || !strings.Contains(out, wantText) {
 				t.Errorf("audit: exit %d (want %d), want %q in:\n%s%s", code, wantCode, wantText, out, errs)
@@ -76,7 +95,7 @@ func TestOneVerdictOnEverySurface(t *testing.T) {
 				}
 			}
 
-			code, out, errs = runCLI("audit", "--json", tt.id)
+			code, out, errs = runCLI(open, "audit", "--json", tt.id)
 			var got []struct {
 				Ready    bool   `json:"ready"`
 				Verdict  string `json:"verdict"`
@@ -110,11 +129,25 @@ func TestOneVerdictOnEverySurface(t *testing.T) {
 	}
 }
 
-func runCLI(args ...string) (int, string, string) {
+func runCLI(open func() (directory.Directory, error), args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
 	code := cli.Main(context.Background(), args, cli.Env{
 		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
-		Getenv: func(string) string { return "" },
+		Getenv: func(string) string { return "" }, OpenDemo: open,
 	})
 	return code, out.String(), errb.String()
+}
+
+// helpdeskView is the demo as an account that may not read the pool objects
+// sees it over LDAP: the containers are searched, and the server leaves the
+// pools out without a word.
+type helpdeskView struct{ *directory.Memory }
+
+func (h helpdeskView) Pools(ctx context.Context) (directory.PoolList, error) {
+	l, err := h.Memory.Pools(ctx)
+	for i := range l.Places {
+		l.Places[i].Complete = false
+	}
+	l.Pools, l.Reader = nil, "helpdesk@corp.example"
+	return l, err
 }

@@ -82,6 +82,11 @@ func (m *Model) header(w int) string {
 	if m.info.TLSUnverified {
 		badges = append(badges, st.modeWarn.Render(" TLS not verified "))
 	}
+	if m.poolsHidden {
+		// Readiness needs the home server's pool: with pools this account
+		// cannot read, some verdicts are "? unchecked" (notePools).
+		badges = append(badges, st.modeWarn.Render(" ? pools unreadable "))
+	}
 	edits, users := m.pending.counts()
 	pend := st.headerDim.Render(" no pending changes ")
 	if edits > 0 {
