@@ -83,3 +83,59 @@ func TestMultiValuedShownAndNotEditable(t *testing.T) {
 		t.Errorf("federation was not staged: %q", x.m.status)
 	}
 }
+
+// A status line about one user goes when another user is opened: after a
+// refused toggle on the multi-valued user, the next user's detail and audit
+// screen do not say the refusal (from the list, and through --user's path).
+func TestStatusOfOneUserGoesWithIt(t *testing.T) {
+	ldif := multiLDIF + `
+dn: CN=Plain,OU=Sales,DC=corp,DC=example
+objectClass: user
+cn: Plain
+sAMAccountName: plain
+msRTCSIP-UserEnabled: TRUE
+msRTCSIP-PrimaryUserAddress: sip:plain@corp.example
+msRTCSIP-OptionFlags: 256
+`
+	for _, sz := range [][2]int{{200, 50}, {80, 24}} {
+		d, err := directory.LoadLDIF(strings.NewReader(ldif), "multi.ldif")
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := newHarness(t, Options{Dir: d}, sz[0], sz[1])
+		refuse := func() {
+			x.t.Helper()
+			x.openUser("multi")
+			x.m.screen = scrBrowse
+			x.focusItem(itBit, flags.PublicIM)
+			x.key("space")
+			if !strings.Contains(x.m.status, "holds 2 values") {
+				t.Fatalf("no refusal: status %q", x.m.status)
+			}
+		}
+		refuse()
+		// The same user again keeps it.
+		x.openUser("multi")
+		if !strings.Contains(x.m.status, "holds 2 values") {
+			t.Errorf("%v: reopening the same user dropped its status", sz)
+		}
+		x.openUser("plain")
+		x.key("a")
+		if scr := x.screen(); strings.Contains(scr, "holds 2 values") || strings.Contains(scr, "refused") {
+			t.Errorf("%v: the next user's audit screen shows the other user's refusal:\n%s", sz, scr)
+		}
+
+		// From the list: a on another row opens it and its audit.
+		refuse()
+		x.m.screen, x.m.focus = scrBrowse, paneList
+		for i := 0; i < x.m.list.visibleLen(); i++ {
+			if x.m.list.at(i).u.SAMAccountName == "plain" {
+				x.m.list.cursor = i
+			}
+		}
+		x.key("a")
+		if scr := x.screen(); !strings.Contains(scr, "Audit of Plain") || strings.Contains(scr, "holds 2 values") || strings.Contains(scr, "refused") {
+			t.Errorf("%v: a from the list:\n%s", sz, scr)
+		}
+	}
+}

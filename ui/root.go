@@ -154,6 +154,10 @@ type Model struct {
 
 	status    string
 	statusErr bool
+	// statusDN is the user on screen when the status was set: a status
+	// set then is about that user ("refused: … holds 2 values") and goes
+	// when another user is opened, so it is never read as the next one's.
+	statusDN string
 }
 
 func newModel(ctx context.Context, opts Options) *Model {
@@ -255,8 +259,8 @@ func (m *Model) notePools(rows ...row) {
 	}
 }
 
-func (m *Model) setStatus(s string)    { m.status, m.statusErr = s, false }
-func (m *Model) setError(s string)     { m.status, m.statusErr = s, true }
+func (m *Model) setStatus(s string)    { m.status, m.statusErr, m.statusDN = s, false, m.shownDN() }
+func (m *Model) setError(s string)     { m.status, m.statusErr, m.statusDN = s, true, m.shownDN() }
 func (m *Model) wide() bool            { return m.w >= wideWidth }
 func (m *Model) isPool(dn string) bool { return m.pools.IsPool(dn) }
 
@@ -434,8 +438,19 @@ func (m *Model) stopStream() {
 	m.setStatus(fmt.Sprintf("stopped listing after %d users", len(m.list.rows)))
 }
 
+// shownDN is the DN of the user on screen, "" when none is.
+func (m *Model) shownDN() string {
+	if !m.detail.has {
+		return ""
+	}
+	return m.detail.user.DN
+}
+
 // openUser shows u at once (from the list) and reads it afresh.
 func (m *Model) openUser(u directory.User) tea.Cmd {
+	if m.statusDN != "" && !directory.SameDN(m.statusDN, u.DN) {
+		m.setStatus("") // it was about the user on screen until now
+	}
 	if m.edit != nil && !directory.SameDN(m.edit.dn, u.DN) {
 		m.edit = nil // it was for the user on screen until now
 	}
