@@ -499,3 +499,28 @@ func TestAuditSIPFixIsFree(t *testing.T) {
 		t.Errorf("audit pquinn with sip:pquinn@ held by Brian Cole: exit %d\n%s%s", code, out, errs)
 	}
 }
+
+// pool= naming the pool a user is already on, with the stored home server
+// in another case (DNs compare without case, as AD does), writes nothing.
+func TestSetPoolSameDNOtherCase(t *testing.T) {
+	in := ldifCopy(t)
+	data, err := os.ReadFile(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const home = "msRTCSIP-PrimaryHomeServer: CN=LC Services,CN=Microsoft,CN=pool01,CN=Pools,CN=RTC Service,CN=Services,CN=Configuration,DC=corp,DC=example"
+	at := strings.Index(string(data), "dn: CN=Brian Cole,")
+	rel := strings.Index(string(data)[at:], home)
+	if at < 0 || rel < 0 {
+		t.Fatal("no Brian Cole on pool01 in the export")
+	}
+	lower := "msRTCSIP-PrimaryHomeServer: CN=LC Services,CN=Microsoft,cn=pool01,cn=pools,cn=RTC Service,cn=Services,cn=Configuration,dc=corp,dc=example"
+	text := string(data[:at+rel]) + lower + string(data[at+rel+len(home):])
+	if err := os.WriteFile(in, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := run(t, "set", "--ldif", in, "--journal", filepath.Join(t.TempDir(), "j.jsonl"), "--dry-run", "bcole", "pool=pool01.corp.example")
+	if code != 0 || strings.Contains(out, "msRTCSIP-PrimaryHomeServer") || !strings.Contains(out, "nothing to change") {
+		t.Errorf("set pool= to the pool the user is on: exit %d\n%s%s", code, out, errs)
+	}
+}

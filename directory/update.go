@@ -15,7 +15,21 @@ func Plan(u User, c flags.Change) (Change, flags.Settings, error) {
 	if err != nil {
 		return Change{}, u.OCS, fmt.Errorf("%s: %w", u.DN, err)
 	}
-	return Change{DN: u.DN, Edits: flags.Edits(u.OCS, after)}, after, nil
+	return Change{DN: u.DN, Edits: Edits(u.OCS, after)}, after, nil
+}
+
+// Edits is flags.Edits with DN values compared as DNs, as AD matches them:
+// a home server that names the pool already stored, spelled in another
+// case (CN=pool01 and cn=pool01), is no edit, so nothing is written for it.
+func Edits(before, after flags.Settings) []flags.AttrEdit {
+	var out []flags.AttrEdit
+	for _, e := range flags.Edits(before, after) {
+		if e.Old.Set && e.New.Set && flags.AttributeSyntax(e.Attr) == flags.SyntaxDN && SameDN(e.Old.V, e.New.V) {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // Update applies c to the user at dn, re-reading and re-applying the same

@@ -98,3 +98,24 @@ func TestClaimSIP(t *testing.T) {
 		t.Errorf("a held name: %v", err)
 	}
 }
+
+// A home server that names the stored pool in another case is no edit: the
+// set, console and wizard paths plan nothing for it.
+func TestPlanHomeServerSameDNOtherCase(t *testing.T) {
+	home := HomeServerPrefix + "CN=pool01,CN=Pools,CN=RTC Service,CN=Services,CN=Configuration,DC=corp,DC=example"
+	u := User{DN: "CN=Brian Cole,DC=corp,DC=example", OCS: flags.Settings{Enabled: flags.Some(true), SIPAddress: flags.Some("sip:bcole@corp.example"),
+		HomeServer: flags.Some(home), OptionFlags: flags.Some(flags.EnhancedPresence)}}
+	pools := NewPoolSet([]Pool{{DN: strings.TrimPrefix(home, HomeServerPrefix), HomeServerDN: home, Host: "pool01.corp.example"}})
+	c := flags.Change{HomeServer: flags.Some(strings.ToLower(home))}
+	if ch, refusals := PlanWrite(WriteRequest{User: u, Change: c, Pools: pools}); len(refusals) > 0 || len(ch.Edits) > 0 {
+		t.Errorf("PlanWrite: edits %+v, refusals %+v; want nothing to write", ch.Edits, refusals)
+	}
+	if ch, _, err := Plan(u, c); err != nil || len(ch.Edits) > 0 {
+		t.Errorf("Plan: %v, edits %+v; want nothing to write", err, ch.Edits)
+	}
+	// Another pool is still an edit (and refused by the pool rule).
+	other := flags.Change{HomeServer: flags.Some(strings.Replace(home, "pool01", "pool02", 1))}
+	if ch, _, _ := Plan(u, other); len(ch.Edits) != 1 {
+		t.Errorf("another pool: edits %+v", ch.Edits)
+	}
+}
