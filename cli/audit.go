@@ -192,7 +192,7 @@ func writeAudit(w io.Writer, u directory.User, fs []flags.Finding, notes []flags
 		// not see it; nor broken, so no fix rewrites it.
 		printf(w, "  ? NOT VERIFIED: %s", v.Headline())
 		if warns > 1 {
-			printf(w, ", with %d other warning(s)", warns-1)
+			printf(w, ", with %d other warning%s", warns-1, plural(warns-1))
 		}
 		fmt.Fprintln(w)
 	default:
