@@ -268,11 +268,16 @@ func (l *LDAP) connect(ctx context.Context) (*wire, error) {
 		}
 		return nil, mapLDAPError(err, l.op(opDial, ""))
 	}
+	// The words of a failed or hung handshake: the DC, the deadline it had
+	// (the dial's: the handshake runs under it) and the CA it was checked
+	// against.
+	tlsOp := l.op(opStartTLS, "")
+	tlsOp.timeout, tlsOp.caFile = l.dialTimeout, l.tlsCAFile()
 	if l.url.scheme == "ldaps" {
 		tc := tls.Client(raw, l.tls)
 		if err := tc.HandshakeContext(ctx); err != nil {
 			raw.Close()
-			return nil, mapLDAPError(err, ldapOp{kind: opStartTLS, url: l.url.text, caFile: l.tlsCAFile()})
+			return nil, mapLDAPError(err, tlsOp)
 		}
 		raw = tc
 	}
@@ -284,7 +289,7 @@ func (l *LDAP) connect(ctx context.Context) (*wire, error) {
 			if errors.As(err, &le) && le.ResultCode != ldap.ErrorNetwork {
 				return nil, &Error{Kind: ErrUnavailable, Msg: fmt.Sprintf("%s refused StartTLS (result %d): use ldaps:// instead, or give the DC a certificate", l.url.text, le.ResultCode), Err: err}
 			}
-			return nil, mapLDAPError(err, ldapOp{kind: opStartTLS, url: l.url.text, caFile: l.tlsCAFile()})
+			return nil, mapLDAPError(err, tlsOp)
 		}
 	}
 	return w, nil

@@ -90,7 +90,10 @@ func mapLDAPError(err error, op ldapOp) error {
 	if errors.As(err, &de) {
 		return err
 	}
-	if errors.Is(err, context.Canceled) || (errors.Is(err, context.DeadlineExceeded) && op.kind != opDial) {
+	// A deadline that ends the dial or the TLS handshake (both run under
+	// the dial's timeout) is the DC not answering; a later one is the
+	// caller's and goes back as it is.
+	if errors.Is(err, context.Canceled) || (errors.Is(err, context.DeadlineExceeded) && op.kind != opDial && op.kind != opStartTLS) {
 		return err
 	}
 	mk := func(kind error, msg string) *Error {
