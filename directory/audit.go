@@ -79,6 +79,57 @@ func AddSIPOffers(ctx context.Context, d Directory, u User, in *flags.AuditInput
 	return nil
 }
 
+// SIPNamesFor is the addresses an audit of u asks about: its sign-in name
+// (duplicates) and, when that is missing or malformed, the names a fix
+// could offer. ReadSIPIndex with these for every user of a named list
+// answers that list's audit in one read.
+func SIPNamesFor(u User) []string {
+	var out []string
+	s := u.OCS.SIPAddress
+	if s.Set {
+		out = append(out, s.V)
+		if flags.CheckSIPAddress(s.V) == nil {
+			return out
+		}
+	}
+	return append(out, flags.SIPCandidates(s.V, u.Mail, u.UPN)...)
+}
+
+// Auditor judges many users from one read: the pools and an index of the
+// sign-in names in scope, read once, then every user in memory. It is what
+// a multi-user audit uses instead of AuditInputFor, which searches per
+// user.
+type Auditor struct {
+	Pools PoolSet
+	SIP   *SIPIndex
+	// Scope is how far the index reaches (Directory.Info().SIPScope).
+	Scope flags.SearchScope
+}
+
+// Input is AuditInputFor answered from the index.
+func (a *Auditor) Input(u User) flags.AuditInput {
+	in := RuleInput(u, u.OCS, a.Pools)
+	in.SIPScope = a.Scope
+	if u.OCS.SIPAddress.Set {
+		in.OtherHolders = a.SIP.TakenBy(u.OCS.SIPAddress.V, u.DN)
+	}
+	return in
+}
+
+// AddSIPOffers is AddSIPOffers answered from the index (which must hold
+// SIPNamesFor(u) when it was read for a list of names).
+func (a *Auditor) AddSIPOffers(u User, in *flags.AuditInput) {
+	s := u.OCS.SIPAddress
+	if s.Set && flags.CheckSIPAddress(s.V) == nil {
+		return
+	}
+	free := map[string]bool{}
+	for _, c := range flags.SIPCandidates(s.V, u.Mail, u.UPN) {
+		free[strings.ToLower(c)] = len(a.SIP.TakenBy(c, u.DN)) == 0
+	}
+	in.SIPFree = func(addr string) bool { return free[strings.ToLower(addr)] }
+}
+
 // AuditInputFor is RuleInput with the look-up of the sign-in name's other
 // holders done.
 func AuditInputFor(ctx context.Context, d Directory, u User, pools PoolSet) (flags.AuditInput, error) {

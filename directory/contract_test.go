@@ -309,6 +309,59 @@ func runContract(t *testing.T, c contract) {
 		}
 	})
 
+	t.Run("SIP addresses index", func(t *testing.T) {
+		// The index a multi-user audit reads once must answer as
+		// SIPAddressHolders does, over the same scope: read whole, and
+		// read for a list of names.
+		asks := []string{"SIP:ALEE@corp.example", "sip:nobody@corp.example", "sip:PQUINN@corp.example", "pquinn@CORP.example"}
+		whole, err := ReadSIPIndex(ctx, d, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed, err := ReadSIPIndex(ctx, d, asks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if whole.Len() < c.bigCount/2 {
+			t.Errorf("the whole index holds %d addresses; the big OU alone has about %d", whole.Len(), c.bigCount)
+		}
+		if listed.Len() > 3 {
+			t.Errorf("the index read for %d names holds %d addresses", len(asks), listed.Len())
+		}
+		for _, a := range asks {
+			want, err := d.SIPAddressHolders(ctx, a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, x := range map[string]*SIPIndex{"whole": whole, "listed": listed} {
+				if got := x.Holders(a); !sameDNSet(got, want) {
+					t.Errorf("%s index: holders of %s = %v, SIPAddressHolders says %v", name, a, got, want)
+				}
+			}
+		}
+		// A sample of the big OU: every user's own address is held by it.
+		checked := 0
+		err = d.Users(ctx, c.bigOU, OneLevel, func(b Batch) error {
+			for _, u := range b.Users {
+				if !u.OCS.SIPAddress.Set || checked >= 20 {
+					continue
+				}
+				checked++
+				if hs := whole.Holders(u.OCS.SIPAddress.V); !slices.ContainsFunc(hs, func(h string) bool { return SameDN(h, u.DN) }) {
+					t.Errorf("the index does not have %s holding %s: %v", u.DN, u.OCS.SIPAddress.V, hs)
+				}
+			}
+			return nil
+		})
+		if err != nil || checked == 0 {
+			t.Errorf("checked %d users of %s: %v", checked, c.bigOU, err)
+		}
+		stop := errors.New("stop")
+		if err := d.SIPAddresses(ctx, nil, func(string, string) error { return stop }); !errors.Is(err, stop) {
+			t.Errorf("SIPAddresses with a failing fn: %v, want its error", err)
+		}
+	})
+
 	t.Run("readiness of every demo state", func(t *testing.T) { checkDemoReadiness(t, d) })
 
 	t.Run("forest attributes and policy names", func(t *testing.T) {
@@ -596,4 +649,17 @@ func encodeDNs(s flags.Settings) map[string]string {
 		}
 	}
 	return m
+}
+
+// sameDNSet reports whether a and b name the same objects, in any order.
+func sameDNSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, x := range a {
+		if !slices.ContainsFunc(b, func(y string) bool { return SameDN(x, y) }) {
+			return false
+		}
+	}
+	return true
 }

@@ -57,6 +57,15 @@ type Directory interface {
 	// without the sip: scheme: a value stored without it (a known broken
 	// state) still claims the address, so it is not handed out twice.
 	SIPAddressHolders(ctx context.Context, addr string) ([]string, error)
+	// SIPAddresses streams every msRTCSIP-PrimaryUserAddress value in the
+	// scope SIPAddressHolders searches, with the DN holding it, in one read
+	// (a paged search per naming context searched), for a multi-user path
+	// to index (ReadSIPIndex). With only non-empty it streams just the
+	// values that hold one of those addresses (with or without sip:).
+	// Values come as stored; an object may come twice (from the Global
+	// Catalog and from the DC). fn runs on the caller's goroutine; its
+	// error, or ctx's, stops the read and is returned.
+	SIPAddresses(ctx context.Context, only []string, fn func(value, dn string) error) error
 	// Apply writes one user's change all-or-nothing as a compare-and-swap and
 	// returns the user as stored afterwards. When the directory holds other
 	// values than the change expects it returns a *ConflictError carrying the

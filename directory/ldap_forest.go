@@ -192,6 +192,97 @@ func (l *LDAP) SIPAddressHolders(ctx context.Context, addr string) ([]string, er
 	return out, nil
 }
 
+// sipIndexChunk is how many addresses one search of SIPAddresses' only
+// list asks for: a filter of a few hundred terms stays well inside what AD
+// accepts (MaxQueryDuration, the request size).
+const sipIndexChunk = 100
+
+// SIPAddresses implements Directory over the same servers and naming
+// contexts as SIPAddressHolders (the Global Catalog's, then this DC's
+// domain and configuration contexts), so the index it feeds has the same
+// scope and Info().SIPScope describes it. Each is one paged search.
+func (l *LDAP) SIPAddresses(ctx context.Context, only []string, fn func(value, dn string) error) error {
+	attr := flags.AttrPrimaryUserAddress
+	var filters []string
+	if len(only) == 0 {
+		filters = []string{"(" + attr + "=*)"}
+	}
+	for i := 0; i < len(only); i += sipIndexChunk {
+		var b strings.Builder
+		b.WriteString("(|")
+		for _, a := range only[i:min(i+sipIndexChunk, len(only))] {
+			if a == "" {
+				continue
+			}
+			for _, f := range sipForms(a) {
+				b.WriteString("(" + attr + "=" + ldap.EscapeFilter(f) + ")")
+			}
+		}
+		b.WriteString(")")
+		if b.Len() > 3 {
+			filters = append(filters, b.String())
+		}
+	}
+	collect := func(src *LDAP, bases []string) error {
+		for _, base := range bases {
+			for _, filter := range filters {
+				err := src.sipValues(ctx, base, filter, fn)
+				if errors.Is(err, ErrNoSuchObject) {
+					continue
+				}
+				if err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	if l.gc != nil {
+		bases := []string{""}
+		if !l.gc.ad {
+			bases = l.gc.held
+		}
+		if err := collect(l.gc, bases); err != nil {
+			return fmt.Errorf("read the sign-in names of the Global Catalog %s: %w", l.gc.url.text, err)
+		}
+	}
+	bases := []string{l.nc.Default}
+	if l.nc.Configuration != "" && !isUnder(l.nc.Configuration, l.nc.Default) {
+		bases = append(bases, l.nc.Configuration)
+	}
+	return collect(l, bases)
+}
+
+// sipValues streams the sign-in names under base matching filter to fn.
+// A retry of a read that failed before anything was delivered starts
+// over; once fn has seen values the error is returned.
+func (l *LDAP) sipValues(ctx context.Context, base, filter string, fn func(value, dn string) error) error {
+	type pair struct{ v, dn string }
+	attr := flags.AttrPrimaryUserAddress
+	return l.withStream(ctx, l.op(opRead, base), func(w *wire) (bool, error) {
+		delivered := false
+		spec := searchSpec{base: base, scope: ldap.ScopeWholeSubtree, filter: filter, attrs: []string{attr}}
+		_, err := stream(ctx, l, w, spec, func(e *ldap.Entry) ([]pair, *DecodeProblem, bool) {
+			var ps []pair
+			for _, v := range e.GetEqualFoldAttributeValues(attr) {
+				ps = append(ps, pair{v, e.DN})
+			}
+			return ps, nil, len(ps) > 0
+		}, func(pss [][]pair, _ []DecodeProblem) error {
+			for _, ps := range pss {
+				for _, p := range ps {
+					delivered = true
+					if err := fn(p.v, p.dn); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		return delivered, err
+	})
+}
+
 func (l *LDAP) dnsMatching(ctx context.Context, base, filter string) ([]string, error) {
 	var got []string
 	err := l.withStream(ctx, l.op(opRead, base), func(w *wire) (bool, error) {

@@ -24,8 +24,12 @@ type Memory struct {
 	nc       NamingContexts
 	entries  map[string]*entry   // by NormDN
 	children map[string][]string // NormDN of parent -> NormDN of children, in load order
-	usn      int64
-	applied  int // changes applied since it was opened
+	// sips indexes msRTCSIP-PrimaryUserAddress: the lower-cased address
+	// without sip: -> NormDN of the entries holding it, so a look-up is not
+	// a scan of every entry (audit of an OU asks once per user).
+	sips    map[string][]string
+	usn     int64
+	applied int // changes applied since it was opened
 	// beforeApply runs under the write lock after a change passed its checks
 	// and before it is applied; an error aborts the change (the LDIF
 	// --changes-out file is written here so that a change is never applied
@@ -41,7 +45,30 @@ type entry struct {
 }
 
 func newMemory(info Info) *Memory {
-	return &Memory{info: info, entries: map[string]*entry{}, children: map[string][]string{}}
+	return &Memory{info: info, entries: map[string]*entry{}, children: map[string][]string{}, sips: map[string][]string{}}
+}
+
+const sipAttr = "msrtcsip-primaryuseraddress"
+
+// indexSIP adds (or, with remove, takes out) the entry key's sign-in names
+// to the index. Callers hold the write lock.
+func (m *Memory) indexSIP(key string, attrs map[string][]string, remove bool) {
+	for _, v := range attrs[sipAttr] {
+		k, _ := splitSIP(v)
+		ks := m.sips[k]
+		if remove {
+			ks = slices.DeleteFunc(ks, func(x string) bool { return x == key })
+			if len(ks) == 0 {
+				delete(m.sips, k)
+			} else {
+				m.sips[k] = ks
+			}
+			continue
+		}
+		if !slices.Contains(ks, key) {
+			m.sips[k] = append(ks, key)
+		}
+	}
 }
 
 func (e *entry) first(attr string) string {
@@ -100,9 +127,11 @@ func (m *Memory) add(dn string, attrs map[string][]string) error {
 			return fmt.Errorf("%s appears twice", dn)
 		}
 		// The real entry arrived after a child made a placeholder for it.
+		m.indexSIP(key, old.attrs, true)
 		old.dn, old.attrs, old.implicit = dn, attrs, false
 		e = old
 	}
+	m.indexSIP(key, attrs, false)
 	if e.isListedUser() {
 		u, err := m.decodeUser(e)
 		if err != nil {
@@ -379,21 +408,82 @@ func (m *Memory) Pools(ctx context.Context) (PoolList, error) {
 	return out, ctx.Err()
 }
 
+// sipCandidates are the keys of the entries that may hold addr: those
+// filed under its bare form, and for sip:sip:x those under x too (a value
+// sip:x equals its bare form sip:x). Callers hold the lock.
+func (m *Memory) sipCandidates(addr string) []string {
+	bare, _ := splitSIP(addr)
+	keys := m.sips[bare]
+	if rest, ok := splitSIP(bare); ok {
+		keys = append(slices.Clip(keys), m.sips[rest]...)
+	}
+	return keys
+}
+
 func (m *Memory) SIPAddressHolders(ctx context.Context, addr string) ([]string, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	forms := sipForms(addr)
 	var out []string
-	for _, e := range m.entries {
-		for _, v := range e.attrs["msrtcsip-primaryuseraddress"] {
+	for _, k := range m.sipCandidates(addr) {
+		e := m.entries[k]
+		for _, v := range e.attrs[sipAttr] {
 			if strings.EqualFold(v, forms[0]) || strings.EqualFold(v, forms[1]) {
-				out = append(out, e.dn)
+				if !slices.Contains(out, e.dn) {
+					out = append(out, e.dn)
+				}
 				break
 			}
 		}
 	}
 	slices.Sort(out)
 	return out, ctx.Err()
+}
+
+// SIPAddresses implements Directory from the index. The pairs are
+// collected under the read lock and handed to fn after it, so a slow fn
+// does not hold off writers.
+func (m *Memory) SIPAddresses(ctx context.Context, only []string, fn func(value, dn string) error) error {
+	type pair struct{ v, dn string }
+	var pairs []pair
+	m.mu.RLock()
+	seen := map[string]bool{}
+	emit := func(k string) {
+		if seen[k] {
+			return
+		}
+		seen[k] = true
+		e := m.entries[k]
+		for _, v := range e.attrs[sipAttr] {
+			pairs = append(pairs, pair{v, e.dn})
+		}
+	}
+	if len(only) == 0 {
+		pairs = make([]pair, 0, len(m.sips))
+		for _, ks := range m.sips {
+			for _, k := range ks {
+				emit(k)
+			}
+		}
+	} else {
+		for _, a := range only {
+			for _, k := range m.sipCandidates(a) {
+				emit(k)
+			}
+		}
+	}
+	m.mu.RUnlock()
+	for i, p := range pairs {
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if err := fn(p.v, p.dn); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
 }
 
 // equalValue compares two attribute values with the attribute's matching
@@ -521,6 +611,9 @@ func (m *Memory) Apply(ctx context.Context, c Change) (User, error) {
 		return User{}, &Error{Kind: ErrInvalidValue, DN: c.DN, Msg: err.Error()}
 	}
 	next.user = &u
+	key := NormDN(e.dn)
+	m.indexSIP(key, e.attrs, true)
+	m.indexSIP(key, next.attrs, false)
 	// Replace the entry rather than mutate it: readers that copied the old
 	// *User under the read lock keep a consistent snapshot.
 	m.entries[NormDN(e.dn)] = next

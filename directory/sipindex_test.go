@@ -1,0 +1,99 @@
+package directory
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"ocsflags/flags"
+)
+
+// The index and the memory adapter's SIPAddressHolders must agree with
+// the rule SIPAddressHolders states, spelling by spelling, including the
+// odd ones (a stored value without sip:, sip:sip:, case).
+func TestSIPIndexMatchesHolders(t *testing.T) {
+	m := newMemory(Info{Kind: "demo"})
+	base := "DC=corp,DC=example"
+	m.nc = NamingContexts{Default: base}
+	stored := map[string]string{
+		"CN=A,DC=corp,DC=example": "sip:ann@corp.example",
+		"CN=B,DC=corp,DC=example": "ANN@corp.example",
+		"CN=C,DC=corp,DC=example": "sip:sip:ann@corp.example",
+		"CN=D,DC=corp,DC=example": "SIP:bob@corp.example",
+		"CN=E,DC=corp,DC=example": "sip:x",
+		"CN=F,DC=corp,DC=example": "x",
+	}
+	if err := m.add(base, map[string][]string{"objectclass": {"domainDNS"}}); err != nil {
+		t.Fatal(err)
+	}
+	for dn, v := range stored {
+		if err := m.add(dn, map[string][]string{"objectclass": {"user"}, "cn": {dn[3:4]}, sipAttr: {v}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x, err := ReadSIPIndex(context.Background(), m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ask := range []string{"sip:ann@corp.example", "ann@corp.example", "SIP:ANN@CORP.EXAMPLE", "sip:sip:ann@corp.example",
+		"sip:bob@corp.example", "bob@corp.example", "sip:x", "x", "sip:sip:x", "sip:nobody@corp.example", "sip:"} {
+		forms := sipForms(ask)
+		var want []string
+		for dn, v := range stored {
+			if strings.EqualFold(v, forms[0]) || strings.EqualFold(v, forms[1]) {
+				want = append(want, dn)
+			}
+		}
+		slices.Sort(want)
+		got, err := m.SIPAddressHolders(context.Background(), ask)
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("memory holders of %q = %v, %v; want %v", ask, got, err, want)
+		}
+		if got := x.Holders(ask); !slices.Equal(got, want) {
+			t.Errorf("index holders of %q = %v, want %v", ask, got, want)
+		}
+		only, err := ReadSIPIndex(context.Background(), m, []string{ask})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := only.Holders(ask); !slices.Equal(got, want) {
+			t.Errorf("index read for %q: holders %v, want %v", ask, got, want)
+		}
+	}
+	// The same object reported twice (Global Catalog and DC) is one holder.
+	x.Add("sip:bob@corp.example", "cn=d,dc=corp,dc=example")
+	if got := x.Holders("bob@corp.example"); len(got) != 1 {
+		t.Errorf("an object added twice: holders %v", got)
+	}
+}
+
+// A write moves a sign-in name in the memory adapter's index.
+func TestMemorySIPIndexFollowsWrites(t *testing.T) {
+	m, err := OpenDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	pat := dn("CN=Pat Quinn,OU=Engineering,OU=Corp")
+	u, err := m.User(ctx, pat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Apply(ctx, Change{DN: pat, Edits: []flags.AttrEdit{{Attr: flags.AttrPrimaryUserAddress, Old: u.OCS.SIPAddress, New: flags.Some("sip:pat.quinn@corp.example")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := m.SIPAddressHolders(ctx, "sip:pquinn@corp.example"); len(got) != 0 {
+		t.Errorf("the old name is still held: %v", got)
+	}
+	if got, _ := m.SIPAddressHolders(ctx, "PAT.QUINN@corp.example"); len(got) != 1 || !SameDN(got[0], pat) {
+		t.Errorf("the new name: holders %v", got)
+	}
+	x, err := ReadSIPIndex(ctx, m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := x.Holders("sip:pat.quinn@corp.example"); len(got) != 1 || len(x.Holders("sip:pquinn@corp.example")) != 0 {
+		t.Errorf("index after the write: %v", got)
+	}
+}
