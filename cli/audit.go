@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -82,43 +83,23 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "ocsflags: note: sign-in names are checked in this domain only, not the forest: %s\n", info.GCProblem)
 	}
 
-	var users []directory.User
-	if *ou != "" {
-		scope := directory.OneLevel
-		if *subtree {
-			scope = directory.Subtree
-		}
-		err = d.Users(ctx, *ou, scope, func(b directory.Batch) error {
-			users = append(users, b.Users...)
-			return nil
-		})
-		if err != nil {
-			return fail(fmt.Errorf("list users of %s: %w", *ou, err))
-		}
-	} else {
-		// Resolve every name first: a typo exits 2 before anything is
-		// printed, so a script never reads half an answer.
-		for _, id := range ids {
-			us, err := d.Resolve(ctx, id)
-			if err != nil {
-				return fail(fmt.Errorf("user %s: %w", termtext.Quote(id), err))
-			}
-			users = append(users, us...)
-		}
-	}
-
-	var out []auditJSON
+	// One plan for every multi-user path: the pools (read above), one read
+	// of the sign-in names (all of them in scope for an OU, those the named
+	// users need otherwise) into an index, the users, and then each user is
+	// judged in memory. Users are printed as they are judged, in the order
+	// the directory delivers them (sorting would hold back the first line
+	// until the last user is read).
+	aud := &directory.Auditor{Pools: pools, Scope: d.Info().SIPScope}
+	out := newAuditWriter(env.Stdout, *asJSON)
 	allReady := true
 	counts := map[string]int{}
-	for _, u := range users {
-		in, err := directory.AuditInputFor(ctx, d, u, pools)
-		if err == nil && !*asJSON && *ou == "" {
-			// Only the per-user text prints fixes: only it looks up which
+	n, ready := 0, 0
+	judge := func(u directory.User, offers bool) error {
+		in := aud.Input(u)
+		if offers {
+			// Only the per-user text prints fixes: only it needs which
 			// sign-in names a fix may offer.
-			err = directory.AddSIPOffers(ctx, d, u, &in)
-		}
-		if err != nil {
-			return fail(fmt.Errorf("audit %s: %w", u.DN, err))
+			aud.AddSIPOffers(u, &in)
 		}
 		fs, notes := flags.Audit(in), flags.Notes(in)
 		a := auditJSON{DN: u.DN, Name: u.Label(), Ready: flags.Ready(fs), Verdict: flags.Judge(fs), Findings: []findingJSON{}, Notes: notes}
@@ -130,29 +111,127 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 			counts[f.ID]++
 		}
 		allReady = allReady && a.Ready
-		if !*asJSON {
-			if *ou != "" {
-				writeAuditLine(env.Stdout, u, a)
-			} else {
-				writeAudit(env.Stdout, u, fs, notes, pools, c.target)
+		n++
+		if a.Ready {
+			ready++
+		}
+		switch {
+		case *asJSON:
+			return out.element(a)
+		case *ou != "":
+			writeAuditLine(env.Stdout, u, a)
+		default:
+			writeAudit(env.Stdout, u, fs, notes, pools, c.target)
+		}
+		return nil
+	}
+	if *ou != "" {
+		scope := directory.OneLevel
+		if *subtree {
+			scope = directory.Subtree
+		}
+		if aud.SIP, err = directory.ReadSIPIndex(ctx, d, nil); err != nil {
+			return fail(fmt.Errorf("read the sign-in names: %w", err))
+		}
+		err = d.Users(ctx, *ou, scope, func(b directory.Batch) error {
+			for _, u := range b.Users {
+				if err := judge(u, false); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			out.abort()
+			return fail(fmt.Errorf("list users of %s: %w", *ou, err))
+		}
+	} else {
+		// Resolve every name first: a typo exits 2 before anything is
+		// printed, so a script never reads half an answer.
+		var users []directory.User
+		var names []string
+		for _, id := range ids {
+			us, err := d.Resolve(ctx, id)
+			if err != nil {
+				return fail(fmt.Errorf("user %s: %w", termtext.Quote(id), err))
+			}
+			users = append(users, us...)
+			for _, u := range us {
+				names = append(names, directory.SIPNamesFor(u)...)
 			}
 		}
-		out = append(out, a)
+		if aud.SIP, err = directory.ReadSIPIndex(ctx, d, names); err != nil {
+			return fail(fmt.Errorf("read the sign-in names: %w", err))
+		}
+		for _, u := range users {
+			if err := judge(u, !*asJSON); err != nil {
+				return fail(err)
+			}
+		}
 	}
-	if *asJSON {
-		if out == nil {
-			out = []auditJSON{}
-		}
-		if err := writeJSON(env.Stdout, out); err != nil {
-			return fail(err)
-		}
-	} else if *ou != "" {
-		writeCounts(env.Stdout, len(users), counts, out)
+	if err := out.end(); err != nil {
+		return fail(err)
+	}
+	if !*asJSON && *ou != "" {
+		writeCounts(env.Stdout, n, ready, counts)
 	}
 	if !allReady {
 		return ExitNotReady
 	}
 	return ExitOK
+}
+
+// auditWriter writes audit --json as it goes: a JSON array, one element
+// at a time, byte for byte what writeJSON writes for the whole array (a
+// two-space indent, unsafe runes as \u escapes), so a reader sees the first users at once and a
+// script still reads one valid document at the end.
+type auditWriter struct {
+	w      io.Writer
+	json   bool
+	n      int
+	closed bool
+}
+
+func newAuditWriter(w io.Writer, asJSON bool) *auditWriter { return &auditWriter{w: w, json: asJSON} }
+
+func (a *auditWriter) element(v auditJSON) error {
+	b, err := json.MarshalIndent(v, "  ", "  ")
+	if err != nil {
+		return err
+	}
+	sep := ",\n  "
+	if a.n == 0 {
+		sep = "[\n  "
+	}
+	a.n++
+	if _, err := io.WriteString(a.w, sep); err != nil {
+		return err
+	}
+	_, err = a.w.Write(safeJSON(b))
+	return err
+}
+
+// end closes the array ("[]" when nothing was written).
+func (a *auditWriter) end() error {
+	if !a.json || a.closed {
+		return nil
+	}
+	a.closed = true
+	closing := "\n]\n"
+	if a.n == 0 {
+		closing = "[]\n"
+	}
+	_, err := io.WriteString(a.w, closing)
+	return err
+}
+
+// abort closes an array cut short by an error, so standard output stays
+// one valid JSON document; the exit code (2) and standard error say the
+// list is incomplete.
+func (a *auditWriter) abort() {
+	if a.n > 0 {
+		a.end()
+	}
 }
 
 func writeAudit(w io.Writer, u directory.User, fs []flags.Finding, notes []flags.Note, pools directory.PoolSet, target fixTarget) {
@@ -226,13 +305,7 @@ func writeAuditLine(w io.Writer, u directory.User, a auditJSON) {
 	printf(w, "%s  %-32s %s\n", mark, truncate(u.Label(), 32), strings.Join(ids, " "))
 }
 
-func writeCounts(w io.Writer, n int, counts map[string]int, out []auditJSON) {
-	ready := 0
-	for _, a := range out {
-		if a.Ready {
-			ready++
-		}
-	}
+func writeCounts(w io.Writer, n, ready int, counts map[string]int) {
 	printf(w, "\n%d user%s: %d ready, %d not ready\n", n, plural(n), ready, n-ready)
 	keys := make([]string, 0, len(counts))
 	for k := range counts {

@@ -11,12 +11,12 @@ import (
 
 func TestAuditCountsInWords(t *testing.T) {
 	var b strings.Builder
-	writeCounts(&b, 1, map[string]int{}, []auditJSON{{Ready: true}})
+	writeCounts(&b, 1, 1, map[string]int{})
 	if !strings.Contains(b.String(), "1 user: 1 ready, 0 not ready") {
 		t.Errorf("%q", b.String())
 	}
 	b.Reset()
-	writeCounts(&b, 2, map[string]int{}, []auditJSON{{Ready: true}, {}})
+	writeCounts(&b, 2, 1, map[string]int{})
 	if !strings.Contains(b.String(), "2 users: 1 ready, 1 not ready") {
 		t.Errorf("%q", b.String())
 	}
