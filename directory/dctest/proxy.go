@@ -57,6 +57,9 @@ type Proxy struct {
 	// Silent swallows every request while set, reads included: a DC that
 	// stopped answering altogether.
 	Silent atomic.Bool
+	// Searches counts the SearchRequests clients sent through the proxy,
+	// so a test can bound how many a command needs.
+	Searches atomic.Int64
 	// SawModify gets a value for each faulted modify, so a test can act
 	// (send a signal, say) while the modify is held.
 	SawModify chan struct{}
@@ -129,6 +132,7 @@ func (p *Proxy) track(cs ...net.Conn) {
 // LDAP protocol op tags (application class).
 const (
 	opUnbindRequest  = 2
+	opSearchRequest  = 3
 	opModifyRequest  = 6
 	opModifyResponse = 7
 )
@@ -186,6 +190,9 @@ func (p *Proxy) pipe(client, server net.Conn) {
 		msg, op, err := readMessage(client)
 		if err != nil {
 			return
+		}
+		if op == opSearchRequest {
+			p.Searches.Add(1)
 		}
 		if p.Silent.Load() && op != opUnbindRequest {
 			continue
