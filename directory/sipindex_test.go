@@ -2,6 +2,7 @@ package directory
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -95,5 +96,50 @@ func TestMemorySIPIndexFollowsWrites(t *testing.T) {
 	}
 	if got := x.Holders("sip:pat.quinn@corp.example"); len(got) != 1 || len(x.Holders("sip:pquinn@corp.example")) != 0 {
 		t.Errorf("index after the write: %v", got)
+	}
+}
+
+// The Auditor, deciding from one read, gives every demo user exactly the
+// findings (and offered free sign-in names) of the per-user look-ups.
+func TestAuditorAgreesWithPerUserLookups(t *testing.T) {
+	m, err := OpenDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	pl, err := m.Pools(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pools := NewPoolSetFrom(pl)
+	whole, err := ReadSIPIndex(ctx, m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	err = m.Users(ctx, demoBase, Subtree, func(b Batch) error {
+		for _, u := range b.Users {
+			n++
+			want, err := Audit(ctx, m, u, pools)
+			if err != nil {
+				return err
+			}
+			listed, err := ReadSIPIndex(ctx, m, SIPNamesFor(u))
+			if err != nil {
+				return err
+			}
+			for name, x := range map[string]*SIPIndex{"whole": whole, "listed": listed} {
+				a := &Auditor{Pools: pools, SIP: x, Scope: m.Info().SIPScope}
+				in := a.Input(u)
+				a.AddSIPOffers(u, &in)
+				if got := flags.Audit(in); !reflect.DeepEqual(got, want) {
+					t.Errorf("%s (%s index):\n got %+v\nwant %+v", u.DN, name, got, want)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil || n < 100 {
+		t.Fatalf("audited %d demo users: %v", n, err)
 	}
 }
