@@ -130,11 +130,9 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 		if *subtree {
 			scope = directory.Subtree
 		}
-		if aud.SIP, err = directory.ReadSIPIndex(ctx, d, nil); err != nil {
-			return fail(fmt.Errorf("read the sign-in names: %w", err))
-		}
-		err = d.Users(ctx, *ou, scope, func(b directory.Batch) error {
-			for _, u := range b.Users {
+		err = directory.UsersWithSIPIndex(ctx, d, *ou, scope, func(x *directory.SIPIndex, us []directory.User) error {
+			aud.SIP = x
+			for _, u := range us {
 				if err := judge(u, false); err != nil {
 					return err
 				}

@@ -99,16 +99,41 @@ func SIPNamesFor(u User) []string {
 // sign-in names in scope, read once, then every user in memory. It is what
 // a multi-user audit uses instead of AuditInputFor, which searches per
 // user.
+// An Auditor is used from one goroutine at a time.
 type Auditor struct {
 	Pools PoolSet
 	SIP   *SIPIndex
 	// Scope is how far the index reaches (Directory.Info().SIPScope).
 	Scope flags.SearchScope
+	// homes remembers the answers about each home server: an OU has a
+	// handful of them, and each answer parses DNs.
+	homes map[string]poolAnswer
 }
+
+type poolAnswer struct {
+	isPool  bool
+	unknown string
+}
+
+func (a *Auditor) answer(dn string) poolAnswer {
+	if r, ok := a.homes[dn]; ok {
+		return r
+	}
+	if a.homes == nil {
+		a.homes = map[string]poolAnswer{}
+	}
+	r := poolAnswer{a.Pools.IsPool(dn), a.Pools.Unknown(dn)}
+	a.homes[dn] = r
+	return r
+}
+
+// IsPool and Unknown make the Auditor the rules' PoolCheck.
+func (a *Auditor) IsPool(dn string) bool    { return a.answer(dn).isPool }
+func (a *Auditor) Unknown(dn string) string { return a.answer(dn).unknown }
 
 // Input is AuditInputFor answered from the index.
 func (a *Auditor) Input(u User) flags.AuditInput {
-	in := RuleInput(u, u.OCS, a.Pools)
+	in := RuleInput(u, u.OCS, a)
 	in.SIPScope = a.Scope
 	if u.OCS.SIPAddress.Set {
 		in.OtherHolders = a.SIP.TakenBy(u.OCS.SIPAddress.V, u.DN)

@@ -2,6 +2,8 @@ package directory
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -88,7 +90,12 @@ func (x *SIPIndex) Holders(addr string) []string {
 // TakenBy is the holders of addr other than self: empty when self may use
 // it (SIPTakenBy from the index).
 func (x *SIPIndex) TakenBy(addr, self string) []string {
-	return OtherThan(x.Holders(addr), self)
+	hs := x.Holders(addr)
+	if len(hs) == 1 && strings.EqualFold(hs[0], self) {
+		// The common case, without parsing both DNs.
+		return nil
+	}
+	return OtherThan(hs, self)
 }
 
 // ReadSIPIndex reads the sign-in names in d's scope (Info().SIPScope) into
@@ -104,4 +111,63 @@ func ReadSIPIndex(ctx context.Context, d Directory, only []string) (*SIPIndex, e
 		return nil, err
 	}
 	return x, nil
+}
+
+// UsersWithSIPIndex streams the users below base to fn with the index of
+// every sign-in name in scope, reading both at once on two connections:
+// the names are one attribute of each object, so their read ends well
+// before the users' does, and the users that arrive first wait for it
+// (on a slow link, at most what the users' read delivered meanwhile).
+// fn runs on the caller's goroutine, with the index complete; its error,
+// or either read's, stops both and is returned.
+func UsersWithSIPIndex(ctx context.Context, d Directory, base string, scope Scope, fn func(x *SIPIndex, users []User) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var x *SIPIndex
+	var xerr error
+	ready := make(chan struct{})
+	go func() {
+		defer close(ready)
+		x, xerr = ReadSIPIndex(ctx, d, nil)
+		if xerr != nil {
+			cancel()
+		}
+	}()
+	var waiting [][]User
+	flush := func() error {
+		<-ready
+		if xerr != nil {
+			return xerr
+		}
+		for len(waiting) > 0 {
+			us := waiting[0]
+			waiting[0] = nil
+			waiting = waiting[1:]
+			if err := fn(x, us); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	err := d.Users(ctx, base, scope, func(b Batch) error {
+		waiting = append(waiting, b.Users)
+		select {
+		case <-ready:
+			return flush()
+		default:
+			return nil
+		}
+	})
+	if err != nil {
+		cancel()
+		<-ready
+		if xerr != nil && !errors.Is(xerr, context.Canceled) {
+			return fmt.Errorf("read the sign-in names: %w", xerr)
+		}
+		return err
+	}
+	if <-ready; xerr != nil {
+		return fmt.Errorf("read the sign-in names: %w", xerr)
+	}
+	return flush()
 }

@@ -2,6 +2,7 @@ package directory
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"slices"
 	"strings"
@@ -141,5 +142,48 @@ func TestAuditorAgreesWithPerUserLookups(t *testing.T) {
 	})
 	if err != nil || n < 100 {
 		t.Fatalf("audited %d demo users: %v", n, err)
+	}
+}
+
+// sipDown is a directory whose sign-in names cannot be read.
+type sipDown struct{ *Memory }
+
+var errSIPDown = errors.New("the names are down")
+
+func (sipDown) SIPAddresses(context.Context, []string, func(string, string) error) error {
+	return errSIPDown
+}
+
+// UsersWithSIPIndex hands every user over with a complete index, and a
+// failure of either read, or of fn, is the error.
+func TestUsersWithSIPIndex(t *testing.T) {
+	m, err := OpenDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	n := 0
+	err = UsersWithSIPIndex(ctx, m, StaffOU, OneLevel, func(x *SIPIndex, us []User) error {
+		if x == nil || x.Len() < StaffCount/2 {
+			t.Fatalf("index of %v addresses", x)
+		}
+		n += len(us)
+		return nil
+	})
+	if err != nil || n != StaffCount {
+		t.Errorf("%d users, %v", n, err)
+	}
+	if err := UsersWithSIPIndex(ctx, sipDown{m}, StaffOU, OneLevel, func(*SIPIndex, []User) error {
+		t.Error("fn ran without an index")
+		return nil
+	}); !errors.Is(err, errSIPDown) {
+		t.Errorf("the names' read failed: %v", err)
+	}
+	stop := errors.New("stop")
+	if err := UsersWithSIPIndex(ctx, m, StaffOU, OneLevel, func(*SIPIndex, []User) error { return stop }); !errors.Is(err, stop) {
+		t.Errorf("fn failed: %v", err)
+	}
+	if err := UsersWithSIPIndex(ctx, m, dn("OU=Nowhere"), OneLevel, func(*SIPIndex, []User) error { return nil }); !errors.Is(err, ErrNoSuchObject) {
+		t.Errorf("a missing OU: %v", err)
 	}
 }
