@@ -158,7 +158,10 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 				names = append(names, directory.SIPNamesFor(u)...)
 			}
 		}
-		if aud.SIP, err = directory.ReadSIPIndex(ctx, d, names); err != nil {
+		aud.SIP = directory.NewSIPIndex()
+		if len(names) == 0 {
+			// Nothing to look up (an empty list would read every name).
+		} else if aud.SIP, err = directory.ReadSIPIndex(ctx, d, names); err != nil {
 			return fail(fmt.Errorf("read the sign-in names: %w", err))
 		}
 		for _, u := range users {
