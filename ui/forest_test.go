@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -42,5 +43,46 @@ func TestPoolsThisAccountCannotRead(t *testing.T) {
 	broken.OCS.HomeServer = flags.Some("CN=LC Services,CN=Retired Servers,DC=corp,DC=example")
 	if why := skipBefore(broken, pools, pool01, false); why != "" {
 		t.Errorf("a home server that is no pool is not repaired: %q", why)
+	}
+}
+
+// hiddenPools is a directory as an account that may not read pool01 sees
+// it over LDAP: the containers are searched, pool01 left out without a word.
+type hiddenPools struct{ *directory.Memory }
+
+func (h hiddenPools) Pools(ctx context.Context) (directory.PoolList, error) {
+	l, err := h.Memory.Pools(ctx)
+	for i := range l.Places {
+		l.Places[i].Complete = false
+	}
+	var seen []directory.Pool
+	for _, p := range l.Pools {
+		if !strings.Contains(p.DN, "CN=pool01,") {
+			seen = append(seen, p)
+		}
+	}
+	l.Pools, l.Reader = seen, "helpdesk@corp.example"
+	return l, err
+}
+
+// The audit screen offers no fix for a home server it could not check: f on
+// either home-server rule stages nothing and opens no pool picker.
+func TestAuditFixLeavesUncheckedPoolAlone(t *testing.T) {
+	m, err := directory.OpenDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := newHarness(t, Options{Dir: hiddenPools{m}}, 80, 24)
+	x.openUser("bcole")
+	if x.m.pools.Len() == 0 {
+		t.Fatal("no pool left to offer: the test would prove nothing")
+	}
+	x.key("a")
+	for _, id := range []string{flags.FindingNoHomeServer, flags.FindingHomeServerNotAPool} {
+		x.focusRule(id)
+		x.key("f")
+		if x.m.audit.picker != nil || x.m.confirm != nil || x.m.pending.get(x.m.detail.user.DN) != nil {
+			t.Errorf("%s: f offered a fix (picker %v, confirm %v) for a home server this account cannot check", id, x.m.audit.picker != nil, x.m.confirm != nil)
+		}
 	}
 }
