@@ -420,6 +420,9 @@ func badCharError(field, s string, r rune) error {
 	if r == ' ' || r == '\t' {
 		return fmt.Errorf("%s %s contains white space", field, termtext.Quote(s))
 	}
+	if r < ' ' || r == 0x7f {
+		return fmt.Errorf("%s %s contains the control character %U, which no URI holds", field, termtext.Quote(s), r)
+	}
 	return fmt.Errorf("%s %s contains the character %U, which is not plain ASCII (pasted from a document?)", field, termtext.Quote(s), r)
 }
 

@@ -260,3 +260,14 @@ func TestE164AndWarnings(t *testing.T) {
 		}
 	}
 }
+
+// A control character is named as one, not as a character pasted from a
+// document; a non-ASCII one still is.
+func TestBadCharacterWords(t *testing.T) {
+	if err := CheckLineURI("tel:+1\x07"); err == nil || !strings.Contains(err.Error(), `"tel:+1\x07" contains the control character U+0007`) {
+		t.Errorf("BEL: %v", err)
+	}
+	if err := CheckLineURI("tel:+1\u00a0"); err == nil || !strings.Contains(err.Error(), "U+00A0, which is not plain ASCII") {
+		t.Errorf("NBSP: %v", err)
+	}
+}
