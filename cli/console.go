@@ -48,12 +48,15 @@ func runConsole(ctx context.Context, args []string, env Env, sigs *signalRouter)
 // vanished says that n changes written to an in-memory directory ended
 // with the process: the console showed them as written.
 func vanished(n int, info directory.Info) string {
-	what := fmt.Sprintf("%d change%s", n, plural(n))
-	if info.Kind == "ldif" {
-		return fmt.Sprintf("the %s written to the LDIF export %s lived in memory only and are gone now: the export is never modified; "+
-			"open it with --changes-out FILE to keep the changes as LDIF to replay", what, info.Name)
+	what, are := fmt.Sprintf("the %d changes", n), "are"
+	if n == 1 {
+		what, are = "the change", "is"
 	}
-	return fmt.Sprintf("the %s written to the demo directory lived in memory only and are gone now", what)
+	if info.Kind == "ldif" {
+		return fmt.Sprintf("%s written to the LDIF export %s lived in memory only and %s gone now: the export is never modified; "+
+			"open it with --changes-out FILE to keep the changes as LDIF to replay", what, info.Name, are)
+	}
+	return fmt.Sprintf("%s written to the demo directory lived in memory only and %s gone now", what, are)
 }
 
 // plural is "s" unless n is 1.

@@ -76,12 +76,12 @@ func TestLDIFInMemoryNotJournaled(t *testing.T) {
 // that the changes are gone.
 func TestVanishedSaysWhatIsLost(t *testing.T) {
 	got := vanished(1, directory.Info{Kind: "ldif", Name: "w.ldif", InMemory: true})
-	for _, want := range []string{"1 change written", "w.ldif", "gone", "--changes-out FILE"} {
+	for _, want := range []string{"the change written to the LDIF export w.ldif lived in memory only and is gone now", "--changes-out FILE"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("ldif: %q lacks %q", got, want)
 		}
 	}
-	if got := vanished(3, directory.Info{Kind: "demo", InMemory: true}); !strings.Contains(got, "3 changes written to the demo directory") || !strings.Contains(got, "gone") {
+	if got := vanished(3, directory.Info{Kind: "demo", InMemory: true}); !strings.Contains(got, "the 3 changes written to the demo directory lived in memory only and are gone now") {
 		t.Errorf("demo: %q", got)
 	}
 }
