@@ -37,7 +37,7 @@ func TestDCSetUnderFaults(t *testing.T) {
 			journal := filepath.Join(t.TempDir(), "journal.jsonl")
 			p.Arm(tc.fault, tc.armed)
 			code, out, errs := run(t, "set", u.SAM, "+pic", "--url", p.URL(), "--ca-cert", p.CAFile(), "--bind", dc.AdminUPN,
-				"--password-file", dc.AdminPasswordFile, "--journal", journal, "--timeout", "2s")
+				"--password-file", dc.AdminPasswordFile, "--journal", journal, "--timeout", "6s")
 			t.Logf("exit %d\n%s%s", code, out, errs)
 			if p.Fired.Load() != tc.armed {
 				t.Fatalf("the proxy faulted %d modifies, want %d", p.Fired.Load(), tc.armed)

@@ -41,7 +41,7 @@ func TestFaultsJournalOutcome(t *testing.T) {
 	env := requireDC(t)
 	admin := dialDC(t, env.adminConfig())
 	ctx := context.Background()
-	const timeout = 2 * time.Second
+	const timeout = 6 * time.Second
 	for _, tc := range []struct {
 		name    string
 		fault   dctest.Fault
@@ -85,7 +85,7 @@ func TestFaultsJournalOutcome(t *testing.T) {
 					if took < timeout || took > timeout+5*time.Second {
 						t.Errorf("the stalled write took %v, timeout %v", took, timeout)
 					}
-					if !strings.Contains(err.Error(), "did not answer within 2s while writing "+u.DN) {
+					if !strings.Contains(err.Error(), "did not answer within "+timeout.String()+" while writing "+u.DN) {
 						t.Errorf("a timeout must name the DC and what it was doing: %v", err)
 					}
 				}
@@ -212,7 +212,7 @@ func TestSettleWaitsForTheDC(t *testing.T) {
 	admin := dialDC(t, env.adminConfig())
 	u, _, _ := faultUser(t, env, admin)
 	p := dctest.NewProxy(t, env.DC)
-	l := dialDC(t, LDAPConfig{URL: p.URL(), CACertFile: p.CAFile(), Bind: env.AdminUPN, Password: env.AdminPassword, Timeout: time.Second})
+	l := dialDC(t, LDAPConfig{URL: p.URL(), CACertFile: p.CAFile(), Bind: env.AdminUPN, Password: env.AdminPassword, Timeout: 2 * time.Second})
 	path := filepath.Join(t.TempDir(), "journal.jsonl")
 	j, err := NewJournaled(l, path)
 	if err != nil {

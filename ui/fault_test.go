@@ -40,7 +40,7 @@ func TestReviewUnderFaults(t *testing.T) {
 			u := dctest.NewUser(t, dc, "ocsrev", map[string]string{flags.AttrOptionFlags: "0"})
 			p := dctest.NewProxy(t, dc)
 			l, err := directory.DialLDAP(ctx, directory.LDAPConfig{URL: p.URL(), CACertFile: p.CAFile(), Bind: dc.AdminUPN,
-				Password: dctest.Password(t, dc.AdminPasswordFile), Timeout: 2 * time.Second})
+				Password: dctest.Password(t, dc.AdminPasswordFile), Timeout: 6 * time.Second})
 			if err != nil {
 				t.Fatal(err)
 			}
