@@ -125,10 +125,11 @@ func CheckTelephonyChange(current Value, d Delta) error {
 		return nil
 	}
 	return fmt.Errorf("telephony would be %s, which matches none of the console's options (%s); choose one with telephony=pc|rcc|ev|pbx|rcc+pbx",
-		bitsSum(after&TelephonyMask), optionList())
+		(after & TelephonyMask).SumText(), optionList())
 }
 
-func bitsSum(v Value) string {
+// SumText is a bit pattern as the sum a person reads: 16+128+512.
+func (v Value) SumText() string {
 	if v == 0 {
 		return "0"
 	}
@@ -142,7 +143,7 @@ func bitsSum(v Value) string {
 func optionList() string {
 	var p []string
 	for _, t := range TelephonyModes {
-		p = append(p, fmt.Sprintf("%s=%s", t.Short(), bitsSum(t.Bits())))
+		p = append(p, fmt.Sprintf("%s=%s", t.Short(), t.Bits().SumText()))
 	}
 	return strings.Join(p, ", ")
 }

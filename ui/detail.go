@@ -162,18 +162,6 @@ func onOff(b bool) string {
 	return "off"
 }
 
-// bitsText is a bit pattern as the sum a person reads: 16+128+512.
-func bitsText(v flags.Value) string {
-	if v == 0 {
-		return "0"
-	}
-	var p []string
-	for _, b := range v.Bits() {
-		p = append(p, fmt.Sprint(uint32(b)))
-	}
-	return strings.Join(p, "+")
-}
-
 func optString(o flags.Opt[string]) string {
 	if !o.Set {
 		return "(not set)"
@@ -438,10 +426,10 @@ func render(s state, st styles, its []item, cursor, w int) []line {
 		case t.Inferred():
 			note = st.dim.Render("inferred")
 		}
-		add(row(i, radio(t == telNow), t.Label(), bitsText(t.Bits()), note), i)
+		add(row(i, radio(t == telNow), t.Label(), t.Bits().SumText(), note), i)
 	}
 	if telNow == flags.TelephonyInconsistent {
-		add("  "+st.warn.Render(fmt.Sprintf("! Inconsistent: bits %s match no console option; kept as found until you choose one", bitsText(s.after.OptionFlags.V&flags.TelephonyMask))), -1)
+		add("  "+st.warn.Render(fmt.Sprintf("! Inconsistent: bits %s match no console option; kept as found until you choose one", (s.after.OptionFlags.V&flags.TelephonyMask).SumText())), -1)
 	}
 	field(next(), "  Line URI", optString(s.after.Line), optString(s.base.Line))
 	field(next(), "  Server URI", optString(s.after.LineServer), optString(s.base.LineServer))

@@ -48,7 +48,7 @@ func explainItem(it item, s state, w int) []string {
 	case itTelephony:
 		t := it.tel
 		out := []string{"Telephony: " + t.Label()}
-		out = append(out, para(w, fmt.Sprintf("msRTCSIP-OptionFlags bits %s of the radio group 16/128/512 · short name %q", bitsText(t.Bits()), t.Short()))...)
+		out = append(out, para(w, fmt.Sprintf("msRTCSIP-OptionFlags bits %s of the radio group 16/128/512 · short name %q", t.Bits().SumText(), t.Short()))...)
 		out = append(out, para(w, "Console: "+flags.ConsolePathOptions+" › Telephony (one option of five).")...)
 		for _, b := range t.Bits().Bits() {
 			if f, ok := flags.Lookup(b); ok {
@@ -112,7 +112,7 @@ func explainValue(o flags.Opt[flags.Value], w int) []string {
 		return append(out, para(w, "Not set: the user was never provisioned for OCS 2007 (absent is not 0: 0 means a user moved from LCS 2005 without enhanced presence). Any bit set here creates the attribute.")...)
 	}
 	e := flags.Explain(o.V)
-	out = append(out, para(w, fmt.Sprintf("%d = %s = %s · telephony: %s", e.Value, e.Hex, bitsText(o.V), flags.TelephonyOf(o.V).Label()))...)
+	out = append(out, para(w, fmt.Sprintf("%d = %s = %s · telephony: %s", e.Value, e.Hex, o.V.SumText(), flags.TelephonyOf(o.V).Label()))...)
 	var set []string
 	for _, f := range e.Features {
 		if f.Set {

@@ -131,7 +131,7 @@ func (e *explorerModel) view(st styles, w, h int) []string {
 		out = append(out, st.warn.Render("! unknown bits, kept as found on every write: "+strings.Join(p, ", ")))
 	}
 	if flags.TelephonyOf(v) == flags.TelephonyInconsistent {
-		out = append(out, st.warn.Render("! telephony bits "+bitsText(v&flags.TelephonyMask)+" match none of the console's five options"))
+		out = append(out, st.warn.Render("! telephony bits "+(v&flags.TelephonyMask).SumText()+" match none of the console's five options"))
 	}
 	out = append(out, "")
 	room := h - len(out)
