@@ -10,6 +10,8 @@ import (
 
 	ber "github.com/go-asn1-ber/asn1-ber"
 	"github.com/go-ldap/ldap/v3"
+
+	"ocsflags/directory/dctest"
 )
 
 // ntlmMode says what bindProxy does with an NTLM bind.
@@ -77,7 +79,7 @@ func (p *bindProxy) serve() {
 		go func() { // client -> DC, bind requests inspected
 			defer kill()
 			for {
-				msg, op, err := readLDAPMessage(client)
+				msg, op, err := dctest.ReadMessage(client)
 				if err != nil {
 					return
 				}

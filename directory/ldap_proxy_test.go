@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
-	"io"
 	"net"
 	"strings"
 	"sync"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/go-ldap/ldap/v3"
 
+	"ocsflags/directory/dctest"
 	"ocsflags/flags"
 )
 
@@ -90,7 +90,7 @@ func (p *dropProxy) serve() {
 		go func() { // client -> DC
 			defer kill()
 			for {
-				msg, op, err := readLDAPMessage(client)
+				msg, op, err := dctest.ReadMessage(client)
 				if err != nil {
 					return
 				}
@@ -115,7 +115,7 @@ func (p *dropProxy) serve() {
 		go func() { // DC -> client
 			defer kill()
 			for {
-				msg, op, err := readLDAPMessage(server)
+				msg, op, err := dctest.ReadMessage(server)
 				if err != nil {
 					return
 				}
@@ -128,36 +128,6 @@ func (p *dropProxy) serve() {
 			}
 		}()
 	}
-}
-
-// readLDAPMessage reads one whole LDAPMessage and its protocol op.
-func readLDAPMessage(r io.Reader) ([]byte, int, error) {
-	hdr := make([]byte, 2, 6)
-	if _, err := io.ReadFull(r, hdr); err != nil {
-		return nil, 0, err
-	}
-	n := int(hdr[1])
-	if n >= 0x80 {
-		k := n & 0x7f
-		ext := make([]byte, k)
-		if _, err := io.ReadFull(r, ext); err != nil {
-			return nil, 0, err
-		}
-		hdr = append(hdr, ext...)
-		n = 0
-		for _, c := range ext {
-			n = n<<8 | int(c)
-		}
-	}
-	body := make([]byte, n)
-	if _, err := io.ReadFull(r, body); err != nil {
-		return nil, 0, err
-	}
-	_, _, rest, err := tlv(body) // message ID
-	if err != nil || len(rest) == 0 {
-		return nil, 0, errMalformed
-	}
-	return append(hdr, body...), int(rest[0] & 0x1f), nil
 }
 
 // writeCount is the sum of the per-attribute write counters of an object's

@@ -19,6 +19,8 @@ import (
 
 	ber "github.com/go-asn1-ber/asn1-ber"
 	"github.com/go-ldap/ldap/v3"
+
+	"ocsflags/directory/dctest"
 )
 
 // testCA is a certificate authority made for one test.
@@ -95,7 +97,7 @@ func tlsServer(t *testing.T, cert tls.Certificate, startTLS bool) string {
 				defer c.Close()
 				c.SetDeadline(time.Now().Add(10 * time.Second))
 				if startTLS {
-					msg, op, err := readLDAPMessage(c)
+					msg, op, err := dctest.ReadMessage(c)
 					if err != nil || op != ldap.ApplicationExtendedRequest {
 						return
 					}
@@ -203,7 +205,7 @@ func TestLDAPTLSErrorsNameTheCause(t *testing.T) {
 		defer ln.Close()
 		go func() {
 			if c, err := ln.Accept(); err == nil {
-				readLDAPMessage(c) // the ClientHello, read as garbage
+				dctest.ReadMessage(c) // the ClientHello, read as garbage
 				c.Close()
 			}
 		}()

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"ocsflags/directory/dctest"
 )
 
 // A DC that accepts the connection and then never answers the TLS
@@ -36,7 +38,7 @@ func TestTLSHangNamesTheTimeout(t *testing.T) {
 				}
 				defer c.Close()
 				if tt.answer {
-					readLDAPMessage(c)
+					dctest.ReadMessage(c)
 					c.Write(extendedResponse(1))
 				}
 				<-done

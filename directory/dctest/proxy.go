@@ -161,7 +161,7 @@ func (p *Proxy) pipe(client, server net.Conn) {
 	go func() {                 // DC -> client
 		defer kill()
 		for {
-			msg, op, err := readMessage(server)
+			msg, op, err := ReadMessage(server)
 			if err != nil {
 				return
 			}
@@ -187,7 +187,7 @@ func (p *Proxy) pipe(client, server net.Conn) {
 	defer close(hold)
 	defer kill()
 	for {
-		msg, op, err := readMessage(client)
+		msg, op, err := ReadMessage(client)
 		if err != nil {
 			return
 		}
@@ -222,9 +222,10 @@ func (p *Proxy) pipe(client, server net.Conn) {
 	}
 }
 
-// readMessage reads one whole LDAPMessage and returns it with its protocol
-// op's tag number.
-func readMessage(r io.Reader) ([]byte, int, error) {
+// ReadMessage reads one whole LDAPMessage and returns it with its protocol
+// op's tag number: what the test proxies need to tell a bind or a modify
+// from the rest without decoding it.
+func ReadMessage(r io.Reader) ([]byte, int, error) {
 	hdr := make([]byte, 2, 6)
 	if _, err := io.ReadFull(r, hdr); err != nil {
 		return nil, 0, err
