@@ -80,7 +80,7 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 	}
 	pools := directory.NewPoolSetFrom(pl)
 	if info := d.Info(); info.SIPScope == flags.ScopeDomain && !*asJSON {
-		fmt.Fprintf(env.Stderr, "ocsflags: note: sign-in names are checked in this domain only, not the forest: %s\n", info.GCProblem)
+		printf(env.Stderr, "ocsflags: note: sign-in names are checked in this domain only, not the forest: %s\n", info.GCProblem)
 	}
 
 	// One plan for every multi-user path: the pools (read above), one read

@@ -241,7 +241,7 @@ func runSet(ctx context.Context, args []string, env Env) error {
 			return err
 		}
 		if info := d.Info(); info.SIPScope == flags.ScopeDomain {
-			fmt.Fprintf(env.Stderr, "ocsflags: warning: %s was checked in this domain only, not the forest (%s): a user of another domain may hold it; give --gc URL to check the forest\n", addr, info.GCProblem)
+			printf(env.Stderr, "ocsflags: warning: %s was checked in this domain only, not the forest (%s): a user of another domain may hold it; give --gc URL to check the forest\n", addr, info.GCProblem)
 		}
 	}
 	for _, w := range directory.WriteWarnings(u, change) {

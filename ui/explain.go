@@ -86,7 +86,7 @@ func explainItem(it item, s state, w int) []string {
 			out = append(out, para(w, termtext.Safe(fmt.Sprintf("%s %s (%s): %s", mark, f.Problem, f.ID, f.Experience)))...)
 		}
 		for _, n := range flags.Notes(s.input(s.after)) {
-			out = append(out, para(w, "✓ "+n.Message)...)
+			out = append(out, para(w, "✓ "+termtext.Safe(n.Message))...)
 		}
 		return append(out, para(w, a.caveat)...)
 	}
