@@ -252,8 +252,8 @@ func writeAudit(w io.Writer, u directory.User, fs []flags.Finding, notes []flags
 	} else if u.OCS.OriginatorSid.Set {
 		printf(w, "  OriginatorSid %s\n", u.OCS.OriginatorSid.V)
 	}
-	errs, warns := flags.Counts(fs)
-	switch v := flags.Judge(fs); v {
+	v, errs, warns := flags.JudgeCounts(fs)
+	switch v {
 	case flags.VerdictReady:
 		printf(w, "  ✓ READY: can sign in")
 		if warns > 0 {
@@ -271,8 +271,8 @@ func writeAudit(w io.Writer, u directory.User, fs []flags.Finding, notes []flags
 		// home server that is an existing pool, and this account could
 		// not see it; nor broken, so no fix rewrites it.
 		printf(w, "  ? NOT VERIFIED: %s", v.Headline())
-		if warns > 1 {
-			printf(w, ", with %d other warning%s", warns-1, plural(warns-1))
+		if warns > 0 {
+			printf(w, ", with %d other warning%s", warns, plural(warns))
 		}
 		fmt.Fprintln(w)
 	default:

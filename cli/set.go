@@ -308,14 +308,11 @@ func runSet(ctx context.Context, args []string, env Env) error {
 		printf(env.Stdout, "%s: nothing to change, the directory already holds this\n", u.DN)
 		return nil
 	}
-	if planned, err := res.Before.OCS.Apply(change); err == nil {
-		// The search before the write cannot see a claim racing it: look
-		// again now that the name is written, and take it back if another
-		// object got it too. Part of finishing the write, so a signal does
-		// not skip it.
-		if _, err := directory.ConfirmClaim(context.WithoutCancel(ctx), d, flags.ClaimedSIP(res.Before.OCS, planned), res.Sent, res.After); err != nil {
-			return err
-		}
+	// The search before the write cannot see a claim racing it: look again
+	// now that the name is written, and take it back if another object got
+	// it too. Part of finishing the write, so a signal does not skip it.
+	if _, err := directory.ConfirmClaim(context.WithoutCancel(ctx), d, directory.Claimed(res.Before, change), res.Sent, res.After); err != nil {
+		return err
 	}
 	// What this command wrote is its own delta, as sent; what others
 	// changed between the first read and the write it made (seen when a

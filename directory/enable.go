@@ -117,6 +117,7 @@ func PlanEnableOn(ctx context.Context, d Directory, users []User, pools PoolSet,
 		}
 		plans[i] = p
 	}
+	var unique []string
 	for addr, idx := range byAddr {
 		if len(idx) > 1 {
 			for _, i := range idx {
@@ -124,11 +125,18 @@ func PlanEnableOn(ctx context.Context, d Directory, users []User, pools PoolSet,
 			}
 			continue
 		}
-		others, err := SIPTakenBy(ctx, d, addr, plans[idx[0]].User.DN)
+		unique = append(unique, addr)
+	}
+	// One read of the holders of every address to be given, not a search
+	// per user (an empty list would read every name, so none is made).
+	if len(unique) > 0 {
+		x, err := ReadSIPIndex(ctx, d, unique)
 		if err != nil {
-			return nil, fmt.Errorf("check %s is unique: %w", addr, err)
+			return nil, fmt.Errorf("check the sign-in names are unique: %w", err)
 		}
-		holders[addr] = others
+		for _, addr := range unique {
+			holders[addr] = x.TakenBy(addr, plans[byAddr[addr][0]].User.DN)
+		}
 	}
 	for i := range plans {
 		if plans[i].Skip != "" {
@@ -205,8 +213,7 @@ func ApplyEnable(ctx context.Context, d Directory, plans []EnablePlan, progress 
 				}
 				if r.Err == nil && len(res.Sent.Edits) > 0 {
 					// The search before the write cannot see a claim racing it.
-					planned, _ := res.Before.OCS.Apply(p.Change)
-					_, r.Err = ConfirmClaim(context.WithoutCancel(ctx), d, flags.ClaimedSIP(res.Before.OCS, planned), res.Sent, res.After)
+					_, r.Err = ConfirmClaim(context.WithoutCancel(ctx), d, Claimed(res.Before, p.Change), res.Sent, res.After)
 				}
 			}
 		}

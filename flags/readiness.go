@@ -176,6 +176,18 @@ func Counts(findings []Finding) (errs, warns int) {
 	return errs, warns
 }
 
+// JudgeCounts is Judge's verdict with the findings counted as the verdict
+// line words them: the warning an unverified verdict stands for
+// (home-server-unchecked) is the verdict itself, not one more warning.
+func JudgeCounts(findings []Finding) (v Verdict, errs, warns int) {
+	v = Judge(findings)
+	errs, warns = Counts(findings)
+	if v == VerdictUnverified {
+		warns--
+	}
+	return v, errs, warns
+}
+
 // Ready reports whether the verdict on findings is ready: no error, and
 // nothing left unchecked that readiness needs (Judge).
 func Ready(findings []Finding) bool { return Judge(findings) == VerdictReady }

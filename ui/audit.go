@@ -613,9 +613,9 @@ func (m *Model) auditBody(w, h int) []string {
 	}
 	rows, base, after := m.auditRules()
 	verdict := func(fs []flags.Finding) string {
-		errs, warns := flags.Counts(fs)
+		v, errs, warns := flags.JudgeCounts(fs)
 		var s string
-		switch v := flags.Judge(fs); v {
+		switch v {
 		case flags.VerdictReady:
 			s = st.ok.Render("✓ ready to sign in")
 		case flags.VerdictCannotSignIn:
@@ -624,7 +624,6 @@ func (m *Model) auditBody(w, h int) []string {
 			s = st.dim.Render(fmt.Sprintf("– not enabled for OCS: %d problem%s", errs, plural(errs)))
 		case flags.VerdictUnverified:
 			s = st.warn.Render(v.Mark() + " " + v.Headline())
-			warns-- // home-server-unchecked is the verdict itself
 		default:
 			s = st.bad.Render(v.Mark() + " " + v.Headline())
 		}

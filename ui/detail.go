@@ -197,11 +197,7 @@ func poolText(s state, o flags.Opt[string]) string {
 // verdict flags.Judge gives, worded as the audit words it.
 func verdictText(set flags.Settings, s state) (string, readiness) {
 	f := s.findings(set)
-	v := flags.Judge(f)
-	e, w := flags.Counts(f)
-	if v == flags.VerdictUnverified {
-		w-- // home-server-unchecked is the verdict itself
-	}
+	v, e, w := flags.JudgeCounts(f)
 	warns := ""
 	if w > 0 {
 		warns = fmt.Sprintf("%d warning%s", w, plural(w))

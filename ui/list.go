@@ -178,12 +178,17 @@ func (l *listModel) state(r *row) readiness {
 
 // replace updates the row of u after a write or a fresh read.
 func (l *listModel) replace(u directory.User, pools directory.PoolCheck) {
+	l.replaceRow(makeRow(u, pools))
+}
+
+// replaceRow puts r, made by makeRow, in place of the row of the same user.
+func (l *listModel) replaceRow(r row) {
 	for i := range l.rows {
-		if strings.EqualFold(l.rows[i].u.DN, u.DN) {
+		if strings.EqualFold(l.rows[i].u.DN, r.u.DN) {
 			if old := l.rows[i].sip; old != "" {
 				l.sips[old]--
 			}
-			l.rows[i] = makeRow(u, pools)
+			l.rows[i] = r
 			if r := l.rows[i]; r.sip != "" {
 				l.sips[r.sip]++
 			}

@@ -472,7 +472,8 @@ func (m *Model) onUser(msg userMsg) {
 		return
 	}
 	m.detail.user = msg.user
-	m.notePools(makeRow(msg.user, m.pools))
+	r := makeRow(msg.user, m.pools)
+	m.notePools(r)
 	if len(msg.names) > 0 {
 		if m.names == nil {
 			m.names = map[string]string{}
@@ -481,7 +482,7 @@ func (m *Model) onUser(msg userMsg) {
 			m.names[k] = v
 		}
 	}
-	m.list.replace(msg.user, m.pools)
+	m.list.replaceRow(r)
 	if p := m.pending.get(msg.dn); p != nil {
 		if len(flags.Edits(p.base.OCS, msg.user.OCS)) == 0 {
 			// Same values: take the new change marker and carry on.
