@@ -9,6 +9,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"ocsflags/directory"
 	"ocsflags/flags"
@@ -298,12 +299,12 @@ func writeAudit(w io.Writer, u directory.User, fs []flags.Finding, notes []flags
 }
 
 func writeAuditLine(w io.Writer, u directory.User, a auditJSON) {
-	mark := fmt.Sprintf("%-13s", a.Verdict.Word())
+	mark := padRight(a.Verdict.Word(), 13)
 	var ids []string
 	for _, f := range a.Findings {
 		ids = append(ids, f.ID)
 	}
-	printf(w, "%s  %-32s %s\n", mark, truncate(u.Label(), 32), strings.Join(ids, " "))
+	printf(w, "%s  %s %s\n", mark, padRight(truncate(u.Label(), 32), 32), strings.Join(ids, " "))
 }
 
 func writeCounts(w io.Writer, n, ready int, counts map[string]int) {
@@ -344,6 +345,15 @@ func flagsText(o flags.Opt[flags.Value]) string {
 		return "not set"
 	}
 	return flags.FormatAD(o.V)
+}
+
+// padRight pads s with spaces to n characters; fmt's %-Ns counts bytes,
+// which puts the columns after "✓ ready" or "Jürgen" out of line.
+func padRight(s string, n int) string {
+	if k := utf8.RuneCountInString(s); k < n {
+		return s + strings.Repeat(" ", n-k)
+	}
+	return s
 }
 
 func truncate(s string, n int) string {
