@@ -141,9 +141,9 @@ func (l *LDAP) ApplyWithOutcome(ctx context.Context, c Change) (User, WriteOutco
 		Msg: fmt.Sprintf("the connection to %s dropped during the write and again during its retry, so whether the change was written is unknown: reload the user before trying again", l.url.text), Err: err}}
 }
 
-// casRequest is ModifyRequest(c), except that a DN value it deletes is
-// named by the GUID of the object it points at, where the server tells
-// GUIDs. A home server whose pool was deleted reads as
+// casRequest is ModifyRequest(c), except that a DN value it deletes that
+// refers to a deleted object is named by the GUID of that object, where the
+// server tells GUIDs. A home server whose pool was deleted reads as
 // CN=LC Services\0ADEL:<guid>,CN=Deleted Objects,…; deleting that text
 // fails (no such value) on every try, so such a user could never be
 // repaired. The current values are read with the extended-DN control and,
@@ -158,7 +158,9 @@ func (l *LDAP) casRequest(ctx context.Context, c Change) (*ldap.ModifyRequest, e
 	}
 	var attrs []string
 	for _, e := range c.Edits {
-		if e.Old.Set && flags.AttributeSyntax(e.Attr) == flags.SyntaxDN {
+		// Only a reference to a deleted object fails when deleted as text:
+		// a live DN matches as it is read, so it costs no read first.
+		if e.Old.Set && flags.AttributeSyntax(e.Attr) == flags.SyntaxDN && flags.IsDeletedReference(e.Old.V) {
 			attrs = append(attrs, e.Attr)
 		}
 	}
