@@ -172,24 +172,35 @@ func (l *LDAP) SIPAddressHolders(ctx context.Context, addr string) ([]string, er
 		return nil
 	}
 	if l.gc != nil {
-		// AD's Global Catalog searches every naming context it holds from
-		// the empty base; other servers are searched context by context.
-		bases := []string{""}
-		if !l.gc.ad {
-			bases = l.gc.held
-		}
-		if err := collect(l.gc, bases); err != nil {
+		if err := collect(l.gc, l.gcSIPBases()); err != nil {
 			return nil, fmt.Errorf("search the Global Catalog %s: %w", l.gc.url.text, err)
 		}
 	}
+	if err := collect(l, l.dcSIPBases()); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// gcSIPBases are where the Global Catalog is searched for sign-in names:
+// AD's searches every naming context it holds from the empty base; other
+// servers are searched context by context.
+func (l *LDAP) gcSIPBases() []string {
+	if l.gc.ad {
+		return []string{""}
+	}
+	return l.gc.held
+}
+
+// dcSIPBases are where this DC is searched for sign-in names: its domain,
+// and the configuration partition (application contacts) when it is not
+// below the domain.
+func (l *LDAP) dcSIPBases() []string {
 	bases := []string{l.nc.Default}
 	if l.nc.Configuration != "" && !isUnder(l.nc.Configuration, l.nc.Default) {
 		bases = append(bases, l.nc.Configuration)
 	}
-	if err := collect(l, bases); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return bases
 }
 
 // sipIndexChunk is how many addresses one search of SIPAddresses' only
@@ -238,19 +249,11 @@ func (l *LDAP) SIPAddresses(ctx context.Context, only []string, fn func(value, d
 		return nil
 	}
 	if l.gc != nil {
-		bases := []string{""}
-		if !l.gc.ad {
-			bases = l.gc.held
-		}
-		if err := collect(l.gc, bases); err != nil {
+		if err := collect(l.gc, l.gcSIPBases()); err != nil {
 			return fmt.Errorf("read the sign-in names of the Global Catalog %s: %w", l.gc.url.text, err)
 		}
 	}
-	bases := []string{l.nc.Default}
-	if l.nc.Configuration != "" && !isUnder(l.nc.Configuration, l.nc.Default) {
-		bases = append(bases, l.nc.Configuration)
-	}
-	return collect(l, bases)
+	return collect(l, l.dcSIPBases())
 }
 
 // sipValues streams the sign-in names under base matching filter to fn.
