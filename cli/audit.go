@@ -92,7 +92,6 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 	// until the last user is read).
 	aud := &directory.Auditor{Pools: pools, Scope: d.Info().SIPScope}
 	out := newAuditWriter(env.Stdout, *asJSON)
-	allReady := true
 	counts := map[string]int{}
 	n, ready := 0, 0
 	judge := func(u directory.User, offers bool) error {
@@ -103,7 +102,8 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 			aud.AddSIPOffers(u, &in)
 		}
 		fs, notes := flags.Audit(in), flags.Notes(in)
-		a := auditJSON{DN: u.DN, Name: u.Label(), Ready: flags.Ready(fs), Verdict: flags.Judge(fs), Findings: []findingJSON{}, Notes: notes}
+		v := flags.Judge(fs)
+		a := auditJSON{DN: u.DN, Name: u.Label(), Ready: v == flags.VerdictReady, Verdict: v, Findings: []findingJSON{}, Notes: notes}
 		if a.Notes == nil {
 			a.Notes = []flags.Note{}
 		}
@@ -111,7 +111,6 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 			a.Findings = append(a.Findings, findingJSON{f.ID, f.Severity, f.Attribute, f.Value, f.Problem, f.Experience})
 			counts[f.ID]++
 		}
-		allReady = allReady && a.Ready
 		n++
 		if a.Ready {
 			ready++
@@ -177,7 +176,7 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 	if !*asJSON && *ou != "" {
 		writeCounts(env.Stdout, n, ready, counts)
 	}
-	if !allReady {
+	if ready < n {
 		return ExitNotReady
 	}
 	return ExitOK
