@@ -57,7 +57,28 @@ type JournalEntry struct {
 	After  *string `json:"after"`
 	// Error is why a write was not written or is unknown.
 	Error string `json:"error,omitempty"`
+	// Run groups the writes of one bulk run (or one undo of a run) under
+	// one id, so history can list and undo them together; empty for a
+	// single-user write.
+	Run string `json:"run,omitempty"`
 }
+
+type runKey struct{}
+
+// WithRun marks every write made with ctx as part of bulk run id; the
+// journal records the id on each of their lines.
+func WithRun(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, runKey{}, id)
+}
+
+// RunOf is the bulk run id WithRun put on ctx, or "".
+func RunOf(ctx context.Context) string {
+	id, _ := ctx.Value(runKey{}).(string)
+	return id
+}
+
+// NewRunID is a fresh id for WithRun.
+func NewRunID() string { return newWriteID() }
 
 // Written reports whether the entry records a value that is in the
 // directory: a version 1 line, or an outcome or resolution "written".
@@ -136,7 +157,7 @@ func newWriteID() string {
 }
 
 // record appends one line per edit of c at phase with outcome, synced.
-func (j *Journaled) record(id, phase, outcome string, c Change, cause error) error {
+func (j *Journaled) record(ctx context.Context, id, phase, outcome string, c Change, cause error) error {
 	info := j.Directory.Info()
 	where := info.Name
 	if info.Kind == "ldif" {
@@ -156,7 +177,7 @@ func (j *Journaled) record(id, phase, outcome string, c Change, cause error) err
 		line, _ := json.Marshal(JournalEntry{
 			V: JournalVersion, ID: id, Phase: phase, Outcome: outcome,
 			Time: now, Directory: where, BoundAs: info.BoundAs, DN: c.DN, Attribute: e.Attr,
-			Before: optPtr(e.Old), After: optPtr(e.New), Error: msg,
+			Before: optPtr(e.Old), After: optPtr(e.New), Error: msg, Run: RunOf(ctx),
 		})
 		buf = append(append(buf, line...), '\n')
 	}
@@ -213,7 +234,7 @@ func (j *Journaled) ApplyWithOutcome(ctx context.Context, c Change) (User, Write
 	}
 	jc := Change{DN: c.DN, Edits: edits}
 	id := newWriteID()
-	if err := j.record(id, PhaseIntent, "", jc, nil); err != nil {
+	if err := j.record(ctx, id, PhaseIntent, "", jc, nil); err != nil {
 		return User{}, OutcomeNotWritten, fmt.Errorf("nothing was written to %s: the journal %s cannot record the change first: %w", c.DN, j.path, err)
 	}
 	u, o, err := applyWithOutcome(ctx, j.Directory, c)
@@ -225,7 +246,7 @@ func (j *Journaled) ApplyWithOutcome(ctx context.Context, c Change) (User, Write
 		ue.WriteID = id
 		err = ue
 	}
-	if jerr := j.record(id, PhaseOutcome, outcomeWord(o), jc, err); jerr != nil {
+	if jerr := j.record(ctx, id, PhaseOutcome, outcomeWord(o), jc, err); jerr != nil {
 		switch {
 		case o.Changed():
 			return u, o, fmt.Errorf("the change to %s WAS applied, but writing the journal %s failed: %w", c.DN, j.path, jerr)
@@ -248,7 +269,7 @@ func (j *Journaled) Settle(ctx context.Context, ue *UnknownOutcomeError) (User, 
 		}
 	}
 	if ue.WriteID != "" {
-		if jerr := j.record(ue.WriteID, PhaseResolved, outcomeWord(o), ue.Change, err); jerr != nil {
+		if jerr := j.record(ctx, ue.WriteID, PhaseResolved, outcomeWord(o), ue.Change, err); jerr != nil {
 			return u, o, fmt.Errorf("the change to %s was found %s, but writing the journal %s failed: %w", ue.Change.DN, outcomeWord(o), j.path, jerr)
 		}
 	}

@@ -171,3 +171,40 @@ func TestJournalIntentFailureWritesNothing(t *testing.T) {
 		t.Errorf("written although the intent was not journaled: %v", u.OCS.OptionFlags)
 	}
 }
+
+// A bulk run's id (WithRun) is on every line of its writes, and only on
+// those.
+func TestJournalRunID(t *testing.T) {
+	m, _ := OpenDemo()
+	path := filepath.Join(t.TempDir(), "journal.jsonl")
+	j, err := NewJournaled(m, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const dn = "CN=Leo Marsh,OU=Migrated-LCS2005,DC=corp,DC=example"
+	run := NewRunID()
+	first := Change{DN: dn, Edits: []flags.AttrEdit{{Attr: flags.AttrOptionFlags, Old: flags.Some("1"), New: flags.Some("257")}}}
+	if _, err := j.Apply(WithRun(context.Background(), run), first); err != nil {
+		t.Fatal(err)
+	}
+	second := Change{DN: dn, Edits: []flags.AttrEdit{{Attr: flags.AttrOptionFlags, Old: flags.Some("257"), New: flags.Some("1")}}}
+	if _, err := j.Apply(context.Background(), second); err != nil {
+		t.Fatal(err)
+	}
+	es, err := ReadJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 4 {
+		t.Fatalf("%d lines, want 4", len(es))
+	}
+	for i, e := range es {
+		want := ""
+		if i < 2 {
+			want = run
+		}
+		if e.Run != want {
+			t.Errorf("line %d run %q, want %q", i, e.Run, want)
+		}
+	}
+}
