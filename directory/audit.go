@@ -113,6 +113,7 @@ type Auditor struct {
 type poolAnswer struct {
 	isPool  bool
 	unknown string
+	host    string // the pool's dNSHostName when isPool
 }
 
 func (a *Auditor) answer(dn string) poolAnswer {
@@ -122,7 +123,10 @@ func (a *Auditor) answer(dn string) poolAnswer {
 	if a.homes == nil {
 		a.homes = map[string]poolAnswer{}
 	}
-	r := poolAnswer{a.Pools.IsPool(dn), a.Pools.Unknown(dn)}
+	r := poolAnswer{isPool: a.Pools.IsPool(dn), unknown: a.Pools.Unknown(dn)}
+	if p, ok := a.Pools.ByHomeServer(dn); ok {
+		r.host = p.Host
+	}
 	a.homes[dn] = r
 	return r
 }

@@ -1,0 +1,243 @@
+package flags
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+const testHome = "CN=LC Services,CN=Microsoft,CN=pool01,CN=Pools,CN=RTC Service,CN=Services,CN=Configuration,DC=corp,DC=example"
+
+// whereUser is a fully provisioned user (ready) with the given OptionFlags;
+// edit changes it before it is judged.
+func whereUser(flags Value, edit func(s *Settings)) Facts {
+	s := Settings{
+		Enabled: Some(true), SIPAddress: Some("sip:Ann.Lee@Corp.Example"), HomeServer: Some(testHome),
+		OptionFlags: Some(flags), Federation: Some(true), Line: Some("tel:+14255551297;ext=51297"),
+	}
+	if edit != nil {
+		edit(&s)
+	}
+	in := AuditInput{Settings: s, IsPool: func(dn string) bool { return dn == testHome }}
+	fs := Audit(in)
+	f := Facts{Settings: s, Findings: fs, Verdict: Judge(fs)}
+	if s.HomeServer.Set && s.HomeServer.V == testHome {
+		f.Pool = "pool01.corp.example"
+	}
+	return f
+}
+
+func TestWhereMatch(t *testing.T) {
+	ready := whereUser(EnhancedPresence|PublicIM|EnterpriseVoice, nil)
+	plain := whereUser(EnhancedPresence, func(s *Settings) { s.Federation = Opt[bool]{}; s.Line = Opt[string]{} })
+	noFlags := whereUser(0, func(s *Settings) { s.OptionFlags = Opt[Value]{} })
+	noSIP := whereUser(EnhancedPresence, func(s *Settings) { s.SIPAddress = Opt[string]{} })
+	noPool := whereUser(EnhancedPresence, func(s *Settings) { s.HomeServer = Opt[string]{} })
+	hostPool := whereUser(EnhancedPresence, func(s *Settings) { s.HomeServer = Some("pool01.corp.example") })
+	inconsistent := whereUser(EnhancedPresence|RemoteCallControl|EnterpriseVoice, nil)
+	rccPBX := whereUser(EnhancedPresence|RemoteCallControl|EnterpriseVoice|PBXIntegration, func(s *Settings) { s.LineServer = Some("sip:gw@corp.example") })
+	all := whereUser(EnhancedPresence|PublicIM|AnonymousParticipants|EnterpriseVoice|PBXIntegration, func(s *Settings) {
+		s.RemoteAccess = Some(true)
+		s.Archiving = Some(ArchiveInternal | ArchiveFederated)
+	})
+	legacyArch := whereUser(EnhancedPresence, func(s *Settings) { s.Archiving = Some(ArchiveInternal | 1) })
+	enabledNoSIP := whereUser(EnhancedPresence, func(s *Settings) { s.SIPAddress = Opt[string]{}; s.Enabled = Some(true) })
+	disabled := whereUser(EnhancedPresence, func(s *Settings) { s.Enabled = Some(false) })
+
+	tests := []struct {
+		expr    string
+		yes, no []Facts
+	}{
+		{"pic=on", []Facts{ready, all}, []Facts{plain, noFlags}},
+		{"pic=off", []Facts{plain, noFlags}, []Facts{ready}},
+		{"PIC=ON", []Facts{ready}, []Facts{plain}},
+		{"ev=on", []Facts{ready, all, inconsistent}, []Facts{plain}},
+		{"rcc=on", []Facts{inconsistent, rccPBX}, []Facts{ready, plain}},
+		{"pbx=on", []Facts{all, rccPBX}, []Facts{ready}},
+		{"anonymous=on", []Facts{all}, []Facts{ready, noFlags}},
+		{"ep=off", []Facts{noFlags}, []Facts{ready, plain}},
+		{"ep=on", []Facts{ready, plain}, []Facts{noFlags}},
+		{"federation=on", []Facts{ready}, []Facts{plain}},
+		{"fed=off", []Facts{plain}, []Facts{ready}},
+		{"remote-access=on", []Facts{all}, []Facts{ready}},
+		{"remote-access=off", []Facts{ready}, []Facts{all}},
+		// The console's box: TRUE without a sign-in name is not enabled.
+		{"enabled=on", []Facts{ready, noPool}, []Facts{enabledNoSIP, disabled}},
+		{"enabled=off", []Facts{enabledNoSIP, disabled}, []Facts{ready}},
+		{"telephony=pc", []Facts{plain, noFlags}, []Facts{ready}},
+		{"telephony=ev", []Facts{ready}, []Facts{plain, all}},
+		{"tel=pbx", []Facts{all}, []Facts{ready, rccPBX}},
+		{"telephony=rcc+pbx", []Facts{rccPBX}, []Facts{all}},
+		{"telephony=rcc", nil, []Facts{rccPBX, inconsistent}},
+		{"telephony=inconsistent", []Facts{inconsistent}, []Facts{ready, rccPBX}},
+		{"archiving=both", []Facts{all}, []Facts{ready, legacyArch}},
+		{"archiving=internal", []Facts{legacyArch}, []Facts{all}},
+		{"archiving=none", []Facts{ready, noFlags}, []Facts{all}},
+		{"pool=pool01.corp.example", []Facts{ready}, []Facts{noPool, hostPool}},
+		{"pool=POOL01", []Facts{ready}, []Facts{noPool, hostPool}},
+		{"pool=pool*", []Facts{ready}, []Facts{hostPool}},
+		{"pool=pool02", nil, []Facts{ready}},
+		{"pool=pool01.corp", nil, []Facts{ready}},
+		{"pool=none", []Facts{noPool}, []Facts{ready, hostPool}},
+		{"ready=yes", []Facts{ready, plain}, []Facts{noFlags, noSIP, noPool, hostPool, disabled}},
+		{"ready=no", []Facts{noFlags, noSIP, hostPool}, []Facts{ready}},
+		{"finding=home-server-not-a-pool", []Facts{hostPool}, []Facts{ready, noPool}},
+		{"finding=no-home-server", []Facts{noPool}, []Facts{ready, hostPool}},
+		{"finding=telephony-inconsistent", []Facts{inconsistent}, []Facts{ready}},
+		{"finding=archiving-legacy-value", []Facts{legacyArch}, []Facts{all}},
+		{"sip=sip:ann.lee@corp.example", []Facts{ready}, []Facts{noSIP}},
+		{"sip=ANN.LEE@corp.example", []Facts{ready}, []Facts{noSIP}},
+		{"sip=*@corp.example", []Facts{ready}, []Facts{noSIP}},
+		{"sip=ann*", []Facts{ready}, nil},
+		{"sip=*lee*", []Facts{ready}, nil},
+		{"sip=*@other.example", nil, []Facts{ready}},
+		{"sip=*", []Facts{ready}, []Facts{noSIP}},
+		{"sip=", []Facts{noSIP}, []Facts{ready}},
+		{"line=tel:+1425*", []Facts{ready}, []Facts{plain}},
+		{"line=*;ext=51297", []Facts{ready}, []Facts{plain}},
+		{"line=", []Facts{plain}, []Facts{ready}},
+		{"line-server=sip:gw@*", []Facts{rccPBX}, []Facts{ready}},
+	}
+	for _, tt := range tests {
+		w, err := ParseWhere([]string{tt.expr})
+		if err != nil {
+			t.Errorf("%s: %v", tt.expr, err)
+			continue
+		}
+		for i, f := range tt.yes {
+			if !w.Match(f) {
+				t.Errorf("%s does not match yes[%d] (%+v)", tt.expr, i, f.Settings)
+			}
+		}
+		for i, f := range tt.no {
+			if w.Match(f) {
+				t.Errorf("%s matches no[%d] (%+v)", tt.expr, i, f.Settings)
+			}
+		}
+	}
+}
+
+func TestWhereAllMustHold(t *testing.T) {
+	ready := whereUser(EnhancedPresence|PublicIM, nil)
+	w, err := ParseWhere([]string{"pic=on", "fed=on", "ready=yes"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !w.Match(ready) {
+		t.Error("all three hold, no match")
+	}
+	w2, _ := ParseWhere([]string{"pic=on", "fed=off"})
+	if w2.Match(ready) {
+		t.Error("fed=off does not hold, but matched")
+	}
+	if got := w.And(w2).String(); got != "pic=on fed=on ready=yes pic=on fed=off" {
+		t.Errorf("String = %q", got)
+	}
+	if (Where{}).Match(ready) != true || !(Where{}).Empty() {
+		t.Error("the empty Where must match everyone")
+	}
+}
+
+func TestWhereErrors(t *testing.T) {
+	tests := []struct {
+		expr string
+		want []string // every one must be in the message
+	}{
+		{"pic", []string{`"pic"`, "not NAME=VALUE", "telephony=pc|rcc|ev|pbx|rcc+pbx|inconsistent", "ready=yes|no"}},
+		{"color=red", []string{`"color=red"`, `unknown name "color"`, "pic ev rcc pbx anonymous ep federation remote-access enabled"}},
+		{"pic=yes", []string{`"pic=yes"`, `"yes" is not on or off`}},
+		{"federation=true", []string{`"true" is not on or off`}},
+		{"telephony=voice", []string{`"voice" is not a telephony mode`, "pc, rcc, ev, pbx, rcc+pbx or inconsistent"}},
+		{"ready=maybe", []string{`"maybe" is not yes or no`}},
+		{"finding=no-pool", []string{`"no-pool" is not a finding id`, "home-server-not-a-pool", "home-server-unchecked", "control-characters"}},
+		{"pool=", []string{"give a pool's host name"}},
+		{"archiving=all", []string{`"all" is not an archiving setting`}},
+		{"sip\x1b[2J=x", []string{`\x1b`}},
+	}
+	for _, tt := range tests {
+		_, err := ParseWhere([]string{"pic=on", tt.expr})
+		if err == nil {
+			t.Errorf("%q parsed", tt.expr)
+			continue
+		}
+		we, ok := err.(*WhereError)
+		if !ok || we.Expr != tt.expr {
+			t.Errorf("%q: error %T %v does not name the expression", tt.expr, err, err)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%q: %q lacks %q", tt.expr, err, w)
+			}
+		}
+		if strings.Contains(err.Error(), "\x1b") {
+			t.Errorf("%q: raw escape in the error", tt.expr)
+		}
+	}
+}
+
+func TestWhereNamesAllParse(t *testing.T) {
+	values := map[string]string{"telephony": "ev", "archiving": "none", "pool": "none", "ready": "yes", "finding": "not-enabled", "sip": "*", "line": "*", "line-server": "*"}
+	for _, n := range WhereNames() {
+		v, ok := values[n]
+		if !ok {
+			v = "on"
+		}
+		if _, err := ParseWhereTerm(n, v); err != nil {
+			t.Errorf("%s=%s: %v", n, v, err)
+		}
+		if !IsWhereName(n) || !strings.Contains(WhereHelp, n) {
+			t.Errorf("%s: not a where name, or not in the help", n)
+		}
+	}
+	for _, id := range FindingIDs() {
+		if _, err := ParseWhereTerm("finding", id); err != nil {
+			t.Errorf("finding=%s: %v", id, err)
+		}
+	}
+	if IsWhereName("name") || !IsWhereName("fed") || !IsWhereName("TEL") {
+		t.Error("IsWhereName")
+	}
+}
+
+// The hand-written glob agrees with a regular expression built from the
+// same pattern.
+func FuzzGlob(f *testing.F) {
+	f.Add("sip:*@corp.example", "sip:ann@corp.example")
+	f.Add("*a*a*", "banana")
+	f.Add("a*a", "a")
+	f.Add("**", "")
+	f.Add("İ*", "i̇x")
+	f.Fuzz(func(t *testing.T, pattern, s string) {
+		parts := strings.Split(strings.ToLower(pattern), "*")
+		for i, p := range parts {
+			parts[i] = regexp.QuoteMeta(p)
+		}
+		re, err := regexp.Compile("^(?s:" + strings.Join(parts, ".*") + ")$")
+		if err != nil {
+			t.Skip()
+		}
+		want := re.MatchString(strings.ToLower(s))
+		if got := compileGlob(pattern).match(s); got != want {
+			t.Fatalf("glob %q on %q = %v, regexp says %v", pattern, s, got, want)
+		}
+	})
+}
+
+// Any expression either parses or fails with a WhereError naming it.
+func FuzzParseWhere(f *testing.F) {
+	f.Add("pic=on")
+	f.Add("sip=*@corp.example")
+	f.Add("finding=home-server-not-a-pool")
+	f.Add("=")
+	f.Fuzz(func(t *testing.T, expr string) {
+		w, err := ParseWhere([]string{expr})
+		if err != nil {
+			if we, ok := err.(*WhereError); !ok || we.Expr != expr {
+				t.Fatalf("%q: %v", expr, err)
+			}
+			return
+		}
+		w.Match(whereUser(EnhancedPresence, nil))
+		w.Match(Facts{})
+	})
+}
