@@ -1,7 +1,6 @@
 package directory
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -61,6 +60,9 @@ type JournalEntry struct {
 	// one id, so history can list and undo them together; empty for a
 	// single-user write.
 	Run string `json:"run,omitempty"`
+	// Undoes is the id of the write this one takes back (ocsflags undo),
+	// empty for any other write.
+	Undoes string `json:"undoes,omitempty"`
 }
 
 type runKey struct{}
@@ -79,6 +81,29 @@ func RunOf(ctx context.Context) string {
 
 // NewRunID is a fresh id for WithRun.
 func NewRunID() string { return newWriteID() }
+
+type undoKey struct{}
+
+// WithUndo marks the writes made with ctx as the undo of the write id; the
+// journal records it on each of their lines ("undoes").
+func WithUndo(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, undoKey{}, id)
+}
+
+// UndoOf is the write id WithUndo put on ctx, or "".
+func UndoOf(ctx context.Context) string {
+	id, _ := ctx.Value(undoKey{}).(string)
+	return id
+}
+
+type journaledKey struct{}
+
+// OnJournaled has the journal call fn with the id of every write it
+// records with ctx (before the write is sent), so a command can say the
+// id under which its write can be found, and undone.
+func OnJournaled(ctx context.Context, fn func(id string)) context.Context {
+	return context.WithValue(ctx, journaledKey{}, fn)
+}
 
 // Written reports whether the entry records a value that is in the
 // directory: a version 1 line, or an outcome or resolution "written".
@@ -177,7 +202,7 @@ func (j *Journaled) record(ctx context.Context, id, phase, outcome string, c Cha
 		line, _ := json.Marshal(JournalEntry{
 			V: JournalVersion, ID: id, Phase: phase, Outcome: outcome,
 			Time: now, Directory: where, BoundAs: info.BoundAs, DN: c.DN, Attribute: e.Attr,
-			Before: optPtr(e.Old), After: optPtr(e.New), Error: msg, Run: RunOf(ctx),
+			Before: optPtr(e.Old), After: optPtr(e.New), Error: msg, Run: RunOf(ctx), Undoes: UndoOf(ctx),
 		})
 		buf = append(append(buf, line...), '\n')
 	}
@@ -237,6 +262,9 @@ func (j *Journaled) ApplyWithOutcome(ctx context.Context, c Change) (User, Write
 	if err := j.record(ctx, id, PhaseIntent, "", jc, nil); err != nil {
 		return User{}, OutcomeNotWritten, fmt.Errorf("nothing was written to %s: the journal %s cannot record the change first: %w", c.DN, j.path, err)
 	}
+	if fn, ok := ctx.Value(journaledKey{}).(func(string)); ok {
+		fn(id)
+	}
 	u, o, err := applyWithOutcome(ctx, j.Directory, c)
 	var ue *UnknownOutcomeError
 	if o == OutcomeUnknown {
@@ -274,40 +302,6 @@ func (j *Journaled) Settle(ctx context.Context, ue *UnknownOutcomeError) (User, 
 		}
 	}
 	return u, o, err
-}
-
-// ReadJournal reads every entry of a journal file.
-func ReadJournal(path string) ([]JournalEntry, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read journal: %w", err)
-	}
-	var out []JournalEntry
-	dec := json.NewDecoder(bytes.NewReader(data))
-	for dec.More() {
-		var e JournalEntry
-		if err := dec.Decode(&e); err != nil {
-			return out, fmt.Errorf("journal %s entry %d: %w", path, len(out)+1, err)
-		}
-		out = append(out, e)
-	}
-	return out, nil
-}
-
-// Undo is the compare-and-swap change that takes a journal entry back: it
-// expects "after" and writes "before", so it fails if the value moved on.
-// Only an entry that records a written value (Written) has anything to take
-// back; an intent or a "not written" line never reached the directory.
-func (e JournalEntry) Undo() Change {
-	var ed flags.AttrEdit
-	ed.Attr = e.Attribute
-	if e.After != nil {
-		ed.Old = flags.Some(*e.After)
-	}
-	if e.Before != nil {
-		ed.New = flags.Some(*e.Before)
-	}
-	return Change{DN: e.DN, Edits: []flags.AttrEdit{ed}}
 }
 
 // ReadOnly wraps a Directory so that every write is refused.

@@ -169,19 +169,34 @@ func TestJournalAndUndo(t *testing.T) {
 	if entries[1].Before != nil || *entries[1].After != "TRUE" {
 		t.Errorf("absent before must be null: %+v", entries[1])
 	}
-	// Undo is a CAS from after back to before.
-	for _, e := range entries {
-		if _, err := j.Apply(ctx, e.Undo()); err != nil {
-			t.Fatal(err)
-		}
+	// The undo of the write is a CAS on what it wrote: federation goes
+	// back (to FALSE: a Change cannot remove a Boolean), enhanced presence
+	// stays (one-way), and the undo is journaled as the write's undo.
+	f, _ := os.Open(path)
+	lines, damage, err := ReadJournalLines(f)
+	f.Close()
+	ws := Writes(lines)
+	if err != nil || len(damage) > 0 || len(ws) != 1 || !ws[0].Written() {
+		t.Fatalf("writes = %+v, %v, %v", ws, damage, err)
+	}
+	cur, _ := j.User(ctx, target)
+	res := UndoWrite(ctx, j, ws[0], cur, UndoOptions{})
+	if res.Err != nil || res.ID == "" || res.Plan.Complete() {
+		t.Fatalf("undo: %+v", res)
 	}
 	back, _ := m.User(ctx, target)
-	if back.OCS.OptionFlags.V != 1 || back.OCS.Federation.Set {
+	if back.OCS.OptionFlags.V != 257 || back.OCS.Federation != flags.Some(false) {
 		t.Errorf("after undo: %+v", back.OCS)
 	}
-	// Undoing again conflicts instead of overwriting.
-	if _, err := j.Apply(ctx, entries[0].Undo()); !errors.Is(err, ErrConflict) {
-		t.Errorf("second undo: %v", err)
+	all, _ = ReadJournal(path)
+	if last := all[len(all)-1]; last.Undoes != ws[0].ID || last.ID != res.ID {
+		t.Errorf("the undo's journal line: %+v", last)
+	}
+	// Undoing again is refused instead of overwriting: federation no
+	// longer holds what the write wrote.
+	again := UndoWrite(ctx, j, ws[0], back, UndoOptions{})
+	if again.Err != nil || len(again.Sent.Edits) != 0 || again.Plan.Complete() {
+		t.Errorf("second undo: %+v", again)
 	}
 }
 

@@ -1,0 +1,458 @@
+package directory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"ocsflags/flags"
+)
+
+// Undo: the inverse of a journaled write, as a compare-and-swap on what the
+// directory holds now. A bit mask gets the inverse delta of the bits the
+// write changed (flags.UndoBits), where they are still as it left them; any
+// other attribute goes back to what it was only where it still holds the
+// value the write wrote. Whatever someone changed since is refused, named
+// with both values, and left as it is. The undo is then an ordinary write:
+// PlanWrite's rules, the sign-in name claim, the journal.
+
+// UndoAction is what an undo does with one part of a write.
+type UndoAction int
+
+const (
+	// UndoRestored: goes back to what it was before the write.
+	UndoRestored UndoAction = iota
+	// UndoRefused: the directory no longer holds what the write wrote
+	// (someone changed it since): left as it is now.
+	UndoRefused
+	// UndoKept: a one-way setting the write made (enhanced presence): it
+	// stays.
+	UndoKept
+)
+
+// UndoPart is one part of an undo: an attribute, or for a bit mask the bits
+// restored, refused or kept.
+type UndoPart struct {
+	Attr   string
+	Action UndoAction
+	// Before and Wrote are the write's (what it expected, what it wrote);
+	// Holds is what the directory holds now; Back what the undo writes
+	// (for a bit mask, Holds with Bits.Delta applied).
+	Before, Wrote, Holds, Back flags.Opt[string]
+	// Bits is the bit-mask undo, for OptionFlags and ArchivingEnabled.
+	Bits flags.BitUndo
+	// Reason says why the part is refused or kept, or a note on a
+	// restored one (a Boolean that was absent is written FALSE).
+	Reason string
+}
+
+// UndoPlan is the undo of one write on the user as read now.
+type UndoPlan struct {
+	Write JournalWrite
+	// Change is the undo as intent: bit deltas and values, for PlanWrite
+	// (the console stages it as pending edits).
+	Change flags.Change
+	Parts  []UndoPart
+}
+
+// Complete reports whether the undo takes the whole write back: nothing
+// refused, nothing kept.
+func (p UndoPlan) Complete() bool {
+	for _, pt := range p.Parts {
+		if pt.Action != UndoRestored {
+			return false
+		}
+	}
+	return true
+}
+
+// RuleUndoNotWritten: a write that was not written has nothing to undo;
+// RuleUndoOtherDirectory: a write is undone only in the directory it was
+// written to.
+const (
+	RuleUndoNotWritten     Rule = "undo-not-written"
+	RuleUndoOtherDirectory Rule = "undo-other-directory"
+)
+
+// PlanUndo is the undo of w on u as read now.
+func PlanUndo(w JournalWrite, u User) UndoPlan {
+	p := UndoPlan{Write: w}
+	now := u.OCS.Encode()
+	holds := func(attr string) flags.Opt[string] {
+		if v, ok := now[attr]; ok {
+			return flags.Some(v)
+		}
+		return flags.Opt[string]{}
+	}
+	for _, e := range w.Edits {
+		attr := canonicalAttr(e.Attr)
+		pt := UndoPart{Attr: attr, Before: e.Old, Wrote: e.New, Holds: holds(attr)}
+		if e.Old == e.New {
+			continue
+		}
+		switch attr {
+		case flags.AttrOptionFlags, flags.AttrArchivingEnabled:
+			p.Parts = append(p.Parts, undoBits(&p.Change, pt)...)
+			continue
+		}
+		if !sameOpt(attr, pt.Holds, pt.Wrote) {
+			pt.Action = UndoRefused
+			pt.Reason = fmt.Sprintf("%s holds %s now, not %s as this write left it (someone changed it since); left as it is", attr, showOpt(pt.Holds), showOpt(pt.Wrote))
+			if sameOpt(attr, pt.Holds, pt.Before) {
+				pt.Reason = fmt.Sprintf("%s holds %s now, not %s as this write left it: it is already back to what it was before; left as it is", attr, showOpt(pt.Holds), showOpt(pt.Wrote))
+			}
+			p.Parts = append(p.Parts, pt)
+			continue
+		}
+		pt.Back = e.Old
+		if err := setBack(&p.Change, &pt); err != nil {
+			pt.Action, pt.Reason = UndoRefused, err.Error()
+		}
+		p.Parts = append(p.Parts, pt)
+	}
+	return p
+}
+
+// undoBits plans a bit mask's undo: a part for the bits restored, one for
+// those refused and one for those kept.
+func undoBits(c *flags.Change, pt UndoPart) []UndoPart {
+	val := func(o flags.Opt[string]) flags.Value {
+		v, _ := flags.ParseAD(o.Or("0"))
+		return v
+	}
+	before, after, cur := val(pt.Before), val(pt.Wrote), val(pt.Holds)
+	var u flags.BitUndo
+	if pt.Attr == flags.AttrOptionFlags {
+		u = flags.UndoOptionFlags(before, after, cur)
+		c.Flags = u.Delta
+	} else {
+		u = flags.UndoBits(before, after, cur, 0)
+		c.Archiving = u.Delta
+	}
+	pt.Bits = u
+	var out []UndoPart
+	if !u.Delta.IsZero() {
+		r := pt
+		r.Action = UndoRestored
+		back, _ := u.Delta.Apply(cur)
+		r.Back = flags.Some(flags.FormatAD(back))
+		out = append(out, r)
+	}
+	if u.Refused != 0 {
+		r := pt
+		r.Action = UndoRefused
+		var what []string
+		if s := u.Refused & (after &^ before); s != 0 {
+			what = append(what, "it set "+names(pt.Attr, s)+", which "+pt.Attr+" no longer has")
+		}
+		if cl := u.Refused & (before &^ after); cl != 0 {
+			what = append(what, "it cleared "+names(pt.Attr, cl)+", which "+pt.Attr+" has again")
+		}
+		r.Reason = fmt.Sprintf("%s: this write left %s %s, it holds %s now (someone changed it since); those bits are left as they are",
+			strings.Join(what, "; "), pt.Attr, showOpt(pt.Wrote), showOpt(pt.Holds))
+		out = append(out, r)
+	}
+	if u.Kept != 0 {
+		r := pt
+		r.Action = UndoKept
+		r.Reason = fmt.Sprintf("enhanced presence (%s) set by this write stays set: it is one-way and never cleared", names(pt.Attr, u.Kept))
+		out = append(out, r)
+	}
+	return out
+}
+
+func names(attr string, v flags.Value) string {
+	if attr == flags.AttrOptionFlags {
+		return flags.BitsNames(v)
+	}
+	var parts []string
+	for _, b := range v.Bits() {
+		parts = append(parts, fmt.Sprint(uint32(b)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// setBack puts the part's old value into the change.
+func setBack(c *flags.Change, pt *UndoPart) error {
+	str := func(dst *flags.Opt[string]) {
+		// "" removes the attribute.
+		*dst = flags.Some(pt.Back.V)
+	}
+	boolean := func(dst *flags.Opt[bool]) error {
+		if !pt.Back.Set {
+			// A Change cannot remove a Boolean; OCS reads an absent one
+			// as FALSE.
+			*dst = flags.Some(false)
+			pt.Back = flags.Some(flags.FormatADBool(false))
+			pt.Reason = pt.Attr + " was absent before this write; it is written FALSE, which OCS reads the same way"
+			return nil
+		}
+		b, err := flags.ParseADBool(pt.Back.V)
+		if err != nil {
+			return fmt.Errorf("%s was %q before this write, which is no Boolean: left as it is", pt.Attr, pt.Back.V)
+		}
+		*dst = flags.Some(b)
+		return nil
+	}
+	switch pt.Attr {
+	case flags.AttrUserEnabled:
+		return boolean(&c.Enabled)
+	case flags.AttrFederationEnabled:
+		return boolean(&c.Federation)
+	case flags.AttrInternetAccess:
+		return boolean(&c.RemoteAccess)
+	case flags.AttrPrimaryUserAddress:
+		str(&c.SIPAddress)
+	case flags.AttrPrimaryHomeServer:
+		str(&c.HomeServer)
+	case flags.AttrLine:
+		str(&c.Line)
+	case flags.AttrLineServer:
+		str(&c.LineServer)
+	default:
+		return fmt.Errorf("ocsflags does not write %s, so it does not take it back either: use the OCS tools", pt.Attr)
+	}
+	return nil
+}
+
+// canonicalAttr is attr spelled as flags spells it, when it is one of the
+// attributes ocsflags writes.
+func canonicalAttr(attr string) string {
+	for _, a := range flags.Writable {
+		if strings.EqualFold(a, attr) {
+			return a
+		}
+	}
+	return attr
+}
+
+// sameOpt compares two values of attr, either of them absent, as AD
+// matches them (sameValue).
+func sameOpt(attr string, a, b flags.Opt[string]) bool {
+	if a.Set != b.Set {
+		return false
+	}
+	if flags.AttributeSyntax(attr) == flags.SyntaxBoolean {
+		return strings.EqualFold(a.V, b.V)
+	}
+	return !a.Set || sameValue(attr, a.V, b.V)
+}
+
+func showOpt(o flags.Opt[string]) string {
+	if !o.Set {
+		return "(absent)"
+	}
+	return o.V
+}
+
+// UndoOptions are how UndoWrite writes.
+type UndoOptions struct {
+	// DryRun plans and checks the rules, and writes nothing.
+	DryRun bool
+	// Tries is how many writes a conflict may take (each one plans the
+	// undo again on what the directory then holds); 0 means 1.
+	Tries int
+	// Pools are the pools read, for the pool rules of an undo that
+	// changes the home server.
+	Pools PoolSet
+	// SettleTimeout bounds reading the user again after an unknown
+	// outcome (DefaultTimeout when 0).
+	SettleTimeout time.Duration
+}
+
+// UndoResult is what undoing one write did.
+type UndoResult struct {
+	// Plan is the undo as planned on the last read.
+	Plan UndoPlan
+	// Before is the user the undo was written on, After as it left it.
+	Before, After User
+	// Sent is the undo as written (as it would be, with DryRun); no edits
+	// when there was nothing to write.
+	Sent Change
+	// ID is the undo's own write id in the journal, "" when it was not
+	// journaled (the demo, a dry run, nothing written).
+	ID string
+	// Err is a rule's refusal (*RefusedError: nothing written), or the
+	// write's error.
+	Err error
+}
+
+// UndoWrite undoes the journaled write w on cur, the user as read now,
+// through d (a *Journaled records the undo, with w's id as "undoes").
+func UndoWrite(ctx context.Context, d Directory, w JournalWrite, cur User, o UndoOptions) UndoResult {
+	r := UndoResult{Before: cur, After: cur}
+	if w.Outcome == JournalNotWritten {
+		why := ""
+		if w.Error != "" {
+			why = " (" + w.Error + ")"
+		}
+		r.Err = &RefusedError{Refusals: []Refusal{{Rule: RuleUndoNotWritten, DN: w.DN,
+			Reason: fmt.Sprintf("write %s was not written%s: there is nothing to undo", w.ID, why)}}}
+		return r
+	}
+	tries := max(o.Tries, 1)
+	uctx := WithUndo(ctx, w.ID)
+	var ids []string
+	uctx = OnJournaled(uctx, func(id string) { ids = append(ids, id) })
+	for attempt := 1; ; attempt++ {
+		r.Plan = PlanUndo(w, cur)
+		r.Before, r.After = cur, cur
+		ch, refusals := PlanWrite(WriteRequest{User: cur, Change: r.Plan.Change, Pools: o.Pools})
+		if len(refusals) > 0 {
+			r.Err = &RefusedError{Refusals: refusals}
+			return r
+		}
+		r.Sent = ch
+		if len(ch.Edits) == 0 || o.DryRun {
+			return r
+		}
+		addr := Claimed(cur, r.Plan.Change)
+		if err := ClaimSIP(ctx, d, cur.DN, addr); err != nil {
+			r.Err = err
+			return r
+		}
+		got, err := d.Apply(uctx, ch)
+		var ue *UnknownOutcomeError
+		if errors.As(err, &ue) {
+			timeout := o.SettleTimeout
+			if timeout <= 0 {
+				timeout = DefaultTimeout
+			}
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+			var wo WriteOutcome
+			got, wo, err = Settle(sctx, d, ue)
+			cancel()
+			if wo.Changed() {
+				err = nil
+			}
+		}
+		var ce *ConflictError
+		if errors.As(err, &ce) && attempt < tries {
+			cur = ce.Current
+			continue
+		}
+		if err != nil {
+			r.Err = err
+			return r
+		}
+		if len(ids) > 0 {
+			r.ID = ids[len(ids)-1]
+		}
+		r.After = got
+		if _, err := ConfirmClaim(context.WithoutCancel(ctx), d, addr, ch, got); err != nil {
+			r.Err = err
+		}
+		return r
+	}
+}
+
+// CheckUndoTarget says whether a write journaled for the directory named
+// journaled may be undone in d: the same directory (an LDIF file by its
+// path, the demo), or another DC of the domain the write's DN is in (the
+// journal names the DC the write went to; its replicas hold the same
+// users). note says when it is another DC.
+func CheckUndoTarget(ctx context.Context, d Directory, journaled, dn string) (note string, err error) {
+	info := d.Info()
+	here := info.Name
+	if strings.EqualFold(journaled, here) {
+		return "", nil
+	}
+	looksLDAP := func(name string) bool {
+		return name != "" && name != "demo" && !strings.ContainsAny(name, `/\`)
+	}
+	if info.Kind == "ldap" && looksLDAP(journaled) {
+		nc, err := d.NamingContexts(ctx)
+		if err == nil && nc.Default != "" && inSubtree(dn, nc.Default) {
+			return fmt.Sprintf("written through %s, undone through %s (a DC of the same domain)", journaled, here), nil
+		}
+	}
+	return "", &RefusedError{Refusals: []Refusal{{Rule: RuleUndoOtherDirectory, DN: dn,
+		Reason: fmt.Sprintf("this write went to %s, not to %s: undo it there", journaled, here)}}}
+}
+
+// inSubtree reports whether dn is base or below it.
+func inSubtree(dn, base string) bool {
+	d, err1 := ParseDN(dn)
+	b, err2 := ParseDN(base)
+	if err1 != nil || err2 != nil || len(d.RDNs) < len(b.RDNs) {
+		return false
+	}
+	tail := d.RDNs[len(d.RDNs)-len(b.RDNs):]
+	for i := range tail {
+		if !tail[i].EqualFold(b.RDNs[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// ReadUsers reads the users at dns at once: the DNs of one container with
+// one listing of it, a DN alone in its container by itself, so undoing a
+// bulk run reads per container, not per user. A DN that no longer names a
+// user is missing from the map (keyed by NormDN).
+func ReadUsers(ctx context.Context, d Directory, dns []string) (map[string]User, error) {
+	out := map[string]User{}
+	byParent := map[string][]string{}
+	orig := map[string]string{}
+	var parents []string
+	for _, dn := range dns {
+		k := NormDN(dn)
+		orig[k] = dn
+		parent := ""
+		if p, err := ParseDN(dn); err == nil && len(p.RDNs) > 1 {
+			parent = FormatDN(p.RDNs[1:])
+		}
+		pk := NormDN(parent)
+		if _, ok := byParent[pk]; !ok {
+			parents = append(parents, parent)
+		}
+		if !contains(byParent[pk], k) {
+			byParent[pk] = append(byParent[pk], k)
+		}
+	}
+	for _, parent := range parents {
+		want := byParent[NormDN(parent)]
+		if len(want) > 1 && parent != "" {
+			wanted := map[string]bool{}
+			for _, k := range want {
+				wanted[k] = true
+			}
+			err := d.Users(ctx, parent, OneLevel, func(b Batch) error {
+				for _, u := range b.Users {
+					if k := NormDN(u.DN); wanted[k] {
+						out[k] = u
+					}
+				}
+				return nil
+			})
+			if err != nil && !errors.Is(err, ErrNoSuchObject) {
+				return out, fmt.Errorf("read the users of %s: %w", parent, err)
+			}
+		}
+		for _, k := range want {
+			if _, ok := out[k]; ok {
+				continue
+			}
+			u, err := d.User(ctx, orig[k])
+			switch {
+			case errors.Is(err, ErrNoSuchObject):
+				continue
+			case err != nil:
+				return out, err
+			}
+			out[k] = u
+		}
+	}
+	return out, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,303 @@
+package directory
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"ocsflags/flags"
+)
+
+// journaledDemo is the demo with a journal of its own, as a DC would be.
+func journaledDemo(t *testing.T) (*Memory, *Journaled, string) {
+	t.Helper()
+	m, err := OpenDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "journal.jsonl")
+	j, err := NewJournaled(m, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, j, path
+}
+
+// writesOf reads the journal at path back as writes, failing on damage.
+func writesOf(t *testing.T, path string) []JournalWrite {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	lines, damage, err := ReadJournalLines(f)
+	if err != nil || len(damage) > 0 {
+		t.Fatalf("read journal: %v %v", damage, err)
+	}
+	return Writes(lines)
+}
+
+// setBits writes OptionFlags of dn to v behind ocsflags' back (another
+// admin's tool), bypassing the journal.
+func setBits(t *testing.T, m *Memory, dn string, v flags.Value) {
+	t.Helper()
+	u, err := m.User(context.Background(), dn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := flags.Opt[string]{}
+	if u.OCS.OptionFlags.Set {
+		old = flags.Some(flags.FormatAD(u.OCS.OptionFlags.V))
+	}
+	if _, err := m.Apply(context.Background(), Change{DN: dn, Edits: []flags.AttrEdit{{Attr: flags.AttrOptionFlags, Old: old, New: flags.Some(flags.FormatAD(v))}}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const leo = "CN=Leo Marsh,OU=Migrated-LCS2005,DC=corp,DC=example" // OptionFlags 1
+
+// +anonymous, then someone else sets the undocumented 1024: the undo
+// clears 64 only, 1024 stays.
+func TestUndoClearsOnlyTheBitsTheWriteSet(t *testing.T) {
+	ctx := context.Background()
+	m, j, path := journaledDemo(t)
+	if _, _, err := Update(ctx, j, leo, flags.Change{Flags: flags.Delta{Set: flags.AnonymousParticipants}}, 1); err != nil {
+		t.Fatal(err)
+	}
+	setBits(t, m, leo, 1|64|1024)
+	ws := writesOf(t, path)
+	if len(ws) != 1 {
+		t.Fatalf("writes: %+v", ws)
+	}
+	cur, _ := j.User(ctx, leo)
+	res := UndoWrite(ctx, j, ws[0], cur, UndoOptions{})
+	if res.Err != nil || !res.Plan.Complete() {
+		t.Fatalf("undo: %+v", res)
+	}
+	if got, _ := m.User(ctx, leo); got.OCS.OptionFlags.V != 1|1024 {
+		t.Errorf("after undo OptionFlags = %d, want 1025", got.OCS.OptionFlags.V)
+	}
+	if e := res.Sent.Edits; len(e) != 1 || e[0].Old != flags.Some("1089") || e[0].New != flags.Some("1025") {
+		t.Errorf("undo sent %+v", e)
+	}
+	// The undo is a write like any: journaled with its own id, as the
+	// write's undo, and it can be undone in turn (64 comes back).
+	ws = writesOf(t, path)
+	if len(ws) != 2 || ws[1].ID != res.ID || ws[1].Undoes != ws[0].ID || !ws[1].Written() {
+		t.Fatalf("journal after the undo: %+v (undo id %s)", ws, res.ID)
+	}
+	cur, _ = j.User(ctx, leo)
+	if redo := UndoWrite(ctx, j, ws[1], cur, UndoOptions{}); redo.Err != nil || !redo.Plan.Complete() {
+		t.Fatalf("undo of the undo: %+v", redo)
+	}
+	if got, _ := m.User(ctx, leo); got.OCS.OptionFlags.V != 1|64|1024 {
+		t.Errorf("after undoing the undo OptionFlags = %d, want 1089", got.OCS.OptionFlags.V)
+	}
+}
+
+// Someone else already cleared 64: the undo is refused, names both values
+// and writes nothing.
+func TestUndoRefusedWhenTheDirectoryMovedOn(t *testing.T) {
+	ctx := context.Background()
+	m, j, path := journaledDemo(t)
+	if _, _, err := Update(ctx, j, leo, flags.Change{Flags: flags.Delta{Set: flags.AnonymousParticipants}}, 1); err != nil {
+		t.Fatal(err)
+	}
+	setBits(t, m, leo, 1|1024)
+	ws := writesOf(t, path)
+	cur, _ := j.User(ctx, leo)
+	res := UndoWrite(ctx, j, ws[0], cur, UndoOptions{})
+	if res.Err != nil || res.Plan.Complete() || len(res.Sent.Edits) != 0 {
+		t.Fatalf("undo: %+v", res)
+	}
+	if len(res.Plan.Parts) != 1 || res.Plan.Parts[0].Action != UndoRefused {
+		t.Fatalf("parts: %+v", res.Plan.Parts)
+	}
+	why := res.Plan.Parts[0].Reason
+	for _, want := range []string{"64 anonymous", "65", "1025"} {
+		if !strings.Contains(why, want) {
+			t.Errorf("refusal %q does not name %q", why, want)
+		}
+	}
+	if got, _ := m.User(ctx, leo); got.OCS.OptionFlags.V != 1|1024 {
+		t.Errorf("refused undo changed OptionFlags to %d", got.OCS.OptionFlags.V)
+	}
+	if n := len(writesOf(t, path)); n != 1 {
+		t.Errorf("a refused undo journaled a write: %d writes", n)
+	}
+}
+
+func TestPlanUndoValues(t *testing.T) {
+	u := User{DN: leo, OCS: flags.Settings{
+		Enabled: flags.Some(true), SIPAddress: flags.Some("sip:new@corp.example"),
+		Federation: flags.Some(true), Line: flags.Some("tel:+1999"), OptionFlags: flags.Some[flags.Value](256 | 1),
+	}}
+	w := JournalWrite{ID: "w", DN: leo, Outcome: JournalWritten, Edits: []flags.AttrEdit{
+		{Attr: flags.AttrPrimaryUserAddress, Old: flags.Some("sip:old@corp.example"), New: flags.Some("SIP:New@corp.example")},
+		{Attr: flags.AttrFederationEnabled, New: flags.Some("TRUE")},
+		{Attr: flags.AttrLine, Old: flags.Some("tel:+1000"), New: flags.Some("tel:+1001")},
+		{Attr: flags.AttrOptionFlags, Old: flags.Some("0"), New: flags.Some("257")},
+		{Attr: "msRTCSIP-UserPolicy", New: flags.Some("x")},
+	}}
+	p := PlanUndo(w, u)
+	want := []struct {
+		attr string
+		act  UndoAction
+	}{
+		{flags.AttrPrimaryUserAddress, UndoRestored}, // compared as AD does, without case
+		{flags.AttrFederationEnabled, UndoRestored},  // absent before: FALSE
+		{flags.AttrLine, UndoRefused},                // someone wrote tel:+1999 since
+		{flags.AttrOptionFlags, UndoRestored},        // 1 cleared
+		{flags.AttrOptionFlags, UndoKept},            // 256 stays
+		{"msRTCSIP-UserPolicy", UndoRefused},         // not an attribute ocsflags writes
+	}
+	if len(p.Parts) != len(want) {
+		t.Fatalf("parts: %+v", p.Parts)
+	}
+	for i, w := range want {
+		if p.Parts[i].Attr != w.attr || p.Parts[i].Action != w.act {
+			t.Errorf("part %d = %s %v (%s), want %s %v", i, p.Parts[i].Attr, p.Parts[i].Action, p.Parts[i].Reason, w.attr, w.act)
+		}
+	}
+	if !strings.Contains(p.Parts[2].Reason, "tel:+1999") || !strings.Contains(p.Parts[2].Reason, "tel:+1001") {
+		t.Errorf("refusal does not name both values: %s", p.Parts[2].Reason)
+	}
+	if !strings.Contains(p.Parts[4].Reason, "one-way") {
+		t.Errorf("kept part: %s", p.Parts[4].Reason)
+	}
+	c := p.Change
+	if c.SIPAddress != flags.Some("sip:old@corp.example") || c.Federation != flags.Some(false) || c.Line.Set || c.Flags != (flags.Delta{Clear: 1}) {
+		t.Errorf("change %+v", c)
+	}
+}
+
+// The write rules apply to an undo as to set: taking back the sign-in
+// name an enabled user was given (it had none) is refused, and nothing is
+// written.
+func TestUndoGoesThroughTheWriteRules(t *testing.T) {
+	ctx := context.Background()
+	m, j, path := journaledDemo(t)
+	u, _ := m.User(ctx, leo)
+	if _, _, err := Update(ctx, j, leo, flags.Change{SIPAddress: flags.Some("sip:leo.new@corp.example")}, 1); err != nil {
+		t.Fatal(err)
+	}
+	ws := writesOf(t, path)
+	// Pretend the write gave the name to a user who had none.
+	ws[0].Edits[0].Old = flags.Opt[string]{}
+	cur, _ := j.User(ctx, leo)
+	if !cur.OCS.Enabled.Or(false) {
+		t.Skip("Leo Marsh is not enabled in the demo")
+	}
+	res := UndoWrite(ctx, j, ws[0], cur, UndoOptions{})
+	var re *RefusedError
+	if !errors.As(res.Err, &re) || re.First().Rule != RuleSIPRemovalEnabled {
+		t.Fatalf("undo: %+v", res)
+	}
+	if got, _ := m.User(ctx, leo); got.OCS.SIPAddress != flags.Some("sip:leo.new@corp.example") {
+		t.Errorf("refused undo wrote %v (was %v)", got.OCS.SIPAddress, u.OCS.SIPAddress)
+	}
+}
+
+func TestUndoNotWritten(t *testing.T) {
+	ctx := context.Background()
+	_, j, _ := journaledDemo(t)
+	cur, _ := j.User(ctx, leo)
+	res := UndoWrite(ctx, j, JournalWrite{ID: "abc", DN: leo, Outcome: JournalNotWritten, Error: "conflict"}, cur, UndoOptions{})
+	var re *RefusedError
+	if !errors.As(res.Err, &re) || re.First().Rule != RuleUndoNotWritten || !strings.Contains(re.Error(), "abc") {
+		t.Errorf("undo of a not-written write: %v", res.Err)
+	}
+}
+
+// A bulk run over 50 users, undone, restores exactly those users; a write
+// of the same journal outside the run stays.
+func TestUndoRun(t *testing.T) {
+	ctx := context.Background()
+	m, j, path := journaledDemo(t)
+	var dns []string
+	err := m.Users(ctx, StaffOU, OneLevel, func(b Batch) error {
+		for _, u := range b.Users {
+			if len(dns) < 51 && !u.OCS.OptionFlags.V.Has(flags.AnonymousParticipants) && u.OCS.Enabled.Or(false) {
+				dns = append(dns, u.DN)
+			}
+		}
+		return nil
+	})
+	if err != nil || len(dns) < 51 {
+		t.Fatalf("%d staff users: %v", len(dns), err)
+	}
+	before := map[string]flags.Settings{}
+	for _, dn := range dns {
+		u, _ := m.User(ctx, dn)
+		before[dn] = u.OCS
+	}
+	run := NewRunID()
+	rctx := WithRun(ctx, run)
+	for _, dn := range dns[:50] {
+		if _, _, err := Update(rctx, j, dn, flags.Change{Flags: flags.Delta{Set: flags.AnonymousParticipants}, Federation: flags.Some(true)}, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	outside := dns[50]
+	if _, _, err := Update(ctx, j, outside, flags.Change{Flags: flags.Delta{Set: flags.AnonymousParticipants}}, 1); err != nil {
+		t.Fatal(err)
+	}
+	var inRun []JournalWrite
+	var runDNs []string
+	for _, w := range writesOf(t, path) {
+		if w.Run == run {
+			inRun = append(inRun, w)
+			runDNs = append(runDNs, w.DN)
+		}
+	}
+	if len(inRun) != 50 {
+		t.Fatalf("%d writes in the run", len(inRun))
+	}
+	users, err := ReadUsers(ctx, j, runDNs)
+	if err != nil || len(users) != 50 {
+		t.Fatalf("ReadUsers: %d, %v", len(users), err)
+	}
+	undoRun := NewRunID()
+	uctx := WithRun(ctx, undoRun)
+	for i := len(inRun) - 1; i >= 0; i-- {
+		w := inRun[i]
+		if res := UndoWrite(uctx, j, w, users[NormDN(w.DN)], UndoOptions{}); res.Err != nil {
+			t.Fatalf("undo %s: %v", w.DN, res.Err)
+		}
+	}
+	for _, dn := range dns[:50] {
+		u, _ := m.User(ctx, dn)
+		b := before[dn]
+		if u.OCS.OptionFlags != b.OptionFlags || u.OCS.Federation.Or(false) != b.Federation.Or(false) {
+			t.Errorf("%s: %v/%v after the undo, %v/%v before", dn, u.OCS.OptionFlags, u.OCS.Federation, b.OptionFlags, b.Federation)
+		}
+	}
+	if u, _ := m.User(ctx, outside); !u.OCS.OptionFlags.V.Has(flags.AnonymousParticipants) {
+		t.Errorf("the write outside the run was undone too")
+	}
+	n := 0
+	for _, w := range writesOf(t, path) {
+		if w.Run == undoRun {
+			n++
+		}
+	}
+	if n != 50 {
+		t.Errorf("%d undo writes under the undo's run id, want 50", n)
+	}
+}
+
+func TestCheckUndoTarget(t *testing.T) {
+	ctx := context.Background()
+	m, _ := OpenDemo()
+	if note, err := CheckUndoTarget(ctx, m, "demo", leo); err != nil || note != "" {
+		t.Errorf("same directory: %q %v", note, err)
+	}
+	var re *RefusedError
+	if _, err := CheckUndoTarget(ctx, m, "dc1.corp.example", leo); !errors.As(err, &re) || !strings.Contains(err.Error(), "dc1.corp.example") {
+		t.Errorf("another directory: %v", err)
+	}
+}
