@@ -1,7 +1,8 @@
 // Package cli is ocsflags' command line: the console (no subcommand) and the
-// scriptable commands explain, audit and set, with the connection options
-// they share. Exit codes: 0 success, 1 audit found users not ready (or not known to be:
-// the pools could not be read), 2 error.
+// scriptable commands explain, audit, set, history and undo, with the
+// connection options they share. Exit codes: 0 success, 1 audit found users
+// not ready (or not known to be: the pools could not be read), undo refused
+// a part, history found damaged lines; 2 error.
 package cli
 
 import (
@@ -22,7 +23,10 @@ import (
 const (
 	ExitOK       = 0
 	ExitNotReady = 1
-	ExitError    = 2
+	// ExitRefused: undo refused a part (the directory moved on, a write
+	// rule); history found damaged journal lines and listed the rest.
+	ExitRefused = 1
+	ExitError   = 2
 )
 
 // Env is what a command may touch outside itself; tests replace all of it.
@@ -80,13 +84,17 @@ func Main(ctx context.Context, args []string, env Env) int {
 		code = runAudit(ctx, rest, env)
 	case "set":
 		err = runSet(ctx, rest, env)
+	case "history":
+		return runHistory(rest, env)
+	case "undo":
+		code = runUndo(ctx, rest, env)
 	case "help":
 		fmt.Fprint(env.Stdout, usage)
 		return ExitOK
 	case "version":
 		return printVersion(env)
 	default:
-		err = usageError("unknown command %s: use explain, audit or set, or no command for the console (ocsflags help)", termtext.Quote(cmd))
+		err = usageError("unknown command %s: use explain, audit, set, history or undo, or no command for the console (ocsflags help)", termtext.Quote(cmd))
 	}
 	if sig := sigs.received(); sig != nil {
 		if text, ok := stoppedText(err, sig); ok {
@@ -130,6 +138,10 @@ Usage:
               archiving=none|internal|federated|both, sip=, line=, line-server=, pool=
       FEATURE: pic rcc anonymous ev ep pbx (bits), federation remote-access, or a bit value
   USER: sAMAccountName, userPrincipalName, mail, SIP address, DN, or the name ADUC shows
+  ocsflags history [--journal FILE] [--user ID] [--since DURATION|DATE] [--json]
+                                                          the journaled writes, oldest first
+  ocsflags undo [connection options] [--journal FILE] [--dry-run] ID...
+                                                          take back a write or a whole run by its id
   ocsflags version                                        (or --version) the version and revision
 
 The console with no connection options opens its built-in demo directory (in memory); audit and

@@ -1,0 +1,308 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"ocsflags/directory"
+	"ocsflags/flags"
+)
+
+// undo takes journaled writes back: each ID is a write id or a run id (as
+// history shows them, or a unique prefix of at least 4 characters). Each
+// write's inverse is written as a compare-and-swap on what the directory
+// holds now (directory.UndoWrite), newest first, so two writes of one user
+// are taken back in the order that lets the older one's values match.
+//
+// Exit status: 0 when everything named was taken back, 1 when any part was
+// refused (the directory no longer holds what the write wrote, a write
+// rule, a write that was not written, enhanced presence that stays), 2 on
+// an error (an unknown id, the connection, a write that failed).
+
+// undoTries is how often an undo plans again after a conflict.
+const undoTries = 5
+
+// minIDPrefix is the shortest prefix of an id undo accepts.
+const minIDPrefix = 4
+
+// undoTarget is what one ID named.
+type undoTarget struct {
+	arg    string
+	run    bool
+	writes []directory.JournalWrite
+}
+
+// resolveUndoIDs finds each id among the writes and runs of the journal.
+func resolveUndoIDs(writes []directory.JournalWrite, ids []string, path string, damaged bool) ([]undoTarget, error) {
+	var out []undoTarget
+	for _, id := range ids {
+		byWrite := map[string]bool{}
+		byRun := map[string]bool{}
+		for _, w := range writes {
+			if w.ID == id || len(id) >= minIDPrefix && strings.HasPrefix(w.ID, id) {
+				byWrite[w.ID] = true
+			}
+			if w.Run != "" && (w.Run == id || len(id) >= minIDPrefix && strings.HasPrefix(w.Run, id)) {
+				byRun[w.Run] = true
+			}
+		}
+		// An exact id wins over prefixes of others.
+		for full := range byWrite {
+			if full == id {
+				byWrite, byRun = map[string]bool{id: true}, nil
+			}
+		}
+		for full := range byRun {
+			if full == id {
+				byWrite, byRun = nil, map[string]bool{id: true}
+			}
+		}
+		var names []string
+		for k := range byWrite {
+			names = append(names, "write "+k)
+		}
+		for k := range byRun {
+			names = append(names, "run "+k)
+		}
+		sort.Strings(names)
+		switch {
+		case len(names) == 0:
+			why := ""
+			if damaged {
+				why = " (unless it is on one of the damaged lines named above)"
+			}
+			if len(id) < minIDPrefix {
+				why += fmt.Sprintf("; give at least %d characters of an id", minIDPrefix)
+			}
+			return nil, usageError("no write or run %s in the journal %s%s: ocsflags history lists them", id, path, why)
+		case len(names) > 1:
+			return nil, usageError("%s is the start of %s: give more of the id", id, strings.Join(names, " and "))
+		}
+		t := undoTarget{arg: id}
+		for k := range byRun {
+			t.run = true
+			for _, w := range writes {
+				if w.Run == k {
+					t.writes = append(t.writes, w)
+				}
+			}
+		}
+		for k := range byWrite {
+			for _, w := range writes {
+				if w.ID == k {
+					t.writes = append(t.writes, w)
+				}
+			}
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// undoOutcome counts what an undo did.
+type undoOutcome struct {
+	undone, refused, failed, skipped int
+	ids                              []string
+}
+
+func runUndo(ctx context.Context, args []string, env Env) int {
+	fs := flag.NewFlagSet("undo", flag.ContinueOnError)
+	c := conn{writes: true}
+	c.register(fs)
+	dry := fs.Bool("dry-run", false, "")
+	pos, err := parse(fs, args)
+	if err == nil && len(pos) == 0 {
+		err = usageError("usage: ocsflags undo [connection options] [--journal FILE] [--dry-run] ID... (the ids ocsflags history shows: a write, or a whole run)")
+	}
+	if err == nil && c.ldif != "" && c.changesOut == "" && !*dry {
+		err = usageError("--ldif %s without --changes-out: nothing would keep this undo (the export is never modified, and its copy in memory "+
+			"vanishes at exit): add --changes-out FILE to record it as LDIF to replay, or use --dry-run", c.ldif)
+	}
+	if err != nil {
+		return exitCode(err, env)
+	}
+	path, explicit, err := journalFile(c.journal)
+	if err != nil {
+		return exitCode(err, env)
+	}
+	// The ids are looked up before connecting, so a typo costs no bind.
+	writes, damage, err := readWrites(path, explicit)
+	if err != nil {
+		return exitCode(err, env)
+	}
+	reportDamage(env.Stderr, path, damage)
+	targets, err := resolveUndoIDs(writes, pos, path, len(damage) > 0)
+	if err != nil {
+		return exitCode(err, env)
+	}
+	d, err := c.open(ctx, env)
+	if err != nil {
+		return exitCode(err, env)
+	}
+	defer d.Close()
+	res, err := undoTargets(ctx, d, targets, *dry, env)
+	if err != nil {
+		return exitCode(err, env)
+	}
+	switch {
+	case res.failed > 0:
+		return ExitError
+	case res.refused > 0:
+		return ExitRefused
+	}
+	return ExitOK
+}
+
+// undoTargets undoes the writes the targets name, newest first, and says
+// what became of each.
+func undoTargets(ctx context.Context, d directory.Directory, targets []undoTarget, dry bool, env Env) (undoOutcome, error) {
+	var out undoOutcome
+	var todo []directory.JournalWrite
+	seen := map[string]bool{}
+	anyRun := false
+	for _, t := range targets {
+		anyRun = anyRun || t.run
+		for _, w := range t.writes {
+			if seen[w.ID] {
+				continue
+			}
+			seen[w.ID] = true
+			if t.run && w.Outcome == directory.JournalNotWritten {
+				// Part of a run that did not land: nothing to take back,
+				// and nothing to refuse either.
+				out.skipped++
+				continue
+			}
+			todo = append(todo, w)
+		}
+	}
+	// Newest first: the journal is in time order.
+	for i, j := 0, len(todo)-1; i < j; i, j = i+1, j-1 {
+		todo[i], todo[j] = todo[j], todo[i]
+	}
+	run := ""
+	if (anyRun || len(todo) > 1) && !dry {
+		run = directory.NewRunID()
+		ctx = directory.WithRun(ctx, run)
+	}
+	// Reading and deciding first, in memory, for every write: one read per
+	// container, the pools once.
+	var dns []string
+	var pools directory.PoolSet
+	needPools := false
+	for _, w := range todo {
+		dns = append(dns, w.DN)
+		for _, e := range w.Edits {
+			needPools = needPools || strings.EqualFold(e.Attr, flags.AttrPrimaryHomeServer)
+		}
+	}
+	if needPools {
+		pl, err := d.Pools(ctx)
+		if err != nil {
+			return out, fmt.Errorf("list pools: %w", err)
+		}
+		pools = directory.NewPoolSetFrom(pl)
+	}
+	users, err := directory.ReadUsers(ctx, d, dns)
+	if err != nil {
+		return out, err
+	}
+	targetOK := map[string]error{}
+	notes := map[string]string{}
+	for n, w := range todo {
+		if ctx.Err() != nil {
+			printf(env.Stderr, "ocsflags: stopped: %d write(s) not undone\n", len(todo)-n)
+			out.failed++
+			break
+		}
+		key := strings.ToLower(w.Directory)
+		if _, ok := targetOK[key]; !ok {
+			notes[key], targetOK[key] = directory.CheckUndoTarget(ctx, d, w.Directory, w.DN)
+			if notes[key] != "" {
+				printf(env.Stderr, "ocsflags: notice: %s\n", notes[key])
+			}
+		}
+		printf(env.Stdout, "%s  (undo of %s, %s %s)\n", w.DN, w.ID, w.Outcome, timeText(w.Time))
+		if err := targetOK[key]; err != nil {
+			printf(env.Stdout, "  refused: %s\n", err)
+			out.refused++
+			continue
+		}
+		u, ok := users[directory.NormDN(w.DN)]
+		if !ok {
+			printf(env.Stdout, "  refused: %s is no longer in the directory (deleted, moved or renamed): nothing to take back\n", w.DN)
+			out.refused++
+			continue
+		}
+		r := directory.UndoWrite(ctx, d, w, u, directory.UndoOptions{DryRun: dry, Tries: undoTries, Pools: pools, SettleTimeout: directory.DefaultTimeout})
+		users[directory.NormDN(w.DN)] = r.After
+		writeUndo(env.Stdout, r, dry)
+		var re *directory.RefusedError
+		switch {
+		case errors.As(r.Err, &re):
+			out.refused++
+		case r.Err != nil:
+			out.failed++
+		case !r.Plan.Complete():
+			out.refused++
+		default:
+			out.undone++
+		}
+		if r.ID != "" {
+			out.ids = append(out.ids, r.ID)
+		}
+	}
+	if out.skipped > 0 {
+		printf(env.Stdout, "%d write(s) of the run were not written: nothing to undo for them\n", out.skipped)
+	}
+	switch {
+	case dry:
+		printf(env.Stdout, "\n# dry run: nothing was written\n")
+	case run != "" && len(out.ids) > 0:
+		printf(env.Stdout, "\nundo run %s: %d write(s) undone, %d refused or partly, %d failed; ocsflags undo %s takes this undo back\n", run, out.undone, out.refused, out.failed, run)
+	case len(out.ids) == 1:
+		printf(env.Stdout, "\nundone as write %s; ocsflags undo %s takes this undo back\n", out.ids[0], out.ids[0])
+	}
+	return out, nil
+}
+
+// writeUndo prints what undoing one write did: the attributes written
+// back (as set prints its delta), and each part refused or kept with why.
+func writeUndo(w io.Writer, r directory.UndoResult, dry bool) {
+	if len(r.Sent.Edits) > 0 && r.Err == nil {
+		if dry {
+			fmt.Fprintln(w, "  would write:")
+			writeEditLines(w, "  ", r.Sent.Edits)
+		} else {
+			writeEditLines(w, "", r.Sent.Edits)
+		}
+	}
+	for _, p := range r.Plan.Parts {
+		switch p.Action {
+		case directory.UndoRefused:
+			printf(w, "  refused: %s\n", p.Reason)
+		case directory.UndoKept:
+			printf(w, "  kept: %s\n", p.Reason)
+		default:
+			if p.Reason != "" {
+				printf(w, "  note: %s\n", p.Reason)
+			}
+		}
+	}
+	var re *directory.RefusedError
+	switch {
+	case errors.As(r.Err, &re):
+		for _, x := range re.Refusals {
+			printf(w, "  refused (nothing written): %s\n", x.Reason)
+		}
+	case r.Err != nil:
+		printf(w, "  failed: %s\n", r.Err)
+	case len(r.Sent.Edits) == 0:
+		fmt.Fprintln(w, "  nothing written")
+	}
+}
