@@ -108,7 +108,7 @@ func TestUndoOnDemoClearsOnly64(t *testing.T) {
 	if v := d.flagsOf(t, leoDN); v != 1|1024 {
 		t.Errorf("after undo OptionFlags = %d, want 1025 (1024 kept)", v)
 	}
-	if !strings.Contains(out, "1089 -> 1025") || !strings.Contains(out, "(-64)") || !strings.Contains(out, "undone as write") {
+	if !strings.Contains(out, "1089 -> 1025") || !strings.Contains(out, "(-64 anonymous)") || !strings.Contains(out, "undone as write") {
 		t.Errorf("undo output:\n%s", out)
 	}
 	// The undo is in the history as the undo of id, with an id of its own.
@@ -118,7 +118,7 @@ func TestUndoOnDemoClearsOnly64(t *testing.T) {
 	}
 	// Undoing the same write twice is refused: 64 is no longer there.
 	code, out, _ = d.run(t, "undo", "--demo", id)
-	if code != 1 || !strings.Contains(out, "refused") || !strings.Contains(out, "64 anonymous") {
+	if code != 1 || !strings.Contains(out, "refused") || !strings.Contains(out, "64 anonymous") || !strings.Contains(out, "write "+hs[1].ID+" took this write back already") {
 		t.Errorf("second undo: exit %d\n%s", code, out)
 	}
 	// The undo undone: 64 is back, 1024 still there.

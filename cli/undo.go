@@ -145,7 +145,7 @@ func runUndo(ctx context.Context, args []string, env Env) int {
 		return exitCode(err, env)
 	}
 	defer d.Close()
-	res, err := undoTargets(ctx, d, targets, *dry, env)
+	res, err := undoTargets(ctx, d, writes, targets, *dry, env)
 	if err != nil {
 		return exitCode(err, env)
 	}
@@ -160,8 +160,14 @@ func runUndo(ctx context.Context, args []string, env Env) int {
 
 // undoTargets undoes the writes the targets name, newest first, and says
 // what became of each.
-func undoTargets(ctx context.Context, d directory.Directory, targets []undoTarget, dry bool, env Env) (undoOutcome, error) {
+func undoTargets(ctx context.Context, d directory.Directory, writes []directory.JournalWrite, targets []undoTarget, dry bool, env Env) (undoOutcome, error) {
 	var out undoOutcome
+	undoneBy := map[string][]directory.JournalWrite{}
+	for _, w := range writes {
+		if w.Undoes != "" && w.Written() {
+			undoneBy[w.Undoes] = append(undoneBy[w.Undoes], w)
+		}
+	}
 	var todo []directory.JournalWrite
 	seen := map[string]bool{}
 	anyRun := false
@@ -241,7 +247,7 @@ func undoTargets(ctx context.Context, d directory.Directory, targets []undoTarge
 		}
 		r := directory.UndoWrite(ctx, d, w, u, directory.UndoOptions{DryRun: dry, Tries: undoTries, Pools: pools, SettleTimeout: directory.DefaultTimeout})
 		users[directory.NormDN(w.DN)] = r.After
-		writeUndo(env.Stdout, r, dry)
+		writeUndo(env.Stdout, r, dry, undoneBy[w.ID])
 		var re *directory.RefusedError
 		switch {
 		case errors.As(r.Err, &re):
@@ -273,13 +279,19 @@ func undoTargets(ctx context.Context, d directory.Directory, targets []undoTarge
 
 // writeUndo prints what undoing one write did: the attributes written
 // back (as set prints its delta), and each part refused or kept with why.
-func writeUndo(w io.Writer, r directory.UndoResult, dry bool) {
+func writeUndo(w io.Writer, r directory.UndoResult, dry bool, undoneBy []directory.JournalWrite) {
 	if len(r.Sent.Edits) > 0 && r.Err == nil {
+		indent := ""
 		if dry {
 			fmt.Fprintln(w, "  would write:")
-			writeEditLines(w, "  ", r.Sent.Edits)
-		} else {
-			writeEditLines(w, "", r.Sent.Edits)
+			indent = "  "
+		}
+		for _, e := range r.Sent.Edits {
+			printf(w, "%s  %-32s %s -> %s", indent, e.Attr, optOrAbsent(e.Old), optOrAbsent(e.New))
+			if d, ok := optionFlagsDelta(e); ok {
+				printf(w, "  (%s)", flags.DeltaNames(d))
+			}
+			fmt.Fprintln(w)
 		}
 	}
 	for _, p := range r.Plan.Parts {
@@ -304,5 +316,10 @@ func writeUndo(w io.Writer, r directory.UndoResult, dry bool) {
 		printf(w, "  failed: %s\n", r.Err)
 	case len(r.Sent.Edits) == 0:
 		fmt.Fprintln(w, "  nothing written")
+	}
+	if !r.Plan.Complete() || r.Err != nil {
+		for _, u := range undoneBy {
+			printf(w, "  note: write %s took this write back already, %s\n", u.ID, timeText(u.Time))
+		}
 	}
 }
