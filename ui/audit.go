@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"fmt"
+	"ocsflags/ui/common"
+	"ocsflags/ui/styles"
 	"strings"
 	"sync/atomic"
 
@@ -391,7 +393,7 @@ func (m *Model) auditKey(msg tea.KeyPressMsg) tea.Cmd {
 // when the fix is a choice (a pool, a sign-in name).
 func (m *Model) fixRule() tea.Cmd {
 	rows, _, _ := m.auditRules()
-	r := rows[clamp(m.audit.cursor, 0, len(rows)-1)]
+	r := rows[common.Clamp(m.audit.cursor, 0, len(rows)-1)]
 	f := r.finding
 	switch {
 	case f == nil && r.unknown != "":
@@ -605,11 +607,11 @@ func (m *Model) auditBody(w, h int) []string {
 	u := m.detail.user
 	var lines []string
 	cur, curEnd := -1, -1
-	add := func(s string) { lines = append(lines, fit(s, w)) }
-	add(st.bold.Render("Audit of "+termtext.Safe(u.Label())) + st.dim.Render("  why can or can't this user sign in?"))
-	add(st.dim.Render(termtext.Safe(u.DN)))
+	add := func(s string) { lines = append(lines, common.Fit(s, w)) }
+	add(st.Bold.Render("Audit of "+termtext.Safe(u.Label())) + st.Dim.Render("  why can or can't this user sign in?"))
+	add(st.Dim.Render(termtext.Safe(u.DN)))
 	if m.detail.loading {
-		add(st.dim.Render(m.spin.View() + " reading the user…"))
+		add(st.Dim.Render(m.spin.View() + " reading the user…"))
 	}
 	rows, base, after := m.auditRules()
 	verdict := func(fs []flags.Finding) string {
@@ -617,24 +619,24 @@ func (m *Model) auditBody(w, h int) []string {
 		var s string
 		switch v {
 		case flags.VerdictReady:
-			s = st.ok.Render("✓ ready to sign in")
+			s = st.Ok.Render("✓ ready to sign in")
 		case flags.VerdictCannotSignIn:
-			s = st.bad.Render(fmt.Sprintf("✗ cannot sign in: %d problem%s", errs, plural(errs)))
+			s = st.Bad.Render(fmt.Sprintf("✗ cannot sign in: %d problem%s", errs, common.Plural(errs)))
 		case flags.VerdictNotEnabled:
-			s = st.dim.Render(fmt.Sprintf("– not enabled for OCS: %d problem%s", errs, plural(errs)))
+			s = st.Dim.Render(fmt.Sprintf("– not enabled for OCS: %d problem%s", errs, common.Plural(errs)))
 		case flags.VerdictUnverified:
-			s = st.warn.Render(v.Mark() + " " + v.Headline())
+			s = st.Warn.Render(v.Mark() + " " + v.Headline())
 		default:
-			s = st.bad.Render(v.Mark() + " " + v.Headline())
+			s = st.Bad.Render(v.Mark() + " " + v.Headline())
 		}
 		if warns > 0 {
-			s += st.warn.Render(fmt.Sprintf(", %d warning%s", warns, plural(warns)))
+			s += st.Warn.Render(fmt.Sprintf(", %d warning%s", warns, common.Plural(warns)))
 		}
 		return s
 	}
 	// A verdict is never cut: it wraps under itself.
 	addVerdict := func(prefix, text string) {
-		for j, l := range wrap(text, max(w-len(prefix), 20)) {
+		for j, l := range common.Wrap(text, max(w-len(prefix), 20)) {
 			if j == 0 {
 				add(prefix + l)
 			} else {
@@ -644,7 +646,7 @@ func (m *Model) auditBody(w, h int) []string {
 	}
 	if m.pending.get(u.DN) != nil {
 		addVerdict("In the directory now:      ", verdict(base))
-		addVerdict("With your pending edits:   ", verdict(after)+st.dim.Render("  (c reviews and commits)"))
+		addVerdict("With your pending edits:   ", verdict(after)+st.Dim.Render("  (c reviews and commits)"))
 	} else {
 		addVerdict("In the directory:  ", verdict(after))
 	}
@@ -662,16 +664,16 @@ func (m *Model) auditBody(w, h int) []string {
 	}
 	ind := "      "
 	for i, r := range rows {
-		glyph, style, text := "✓", st.ok, ""
+		glyph, style, text := "✓", st.Ok, ""
 		switch {
 		case r.finding != nil && r.finding.Severity == flags.Error:
-			glyph, style = "✗", st.bad
+			glyph, style = "✗", st.Bad
 		case r.finding != nil:
-			glyph, style = "!", st.warn
+			glyph, style = "!", st.Warn
 		case r.unknown != "":
-			glyph, style, text = "?", st.warn, r.unknown
+			glyph, style, text = "?", st.Warn, r.unknown
 		case r.na != "":
-			glyph, style, text = "–", st.dim, r.na
+			glyph, style, text = "–", st.Dim, r.na
 		case r.note != "":
 			text = r.note
 		}
@@ -694,30 +696,30 @@ func (m *Model) auditBody(w, h int) []string {
 		row := "  " + style.Render(glyph) + " " + title
 		if i == m.audit.cursor {
 			cur = len(lines)
-			row = st.selected.Render(fit("› "+glyph+" "+title, w))
+			row = st.Selected.Render(common.Fit("› "+glyph+" "+title, w))
 		}
 		add(row)
 		if narrow && val != "" {
-			add(ind + st.value.Render(val))
+			add(ind + st.Value.Render(val))
 		}
 		if text != "" {
-			for _, l := range wrap(text, w-len(ind)) {
-				add(ind + st.dim.Render(l))
+			for _, l := range common.Wrap(text, w-len(ind)) {
+				add(ind + st.Dim.Render(l))
 			}
 		}
 		if f := r.finding; f != nil {
-			for _, l := range wrap(termtext.Safe(f.Problem), w-len(ind)) {
+			for _, l := range common.Wrap(termtext.Safe(f.Problem), w-len(ind)) {
 				add(ind + l)
 			}
-			for j, l := range wrap("User sees: "+termtext.Safe(f.Experience), w-len(ind)) {
+			for j, l := range common.Wrap("User sees: "+termtext.Safe(f.Experience), w-len(ind)) {
 				if j == 0 {
-					l = st.bold.Render("User sees:") + strings.TrimPrefix(l, "User sees:")
+					l = st.Bold.Render("User sees:") + strings.TrimPrefix(l, "User sees:")
 				}
 				add(ind + l)
 			}
-			for j, l := range wrap("Fix: "+termtext.Safe(m.fixHint(f)), w-len(ind)) {
+			for j, l := range common.Wrap("Fix: "+termtext.Safe(m.fixHint(f)), w-len(ind)) {
 				if j == 0 {
-					l = st.changed.Render("Fix:") + strings.TrimPrefix(l, "Fix:")
+					l = st.Changed.Render("Fix:") + strings.TrimPrefix(l, "Fix:")
 				}
 				add(ind + l)
 			}
@@ -729,7 +731,7 @@ func (m *Model) auditBody(w, h int) []string {
 	if p := m.audit.picker; p != nil {
 		// The choice stands alone under the verdict: rules showing
 		// through around the box only distract.
-		return overlay(block(lines[:head], w, h), p.view(st, w), w)
+		return common.Overlay(common.Block(lines[:head], w, h), p.view(st, w), w)
 	}
 	// The title and verdict stay; the rules scroll under them, keeping the
 	// whole focused rule (its reason and fix) in view. A screen too short
@@ -740,10 +742,10 @@ func (m *Model) auditBody(w, h int) []string {
 		top, rules, cur, curEnd = nil, lines, cur+head, curEnd+head
 	}
 	room := h - len(top)
-	off := window(curEnd, m.audit.offset, room, len(rules))
-	off = window(cur, off, room, len(rules))
+	off := common.Window(curEnd, m.audit.offset, room, len(rules))
+	off = common.Window(cur, off, room, len(rules))
 	m.audit.offset = off
-	return block(append(top, rules[min(off, len(rules)):]...), w, h)
+	return common.Block(append(top, rules[min(off, len(rules)):]...), w, h)
 }
 
 // fixHint says what f on this finding does.
@@ -776,18 +778,18 @@ func (m *Model) fixHint(f *flags.Finding) string {
 	return f.FixHint
 }
 
-func (p *pickerModel) view(st styles, w int) []string {
+func (p *pickerModel) view(st styles.Styles, w int) []string {
 	inner := min(w-6, 90)
 	var rows []string
 	for i, o := range p.options {
 		label, note := termtext.Safe(o.label), termtext.Safe(o.note)
-		row := "  " + label + "  " + st.dim.Render(note)
+		row := "  " + label + "  " + st.Dim.Render(note)
 		if i == p.cursor {
-			row = st.selected.Render(fit("› "+label+"  "+note, inner))
+			row = st.Selected.Render(common.Fit("› "+label+"  "+note, inner))
 		}
 		rows = append(rows, row)
 	}
-	return dialogBox(st, inner, p.title, p.body, rows, "↑↓ choose · enter sets it as a pending edit · esc cancels")
+	return common.DialogBox(st, inner, p.title, p.body, rows, "↑↓ choose · enter sets it as a pending edit · esc cancels")
 }
 
 // poolsByHost lists the pools by host name, as the console's pool lists do.

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"ocsflags/ui/common"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -135,7 +136,7 @@ func (m *Model) quit() tea.Cmd {
 		kind:  "quit",
 		title: "Quit with changes that are not written?",
 		body: []string{fmt.Sprintf("%d pending change%s for %d user%s %s not been written to the directory. Quitting now loses %s.",
-			edits, plural(edits), users, plural(users), map[bool]string{true: "has", false: "have"}[edits == 1], them)},
+			edits, common.Plural(edits), users, common.Plural(users), map[bool]string{true: "has", false: "have"}[edits == 1], them)},
 		options: []confirmOption{
 			{keys: []string{"c"}, label: "review and commit them", do: func(m *Model) tea.Cmd { return m.openReview() }},
 			// Not y: y writes in the review, and a hand used to it must not
@@ -277,7 +278,7 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		case l.loading:
 			m.stopStream()
 		case l.filter != "":
-			l.input.value = ""
+			l.input.Value = ""
 			l.setFilter("")
 		case len(l.marks) > 0:
 			m.clearMarks()
@@ -300,7 +301,7 @@ func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch msg.String() {
 	case "esc":
 		l.editing = false
-		l.input.value = ""
+		l.input.Value = ""
 		l.setFilter("")
 		return nil
 	case "enter":
@@ -324,8 +325,8 @@ func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
 		l.move(max(m.bodyHeight()-4, 1))
 		return nil
 	}
-	if changed, _ := l.input.update(msg); changed {
-		l.setFilter(l.input.value)
+	if changed, _ := l.input.Update(msg); changed {
+		l.setFilter(l.input.Value)
 	}
 	return nil
 }
@@ -342,17 +343,17 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 	n := len(items(m.state()))
 	switch {
 	case key.Matches(msg, k.Up):
-		d.cursor = clamp(d.cursor-1, 0, n-1)
+		d.cursor = common.Clamp(d.cursor-1, 0, n-1)
 	case key.Matches(msg, k.Down):
-		d.cursor = clamp(d.cursor+1, 0, n-1)
+		d.cursor = common.Clamp(d.cursor+1, 0, n-1)
 	case key.Matches(msg, k.Home):
 		d.cursor = 0
 	case key.Matches(msg, k.End):
 		d.cursor = n - 1
 	case key.Matches(msg, k.PageUp):
-		d.cursor = clamp(d.cursor-5, 0, n-1)
+		d.cursor = common.Clamp(d.cursor-5, 0, n-1)
 	case key.Matches(msg, k.PageDown):
-		d.cursor = clamp(d.cursor+5, 0, n-1)
+		d.cursor = common.Clamp(d.cursor+5, 0, n-1)
 	case key.Matches(msg, k.Audit):
 		return m.openAudit()
 	case key.Matches(msg, k.Open) && m.focusedItem().kind == itVerdict:
@@ -382,7 +383,7 @@ func (m *Model) toggle() tea.Cmd {
 	}
 	s := m.state()
 	its := items(s)
-	m.detail.cursor = clamp(m.detail.cursor, 0, len(its)-1)
+	m.detail.cursor = common.Clamp(m.detail.cursor, 0, len(its)-1)
 	it := its[m.detail.cursor]
 	if err := s.base.Editable(itemAttr(it)); err != nil {
 		// Several values where AD allows one: writing one drops the others.
@@ -411,13 +412,13 @@ func (m *Model) toggle() tea.Cmd {
 			}
 		}
 		c.Enabled = flags.Some(!now)
-		what = flags.DocEnabled.Label + ": " + onOff(!now)
+		what = flags.DocEnabled.Label + ": " + common.OnOff(!now)
 	case itFederation:
 		c.Federation = flags.Some(!s.after.Federation.Or(false))
-		what = flags.DocFederation.Label + ": " + onOff(c.Federation.V)
+		what = flags.DocFederation.Label + ": " + common.OnOff(c.Federation.V)
 	case itRemote:
 		c.RemoteAccess = flags.Some(!s.after.RemoteAccess.Or(false))
-		what = flags.DocRemoteAccess.Label + ": " + onOff(c.RemoteAccess.V)
+		what = flags.DocRemoteAccess.Label + ": " + common.OnOff(c.RemoteAccess.V)
 	case itBit:
 		f, _ := flags.Lookup(it.bit)
 		if it.bit == flags.EnhancedPresence {
@@ -431,7 +432,7 @@ func (m *Model) toggle() tea.Cmd {
 			}
 		}
 		c.Flags = flags.Toggle(s.after.OptionFlags.V, it.bit)
-		what = fmt.Sprintf("%s (%d): %s", f.Label, uint32(it.bit), onOff(c.Flags.Set != 0))
+		what = fmt.Sprintf("%s (%d): %s", f.Label, uint32(it.bit), common.OnOff(c.Flags.Set != 0))
 	case itTelephony:
 		if flags.TelephonyOf(s.after.OptionFlags.V) == it.tel {
 			m.setStatus("Telephony is already " + it.tel.Label())
@@ -443,7 +444,7 @@ func (m *Model) toggle() tea.Cmd {
 		// Choosing again clears the LCS 2005 bits 1 and 2, so the value
 		// ends as 0, 4, 8 or 12.
 		c.Archiving = flags.ToggleArchiving(s.after.Archiving.V, it.bit)
-		what = fmt.Sprintf("%s (%d): %s", flags.ArchivingLabel(it.bit), uint32(it.bit), onOff(!s.after.Archiving.V.Has(it.bit)))
+		what = fmt.Sprintf("%s (%d): %s", flags.ArchivingLabel(it.bit), uint32(it.bit), common.OnOff(!s.after.Archiving.V.Has(it.bit)))
 		if s.after.Archiving.V&flags.ArchiveLegacy != 0 {
 			what += " (clears the LCS 2005 bits 1 and 2)"
 		}

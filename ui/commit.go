@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"ocsflags/ui/common"
 	"strings"
 	"time"
 
@@ -120,7 +121,7 @@ func (m *Model) commitAll() tea.Cmd {
 		m.setStatus("nothing left to write here")
 		return nil
 	}
-	m.setStatus(fmt.Sprintf("writing %d user%s…", len(cmds), plural(len(cmds))))
+	m.setStatus(fmt.Sprintf("writing %d user%s…", len(cmds), common.Plural(len(cmds))))
 	return tea.Batch(cmds...)
 }
 

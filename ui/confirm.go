@@ -1,12 +1,10 @@
 package ui
 
 import (
-	"strings"
+	"ocsflags/ui/common"
+	"ocsflags/ui/styles"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
-
-	"ocsflags/termtext"
 )
 
 // confirmOption is one answer of a confirm dialog.
@@ -41,50 +39,10 @@ func (c *confirmModel) handle(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 }
 
 // view renders the dialog box for a screen w wide.
-func (c *confirmModel) view(st styles, w int) []string {
+func (c *confirmModel) view(st styles.Styles, w int) []string {
 	var opts []string
 	for _, o := range c.options {
-		opts = append(opts, st.bold.Render("["+o.keys[0]+"]")+" "+o.label)
+		opts = append(opts, st.Bold.Render("["+o.keys[0]+"]")+" "+o.label)
 	}
-	return dialogBox(st, min(w-6, 72), c.title, c.body, opts, "")
-}
-
-// dialogBox draws a modal box inner columns wide: title, wrapped body, the
-// answers, and an optional hint line.
-func dialogBox(st styles, inner int, title string, body, answers []string, hint string) []string {
-	// Title and body are plain text that may quote directory values.
-	lines := []string{st.bold.Render(termtext.Safe(title)), ""}
-	for _, b := range body {
-		lines = append(lines, wrap(termtext.Safe(b), inner)...)
-	}
-	lines = append(lines, "")
-	lines = append(lines, answers...)
-	if hint != "" {
-		lines = append(lines, "", st.dim.Render(hint))
-	}
-	for i, l := range lines {
-		lines[i] = fit(l, inner)
-	}
-	return strings.Split(st.dialog.Render(strings.Join(lines, "\n")), "\n")
-}
-
-// overlay draws box centred over the lines of a w-wide screen.
-func overlay(base []string, box []string, w int) []string {
-	if len(box) == 0 {
-		return base
-	}
-	bw := ansi.StringWidth(box[0])
-	x := max((w-bw)/2, 0)
-	y := max((len(base)-len(box))/2, 0)
-	out := append([]string(nil), base...)
-	for i, b := range box {
-		if y+i >= len(out) {
-			break
-		}
-		l := out[y+i]
-		// Reset between the pieces: a cut styled line must not bleed into
-		// the box.
-		out[y+i] = ansi.Truncate(l, x, "") + ansi.ResetStyle + b + ansi.ResetStyle + ansi.TruncateLeft(l, x+bw, "")
-	}
-	return out
+	return common.DialogBox(st, min(w-6, 72), c.title, c.body, opts, "")
 }

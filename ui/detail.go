@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"ocsflags/ui/common"
+	"ocsflags/ui/styles"
 	"strings"
 
 	"ocsflags/directory"
@@ -141,25 +143,11 @@ func enabledBox(set flags.Settings) bool {
 	return set.Enabled.Or(false) && set.SIPAddress.Set
 }
 
-func check(on bool) string {
-	if on {
-		return "[x]"
-	}
-	return "[ ]"
-}
-
 func radio(on bool) string {
 	if on {
 		return "(•)"
 	}
 	return "( )"
-}
-
-func onOff(b bool) string {
-	if b {
-		return "on"
-	}
-	return "off"
 }
 
 func optString(o flags.Opt[string]) string {
@@ -200,7 +188,7 @@ func verdictText(set flags.Settings, s state) (string, readiness) {
 	v, e, w := flags.JudgeCounts(f)
 	warns := ""
 	if w > 0 {
-		warns = fmt.Sprintf("%d warning%s", w, plural(w))
+		warns = fmt.Sprintf("%d warning%s", w, common.Plural(w))
 	}
 	switch v {
 	case flags.VerdictReady:
@@ -214,7 +202,7 @@ func verdictText(set flags.Settings, s state) (string, readiness) {
 		return t, v
 	case flags.VerdictCannotSignIn:
 		// The same count as the audit: problems, and warnings after them.
-		t := fmt.Sprintf("✗ cannot sign in (%d problem%s", e, plural(e))
+		t := fmt.Sprintf("✗ cannot sign in (%d problem%s", e, common.Plural(e))
 		if w > 0 {
 			t += ", " + warns
 		}
@@ -228,13 +216,6 @@ func verdictText(set flags.Settings, s state) (string, readiness) {
 		t += " (" + warns + ")"
 	}
 	return t, v
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 // originatorNote says what an OriginatorSid means on this object.
@@ -295,10 +276,10 @@ func locationText(s state) string {
 }
 
 // render lays out the pane's lines at width w.
-func render(s state, st styles, its []item, cursor, w int) []line {
+func render(s state, st styles.Styles, its []item, cursor, w int) []line {
 	var out []line
 	add := func(text string, it int) { out = append(out, line{text, it}) }
-	heading := func(t string) { add("", -1); add(st.group.Render(t), -1) }
+	heading := func(t string) { add("", -1); add(st.Group.Render(t), -1) }
 	idx := 0
 	next := func() int { i := idx; idx++; return i }
 	mark := func(i int) string {
@@ -311,18 +292,18 @@ func render(s state, st styles, its []item, cursor, w int) []line {
 	// row is a check box or radio line: state, bit value, console label, and
 	// a note saying what changes; changes carry "*".
 	row := func(i int, box, label, bits, note string) string {
-		t := mark(i) + box + " " + fitRight(bits, valueW) + "  " + label
+		t := mark(i) + box + " " + common.FitRight(bits, valueW) + "  " + label
 		if note != "" {
 			t += "  " + note
 		}
 		return t
 	}
-	changedNote := func(was bool) string { return st.changed.Render("* was " + onOff(was)) }
+	changedNote := func(was bool) string { return st.Changed.Render("* was " + common.OnOff(was)) }
 	field := func(i int, label, now, was string) {
 		now, was = termtext.Safe(now), termtext.Safe(was)
-		t := mark(i) + fit(label, 16) + " " + now
+		t := mark(i) + common.Fit(label, 16) + " " + now
 		if was != now {
-			t += "  " + st.changed.Render("* was "+was)
+			t += "  " + st.Changed.Render("* was "+was)
 		}
 		add(t, i)
 	}
@@ -336,42 +317,42 @@ func render(s state, st styles, its []item, cursor, w int) []line {
 		case on != was:
 			note = changedNote(was)
 		case !on && s.after.Enabled.Or(false):
-			note = st.warn.Render("msRTCSIP-UserEnabled is TRUE, but without a sign-in name OCS treats the user as not enabled")
+			note = st.Warn.Render("msRTCSIP-UserEnabled is TRUE, but without a sign-in name OCS treats the user as not enabled")
 		}
-		add(row(i, check(on), flags.DocEnabled.Label, "", note), i)
+		add(row(i, common.Check(on), flags.DocEnabled.Label, "", note), i)
 	}
 	field(next(), flags.DocSIPAddress.Label, optString(s.after.SIPAddress), optString(s.base.SIPAddress))
 	field(next(), flags.DocHomeServer.Label, poolText(s, s.after.HomeServer), poolText(s, s.base.HomeServer))
 	if sid := s.after.OriginatorSid; sid.Set {
 		// Read-only: the account the person logs on with in their own
 		// forest (resource or central forest).
-		add("  "+fit("Originator SID", 16)+" "+termtext.Safe(sid.V)+"  "+st.dim.Render(originatorNote(s.user)), -1)
+		add("  "+common.Fit("Originator SID", 16)+" "+termtext.Safe(sid.V)+"  "+st.Dim.Render(originatorNote(s.user)), -1)
 	}
 	{
 		i := next()
 		now, r := verdictText(s.after, s)
 		was, _ := verdictText(s.base, s)
-		sty := st.bad
+		sty := st.Bad
 		switch r {
 		case ready:
-			sty = st.ok
+			sty = st.Ok
 		case notEnabled:
-			sty = st.dim
+			sty = st.Dim
 		case flags.VerdictUnverified:
-			sty = st.warn
+			sty = st.Warn
 		}
 		if now != was {
 			now += " after commit"
 		}
 		body := sty.Render(now)
 		if !strings.HasPrefix(now, was) {
-			body += "  " + st.changed.Render("* now: "+was)
+			body += "  " + st.Changed.Render("* now: "+was)
 		}
 		// The verdict is never cut: it wraps under itself.
 		const ind = 2 + 16 + 1
-		for j, l := range wrap(body, max(w-ind, 20)) {
+		for j, l := range common.Wrap(body, max(w-ind, 20)) {
 			if j == 0 {
-				add(mark(i)+fit("Readiness", 16)+" "+l, i)
+				add(mark(i)+common.Fit("Readiness", 16)+" "+l, i)
 			} else {
 				add(strings.Repeat(" ", ind)+l, i)
 			}
@@ -385,7 +366,7 @@ func render(s state, st styles, its []item, cursor, w int) []line {
 		if on != was {
 			note = changedNote(was)
 		}
-		add(row(i, check(on), label, "", note), i)
+		add(row(i, common.Check(on), label, "", note), i)
 	}
 	bitRow := func(b flags.Value) {
 		i := next()
@@ -396,9 +377,9 @@ func render(s state, st styles, its []item, cursor, w int) []line {
 		case on != was:
 			note = changedNote(was)
 		case b == flags.EnhancedPresence && was:
-			note = st.dim.Render("locked: one-way")
+			note = st.Dim.Render("locked: one-way")
 		}
-		add(row(i, check(on), f.Label, fmt.Sprint(uint32(b)), note), i)
+		add(row(i, common.Check(on), f.Label, fmt.Sprint(uint32(b)), note), i)
 	}
 
 	heading("Federation")
@@ -418,30 +399,30 @@ func render(s state, st styles, its []item, cursor, w int) []line {
 		note := ""
 		switch {
 		case t == telNow && telNow != telWas:
-			note = st.changed.Render("* was " + telWas.Short())
+			note = st.Changed.Render("* was " + telWas.Short())
 		case t.Inferred():
-			note = st.dim.Render("inferred")
+			note = st.Dim.Render("inferred")
 		}
 		add(row(i, radio(t == telNow), t.Label(), t.Bits().SumText(), note), i)
 	}
 	if telNow == flags.TelephonyInconsistent {
-		add("  "+st.warn.Render(fmt.Sprintf("! Inconsistent: bits %s match no console option; kept as found until you choose one", (s.after.OptionFlags.V&flags.TelephonyMask).SumText())), -1)
+		add("  "+st.Warn.Render(fmt.Sprintf("! Inconsistent: bits %s match no console option; kept as found until you choose one", (s.after.OptionFlags.V&flags.TelephonyMask).SumText())), -1)
 	}
 	field(next(), "  Line URI", optString(s.after.Line), optString(s.base.Line))
 	field(next(), "  Server URI", optString(s.after.LineServer), optString(s.base.LineServer))
 	for _, p := range policyTexts(s, flags.PolicyVoice) {
-		add("  "+fit("  Voice policy", 16)+" "+p, -1)
+		add("  "+common.Fit("  Voice policy", 16)+" "+p, -1)
 	}
-	add("  "+fit("  Location prof.", 16)+" "+locationText(s), -1)
+	add("  "+common.Fit("  Location prof.", 16)+" "+locationText(s), -1)
 	heading("Meetings")
 	for _, b := range meetingBits {
 		bitRow(b)
 	}
 	for _, p := range policyTexts(s, flags.PolicyMeeting) {
-		add("  "+fit("Meeting policy", 16)+" "+p, -1)
+		add("  "+common.Fit("Meeting policy", 16)+" "+p, -1)
 	}
 	for _, p := range policyTexts(s, 0) {
-		add("  "+fit("Other policy", 16)+" "+p, -1)
+		add("  "+common.Fit("Other policy", 16)+" "+p, -1)
 	}
 	heading(flags.DocArchiving.Label)
 	for _, b := range []flags.Value{flags.ArchiveInternal, flags.ArchiveFederated} {
@@ -451,10 +432,10 @@ func render(s state, st styles, its []item, cursor, w int) []line {
 		if on != was {
 			note = changedNote(was)
 		}
-		add(row(i, check(on), flags.ArchivingLabel(b), fmt.Sprint(uint32(b)), note), i)
+		add(row(i, common.Check(on), flags.ArchivingLabel(b), fmt.Sprint(uint32(b)), note), i)
 	}
 	if a := s.after.Archiving; a.Set && a.V&^(flags.ArchiveInternal|flags.ArchiveFederated) != 0 {
-		add("  "+st.warn.Render(fmt.Sprintf("! msRTCSIP-ArchivingEnabled is %s: LCS 2005 value, kept as found", flags.FormatAD(a.V))), -1)
+		add("  "+st.Warn.Render(fmt.Sprintf("! msRTCSIP-ArchivingEnabled is %s: LCS 2005 value, kept as found", flags.FormatAD(a.V))), -1)
 	}
 
 	both := s.base.OptionFlags.V | s.after.OptionFlags.V
@@ -463,11 +444,11 @@ func render(s state, st styles, its []item, cursor, w int) []line {
 		for _, b := range (both & reservedMask).Bits() {
 			i := next()
 			f, _ := flags.Lookup(b)
-			add(row(i, check(s.after.OptionFlags.V.Has(b)), f.Name, fmt.Sprint(uint32(b)), ""), i)
+			add(row(i, common.Check(s.after.OptionFlags.V.Has(b)), f.Name, fmt.Sprint(uint32(b)), ""), i)
 		}
 		for _, b := range both.Unknown().Bits() {
 			i := next()
-			add(row(i, check(s.after.OptionFlags.V.Has(b)), fmt.Sprintf("unknown bit %d (not in the catalogue)", flags.BitIndex(b)), fmt.Sprint(uint32(b)), ""), i)
+			add(row(i, common.Check(s.after.OptionFlags.V.Has(b)), fmt.Sprintf("unknown bit %d (not in the catalogue)", flags.BitIndex(b)), fmt.Sprint(uint32(b)), ""), i)
 		}
 	}
 
@@ -481,14 +462,14 @@ func render(s state, st styles, its []item, cursor, w int) []line {
 		}
 	}
 	if s.applyErr != nil {
-		add("  "+st.bad.Render("✗ pending edits cannot apply: "+termtext.Safe(s.applyErr.Error())), -1)
+		add("  "+st.Bad.Render("✗ pending edits cannot apply: "+termtext.Safe(s.applyErr.Error())), -1)
 	}
 	return out
 }
 
 // valueLines show OptionFlags as read and as it will be written, in
 // decimal, hex and binary, with the changed bits marked under the binary.
-func valueLines(s state, st styles, w int) []string {
+func valueLines(s state, st styles.Styles, w int) []string {
 	read, write := s.base.OptionFlags, s.after.OptionFlags
 	dec := func(o flags.Opt[flags.Value]) string {
 		if !o.Set {
@@ -498,7 +479,7 @@ func valueLines(s state, st styles, w int) []string {
 	}
 	dw := max(len(dec(read)), len(dec(write)))
 	one := func(label string, o flags.Opt[flags.Value]) (head, bin string) {
-		head = fit(label, 10) + fitRight(dec(o), dw)
+		head = common.Fit(label, 10) + common.FitRight(dec(o), dw)
 		if !o.Set {
 			return head, ""
 		}
@@ -512,7 +493,7 @@ func valueLines(s state, st styles, w int) []string {
 	h1, b1 := one("as read", read)
 	h2, b2 := one("to write", write)
 	if read == write {
-		h2, b2 = fit("to write", 10)+"(unchanged)", ""
+		h2, b2 = common.Fit("to write", 10)+"(unchanged)", ""
 	}
 	headW := max(len(h1), len(h2)) + 2
 	inline := headW+39 <= w
@@ -524,7 +505,7 @@ func valueLines(s state, st styles, w int) []string {
 		case b == "":
 			out = append(out, h+note)
 		case inline:
-			out = append(out, fit(h, headW)+b+note)
+			out = append(out, common.Fit(h, headW)+b+note)
 		default:
 			out = append(out, h+note, "    "+b)
 		}
@@ -532,7 +513,7 @@ func valueLines(s state, st styles, w int) []string {
 	emit(h1, b1, "")
 	note := ""
 	if changed != 0 {
-		note = st.changed.Render("* " + flags.Diff(read.V, write.V).String())
+		note = st.Changed.Render("* " + flags.Diff(read.V, write.V).String())
 	}
 	emit(h2, b2, note)
 	if changed != 0 && b2 != "" {
@@ -546,7 +527,7 @@ func valueLines(s state, st styles, w int) []string {
 		if inline {
 			pad = strings.Repeat(" ", headW)
 		}
-		out = append(out, st.changed.Render(strings.TrimRight(pad+string(marks), " ")))
+		out = append(out, st.Changed.Render(strings.TrimRight(pad+string(marks), " ")))
 	}
 	return out
 }

@@ -3,6 +3,9 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"ocsflags/ui/common"
+	"ocsflags/ui/keys"
+	"ocsflags/ui/styles"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -23,7 +26,7 @@ type editModel struct {
 	label string
 	dir   string // the value in the directory
 	was   string // the value the edit starts from (pending edits included)
-	input lineInput
+	input common.Input
 	err   string
 	// warn is a consequence the admin should know before the value is
 	// staged (Enterprise Voice without an E.164 line); a second enter on
@@ -61,7 +64,7 @@ func (m *Model) openEdit(kind itemKind) {
 	case itLineServer:
 		e.dir, e.was = s.base.LineServer.V, s.after.LineServer.V
 	}
-	e.input.value = e.was
+	e.input.Value = e.was
 	m.edit = e
 	// Editing is doing something else than waiting to quit.
 	m.quitting = false
@@ -99,7 +102,7 @@ func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
 	if e.checking != "" {
 		return nil // the value being checked is the one staged
 	}
-	if changed, _ := e.input.update(msg); changed {
+	if changed, _ := e.input.Update(msg); changed {
 		e.err, e.warn = "", ""
 	}
 	return nil
@@ -108,7 +111,7 @@ func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
 // editPaste inserts pasted text, except while a value is being checked.
 func (m *Model) editPaste(text string) {
 	if e := m.edit; e.checking == "" {
-		e.input.paste(text)
+		e.input.Paste(text)
 		e.err, e.warn = "", ""
 	}
 }
@@ -121,8 +124,8 @@ func (m *Model) commitEdit() tea.Cmd {
 		return nil
 	}
 	e := m.edit
-	v := flags.NormalizeScheme(strings.TrimSpace(e.input.value))
-	e.input = lineInput{value: v}
+	v := flags.NormalizeScheme(strings.TrimSpace(e.input.Value))
+	e.input = common.Input{Value: v}
 	if v == flags.NormalizeScheme(strings.TrimSpace(e.was)) {
 		// Spelled as stored or not, it is the same value: nothing to write.
 		m.edit = nil
@@ -244,7 +247,7 @@ func (m *Model) editWarning(kind itemKind, v string) string {
 }
 
 // view draws the editor as a box over the screen.
-func (e *editModel) view(st styles, w, h int) []string {
+func (e *editModel) view(st styles.Styles, w, h int) []string {
 	inner := min(w-6, 80)
 	a := attrInfos[e.kind]
 	body := []string{a.attr + " · " + a.syntax}
@@ -260,26 +263,26 @@ func (e *editModel) view(st styles, w, h int) []string {
 	if e.was != e.dir {
 		body = append(body, "Pending: "+orNotSet(e.was))
 	}
-	field := []string{e.input.viewIn("› ", inner)}
+	field := []string{e.input.ViewIn("› ", inner)}
 	hint := "enter sets it as a pending edit · empty removes it · ctrl+u clears · esc cancels"
 	switch {
 	case e.checking != "":
-		field = append(field, st.dim.Render("searching the directory for "+termtext.Safe(e.checking)+"…"))
+		field = append(field, st.Dim.Render("searching the directory for "+termtext.Safe(e.checking)+"…"))
 	case e.err != "":
-		field = append(field, lastLines(wrap("✗ "+termtext.Safe(e.err), inner), 3, st.bad)...)
+		field = append(field, lastLines(common.Wrap("✗ "+termtext.Safe(e.err), inner), 3, st.Bad)...)
 	case e.warn != "":
-		field = append(field, lastLines(wrap("! "+termtext.Safe(e.warn), inner), 3, st.warn)...)
+		field = append(field, lastLines(common.Wrap("! "+termtext.Safe(e.warn), inner), 3, st.Warn)...)
 		hint = "enter again sets it anyway · esc cancels"
 	}
-	box := dialogBox(st, inner, e.label+" — edit", body, field, hint)
+	box := common.DialogBox(st, inner, e.label+" — edit", body, field, hint)
 	if len(box) > h {
 		// A short screen: the field, its error and what the directory
 		// holds matter more than the explanation (i shows it in the
 		// detail), and more than the key hint (the footer has it).
-		box = dialogBox(st, inner, e.label+" — edit", body[len(body)-1-boolInt(e.was != e.dir):], field, hint)
+		box = common.DialogBox(st, inner, e.label+" — edit", body[len(body)-1-boolInt(e.was != e.dir):], field, hint)
 	}
 	if len(box) > h {
-		box = dialogBox(st, inner, e.label+" — edit", nil, field, "")
+		box = common.DialogBox(st, inner, e.label+" — edit", nil, field, "")
 	}
 	if len(box) > h && h > 0 {
 		box = box[len(box)-h:] // the field and its message are at the bottom
@@ -315,11 +318,11 @@ func lastLines(ls []string, n int, style lipgloss.Style) []string {
 }
 
 // editHelp is the footer while the editor is open.
-func editHelp() helpKeys {
+func editHelp() keys.Help {
 	short := []key.Binding{
 		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "set as pending edit")),
 		key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "clear")),
 		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	}
-	return helpKeys{short: short, full: [][]key.Binding{short}}
+	return keys.Help{Short: short, Full: [][]key.Binding{short}}
 }

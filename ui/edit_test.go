@@ -163,17 +163,8 @@ func TestLineInputCursor(t *testing.T) {
 	x.typeText("44")
 	x.key("end", "backspace")
 	x.typeText("9")
-	if got := x.m.edit.input.value; got != "tel:+44255550109" {
+	if got := x.m.edit.input.Value; got != "tel:+44255550109" {
 		t.Fatalf("edited to %q", got)
-	}
-	// A value longer than the box scrolls to keep the cursor in view.
-	in := lineInput{value: "sip:" + strings.Repeat("a", 100) + "@gw.corp.example"}
-	if v := ansi.Strip(in.viewIn("› ", 40)); ansi.StringWidth(v) > 40 || !strings.HasSuffix(v, "corp.example█") || !strings.Contains(v, "…") {
-		t.Errorf("end of a long value: %q", v)
-	}
-	in.tail = len(in.value)
-	if v := ansi.Strip(in.viewIn("› ", 40)); ansi.StringWidth(v) > 40 || !strings.HasPrefix(v, "› sip:") || !strings.HasSuffix(v, "…") {
-		t.Errorf("start of a long value: %q", v)
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"ocsflags/ui/common"
+	"ocsflags/ui/keys"
 	"slices"
 	"strings"
 
@@ -43,7 +45,7 @@ type enableModel struct {
 	pool    directory.Pool
 
 	pattern int // index into directory.SignInPatterns
-	domain  lineInput
+	domain  common.Input
 	editing bool // the domain field has the keys
 	preview []previewRow
 
@@ -161,7 +163,7 @@ func (m *Model) markRow() {
 func (m *Model) clearMarks() {
 	n := len(m.list.marks)
 	m.list.marks = nil
-	m.setStatus(fmt.Sprintf("cleared the selection of %d user%s", n, plural(n)))
+	m.setStatus(fmt.Sprintf("cleared the selection of %d user%s", n, common.Plural(n)))
 }
 
 // ---- opening the wizard, and E ----
@@ -206,9 +208,9 @@ func (m *Model) focusedUser() (directory.User, bool) {
 
 func (m *Model) openEnable(users []directory.User) tea.Cmd {
 	e := &enableModel{users: users}
-	e.domain.value = dnsDomainOf(users[0].DN)
-	if e.domain.value == "" {
-		e.domain.value = dnsDomainOf(m.rootDN)
+	e.domain.Value = dnsDomainOf(users[0].DN)
+	if e.domain.Value == "" {
+		e.domain.Value = dnsDomainOf(m.rootDN)
 	}
 	// Start on the pool the users already point at, if they agree on one.
 	for i, p := range poolsByHost(m.pools) {
@@ -224,7 +226,7 @@ func (m *Model) openEnable(users []directory.User) tea.Cmd {
 	case m.poolsLoaded && m.pools.Len() == 0:
 		m.setError(m.pools.NoneWhy())
 	default:
-		m.setStatus(fmt.Sprintf("Enable Users wizard for %d user%s: nothing is written before you confirm", len(users), plural(len(users))))
+		m.setStatus(fmt.Sprintf("Enable Users wizard for %d user%s: nothing is written before you confirm", len(users), common.Plural(len(users))))
 	}
 	return nil
 }
@@ -335,7 +337,7 @@ func (m *Model) toggleOCSEnabledMarked() tea.Cmd {
 		m.pushEditFor(u, flags.Change{Enabled: flags.Some(false)}, "")
 		names = append(names, u.Label())
 	}
-	msg := fmt.Sprintf("disable %d selected user%s for OCS (%s), every other setting kept — pending: c reviews and commits", len(on), plural(len(on)), strings.Join(names, ", "))
+	msg := fmt.Sprintf("disable %d selected user%s for OCS (%s), every other setting kept — pending: c reviews and commits", len(on), common.Plural(len(on)), strings.Join(names, ", "))
 	if n := len(users) - len(on); n > 0 {
 		msg += fmt.Sprintf("; %d already disabled", n)
 	}
@@ -410,7 +412,7 @@ func dnsDomainOf(dn string) string {
 }
 
 func (e *enableModel) signIn() directory.SignInPattern {
-	return directory.SignInPatterns[clamp(e.pattern, 0, len(directory.SignInPatterns)-1)]
+	return directory.SignInPatterns[common.Clamp(e.pattern, 0, len(directory.SignInPatterns)-1)]
 }
 
 // usesDomain reports whether the pattern takes the domain field.
@@ -424,7 +426,7 @@ func (e *enableModel) usesDomain() bool {
 func (m *Model) updatePreview() {
 	e := m.enable
 	p := e.signIn()
-	dom := strings.TrimSpace(e.domain.value)
+	dom := strings.TrimSpace(e.domain.Value)
 	rows := make([]previewRow, len(e.users))
 	count := map[string]int{}
 	for i, u := range e.users {
@@ -557,7 +559,7 @@ func (m *Model) onEnable(msg enableMsg) tea.Cmd {
 		e.plans, e.step, e.offset = msg.plans, stepPlan, 0
 		n, skipped := e.counts()
 		if n == 0 {
-			m.setError(fmt.Sprintf("none of the %d user%s can be enabled: see the reasons, esc goes back", len(e.plans), plural(len(e.plans))))
+			m.setError(fmt.Sprintf("none of the %d user%s can be enabled: see the reasons, esc goes back", len(e.plans), common.Plural(len(e.plans))))
 		} else {
 			m.setStatus(fmt.Sprintf("%d will be enabled, %d skipped: enter or y writes them, esc goes back", n, skipped))
 		}
@@ -588,7 +590,7 @@ func (m *Model) onEnable(msg enableMsg) tea.Cmd {
 				delete(m.list.marks, directory.NormDN(e.plans[i].User.DN))
 			}
 		}
-		s := fmt.Sprintf("enabled %d user%s on %s; %d skipped, %d failed", ok, plural(ok), poolName(e.pool), skipped, failed)
+		s := fmt.Sprintf("enabled %d user%s on %s; %d skipped, %d failed", ok, common.Plural(ok), poolName(e.pool), skipped, failed)
 		if failed > 0 || e.stopped {
 			m.setError(s)
 		} else {
@@ -651,7 +653,7 @@ func (m *Model) enableKey(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, k.Up):
 			e.poolCur = max(e.poolCur-1, 0)
 		case key.Matches(msg, k.Down):
-			e.poolCur = clamp(e.poolCur+1, 0, max(len(pools)-1, 0))
+			e.poolCur = common.Clamp(e.poolCur+1, 0, max(len(pools)-1, 0))
 		case key.Matches(msg, k.Open), key.Matches(msg, k.Right):
 			switch {
 			case m.poolsErr != nil:
@@ -661,7 +663,7 @@ func (m *Model) enableKey(msg tea.KeyPressMsg) tea.Cmd {
 			case len(pools) == 0:
 				m.setError(m.pools.NoneWhy() + "; esc closes")
 			default:
-				e.pool = pools[clamp(e.poolCur, 0, len(pools)-1)]
+				e.pool = pools[common.Clamp(e.poolCur, 0, len(pools)-1)]
 				e.step = stepPattern
 				m.updatePreview()
 				m.setStatus("pool " + poolName(e.pool) + ": now choose how the sign-in name is formed")
@@ -673,7 +675,7 @@ func (m *Model) enableKey(msg tea.KeyPressMsg) tea.Cmd {
 			case "enter", "tab", "esc":
 				e.editing = false
 			default:
-				if changed, _ := e.domain.update(msg); changed {
+				if changed, _ := e.domain.Update(msg); changed {
 					m.updatePreview()
 				}
 			}
@@ -771,7 +773,7 @@ func (m *Model) startPlan() tea.Cmd {
 		m.setError("read-only: nothing can be enabled in this session")
 		return nil
 	}
-	if e.usesDomain() && strings.TrimSpace(e.domain.value) == "" {
+	if e.usesDomain() && strings.TrimSpace(e.domain.Value) == "" {
 		m.setError(e.signIn().String() + " needs a domain: press tab and type it (e.g. corp.example)")
 		return nil
 	}
@@ -788,7 +790,7 @@ func (m *Model) startPlan() tea.Cmd {
 	e.cancel = cancel
 	e.step = stepPlanning
 	m.setStatus("checking every sign-in name in the directory…")
-	return planEnable(ctx, m.dir, e, e.users, pending, pendingSIP, m.pools, e.pool, e.signIn(), strings.TrimSpace(e.domain.value))
+	return planEnable(ctx, m.dir, e, e.users, pending, pendingSIP, m.pools, e.pool, e.signIn(), strings.TrimSpace(e.domain.Value))
 }
 
 // startApply writes the plan, each user its own compare-and-swap.
@@ -812,13 +814,13 @@ func (m *Model) startApply() tea.Cmd {
 // enablePaste puts pasted text in the domain field while it has the keys.
 func (m *Model) enablePaste(s string) {
 	if e := m.enable; e != nil && e.step == stepPattern && e.editing {
-		e.domain.paste(s)
+		e.domain.Paste(s)
 		m.updatePreview()
 	}
 }
 
 // enableHelp is the footer of each step.
-func (m *Model) enableHelp() helpKeys {
+func (m *Model) enableHelp() keys.Help {
 	k := m.keys
 	e := m.enable
 	move := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "move"))
@@ -826,25 +828,25 @@ func (m *Model) enableHelp() helpKeys {
 	switch {
 	case e == nil:
 	case e.step == stepPool:
-		short = []key.Binding{with(move, "choose pool"), with(k.Open, "next"), with(k.Back, "cancel"), k.Quit}
+		short = []key.Binding{keys.With(move, "choose pool"), keys.With(k.Open, "next"), keys.With(k.Back, "cancel"), k.Quit}
 	case e.step == stepPattern && e.editing:
 		short = []key.Binding{
 			key.NewBinding(key.WithKeys("a"), key.WithHelp("type", "the domain")),
 			key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter/tab", "done")),
 		}
 	case e.step == stepPattern:
-		short = []key.Binding{with(move, "sign-in name"), with(k.NextPane, "edit domain"), with(k.Open, "check in the directory"), with(k.Back, "back to pools"), k.Quit}
+		short = []key.Binding{keys.With(move, "sign-in name"), keys.With(k.NextPane, "edit domain"), keys.With(k.Open, "check in the directory"), keys.With(k.Back, "back to pools"), k.Quit}
 	case e.step == stepPlanning:
-		short = []key.Binding{with(k.Back, "stop checking")}
+		short = []key.Binding{keys.With(k.Back, "stop checking")}
 	case e.step == stepPlan:
 		n, _ := e.counts()
-		short = []key.Binding{enabled(with(k.Commit, fmt.Sprintf("enable %d user%s", n, plural(n))), n > 0 && !m.readOnly), with(move, "scroll"), with(k.PageDown, "page"), with(k.Back, "back"), k.Quit}
+		short = []key.Binding{keys.Enabled(keys.With(k.Commit, fmt.Sprintf("enable %d user%s", n, common.Plural(n))), n > 0 && !m.readOnly), keys.With(move, "scroll"), keys.With(k.PageDown, "page"), keys.With(k.Back, "back"), k.Quit}
 	case e.step == stepApplying:
-		short = []key.Binding{with(k.Back, "stop after this user"), with(k.Quit, "stop, then quit")}
+		short = []key.Binding{keys.With(k.Back, "stop after this user"), keys.With(k.Quit, "stop, then quit")}
 	default:
-		short = []key.Binding{with(k.Open, "close"), with(move, "scroll"), with(k.Back, "close"), k.Quit}
+		short = []key.Binding{keys.With(k.Open, "close"), keys.With(move, "scroll"), keys.With(k.Back, "close"), k.Quit}
 	}
-	return helpKeys{short: short, full: [][]key.Binding{short}}
+	return keys.Help{Short: short, Full: [][]key.Binding{short}}
 }
 
 // ---- view ----
@@ -853,7 +855,7 @@ func (m *Model) enableBody(w, h int) []string {
 	st := m.st
 	e := m.enable
 	if e == nil {
-		return block(nil, w, h)
+		return common.Block(nil, w, h)
 	}
 	steps := map[enableStep]string{
 		stepPool: "step 1 of 4: server or pool", stepPattern: "step 2 of 4: sign-in name",
@@ -861,8 +863,8 @@ func (m *Model) enableBody(w, h int) []string {
 		stepApplying: "step 4 of 4: enabling", stepResults: "step 4 of 4: results",
 	}
 	head := []string{
-		fit(st.bold.Render("Enable users for Office Communications Server")+st.dim.Render("  "+steps[e.step]), w),
-		fit(st.dim.Render(m.enableWho()), w),
+		common.Fit(st.Bold.Render("Enable users for Office Communications Server")+st.Dim.Render("  "+steps[e.step]), w),
+		common.Fit(st.Dim.Render(m.enableWho()), w),
 		"",
 	}
 	var body []string
@@ -873,7 +875,7 @@ func (m *Model) enableBody(w, h int) []string {
 	case stepPattern:
 		body = m.enablePatternView(w, h-len(head))
 	case stepPlanning:
-		body = []string{m.spin.View() + " reading the users afresh and checking every sign-in name in the directory…", st.dim.Render("esc stops; nothing is written in this step")}
+		body = []string{m.spin.View() + " reading the users afresh and checking every sign-in name in the directory…", st.Dim.Render("esc stops; nothing is written in this step")}
 	case stepPlan:
 		body, scroll = m.enablePlanView(w), true
 	default:
@@ -881,10 +883,10 @@ func (m *Model) enableBody(w, h int) []string {
 	}
 	if scroll {
 		bodyH := h - len(head)
-		e.offset = clamp(e.offset, 0, max(len(body)-bodyH, 0))
+		e.offset = common.Clamp(e.offset, 0, max(len(body)-bodyH, 0))
 		body = body[e.offset:]
 	}
-	return block(append(head, body...), w, h)
+	return common.Block(append(head, body...), w, h)
 }
 
 func (m *Model) enableWho() string {
@@ -908,17 +910,17 @@ func (m *Model) enablePoolView(w int) []string {
 	e := m.enable
 	switch {
 	case m.poolsErr != nil:
-		return append([]string{st.bad.Render("✗ The OCS pools could not be read, so none can be offered:")}, indent(wrap(termtext.Safe(m.poolsErr.Error()), w-4), "    ")...)
+		return append([]string{st.Bad.Render("✗ The OCS pools could not be read, so none can be offered:")}, indent(common.Wrap(termtext.Safe(m.poolsErr.Error()), w-4), "    ")...)
 	case !m.poolsLoaded:
 		return []string{m.spin.View() + " reading the pools…"}
 	case m.pools.Len() == 0:
-		out := []string{st.bad.Render("✗ No OCS pools were found in this directory.")}
-		out = append(out, wrap("Pools live under CN=Pools,CN=RTC Service in the System container (OCS 2007) or the Configuration container (R2). Create the pool with the OCS tools first; nothing can be enabled without one. esc closes.", w)...)
+		out := []string{st.Bad.Render("✗ No OCS pools were found in this directory.")}
+		out = append(out, common.Wrap("Pools live under CN=Pools,CN=RTC Service in the System container (OCS 2007) or the Configuration container (R2). Create the pool with the OCS tools first; nothing can be enabled without one. esc closes.", w)...)
 		return out
 	}
 	pools := poolsByHost(m.pools)
-	e.poolCur = clamp(e.poolCur, 0, len(pools)-1)
-	out := []string{"Which server or pool will register these users?", st.dim.Render("Pools found in the directory, by host name:"), ""}
+	e.poolCur = common.Clamp(e.poolCur, 0, len(pools)-1)
+	out := []string{"Which server or pool will register these users?", st.Dim.Render("Pools found in the directory, by host name:"), ""}
 	hostW := 0
 	for _, p := range pools {
 		hostW = max(hostW, ansi.StringWidth(termtext.Safe(poolName(p))))
@@ -931,15 +933,15 @@ func (m *Model) enablePoolView(w int) []string {
 		}
 		name, note := termtext.Safe(poolName(p)), termtext.Safe(note)
 		if i == e.poolCur {
-			out = append(out, st.selected.Render(fit("› "+fit(name, hostW)+"  "+note, w)))
+			out = append(out, st.Selected.Render(common.Fit("› "+common.Fit(name, hostW)+"  "+note, w)))
 		} else {
-			out = append(out, "  "+fit(name, hostW)+"  "+st.dim.Render(note))
+			out = append(out, "  "+common.Fit(name, hostW)+"  "+st.Dim.Render(note))
 		}
 	}
 	out = append(out, "")
 	p := pools[e.poolCur]
-	for _, l := range wrap("Pool object: "+termtext.Safe(p.DN), w-2) {
-		out = append(out, "  "+st.dim.Render(l))
+	for _, l := range common.Wrap("Pool object: "+termtext.Safe(p.DN), w-2) {
+		out = append(out, "  "+st.Dim.Render(l))
 	}
 	return out
 }
@@ -954,7 +956,7 @@ func indent(lines []string, pre string) []string {
 func (m *Model) enablePatternView(w, h int) []string {
 	st := m.st
 	e := m.enable
-	out := []string{st.dim.Render("Pool: " + termtext.Safe(poolName(e.pool))), "How is the sign-in name (msRTCSIP-PrimaryUserAddress) formed?"}
+	out := []string{st.Dim.Render("Pool: " + termtext.Safe(poolName(e.pool))), "How is the sign-in name (msRTCSIP-PrimaryUserAddress) formed?"}
 	forms := map[directory.SignInPattern]string{
 		directory.PatternMail:      "sip:<mail>",
 		directory.PatternUPN:       "sip:<userPrincipalName>",
@@ -964,18 +966,18 @@ func (m *Model) enablePatternView(w, h int) []string {
 	for i, p := range directory.SignInPatterns {
 		row := fmt.Sprintf("%-24s %s", p.String(), forms[p])
 		if i == e.pattern {
-			out = append(out, st.selected.Render(fit("› (•) "+row, w)))
+			out = append(out, st.Selected.Render(common.Fit("› (•) "+row, w)))
 		} else {
 			out = append(out, "  ( ) "+row)
 		}
 	}
-	dom := "Domain: " + termtext.Safe(e.domain.value)
+	dom := "Domain: " + termtext.Safe(e.domain.Value)
 	if e.editing {
-		dom = e.domain.view("Domain: ") + st.dim.Render("   enter or tab when done")
+		dom = e.domain.View("Domain: ") + st.Dim.Render("   enter or tab when done")
 	} else if e.usesDomain() {
-		dom += st.dim.Render("   tab edits it")
+		dom += st.Dim.Render("   tab edits it")
 	} else {
-		dom = st.dim.Render(dom + "   (only for first.last@ and sAMAccountName@; tab edits it)")
+		dom = st.Dim.Render(dom + "   (only for first.last@ and sAMAccountName@; tab edits it)")
 	}
 	out = append(out, dom, "")
 	// Users who will be enabled come first, so the addresses about to be
@@ -990,7 +992,7 @@ func (m *Model) enablePatternView(w, h int) []string {
 	}
 	ok := len(rows)
 	rows = append(rows, skipped...)
-	out = append(out, st.bold.Render(fmt.Sprintf("Preview: %d can be enabled, %d skipped", ok, len(e.preview)-ok))+st.dim.Render(" · enter checks them in the directory"))
+	out = append(out, st.Bold.Render(fmt.Sprintf("Preview: %d can be enabled, %d skipped", ok, len(e.preview)-ok))+st.Dim.Render(" · enter checks them in the directory"))
 	nameW := 0
 	for i, r := range rows {
 		r.label, r.addr, r.note, r.skip = termtext.Safe(r.label), termtext.Safe(r.addr), termtext.Safe(r.note), termtext.Safe(r.skip)
@@ -1004,20 +1006,20 @@ func (m *Model) enablePatternView(w, h int) []string {
 		var lines []string
 		switch {
 		case r.skip != "":
-			for j, l := range wrap("✗ "+r.skip, max(w-nameW-4, 20)) {
-				head := fit(r.label, nameW)
+			for j, l := range common.Wrap("✗ "+r.skip, max(w-nameW-4, 20)) {
+				head := common.Fit(r.label, nameW)
 				if j > 0 {
-					head, l = fit("", nameW), "  "+l
+					head, l = common.Fit("", nameW), "  "+l
 				}
-				lines = append(lines, "  "+head+"  "+st.bad.Render(l))
+				lines = append(lines, "  "+head+"  "+st.Bad.Render(l))
 			}
 		case r.note != "":
-			lines = []string{"  " + fit(r.label, nameW) + "  " + r.addr + st.dim.Render("  ("+r.note+")")}
+			lines = []string{"  " + common.Fit(r.label, nameW) + "  " + r.addr + st.Dim.Render("  ("+r.note+")")}
 		default:
-			lines = []string{"  " + fit(r.label, nameW) + "  " + r.addr}
+			lines = []string{"  " + common.Fit(r.label, nameW) + "  " + r.addr}
 		}
 		if left := h - len(out); len(lines) > left-1 && i < len(rows)-1 || len(lines) > left {
-			out = append(out, st.dim.Render(fmt.Sprintf("  … and %d more: all are listed in the next step", len(rows)-i)))
+			out = append(out, st.Dim.Render(fmt.Sprintf("  … and %d more: all are listed in the next step", len(rows)-i)))
 			break
 		}
 		out = append(out, lines...)
@@ -1034,54 +1036,54 @@ func (m *Model) enablePlanView(w int) []string {
 	var out []string
 	add := func(s string) { out = append(out, s) }
 	add("Pool: " + termtext.Safe(poolName(e.pool)) + " · sign-in name: " + termtext.Safe(e.signIn().String()))
-	sum := st.ok.Render(fmt.Sprintf("✓ %d will be enabled", n))
+	sum := st.Ok.Render(fmt.Sprintf("✓ %d will be enabled", n))
 	if skipped > 0 {
-		sum += " · " + st.bad.Render(fmt.Sprintf("✗ %d skipped", skipped))
+		sum += " · " + st.Bad.Render(fmt.Sprintf("✗ %d skipped", skipped))
 	} else {
-		sum += st.dim.Render(" · none skipped")
+		sum += st.Dim.Render(" · none skipped")
 	}
 	add(sum)
-	for _, l := range wrap("Addresses checked in the directory and among these users. Nothing is written before enter or y; each user is then its own compare-and-swap. Enhanced presence (256) is added, every other bit kept: it is one-way, and Communicator 2005 stops working after the first 2007 sign-in.", w) {
-		add(st.dim.Render(l))
+	for _, l := range common.Wrap("Addresses checked in the directory and among these users. Nothing is written before enter or y; each user is then its own compare-and-swap. Enhanced presence (256) is added, every other bit kept: it is one-way, and Communicator 2005 stops working after the first 2007 sign-in.", w) {
+		add(st.Dim.Render(l))
 	}
 	if skipped > 0 {
 		add("")
-		add(st.group.Render(fmt.Sprintf("Skipped (%d): nothing is written for them", skipped)))
+		add(st.Group.Render(fmt.Sprintf("Skipped (%d): nothing is written for them", skipped)))
 		for _, p := range e.plans {
 			if p.Skip == "" {
 				continue
 			}
-			add("  " + st.bad.Render("✗") + " " + termtext.Safe(p.User.Label()))
-			for _, l := range wrap(termtext.Safe(p.Skip), w-6) {
+			add("  " + st.Bad.Render("✗") + " " + termtext.Safe(p.User.Label()))
+			for _, l := range common.Wrap(termtext.Safe(p.Skip), w-6) {
 				add("      " + l)
 			}
 		}
 	}
 	if n > 0 {
 		add("")
-		add(st.group.Render(fmt.Sprintf("Will be enabled (%d)", n)))
+		add(st.Group.Render(fmt.Sprintf("Will be enabled (%d)", n)))
 	}
 	attrW := 28
 	for _, p := range e.plans {
 		if p.Skip != "" {
 			continue
 		}
-		add("  " + st.bold.Render(termtext.Safe(p.User.Label())) + "  " + termtext.Safe(p.Address))
+		add("  " + st.Bold.Render(termtext.Safe(p.User.Label())) + "  " + termtext.Safe(p.Address))
 		after, err := p.User.OCS.Apply(p.Change)
 		if err != nil {
-			add("      " + st.bad.Render("✗ cannot apply: "+termtext.Safe(err.Error())))
+			add("      " + st.Bad.Render("✗ cannot apply: "+termtext.Safe(err.Error())))
 			continue
 		}
 		for _, ed := range flags.Edits(p.User.OCS, after) {
-			add("      " + fit(ed.Attr, attrW) + " " + m.enableValue(ed.Attr, ed.Old) + " → " + st.changed.Render(m.enableValue(ed.Attr, ed.New)))
+			add("      " + common.Fit(ed.Attr, attrW) + " " + m.enableValue(ed.Attr, ed.Old) + " → " + st.Changed.Render(m.enableValue(ed.Attr, ed.New)))
 			if ed.Attr == flags.AttrOptionFlags && p.User.OCS.OptionFlags.Set {
-				for _, l := range wrap(deltaWords(p.Change.Flags.Effective(p.User.OCS.OptionFlags.V))+"; every other bit kept as found", max(w-attrW-7, 20)) {
-					add("      " + st.dim.Render(fit("", attrW)+" "+l))
+				for _, l := range common.Wrap(deltaWords(p.Change.Flags.Effective(p.User.OCS.OptionFlags.V))+"; every other bit kept as found", max(w-attrW-7, 20)) {
+					add("      " + st.Dim.Render(common.Fit("", attrW)+" "+l))
 				}
 			}
 		}
 		if !p.Change.HomeServer.Set {
-			add("      " + st.dim.Render(fit(flags.AttrPrimaryHomeServer, attrW)+" already "+termtext.Safe(poolName(e.pool))))
+			add("      " + st.Dim.Render(common.Fit(flags.AttrPrimaryHomeServer, attrW)+" already "+termtext.Safe(poolName(e.pool))))
 		}
 	}
 	return out
@@ -1108,13 +1110,13 @@ func (m *Model) enableResultView(w int) []string {
 	case e.step == stepApplying:
 		add(m.spin.View() + fmt.Sprintf(" enabling on %s… %d of %d done · esc stops after the user being written", termtext.Safe(poolName(e.pool)), len(e.results), len(e.plans)))
 	case e.stopped:
-		add(st.warn.Render(fmt.Sprintf("Stopped: %d enabled, %d skipped, %d not written", ok, skipped, failed)))
+		add(st.Warn.Render(fmt.Sprintf("Stopped: %d enabled, %d skipped, %d not written", ok, skipped, failed)))
 	default:
-		add(st.bold.Render(fmt.Sprintf("Done: %d enabled, %d skipped, %d failed", ok, skipped, failed)) + st.dim.Render(" on "+termtext.Safe(poolName(e.pool))))
+		add(st.Bold.Render(fmt.Sprintf("Done: %d enabled, %d skipped, %d failed", ok, skipped, failed)) + st.Dim.Render(" on "+termtext.Safe(poolName(e.pool))))
 	}
 	if e.step == stepResults && len(m.list.marks) > 0 {
-		for _, l := range wrap("The enabled users are deselected in the list; the others stay selected to fix and try again.", w) {
-			add(st.dim.Render(l))
+		for _, l := range common.Wrap("The enabled users are deselected in the list; the others stay selected to fix and try again.", w) {
+			add(st.Dim.Render(l))
 		}
 	}
 	add("")
@@ -1126,17 +1128,17 @@ func (m *Model) enableResultView(w int) []string {
 		label = termtext.Safe(label)
 		switch {
 		case r.Skipped:
-			add("  " + st.dim.Render("–") + " " + label + st.dim.Render("  skipped"))
-			for _, l := range wrap(termtext.Safe(r.Err.Error()), w-6) {
-				add("      " + st.dim.Render(l))
+			add("  " + st.Dim.Render("–") + " " + label + st.Dim.Render("  skipped"))
+			for _, l := range common.Wrap(termtext.Safe(r.Err.Error()), w-6) {
+				add("      " + st.Dim.Render(l))
 			}
 		case r.Err != nil:
-			add("  " + st.bad.Render("✗") + " " + label + st.bad.Render("  not enabled"))
-			for _, l := range wrap(termtext.Safe(m.enableErrText(r.Err)), w-6) {
+			add("  " + st.Bad.Render("✗") + " " + label + st.Bad.Render("  not enabled"))
+			for _, l := range common.Wrap(termtext.Safe(m.enableErrText(r.Err)), w-6) {
 				add("      " + l)
 			}
 		default:
-			add("  " + st.ok.Render("✓") + " " + label + st.ok.Render("  enabled") + " as " + termtext.Safe(r.Address))
+			add("  " + st.Ok.Render("✓") + " " + label + st.Ok.Render("  enabled") + " as " + termtext.Safe(r.Address))
 		}
 	}
 	return out

@@ -141,8 +141,8 @@ func TestEnableWizardEnablesSelected(t *testing.T) {
 
 	x.wizardTo("poolr2.corp.example", directory.PatternFirstLast)
 	// The domain defaults to the naming context's; change it.
-	if x.m.enable.domain.value != "corp.example" {
-		t.Fatalf("default domain %q", x.m.enable.domain.value)
+	if x.m.enable.domain.Value != "corp.example" {
+		t.Fatalf("default domain %q", x.m.enable.domain.Value)
 	}
 	x.key("tab")
 	x.send(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})

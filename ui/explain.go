@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"ocsflags/ui/common"
 	"strings"
 
 	"ocsflags/flags"
@@ -137,7 +138,7 @@ func explainValue(o flags.Opt[flags.Value], w int) []string {
 func para(w int, ps ...string) []string {
 	var out []string
 	for _, p := range ps {
-		out = append(out, wrap(p, w)...)
+		out = append(out, common.Wrap(p, w)...)
 	}
 	return out
 }

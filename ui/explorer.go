@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"ocsflags/ui/common"
+	"ocsflags/ui/styles"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -13,7 +15,7 @@ import (
 // explorerModel is the bit explorer: type any msRTCSIP-OptionFlags value and
 // read it decoded, as `ocsflags explain` prints it; no user needed.
 type explorerModel struct {
-	input  lineInput
+	input  common.Input
 	cursor int // index into flags.Catalogue
 	// from names the user whose value the explorer opened on; while fresh
 	// that value is as if selected: the first key typed replaces it rather
@@ -25,7 +27,7 @@ type explorerModel struct {
 func newExplorer(start flags.Opt[flags.Value], from string) explorerModel {
 	e := explorerModel{}
 	if start.Set {
-		e.input.value = flags.FormatAD(start.V)
+		e.input.Value = flags.FormatAD(start.V)
 		e.from, e.fresh = from, true
 	}
 	return e
@@ -34,16 +36,16 @@ func newExplorer(start flags.Opt[flags.Value], from string) explorerModel {
 // paste replaces a fresh value and otherwise appends.
 func (e *explorerModel) paste(s string) {
 	if e.fresh {
-		e.input.value, e.fresh = "", false
+		e.input.Value, e.fresh = "", false
 	}
-	e.input.paste(s)
+	e.input.Paste(s)
 }
 
 func (e *explorerModel) value() (flags.Value, error) {
-	if strings.TrimSpace(e.input.value) == "" {
+	if strings.TrimSpace(e.input.Value) == "" {
 		return 0, nil
 	}
-	return flags.ParseInput(e.input.value)
+	return flags.ParseInput(e.input.Value)
 }
 
 // update handles a key; it returns false when the explorer should close.
@@ -62,7 +64,7 @@ func (e *explorerModel) update(msg tea.KeyPressMsg) bool {
 		v, err := e.value()
 		if err == nil {
 			v ^= flags.Catalogue[e.cursor].Value
-			e.input = lineInput{value: fmt.Sprint(uint32(v))}
+			e.input = common.Input{Value: fmt.Sprint(uint32(v))}
 		}
 		e.fresh = false
 		return true
@@ -71,30 +73,30 @@ func (e *explorerModel) update(msg tea.KeyPressMsg) bool {
 		switch k := msg.String(); {
 		case k == "backspace" || k == "ctrl+h" || k == "ctrl+u" || k == "ctrl+w":
 			// As with selected text: one key deletes it all.
-			e.input.value, e.fresh = "", false
+			e.input.Value, e.fresh = "", false
 			return true
 		case msg.Text != "" && msg.Mod&^tea.ModShift == 0:
-			e.input.value, e.fresh = "", false
+			e.input.Value, e.fresh = "", false
 		}
 	}
-	e.input.update(msg)
+	e.input.Update(msg)
 	return true
 }
 
-func (e *explorerModel) view(st styles, w, h int) []string {
+func (e *explorerModel) view(st styles.Styles, w, h int) []string {
 	var out []string
-	out = append(out, st.bold.Render("Bit explorer")+st.dim.Render("  decode any msRTCSIP-OptionFlags value, like `ocsflags explain`"))
+	out = append(out, st.Bold.Render("Bit explorer")+st.Dim.Render("  decode any msRTCSIP-OptionFlags value, like `ocsflags explain`"))
 	out = append(out, "")
 	hint := "type a value in decimal, hex (0x…) or AD's negative form"
 	if e.fresh {
 		hint = "the value of " + termtext.Safe(e.from) + ": typing replaces it"
 	}
-	out = append(out, e.input.view("Value: ")+st.dim.Render("   "+hint))
-	out = append(out, st.dim.Render("space flips the bit under the cursor here only: no user is changed"))
+	out = append(out, e.input.View("Value: ")+st.Dim.Render("   "+hint))
+	out = append(out, st.Dim.Render("space flips the bit under the cursor here only: no user is changed"))
 	v, err := e.value()
 	if err != nil {
-		out = append(out, st.bad.Render("✗ "+termtext.Safe(err.Error())))
-		return block(out, w, h)
+		out = append(out, st.Bad.Render("✗ "+termtext.Safe(err.Error())))
+		return common.Block(out, w, h)
 	}
 	out = append(out, fmt.Sprintf("= %s  = %s  = %s", flags.FormatAD(v), v.Hex(), v.Binary()))
 	tel := "telephony: " + flags.TelephonyOf(v).Label()
@@ -113,13 +115,13 @@ func (e *explorerModel) view(st styles, w, h int) []string {
 		if i == e.cursor {
 			mark = "› "
 		}
-		t := fmt.Sprintf("%s%s %5d  bit %2d  %s", mark, check(v.Has(f.Value)), uint32(f.Value), f.Bit, name)
+		t := fmt.Sprintf("%s%s %5d  bit %2d  %s", mark, common.Check(v.Has(f.Value)), uint32(f.Value), f.Bit, name)
 		if f.Group != flags.GroupReserved {
-			t += st.dim.Render("  (" + f.Group.String() + ")")
+			t += st.Dim.Render("  (" + f.Group.String() + ")")
 		}
-		t = fit(t, w)
+		t = common.Fit(t, w)
 		if i == e.cursor {
-			t = st.selected.Render(t)
+			t = st.Selected.Render(t)
 		}
 		out = append(out, t)
 	}
@@ -128,10 +130,10 @@ func (e *explorerModel) view(st styles, w, h int) []string {
 		for _, b := range u.Bits() {
 			p = append(p, fmt.Sprintf("%d (bit %d)", uint32(b), flags.BitIndex(b)))
 		}
-		out = append(out, st.warn.Render("! unknown bits, kept as found on every write: "+strings.Join(p, ", ")))
+		out = append(out, st.Warn.Render("! unknown bits, kept as found on every write: "+strings.Join(p, ", ")))
 	}
 	if flags.TelephonyOf(v) == flags.TelephonyInconsistent {
-		out = append(out, st.warn.Render("! telephony bits "+(v&flags.TelephonyMask).SumText()+" match none of the console's five options"))
+		out = append(out, st.Warn.Render("! telephony bits "+(v&flags.TelephonyMask).SumText()+" match none of the console's five options"))
 	}
 	out = append(out, "")
 	room := h - len(out)
@@ -142,10 +144,10 @@ func (e *explorerModel) view(st styles, w, h int) []string {
 		}
 		for i, l := range ex {
 			if i == 0 {
-				l = st.bold.Render(l)
+				l = st.Bold.Render(l)
 			}
 			out = append(out, "  "+l)
 		}
 	}
-	return block(out, w, h)
+	return common.Block(out, w, h)
 }

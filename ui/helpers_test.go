@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"ocsflags/ui/common"
 	"strings"
 	"sync"
 	"testing"
@@ -194,5 +195,5 @@ func mustContain(t testing.TB, s string, subs ...string) {
 // focused is the detail item under the cursor.
 func (x *harness) focused() item {
 	its := items(x.m.state())
-	return its[clamp(x.m.detail.cursor, 0, len(its)-1)]
+	return its[common.Clamp(x.m.detail.cursor, 0, len(its)-1)]
 }

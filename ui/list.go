@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"ocsflags/ui/common"
+	"ocsflags/ui/styles"
 	"sort"
 	"strings"
 
@@ -21,7 +23,7 @@ type listModel struct {
 	rows    []row
 	matches []int32 // indices of rows matching filter; nil when not filtering
 	filter  string  // the applied filter, lower-cased
-	input   lineInput
+	input   common.Input
 	editing bool
 
 	cursor, offset int
@@ -201,7 +203,7 @@ func (l *listModel) replaceRow(r row) {
 }
 
 func (l *listModel) move(delta int) {
-	l.cursor = clamp(l.cursor+delta, 0, max(l.visibleLen()-1, 0))
+	l.cursor = common.Clamp(l.cursor+delta, 0, max(l.visibleLen()-1, 0))
 }
 
 // progress is the status line under the column headings.
@@ -257,41 +259,41 @@ func (l *listModel) columns(w int) (name, sam, sip int) {
 }
 
 // view renders h lines of width w: headings, progress or filter line, rows.
-func (l *listModel) view(st styles, w, h int, focused bool, spin string, pending func(dn string) bool) []string {
+func (l *listModel) view(st styles.Styles, w, h int, focused bool, spin string, pending func(dn string) bool) []string {
 	lines := make([]string, 0, h)
 	nameW, samW, sipW := l.columns(w)
 	cols := func(mark, name, sam, sip, fl, ready string) string {
 		var b strings.Builder
 		b.Grow(w + 8)
 		b.WriteString(mark)
-		b.WriteString(fit(name, nameW))
+		b.WriteString(common.Fit(name, nameW))
 		if samW > 0 {
 			b.WriteByte(' ')
-			b.WriteString(fit(sam, samW))
+			b.WriteString(common.Fit(sam, samW))
 		}
 		if sipW > 0 {
 			b.WriteByte(' ')
-			b.WriteString(fit(sip, sipW))
+			b.WriteString(common.Fit(sip, sipW))
 		}
 		b.WriteByte(' ')
-		b.WriteString(fitRight(fl, l.flagsW))
+		b.WriteString(common.FitRight(fl, l.flagsW))
 		b.WriteByte(' ')
 		b.WriteString(ready)
 		return b.String()
 	}
-	lines = append(lines, st.dim.Render(fit(cols("   ", "Name", "sAMAccountName", "Sign-in name", "Flags", "Readiness"), w)))
+	lines = append(lines, st.Dim.Render(common.Fit(cols("   ", "Name", "sAMAccountName", "Sign-in name", "Flags", "Readiness"), w)))
 	if l.editing || l.filter != "" {
-		f := l.input.view("/ ")
+		f := l.input.View("/ ")
 		if !l.editing {
-			f = "/ " + termtext.Safe(l.input.value) + "  (esc clears)"
+			f = "/ " + termtext.Safe(l.input.Value) + "  (esc clears)"
 		}
-		lines = append(lines, fit(f+"   "+l.progress(spin), w))
+		lines = append(lines, common.Fit(f+"   "+l.progress(spin), w))
 	} else {
-		lines = append(lines, fit(l.progress(spin), w))
+		lines = append(lines, common.Fit(l.progress(spin), w))
 	}
 	body := h - len(lines)
 	n := l.visibleLen()
-	l.offset = window(l.cursor, l.offset, body, n)
+	l.offset = common.Window(l.cursor, l.offset, body, n)
 	for i := l.offset; i < n && len(lines) < h; i++ {
 		r := l.at(i)
 		mark := "  "
@@ -307,23 +309,23 @@ func (l *listModel) view(st styles, w, h int, focused bool, spin string, pending
 			mark += " "
 		}
 		state := l.state(r)
-		readyText := fit(state.Word(), 13)
-		text := fit(cols(mark, termtext.Safe(r.u.Label()), termtext.Safe(r.u.SAMAccountName), termtext.Safe(r.u.OCS.SIPAddress.V), r.flags, ""), w-13) + readyText
+		readyText := common.Fit(state.Word(), 13)
+		text := common.Fit(cols(mark, termtext.Safe(r.u.Label()), termtext.Safe(r.u.SAMAccountName), termtext.Safe(r.u.OCS.SIPAddress.V), r.flags, ""), w-13) + readyText
 		switch {
 		case i == l.cursor && focused:
-			text = st.selected.Render(text)
+			text = st.Selected.Render(text)
 		case i == l.cursor:
-			text = st.selectedBlurred.Render(text)
+			text = st.SelectedBlurred.Render(text)
 		default:
 			// Colour only echoes the word next to it.
-			sty := st.bad
+			sty := st.Bad
 			switch state {
 			case ready:
-				sty = st.ok
+				sty = st.Ok
 			case notEnabled:
-				sty = st.dim
+				sty = st.Dim
 			case unverified:
-				sty = st.warn
+				sty = st.Warn
 			}
 			text = text[:len(text)-len(readyText)] + sty.Render(readyText)
 		}
@@ -331,9 +333,9 @@ func (l *listModel) view(st styles, w, h int, focused bool, spin string, pending
 	}
 	if n == 0 && !l.loading && l.dn != "" && len(lines) < h {
 		if l.matches != nil {
-			lines = append(lines, st.dim.Render("  no user matches the filter"))
+			lines = append(lines, st.Dim.Render("  no user matches the filter"))
 		} else if l.err == nil && !l.stopped {
-			lines = append(lines, st.dim.Render("  no users directly in this container"))
+			lines = append(lines, st.Dim.Render("  no users directly in this container"))
 		}
 	}
 	return lines

@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"ocsflags/ui/common"
 	"strings"
 	"time"
 
@@ -103,7 +104,7 @@ func (r *reviewModel) merge(ps *pendingStore) {
 		u := ps.users[k].base
 		r.names[k] = [2]string{u.Label(), u.DN}
 	}
-	r.cursor = clamp(r.cursor, 0, max(len(r.order)-1, 0))
+	r.cursor = common.Clamp(r.cursor, 0, max(len(r.order)-1, 0))
 }
 
 func (r *reviewModel) busy() bool {
@@ -193,7 +194,7 @@ func reviewDoc(m *Model, w int) (lines []string, userLine []int) {
 	r := &m.review
 	add := func(s string) { lines = append(lines, s) }
 	attrW := 30
-	colW := clamp((w-attrW-6)/2, 10, 40)
+	colW := common.Clamp((w-attrW-6)/2, 10, 40)
 	var changes []directory.Change
 	for i, k := range r.order {
 		userLine = append(userLine, len(lines))
@@ -211,72 +212,72 @@ func reviewDoc(m *Model, w int) (lines []string, userLine []int) {
 				status = m.spin.View() + " writing… " + m.elapsed(res.started)
 			case resUnknown:
 				if res.checking {
-					status = st.warn.Render("? outcome unknown") + " " + m.spin.View() + " reading the user again… " + m.elapsed(res.started)
+					status = st.Warn.Render("? outcome unknown") + " " + m.spin.View() + " reading the user again… " + m.elapsed(res.started)
 				} else {
-					status = st.warn.Render("? outcome unknown: enter reads the user again")
+					status = st.Warn.Render("? outcome unknown: enter reads the user again")
 				}
 			case resWritten:
-				status = st.ok.Render("✓ written")
+				status = st.Ok.Render("✓ written")
 			case resConflict:
-				status = st.warn.Render("⚠ conflict: nothing written")
+				status = st.Warn.Render("⚠ conflict: nothing written")
 			case resFailed:
-				status = st.bad.Render("✗ not written")
+				status = st.Bad.Render("✗ not written")
 			case resDropped:
-				status = st.dim.Render("– dropped")
+				status = st.Dim.Render("– dropped")
 			}
 		}
-		head := mark + st.bold.Render(label) + "  " + status
+		head := mark + st.Bold.Render(label) + "  " + status
 		if i == r.cursor {
-			head = mark + st.selected.Render(label) + "  " + status
+			head = mark + st.Selected.Render(label) + "  " + status
 		}
 		add(head)
-		add("    " + st.dim.Render(dn))
+		add("    " + st.Dim.Render(dn))
 		switch {
 		case res != nil && res.kind == resConflict:
 			lines = append(lines, conflictLines(m, p, res.conflict, w)...)
 		case res != nil && res.kind == resWritten && p.hasEdits():
 			// Written, and edited again since: what enter writes now is the
 			// new edits, so they are what is shown.
-			add("    " + st.ok.Render("✓ written before; edited again since, and these are pending:"))
+			add("    " + st.Ok.Render("✓ written before; edited again since, and these are pending:"))
 			lines = append(lines, pendingLines(m, p, w, attrW, colW, &changes)...)
 		case res != nil && res.kind == resWritten:
 			for _, e := range res.written {
-				add("    " + fit(e.Attr, attrW) + " " + termtext.Safe(editValue(e.Old)) + " → " + st.ok.Render(termtext.Safe(editValue(e.New))))
+				add("    " + common.Fit(e.Attr, attrW) + " " + termtext.Safe(editValue(e.Old)) + " → " + st.Ok.Render(termtext.Safe(editValue(e.New))))
 				if e.Attr == flags.AttrPrimaryHomeServer {
-					for _, l := range wrap(termtext.Safe(m.homeServerWords(e)), max(w-attrW-5, 20)) {
-						add("    " + st.dim.Render(fit("", attrW)+" "+l))
+					for _, l := range common.Wrap(termtext.Safe(m.homeServerWords(e)), max(w-attrW-5, 20)) {
+						add("    " + st.Dim.Render(common.Fit("", attrW)+" "+l))
 					}
 				}
 			}
 			if res.msg != "" {
-				add("    " + st.dim.Render(termtext.Safe(res.msg)))
+				add("    " + st.Dim.Render(termtext.Safe(res.msg)))
 			}
 		case p != nil:
 			lines = append(lines, pendingLines(m, p, w, attrW, colW, &changes)...)
 		}
 		if res != nil && res.kind == resFailed {
-			for _, l := range wrap(termtext.Safe(res.msg), w-6) {
-				add("    " + st.bad.Render(l))
+			for _, l := range common.Wrap(termtext.Safe(res.msg), w-6) {
+				add("    " + st.Bad.Render(l))
 			}
 		}
 		if res != nil && res.kind == resUnknown && res.msg != "" {
-			for _, l := range wrap(termtext.Safe(res.msg), w-6) {
-				add("    " + st.warn.Render(l))
+			for _, l := range common.Wrap(termtext.Safe(res.msg), w-6) {
+				add("    " + st.Warn.Render(l))
 			}
 		}
 		add("")
 	}
 	if len(r.order) == 0 {
-		add(st.dim.Render("  nothing pending"))
+		add(st.Dim.Render("  nothing pending"))
 	}
 	if r.showLDIF && len(changes) > 0 {
-		add(st.group.Render("LDIF of the writes (each deletes the value it expects, so a replay never clobbers)"))
+		add(st.Group.Render("LDIF of the writes (each deletes the value it expects, so a replay never clobbers)"))
 		if text, err := directory.ChangeLDIF(changes...); err == nil {
 			for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
 				add("  " + termtext.Safe(l))
 			}
 		} else {
-			add(st.bad.Render("  cannot render LDIF: " + termtext.Safe(err.Error())))
+			add(st.Bad.Render("  cannot render LDIF: " + termtext.Safe(err.Error())))
 		}
 	}
 	return lines, userLine
@@ -302,7 +303,7 @@ func editValue(o flags.Opt[string]) string {
 func conflictLines(m *Model, p *pendingUser, ce *directory.ConflictError, w int) []string {
 	st := m.st
 	var out []string
-	out = append(out, "    "+st.warn.Render(fmt.Sprintf("Someone changed %s since it was read; nothing was written.", strings.Join(ce.Attrs, ", "))))
+	out = append(out, "    "+st.Warn.Render(fmt.Sprintf("Someone changed %s since it was read; nothing was written.", strings.Join(ce.Attrs, ", "))))
 	if p == nil {
 		return out
 	}
@@ -314,15 +315,15 @@ func conflictLines(m *Model, p *pendingUser, ce *directory.ConflictError, w int)
 	rebased, err2 := ce.Current.OCS.Apply(c)
 	readM, nowM, mineM := p.base.OCS.Encode(), ce.Current.OCS.Encode(), mine.Encode()
 	rebM := rebased.Encode()
-	colW := clamp((w-4-24)/4, 13, 40)
+	colW := common.Clamp((w-4-24)/4, 13, 40)
 	val := func(m map[string]string, a string) string {
 		if v, ok := m[a]; ok {
 			return termtext.Safe(v)
 		}
 		return "(absent)"
 	}
-	col := func(v string) string { return fit(v, colW-1) + " " }
-	out = append(out, "    "+st.dim.Render(fit("Attribute", 24)+col("You read")+col("Server now")+col("You intended")+col("Re-applied")))
+	col := func(v string) string { return common.Fit(v, colW-1) + " " }
+	out = append(out, "    "+st.Dim.Render(common.Fit("Attribute", 24)+col("You read")+col("Server now")+col("You intended")+col("Re-applied")))
 	attrs := map[string]bool{}
 	for _, a := range ce.Attrs {
 		attrs[a] = true
@@ -338,18 +339,18 @@ func conflictLines(m *Model, p *pendingUser, ce *directory.ConflictError, w int)
 		if err2 != nil {
 			reb = "—"
 		}
-		out = append(out, "    "+fit(a, 24)+col(val(readM, a))+st.warn.Render(col(val(nowM, a)))+col(val(mineM, a))+st.changed.Render(col(reb)))
+		out = append(out, "    "+common.Fit(a, 24)+col(val(readM, a))+st.Warn.Render(col(val(nowM, a)))+col(val(mineM, a))+st.Changed.Render(col(reb)))
 	}
 	if r, n := p.base.OCS.OptionFlags.V, ce.Current.OCS.OptionFlags.V; r != n {
 		theirs := "theirs: " + deltaWords(flags.Diff(r, n)) + " · yours: " + deltaWords(c.Flags.Effective(r))
-		for _, l := range wrap(theirs, max(w-6, 20)) {
-			out = append(out, "    "+st.dim.Render(l))
+		for _, l := range common.Wrap(theirs, max(w-6, 20)) {
+			out = append(out, "    "+st.Dim.Render(l))
 		}
 	}
 	if err2 != nil {
-		out = append(out, "    "+st.bad.Render("✗ your edits cannot apply on the server's value: "+termtext.Safe(err2.Error())))
+		out = append(out, "    "+st.Bad.Render("✗ your edits cannot apply on the server's value: "+termtext.Safe(err2.Error())))
 	}
-	out = append(out, "    "+st.bold.Render("[a]")+" re-apply my changes on top   "+st.bold.Render("[d]")+" drop my changes")
+	out = append(out, "    "+st.Bold.Render("[a]")+" re-apply my changes on top   "+st.Bold.Render("[d]")+" drop my changes")
 	return out
 }
 
@@ -385,38 +386,38 @@ func pendingLines(m *Model, p *pendingUser, w, attrW, colW int, changes *[]direc
 	add := func(s string) { lines = append(lines, s) }
 	c, err := p.dirChange()
 	if err != nil {
-		add("    " + st.bad.Render("✗ cannot apply: "+termtext.Safe(err.Error())+" (u undoes, d drops)"))
+		add("    " + st.Bad.Render("✗ cannot apply: "+termtext.Safe(err.Error())+" (u undoes, d drops)"))
 		return lines
 	}
 	if len(c.Edits) == 0 {
-		add("    " + st.dim.Render("the edits cancel out: nothing to write"))
+		add("    " + st.Dim.Render("the edits cancel out: nothing to write"))
 		return lines
 	}
-	add("    " + st.dim.Render(fit("Attribute", attrW)+" "+fit("Old (expected now)", colW)+" "+fit("New", colW)))
+	add("    " + st.Dim.Render(common.Fit("Attribute", attrW)+" "+common.Fit("Old (expected now)", colW)+" "+common.Fit("New", colW)))
 	for _, e := range c.Edits {
 		oldV, newV := termtext.Safe(editValue(e.Old)), termtext.Safe(editValue(e.New))
-		add("    " + fit(e.Attr, attrW) + " " + fit(oldV, colW) + " " + st.changed.Render(fit(newV, colW)))
+		add("    " + common.Fit(e.Attr, attrW) + " " + common.Fit(oldV, colW) + " " + st.Changed.Render(common.Fit(newV, colW)))
 		if e.Attr != flags.AttrPrimaryHomeServer && (ansi.StringWidth(oldV) > colW || ansi.StringWidth(newV) > colW) {
 			// Too long for the columns: the whole values under them,
 			// broken anywhere (a URI has no spaces to break at).
 			if e.Old.Set {
 				for _, l := range strings.Split(ansi.Hardwrap("old: "+termtext.Safe(e.Old.V), max(w-8, 20), true), "\n") {
-					add("      " + st.dim.Render(l))
+					add("      " + st.Dim.Render(l))
 				}
 			}
 			for _, l := range strings.Split(ansi.Hardwrap("new: "+newV, max(w-8, 20), true), "\n") {
-				add("      " + st.changed.Render(l))
+				add("      " + st.Changed.Render(l))
 			}
 		}
 		if e.Attr == flags.AttrPrimaryHomeServer {
-			for _, l := range wrap(termtext.Safe(m.homeServerWords(e)), max(w-attrW-5, 20)) {
-				add("    " + st.dim.Render(fit("", attrW)+" "+l))
+			for _, l := range common.Wrap(termtext.Safe(m.homeServerWords(e)), max(w-attrW-5, 20)) {
+				add("    " + st.Dim.Render(common.Fit("", attrW)+" "+l))
 			}
 		}
 		if e.Attr == flags.AttrOptionFlags {
 			d := p.change().Flags.Effective(p.base.OCS.OptionFlags.V)
-			for _, l := range wrap(deltaWords(d)+"; every other bit kept as found", max(w-attrW-5, 20)) {
-				add("    " + st.dim.Render(fit("", attrW)+" "+l))
+			for _, l := range common.Wrap(deltaWords(d)+"; every other bit kept as found", max(w-attrW-5, 20)) {
+				add("    " + st.Dim.Render(common.Fit("", attrW)+" "+l))
 			}
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"ocsflags/ui/keys"
+	"ocsflags/ui/styles"
 	"os"
 	"time"
 
@@ -100,8 +102,8 @@ type Model struct {
 	w, h    int
 	isDark  bool
 	profile colorprofile.Profile
-	st      styles
-	keys    keyMap
+	st      styles.Styles
+	keys    keys.KeyMap
 	help    help.Model
 	spin    spinner.Model
 	spinOn  bool
@@ -172,15 +174,15 @@ func newModel(ctx context.Context, opts Options) *Model {
 		h:        24,
 		isDark:   true,
 		profile:  colorprofile.TrueColor,
-		keys:     newKeyMap(),
+		keys:     keys.New(),
 		help:     help.New(),
 		spin:     spinner.New(spinner.WithSpinner(spinner.Line)),
 		pending:  newPendingStore(),
 		audit:    newAudit(),
 		pools:    poolSet{},
 	}
-	m.st = newStyles(m.isDark, m.profile)
-	m.help.Styles = m.st.help
+	m.st = styles.New(m.isDark, m.profile)
+	m.help.Styles = m.st.Help
 	if opts.StartOU != "" {
 		// The admin named the OU: its users are what they came for.
 		m.rootDN = opts.StartOU
@@ -365,8 +367,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		case m.edit != nil:
 			m.editPaste(msg.Content)
 		case m.list.editing:
-			m.list.input.paste(msg.Content)
-			m.list.setFilter(m.list.input.value)
+			m.list.input.Paste(msg.Content)
+			m.list.setFilter(m.list.input.Value)
 		}
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
@@ -375,9 +377,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) restyle() {
-	m.st = newStyles(m.isDark, m.profile)
-	m.help.Styles = m.st.help
-	m.spin.Style = m.st.dim
+	m.st = styles.New(m.isDark, m.profile)
+	m.help.Styles = m.st.Help
+	m.spin.Style = m.st.Dim
 }
 
 // listContainer starts streaming the users directly in dn.

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"ocsflags/ui/common"
+	"ocsflags/ui/styles"
 	"strings"
 
 	"ocsflags/directory"
@@ -67,7 +69,7 @@ func (t *treeModel) reflatten() {
 	if t.root != nil {
 		walk(t.root)
 	}
-	t.cursor = clamp(t.cursor, 0, max(len(t.flat)-1, 0))
+	t.cursor = common.Clamp(t.cursor, 0, max(len(t.flat)-1, 0))
 }
 
 func (t *treeModel) selected() *treeNode {
@@ -189,13 +191,13 @@ func (t *treeModel) cursorTo(n *treeNode) {
 }
 
 func (t *treeModel) move(delta int) {
-	t.cursor = clamp(t.cursor+delta, 0, max(len(t.flat)-1, 0))
+	t.cursor = common.Clamp(t.cursor+delta, 0, max(len(t.flat)-1, 0))
 }
 
 // view renders h lines of width w. spin is the current spinner frame for
 // nodes being read; listed is the DN shown in the user list.
-func (t *treeModel) view(st styles, w, h int, focused bool, spin, listed string) []string {
-	t.offset = window(t.cursor, t.offset, h, len(t.flat))
+func (t *treeModel) view(st styles.Styles, w, h int, focused bool, spin, listed string) []string {
+	t.offset = common.Window(t.cursor, t.offset, h, len(t.flat))
 	listedKey := directory.NormDN(listed)
 	lines := make([]string, 0, h)
 	for i := t.offset; i < len(t.flat) && len(lines) < h; i++ {
@@ -231,14 +233,14 @@ func (t *treeModel) view(st styles, w, h int, focused bool, spin, listed string)
 		if n.err != nil {
 			text += " ✗ " + termtext.Safe(n.err.Error())
 		}
-		text = fit(text, w)
+		text = common.Fit(text, w)
 		switch {
 		case i == t.cursor && focused:
-			text = st.selected.Render(text)
+			text = st.Selected.Render(text)
 		case i == t.cursor:
-			text = st.selectedBlurred.Render(text)
+			text = st.SelectedBlurred.Render(text)
 		case n.c.Users == 0 && !n.c.HasChildren:
-			text = st.dim.Render(text)
+			text = st.Dim.Render(text)
 		}
 		lines = append(lines, text)
 	}

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"ocsflags/ui/common"
+	"ocsflags/ui/keys"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -41,10 +43,10 @@ func (m *Model) render() string {
 		body = m.browseBody(w, bodyH)
 	}
 	if m.confirm != nil {
-		body = overlay(body, m.confirm.view(m.st, w), w)
+		body = common.Overlay(body, m.confirm.view(m.st, w), w)
 	}
 	if m.edit != nil {
-		body = overlay(body, m.edit.view(m.st, w, len(body)), w)
+		body = common.Overlay(body, m.edit.view(m.st, w, len(body)), w)
 	}
 	lines := make([]string, 0, h)
 	lines = append(lines, m.header(w))
@@ -65,32 +67,32 @@ func (m *Model) header(w int) string {
 	var badges []string
 	switch m.info.Kind {
 	case "demo":
-		badges = append(badges, st.modeDemo.Render(" DEMO "))
+		badges = append(badges, st.ModeDemo.Render(" DEMO "))
 	case "ldif":
-		badges = append(badges, st.modeDemo.Render(" LDIF "))
+		badges = append(badges, st.ModeDemo.Render(" LDIF "))
 	default:
-		badges = append(badges, st.modeLive.Render(" LIVE "))
+		badges = append(badges, st.ModeLive.Render(" LIVE "))
 	}
 	if m.readOnly {
-		badges = append(badges, st.modeRO.Render(" READ-ONLY "))
+		badges = append(badges, st.ModeRO.Render(" READ-ONLY "))
 	}
 	if m.info.Cleartext {
 		// The password crossed the network readable by anyone on the path
 		// (--allow-cleartext-password).
-		badges = append(badges, st.modeWarn.Render(" CLEARTEXT "))
+		badges = append(badges, st.ModeWarn.Render(" CLEARTEXT "))
 	}
 	if m.info.TLSUnverified {
-		badges = append(badges, st.modeWarn.Render(" TLS not verified "))
+		badges = append(badges, st.ModeWarn.Render(" TLS not verified "))
 	}
 	if m.poolsHidden {
 		// Readiness needs the home server's pool: with pools this account
 		// cannot read, some verdicts are "? unchecked" (notePools).
-		badges = append(badges, st.modeWarn.Render(" ? pools unreadable "))
+		badges = append(badges, st.ModeWarn.Render(" ? pools unreadable "))
 	}
 	edits, users := m.pending.counts()
-	pend := st.headerDim.Render(" no pending changes ")
+	pend := st.HeaderDim.Render(" no pending changes ")
 	if edits > 0 {
-		pend = st.pendingBadge.Render(fmt.Sprintf(" %d pending change%s (%d user%s) ", edits, plural(edits), users, plural(users)))
+		pend = st.PendingBadge.Render(fmt.Sprintf(" %d pending change%s (%d user%s) ", edits, common.Plural(edits), users, common.Plural(users)))
 	}
 	right := strings.Join(badges, " ") + " " + pend
 
@@ -123,18 +125,18 @@ func (m *Model) header(w int) string {
 		// and the long form of "no pending changes".
 		left = strings.TrimPrefix(left, " ocsflags │")
 		if edits == 0 && ansi.StringWidth(left) > room {
-			right = strings.Join(badges, " ") + " " + st.headerDim.Render(" no changes ")
+			right = strings.Join(badges, " ") + " " + st.HeaderDim.Render(" no changes ")
 			room = w - ansi.StringWidth(right)
 		}
 	}
-	return st.header.Render(fit(left, room)) + right
+	return st.Header.Render(common.Fit(left, room)) + right
 }
 
 func (m *Model) statusLine(w int) string {
 	if since, n, checking := m.review.waitingSince(); n > 0 {
 		// Waiting on the directory: how long so far, whatever else the
 		// status says.
-		what := fmt.Sprintf("writing %d user%s…", n, plural(n))
+		what := fmt.Sprintf("writing %d user%s…", n, common.Plural(n))
 		if checking {
 			what = "outcome unknown: reading the user again…"
 		}
@@ -143,17 +145,17 @@ func (m *Model) statusLine(w int) string {
 			text += " · " + termtext.Safe(m.status)
 		}
 		if m.statusErr || checking {
-			return m.st.statusErr.Render(fit(text, w))
+			return m.st.StatusErr.Render(common.Fit(text, w))
 		}
-		return m.st.statusInfo.Render(fit(text, w))
+		return m.st.StatusInfo.Render(common.Fit(text, w))
 	}
 	if m.status == "" {
 		return strings.Repeat(" ", w)
 	}
 	if m.statusErr {
-		return m.st.statusErr.Render(fit("✗ "+termtext.Safe(m.status), w))
+		return m.st.StatusErr.Render(common.Fit("✗ "+termtext.Safe(m.status), w))
 	}
-	return m.st.statusInfo.Render(fit(termtext.Safe(m.status), w))
+	return m.st.StatusInfo.Render(common.Fit(termtext.Safe(m.status), w))
 }
 
 func (m *Model) footerLines(w int) []string {
@@ -161,13 +163,13 @@ func (m *Model) footerLines(w int) []string {
 	hk := m.helpKeys()
 	view := m.help.View(hk)
 	if m.help.ShowAll {
-		view = m.fullHelp(hk.full, w)
+		view = m.fullHelp(hk.Full, w)
 	}
 	lines := strings.Split(view, "\n")
 	for i, l := range lines {
 		// bubbles/help lets the last item overflow when even its
 		// ellipsis does not fit; never wrap the footer.
-		lines[i] = fit(l, w)
+		lines[i] = common.Fit(l, w)
 	}
 	return lines
 }
@@ -201,17 +203,17 @@ func (m *Model) fullHelp(groups [][]key.Binding, w int) string {
 
 // helpKeys picks the bindings that matter on the current screen from the
 // one key map.
-func (m *Model) helpKeys() helpKeys {
+func (m *Model) helpKeys() keys.Help {
 	k := m.keys
 	move := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "move"))
 	edits, _ := m.pending.counts()
-	review := enabled(k.Review, edits > 0)
+	review := keys.Enabled(k.Review, edits > 0)
 	help := k.Help
 	if m.help.ShowAll {
-		help = with(help, "close this help")
+		help = keys.With(help, "close this help")
 	}
 	// space is one key with a meaning per pane: one line says both.
-	space := with(k.Toggle, "toggle a setting / select a user")
+	space := keys.With(k.Toggle, "toggle a setting / select a user")
 	full := [][]key.Binding{
 		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.NextPane, k.PrevPane, k.Open, k.Back, k.Filter, k.Reload, k.Info},
@@ -230,7 +232,7 @@ func (m *Model) helpKeys() helpKeys {
 			what = "close"
 		}
 		answer := key.NewBinding(key.WithKeys(ks...), key.WithHelp(strings.Join(ks, "/"), what))
-		return helpKeys{short: []key.Binding{answer}, full: full}
+		return keys.Help{Short: []key.Binding{answer}, Full: full}
 	}
 	switch m.screen {
 	case scrEnable:
@@ -238,40 +240,40 @@ func (m *Model) helpKeys() helpKeys {
 	case scrExplorer:
 		short := []key.Binding{
 			key.NewBinding(key.WithKeys("0"), key.WithHelp("0-9/0x", "type a value")),
-			with(move, "bit"), with(k.Toggle, "flip bit"), with(k.Back, "close"),
+			keys.With(move, "bit"), keys.With(k.Toggle, "flip bit"), keys.With(k.Back, "close"),
 		}
-		return helpKeys{short: short, full: [][]key.Binding{short}}
+		return keys.Help{Short: short, Full: [][]key.Binding{short}}
 	case scrAudit:
 		if m.audit.picker != nil {
-			short := []key.Binding{with(move, "choose"), with(k.Open, "set as pending edit"), with(k.Back, "cancel")}
-			return helpKeys{short: short, full: [][]key.Binding{short}}
+			short := []key.Binding{keys.With(move, "choose"), keys.With(k.Open, "set as pending edit"), keys.With(k.Back, "cancel")}
+			return keys.Help{Short: short, Full: [][]key.Binding{short}}
 		}
 		p := m.pending.get(m.detail.user.DN)
 		rows, _, _ := m.auditRules()
-		fixable := rows[clamp(m.audit.cursor, 0, len(rows)-1)].finding != nil
+		fixable := rows[common.Clamp(m.audit.cursor, 0, len(rows)-1)].finding != nil
 		short := []key.Binding{
-			with(move, "rule"), enabled(with(k.Fix, "fix this"), !m.readOnly && fixable), enabled(k.Undo, p != nil && len(p.stack) > 0),
-			review, with(k.Reload, "check again"), with(k.Back, "back"), k.Quit,
+			keys.With(move, "rule"), keys.Enabled(keys.With(k.Fix, "fix this"), !m.readOnly && fixable), keys.Enabled(k.Undo, p != nil && len(p.stack) > 0),
+			review, keys.With(k.Reload, "check again"), keys.With(k.Back, "back"), k.Quit,
 		}
-		return helpKeys{short: short, full: [][]key.Binding{short}}
+		return keys.Help{Short: short, Full: [][]key.Binding{short}}
 	case scrReview:
 		_, conflict := m.review.selectedConflict()
 		short := []key.Binding{
-			with(move, "user"), enabled(k.Commit, !m.readOnly && edits > 0), enabled(k.Rebase, conflict != nil), enabled(k.Drop, conflict != nil),
-			k.LDIF, with(k.PageDown, "scroll"), with(k.Back, "back"), k.Quit,
+			keys.With(move, "user"), keys.Enabled(k.Commit, !m.readOnly && edits > 0), keys.Enabled(k.Rebase, conflict != nil), keys.Enabled(k.Drop, conflict != nil),
+			k.LDIF, keys.With(k.PageDown, "scroll"), keys.With(k.Back, "back"), k.Quit,
 		}
-		return helpKeys{short: short, full: [][]key.Binding{short[:4], short[4:]}}
+		return keys.Help{Short: short, Full: [][]key.Binding{short[:4], short[4:]}}
 	}
 	if m.list.editing {
-		return helpKeys{short: []key.Binding{
+		return keys.Help{Short: []key.Binding{
 			key.NewBinding(key.WithKeys("a"), key.WithHelp("type", "filter name, sAMAccountName, SIP")),
-			with(move, "move"), with(k.Open, map[bool]string{true: "open the match", false: "keep filter"}[m.list.visibleLen() == 1]), with(k.Back, "clear"),
-		}, full: full}
+			keys.With(move, "move"), keys.With(k.Open, map[bool]string{true: "open the match", false: "keep filter"}[m.list.visibleLen() == 1]), keys.With(k.Back, "clear"),
+		}, Full: full}
 	}
 	var short []key.Binding
 	switch m.focus {
 	case paneTree:
-		short = []key.Binding{move, with(k.Open, "list users"), with(k.Right, "expand"), review, k.Help, k.Quit, k.NextPane, k.Filter, k.Explorer}
+		short = []key.Binding{move, keys.With(k.Open, "list users"), keys.With(k.Right, "expand"), review, k.Help, k.Quit, k.NextPane, k.Filter, k.Explorer}
 	case paneList:
 		back := "back"
 		switch {
@@ -287,13 +289,13 @@ func (m *Model) helpKeys() helpKeys {
 			p := m.pending.get(r.u.DN)
 			undo = p != nil && len(p.stack) > 0
 		}
-		short = []key.Binding{move, with(k.Open, "open user"), k.Filter, with(k.Back, back), review, enabled(k.Undo, undo), k.Help, k.Quit, k.Audit, k.Reload, k.NextPane, k.Explorer, k.Mark, k.Enable, k.Disable}
+		short = []key.Binding{move, keys.With(k.Open, "open user"), k.Filter, keys.With(k.Back, back), review, keys.Enabled(k.Undo, undo), k.Help, k.Quit, k.Audit, k.Reload, k.NextPane, k.Explorer, k.Mark, k.Enable, k.Disable}
 	default:
 		p := m.pending.get(m.detail.user.DN)
 		can := m.detail.has && !m.readOnly
-		short = []key.Binding{move, enabled(k.Toggle, can), enabled(with(k.Open, "edit"), can && m.focusedEditable()), enabled(k.Undo, p != nil && len(p.stack) > 0), review, enabled(k.Audit, m.detail.has), k.Back, k.Help, k.Quit, k.Explorer, k.Reload, enabled(k.Info, m.detail.has), enabled(k.Enable, can), enabled(k.Disable, can)}
+		short = []key.Binding{move, keys.Enabled(k.Toggle, can), keys.Enabled(keys.With(k.Open, "edit"), can && m.focusedEditable()), keys.Enabled(k.Undo, p != nil && len(p.stack) > 0), review, keys.Enabled(k.Audit, m.detail.has), k.Back, k.Help, k.Quit, k.Explorer, k.Reload, keys.Enabled(k.Info, m.detail.has), keys.Enabled(k.Enable, can), keys.Enabled(k.Disable, can)}
 	}
-	return helpKeys{short: short, full: full}
+	return keys.Help{Short: short, Full: full}
 }
 
 // browseBody lays the three panes side by side when wide, one at a time
@@ -312,40 +314,40 @@ func (m *Model) browseBody(w, h int) []string {
 		default:
 			pane = m.detailPane(w, h-1, true)
 		}
-		return append([]string{crumb}, block(pane, w, h-1)...)
+		return append([]string{crumb}, common.Block(pane, w, h-1)...)
 	}
 	title := func(p pane, t string, width int) string {
 		if m.focus == p {
-			return m.st.titleFocused.Render(fit("▸ "+t, width))
+			return m.st.TitleFocused.Render(common.Fit("▸ "+t, width))
 		}
-		return m.st.title.Render(fit("  "+t, width))
+		return m.st.Title.Render(common.Fit("  "+t, width))
 	}
-	sep := m.st.sep.Render("│")
+	sep := m.st.Sep.Render("│")
 	if w < threePaneWidth {
 		// Three panes would leave the list a few letters per column: the
 		// tree and the list share the left side (the tree while it has
 		// the focus), the user stays on the right.
-		detailW := clamp(w*45/100, 56, 72)
+		detailW := common.Clamp(w*45/100, 56, 72)
 		leftW := w - detailW - 1
 		var left []string
 		if m.focus == paneTree {
-			left = append([]string{title(paneTree, "Containers", leftW)}, block(m.tree.view(m.st, leftW, h-1, true, spin, m.list.dn), leftW, h-1)...)
+			left = append([]string{title(paneTree, "Containers", leftW)}, common.Block(m.tree.view(m.st, leftW, h-1, true, spin, m.list.dn), leftW, h-1)...)
 		} else {
-			left = append([]string{title(paneList, m.listTitle(), leftW)}, block(m.list.view(m.st, leftW, h-1, m.focus == paneList, spin, pending), leftW, h-1)...)
+			left = append([]string{title(paneList, m.listTitle(), leftW)}, common.Block(m.list.view(m.st, leftW, h-1, m.focus == paneList, spin, pending), leftW, h-1)...)
 		}
-		detailL := append([]string{title(paneDetail, m.detailTitle(), detailW)}, block(m.detailPane(detailW, h-1, m.focus == paneDetail), detailW, h-1)...)
+		detailL := append([]string{title(paneDetail, m.detailTitle(), detailW)}, common.Block(m.detailPane(detailW, h-1, m.focus == paneDetail), detailW, h-1)...)
 		out := make([]string, h)
 		for i := range out {
 			out[i] = left[i] + sep + detailL[i]
 		}
 		return out
 	}
-	treeW := clamp(w/6, 20, 32)
-	detailW := clamp(w*42/100, 56, 96)
+	treeW := common.Clamp(w/6, 20, 32)
+	detailW := common.Clamp(w*42/100, 56, 96)
 	listW := w - treeW - detailW - 2
-	treeL := append([]string{title(paneTree, "Containers", treeW)}, block(m.tree.view(m.st, treeW, h-1, m.focus == paneTree, spin, m.list.dn), treeW, h-1)...)
-	listL := append([]string{title(paneList, m.listTitle(), listW)}, block(m.list.view(m.st, listW, h-1, m.focus == paneList, spin, pending), listW, h-1)...)
-	detailL := append([]string{title(paneDetail, m.detailTitle(), detailW)}, block(m.detailPane(detailW, h-1, m.focus == paneDetail), detailW, h-1)...)
+	treeL := append([]string{title(paneTree, "Containers", treeW)}, common.Block(m.tree.view(m.st, treeW, h-1, m.focus == paneTree, spin, m.list.dn), treeW, h-1)...)
+	listL := append([]string{title(paneList, m.listTitle(), listW)}, common.Block(m.list.view(m.st, listW, h-1, m.focus == paneList, spin, pending), listW, h-1)...)
+	detailL := append([]string{title(paneDetail, m.detailTitle(), detailW)}, common.Block(m.detailPane(detailW, h-1, m.focus == paneDetail), detailW, h-1)...)
 	out := make([]string, h)
 	for i := range out {
 		out[i] = treeL[i] + sep + listL[i] + sep + detailL[i]
@@ -362,7 +364,7 @@ func (m *Model) focusedEditable() bool {
 // focusedItem is the detail line under the cursor.
 func (m *Model) focusedItem() item {
 	its := items(m.state())
-	return its[clamp(m.detail.cursor, 0, len(its)-1)]
+	return its[common.Clamp(m.detail.cursor, 0, len(its)-1)]
 }
 
 func (m *Model) listTitle() string {
@@ -407,15 +409,15 @@ func (m *Model) breadcrumb(w int) string {
 	var b strings.Builder
 	for i, s := range segs {
 		if i > 0 {
-			b.WriteString(m.st.dim.Render(" › "))
+			b.WriteString(m.st.Dim.Render(" › "))
 		}
 		if s.p == m.focus {
-			b.WriteString(m.st.titleFocused.Render("[" + s.t + "]"))
+			b.WriteString(m.st.TitleFocused.Render("[" + s.t + "]"))
 		} else {
-			b.WriteString(m.st.title.Render(s.t))
+			b.WriteString(m.st.Title.Render(s.t))
 		}
 	}
-	return fit(b.String(), w)
+	return common.Fit(b.String(), w)
 }
 
 // detailPane is the user's settings above the explanation of the focused
@@ -427,7 +429,7 @@ func (m *Model) detailPane(w, h int, focused bool) []string {
 		if d.loading {
 			return []string{"  " + m.spin.View() + " finding " + termtext.Safe(m.opts.User) + "…"}
 		}
-		return []string{st.dim.Render("  Open a user with enter to see the settings.")}
+		return []string{st.Dim.Render("  Open a user with enter to see the settings.")}
 	}
 	var top []string
 	meta := termtext.Safe(d.user.DN)
@@ -437,19 +439,19 @@ func (m *Model) detailPane(w, h int, focused bool) []string {
 	if d.user.Disabled {
 		meta = "account disabled · " + meta
 	}
-	top = append(top, st.dim.Render(fit(meta, w)))
+	top = append(top, st.Dim.Render(common.Fit(meta, w)))
 	for _, l := range multiValuedLines(d.user.OCS, w) {
-		top = append(top, st.bad.Render(l))
+		top = append(top, st.Bad.Render(l))
 	}
 	switch {
 	case d.loading:
 		top = append(top, m.spin.View()+" reading the user…")
 	case d.err != nil:
-		top = append(top, st.bad.Render(fit("✗ "+termtext.Safe(d.err.Error()), w)))
+		top = append(top, st.Bad.Render(common.Fit("✗ "+termtext.Safe(d.err.Error()), w)))
 	}
 	s := m.state()
 	its := items(s)
-	d.cursor = clamp(d.cursor, 0, len(its)-1)
+	d.cursor = common.Clamp(d.cursor, 0, len(its)-1)
 	cur := d.cursor
 	if !focused {
 		cur = -1
@@ -490,31 +492,31 @@ func (m *Model) detailPane(w, h int, focused bool) []string {
 	}
 	if first >= 0 {
 		// Keep the whole focused item in view (the value line is three).
-		d.offset = window(last, d.offset, bodyH, len(lines))
-		d.offset = window(first, d.offset, bodyH, len(lines))
+		d.offset = common.Window(last, d.offset, bodyH, len(lines))
+		d.offset = common.Window(first, d.offset, bodyH, len(lines))
 	}
 	out := top
 	for i := d.offset; i < len(lines) && i < d.offset+bodyH; i++ {
 		t := lines[i].text
 		if lines[i].item == cur && cur >= 0 && i == first {
-			t = st.selected.Render(fit(ansi.Strip(t), w))
+			t = st.Selected.Render(common.Fit(ansi.Strip(t), w))
 		}
 		out = append(out, t)
 	}
 	if more {
 		var p []string
 		if above := d.offset; above > 0 {
-			p = append(p, fmt.Sprintf("↑ %d more line%s above", above, plural(above)))
+			p = append(p, fmt.Sprintf("↑ %d more line%s above", above, common.Plural(above)))
 		}
 		if below := len(lines) - d.offset - bodyH; below > 0 {
-			p = append(p, fmt.Sprintf("↓ %d more line%s below", below, plural(below)))
+			p = append(p, fmt.Sprintf("↓ %d more line%s below", below, common.Plural(below)))
 		}
-		out = block(out, w, h-explH-1)
-		out = append(out, st.dim.Render(fit("  "+strings.Join(p, " · "), w)))
+		out = common.Block(out, w, h-explH-1)
+		out = append(out, st.Dim.Render(common.Fit("  "+strings.Join(p, " · "), w)))
 	}
 	if explH > 0 {
-		out = block(out, w, h-explH)
-		out = append(out, st.sep.Render(strings.Repeat("─", w)))
+		out = common.Block(out, w, h-explH)
+		out = append(out, st.Sep.Render(strings.Repeat("─", w)))
 		room := explH - 1
 		cut := len(expl) > room && room > 1
 		if cut {
@@ -526,12 +528,12 @@ func (m *Model) detailPane(w, h int, focused bool) []string {
 				break
 			}
 			if i == 0 {
-				l = st.bold.Render(l)
+				l = st.Bold.Render(l)
 			}
 			out = append(out, " "+l)
 		}
 		if cut {
-			out = append(out, " "+st.dim.Render("… i shows the whole explanation"))
+			out = append(out, " "+st.Dim.Render("… i shows the whole explanation"))
 		}
 	}
 	return out
@@ -559,9 +561,9 @@ func (m *Model) explainDialog() {
 func (m *Model) reviewBody(w, h int) []string {
 	st := m.st
 	lines, userLine := reviewDoc(m, w)
-	head := []string{st.bold.Render("Review pending changes")}
-	for _, l := range wrap("Each user is written as one compare-and-swap: if the directory changed since it was read, nothing is written and you choose what happens.", w) {
-		head = append(head, st.dim.Render(l))
+	head := []string{st.Bold.Render("Review pending changes")}
+	for _, l := range common.Wrap("Each user is written as one compare-and-swap: if the directory changed since it was read, nothing is written and you choose what happens.", w) {
+		head = append(head, st.Dim.Render(l))
 	}
 	head = append(head, "")
 	bodyH := h - len(head)
@@ -572,12 +574,12 @@ func (m *Model) reviewBody(w, h int) []string {
 			end = userLine[r.cursor+1]
 		}
 		// Show the selected user whole when it fits, starting at its name.
-		r.offset = window(end-1, r.offset, bodyH, len(lines))
-		r.offset = window(userLine[r.cursor], r.offset, bodyH, len(lines))
+		r.offset = common.Window(end-1, r.offset, bodyH, len(lines))
+		r.offset = common.Window(userLine[r.cursor], r.offset, bodyH, len(lines))
 	}
-	r.offset = clamp(r.offset, 0, max(len(lines)-bodyH, 0))
+	r.offset = common.Clamp(r.offset, 0, max(len(lines)-bodyH, 0))
 	out := append(head, lines[r.offset:min(len(lines), r.offset+bodyH)]...)
-	return block(out, w, h)
+	return common.Block(out, w, h)
 }
 
 // multiValuedLines show every value of an attribute that must hold one but
@@ -595,7 +597,7 @@ func multiValuedLines(s flags.Settings, w int) []string {
 			vals[i] = termtext.Safe(v)
 		}
 		text := fmt.Sprintf("✗ %s holds %d values: %s. AD allows one; shown below is the first, and it cannot be edited.", attr, len(vs), strings.Join(vals, " · "))
-		out = append(out, wrap(text, w)...)
+		out = append(out, common.Wrap(text, w)...)
 	}
 	return out
 }

@@ -1,4 +1,4 @@
-package ui
+package common
 
 import (
 	"strings"
@@ -10,47 +10,47 @@ import (
 	"ocsflags/termtext"
 )
 
-// lineInput is a one-line text field for the filter, the bit explorer, the
+// Input is a one-line text field for the filter, the bit explorer, the
 // wizard's domain and the attribute editor. It is smaller than
 // bubbles/textinput on purpose: no blinking cursor, so a frame depends only
 // on the text, and the filter runs on every change.
-type lineInput struct {
-	value string
+type Input struct {
+	Value string
 	// tail is how many bytes of value lie after the cursor, so code that
 	// sets value directly leaves the cursor at the end, where typing goes.
 	tail int
 }
 
 // pos is the cursor's byte offset, clamped onto a rune boundary.
-func (in *lineInput) pos() int {
-	in.tail = clamp(in.tail, 0, len(in.value))
-	p := len(in.value) - in.tail
-	for p > 0 && p < len(in.value) && !utf8.RuneStart(in.value[p]) {
+func (in *Input) pos() int {
+	in.tail = Clamp(in.tail, 0, len(in.Value))
+	p := len(in.Value) - in.tail
+	for p > 0 && p < len(in.Value) && !utf8.RuneStart(in.Value[p]) {
 		p--
 	}
-	in.tail = len(in.value) - p
+	in.tail = len(in.Value) - p
 	return p
 }
 
-// update applies an editing key and reports whether the text changed and
+// Update applies an editing key and reports whether the text changed and
 // whether the key was an editing key at all.
-func (in *lineInput) update(msg tea.KeyPressMsg) (changed, handled bool) {
+func (in *Input) Update(msg tea.KeyPressMsg) (changed, handled bool) {
 	p := in.pos()
-	before, after := in.value[:p], in.value[p:]
+	before, after := in.Value[:p], in.Value[p:]
 	switch msg.String() {
 	case "backspace", "ctrl+h":
 		if before == "" {
 			return false, true
 		}
 		_, n := utf8.DecodeLastRuneInString(before)
-		in.value = before[:len(before)-n] + after
+		in.Value = before[:len(before)-n] + after
 		return true, true
 	case "delete", "ctrl+d":
 		if after == "" {
 			return false, true
 		}
 		_, n := utf8.DecodeRuneInString(after)
-		in.value = before + after[n:]
+		in.Value = before + after[n:]
 		in.tail -= n
 		return true, true
 	case "left", "ctrl+b":
@@ -62,14 +62,14 @@ func (in *lineInput) update(msg tea.KeyPressMsg) (changed, handled bool) {
 		in.tail -= n
 		return false, true
 	case "home", "ctrl+a":
-		in.tail = len(in.value)
+		in.tail = len(in.Value)
 		return false, true
 	case "end", "ctrl+e":
 		in.tail = 0
 		return false, true
 	case "ctrl+u":
-		changed = in.value != ""
-		in.value, in.tail = "", 0
+		changed = in.Value != ""
+		in.Value, in.tail = "", 0
 		return changed, true
 	case "ctrl+w":
 		t := strings.TrimRight(before, " ")
@@ -78,32 +78,32 @@ func (in *lineInput) update(msg tea.KeyPressMsg) (changed, handled bool) {
 			nb = t[:i+1]
 		}
 		changed = nb != before
-		in.value = nb + after
+		in.Value = nb + after
 		return changed, true
 	}
 	if msg.Text != "" && msg.Mod&^tea.ModShift == 0 {
-		in.value = before + msg.Text + after
+		in.Value = before + msg.Text + after
 		return true, true
 	}
 	return false, false
 }
 
-// paste inserts pasted text at the cursor, flattened to one line.
-func (in *lineInput) paste(s string) {
+// Paste inserts pasted text at the cursor, flattened to one line.
+func (in *Input) Paste(s string) {
 	p := in.pos()
-	in.value = in.value[:p] + strings.Join(strings.Fields(s), " ") + in.value[p:]
+	in.Value = in.Value[:p] + strings.Join(strings.Fields(s), " ") + in.Value[p:]
 }
 
-// view renders the text with a block cursor that needs no colour.
-func (in lineInput) view(prompt string) string {
-	return in.viewIn(prompt, 0)
+// View renders the text with a block cursor that needs no colour.
+func (in Input) View(prompt string) string {
+	return in.ViewIn(prompt, 0)
 }
 
-// viewIn renders prompt and text in at most w columns (0: no limit),
+// ViewIn renders prompt and text in at most w columns (0: no limit),
 // scrolling so the cursor stays visible and marking cut ends with "…".
-func (in lineInput) viewIn(prompt string, w int) string {
+func (in Input) ViewIn(prompt string, w int) string {
 	p := in.pos()
-	before, after := in.value[:p], in.value[p:]
+	before, after := in.Value[:p], in.Value[p:]
 	cursor, cw := "█", 1
 	if after != "" {
 		// The block sits on the character under the cursor, in reverse.

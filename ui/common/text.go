@@ -1,4 +1,4 @@
-package ui
+package common
 
 import (
 	"strings"
@@ -6,9 +6,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// fit pads or truncates s (which may carry ANSI styling) to exactly w cells,
+// Fit pads or truncates s (which may carry ANSI styling) to exactly w cells,
 // so that panes laid side by side never push each other.
-func fit(s string, w int) string {
+func Fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
@@ -23,26 +23,26 @@ func fit(s string, w int) string {
 	return s
 }
 
-// fitRight is fit with the text against the right edge (numbers).
-func fitRight(s string, w int) string {
+// FitRight is fit with the text against the right edge (numbers).
+func FitRight(s string, w int) string {
 	sw := ansi.StringWidth(s)
 	if sw >= w {
-		return fit(s, w)
+		return Fit(s, w)
 	}
 	return strings.Repeat(" ", w-sw) + s
 }
 
-// wrap word-wraps plain text to w cells.
-func wrap(s string, w int) []string {
+// Wrap word-wraps plain text to w cells.
+func Wrap(s string, w int) []string {
 	if w <= 0 {
 		return nil
 	}
 	return strings.Split(ansi.Wrap(s, w, ""), "\n")
 }
 
-// window returns the first line to show so that line cur stays visible in
+// Window returns the first line to show so that line cur stays visible in
 // a view of h lines, moving as little as possible from off.
-func window(cur, off, h, n int) int {
+func Window(cur, off, h, n int) int {
 	if h <= 0 {
 		return 0
 	}
@@ -61,12 +61,12 @@ func window(cur, off, h, n int) int {
 	return off
 }
 
-// block makes lines exactly w wide and h high.
-func block(lines []string, w, h int) []string {
+// Block makes lines exactly w wide and h high.
+func Block(lines []string, w, h int) []string {
 	out := make([]string, h)
 	for i := range out {
 		if i < len(lines) {
-			out[i] = fit(lines[i], w)
+			out[i] = Fit(lines[i], w)
 		} else {
 			out[i] = strings.Repeat(" ", max(w, 0))
 		}
@@ -74,7 +74,7 @@ func block(lines []string, w, h int) []string {
 	return out
 }
 
-func clamp(v, lo, hi int) int {
+func Clamp(v, lo, hi int) int {
 	if v > hi {
 		v = hi
 	}
@@ -82,4 +82,25 @@ func clamp(v, lo, hi int) int {
 		v = lo
 	}
 	return v
+}
+
+func Plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func Check(on bool) string {
+	if on {
+		return "[x]"
+	}
+	return "[ ]"
+}
+
+func OnOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
 }

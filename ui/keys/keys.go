@@ -1,11 +1,12 @@
-package ui
+// Package keys is the console's one key map and the help built from it.
+package keys
 
 import "charm.land/bubbles/v2/key"
 
-// keyMap is the console's one key map: Update matches against it and the
+// KeyMap is the console's one key map: Update matches against it and the
 // footer and full help are built from it, so what the footer says is what
 // the keys do.
-type keyMap struct {
+type KeyMap struct {
 	Up, Down, Left, Right       key.Binding
 	PageUp, PageDown, Home, End key.Binding
 	NextPane, PrevPane          key.Binding
@@ -19,11 +20,12 @@ type keyMap struct {
 	Info                        key.Binding
 }
 
-func newKeyMap() keyMap {
+// New returns the key map with its help texts.
+func New() KeyMap {
 	b := func(keys []string, k, desc string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
 	}
-	return keyMap{
+	return KeyMap{
 		Up:       b([]string{"up", "k"}, "↑/k", "up"),
 		Down:     b([]string{"down", "j"}, "↓/j", "down"),
 		Left:     b([]string{"left", "h"}, "←/h", "collapse/parent"),
@@ -59,27 +61,27 @@ func newKeyMap() keyMap {
 	}
 }
 
-// helpKeys is the slice of the key map that matters on one screen; it feeds
+// Help is the slice of the key map that matters on one screen; it feeds
 // bubbles/help for the footer (short) and the ? view (full).
-type helpKeys struct {
-	short []key.Binding
-	full  [][]key.Binding
+type Help struct {
+	Short []key.Binding
+	Full  [][]key.Binding
 }
 
-func (h helpKeys) ShortHelp() []key.Binding  { return h.short }
-func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
+func (h Help) ShortHelp() []key.Binding  { return h.Short }
+func (h Help) FullHelp() [][]key.Binding { return h.Full }
 
-// with returns a copy of b whose help text is desc: the same key reads
+// With returns a copy of b whose help text is desc: the same key reads
 // differently per pane (esc is "back" in the detail, "stop loading" while
 // the list streams).
-func with(b key.Binding, desc string) key.Binding {
+func With(b key.Binding, desc string) key.Binding {
 	b.SetHelp(b.Help().Key, desc)
 	return b
 }
 
-// enabled returns b disabled when cond is false, which hides it from help
+// Enabled returns b disabled when cond is false, which hides it from help
 // and stops it matching.
-func enabled(b key.Binding, cond bool) key.Binding {
+func Enabled(b key.Binding, cond bool) key.Binding {
 	b.SetEnabled(cond)
 	return b
 }
