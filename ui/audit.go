@@ -3,8 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"ocsflags/ui/common"
-	"ocsflags/ui/styles"
 	"strings"
 	"sync/atomic"
 
@@ -14,6 +12,8 @@ import (
 	"ocsflags/directory"
 	"ocsflags/flags"
 	"ocsflags/termtext"
+	"ocsflags/ui/common"
+	"ocsflags/ui/styles"
 )
 
 // auditModel is the audit screen of the open user: every readiness rule as a
@@ -149,7 +149,7 @@ func (m *Model) auditLookups() tea.Cmd {
 			continue
 		}
 		m.audit.asked[a] = true
-		cmds = append(cmds, lookupHolders(m.ctx, m.dir, a, m.audit.gen))
+		cmds = append(cmds, lookupHolders(m.com.Ctx, m.com.Dir, a, m.audit.gen))
 	}
 	return tea.Batch(cmds...)
 }
@@ -198,7 +198,7 @@ func (m *Model) auditRules() (rows []ruleState, base, after []flags.Finding) {
 	run := func(st flags.Settings) []flags.Finding { return flags.Audit(s.input(st)) }
 	base, after = run(s.base), run(s.after)
 	notes := flags.Notes(s.input(s.after))
-	scope := m.dir.Info().SIPScope
+	scope := m.com.Dir.Info().SIPScope
 	find := func(fs []flags.Finding, id string) *flags.Finding {
 		for i := range fs {
 			if fs[i].ID == id {
@@ -340,7 +340,7 @@ func (m *Model) ruleValue(r flags.Rule) string {
 
 // auditKey handles the audit screen's keys.
 func (m *Model) auditKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
+	k := m.com.Keys
 	if p := m.audit.picker; p != nil {
 		switch {
 		case key.Matches(msg, k.Up):
@@ -382,7 +382,7 @@ func (m *Model) auditKey(msg tea.KeyPressMsg) tea.Cmd {
 		// fixed them elsewhere.
 		m.audit = newAudit()
 		m.detail.loading = true
-		return loadUser(m.ctx, m.dir, m.detail.user.DN)
+		return loadUser(m.com.Ctx, m.com.Dir, m.detail.user.DN)
 	case key.Matches(msg, k.Help):
 		m.help.ShowAll = !m.help.ShowAll
 	}
@@ -603,7 +603,7 @@ func (m *Model) jumpToDetail(kind itemKind, hint string) tea.Cmd {
 
 // auditBody draws the audit screen.
 func (m *Model) auditBody(w, h int) []string {
-	st := m.st
+	st := m.com.Styles
 	u := m.detail.user
 	var lines []string
 	cur, curEnd := -1, -1
@@ -654,7 +654,7 @@ func (m *Model) auditBody(w, h int) []string {
 	head := len(lines)
 	titleW := 0
 	for _, r := range flags.Rules {
-		titleW = max(titleW, len(flags.RuleTitle(r, m.dir.Info().SIPScope)))
+		titleW = max(titleW, len(flags.RuleTitle(r, m.com.Dir.Info().SIPScope)))
 	}
 	// Narrow screens put the attribute and value under the rule, so neither
 	// is cut.
@@ -731,7 +731,7 @@ func (m *Model) auditBody(w, h int) []string {
 	if p := m.audit.picker; p != nil {
 		// The choice stands alone under the verdict: rules showing
 		// through around the box only distract.
-		return common.Overlay(common.Block(lines[:head], w, h), p.view(st, w), w)
+		return common.DrawOver(common.Block(lines[:head], w, h), p.view(st, w), w)
 	}
 	// The title and verdict stay; the rules scroll under them, keeping the
 	// whole focused rule (its reason and fix) in view. A screen too short
@@ -760,7 +760,7 @@ func (m *Model) fixHint(f *flags.Finding) string {
 			return "f chooses a sign-in name from the e-mail address or userPrincipalName"
 		case len(opts) == 1:
 			return "f sets " + opts[0].label
-		case !m.readOnly:
+		case !m.com.ReadOnly:
 			return "f opens the sign-in name to type a new one (the e-mail address and userPrincipalName give none that is free)"
 		}
 	case flags.FindingTelephonyInconsistent:
@@ -768,7 +768,7 @@ func (m *Model) fixHint(f *flags.Finding) string {
 	case flags.FindingArchivingLegacyValue:
 		return "f chooses the archiving options again (none, internal, federated or both), which clears the LCS 2005 bits 1 and 2"
 	case flags.FindingRCCWithoutLine, flags.FindingLineNotE164:
-		if !m.readOnly {
+		if !m.com.ReadOnly {
 			return "f goes to the " + attrInfos[m.lineToFix(f)].label + " in the user's settings, where enter edits it: " + f.FixHint
 		}
 	}

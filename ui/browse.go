@@ -2,13 +2,14 @@ package ui
 
 import (
 	"fmt"
-	"ocsflags/ui/common"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/ui/common"
+	"ocsflags/ui/explorer"
 )
 
 // onKey routes a key press, and drops a status line that belonged to the
@@ -17,10 +18,10 @@ import (
 // it: that is where a wizard's or a review's summary is read. Errors stay
 // until something replaces them.
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
-	screen, status := m.screen, m.status
+	from, status := m.where(), m.status
 	m.lastKey = msg.String()
 	cmd := m.routeKey(msg)
-	if m.screen != screen && m.screen != scrBrowse && m.status == status && !m.statusErr {
+	if to := m.where(); to != from && to != (place{scr: scrBrowse}) && m.status == status && !m.statusErr {
 		m.setStatus("")
 	}
 	return cmd
@@ -44,12 +45,10 @@ func (m *Model) routeKey(msg tea.KeyPressMsg) tea.Cmd {
 	if msg.String() == "ctrl+c" {
 		return m.quit()
 	}
+	if m.top() != nil {
+		return m.updateTop(msg)
+	}
 	switch m.screen {
-	case scrExplorer:
-		if !m.explorer.update(msg) {
-			m.screen = scrBrowse
-		}
-		return nil
 	case scrReview:
 		return m.reviewKey(msg)
 	case scrAudit:
@@ -60,7 +59,7 @@ func (m *Model) routeKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.list.editing {
 		return m.filterKey(msg)
 	}
-	k := m.keys
+	k := m.com.Keys
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m.quit()
@@ -72,9 +71,7 @@ func (m *Model) routeKey(msg tea.KeyPressMsg) tea.Cmd {
 		if m.detail.has && m.pending.get(m.detail.user.DN).hasEdits() {
 			from += " (with pending edits)"
 		}
-		m.explorer = newExplorer(m.startOptionFlags(), from)
-		m.screen = scrExplorer
-		return nil
+		return m.push(explorer.New(m.com, m.startOptionFlags(), from))
 	case key.Matches(msg, k.Review):
 		return m.openReview()
 	case key.Matches(msg, k.NextPane):
@@ -170,7 +167,7 @@ func (m *Model) back() {
 // cursorKey handles the cursor keys the tree and the list share; move
 // clamps, so Home and End are moves by the whole length.
 func (m *Model) cursorKey(msg tea.KeyPressMsg, page, n int, move func(int)) bool {
-	k := m.keys
+	k := m.com.Keys
 	switch {
 	case key.Matches(msg, k.Up):
 		move(-1)
@@ -191,7 +188,7 @@ func (m *Model) cursorKey(msg tea.KeyPressMsg, page, n int, move func(int)) bool
 }
 
 func (m *Model) treeKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
+	k := m.com.Keys
 	t := &m.tree
 	page := max(m.bodyHeight()-2, 1)
 	if m.cursorKey(msg, page, len(t.flat), t.move) {
@@ -210,7 +207,7 @@ func (m *Model) treeKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		if t.expand(n) {
-			return loadChildren(m.ctx, m.dir, n.c.DN)
+			return loadChildren(m.com.Ctx, m.com.Dir, n.c.DN)
 		}
 	case key.Matches(msg, k.Open):
 		n := t.selected()
@@ -219,7 +216,7 @@ func (m *Model) treeKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		var cmds []tea.Cmd
 		if t.expand(n) {
-			cmds = append(cmds, loadChildren(m.ctx, m.dir, n.c.DN))
+			cmds = append(cmds, loadChildren(m.com.Ctx, m.com.Dir, n.c.DN))
 		}
 		cmds = append(cmds, m.listContainer(n.c.DN, n.c.Name))
 		// A container known to hold no users but sub-containers is a
@@ -237,7 +234,7 @@ func (m *Model) treeKey(msg tea.KeyPressMsg) tea.Cmd {
 		n.expanded = false
 		var cmds []tea.Cmd
 		if t.expand(n) {
-			cmds = append(cmds, loadChildren(m.ctx, m.dir, n.c.DN))
+			cmds = append(cmds, loadChildren(m.com.Ctx, m.com.Dir, n.c.DN))
 		}
 		if m.list.dn != "" && directory.SameDN(n.c.DN, m.list.dn) {
 			cmds = append(cmds, m.listContainer(n.c.DN, n.c.Name))
@@ -248,7 +245,7 @@ func (m *Model) treeKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
+	k := m.com.Keys
 	l := &m.list
 	page := max(m.bodyHeight()-4, 1)
 	if m.cursorKey(msg, page, l.visibleLen(), l.move) {
@@ -332,7 +329,7 @@ func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
+	k := m.com.Keys
 	d := &m.detail
 	if !d.has {
 		if key.Matches(msg, k.Back, k.Left) {
@@ -368,7 +365,7 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.undo(d.user.DN, d.user.Label())
 	case key.Matches(msg, k.Reload):
 		d.loading = true
-		return loadUser(m.ctx, m.dir, d.user.DN)
+		return loadUser(m.com.Ctx, m.com.Dir, d.user.DN)
 	case key.Matches(msg, k.Back), key.Matches(msg, k.Left):
 		m.back()
 	}
@@ -474,7 +471,7 @@ func (m *Model) toggle() tea.Cmd {
 // canEdit reports whether the open user may get a new edit, and says why
 // not: a read-only session, or pending edits that no longer apply.
 func (m *Model) canEdit() bool {
-	if m.readOnly {
+	if m.com.ReadOnly {
 		m.setError(readOnlyMsg)
 		return false
 	}

@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"ocsflags/ui/common"
 	"strings"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/ui/common"
 )
 
 func (m *Model) openReview() tea.Cmd {
@@ -33,7 +33,7 @@ func (m *Model) openReview() tea.Cmd {
 }
 
 func (m *Model) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
+	k := m.com.Keys
 	r := &m.review
 	switch {
 	case key.Matches(msg, k.Back):
@@ -95,7 +95,7 @@ func (m *Model) undo(dn string, label string) {
 // commitAll writes every pending user that is not already being written,
 // each as its own compare-and-swap in its own command.
 func (m *Model) commitAll() tea.Cmd {
-	if m.readOnly {
+	if m.com.ReadOnly {
 		m.setError("read-only: nothing is written in this session")
 		return nil
 	}
@@ -107,7 +107,7 @@ func (m *Model) commitAll() tea.Cmd {
 			// Whether the last write landed is unknown: writing again
 			// could only conflict with it; read the user again instead.
 			res.checking, res.started, res.msg = true, m.clock(), ""
-			cmds = append(cmds, settleChange(m.ctx, m.dir, res.unknown, res.claim))
+			cmds = append(cmds, settleChange(m.com.Ctx, m.com.Dir, res.unknown, res.claim))
 			continue
 		}
 		if p == nil || res.inFlight() || res.kind == resConflict || res.kind == resUnknown {
@@ -144,7 +144,7 @@ func (m *Model) write(k string, p *pendingUser, res *result) tea.Cmd {
 		return nil
 	}
 	*res = result{kind: resApplying, depth: len(p.stack), started: m.clock(), claim: claimedSIP(p)}
-	return applyChange(m.ctx, m.dir, c, res.claim)
+	return applyChange(m.com.Ctx, m.com.Dir, c, res.claim)
 }
 
 // clock is the time now, for the start of a wait.
@@ -180,7 +180,7 @@ func (m *Model) onCommit(msg commitMsg) tea.Cmd {
 		*res = result{kind: resUnknown, checking: true, started: m.clock(), depth: res.depth, claim: res.claim, unknown: ue,
 			msg: "sent, but no answer came: " + directory.Cause(ue.Err) + ". Reading the user again to tell whether it was written."}
 		m.setError("outcome unknown for " + m.review.names[k][0] + ": reading the user again…")
-		return settleChange(m.ctx, m.dir, ue, res.claim)
+		return settleChange(m.com.Ctx, m.com.Dir, ue, res.claim)
 	case errors.Is(msg.err, directory.ErrWrittenUnread):
 		// In the directory, only not read back: the edits it carried are
 		// no longer pending; the user is read again to show it.
@@ -192,11 +192,11 @@ func (m *Model) onCommit(msg commitMsg) tea.Cmd {
 			}
 		}
 		m.onWritten(k, res, p, u, msg.sent.Edits, "written (reading it back failed; reading it again): ")
-		return loadUser(m.ctx, m.dir, msg.dn)
+		return loadUser(m.com.Ctx, m.com.Dir, msg.dn)
 	case errors.As(msg.err, &cc):
 		// Written, then taken back: another object claimed the same
 		// sign-in name at the same time.
-		*res = result{kind: resFailed, msg: describeError(msg.err, m.info)}
+		*res = result{kind: resFailed, msg: describeError(msg.err, m.com.Info)}
 		if cc.Undone && p != nil && msg.user.DN != "" {
 			p.base = msg.user
 			m.refreshUser(msg.user)
@@ -207,8 +207,8 @@ func (m *Model) onCommit(msg commitMsg) tea.Cmd {
 		*res = result{kind: resConflict, conflict: ce}
 		m.setError(fmt.Sprintf("%s changed in the directory since it was read; nothing was written. In the review: a re-applies your changes on top, d drops them.", ce.Current.Label()))
 	default:
-		*res = result{kind: resFailed, msg: describeError(msg.err, m.info)}
-		m.setError("not written: " + describeError(msg.err, m.info))
+		*res = result{kind: resFailed, msg: describeError(msg.err, m.com.Info)}
+		m.setError("not written: " + describeError(msg.err, m.com.Info))
 	}
 	return nil
 }
@@ -249,7 +249,7 @@ func (m *Model) onSettle(msg settleMsg) tea.Cmd {
 	case msg.outcome.Changed() && msg.err == nil:
 		m.onWritten(k, res, p, msg.user, msg.sent.Edits, "written (found so on reading the user again): ")
 	case errors.As(msg.err, &cc):
-		*res = result{kind: resFailed, msg: "written (found so on reading the user again), then " + describeError(msg.err, m.info)}
+		*res = result{kind: resFailed, msg: "written (found so on reading the user again), then " + describeError(msg.err, m.com.Info)}
 		if cc.Undone && p != nil && msg.user.DN != "" {
 			p.base = msg.user
 			m.refreshUser(msg.user)
@@ -264,7 +264,7 @@ func (m *Model) onSettle(msg settleMsg) tea.Cmd {
 		m.setError("not written (checked by reading the user again): enter tries again")
 	default:
 		res.checking = false
-		res.msg = describeError(msg.err, m.info) + " Enter reads the user again."
+		res.msg = describeError(msg.err, m.com.Info) + " Enter reads the user again."
 		m.setError("outcome still unknown for " + m.review.names[k][0] + ": enter in the review reads the user again")
 	}
 	return nil

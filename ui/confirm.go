@@ -1,10 +1,10 @@
 package ui
 
 import (
+	tea "charm.land/bubbletea/v2"
+
 	"ocsflags/ui/common"
 	"ocsflags/ui/styles"
-
-	tea "charm.land/bubbletea/v2"
 )
 
 // confirmOption is one answer of a confirm dialog.

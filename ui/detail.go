@@ -2,13 +2,13 @@ package ui
 
 import (
 	"fmt"
-	"ocsflags/ui/common"
-	"ocsflags/ui/styles"
 	"strings"
 
 	"ocsflags/directory"
 	"ocsflags/flags"
 	"ocsflags/termtext"
+	"ocsflags/ui/common"
+	"ocsflags/ui/styles"
 )
 
 // itemKind is what a line of the detail pane stands for.

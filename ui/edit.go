@@ -3,9 +3,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"ocsflags/ui/common"
-	"ocsflags/ui/keys"
-	"ocsflags/ui/styles"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -15,6 +12,9 @@ import (
 	"ocsflags/directory"
 	"ocsflags/flags"
 	"ocsflags/termtext"
+	"ocsflags/ui/common"
+	"ocsflags/ui/keys"
+	"ocsflags/ui/styles"
 )
 
 // editModel is the modal editor of one text attribute of the open user:
@@ -163,7 +163,7 @@ func (m *Model) commitEdit() tea.Cmd {
 			return nil
 		}
 		e.checking, e.checked = strings.ToLower(v), v
-		return lookupHolders(m.ctx, m.dir, e.checking, m.audit.gen)
+		return lookupHolders(m.com.Ctx, m.com.Dir, e.checking, m.audit.gen)
 	}
 	m.stageEdit(v)
 	return nil

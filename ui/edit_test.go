@@ -9,7 +9,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"ocsflags/directory"
-
 	"ocsflags/flags"
 )
 

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"ocsflags/ui/common"
-	"ocsflags/ui/keys"
 	"slices"
 	"strings"
 
@@ -16,6 +14,8 @@ import (
 	"ocsflags/directory"
 	"ocsflags/flags"
 	"ocsflags/termtext"
+	"ocsflags/ui/common"
+	"ocsflags/ui/keys"
 )
 
 // The Enable Users wizard of the OCS console: choose a pool, choose how the
@@ -171,7 +171,7 @@ func (m *Model) clearMarks() {
 // enableFromBrowse is e: the selected users, else the user under the
 // cursor or the open user.
 func (m *Model) enableFromBrowse() tea.Cmd {
-	if m.readOnly {
+	if m.com.ReadOnly {
 		m.setError("read-only: nothing can be enabled in this session (--read-only or a read-only directory)")
 		return nil
 	}
@@ -236,7 +236,7 @@ func (m *Model) openEnable(users []directory.User) tea.Cmd {
 // Only msRTCSIP-UserEnabled is touched, so re-enabling restores the user as
 // it was. A user without a sign-in name or pool goes to the wizard instead.
 func (m *Model) toggleOCSEnabled() tea.Cmd {
-	if m.readOnly {
+	if m.com.ReadOnly {
 		m.setError(readOnlyMsg)
 		return nil
 	}
@@ -640,7 +640,7 @@ func (m *Model) enableKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.screen = scrBrowse
 		return nil
 	}
-	k := m.keys
+	k := m.com.Keys
 	page := max(m.bodyHeight()-6, 1)
 	switch e.step {
 	case stepPool:
@@ -740,7 +740,7 @@ func (m *Model) enableKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (m *Model) scrollEnable(msg tea.KeyPressMsg, page int) {
-	k, e := m.keys, m.enable
+	k, e := m.com.Keys, m.enable
 	switch {
 	case key.Matches(msg, k.Up):
 		e.offset = max(e.offset-1, 0)
@@ -769,7 +769,7 @@ func (m *Model) closeEnable(status string) tea.Cmd {
 // startPlan checks the addresses in the directory, in a command.
 func (m *Model) startPlan() tea.Cmd {
 	e := m.enable
-	if m.readOnly {
+	if m.com.ReadOnly {
 		m.setError("read-only: nothing can be enabled in this session")
 		return nil
 	}
@@ -786,17 +786,17 @@ func (m *Model) startPlan() tea.Cmd {
 	// Sign-in names other users are about to get from their pending edits
 	// are as taken as those in the directory.
 	pendingSIP := m.pending.sipClaims()
-	ctx, cancel := context.WithCancel(m.ctx)
+	ctx, cancel := context.WithCancel(m.com.Ctx)
 	e.cancel = cancel
 	e.step = stepPlanning
 	m.setStatus("checking every sign-in name in the directory…")
-	return planEnable(ctx, m.dir, e, e.users, pending, pendingSIP, m.pools, e.pool, e.signIn(), strings.TrimSpace(e.domain.Value))
+	return planEnable(ctx, m.com.Dir, e, e.users, pending, pendingSIP, m.pools, e.pool, e.signIn(), strings.TrimSpace(e.domain.Value))
 }
 
 // startApply writes the plan, each user its own compare-and-swap.
 func (m *Model) startApply() tea.Cmd {
 	e := m.enable
-	if m.readOnly {
+	if m.com.ReadOnly {
 		m.setError("read-only: nothing is written in this session")
 		return nil
 	}
@@ -804,11 +804,11 @@ func (m *Model) startApply() tea.Cmd {
 		m.setError("nothing to enable: every user is skipped (esc goes back to change the pool or the sign-in name)")
 		return nil
 	}
-	ctx, cancel := context.WithCancel(m.ctx)
+	ctx, cancel := context.WithCancel(m.com.Ctx)
 	e.cancel = cancel
 	e.step, e.offset, e.results = stepApplying, 0, nil
 	m.setStatus("enabling… esc stops after the user being written")
-	return applyEnable(ctx, m.ctx, m.dir, e, e.plans)
+	return applyEnable(ctx, m.com.Ctx, m.com.Dir, e, e.plans)
 }
 
 // enablePaste puts pasted text in the domain field while it has the keys.
@@ -821,7 +821,7 @@ func (m *Model) enablePaste(s string) {
 
 // enableHelp is the footer of each step.
 func (m *Model) enableHelp() keys.Help {
-	k := m.keys
+	k := m.com.Keys
 	e := m.enable
 	move := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "move"))
 	var short []key.Binding
@@ -840,7 +840,7 @@ func (m *Model) enableHelp() keys.Help {
 		short = []key.Binding{keys.With(k.Back, "stop checking")}
 	case e.step == stepPlan:
 		n, _ := e.counts()
-		short = []key.Binding{keys.Enabled(keys.With(k.Commit, fmt.Sprintf("enable %d user%s", n, common.Plural(n))), n > 0 && !m.readOnly), keys.With(move, "scroll"), keys.With(k.PageDown, "page"), keys.With(k.Back, "back"), k.Quit}
+		short = []key.Binding{keys.Enabled(keys.With(k.Commit, fmt.Sprintf("enable %d user%s", n, common.Plural(n))), n > 0 && !m.com.ReadOnly), keys.With(move, "scroll"), keys.With(k.PageDown, "page"), keys.With(k.Back, "back"), k.Quit}
 	case e.step == stepApplying:
 		short = []key.Binding{keys.With(k.Back, "stop after this user"), keys.With(k.Quit, "stop, then quit")}
 	default:
@@ -852,7 +852,7 @@ func (m *Model) enableHelp() keys.Help {
 // ---- view ----
 
 func (m *Model) enableBody(w, h int) []string {
-	st := m.st
+	st := m.com.Styles
 	e := m.enable
 	if e == nil {
 		return common.Block(nil, w, h)
@@ -906,7 +906,7 @@ func (m *Model) enableWho() string {
 }
 
 func (m *Model) enablePoolView(w int) []string {
-	st := m.st
+	st := m.com.Styles
 	e := m.enable
 	switch {
 	case m.poolsErr != nil:
@@ -954,7 +954,7 @@ func indent(lines []string, pre string) []string {
 }
 
 func (m *Model) enablePatternView(w, h int) []string {
-	st := m.st
+	st := m.com.Styles
 	e := m.enable
 	out := []string{st.Dim.Render("Pool: " + termtext.Safe(poolName(e.pool))), "How is the sign-in name (msRTCSIP-PrimaryUserAddress) formed?"}
 	forms := map[directory.SignInPattern]string{
@@ -1030,7 +1030,7 @@ func (m *Model) enablePatternView(w, h int) []string {
 // enablePlanView is the plan as a scrollable document: what is skipped and
 // why, then each user's attribute edits.
 func (m *Model) enablePlanView(w int) []string {
-	st := m.st
+	st := m.com.Styles
 	e := m.enable
 	n, skipped := e.counts()
 	var out []string
@@ -1101,7 +1101,7 @@ func (m *Model) enableValue(attr string, o flags.Opt[string]) string {
 }
 
 func (m *Model) enableResultView(w int) []string {
-	st := m.st
+	st := m.com.Styles
 	e := m.enable
 	ok, skipped, failed := e.outcome()
 	var out []string
@@ -1161,7 +1161,7 @@ func (m *Model) enableErrText(err error) string {
 	case errors.As(err, &ce):
 		return err.Error() + ". Someone kept changing the user while it was written; run the wizard again for it."
 	case errors.Is(err, directory.ErrInsufficientRights):
-		who := m.info.BoundAs
+		who := m.com.Info.BoundAs
 		if who == "" {
 			who = "the bound account"
 		}

@@ -2,98 +2,66 @@ package ui
 
 import (
 	"fmt"
-	"ocsflags/ui/common"
 	"strings"
 
 	"ocsflags/flags"
 	"ocsflags/termtext"
+	"ocsflags/ui/common"
 )
-
-// explainBit is the catalogue's account of one OptionFlags bit: official
-// name, value and bit, where the console shows it, what it does, caveats,
-// versions.
-func explainBit(b flags.Value, w int) []string {
-	f, ok := flags.Lookup(b)
-	if !ok {
-		return para(w,
-			fmt.Sprintf("Bit %d, value %d: not in the catalogue.", flags.BitIndex(b), uint32(b)),
-			"No OCS 2007/R2 documentation names it; ocsflags shows it and keeps it exactly as found on every write.")
-	}
-	title := f.Label
-	if title == "" {
-		title = f.Name
-	}
-	out := []string{title}
-	out = append(out, para(w,
-		fmt.Sprintf("%s · value %d · bit %d", f.Name, uint32(f.Value), f.Bit),
-	)...)
-	if f.ConsolePath != "" {
-		out = append(out, para(w, "Console: "+f.ConsolePath)...)
-	}
-	out = append(out, para(w, f.Explain)...)
-	if f.Caveat != "" {
-		out = append(out, para(w, "Caveat: "+f.Caveat)...)
-	}
-	v := "Versions: " + f.Versions
-	if f.Inferred {
-		v += " · inferred, not documented by Microsoft"
-	}
-	return append(out, para(w, v)...)
-}
 
 // explainItem is the explanation panel for the focused detail line.
 func explainItem(it item, s state, w int) []string {
 	switch it.kind {
 	case itBit, itReserved, itUnknown:
-		return explainBit(it.bit, w)
+		return common.ExplainBit(it.bit, w)
 	case itTelephony:
 		t := it.tel
 		out := []string{"Telephony: " + t.Label()}
-		out = append(out, para(w, fmt.Sprintf("msRTCSIP-OptionFlags bits %s of the radio group 16/128/512 · short name %q", t.Bits().SumText(), t.Short()))...)
-		out = append(out, para(w, "Console: "+flags.ConsolePathOptions+" › Telephony (one option of five).")...)
+		out = append(out, common.Para(w, fmt.Sprintf("msRTCSIP-OptionFlags bits %s of the radio group 16/128/512 · short name %q", t.Bits().SumText(), t.Short()))...)
+		out = append(out, common.Para(w, "Console: "+flags.ConsolePathOptions+" › Telephony (one option of five).")...)
 		for _, b := range t.Bits().Bits() {
 			if f, ok := flags.Lookup(b); ok {
-				out = append(out, para(w, fmt.Sprintf("%d %s: %s", uint32(b), f.Name, f.Explain))...)
+				out = append(out, common.Para(w, fmt.Sprintf("%d %s: %s", uint32(b), f.Name, f.Explain))...)
 			}
 		}
 		if t == flags.TelephonyPCOnly {
-			out = append(out, para(w, "No telephony: Communicator calls PC to PC only; clears 16, 128 and 512.")...)
+			out = append(out, common.Para(w, "No telephony: Communicator calls PC to PC only; clears 16, 128 and 512.")...)
 		}
 		if t.Inferred() {
-			out = append(out, para(w, "The bit pattern of this option is inferred, not documented by Microsoft.")...)
+			out = append(out, common.Para(w, "The bit pattern of this option is inferred, not documented by Microsoft.")...)
 		}
 		if flags.TelephonyOf(s.after.OptionFlags.V) == flags.TelephonyInconsistent {
-			out = append(out, para(w, "This user's telephony bits match no option: choosing one replaces them; until then they are kept as found.")...)
+			out = append(out, common.Para(w, "This user's telephony bits match no option: choosing one replaces them; until then they are kept as found.")...)
 		}
 		return out
 	case itArchive:
 		a := attrInfos[itArchive]
 		out := []string{flags.ArchivingLabel(it.bit)}
-		out = append(out, para(w, fmt.Sprintf("%s · value %d · %s", a.attr, uint32(it.bit), a.syntax))...)
-		out = append(out, para(w, "Console: "+flags.ConsolePathOptions+" › Archiving")...)
-		out = append(out, para(w, a.explain)...)
-		return append(out, para(w, "Caveat: "+a.caveat)...)
+		out = append(out, common.Para(w, fmt.Sprintf("%s · value %d · %s", a.attr, uint32(it.bit), a.syntax))...)
+		out = append(out, common.Para(w, "Console: "+flags.ConsolePathOptions+" › Archiving")...)
+		out = append(out, common.Para(w, a.explain)...)
+		return append(out, common.Para(w, "Caveat: "+a.caveat)...)
 	case itValue:
 		return explainValue(s.after.OptionFlags, w)
 	case itVerdict:
 		a := attrInfos[itVerdict]
 		out := []string{a.label}
-		out = append(out, para(w, a.explain)...)
+		out = append(out, common.Para(w, a.explain)...)
 		for _, f := range s.findings(s.after) {
 			mark := "✗"
 			if f.Severity == flags.Warning {
 				mark = "!"
 			}
-			out = append(out, para(w, termtext.Safe(fmt.Sprintf("%s %s (%s): %s", mark, f.Problem, f.ID, f.Experience)))...)
+			out = append(out, common.Para(w, termtext.Safe(fmt.Sprintf("%s %s (%s): %s", mark, f.Problem, f.ID, f.Experience)))...)
 		}
 		for _, n := range flags.Notes(s.input(s.after)) {
-			out = append(out, para(w, "✓ "+termtext.Safe(n.Message))...)
+			out = append(out, common.Para(w, "✓ "+termtext.Safe(n.Message))...)
 		}
-		return append(out, para(w, a.caveat)...)
+		return append(out, common.Para(w, a.caveat)...)
 	}
 	a := attrInfos[it.kind]
 	out := []string{a.label}
-	out = append(out, para(w, a.attr+" · "+a.syntax)...)
+	out = append(out, common.Para(w, a.attr+" · "+a.syntax)...)
 	path := generalPath
 	switch it.kind {
 	case itFederation, itRemote:
@@ -101,19 +69,19 @@ func explainItem(it item, s state, w int) []string {
 	case itLine, itLineServer:
 		path = flags.ConsolePathOptions + " › Telephony"
 	}
-	out = append(out, para(w, "Console: "+path)...)
-	out = append(out, para(w, a.explain)...)
-	return append(out, para(w, "Caveat: "+a.caveat)...)
+	out = append(out, common.Para(w, "Console: "+path)...)
+	out = append(out, common.Para(w, a.explain)...)
+	return append(out, common.Para(w, "Caveat: "+a.caveat)...)
 }
 
 // explainValue decodes a whole OptionFlags value, like `ocsflags explain`.
 func explainValue(o flags.Opt[flags.Value], w int) []string {
 	out := []string{flags.AttrOptionFlags}
 	if !o.Set {
-		return append(out, para(w, "Not set: the user was never provisioned for OCS 2007 (absent is not 0: 0 means a user moved from LCS 2005 without enhanced presence). Any bit set here creates the attribute.")...)
+		return append(out, common.Para(w, "Not set: the user was never provisioned for OCS 2007 (absent is not 0: 0 means a user moved from LCS 2005 without enhanced presence). Any bit set here creates the attribute.")...)
 	}
 	e := flags.Explain(o.V)
-	out = append(out, para(w, fmt.Sprintf("%d = %s = %s · telephony: %s", e.Value, e.Hex, o.V.SumText(), flags.TelephonyOf(o.V).Label()))...)
+	out = append(out, common.Para(w, fmt.Sprintf("%d = %s = %s · telephony: %s", e.Value, e.Hex, o.V.SumText(), flags.TelephonyOf(o.V).Label()))...)
 	var set []string
 	for _, f := range e.Features {
 		if f.Set {
@@ -130,15 +98,6 @@ func explainValue(o flags.Opt[flags.Value], w int) []string {
 	if len(set) == 0 {
 		set = []string{"no bit set"}
 	}
-	out = append(out, para(w, "Set: "+strings.Join(set, "; "))...)
-	return append(out, para(w, "Every write sets or clears only the bits you toggled: reserved and unknown bits stay exactly as found.")...)
-}
-
-// para wraps each paragraph to w.
-func para(w int, ps ...string) []string {
-	var out []string
-	for _, p := range ps {
-		out = append(out, common.Wrap(p, w)...)
-	}
-	return out
+	out = append(out, common.Para(w, "Set: "+strings.Join(set, "; "))...)
+	return append(out, common.Para(w, "Every write sets or clears only the bits you toggled: reserved and unknown bits stay exactly as found.")...)
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"ocsflags/ui/common"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +12,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/ui/common"
 )
 
 func demo(t testing.TB) *directory.Memory {
@@ -160,7 +160,7 @@ func (x *harness) focusTelephony(t flags.Telephony) {
 // openUser resolves id the way --user does and opens it.
 func (x *harness) openUser(id string) {
 	x.t.Helper()
-	x.run(resolveUser(context.Background(), x.m.dir, id))
+	x.run(resolveUser(context.Background(), x.m.com.Dir, id))
 	if !x.m.detail.has || x.m.detail.loading {
 		x.t.Fatalf("user %s did not open: %s", id, x.m.status)
 	}
@@ -176,7 +176,7 @@ func (x *harness) pendingChange(dn string) flags.Change {
 
 func (x *harness) stored(id string) directory.User {
 	x.t.Helper()
-	us, err := x.m.dir.Resolve(context.Background(), id)
+	us, err := x.m.com.Dir.Resolve(context.Background(), id)
 	if err != nil || len(us) != 1 {
 		x.t.Fatalf("resolve %s: %v", id, err)
 	}

@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"ocsflags/ui/common"
-	"ocsflags/ui/styles"
 	"sort"
 	"strings"
 
 	"ocsflags/directory"
 	"ocsflags/termtext"
+	"ocsflags/ui/common"
+	"ocsflags/ui/styles"
 )
 
 // listModel is the user list of one container. It holds every row the

@@ -1,9 +1,10 @@
 package ui
 
 import (
+	"strings"
+
 	"ocsflags/directory"
 	"ocsflags/flags"
-	"strings"
 )
 
 // pendingUser is one user's unwritten edits. They are kept as the stack of

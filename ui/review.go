@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"ocsflags/ui/common"
 	"strings"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"ocsflags/directory"
 	"ocsflags/flags"
 	"ocsflags/termtext"
+	"ocsflags/ui/common"
 )
 
 // resultKind is where one user's write stands.
@@ -190,7 +190,7 @@ func describeError(err error, info directory.Info) string {
 // reviewDoc renders the review screen as lines; userLine[i] is the first
 // line of the i-th user, for scrolling to the selection.
 func reviewDoc(m *Model, w int) (lines []string, userLine []int) {
-	st := m.st
+	st := m.com.Styles
 	r := &m.review
 	add := func(s string) { lines = append(lines, s) }
 	attrW := 30
@@ -301,7 +301,7 @@ func editValue(o flags.Opt[string]) string {
 // now, what this session meant to write, and what re-applying the same
 // edits on top of the server's value would write.
 func conflictLines(m *Model, p *pendingUser, ce *directory.ConflictError, w int) []string {
-	st := m.st
+	st := m.com.Styles
 	var out []string
 	out = append(out, "    "+st.Warn.Render(fmt.Sprintf("Someone changed %s since it was read; nothing was written.", strings.Join(ce.Attrs, ", "))))
 	if p == nil {
@@ -382,7 +382,7 @@ func deltaWords(d flags.Delta) string {
 // pendingLines shows what enter will write for p: old, new and the words
 // for pools and bits; the change is added to changes for the LDIF.
 func pendingLines(m *Model, p *pendingUser, w, attrW, colW int, changes *[]directory.Change) (lines []string) {
-	st := m.st
+	st := m.com.Styles
 	add := func(s string) { lines = append(lines, s) }
 	c, err := p.dirChange()
 	if err != nil {

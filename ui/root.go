@@ -7,8 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"ocsflags/ui/keys"
-	"ocsflags/ui/styles"
 	"os"
 	"time"
 
@@ -20,6 +18,9 @@ import (
 	"ocsflags/directory"
 	"ocsflags/flags"
 	"ocsflags/termtext"
+	"ocsflags/ui/common"
+	"ocsflags/ui/keys"
+	"ocsflags/ui/styles"
 )
 
 // Options configure the console.
@@ -69,7 +70,6 @@ type screen int
 const (
 	scrBrowse screen = iota
 	scrReview
-	scrExplorer
 	scrAudit
 	scrEnable
 )
@@ -93,32 +93,31 @@ const (
 // Model is the root: it owns the directory, routes messages to the pane
 // models and holds the pending edits, which outlive any pane.
 type Model struct {
-	ctx      context.Context
-	dir      directory.Directory
-	opts     Options
-	info     directory.Info
-	readOnly bool
+	// com is shared with every screen: the directory, the styles, the
+	// keys, the body's size.
+	com  *common.Common
+	opts Options
+	// stack is the screens and overlays opened over the browser, top
+	// last: the top one gets the keys (screens.go).
+	stack []common.Screen
 
 	w, h    int
 	isDark  bool
 	profile colorprofile.Profile
-	st      styles.Styles
-	keys    keys.KeyMap
 	help    help.Model
 	spin    spinner.Model
 	spinOn  bool
 
-	rootDN   string
-	tree     treeModel
-	list     listModel
-	detail   detailModel
-	review   reviewModel
-	explorer explorerModel
-	confirm  *confirmModel
-	edit     *editModel // the text attribute being edited, if any
-	lastKey  string     // the key being handled, as msg.String() spells it
-	audit    auditModel
-	enable   *enableModel // the Enable Users wizard, while open
+	rootDN  string
+	tree    treeModel
+	list    listModel
+	detail  detailModel
+	review  reviewModel
+	confirm *confirmModel
+	edit    *editModel // the text attribute being edited, if any
+	lastKey string     // the key being handled, as msg.String() spells it
+	audit   auditModel
+	enable  *enableModel // the Enable Users wizard, while open
 
 	// quitting is set when q or ctrl+c came while writes were in flight:
 	// the program ends once they have.
@@ -165,44 +164,47 @@ type Model struct {
 func newModel(ctx context.Context, opts Options) *Model {
 	info := opts.Dir.Info()
 	m := &Model{
-		ctx:      ctx,
-		dir:      opts.Dir,
-		opts:     opts,
-		info:     info,
-		readOnly: opts.ReadOnly || info.ReadOnly,
-		w:        80,
-		h:        24,
-		isDark:   true,
-		profile:  colorprofile.TrueColor,
-		keys:     keys.New(),
-		help:     help.New(),
-		spin:     spinner.New(spinner.WithSpinner(spinner.Line)),
-		pending:  newPendingStore(),
-		audit:    newAudit(),
-		pools:    poolSet{},
+		com: &common.Common{
+			Ctx:      ctx,
+			Dir:      opts.Dir,
+			Info:     info,
+			ReadOnly: opts.ReadOnly || info.ReadOnly,
+			Keys:     keys.New(),
+		},
+		opts:    opts,
+		w:       80,
+		h:       24,
+		isDark:  true,
+		profile: colorprofile.TrueColor,
+		help:    help.New(),
+		spin:    spinner.New(spinner.WithSpinner(spinner.Line)),
+		pending: newPendingStore(),
+		audit:   newAudit(),
+		pools:   poolSet{},
 	}
-	m.st = styles.New(m.isDark, m.profile)
-	m.help.Styles = m.st.Help
+	m.com.Styles = styles.New(m.isDark, m.profile)
+	m.help.Styles = m.com.Styles.Help
 	if opts.StartOU != "" {
 		// The admin named the OU: its users are what they came for.
 		m.rootDN = opts.StartOU
 		m.tree = newTree(opts.StartOU)
 		m.focus = paneList
 	}
+	m.layout()
 	return m
 }
 
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, loadPools(m.ctx, m.dir), m.startSpin()}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, loadPools(m.com.Ctx, m.com.Dir), m.startSpin()}
 	if m.rootDN != "" {
 		cmds = append(cmds, m.openRoot())
 	} else {
 		m.ncLoading = true
-		cmds = append(cmds, loadNamingContexts(m.ctx, m.dir))
+		cmds = append(cmds, loadNamingContexts(m.com.Ctx, m.com.Dir))
 	}
 	if m.opts.User != "" {
 		m.detail.loading = true
-		cmds = append(cmds, resolveUser(m.ctx, m.dir, m.opts.User))
+		cmds = append(cmds, resolveUser(m.com.Ctx, m.com.Dir, m.opts.User))
 	}
 	return tea.Batch(cmds...)
 }
@@ -211,7 +213,7 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) openRoot() tea.Cmd {
 	var cmds []tea.Cmd
 	if m.tree.expand(m.tree.root) {
-		cmds = append(cmds, loadChildren(m.ctx, m.dir, m.rootDN))
+		cmds = append(cmds, loadChildren(m.com.Ctx, m.com.Dir, m.rootDN))
 	}
 	if m.opts.User == "" {
 		cmds = append(cmds, m.listContainer(m.rootDN, m.tree.root.c.Name))
@@ -250,7 +252,7 @@ func (m *Model) notePools(rows ...row) {
 		if r.state == unverified {
 			m.poolsHidden = true
 			if m.status == "" {
-				who := m.info.BoundAs
+				who := m.com.Info.BoundAs
 				if who == "" {
 					who = "anonymous bind"
 				}
@@ -268,6 +270,12 @@ func (m *Model) isPool(dn string) bool { return m.pools.IsPool(dn) }
 
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
+	switch msg.(type) {
+	case tea.KeyPressMsg, tea.PasteMsg, common.PushMsg:
+		// Input went to one screen (the top one, or the root's).
+	default:
+		cmd = tea.Batch(cmd, m.forward(msg))
+	}
 	// Whatever changed the audited user (a fix, an undo, a commit, a
 	// reload), the audit asks the directory about any new sign-in name.
 	cmd = tea.Batch(cmd, m.auditLookups())
@@ -286,6 +294,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m.busy() {
 		cmd = tea.Batch(cmd, m.startSpin())
 	}
+	m.layout()
 	return m, cmd
 }
 
@@ -360,8 +369,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.onEnable(msg)
 	case tea.PasteMsg:
 		switch {
-		case m.screen == scrExplorer:
-			m.explorer.paste(msg.Content)
+		case m.top() != nil:
+			return m.updateTop(msg)
 		case m.screen == scrEnable:
 			m.enablePaste(msg.Content)
 		case m.edit != nil:
@@ -372,14 +381,22 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
+	case common.PushMsg:
+		return m.push(msg.Screen)
+	case common.StatusMsg:
+		if msg.Err {
+			m.setError(msg.Text)
+		} else {
+			m.setStatus(msg.Text)
+		}
 	}
 	return nil
 }
 
 func (m *Model) restyle() {
-	m.st = styles.New(m.isDark, m.profile)
-	m.help.Styles = m.st.Help
-	m.spin.Style = m.st.Dim
+	m.com.Styles = styles.New(m.isDark, m.profile)
+	m.help.Styles = m.com.Styles.Help
+	m.spin.Style = m.com.Styles.Dim
 }
 
 // listContainer starts streaming the users directly in dn.
@@ -392,10 +409,10 @@ func (m *Model) listContainer(dn, title string) tea.Cmd {
 		m.listWanted = dn
 		return nil
 	}
-	ctx, cancel := context.WithCancel(m.ctx)
+	ctx, cancel := context.WithCancel(m.com.Ctx)
 	m.list.cancel = cancel
 	m.list.loading = true
-	return startUsers(ctx, m.dir, dn, directory.OneLevel, m.streamSeq, m.pools)
+	return startUsers(ctx, m.com.Dir, dn, directory.OneLevel, m.streamSeq, m.pools)
 }
 
 func (m *Model) onBatch(msg usersBatchMsg) tea.Cmd {
@@ -460,7 +477,7 @@ func (m *Model) openUser(u directory.User) tea.Cmd {
 	// Forget earlier sign-in-name look-ups: another admin may have taken or
 	// freed an address since; the verdict asks again for this user.
 	m.audit = newAudit()
-	return loadUser(m.ctx, m.dir, u.DN)
+	return loadUser(m.com.Ctx, m.com.Dir, u.DN)
 }
 
 func (m *Model) onUser(msg userMsg) {
@@ -553,7 +570,7 @@ func (m *Model) revealStep() tea.Cmd {
 		}
 		if !n.loaded {
 			if n.err == nil && m.tree.expand(n) {
-				return loadChildren(m.ctx, m.dir, n.c.DN)
+				return loadChildren(m.com.Ctx, m.com.Dir, n.c.DN)
 			}
 			m.revealDN = ""
 			return nil
@@ -588,7 +605,7 @@ func parentDN(dn string) string {
 
 // state is what the detail pane shows for the open user.
 func (m *Model) state() state {
-	s := state{pools: m.pools, poolsUnknown: m.poolsErr != nil, others: m.otherHolders, user: m.detail.user, names: m.names, sipScope: m.dir.Info().SIPScope}
+	s := state{pools: m.pools, poolsUnknown: m.poolsErr != nil, others: m.otherHolders, user: m.detail.user, names: m.names, sipScope: m.com.Dir.Info().SIPScope}
 	if p := m.pending.get(m.detail.user.DN); p != nil {
 		s.base = p.base.OCS
 		s.after, s.applyErr = p.after()

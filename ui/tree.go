@@ -2,12 +2,12 @@ package ui
 
 import (
 	"fmt"
-	"ocsflags/ui/common"
-	"ocsflags/ui/styles"
 	"strings"
 
 	"ocsflags/directory"
 	"ocsflags/termtext"
+	"ocsflags/ui/common"
+	"ocsflags/ui/styles"
 )
 
 // treeNode is one container of the lazy OU tree; its children are read the

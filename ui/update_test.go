@@ -9,6 +9,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/ui/explorer"
 )
 
 // Alice Adams 0004 holds 256: enhanced presence, nothing else.
@@ -514,14 +515,14 @@ func TestExplorerStartsOnTheUsersValue(t *testing.T) {
 	mustContain(t, x.screen(), "Value: "+want, "the value of Alice Adams 0004: typing replaces it", "no user is changed")
 	// The first key typed replaces the value; later ones append.
 	x.typeText("9")
-	if got := x.m.explorer.input.Value; got != "9" {
+	if got := x.m.top().(*explorer.Model).Value(); got != "9" {
 		t.Fatalf("typing 9 on %s gave %q, want 9", want, got)
 	}
 	x.typeText("61")
 	mustContain(t, x.screen(), "Value: 961", "= 961")
 	// Backspace on a fresh value clears it, as on selected text.
 	x.key("esc", "x", "backspace")
-	if got := x.m.explorer.input.Value; got != "" {
+	if got := x.m.top().(*explorer.Model).Value(); got != "" {
 		t.Fatalf("backspace on the fresh value left %q", got)
 	}
 	// Flipping bits here is for learning: the user is untouched.
@@ -530,7 +531,7 @@ func TestExplorerStartsOnTheUsersValue(t *testing.T) {
 		t.Fatal("space in the explorer changed the user")
 	}
 	x.key("esc")
-	if x.m.screen != scrBrowse {
+	if x.m.screen != scrBrowse || x.m.top() != nil {
 		t.Fatal("esc did not close the explorer")
 	}
 }

@@ -2,8 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"ocsflags/ui/common"
-	"ocsflags/ui/keys"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -14,6 +12,8 @@ import (
 	"ocsflags/directory"
 	"ocsflags/flags"
 	"ocsflags/termtext"
+	"ocsflags/ui/common"
+	"ocsflags/ui/keys"
 )
 
 // View draws the whole screen: header, body, status line, footer.
@@ -21,7 +21,7 @@ func (m *Model) View() tea.View {
 	v := tea.NewView(m.render())
 	// The alternate screen keeps the admin's shell intact, in tmux too.
 	v.AltScreen = true
-	v.WindowTitle = "ocsflags — " + termtext.Safe(m.info.Name)
+	v.WindowTitle = "ocsflags — " + termtext.Safe(m.com.Info.Name)
 	return v
 }
 
@@ -33,8 +33,6 @@ func (m *Model) render() string {
 	switch m.screen {
 	case scrReview:
 		body = m.reviewBody(w, bodyH)
-	case scrExplorer:
-		body = m.explorer.view(m.st, w, bodyH)
 	case scrAudit:
 		body = m.auditBody(w, bodyH)
 	case scrEnable:
@@ -42,11 +40,14 @@ func (m *Model) render() string {
 	default:
 		body = m.browseBody(w, bodyH)
 	}
+	if len(m.stack) > 0 {
+		body = m.stackBody(body)
+	}
 	if m.confirm != nil {
-		body = common.Overlay(body, m.confirm.view(m.st, w), w)
+		body = common.DrawOver(body, m.confirm.view(m.com.Styles, w), w)
 	}
 	if m.edit != nil {
-		body = common.Overlay(body, m.edit.view(m.st, w, len(body)), w)
+		body = common.DrawOver(body, m.edit.view(m.com.Styles, w, len(body)), w)
 	}
 	lines := make([]string, 0, h)
 	lines = append(lines, m.header(w))
@@ -63,9 +64,9 @@ func (m *Model) bodyHeight() int {
 }
 
 func (m *Model) header(w int) string {
-	st := m.st
+	st := m.com.Styles
 	var badges []string
-	switch m.info.Kind {
+	switch m.com.Info.Kind {
 	case "demo":
 		badges = append(badges, st.ModeDemo.Render(" DEMO "))
 	case "ldif":
@@ -73,15 +74,15 @@ func (m *Model) header(w int) string {
 	default:
 		badges = append(badges, st.ModeLive.Render(" LIVE "))
 	}
-	if m.readOnly {
+	if m.com.ReadOnly {
 		badges = append(badges, st.ModeRO.Render(" READ-ONLY "))
 	}
-	if m.info.Cleartext {
+	if m.com.Info.Cleartext {
 		// The password crossed the network readable by anyone on the path
 		// (--allow-cleartext-password).
 		badges = append(badges, st.ModeWarn.Render(" CLEARTEXT "))
 	}
-	if m.info.TLSUnverified {
+	if m.com.Info.TLSUnverified {
 		badges = append(badges, st.ModeWarn.Render(" TLS not verified "))
 	}
 	if m.poolsHidden {
@@ -96,25 +97,25 @@ func (m *Model) header(w int) string {
 	}
 	right := strings.Join(badges, " ") + " " + pend
 
-	where := termtext.Safe(m.info.Name)
-	switch m.info.Kind {
+	where := termtext.Safe(m.com.Info.Name)
+	switch m.com.Info.Kind {
 	case "demo":
 		where = "demo directory"
 	case "ldif":
-		where = "LDIF " + termtext.Safe(m.info.Name)
+		where = "LDIF " + termtext.Safe(m.com.Info.Name)
 	}
-	if m.info.InMemory {
+	if m.com.Info.InMemory {
 		where += ", data in memory"
 	}
 	left := " ocsflags │ " + where + " "
-	if m.info.Kind == "ldap" {
-		who := m.info.BoundAs
+	if m.com.Info.Kind == "ldap" {
+		who := m.com.Info.BoundAs
 		if who == "" {
 			who = "anonymous bind"
 		}
 		how := "as "
-		if m.info.Auth != "" {
-			how = termtext.Safe(m.info.Auth) + " as " // Kerberos as admin@CORP.EXAMPLE
+		if m.com.Info.Auth != "" {
+			how = termtext.Safe(m.com.Info.Auth) + " as " // Kerberos as admin@CORP.EXAMPLE
 		}
 		left += "│ " + how + termtext.Safe(who) + " "
 	}
@@ -145,21 +146,20 @@ func (m *Model) statusLine(w int) string {
 			text += " · " + termtext.Safe(m.status)
 		}
 		if m.statusErr || checking {
-			return m.st.StatusErr.Render(common.Fit(text, w))
+			return m.com.Styles.StatusErr.Render(common.Fit(text, w))
 		}
-		return m.st.StatusInfo.Render(common.Fit(text, w))
+		return m.com.Styles.StatusInfo.Render(common.Fit(text, w))
 	}
 	if m.status == "" {
 		return strings.Repeat(" ", w)
 	}
 	if m.statusErr {
-		return m.st.StatusErr.Render(common.Fit("✗ "+termtext.Safe(m.status), w))
+		return m.com.Styles.StatusErr.Render(common.Fit("✗ "+termtext.Safe(m.status), w))
 	}
-	return m.st.StatusInfo.Render(common.Fit(termtext.Safe(m.status), w))
+	return m.com.Styles.StatusInfo.Render(common.Fit(termtext.Safe(m.status), w))
 }
 
 func (m *Model) footerLines(w int) []string {
-	m.help.SetWidth(w)
 	hk := m.helpKeys()
 	view := m.help.View(hk)
 	if m.help.ShowAll {
@@ -204,7 +204,7 @@ func (m *Model) fullHelp(groups [][]key.Binding, w int) string {
 // helpKeys picks the bindings that matter on the current screen from the
 // one key map.
 func (m *Model) helpKeys() keys.Help {
-	k := m.keys
+	k := m.com.Keys
 	move := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "move"))
 	edits, _ := m.pending.counts()
 	review := keys.Enabled(k.Review, edits > 0)
@@ -234,15 +234,12 @@ func (m *Model) helpKeys() keys.Help {
 		answer := key.NewBinding(key.WithKeys(ks...), key.WithHelp(strings.Join(ks, "/"), what))
 		return keys.Help{Short: []key.Binding{answer}, Full: full}
 	}
+	if m.top() != nil {
+		return m.topHelp()
+	}
 	switch m.screen {
 	case scrEnable:
 		return m.enableHelp()
-	case scrExplorer:
-		short := []key.Binding{
-			key.NewBinding(key.WithKeys("0"), key.WithHelp("0-9/0x", "type a value")),
-			keys.With(move, "bit"), keys.With(k.Toggle, "flip bit"), keys.With(k.Back, "close"),
-		}
-		return keys.Help{Short: short, Full: [][]key.Binding{short}}
 	case scrAudit:
 		if m.audit.picker != nil {
 			short := []key.Binding{keys.With(move, "choose"), keys.With(k.Open, "set as pending edit"), keys.With(k.Back, "cancel")}
@@ -252,14 +249,14 @@ func (m *Model) helpKeys() keys.Help {
 		rows, _, _ := m.auditRules()
 		fixable := rows[common.Clamp(m.audit.cursor, 0, len(rows)-1)].finding != nil
 		short := []key.Binding{
-			keys.With(move, "rule"), keys.Enabled(keys.With(k.Fix, "fix this"), !m.readOnly && fixable), keys.Enabled(k.Undo, p != nil && len(p.stack) > 0),
+			keys.With(move, "rule"), keys.Enabled(keys.With(k.Fix, "fix this"), !m.com.ReadOnly && fixable), keys.Enabled(k.Undo, p != nil && len(p.stack) > 0),
 			review, keys.With(k.Reload, "check again"), keys.With(k.Back, "back"), k.Quit,
 		}
 		return keys.Help{Short: short, Full: [][]key.Binding{short}}
 	case scrReview:
 		_, conflict := m.review.selectedConflict()
 		short := []key.Binding{
-			keys.With(move, "user"), keys.Enabled(k.Commit, !m.readOnly && edits > 0), keys.Enabled(k.Rebase, conflict != nil), keys.Enabled(k.Drop, conflict != nil),
+			keys.With(move, "user"), keys.Enabled(k.Commit, !m.com.ReadOnly && edits > 0), keys.Enabled(k.Rebase, conflict != nil), keys.Enabled(k.Drop, conflict != nil),
 			k.LDIF, keys.With(k.PageDown, "scroll"), keys.With(k.Back, "back"), k.Quit,
 		}
 		return keys.Help{Short: short, Full: [][]key.Binding{short[:4], short[4:]}}
@@ -292,7 +289,7 @@ func (m *Model) helpKeys() keys.Help {
 		short = []key.Binding{move, keys.With(k.Open, "open user"), k.Filter, keys.With(k.Back, back), review, keys.Enabled(k.Undo, undo), k.Help, k.Quit, k.Audit, k.Reload, k.NextPane, k.Explorer, k.Mark, k.Enable, k.Disable}
 	default:
 		p := m.pending.get(m.detail.user.DN)
-		can := m.detail.has && !m.readOnly
+		can := m.detail.has && !m.com.ReadOnly
 		short = []key.Binding{move, keys.Enabled(k.Toggle, can), keys.Enabled(keys.With(k.Open, "edit"), can && m.focusedEditable()), keys.Enabled(k.Undo, p != nil && len(p.stack) > 0), review, keys.Enabled(k.Audit, m.detail.has), k.Back, k.Help, k.Quit, k.Explorer, k.Reload, keys.Enabled(k.Info, m.detail.has), keys.Enabled(k.Enable, can), keys.Enabled(k.Disable, can)}
 	}
 	return keys.Help{Short: short, Full: full}
@@ -308,9 +305,9 @@ func (m *Model) browseBody(w, h int) []string {
 		var pane []string
 		switch m.focus {
 		case paneTree:
-			pane = m.tree.view(m.st, w, h-1, true, spin, m.list.dn)
+			pane = m.tree.view(m.com.Styles, w, h-1, true, spin, m.list.dn)
 		case paneList:
-			pane = m.list.view(m.st, w, h-1, true, spin, pending)
+			pane = m.list.view(m.com.Styles, w, h-1, true, spin, pending)
 		default:
 			pane = m.detailPane(w, h-1, true)
 		}
@@ -318,11 +315,11 @@ func (m *Model) browseBody(w, h int) []string {
 	}
 	title := func(p pane, t string, width int) string {
 		if m.focus == p {
-			return m.st.TitleFocused.Render(common.Fit("▸ "+t, width))
+			return m.com.Styles.TitleFocused.Render(common.Fit("▸ "+t, width))
 		}
-		return m.st.Title.Render(common.Fit("  "+t, width))
+		return m.com.Styles.Title.Render(common.Fit("  "+t, width))
 	}
-	sep := m.st.Sep.Render("│")
+	sep := m.com.Styles.Sep.Render("│")
 	if w < threePaneWidth {
 		// Three panes would leave the list a few letters per column: the
 		// tree and the list share the left side (the tree while it has
@@ -331,9 +328,9 @@ func (m *Model) browseBody(w, h int) []string {
 		leftW := w - detailW - 1
 		var left []string
 		if m.focus == paneTree {
-			left = append([]string{title(paneTree, "Containers", leftW)}, common.Block(m.tree.view(m.st, leftW, h-1, true, spin, m.list.dn), leftW, h-1)...)
+			left = append([]string{title(paneTree, "Containers", leftW)}, common.Block(m.tree.view(m.com.Styles, leftW, h-1, true, spin, m.list.dn), leftW, h-1)...)
 		} else {
-			left = append([]string{title(paneList, m.listTitle(), leftW)}, common.Block(m.list.view(m.st, leftW, h-1, m.focus == paneList, spin, pending), leftW, h-1)...)
+			left = append([]string{title(paneList, m.listTitle(), leftW)}, common.Block(m.list.view(m.com.Styles, leftW, h-1, m.focus == paneList, spin, pending), leftW, h-1)...)
 		}
 		detailL := append([]string{title(paneDetail, m.detailTitle(), detailW)}, common.Block(m.detailPane(detailW, h-1, m.focus == paneDetail), detailW, h-1)...)
 		out := make([]string, h)
@@ -345,8 +342,8 @@ func (m *Model) browseBody(w, h int) []string {
 	treeW := common.Clamp(w/6, 20, 32)
 	detailW := common.Clamp(w*42/100, 56, 96)
 	listW := w - treeW - detailW - 2
-	treeL := append([]string{title(paneTree, "Containers", treeW)}, common.Block(m.tree.view(m.st, treeW, h-1, m.focus == paneTree, spin, m.list.dn), treeW, h-1)...)
-	listL := append([]string{title(paneList, m.listTitle(), listW)}, common.Block(m.list.view(m.st, listW, h-1, m.focus == paneList, spin, pending), listW, h-1)...)
+	treeL := append([]string{title(paneTree, "Containers", treeW)}, common.Block(m.tree.view(m.com.Styles, treeW, h-1, m.focus == paneTree, spin, m.list.dn), treeW, h-1)...)
+	listL := append([]string{title(paneList, m.listTitle(), listW)}, common.Block(m.list.view(m.com.Styles, listW, h-1, m.focus == paneList, spin, pending), listW, h-1)...)
 	detailL := append([]string{title(paneDetail, m.detailTitle(), detailW)}, common.Block(m.detailPane(detailW, h-1, m.focus == paneDetail), detailW, h-1)...)
 	out := make([]string, h)
 	for i := range out {
@@ -409,12 +406,12 @@ func (m *Model) breadcrumb(w int) string {
 	var b strings.Builder
 	for i, s := range segs {
 		if i > 0 {
-			b.WriteString(m.st.Dim.Render(" › "))
+			b.WriteString(m.com.Styles.Dim.Render(" › "))
 		}
 		if s.p == m.focus {
-			b.WriteString(m.st.TitleFocused.Render("[" + s.t + "]"))
+			b.WriteString(m.com.Styles.TitleFocused.Render("[" + s.t + "]"))
 		} else {
-			b.WriteString(m.st.Title.Render(s.t))
+			b.WriteString(m.com.Styles.Title.Render(s.t))
 		}
 	}
 	return common.Fit(b.String(), w)
@@ -423,7 +420,7 @@ func (m *Model) breadcrumb(w int) string {
 // detailPane is the user's settings above the explanation of the focused
 // line.
 func (m *Model) detailPane(w, h int, focused bool) []string {
-	st := m.st
+	st := m.com.Styles
 	d := &m.detail
 	if !d.has {
 		if d.loading {
@@ -559,7 +556,7 @@ func (m *Model) explainDialog() {
 }
 
 func (m *Model) reviewBody(w, h int) []string {
-	st := m.st
+	st := m.com.Styles
 	lines, userLine := reviewDoc(m, w)
 	head := []string{st.Bold.Render("Review pending changes")}
 	for _, l := range common.Wrap("Each user is written as one compare-and-swap: if the directory changed since it was read, nothing is written and you choose what happens.", w) {

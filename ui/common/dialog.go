@@ -28,8 +28,8 @@ func DialogBox(st styles.Styles, inner int, title string, body, answers []string
 	return strings.Split(st.Dialog.Render(strings.Join(lines, "\n")), "\n")
 }
 
-// Overlay draws box centred over the lines of a w-wide screen.
-func Overlay(base []string, box []string, w int) []string {
+// DrawOver draws box centred over the lines of a w-wide screen.
+func DrawOver(base []string, box []string, w int) []string {
 	if len(box) == 0 {
 		return base
 	}
