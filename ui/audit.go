@@ -252,10 +252,10 @@ func (m *Model) auditRules() (rows []ruleState, base, after []flags.Finding) {
 			switch {
 			case !a.HomeServer.Set:
 				rs.na = "not checked: no home server"
-			case m.poolsErr != nil:
-				rs.unknown = "the pools could not be read: " + m.poolsErr.Error()
+			case m.sess.PoolsErr != nil:
+				rs.unknown = "the pools could not be read: " + m.sess.PoolsErr.Error()
 				rs.finding = nil
-			case !m.poolsLoaded:
+			case !m.sess.PoolsLoaded:
 				rs.unknown = "reading the pools…"
 				rs.finding = nil
 			case find(after, flags.FindingHomeServerUnchecked) != nil:
@@ -513,15 +513,15 @@ func (m *Model) signInChoices() []pickOption {
 // pickPool offers the pools found in the directory, by host name.
 func (m *Model) pickPool(f *flags.Finding) tea.Cmd {
 	switch {
-	case m.poolsErr != nil:
-		m.setError("the pools could not be read, so none can be offered: " + m.poolsErr.Error())
+	case m.sess.PoolsErr != nil:
+		m.setError("the pools could not be read, so none can be offered: " + m.sess.PoolsErr.Error())
 		return nil
-	case m.pools.Len() == 0:
-		m.setError(m.pools.NoneWhy())
+	case m.sess.Pools.Len() == 0:
+		m.setError(m.sess.Pools.NoneWhy())
 		return nil
 	}
 	var opts []pickOption
-	for _, p := range poolsByHost(m.pools) {
+	for _, p := range poolsByHost(m.sess.Pools) {
 		host := p.Host
 		if host == "" {
 			host = "(no host name) " + p.DN
@@ -644,7 +644,7 @@ func (m *Model) auditBody(w, h int) []string {
 			}
 		}
 	}
-	if m.pending.get(u.DN) != nil {
+	if m.sess.Pending.Get(u.DN) != nil {
 		addVerdict("In the directory now:      ", verdict(base))
 		addVerdict("With your pending edits:   ", verdict(after)+st.Dim.Render("  (c reviews and commits)"))
 	} else {
@@ -752,7 +752,7 @@ func (m *Model) auditBody(w, h int) []string {
 func (m *Model) fixHint(f *flags.Finding) string {
 	switch f.ID {
 	case flags.FindingNoHomeServer, flags.FindingHomeServerNotAPool:
-		return fmt.Sprintf("f chooses a pool (%d found in the directory)", m.pools.Len())
+		return fmt.Sprintf("f chooses a pool (%d found in the directory)", m.sess.Pools.Len())
 	case flags.FindingNoSIPAddress, flags.FindingSIPAddressMalformed, flags.FindingSIPAddressDuplicate:
 		opts := m.signInChoices()
 		switch {

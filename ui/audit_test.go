@@ -136,7 +136,7 @@ func TestAuditFindsDuplicateSignInName(t *testing.T) {
 		t.Fatalf("f on a duplicate with no free choice:\n%s", x.screen())
 	}
 	x.key("esc")
-	if x.m.pending.get(x.m.detail.user.DN) != nil {
+	if x.m.sess.Pending.Get(x.m.detail.user.DN) != nil {
 		t.Error("cancelling the editor left a pending edit")
 	}
 }
@@ -170,7 +170,7 @@ func TestAuditUndo(t *testing.T) {
 	x.key("f", "y")
 	mustContain(t, x.screen(), "With your pending edits:   ✓ ready")
 	x.key("u")
-	if x.m.pending.get(x.m.detail.user.DN) != nil || !strings.Contains(x.screen(), "In the directory:  ✗ cannot sign in") {
+	if x.m.sess.Pending.Get(x.m.detail.user.DN) != nil || !strings.Contains(x.screen(), "In the directory:  ✗ cannot sign in") {
 		t.Errorf("undo in the audit:\n%s", x.screen())
 	}
 }
@@ -316,7 +316,7 @@ func TestAuditSignInFixSkipsTakenAddress(t *testing.T) {
 		t.Fatalf("the taken address is offered:\n%s", s)
 	}
 	y.key("f")
-	if y.m.edit == nil || y.m.pending.get(y.m.detail.user.DN) != nil {
+	if y.m.edit == nil || y.m.sess.Pending.Get(y.m.detail.user.DN) != nil {
 		t.Fatalf("f staged something or opened no editor: %s", y.m.status)
 	}
 }
@@ -394,7 +394,7 @@ func TestEnableBoxNeedsSignInName(t *testing.T) {
 	mustContain(t, x.screen(), "[ ]             Enable user for Office Communications Server", "without a sign-in name")
 	x.focusItem(itEnabled, 0)
 	x.key("space")
-	if x.m.pending.get(x.m.detail.user.DN) != nil {
+	if x.m.sess.Pending.Get(x.m.detail.user.DN) != nil {
 		t.Error("space on the unticked box made an edit")
 	}
 	mustContain(t, x.m.status, "no sign-in name")

@@ -16,9 +16,9 @@ func bigList(b *testing.B, w, h int) *Model {
 	b.Helper()
 	m := newModel(context.Background(), Options{Dir: demo(b)})
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
-	m.poolsLoaded = true
+	m.sess.PoolsLoaded = true
 	pool := "CN=LC Services,CN=Microsoft,CN=pool01,CN=Pools,CN=RTC Service,CN=Services,CN=Configuration,DC=corp,DC=example"
-	m.pools = directory.NewPoolSet([]directory.Pool{{HomeServerDN: pool, Host: "pool01.corp.example"}})
+	m.sess.Pools = directory.NewPoolSet([]directory.Pool{{HomeServerDN: pool, Host: "pool01.corp.example"}})
 	m.rootDN = "DC=corp,DC=example"
 	m.tree = newTree(m.rootDN)
 	m.list.reset("OU=Big,DC=corp,DC=example", "Big", 1)
@@ -33,7 +33,7 @@ func bigList(b *testing.B, w, h int) *Model {
 				HomeServer: flags.Some(pool), OptionFlags: flags.Some(flags.Value(256 + i%2)),
 			},
 		}
-		rows[i] = makeRow(u, m.pools)
+		rows[i] = makeRow(u, m.sess.Pools)
 	}
 	m.list.add(rows)
 	m.list.cursor = 50000

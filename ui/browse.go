@@ -68,7 +68,7 @@ func (m *Model) routeKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.Explorer):
 		from := m.detail.user.Label()
-		if m.detail.has && m.pending.get(m.detail.user.DN).hasEdits() {
+		if m.detail.has && m.sess.Pending.Get(m.detail.user.DN).HasEdits() {
 			from += " (with pending edits)"
 		}
 		return m.push(explorer.New(m.com, m.startOptionFlags(), from))
@@ -116,7 +116,7 @@ func (m *Model) quit() tea.Cmd {
 		m.setStatus("quitting once the write in progress has ended and its outcome is known (the other users are not written); press ctrl+c again to quit at once")
 		return nil
 	}
-	edits, users := m.pending.counts()
+	edits, users := m.sess.Pending.Counts()
 	if edits == 0 {
 		m.list.stop()
 		return tea.Quit

@@ -40,7 +40,7 @@ func TestCommitUndoesARacingClaim(t *testing.T) {
 	if holders, _ := mem.SIPAddressHolders(context.Background(), addr); len(holders) != 1 || !directory.SameDN(holders[0], rival) {
 		t.Errorf("holders of %s: %v, want the rival alone", addr, holders)
 	}
-	if !x.m.pending.get(x.m.detail.user.DN).hasEdits() {
+	if !x.m.sess.Pending.Get(x.m.detail.user.DN).HasEdits() {
 		t.Error("the edits were lost")
 	}
 }

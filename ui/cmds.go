@@ -25,11 +25,6 @@ type childrenMsg struct {
 	err  error
 }
 
-type poolsMsg struct {
-	pools directory.PoolList
-	err   error
-}
-
 type userMsg struct {
 	dn   string
 	user directory.User
@@ -72,15 +67,6 @@ func loadChildren(ctx context.Context, d directory.Directory, dn string) tea.Cmd
 		defer cancel()
 		kids, err := d.Children(ctx, dn)
 		return childrenMsg{dn: dn, kids: kids, err: err}
-	}
-}
-
-func loadPools(ctx context.Context, d directory.Directory) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, readTimeout)
-		defer cancel()
-		p, err := d.Pools(ctx)
-		return poolsMsg{pools: p, err: err}
 	}
 }
 

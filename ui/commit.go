@@ -12,10 +12,11 @@ import (
 	"ocsflags/directory"
 	"ocsflags/flags"
 	"ocsflags/ui/common"
+	"ocsflags/ui/session"
 )
 
 func (m *Model) openReview() tea.Cmd {
-	if len(m.pending.order) == 0 {
+	if len(m.sess.Pending.Order) == 0 {
 		m.setStatus("nothing to review: no pending changes")
 		return nil
 	}
@@ -23,9 +24,9 @@ func (m *Model) openReview() tea.Cmd {
 		// A write is on its way: keep its result slot (a fresh review would
 		// forget it, send it again and call the answer a conflict), and
 		// add the users edited since.
-		m.review.merge(m.pending)
+		m.review.merge(m.sess.Pending)
 	} else {
-		m.review = newReview(m.pending)
+		m.review = newReview(m.sess.Pending)
 	}
 	m.reviewFrom = m.screen
 	m.screen = scrReview
@@ -73,19 +74,19 @@ func (m *Model) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // claimedSIP is the sign-in name p's write puts to use (flags.ClaimedSIP),
 // which must be free in the directory at that moment.
-func claimedSIP(p *pendingUser) string {
-	return directory.Claimed(p.base, p.change())
+func claimedSIP(p *session.Edits) string {
+	return directory.Claimed(p.Base, p.Change())
 }
 
 // undo takes back the last pending edit of dn, unless that edit is in a
 // write on its way to the directory: it would be written all the same.
 func (m *Model) undo(dn string, label string) {
-	p := m.pending.get(dn)
-	if res := m.review.results[directory.NormDN(dn)]; p != nil && res != nil && (res.kind == resApplying || res.kind == resUnknown) && len(p.stack) <= res.depth {
+	p := m.sess.Pending.Get(dn)
+	if res := m.review.results[directory.NormDN(dn)]; p != nil && res != nil && (res.kind == resApplying || res.kind == resUnknown) && len(p.Stack) <= res.depth {
 		m.setError("the last edit of " + label + " is being written now and cannot be undone; once written, change it back with another edit")
 		return
 	}
-	if m.pending.undo(dn) {
+	if m.sess.Pending.Undo(dn) {
 		m.setStatus("undid the last edit of " + label)
 	} else {
 		m.setStatus("nothing to undo for " + label)
@@ -101,7 +102,7 @@ func (m *Model) commitAll() tea.Cmd {
 	}
 	var cmds []tea.Cmd
 	for _, k := range m.review.order {
-		p := m.pending.users[k]
+		p := m.sess.Pending.Users[k]
 		res := m.review.result(k)
 		if res.kind == resUnknown && !res.checking {
 			// Whether the last write landed is unknown: writing again
@@ -125,25 +126,25 @@ func (m *Model) commitAll() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-func (m *Model) write(k string, p *pendingUser, res *result) tea.Cmd {
+func (m *Model) write(k string, p *session.Edits, res *result) tea.Cmd {
 	// The write rules (directory.PlanWrite), with the sign-in names the
 	// other pending users' edits claim: written, two users would hold one
 	// and neither could sign in reliably.
-	c, refusals := directory.PlanWrite(directory.WriteRequest{User: p.base, Change: p.change(), Pools: m.pools, Pending: m.pending.sipClaims()})
+	c, refusals := directory.PlanWrite(directory.WriteRequest{User: p.Base, Change: p.Change(), Pools: m.sess.Pools, Pending: m.sess.Pending.SIPClaims()})
 	var re *directory.RefusedError
 	switch {
 	case errors.As(directory.Refused(refusals, false), &re) && re.First().Rule == directory.RuleCannotApply:
 		*res = result{kind: resFailed, msg: "your edits cannot apply to the value read: " + re.First().Reason + ". Undo or drop them."}
 		return nil
 	case len(c.Edits) == 0:
-		m.pending.drop(k)
+		m.sess.Pending.Drop(k)
 		*res = result{kind: resWritten, msg: "the edits cancelled out: nothing was written"}
 		return nil
 	case re != nil:
 		*res = result{kind: resFailed, msg: refusalText(re.First())}
 		return nil
 	}
-	*res = result{kind: resApplying, depth: len(p.stack), started: m.clock(), claim: claimedSIP(p)}
+	*res = result{kind: resApplying, depth: len(p.Stack), started: m.clock(), claim: claimedSIP(p)}
 	return applyChange(m.com.Ctx, m.com.Dir, c, res.claim)
 }
 
@@ -167,7 +168,7 @@ func (m *Model) elapsed(since time.Time) string {
 func (m *Model) onCommit(msg commitMsg) tea.Cmd {
 	k := directory.NormDN(msg.dn)
 	res := m.review.result(k)
-	p := m.pending.users[k]
+	p := m.sess.Pending.Users[k]
 	var ce *directory.ConflictError
 	var ue *directory.UnknownOutcomeError
 	var cc *directory.ClaimConflictError
@@ -186,8 +187,8 @@ func (m *Model) onCommit(msg commitMsg) tea.Cmd {
 		// no longer pending; the user is read again to show it.
 		u := directory.User{DN: msg.dn}
 		if p != nil {
-			u = p.base
-			if a, err := p.after(); err == nil {
+			u = p.Base
+			if a, err := p.After(); err == nil {
 				u.OCS = a
 			}
 		}
@@ -198,7 +199,7 @@ func (m *Model) onCommit(msg commitMsg) tea.Cmd {
 		// sign-in name at the same time.
 		*res = result{kind: resFailed, msg: describeError(msg.err, m.com.Info)}
 		if cc.Undone && p != nil && msg.user.DN != "" {
-			p.base = msg.user
+			p.Base = msg.user
 			m.refreshUser(msg.user)
 		}
 		m.audit.forgetLookups()
@@ -216,7 +217,7 @@ func (m *Model) onCommit(msg commitMsg) tea.Cmd {
 // onWritten records a write that is in the directory: the edits it carried
 // are no longer pending (those made during the write stay), and the user
 // is shown as stored.
-func (m *Model) onWritten(k string, res *result, p *pendingUser, u directory.User, written []flags.AttrEdit, how string) {
+func (m *Model) onWritten(k string, res *result, p *session.Edits, u directory.User, written []flags.AttrEdit, how string) {
 	// How many stacked edits the write carried: read before the result
 	// is replaced, or edits made during the write would be dropped.
 	depth := res.depth
@@ -224,11 +225,11 @@ func (m *Model) onWritten(k string, res *result, p *pendingUser, u directory.Use
 	if p != nil {
 		// Edits made while the write was in flight stay pending, on
 		// top of what was written.
-		if d := depth; d > 0 && d < len(p.stack) {
-			p.stack = p.stack[d:]
-			p.base = u
+		if d := depth; d > 0 && d < len(p.Stack) {
+			p.Stack = p.Stack[d:]
+			p.Base = u
 		} else {
-			m.pending.drop(u.DN)
+			m.sess.Pending.Drop(u.DN)
 		}
 	}
 	m.refreshUser(u)
@@ -243,7 +244,7 @@ func (m *Model) onWritten(k string, res *result, p *pendingUser, u directory.Use
 func (m *Model) onSettle(msg settleMsg) tea.Cmd {
 	k := directory.NormDN(msg.dn)
 	res := m.review.result(k)
-	p := m.pending.users[k]
+	p := m.sess.Pending.Users[k]
 	var cc *directory.ClaimConflictError
 	switch {
 	case msg.outcome.Changed() && msg.err == nil:
@@ -251,7 +252,7 @@ func (m *Model) onSettle(msg settleMsg) tea.Cmd {
 	case errors.As(msg.err, &cc):
 		*res = result{kind: resFailed, msg: "written (found so on reading the user again), then " + describeError(msg.err, m.com.Info)}
 		if cc.Undone && p != nil && msg.user.DN != "" {
-			p.base = msg.user
+			p.Base = msg.user
 			m.refreshUser(msg.user)
 		}
 		m.setError(msg.err.Error())
@@ -272,7 +273,7 @@ func (m *Model) onSettle(msg settleMsg) tea.Cmd {
 
 // refreshUser shows a user as the directory now holds it.
 func (m *Model) refreshUser(u directory.User) {
-	m.list.replace(u, m.pools)
+	m.list.replace(u, m.sess.Pools)
 	if m.detail.has && directory.SameDN(m.detail.user.DN, u.DN) {
 		m.detail.user = u
 	}
@@ -287,15 +288,15 @@ func (m *Model) rebaseSelected() tea.Cmd {
 		return nil
 	}
 	cur := res.conflict.Current
-	p := m.pending.users[k]
+	p := m.sess.Pending.Users[k]
 	if p == nil {
 		return nil
 	}
-	if _, err := cur.OCS.Apply(p.change()); err != nil {
+	if _, err := cur.OCS.Apply(p.Change()); err != nil {
 		m.setError("your edits cannot apply on the server's value: " + err.Error() + "; drop them with d")
 		return nil
 	}
-	p.base = cur
+	p.Base = cur
 	m.refreshUser(cur)
 	return m.write(k, p, res)
 }
@@ -309,7 +310,7 @@ func (m *Model) dropSelected() tea.Cmd {
 		return nil
 	}
 	cur := res.conflict.Current
-	m.pending.drop(k)
+	m.sess.Pending.Drop(k)
 	m.refreshUser(cur)
 	*res = result{kind: resDropped, msg: "your changes were dropped; the server's value stands"}
 	m.setStatus("dropped your changes to " + cur.Label() + "; showing the server's value")

@@ -51,7 +51,7 @@ func TestConsoleOnDCTogglesExactlyOneBit(t *testing.T) {
 	x.key("space", "c")
 	mustContain(t, x.screen(), flags.AttrOptionFlags)
 	x.key("enter")
-	if x.m.pending.get(before.DN) != nil {
+	if x.m.sess.Pending.Get(before.DN) != nil {
 		t.Fatalf("the edit is still pending after commit: %s", x.m.status)
 	}
 	mustContain(t, x.m.status, "wrote")
@@ -93,7 +93,7 @@ func TestAuditOnDC(t *testing.T) {
 	x.run(resolveUser(context.Background(), d, "alee"))
 	x.key("a")
 	mustContain(t, x.screen(), "✗ Sign-in name is unique in the forest", `Lee\, Ann`)
-	if x.m.pending.get(x.m.detail.user.DN) != nil {
+	if x.m.sess.Pending.Get(x.m.detail.user.DN) != nil {
 		t.Error("the audit made an edit by itself")
 	}
 }

@@ -38,7 +38,7 @@ func TestConsoleOnDCRepairsDeletedPool(t *testing.T) {
 	x.key("f")
 	x.pick("pool01.corp.example")
 	x.key("c", "enter")
-	if x.m.pending.get(dn) != nil {
+	if x.m.sess.Pending.Get(dn) != nil {
 		t.Fatalf("the fix is still pending after commit: %s\n%s", x.m.status, x.screen())
 	}
 	got, err := d.User(context.Background(), dn)

@@ -234,7 +234,7 @@ func (m *Model) editHolders(msg holdersMsg) {
 // them the sign-in name addr, or "": two users must not be written with the
 // same address just because neither holds it in the directory yet.
 func (m *Model) pendingHolder(addr, self string) string {
-	if others := directory.OtherThan(m.pending.sipClaims()[strings.ToLower(addr)], self); len(others) > 0 {
+	if others := directory.OtherThan(m.sess.Pending.SIPClaims()[strings.ToLower(addr)], self); len(others) > 0 {
 		return others[0]
 	}
 	return ""

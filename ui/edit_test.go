@@ -35,7 +35,7 @@ func TestEditLineAndServerURIFromTheAudit(t *testing.T) {
 	mustContain(t, x.screen(), "Line URI — edit", "In the directory: (not set)")
 	x.typeText("14255550104")
 	x.key("enter")
-	if x.m.edit == nil || x.m.pending.get(before.DN) != nil {
+	if x.m.edit == nil || x.m.sess.Pending.Get(before.DN) != nil {
 		t.Fatal("a Line URI without tel: was accepted")
 	}
 	mustContain(t, x.screen(), `✗ Line URI "14255550104" must start with tel:`)
@@ -91,7 +91,7 @@ func TestEditSignInName(t *testing.T) {
 	x.focusItem(itSIP, 0)
 	x.key("enter", "ctrl+u", "enter")
 	mustContain(t, x.screen(), "needs a sign-in name")
-	if x.m.pending.get(x.m.detail.user.DN) != nil {
+	if x.m.sess.Pending.Get(x.m.detail.user.DN) != nil {
 		t.Fatal("an empty sign-in name was staged")
 	}
 	x.typeText("sip:alice.adams@corp")
@@ -120,7 +120,7 @@ func TestEditSignInName(t *testing.T) {
 	y := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 40)
 	y.focusItem(itSIP, 0)
 	y.key("enter", "enter")
-	if y.m.pending.get(y.m.detail.user.DN) != nil || y.m.edit != nil {
+	if y.m.sess.Pending.Get(y.m.detail.user.DN) != nil || y.m.edit != nil {
 		t.Fatal("enter on the unchanged value staged an edit or left the editor open")
 	}
 	// Read-only sessions do not open the editor.
@@ -139,7 +139,7 @@ func TestEditLineWarnsForEnterpriseVoice(t *testing.T) {
 	x.focusItem(itLine, 0)
 	x.key("enter", "ctrl+u", "enter")
 	mustContain(t, x.screen(), "! Enterprise Voice is on: without a tel:+E.164 Line URI", "enter again sets it anyway")
-	if x.m.edit == nil || x.m.pending.get(x.m.detail.user.DN) != nil {
+	if x.m.edit == nil || x.m.sess.Pending.Get(x.m.detail.user.DN) != nil {
 		t.Fatal("the removal was staged without the warning being read")
 	}
 	// Typing clears the warning; a good number goes through at once.
@@ -175,7 +175,7 @@ func TestEditBackToTheDirectoryValue(t *testing.T) {
 	x.key("enter")
 	x.typeText("tel:+14255550104")
 	x.key("enter", "enter", "ctrl+u", "enter", "enter") // second enter: past the RCC warning
-	if edits, _ := x.m.pending.counts(); edits != 0 {
+	if edits, _ := x.m.sess.Pending.Counts(); edits != 0 {
 		t.Fatalf("still %d edits pending: %+v", edits, x.pendingChange(x.m.detail.user.DN))
 	}
 	mustContain(t, x.m.status, "Line URI: removed", "nothing pending for Hiro Tanaka")
@@ -250,7 +250,7 @@ func TestEditNeverLandsOnAnotherUser(t *testing.T) {
 	iv := x.stored("ipetrov")
 	x.send(resolveMsg{id: "ipetrov", users: []directory.User{iv}})
 	x.key("enter")
-	if x.m.pending.get(iv.DN) != nil || x.m.pending.get(x.stored("htanaka").DN) != nil {
+	if x.m.sess.Pending.Get(iv.DN) != nil || x.m.sess.Pending.Get(x.stored("htanaka").DN) != nil {
 		t.Fatal("the Line URI typed for Hiro Tanaka was staged")
 	}
 }
@@ -273,7 +273,7 @@ func TestPendingSignInNamesMustDiffer(t *testing.T) {
 	x.typeText("SIP:Shared.New@corp.example")
 	x.key("enter")
 	mustContain(t, x.screen(), "already the pending sign-in name of CN=Alice")
-	if x.m.pending.get(iv.DN) != nil {
+	if x.m.sess.Pending.Get(iv.DN) != nil {
 		t.Fatal("the second user got the same pending address")
 	}
 	x.key("esc")
@@ -282,7 +282,7 @@ func TestPendingSignInNamesMustDiffer(t *testing.T) {
 	x.m.pushEdit(flags.Change{SIPAddress: flags.Some("sip:shared.new@corp.example")}, "sip")
 	x.key("c", "enter")
 	for _, dn := range []string{aliceDN, iv.DN} {
-		if x.m.pending.get(dn) == nil {
+		if x.m.sess.Pending.Get(dn) == nil {
 			t.Errorf("%s: pending edits lost", dn)
 		}
 	}
@@ -304,7 +304,7 @@ func TestEditUnchangedUpperCaseScheme(t *testing.T) {
 	x.key("r")
 	x.focusItem(itSIP, 0)
 	x.key("enter", "enter")
-	if x.m.pending.get(dn).hasEdits() || x.m.edit != nil {
+	if x.m.sess.Pending.Get(dn).HasEdits() || x.m.edit != nil {
 		t.Fatalf("confirming the stored SIP: spelling staged %+v", x.pendingChange(dn))
 	}
 }
@@ -333,7 +333,7 @@ func TestCommitRechecksTheSignInName(t *testing.T) {
 	dn := x.m.detail.user.DN
 	x.m.pushEdit(flags.Change{SIPAddress: flags.Some("sip:ipetrov@corp.example"), Line: flags.Some("tel:+14255550104")}, "as an audit fix could")
 	x.key("c", "enter")
-	if x.m.pending.get(dn) == nil {
+	if x.m.sess.Pending.Get(dn) == nil {
 		t.Fatal("pending edits lost")
 	}
 	if got := x.stored("htanaka").OCS; got.SIPAddress.V != "sip:htanaka@corp.example" || got.Line.Set {
@@ -504,12 +504,12 @@ func TestReviewDropNeedsTheSelectionInView(t *testing.T) {
 	x.m.review.result(directory.NormDN(dn)).kind = resConflict
 	x.m.review.result(directory.NormDN(dn)).conflict = &directory.ConflictError{Current: x.stored(alice)}
 	x.key("G", "d")
-	if x.m.pending.get(dn) == nil || x.m.review.scrolled {
+	if x.m.sess.Pending.Get(dn) == nil || x.m.review.scrolled {
 		t.Fatal("d acted on a user scrolled out of view")
 	}
 	mustContain(t, x.m.status, "press again")
 	x.key("d")
-	if x.m.pending.get(dn) != nil {
+	if x.m.sess.Pending.Get(dn) != nil {
 		t.Fatal("d on the shown user did not drop")
 	}
 }
@@ -524,7 +524,7 @@ func TestHalfEnabledIsNotWritten(t *testing.T) {
 	if x.stored("ushah").OCS.Enabled.Set {
 		t.Fatal("an enabled user without sign-in name and pool was written")
 	}
-	if x.m.pending.get(dn) == nil {
+	if x.m.sess.Pending.Get(dn) == nil {
 		t.Fatal("the edit was dropped")
 	}
 	mustContain(t, x.screen(), "not written: enabled for OCS without a sign-in name or a pool")

@@ -16,6 +16,7 @@ import (
 	"ocsflags/termtext"
 	"ocsflags/ui/common"
 	"ocsflags/ui/keys"
+	"ocsflags/ui/session"
 )
 
 // The Enable Users wizard of the OCS console: choose a pool, choose how the
@@ -41,7 +42,7 @@ type enableModel struct {
 	users []directory.User
 	step  enableStep
 
-	poolCur int // index into poolsByHost(m.pools)
+	poolCur int // index into poolsByHost(m.sess.Pools)
 	pool    directory.Pool
 
 	pattern int // index into directory.SignInPatterns
@@ -213,7 +214,7 @@ func (m *Model) openEnable(users []directory.User) tea.Cmd {
 		e.domain.Value = dnsDomainOf(m.rootDN)
 	}
 	// Start on the pool the users already point at, if they agree on one.
-	for i, p := range poolsByHost(m.pools) {
+	for i, p := range poolsByHost(m.sess.Pools) {
 		if hs := users[0].OCS.HomeServer; hs.Set && directory.SameDN(hs.V, p.HomeServerDN) {
 			e.poolCur = i
 		}
@@ -221,10 +222,10 @@ func (m *Model) openEnable(users []directory.User) tea.Cmd {
 	m.enable = e
 	m.screen = scrEnable
 	switch {
-	case m.poolsErr != nil:
-		m.setError("the OCS pools could not be read, so none can be offered: " + m.poolsErr.Error())
-	case m.poolsLoaded && m.pools.Len() == 0:
-		m.setError(m.pools.NoneWhy())
+	case m.sess.PoolsErr != nil:
+		m.setError("the OCS pools could not be read, so none can be offered: " + m.sess.PoolsErr.Error())
+	case m.sess.PoolsLoaded && m.sess.Pools.Len() == 0:
+		m.setError(m.sess.Pools.NoneWhy())
 	default:
 		m.setStatus(fmt.Sprintf("Enable Users wizard for %d user%s: nothing is written before you confirm", len(users), common.Plural(len(users))))
 	}
@@ -249,8 +250,8 @@ func (m *Model) toggleOCSEnabled() tea.Cmd {
 		return nil
 	}
 	after := u.OCS
-	if p := m.pending.get(u.DN); p != nil {
-		a, err := p.after()
+	if p := m.sess.Pending.Get(u.DN); p != nil {
+		a, err := p.After()
 		if err != nil {
 			m.setError("the pending edits of " + u.Label() + " cannot apply (" + err.Error() + "): undo with u first")
 			return nil
@@ -266,7 +267,7 @@ func (m *Model) toggleOCSEnabled() tea.Cmd {
 	case after.SIPAddress.Set && after.HomeServer.Set:
 		c.Enabled = flags.Some(true)
 		what = u.Label() + ": " + flags.DocEnabled.Label + ": on (re-enabled as " + after.SIPAddress.V + ")"
-	case m.pending.get(u.DN).hasEdits():
+	case m.sess.Pending.Get(u.DN).HasEdits():
 		// The wizard never writes over pending edits: it could only skip.
 		m.setError(u.Label() + " has no sign-in name or no pool in its pending edits: commit or undo them (u), then E opens the Enable Users wizard")
 		return nil
@@ -279,35 +280,15 @@ func (m *Model) toggleOCSEnabled() tea.Cmd {
 	return nil
 }
 
-// planEdit is what the write rules (directory.PlanWrite) say of c made on
-// top of u's pending edits, without the sign-in name look-ups the review
-// and the write make.
+// planEdit is the write rules on u's pending edits with c after them.
 func (m *Model) planEdit(u directory.User, c flags.Change) []directory.Refusal {
-	base, all := u, c
-	if p := m.pending.get(u.DN); p != nil {
-		base, all = p.base, p.change().Then(c)
-	}
-	_, refusals := directory.PlanWrite(directory.WriteRequest{User: base, Change: all, Pools: m.pools})
-	return refusals
+	return m.sess.Plan(u, c)
 }
 
-// pushEditFor records an edit for u (the open user or a list row),
-// refusing one that could not be written: the write rules
-// (directory.PlanWrite) on the user's pending edits with this one. A rule
-// a later edit can satisfy (enabling before the sign-in name is given) is
-// left to the review.
+// pushEditFor records an edit for u through the session, which refuses one
+// that could not be written.
 func (m *Model) pushEditFor(u directory.User, c flags.Change, what string) {
-	if err := directory.Refused(m.planEdit(u, c), true); err != nil {
-		m.setError("refused: " + err.Error())
-		return
-	}
-	m.pending.push(u, c)
-	if !m.pending.get(u.DN).hasEdits() {
-		// The edit took the user back to what the directory holds.
-		m.setStatus(what + " — as in the directory again: nothing pending for " + u.Label())
-		return
-	}
-	m.setStatus(what + " — pending: c reviews and commits, u undoes")
+	m.toSession(session.StageMsg{User: u, Change: c, What: what})
 }
 
 // toggleOCSEnabledMarked is E on a selection: it disables the selected
@@ -319,7 +300,7 @@ func (m *Model) toggleOCSEnabledMarked() tea.Cmd {
 	users := m.list.markedUsers()
 	var on []directory.User
 	for _, u := range users {
-		a, err := m.pending.get(u.DN).afterOr(u.OCS)
+		a, err := m.sess.Pending.Get(u.DN).AfterOr(u.OCS)
 		if err != nil {
 			m.setError("the pending edits of " + u.Label() + " cannot apply (" + err.Error() + "): undo with u first")
 			return nil
@@ -430,7 +411,7 @@ func (m *Model) updatePreview() {
 	rows := make([]previewRow, len(e.users))
 	count := map[string]int{}
 	for i, u := range e.users {
-		r := previewRow{label: u.Label(), skip: skipBefore(u, m.pools, e.pool, m.pending.get(u.DN) != nil)}
+		r := previewRow{label: u.Label(), skip: skipBefore(u, m.sess.Pools, e.pool, m.sess.Pending.Get(u.DN) != nil)}
 		switch {
 		case r.skip != "":
 		case u.OCS.SIPAddress.Set && flags.CheckSIPAddress(u.OCS.SIPAddress.V) == nil:
@@ -644,7 +625,7 @@ func (m *Model) enableKey(msg tea.KeyPressMsg) tea.Cmd {
 	page := max(m.bodyHeight()-6, 1)
 	switch e.step {
 	case stepPool:
-		pools := poolsByHost(m.pools)
+		pools := poolsByHost(m.sess.Pools)
 		switch {
 		case key.Matches(msg, k.Back):
 			return m.closeEnable("closed the Enable Users wizard; nothing was written")
@@ -656,12 +637,12 @@ func (m *Model) enableKey(msg tea.KeyPressMsg) tea.Cmd {
 			e.poolCur = common.Clamp(e.poolCur+1, 0, max(len(pools)-1, 0))
 		case key.Matches(msg, k.Open), key.Matches(msg, k.Right):
 			switch {
-			case m.poolsErr != nil:
-				m.setError("the OCS pools could not be read, so none can be chosen: " + m.poolsErr.Error())
-			case !m.poolsLoaded:
+			case m.sess.PoolsErr != nil:
+				m.setError("the OCS pools could not be read, so none can be chosen: " + m.sess.PoolsErr.Error())
+			case !m.sess.PoolsLoaded:
 				m.setStatus("still reading the pools…")
 			case len(pools) == 0:
-				m.setError(m.pools.NoneWhy() + "; esc closes")
+				m.setError(m.sess.Pools.NoneWhy() + "; esc closes")
 			default:
 				e.pool = pools[common.Clamp(e.poolCur, 0, len(pools)-1)]
 				e.step = stepPattern
@@ -779,18 +760,18 @@ func (m *Model) startPlan() tea.Cmd {
 	}
 	pending := map[string]bool{}
 	for _, u := range e.users {
-		if m.pending.get(u.DN) != nil {
+		if m.sess.Pending.Get(u.DN) != nil {
 			pending[directory.NormDN(u.DN)] = true
 		}
 	}
 	// Sign-in names other users are about to get from their pending edits
 	// are as taken as those in the directory.
-	pendingSIP := m.pending.sipClaims()
+	pendingSIP := m.sess.Pending.SIPClaims()
 	ctx, cancel := context.WithCancel(m.com.Ctx)
 	e.cancel = cancel
 	e.step = stepPlanning
 	m.setStatus("checking every sign-in name in the directory…")
-	return planEnable(ctx, m.com.Dir, e, e.users, pending, pendingSIP, m.pools, e.pool, e.signIn(), strings.TrimSpace(e.domain.Value))
+	return planEnable(ctx, m.com.Dir, e, e.users, pending, pendingSIP, m.sess.Pools, e.pool, e.signIn(), strings.TrimSpace(e.domain.Value))
 }
 
 // startApply writes the plan, each user its own compare-and-swap.
@@ -909,16 +890,16 @@ func (m *Model) enablePoolView(w int) []string {
 	st := m.com.Styles
 	e := m.enable
 	switch {
-	case m.poolsErr != nil:
-		return append([]string{st.Bad.Render("✗ The OCS pools could not be read, so none can be offered:")}, indent(common.Wrap(termtext.Safe(m.poolsErr.Error()), w-4), "    ")...)
-	case !m.poolsLoaded:
+	case m.sess.PoolsErr != nil:
+		return append([]string{st.Bad.Render("✗ The OCS pools could not be read, so none can be offered:")}, indent(common.Wrap(termtext.Safe(m.sess.PoolsErr.Error()), w-4), "    ")...)
+	case !m.sess.PoolsLoaded:
 		return []string{m.spin.View() + " reading the pools…"}
-	case m.pools.Len() == 0:
+	case m.sess.Pools.Len() == 0:
 		out := []string{st.Bad.Render("✗ No OCS pools were found in this directory.")}
 		out = append(out, common.Wrap("Pools live under CN=Pools,CN=RTC Service in the System container (OCS 2007) or the Configuration container (R2). Create the pool with the OCS tools first; nothing can be enabled without one. esc closes.", w)...)
 		return out
 	}
-	pools := poolsByHost(m.pools)
+	pools := poolsByHost(m.sess.Pools)
 	e.poolCur = common.Clamp(e.poolCur, 0, len(pools)-1)
 	out := []string{"Which server or pool will register these users?", st.Dim.Render("Pools found in the directory, by host name:"), ""}
 	hostW := 0
@@ -1093,7 +1074,7 @@ func (m *Model) enablePlanView(w int) []string {
 func (m *Model) enableValue(attr string, o flags.Opt[string]) string {
 	v := editValue(o)
 	if o.Set && (attr == flags.AttrPrimaryHomeServer) {
-		if p, ok := m.pools.ByHomeServer(o.V); ok && p.Host != "" {
+		if p, ok := m.sess.Pools.ByHomeServer(o.V); ok && p.Host != "" {
 			return termtext.Safe(p.Host) + " (pool)"
 		}
 	}

@@ -63,7 +63,7 @@ func (x *harness) wizardTo(host string, p directory.SignInPattern) {
 	for x.m.enable.poolCur > 0 {
 		x.key("up")
 	}
-	for _, pl := range poolsByHost(x.m.pools) {
+	for _, pl := range poolsByHost(x.m.sess.Pools) {
 		if pl.Host == host {
 			break
 		}
@@ -294,7 +294,7 @@ func TestEnableWizardSkipsPendingEdits(t *testing.T) {
 	x.focusItem(itFederation, 0)
 	x.key("space")
 	uma := x.m.detail.user
-	if x.m.pending.get(uma.DN) == nil {
+	if x.m.sess.Pending.Get(uma.DN) == nil {
 		t.Fatal("no pending edit")
 	}
 	x.markUsers("Uma Shah", "Xavier Dupont")
@@ -371,7 +371,7 @@ func enableWizardStop(t *testing.T, stop string) {
 
 func TestEnableWizardNoPools(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), StartOU: engineeringOU}, 120, 40)
-	x.m.pools = poolSet{}
+	x.m.sess.Pools = poolSet{}
 	x.markUsers("Uma Shah")
 	x.key("e", "enter")
 	if x.m.enable.step != stepPool {
@@ -400,7 +400,7 @@ func TestDisableAndReEnableKeepEverything(t *testing.T) {
 		t.Fatalf("not disabled: %+v", off.OCS)
 	}
 	sameExcept(t, "disable", orig.OCS, off.OCS, flags.AttrUserEnabled)
-	if x.m.pending.get(orig.DN) != nil {
+	if x.m.sess.Pending.Get(orig.DN) != nil {
 		t.Fatal("edit still pending after commit")
 	}
 	// Re-enable from the detail pane: just UserEnabled TRUE.
@@ -421,7 +421,7 @@ func TestDisableAndReEnableKeepEverything(t *testing.T) {
 func TestReEnableWithoutSignInNameOpensWizard(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: "ushah"}, 120, 40)
 	x.key("E")
-	if x.m.screen != scrEnable || x.m.pending.get(x.m.detail.user.DN) != nil {
+	if x.m.screen != scrEnable || x.m.sess.Pending.Get(x.m.detail.user.DN) != nil {
 		t.Fatal("E on a never-enabled user should open the wizard, not half-enable")
 	}
 	mustContain(t, x.m.status, "Enable Users wizard")
@@ -441,7 +441,7 @@ func TestEnableReadOnlyRefuses(t *testing.T) {
 	mustContain(t, x.m.status, "read-only")
 	x.markUsers("Kim Nguyen")
 	x.key("E")
-	if n, _ := x.m.pending.counts(); n != 0 {
+	if n, _ := x.m.sess.Pending.Counts(); n != 0 {
 		t.Fatal("read-only session created an edit")
 	}
 	mustContain(t, x.m.status, "read-only")
@@ -517,13 +517,13 @@ func TestDisableSelection(t *testing.T) {
 			t.Errorf("%s: pending %+v", sam, c)
 		}
 	}
-	if x.m.pending.get(under.DN) != nil && !x.m.list.marked(under.DN) {
+	if x.m.sess.Pending.Get(under.DN) != nil && !x.m.list.marked(under.DN) {
 		t.Errorf("the unselected user under the cursor (%s) was changed", under.Label())
 	}
 	mustContain(t, x.m.status, "disable 2 selected users for OCS (Brian Cole, Carla Diaz)")
 	// Again: none is enabled any more, and a selection is never re-enabled.
 	x.key("E")
-	if edits, _ := x.m.pending.counts(); edits != 2 || !x.m.statusErr {
+	if edits, _ := x.m.sess.Pending.Counts(); edits != 2 || !x.m.statusErr {
 		t.Errorf("second E: %d edits, status %q", edits, x.m.status)
 	}
 	mustContain(t, x.m.status, "E on a selection only disables")
@@ -535,7 +535,7 @@ func TestDisableSelection(t *testing.T) {
 		}
 	}
 	x.key("u")
-	if x.m.pending.get(x.stored("bcole").DN).hasEdits() || !x.m.pending.get(x.stored("cdiaz").DN).hasEdits() {
+	if x.m.sess.Pending.Get(x.stored("bcole").DN).HasEdits() || !x.m.sess.Pending.Get(x.stored("cdiaz").DN).HasEdits() {
 		t.Error("u in the list did not undo Brian Cole's disable alone")
 	}
 	mustContain(t, x.m.status, "undid the last edit of Brian Cole")

@@ -105,12 +105,12 @@ func TestReviewUnderFaults(t *testing.T) {
 			}
 			if tc.written {
 				mustContain(t, scr, "✓ written")
-				if last.Outcome != directory.JournalWritten || held.OCS.OptionFlags.V != 1 || x.m.pending.get(u.DN) != nil {
-					t.Errorf("want written everywhere: journal %q, DC %v, pending %v\n%s", last.Outcome, held.OCS.OptionFlags, x.m.pending.get(u.DN) != nil, scr)
+				if last.Outcome != directory.JournalWritten || held.OCS.OptionFlags.V != 1 || x.m.sess.Pending.Get(u.DN) != nil {
+					t.Errorf("want written everywhere: journal %q, DC %v, pending %v\n%s", last.Outcome, held.OCS.OptionFlags, x.m.sess.Pending.Get(u.DN) != nil, scr)
 				}
 			} else {
 				mustContain(t, scr, "✗ not written")
-				if last.Outcome != directory.JournalNotWritten || held.OCS.OptionFlags.V != 0 || !x.m.pending.get(u.DN).hasEdits() {
+				if last.Outcome != directory.JournalNotWritten || held.OCS.OptionFlags.V != 0 || !x.m.sess.Pending.Get(u.DN).HasEdits() {
 					t.Errorf("want not written everywhere, edits kept: journal %q, DC %v\n%s", last.Outcome, held.OCS.OptionFlags, scr)
 				}
 			}

@@ -74,14 +74,14 @@ func TestAuditFixLeavesUncheckedPoolAlone(t *testing.T) {
 	}
 	x := newHarness(t, Options{Dir: hiddenPools{m}}, 80, 24)
 	x.openUser("bcole")
-	if x.m.pools.Len() == 0 {
+	if x.m.sess.Pools.Len() == 0 {
 		t.Fatal("no pool left to offer: the test would prove nothing")
 	}
 	x.key("a")
 	for _, id := range []string{flags.FindingNoHomeServer, flags.FindingHomeServerNotAPool} {
 		x.focusRule(id)
 		x.key("f")
-		if x.m.audit.picker != nil || x.m.confirm != nil || x.m.pending.get(x.m.detail.user.DN) != nil {
+		if x.m.audit.picker != nil || x.m.confirm != nil || x.m.sess.Pending.Get(x.m.detail.user.DN) != nil {
 			t.Errorf("%s: f offered a fix (picker %v, confirm %v) for a home server this account cannot check", id, x.m.audit.picker != nil, x.m.confirm != nil)
 		}
 	}

@@ -46,29 +46,29 @@ func (p *probe) screen() (string, bool) {
 	return p.last, p.idle
 }
 
-// session runs the console in a teatest program at a fixed size with the
+// teaSession runs the console in a teatest program at a fixed size with the
 // plain (ASCII) colour profile, which is what NO_COLOR gives too.
-type session struct {
+type teaSession struct {
 	t  *testing.T
 	tm *teatest.TestModel
 	p  *probe
 }
 
-func startSession(t *testing.T, opts Options, w, h int) *session {
+func startSession(t *testing.T, opts Options, w, h int) *teaSession {
 	t.Helper()
 	p := &probe{m: newModel(t.Context(), opts)}
 	tm := teatest.NewTestModel(t, p,
 		teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ASCII)),
 	)
-	s := &session{t: t, tm: tm, p: p}
+	s := &teaSession{t: t, tm: tm, p: p}
 	t.Cleanup(func() { _ = tm.Quit() })
 	return s
 }
 
 // waitFor waits until the frame contains every string in want and no
 // spinner-driven progress is left.
-func (s *session) waitFor(want ...string) {
+func (s *teaSession) waitFor(want ...string) {
 	s.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
@@ -89,16 +89,16 @@ func (s *session) waitFor(want ...string) {
 	s.t.Fatalf("screen never showed %q (idle %v); last frame:\n%s", want, idle, scr)
 }
 
-func (s *session) keys(keys ...string) {
+func (s *teaSession) keys(keys ...string) {
 	for _, k := range keys {
 		s.tm.Send(keyMsg(k))
 	}
 }
 
-func (s *session) typeText(text string) { s.tm.Type(text) }
+func (s *teaSession) typeText(text string) { s.tm.Type(text) }
 
 // finish quits and compares the final frame with the golden file.
-func (s *session) finish() {
+func (s *teaSession) finish() {
 	s.t.Helper()
 	if err := s.tm.Quit(); err != nil {
 		s.t.Fatal(err)

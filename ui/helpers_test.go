@@ -167,11 +167,11 @@ func (x *harness) openUser(id string) {
 }
 
 func (x *harness) pendingChange(dn string) flags.Change {
-	p := x.m.pending.get(dn)
+	p := x.m.sess.Pending.Get(dn)
 	if p == nil {
 		return flags.Change{}
 	}
-	return p.change()
+	return p.Change()
 }
 
 func (x *harness) stored(id string) directory.User {

@@ -111,7 +111,7 @@ func TestHostileValuesNeverReachTheTerminal(t *testing.T) {
 }
 
 // waitFrame waits until the frame (styling stripped) contains every string.
-func (s *session) waitFrame(want ...string) {
+func (s *teaSession) waitFrame(want ...string) {
 	s.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {

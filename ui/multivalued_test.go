@@ -49,7 +49,7 @@ func TestMultiValuedShownAndNotEditable(t *testing.T) {
 		if !x.m.statusErr || !strings.Contains(x.m.status, "refused") || !strings.Contains(x.m.status, "holds 2 values") {
 			t.Errorf("%v: status %q", x.focused(), x.m.status)
 		}
-		if x.m.pending.get(dn) != nil || x.m.edit != nil {
+		if x.m.sess.Pending.Get(dn) != nil || x.m.edit != nil {
 			t.Fatalf("%v: an edit was staged or the editor opened", x.focused())
 		}
 	}
@@ -65,13 +65,13 @@ func TestMultiValuedShownAndNotEditable(t *testing.T) {
 	// The audit's fix for enhanced presence is refused before it asks.
 	x.m.audit.cursor = slices.IndexFunc(flags.Rules, func(r flags.Rule) bool { return r.ID == flags.FindingNoEnhancedPresence })
 	x.key("f")
-	if x.m.confirm != nil || x.m.pending.get(dn) != nil || !strings.Contains(x.m.status, "refused") {
+	if x.m.confirm != nil || x.m.sess.Pending.Get(dn) != nil || !strings.Contains(x.m.status, "refused") {
 		t.Errorf("the enhanced presence fix: confirm %v, status %q", x.m.confirm != nil, x.m.status)
 	}
 	x.focusItem(itBit, flags.EnhancedPresence)
 	x.m.screen = scrBrowse
 	x.key("space")
-	if x.m.confirm != nil || x.m.pending.get(dn) != nil {
+	if x.m.confirm != nil || x.m.sess.Pending.Get(dn) != nil {
 		t.Error("the enhanced presence check box asked or staged")
 	}
 	x.key("a")

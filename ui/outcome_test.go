@@ -30,7 +30,7 @@ func TestWrittenButNotReadBack(t *testing.T) {
 	if strings.Contains(strings.ToLower(scr), "nothing was written") {
 		t.Errorf("a landed write is called not written:\n%s", scr)
 	}
-	if x.m.pending.get(x.m.detail.user.DN).hasEdits() {
+	if x.m.sess.Pending.Get(x.m.detail.user.DN).HasEdits() {
 		t.Error("the written edits are still pending")
 	}
 	if got := x.stored(alice).OCS.OptionFlags.V; !got.Has(flags.PublicIM) {

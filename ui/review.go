@@ -12,6 +12,7 @@ import (
 	"ocsflags/flags"
 	"ocsflags/termtext"
 	"ocsflags/ui/common"
+	"ocsflags/ui/session"
 )
 
 // resultKind is where one user's write stands.
@@ -62,10 +63,10 @@ type reviewModel struct {
 	scrolled bool
 }
 
-func newReview(ps *pendingStore) reviewModel {
-	r := reviewModel{order: append([]string(nil), ps.order...), names: map[string][2]string{}, results: map[string]*result{}, showLDIF: true}
+func newReview(ps *session.Pending) reviewModel {
+	r := reviewModel{order: append([]string(nil), ps.Order...), names: map[string][2]string{}, results: map[string]*result{}, showLDIF: true}
 	for _, k := range r.order {
-		u := ps.users[k].base
+		u := ps.Users[k].Base
 		r.names[k] = [2]string{u.Label(), u.DN}
 	}
 	return r
@@ -84,7 +85,7 @@ func (r *reviewModel) result(k string) *result {
 // the in-flight results stay (their answers are on the way), every other
 // result is forgotten, since the edits behind it may have changed, and the
 // users are ps's, plus those being written.
-func (r *reviewModel) merge(ps *pendingStore) {
+func (r *reviewModel) merge(ps *session.Pending) {
 	inFlight := map[string]bool{}
 	for k, x := range r.results {
 		if x.inFlight() || x.kind == resUnknown {
@@ -93,15 +94,15 @@ func (r *reviewModel) merge(ps *pendingStore) {
 			delete(r.results, k)
 		}
 	}
-	order := append([]string(nil), ps.order...)
+	order := append([]string(nil), ps.Order...)
 	for _, k := range r.order {
-		if inFlight[k] && ps.users[k] == nil {
+		if inFlight[k] && ps.Users[k] == nil {
 			order = append(order, k)
 		}
 	}
 	r.order = order
-	for _, k := range ps.order {
-		u := ps.users[k].base
+	for _, k := range ps.Order {
+		u := ps.Users[k].Base
 		r.names[k] = [2]string{u.Label(), u.DN}
 	}
 	r.cursor = common.Clamp(r.cursor, 0, max(len(r.order)-1, 0))
@@ -198,7 +199,7 @@ func reviewDoc(m *Model, w int) (lines []string, userLine []int) {
 	var changes []directory.Change
 	for i, k := range r.order {
 		userLine = append(userLine, len(lines))
-		p := m.pending.users[k]
+		p := m.sess.Pending.Users[k]
 		res := r.results[k]
 		mark := "  "
 		if i == r.cursor {
@@ -235,7 +236,7 @@ func reviewDoc(m *Model, w int) (lines []string, userLine []int) {
 		switch {
 		case res != nil && res.kind == resConflict:
 			lines = append(lines, conflictLines(m, p, res.conflict, w)...)
-		case res != nil && res.kind == resWritten && p.hasEdits():
+		case res != nil && res.kind == resWritten && p.HasEdits():
 			// Written, and edited again since: what enter writes now is the
 			// new edits, so they are what is shown.
 			add("    " + st.Ok.Render("✓ written before; edited again since, and these are pending:"))
@@ -286,7 +287,7 @@ func reviewDoc(m *Model, w int) (lines []string, userLine []int) {
 // homeServerWords says a home-server edit by pool host, as the OCS console
 // does: a DN cut to a column says nothing.
 func (m *Model) homeServerWords(e flags.AttrEdit) string {
-	ps := state{pools: m.pools, poolsUnknown: m.poolsErr != nil}
+	ps := state{pools: m.sess.Pools, poolsUnknown: m.sess.PoolsErr != nil}
 	return "from " + poolText(ps, e.Old) + " to " + poolText(ps, e.New)
 }
 
@@ -300,20 +301,20 @@ func editValue(o flags.Opt[string]) string {
 // conflictLines show, per attribute, what was read, what the server holds
 // now, what this session meant to write, and what re-applying the same
 // edits on top of the server's value would write.
-func conflictLines(m *Model, p *pendingUser, ce *directory.ConflictError, w int) []string {
+func conflictLines(m *Model, p *session.Edits, ce *directory.ConflictError, w int) []string {
 	st := m.com.Styles
 	var out []string
 	out = append(out, "    "+st.Warn.Render(fmt.Sprintf("Someone changed %s since it was read; nothing was written.", strings.Join(ce.Attrs, ", "))))
 	if p == nil {
 		return out
 	}
-	c := p.change()
-	mine, err1 := p.base.OCS.Apply(c)
+	c := p.Change()
+	mine, err1 := p.Base.OCS.Apply(c)
 	if err1 != nil {
-		mine = p.base.OCS
+		mine = p.Base.OCS
 	}
 	rebased, err2 := ce.Current.OCS.Apply(c)
-	readM, nowM, mineM := p.base.OCS.Encode(), ce.Current.OCS.Encode(), mine.Encode()
+	readM, nowM, mineM := p.Base.OCS.Encode(), ce.Current.OCS.Encode(), mine.Encode()
 	rebM := rebased.Encode()
 	colW := common.Clamp((w-4-24)/4, 13, 40)
 	val := func(m map[string]string, a string) string {
@@ -328,7 +329,7 @@ func conflictLines(m *Model, p *pendingUser, ce *directory.ConflictError, w int)
 	for _, a := range ce.Attrs {
 		attrs[a] = true
 	}
-	for _, e := range flags.Edits(p.base.OCS, mine) {
+	for _, e := range flags.Edits(p.Base.OCS, mine) {
 		attrs[e.Attr] = true
 	}
 	for _, a := range flags.Writable {
@@ -341,7 +342,7 @@ func conflictLines(m *Model, p *pendingUser, ce *directory.ConflictError, w int)
 		}
 		out = append(out, "    "+common.Fit(a, 24)+col(val(readM, a))+st.Warn.Render(col(val(nowM, a)))+col(val(mineM, a))+st.Changed.Render(col(reb)))
 	}
-	if r, n := p.base.OCS.OptionFlags.V, ce.Current.OCS.OptionFlags.V; r != n {
+	if r, n := p.Base.OCS.OptionFlags.V, ce.Current.OCS.OptionFlags.V; r != n {
 		theirs := "theirs: " + deltaWords(flags.Diff(r, n)) + " · yours: " + deltaWords(c.Flags.Effective(r))
 		for _, l := range common.Wrap(theirs, max(w-6, 20)) {
 			out = append(out, "    "+st.Dim.Render(l))
@@ -381,10 +382,10 @@ func deltaWords(d flags.Delta) string {
 
 // pendingLines shows what enter will write for p: old, new and the words
 // for pools and bits; the change is added to changes for the LDIF.
-func pendingLines(m *Model, p *pendingUser, w, attrW, colW int, changes *[]directory.Change) (lines []string) {
+func pendingLines(m *Model, p *session.Edits, w, attrW, colW int, changes *[]directory.Change) (lines []string) {
 	st := m.com.Styles
 	add := func(s string) { lines = append(lines, s) }
-	c, err := p.dirChange()
+	c, err := p.DirChange()
 	if err != nil {
 		add("    " + st.Bad.Render("✗ cannot apply: "+termtext.Safe(err.Error())+" (u undoes, d drops)"))
 		return lines
@@ -415,7 +416,7 @@ func pendingLines(m *Model, p *pendingUser, w, attrW, colW int, changes *[]direc
 			}
 		}
 		if e.Attr == flags.AttrOptionFlags {
-			d := p.change().Flags.Effective(p.base.OCS.OptionFlags.V)
+			d := p.Change().Flags.Effective(p.Base.OCS.OptionFlags.V)
 			for _, l := range common.Wrap(deltaWords(d)+"; every other bit kept as found", max(w-attrW-5, 20)) {
 				add("    " + st.Dim.Render(common.Fit("", attrW)+" "+l))
 			}

@@ -20,6 +20,7 @@ import (
 	"ocsflags/termtext"
 	"ocsflags/ui/common"
 	"ocsflags/ui/keys"
+	"ocsflags/ui/session"
 	"ocsflags/ui/styles"
 )
 
@@ -135,17 +136,8 @@ type Model struct {
 	screen screen
 	focus  pane
 
-	pending *pendingStore
-	pools   poolSet
-	// names are display names of policy and location profile objects, by
-	// NormDN, filled as the open users' references are resolved.
-	names       map[string]string
-	poolsLoaded bool
-	poolsErr    error
-	// poolsHidden is set once a user's home server turned out to be among
-	// pools this account cannot read ("? unchecked"); the header says so
-	// from then on, since the account will not see them later either.
-	poolsHidden bool
+	// sess is the session: pending edits, pools, names (ui/session).
+	sess *session.Session
 
 	ncLoading  bool // the naming contexts are being read (no tree yet)
 	streamSeq  int
@@ -178,9 +170,8 @@ func newModel(ctx context.Context, opts Options) *Model {
 		profile: colorprofile.TrueColor,
 		help:    help.New(),
 		spin:    spinner.New(spinner.WithSpinner(spinner.Line)),
-		pending: newPendingStore(),
+		sess:    session.New(),
 		audit:   newAudit(),
-		pools:   poolSet{},
 	}
 	m.com.Styles = styles.New(m.isDark, m.profile)
 	m.help.Styles = m.com.Styles.Help
@@ -195,7 +186,7 @@ func newModel(ctx context.Context, opts Options) *Model {
 }
 
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, loadPools(m.com.Ctx, m.com.Dir), m.startSpin()}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, session.LoadPools(m.com.Ctx, m.com.Dir, readTimeout), m.startSpin()}
 	if m.rootDN != "" {
 		cmds = append(cmds, m.openRoot())
 	} else {
@@ -223,7 +214,7 @@ func (m *Model) openRoot() tea.Cmd {
 
 // busy reports whether anything is loading, which keeps the spinner going.
 func (m *Model) busy() bool {
-	if m.list.loading || m.detail.loading || !m.poolsLoaded || m.review.busy() || m.enableBusy() {
+	if m.list.loading || m.detail.loading || !m.sess.PoolsLoaded || m.review.busy() || m.enableBusy() {
 		return true
 	}
 	for _, n := range m.tree.flat {
@@ -245,12 +236,11 @@ func (m *Model) startSpin() tea.Cmd {
 // notePools marks the pools as partly unreadable with this account when a
 // row's verdict says so, and says it once on the status line.
 func (m *Model) notePools(rows ...row) {
-	if m.poolsHidden {
+	if m.sess.PoolsHidden {
 		return
 	}
 	for _, r := range rows {
-		if r.state == unverified {
-			m.poolsHidden = true
+		if r.state == unverified && m.sess.PoolsUnreadable() {
 			if m.status == "" {
 				who := m.com.Info.BoundAs
 				if who == "" {
@@ -266,7 +256,7 @@ func (m *Model) notePools(rows ...row) {
 func (m *Model) setStatus(s string)    { m.status, m.statusErr, m.statusDN = s, false, m.shownDN() }
 func (m *Model) setError(s string)     { m.status, m.statusErr, m.statusDN = s, true, m.shownDN() }
 func (m *Model) wide() bool            { return m.w >= wideWidth }
-func (m *Model) isPool(dn string) bool { return m.pools.IsPool(dn) }
+func (m *Model) isPool(dn string) bool { return m.sess.Pools.IsPool(dn) }
 
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
@@ -334,13 +324,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			m.setError(fmt.Sprintf("cannot list the containers in %s: %v", msg.dn, msg.err))
 		}
 		return m.revealStep()
-	case poolsMsg:
-		m.poolsLoaded = true
-		if msg.err != nil {
-			m.poolsErr = msg.err
-			m.setError("cannot read the OCS pools, so home servers cannot be checked: " + msg.err.Error())
-		}
-		m.pools = directory.NewPoolSetFrom(msg.pools)
+	case session.StageMsg:
+		m.toSession(msg)
+	case session.PoolsMsg:
+		m.toSession(msg)
 		if m.listWanted != "" {
 			dn := m.listWanted
 			m.listWanted = ""
@@ -403,7 +390,7 @@ func (m *Model) restyle() {
 func (m *Model) listContainer(dn, title string) tea.Cmd {
 	m.streamSeq++
 	m.list.reset(dn, title, m.streamSeq)
-	if !m.poolsLoaded {
+	if !m.sess.PoolsLoaded {
 		// Readiness needs the pools; they come first and fast.
 		m.list.loading = true
 		m.listWanted = dn
@@ -412,7 +399,7 @@ func (m *Model) listContainer(dn, title string) tea.Cmd {
 	ctx, cancel := context.WithCancel(m.com.Ctx)
 	m.list.cancel = cancel
 	m.list.loading = true
-	return startUsers(ctx, m.com.Dir, dn, directory.OneLevel, m.streamSeq, m.pools)
+	return startUsers(ctx, m.com.Dir, dn, directory.OneLevel, m.streamSeq, m.sess.Pools)
 }
 
 func (m *Model) onBatch(msg usersBatchMsg) tea.Cmd {
@@ -491,21 +478,14 @@ func (m *Model) onUser(msg userMsg) {
 		return
 	}
 	m.detail.user = msg.user
-	r := makeRow(msg.user, m.pools)
+	r := makeRow(msg.user, m.sess.Pools)
 	m.notePools(r)
-	if len(msg.names) > 0 {
-		if m.names == nil {
-			m.names = map[string]string{}
-		}
-		for k, v := range msg.names {
-			m.names[k] = v
-		}
-	}
+	m.sess.AddNames(msg.names)
 	m.list.replaceRow(r)
-	if p := m.pending.get(msg.dn); p != nil {
-		if len(flags.Edits(p.base.OCS, msg.user.OCS)) == 0 {
+	if p := m.sess.Pending.Get(msg.dn); p != nil {
+		if len(flags.Edits(p.Base.OCS, msg.user.OCS)) == 0 {
 			// Same values: take the new change marker and carry on.
-			m.pending.rebase(msg.user)
+			m.sess.Pending.Rebase(msg.user)
 			return
 		}
 		// Someone else wrote this user after the edits were made. The edits
@@ -537,7 +517,7 @@ func (m *Model) onResolve(msg resolveMsg) tea.Cmd {
 	m.list.reset("", fmt.Sprintf("%d users match %s", len(msg.users), termtext.Quote(msg.id)), m.streamSeq)
 	rows := make([]row, len(msg.users))
 	for i, u := range msg.users {
-		rows[i] = makeRow(u, m.pools)
+		rows[i] = makeRow(u, m.sess.Pools)
 	}
 	m.list.add(rows)
 	m.notePools(rows...)
@@ -605,10 +585,10 @@ func parentDN(dn string) string {
 
 // state is what the detail pane shows for the open user.
 func (m *Model) state() state {
-	s := state{pools: m.pools, poolsUnknown: m.poolsErr != nil, others: m.otherHolders, user: m.detail.user, names: m.names, sipScope: m.com.Dir.Info().SIPScope}
-	if p := m.pending.get(m.detail.user.DN); p != nil {
-		s.base = p.base.OCS
-		s.after, s.applyErr = p.after()
+	s := state{pools: m.sess.Pools, poolsUnknown: m.sess.PoolsErr != nil, others: m.otherHolders, user: m.detail.user, names: m.sess.Names, sipScope: m.com.Dir.Info().SIPScope}
+	if p := m.sess.Pending.Get(m.detail.user.DN); p != nil {
+		s.base = p.Base.OCS
+		s.after, s.applyErr = p.After()
 		if s.applyErr != nil {
 			s.after = s.base
 		}

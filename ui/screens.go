@@ -5,6 +5,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"ocsflags/directory"
 	"ocsflags/ui/common"
 	"ocsflags/ui/keys"
 )
@@ -96,4 +97,33 @@ func (m *Model) stackBody(base []string) []string {
 func (m *Model) topHelp() keys.Help {
 	t := m.top()
 	return keys.Help{Short: t.ShortHelp(), Full: t.FullHelp()}
+}
+
+// toSession hands msg to the session, the one owner of pending edits and
+// pools, and says on the status line what it did; false when msg is not
+// the session's.
+func (m *Model) toSession(msg tea.Msg) bool {
+	n, ok := m.sess.Update(msg)
+	if n.Text != "" {
+		if n.Err {
+			m.setError(n.Text)
+		} else {
+			m.setStatus(n.Text)
+		}
+	}
+	return ok
+}
+
+// selection is what a screen opened from the browser works on: the users
+// marked in the list (space), else the open user, else none. A screen gets
+// it when it opens (New(…, m.selection())) and reads any later state of
+// those users from the session.
+func (m *Model) selection() []directory.User {
+	if us := m.list.markedUsers(); len(us) > 0 {
+		return us
+	}
+	if m.detail.has {
+		return []directory.User{m.detail.user}
+	}
+	return nil
 }

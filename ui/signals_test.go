@@ -27,7 +27,7 @@ func TestSignalWaitsForTheWrite(t *testing.T) {
 	x.openUser("jryan") // and another user is edited meanwhile
 	x.focusItem(itBit, flags.PublicIM)
 	x.key("space")
-	if edits, _ := x.m.pending.counts(); edits == 0 {
+	if edits, _ := x.m.sess.Pending.Counts(); edits == 0 {
 		t.Fatal("no edit pending besides the write")
 	}
 	x.send(signalMsg{sig: syscall.SIGTERM})

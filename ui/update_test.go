@@ -24,14 +24,14 @@ func TestToggleCreatesDelta(t *testing.T) {
 	if c.Flags != (flags.Delta{Set: flags.PublicIM}) {
 		t.Fatalf("change = %+v, want a delta setting 1 only", c)
 	}
-	e, err := x.m.pending.get(dn).edits()
+	e, err := x.m.sess.Pending.Get(dn).AttrEdits()
 	if err != nil || len(e) != 1 || e[0].Attr != flags.AttrOptionFlags || e[0].Old.V != "256" || e[0].New.V != "257" {
 		t.Fatalf("edits = %+v, %v", e, err)
 	}
 	mustContain(t, x.screen(), "1 pending change (1 user)", "[x]          1  Enable public IM connectivity  * was off")
 	// Toggling back cancels out: nothing to write, and the count says so.
 	x.key("space")
-	if n, _ := x.m.pending.counts(); n != 0 {
+	if n, _ := x.m.sess.Pending.Counts(); n != 0 {
 		t.Fatalf("after toggling back: %d pending edits", n)
 	}
 }
@@ -53,7 +53,7 @@ func TestTelephonyRadioIsADelta(t *testing.T) {
 func TestInconsistentTelephonyShownNotFixed(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: "nfischer"}, 200, 50) // 400 = 256+128+16
 	mustContain(t, x.screen(), "! Inconsistent: bits 16+128 match no console option")
-	if n, _ := x.m.pending.counts(); n != 0 {
+	if n, _ := x.m.sess.Pending.Counts(); n != 0 {
 		t.Fatal("an inconsistent value must not create edits by itself")
 	}
 }
@@ -64,7 +64,7 @@ func TestReservedAndUnknownBitsReadOnlyAndKept(t *testing.T) {
 	mustContain(t, s, "Reserved and undocumented bits", "unknown bit 20 (not in the catalogue)")
 	x.focusItem(itUnknown, 0)
 	x.key("space")
-	if x.m.pending.get(x.m.detail.user.DN) != nil || !x.m.statusErr {
+	if x.m.sess.Pending.Get(x.m.detail.user.DN) != nil || !x.m.statusErr {
 		t.Fatal("an unknown bit must not be toggled")
 	}
 	// Toggling a documented bit keeps every other bit, unknown ones included.
@@ -84,7 +84,7 @@ func TestEnhancedPresenceConfirmAndLock(t *testing.T) {
 	x.focusItem(itBit, flags.EnhancedPresence)
 	mustContain(t, x.screen(), "Enable enhanced presence  locked: one-way")
 	x.key("space")
-	if x.m.pending.get(x.m.detail.user.DN) != nil {
+	if x.m.sess.Pending.Get(x.m.detail.user.DN) != nil {
 		t.Fatal("EP set on the server was cleared")
 	}
 	mustContain(t, x.m.status, "locked")
@@ -98,7 +98,7 @@ func TestEnhancedPresenceConfirmAndLock(t *testing.T) {
 	}
 	mustContain(t, x.screen(), "Communicator 2005", "one-way")
 	x.key("n")
-	if x.m.confirm != nil || x.m.pending.get(x.m.detail.user.DN) != nil {
+	if x.m.confirm != nil || x.m.sess.Pending.Get(x.m.detail.user.DN) != nil {
 		t.Fatal("declining still created an edit")
 	}
 	x.key("space", "y")
@@ -107,7 +107,7 @@ func TestEnhancedPresenceConfirmAndLock(t *testing.T) {
 	}
 	// Pending but not written yet: unchecking only withdraws the edit.
 	x.key("space")
-	if n, _ := x.m.pending.counts(); n != 0 {
+	if n, _ := x.m.sess.Pending.Counts(); n != 0 {
 		t.Fatal("withdrawing a pending EP edit should leave nothing to write")
 	}
 }
@@ -133,7 +133,7 @@ func TestUndo(t *testing.T) {
 		t.Fatalf("after two undos: %+v", c)
 	}
 	x.key("u")
-	if x.m.pending.get(dn) != nil {
+	if x.m.sess.Pending.Get(dn) != nil {
 		t.Fatal("after three undos the user still has edits")
 	}
 	x.key("u")
@@ -173,7 +173,7 @@ func TestCommitSuccess(t *testing.T) {
 	if got := x.stored(alice).OCS.OptionFlags.V; got != 257 {
 		t.Fatalf("directory holds %d, want 257", got)
 	}
-	if n, _ := x.m.pending.counts(); n != 0 || x.m.pending.get(x.m.detail.user.DN) != nil {
+	if n, _ := x.m.sess.Pending.Counts(); n != 0 || x.m.sess.Pending.Get(x.m.detail.user.DN) != nil {
 		t.Fatal("pending edits not cleared after success")
 	}
 	mustContain(t, x.screen(), "✓ written", "256 → 257")
@@ -218,14 +218,14 @@ func TestConflictRebase(t *testing.T) {
 	}
 	s := x.screen()
 	mustContain(t, s, "conflict", "Server now", "You intended", "320", "re-apply my changes on top", "drop my changes")
-	if x.m.pending.get(x.m.detail.user.DN) == nil {
+	if x.m.sess.Pending.Get(x.m.detail.user.DN) == nil {
 		t.Fatal("a conflict lost the pending edits")
 	}
 	x.key("a")
 	if got := x.stored(alice).OCS.OptionFlags.V; got != 321 {
 		t.Fatalf("after re-apply the directory holds %d, want 321 (both changes)", got)
 	}
-	if x.m.pending.get(x.m.detail.user.DN) != nil {
+	if x.m.sess.Pending.Get(x.m.detail.user.DN) != nil {
 		t.Fatal("edits still pending after a successful re-apply")
 	}
 	mustContain(t, x.screen(), "✓ written", "320 → 321")
@@ -246,7 +246,7 @@ func TestConflictDrop(t *testing.T) {
 	if got := x.stored(alice).OCS.OptionFlags.V; got != 320 {
 		t.Fatalf("directory holds %d, want the other admin's 320", got)
 	}
-	if x.m.pending.get(x.m.detail.user.DN) != nil {
+	if x.m.sess.Pending.Get(x.m.detail.user.DN) != nil {
 		t.Fatal("drop kept the edits")
 	}
 	if v := x.m.detail.user.OCS.OptionFlags.V; v != 320 {
@@ -266,7 +266,7 @@ func TestPermissionErrorKeepsEdits(t *testing.T) {
 	dn := x.m.detail.user.DN
 	x.focusItem(itBit, flags.PublicIM)
 	x.key("space", "c", "enter")
-	if x.m.pending.get(dn) == nil {
+	if x.m.sess.Pending.Get(dn) == nil {
 		t.Fatal("a refused write lost the pending edits")
 	}
 	if got := x.stored(alice).OCS.OptionFlags.V; got != 256 {
@@ -289,7 +289,7 @@ func TestOtherErrorKeepsEdits(t *testing.T) {
 	x := newHarness(t, Options{Dir: hd, User: alice}, 80, 24)
 	x.focusItem(itBit, flags.PublicIM)
 	x.key("space", "c", "enter")
-	if x.m.pending.get(x.m.detail.user.DN) == nil {
+	if x.m.sess.Pending.Get(x.m.detail.user.DN) == nil {
 		t.Fatal("edits lost")
 	}
 	mustContain(t, x.m.status, "connection reset by peer", "kept")
@@ -378,7 +378,7 @@ func TestReadOnlyRefusesWrites(t *testing.T) {
 	mustContain(t, x.screen(), "READ-ONLY")
 	x.focusItem(itBit, flags.PublicIM)
 	x.key("space")
-	if x.m.pending.get(x.m.detail.user.DN) != nil {
+	if x.m.sess.Pending.Get(x.m.detail.user.DN) != nil {
 		t.Fatal("read-only session created an edit")
 	}
 	mustContain(t, x.m.status, "read-only")
@@ -388,7 +388,7 @@ func TestEnableNeedsProvisioning(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: "aadams0006"}, 80, 24) // never enabled, no SIP
 	x.focusItem(itEnabled, 0)
 	x.key("space")
-	if x.m.pending.get(x.m.detail.user.DN) != nil {
+	if x.m.sess.Pending.Get(x.m.detail.user.DN) != nil {
 		t.Fatal("half-enabled a user that has no sign-in name")
 	}
 	mustContain(t, x.m.status, "Enable Users wizard")
@@ -527,7 +527,7 @@ func TestExplorerStartsOnTheUsersValue(t *testing.T) {
 	}
 	// Flipping bits here is for learning: the user is untouched.
 	x.key("esc", "x", "space", "down", "space")
-	if x.m.pending.get(x.m.detail.user.DN) != nil || x.m.detail.user.OCS.OptionFlags != before {
+	if x.m.sess.Pending.Get(x.m.detail.user.DN) != nil || x.m.detail.user.OCS.OptionFlags != before {
 		t.Fatal("space in the explorer changed the user")
 	}
 	x.key("esc")

@@ -85,12 +85,12 @@ func (m *Model) header(w int) string {
 	if m.com.Info.TLSUnverified {
 		badges = append(badges, st.ModeWarn.Render(" TLS not verified "))
 	}
-	if m.poolsHidden {
+	if m.sess.PoolsHidden {
 		// Readiness needs the home server's pool: with pools this account
 		// cannot read, some verdicts are "? unchecked" (notePools).
 		badges = append(badges, st.ModeWarn.Render(" ? pools unreadable "))
 	}
-	edits, users := m.pending.counts()
+	edits, users := m.sess.Pending.Counts()
 	pend := st.HeaderDim.Render(" no pending changes ")
 	if edits > 0 {
 		pend = st.PendingBadge.Render(fmt.Sprintf(" %d pending change%s (%d user%s) ", edits, common.Plural(edits), users, common.Plural(users)))
@@ -206,7 +206,7 @@ func (m *Model) fullHelp(groups [][]key.Binding, w int) string {
 func (m *Model) helpKeys() keys.Help {
 	k := m.com.Keys
 	move := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "move"))
-	edits, _ := m.pending.counts()
+	edits, _ := m.sess.Pending.Counts()
 	review := keys.Enabled(k.Review, edits > 0)
 	help := k.Help
 	if m.help.ShowAll {
@@ -245,11 +245,11 @@ func (m *Model) helpKeys() keys.Help {
 			short := []key.Binding{keys.With(move, "choose"), keys.With(k.Open, "set as pending edit"), keys.With(k.Back, "cancel")}
 			return keys.Help{Short: short, Full: [][]key.Binding{short}}
 		}
-		p := m.pending.get(m.detail.user.DN)
+		p := m.sess.Pending.Get(m.detail.user.DN)
 		rows, _, _ := m.auditRules()
 		fixable := rows[common.Clamp(m.audit.cursor, 0, len(rows)-1)].finding != nil
 		short := []key.Binding{
-			keys.With(move, "rule"), keys.Enabled(keys.With(k.Fix, "fix this"), !m.com.ReadOnly && fixable), keys.Enabled(k.Undo, p != nil && len(p.stack) > 0),
+			keys.With(move, "rule"), keys.Enabled(keys.With(k.Fix, "fix this"), !m.com.ReadOnly && fixable), keys.Enabled(k.Undo, p != nil && len(p.Stack) > 0),
 			review, keys.With(k.Reload, "check again"), keys.With(k.Back, "back"), k.Quit,
 		}
 		return keys.Help{Short: short, Full: [][]key.Binding{short}}
@@ -283,14 +283,14 @@ func (m *Model) helpKeys() keys.Help {
 		}
 		var undo bool
 		if r := m.list.selected(); r != nil {
-			p := m.pending.get(r.u.DN)
-			undo = p != nil && len(p.stack) > 0
+			p := m.sess.Pending.Get(r.u.DN)
+			undo = p != nil && len(p.Stack) > 0
 		}
 		short = []key.Binding{move, keys.With(k.Open, "open user"), k.Filter, keys.With(k.Back, back), review, keys.Enabled(k.Undo, undo), k.Help, k.Quit, k.Audit, k.Reload, k.NextPane, k.Explorer, k.Mark, k.Enable, k.Disable}
 	default:
-		p := m.pending.get(m.detail.user.DN)
+		p := m.sess.Pending.Get(m.detail.user.DN)
 		can := m.detail.has && !m.com.ReadOnly
-		short = []key.Binding{move, keys.Enabled(k.Toggle, can), keys.Enabled(keys.With(k.Open, "edit"), can && m.focusedEditable()), keys.Enabled(k.Undo, p != nil && len(p.stack) > 0), review, keys.Enabled(k.Audit, m.detail.has), k.Back, k.Help, k.Quit, k.Explorer, k.Reload, keys.Enabled(k.Info, m.detail.has), keys.Enabled(k.Enable, can), keys.Enabled(k.Disable, can)}
+		short = []key.Binding{move, keys.Enabled(k.Toggle, can), keys.Enabled(keys.With(k.Open, "edit"), can && m.focusedEditable()), keys.Enabled(k.Undo, p != nil && len(p.Stack) > 0), review, keys.Enabled(k.Audit, m.detail.has), k.Back, k.Help, k.Quit, k.Explorer, k.Reload, keys.Enabled(k.Info, m.detail.has), keys.Enabled(k.Enable, can), keys.Enabled(k.Disable, can)}
 	}
 	return keys.Help{Short: short, Full: full}
 }
@@ -299,7 +299,7 @@ func (m *Model) helpKeys() keys.Help {
 // with a breadcrumb when narrow.
 func (m *Model) browseBody(w, h int) []string {
 	spin := m.spin.View()
-	pending := func(dn string) bool { return m.pending.get(dn) != nil }
+	pending := func(dn string) bool { return m.sess.Pending.Get(dn) != nil }
 	if !m.wide() {
 		crumb := m.breadcrumb(w)
 		var pane []string

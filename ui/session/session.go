@@ -1,0 +1,146 @@
+// Package session is the one owner of the console's session state: the
+// pending edits, the OCS pools, and the display names of the objects users
+// point at. Screens read it through the root's *Session; they change it
+// only by sending its messages (StageMsg, UndoMsg), which the root hands to
+// Update, so every change of the session goes through this package.
+package session
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"ocsflags/directory"
+	"ocsflags/flags"
+)
+
+// Session is the state that outlives any screen.
+type Session struct {
+	// Pending is every user's unwritten edits.
+	Pending *Pending
+
+	// Pools are the OCS pools read at start; PoolsLoaded is set once the
+	// answer came, PoolsErr when it was an error (home servers then cannot
+	// be checked). PoolsHidden is set once a user's home server turned out
+	// to be among pools this account cannot read ("? unchecked"): the
+	// header says so from then on.
+	Pools       directory.PoolSet
+	PoolsLoaded bool
+	PoolsErr    error
+	PoolsHidden bool
+
+	// Names are display names of policy and location profile objects, by
+	// NormDN, filled as the open users' references are resolved.
+	Names map[string]string
+}
+
+// New returns an empty session.
+func New() *Session {
+	return &Session{Pending: NewPending(), Pools: directory.PoolSet{}}
+}
+
+// Note is what a change of the session has to say on the status line; an
+// empty Text says nothing.
+type Note struct {
+	Text string
+	Err  bool
+}
+
+// StageMsg asks to record an edit for User, unless a write rule refuses
+// it; What names it on the status line.
+type StageMsg struct {
+	User   directory.User
+	Change flags.Change
+	What   string
+}
+
+// Stage is the command that sends a StageMsg.
+func Stage(u directory.User, c flags.Change, what string) tea.Cmd {
+	return func() tea.Msg { return StageMsg{User: u, Change: c, What: what} }
+}
+
+// PoolsMsg is the answer to LoadPools.
+type PoolsMsg struct {
+	Pools directory.PoolList
+	Err   error
+}
+
+// LoadPools reads the OCS pools.
+func LoadPools(ctx context.Context, d directory.Directory, timeout time.Duration) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		p, err := d.Pools(ctx)
+		return PoolsMsg{Pools: p, Err: err}
+	}
+}
+
+// Update applies one of the session's messages and says what it did; ok is
+// false for a message that is not the session's.
+func (s *Session) Update(msg tea.Msg) (note Note, ok bool) {
+	switch msg := msg.(type) {
+	case StageMsg:
+		return s.stage(msg.User, msg.Change, msg.What), true
+	case PoolsMsg:
+		s.PoolsLoaded = true
+		s.Pools = directory.NewPoolSetFrom(msg.Pools)
+		if msg.Err != nil {
+			s.PoolsErr = msg.Err
+			return Note{Text: "cannot read the OCS pools, so home servers cannot be checked: " + msg.Err.Error(), Err: true}, true
+		}
+		return Note{}, true
+	}
+	return Note{}, false
+}
+
+// Plan is the write rules (directory.PlanWrite) on u's pending edits with c
+// after them.
+func (s *Session) Plan(u directory.User, c flags.Change) []directory.Refusal {
+	base, all := u, c
+	if p := s.Pending.Get(u.DN); p != nil {
+		base, all = p.Base, p.Change().Then(c)
+	}
+	_, refusals := directory.PlanWrite(directory.WriteRequest{User: base, Change: all, Pools: s.Pools})
+	return refusals
+}
+
+// stage records an edit for u (the open user or a list row), refusing one
+// that could not be written: the write rules on the user's pending edits
+// with this one. A rule a later edit can satisfy (enabling before the
+// sign-in name is given) is left to the review.
+func (s *Session) stage(u directory.User, c flags.Change, what string) Note {
+	if err := directory.Refused(s.Plan(u, c), true); err != nil {
+		return Note{Text: "refused: " + err.Error(), Err: true}
+	}
+	s.Pending.Push(u, c)
+	if !s.Pending.Get(u.DN).HasEdits() {
+		// The edit took the user back to what the directory holds.
+		return Note{Text: what + " — as in the directory again: nothing pending for " + u.Label()}
+	}
+	return Note{Text: what + " — pending: c reviews and commits, u undoes"}
+}
+
+// AddNames records display names read with a user.
+func (s *Session) AddNames(names map[string]string) {
+	if len(names) == 0 {
+		return
+	}
+	if s.Names == nil {
+		s.Names = map[string]string{}
+	}
+	for k, v := range names {
+		s.Names[k] = v
+	}
+}
+
+// PoolsUnreadable marks the pools as partly unreadable with this account
+// (a verdict said "? unchecked"); first is true the first time, when the
+// status line says so.
+func (s *Session) PoolsUnreadable() (first bool) {
+	if s.PoolsHidden {
+		return false
+	}
+	s.PoolsHidden = true
+	return true
+}
