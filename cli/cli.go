@@ -96,6 +96,12 @@ func Main(ctx context.Context, args []string, env Env) int {
 	default:
 		err = usageError("unknown command %s: use explain, audit, set, history or undo, or no command for the console (ocsflags help)", termtext.Quote(cmd))
 	}
+	// A bulk set whose report said some users are not in the target
+	// state: exit 1, nothing more to say.
+	var nd notAllDone
+	if errors.As(err, &nd) {
+		code, err = ExitNotReady, nil
+	}
 	if sig := sigs.received(); sig != nil {
 		if text, ok := stoppedText(err, sig); ok {
 			printf(env.Stderr, "ocsflags: %s\n", text)
@@ -134,6 +140,12 @@ Usage:
   ocsflags audit [connection options] [--json] USER...    why can't these users sign in?
   ocsflags audit [connection options] --ou DN [--subtree]
   ocsflags set [connection options] [--dry-run] USER CHANGE...
+  ocsflags set [connection options] (--ou DN [--subtree] | --users-from FILE) [--where NAME=VALUE]...
+               [--dry-run] [--parallel N] [--json] CHANGE...
+                                                          the same change for many users: each its own
+                                                          compare-and-swap, N at once (default 4);
+                                                          FILE: one USER a line (- for standard input);
+                                                          exit 1 when some were skipped or failed
       CHANGE: +FEATURE, -FEATURE, telephony=pc|rcc|ev|pbx|rcc+pbx,
               archiving=none|internal|federated|both, sip=, line=, line-server=, pool=
       FEATURE: pic rcc anonymous ev ep pbx (bits), federation remote-access, or a bit value

@@ -167,9 +167,21 @@ func runSet(ctx context.Context, args []string, env Env) error {
 	c.register(fs)
 	dry := fs.Bool("dry-run", false, "")
 	tries := fs.Int("tries", 10, "")
+	var bulk bulkFlags
+	bulk.register(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
+	}
+	if err := bulk.check(); err != nil {
+		return err
+	}
+	if bulk.on() {
+		if c.ldif != "" && c.changesOut == "" && !*dry {
+			return usageError("--ldif %s without --changes-out: nothing would keep these changes (the export is never modified, and its copy in memory "+
+				"vanishes at exit): add --changes-out FILE to record them as LDIF to replay, or use --dry-run", c.ldif)
+		}
+		return runBulkSet(ctx, pos, &c, &bulk, *dry, *tries, env)
 	}
 	if len(pos) < 2 {
 		return usageError("usage: ocsflags set [options] USER CHANGE... (e.g. ocsflags set alee +pic telephony=ev)")

@@ -54,6 +54,13 @@ func ConfirmClaim(ctx context.Context, d Directory, addr string, sent Change, af
 	if err != nil {
 		return after, fmt.Errorf("%s was written to %s, but checking afterwards that no other object claimed it at the same time failed: %w; search for it before relying on it", addr, sent.DN, err)
 	}
+	return undoClaim(ctx, d, addr, others, sent, after)
+}
+
+// undoClaim is ConfirmClaim once the other holders of addr are known (a
+// bulk run reads them for all its claims at once): nothing to do without
+// others, else the claim taken back.
+func undoClaim(ctx context.Context, d Directory, addr string, others []string, sent Change, after User) (User, error) {
 	if len(others) == 0 {
 		return after, nil
 	}

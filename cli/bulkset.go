@@ -1,0 +1,650 @@
+package cli
+
+// set over many users: set [connection] (--ou DN [--subtree] |
+// --users-from FILE) [--where …]… [--dry-run] [--parallel N] [--json]
+// CHANGE…, on directory's bulk engine (PlanBulk, ApplyBulk).
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"ocsflags/directory"
+	"ocsflags/flags"
+	"ocsflags/termtext"
+)
+
+// bulkFlags are set's options for many users.
+type bulkFlags struct {
+	ou, usersFrom string
+	subtree       bool
+	asJSON        bool
+	where         whereList
+	parallel      parallelFlag
+	// given names the options given on the command line.
+	given map[string]bool
+	fs    *flag.FlagSet
+}
+
+// whereList is the repeatable --where NAME=VALUE.
+type whereList []string
+
+func (w *whereList) String() string { return strings.Join(*w, " ") }
+
+func (w *whereList) Set(v string) error {
+	*w = append(*w, v)
+	return nil
+}
+
+// parallelFlag is --parallel N: how many users are written at once.
+type parallelFlag int
+
+func (p *parallelFlag) String() string { return strconv.Itoa(int(*p)) }
+
+func (p *parallelFlag) Set(s string) error {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 1 || n > directory.MaxParallel {
+		return fmt.Errorf("--parallel %s: give how many users to write at once, from 1 to %d (default %d)", termtext.Safe(s), directory.MaxParallel, directory.DefaultParallel)
+	}
+	*p = parallelFlag(n)
+	return nil
+}
+
+func (b *bulkFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&b.ou, "ou", "", "")
+	fs.BoolVar(&b.subtree, "subtree", false, "")
+	fs.StringVar(&b.usersFrom, "users-from", "", "")
+	fs.Var(&b.where, "where", "")
+	fs.Var(&b.parallel, "parallel", "")
+	fs.BoolVar(&b.asJSON, "json", false, "")
+	b.parallel = directory.DefaultParallel
+	b.given = map[string]bool{}
+	b.fs = fs
+}
+
+// on reports whether set runs over many users.
+func (b *bulkFlags) on() bool { return b.given["ou"] || b.given["users-from"] }
+
+// check reads which options were given and refuses combinations that
+// make no sense, before anything is read or connected.
+func (b *bulkFlags) check() error {
+	b.fs.Visit(func(f *flag.Flag) { b.given[f.Name] = true })
+	switch {
+	case b.given["ou"] && b.given["users-from"]:
+		return usageError("give --ou DN or --users-from FILE, not both")
+	case b.given["ou"] && strings.TrimSpace(b.ou) == "":
+		return usageError("--ou needs the DN of an OU (e.g. --ou OU=Sales,DC=corp,DC=example)")
+	case b.given["users-from"] && b.usersFrom == "":
+		return usageError("--users-from needs a file of users, one a line (- for standard input)")
+	case b.subtree && !b.given["ou"]:
+		return usageError("--subtree goes with --ou DN")
+	case !b.on():
+		for _, o := range []string{"where", "parallel", "json"} {
+			if b.given[o] {
+				return usageError("--%s goes with --ou DN or --users-from FILE (set over many users); for one user: ocsflags set USER CHANGE...", o)
+			}
+		}
+	}
+	return nil
+}
+
+// readUserList reads --users-from: one identifier a line, as --user
+// takes them; blank lines and lines starting with # are left out. lines
+// says on which line of the file each identifier is.
+func readUserList(name string, env Env) (ids []string, lines []int, err error) {
+	var r io.Reader
+	what := name
+	if name == "-" {
+		if env.Stdin == nil {
+			return nil, nil, usageError("--users-from -: there is no standard input to read users from")
+		}
+		r, what = env.Stdin, "standard input"
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, nil, usageError("--users-from %s: %v", name, errors.Unwrap(err))
+		}
+		defer f.Close()
+		r = f
+	}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 4096), 64*1024)
+	n := 0
+	for sc.Scan() {
+		n++
+		text := sc.Text()
+		if n == 1 {
+			text = strings.TrimPrefix(text, "\uFEFF") // a byte-order mark from Notepad
+		}
+		if !utf8.ValidString(text) || strings.ContainsRune(text, 0) {
+			return nil, nil, usageError("--users-from %s: line %d is not text (is this a list of users, one a line, in UTF-8?)", what, n)
+		}
+		text = strings.TrimSpace(text)
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		ids, lines = append(ids, text), append(lines, n)
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, nil, usageError("--users-from %s: line %d is longer than 64 KiB: is this a list of users, one a line?", what, n+1)
+		}
+		return nil, nil, fmt.Errorf("--users-from %s: %w", what, err)
+	}
+	if len(ids) == 0 {
+		return nil, nil, usageError("--users-from %s names no users: give one identifier a line (sAMAccountName, UPN, SIP address, DN or name as ADUC shows it)", what)
+	}
+	return ids, lines, nil
+}
+
+// parseWhere turns the --where conditions into the plan's filter; nil
+// when there are none.
+func parseWhere(exprs []string) (directory.Where, error) {
+	if len(exprs) == 0 {
+		return nil, nil
+	}
+	// The --where language is the find command's (issue 16); until it
+	// is in this build, a condition is refused rather than ignored.
+	return nil, usageError("--where %s: conditions are not available in this build yet", termtext.Quote(exprs[0]))
+}
+
+func runBulkSet(ctx context.Context, pos []string, c *conn, b *bulkFlags, dry bool, tries int, env Env) error {
+	if len(pos) == 0 {
+		return usageError("name the changes to make, e.g. ocsflags set --ou OU=Sales,DC=corp,DC=example +pic telephony=ev")
+	}
+	change, pool, err := parseChanges(pos)
+	if err != nil {
+		if a := pos[0]; !strings.HasPrefix(a, "+") && !strings.HasPrefix(a, "-") && !strings.Contains(a, "=") {
+			return usageError("%v (with --ou or --users-from every argument is a change: the users come from the option)", err)
+		}
+		return err
+	}
+	switch {
+	case change.SIPAddress.Set:
+		return usageError("sip= would give every user the same sign-in name, and a sign-in name belongs to one user: set it one user at a time (ocsflags set USER sip=…)")
+	case change.Line.Set && change.Line.V != "":
+		return usageError("line= would give every user the same Line URI, and a line belongs to one user: set it one user at a time (ocsflags set USER line=…)")
+	}
+	where, err := parseWhere(b.where)
+	if err != nil {
+		return err
+	}
+	sel := directory.BulkSelection{OU: strings.TrimSpace(b.ou), Scope: directory.OneLevel}
+	if b.subtree {
+		sel.Scope = directory.Subtree
+	}
+	var lines []int
+	if sel.OU != "" {
+		if _, err := directory.ParseDN(sel.OU); err != nil {
+			return fmt.Errorf("--ou %s: %w", termtext.Quote(sel.OU), err)
+		}
+	} else {
+		if b.usersFrom == "-" && c.passwordFile == "-" {
+			return usageError("--users-from - and --password-file - both read standard input: put the password or the users in a file")
+		}
+		// The list is read before connecting: a bad file costs no bind.
+		if sel.IDs, lines, err = readUserList(b.usersFrom, env); err != nil {
+			return err
+		}
+	}
+	d, err := c.open(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	req := directory.BulkRequest{Select: sel, Where: where, Change: change}
+	if pool != "" {
+		pl, err := d.Pools(ctx)
+		if err != nil {
+			return fmt.Errorf("list pools: %w", err)
+		}
+		dn, err := choosePool(pool, pl.Pools)
+		if err != nil {
+			ps := directory.NewPoolSetFrom(pl)
+			if len(pl.Pools) == 0 {
+				return usageError("pool=%s: %s", pool, ps.NoneWhy())
+			}
+			if why := unreadPools(pl); why != "" {
+				return usageError("pool=%s: %v; %s", pool, err, why)
+			}
+			return usageError("pool=%s: %v", pool, err)
+		}
+		change.HomeServer = flags.Some(dn)
+		req.Change, req.Pools = change, &pl
+	}
+	plan, err := directory.PlanBulk(ctx, d, req)
+	var ue *directory.UnresolvedError
+	if errors.As(err, &ue) {
+		return unresolvedLines(ue, b.usersFrom, lines)
+	}
+	if err != nil {
+		return err
+	}
+	if info := d.Info(); info.SIPScope == flags.ScopeDomain && claims(plan) > 0 {
+		printf(env.Stderr, "ocsflags: warning: the sign-in names this puts to use were checked in this domain only, not the forest (%s): a user of another domain may hold one; give --gc URL to check the forest\n", info.GCProblem)
+	}
+	writeBulkWarnings(env.Stderr, plan)
+	if dry {
+		return bulkDryRun(env, plan, b.asJSON)
+	}
+	if len(plan.Items) == 0 {
+		if b.asJSON {
+			return writeJSON(env.Stdout, bulkSummary(plan, nil))
+		}
+		printf(env.Stdout, "%s\n", selectedText(plan, sel, where != nil))
+		return nil
+	}
+
+	ctx = directory.WithRun(ctx, directory.NewRunID())
+	prog := newProgressLine(env.Stderr, env.Stdout, len(plan.Items))
+	rep := directory.ApplyBulk(ctx, d, plan, directory.BulkOptions{
+		Parallel: int(b.parallel), Tries: tries,
+		Progress: func(r directory.BulkResult, done, total int) {
+			prog.clear()
+			if b.asJSON {
+				writeJSON(env.Stdout, resultJSON(r))
+			} else {
+				writeResultLine(env.Stdout, r)
+			}
+			prog.update(done)
+		},
+	})
+	prog.end()
+	if b.asJSON {
+		if err := writeJSON(env.Stdout, bulkSummary(plan, rep)); err != nil {
+			return err
+		}
+	} else {
+		writeBulkSummary(env.Stdout, plan, rep, sel, where != nil)
+	}
+	if !rep.Done() {
+		return notAllDone{n: len(rep.Results) - rep.Count(directory.BulkWritten) - rep.Count(directory.BulkUnchanged), of: len(rep.Results)}
+	}
+	return nil
+}
+
+// notAllDone ends a bulk set whose users did not all end in the target
+// state: exit 1, the report having said who and why.
+type notAllDone struct{ n, of int }
+
+func (e notAllDone) Error() string {
+	return fmt.Sprintf("%d of %d users are not in the target state (skipped, conflict or failed)", e.n, e.of)
+}
+
+func claims(p *directory.BulkPlan) int {
+	n := 0
+	for _, it := range p.Items {
+		if it.Outcome == directory.BulkWrite && it.Claim != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// unresolvedLines says which lines of the list name no user or several.
+func unresolvedLines(ue *directory.UnresolvedError, file string, lines []int) error {
+	where := file
+	if file == "-" {
+		where = "standard input"
+	}
+	var out []string
+	for i, p := range ue.Problems {
+		if i == 20 {
+			out = append(out, fmt.Sprintf("  … and %d more", len(ue.Problems)-i))
+			break
+		}
+		out = append(out, fmt.Sprintf("  line %d: %s: %v", lines[p.Index], termtext.Quote(p.ID), p.Err))
+	}
+	unit := "lines name"
+	if len(ue.Problems) == 1 {
+		unit = "line names"
+	}
+	return &linesError{fmt.Sprintf("--users-from %s: %d %s no user or more than one; nothing was written (fix or remove them and run again):", where, len(ue.Problems), unit), out}
+}
+
+// bulkReason words why a user is left alone, for every surface of set.
+func bulkReason(r *directory.Refusal) string {
+	switch r.Rule {
+	case directory.RuleWorkingPool:
+		return fmt.Sprintf("already on a working pool (%s); %s", r.Pool, r.Reason)
+	case directory.RulePoolUnknown:
+		return "cannot tell whether its home server is a working pool, so it is left alone: " + r.Reason
+	case directory.RuleEnableIncomplete:
+		return fmt.Sprintf("has no %s: %s", strings.Join(r.Missing, " or "), r.Reason)
+	}
+	return r.Reason
+}
+
+func resultReason(r directory.BulkResult) string {
+	if r.Refusal != nil && r.Outcome == directory.BulkSkipped {
+		return bulkReason(r.Refusal)
+	}
+	if r.Err != nil {
+		return r.Err.Error()
+	}
+	if r.Refusal != nil {
+		return bulkReason(r.Refusal)
+	}
+	return ""
+}
+
+// editsText is a write's edits on one line.
+func editsText(edits []flags.AttrEdit) string {
+	var parts []string
+	for _, e := range edits {
+		t := fmt.Sprintf("%s %s -> %s", e.Attr, optOrAbsent(e.Old), optOrAbsent(e.New))
+		if e.Attr == flags.AttrOptionFlags {
+			o, _ := flags.ParseAD(e.Old.Or("0"))
+			n, _ := flags.ParseAD(e.New.Or("0"))
+			t += fmt.Sprintf(" (%s)", flags.Diff(o, n))
+		}
+		parts = append(parts, t)
+	}
+	return strings.Join(parts, "; ")
+}
+
+const nameWidth = 30
+
+func writeResultLine(w io.Writer, r directory.BulkResult) {
+	detail := resultReason(r)
+	switch r.Outcome {
+	case directory.BulkWritten:
+		detail = editsText(r.Sent.Edits)
+		if len(r.Others) > 0 {
+			detail += "; kept what another writer changed meanwhile: " + editsText(r.Others)
+		}
+		if r.Err != nil {
+			detail += "; " + r.Err.Error()
+		}
+	case directory.BulkUnchanged:
+		detail = "already holds this"
+	}
+	printf(w, "%s %s %s\n", padRight(string(r.Outcome), 9), padRight(truncate(r.Name, nameWidth), nameWidth), detail)
+}
+
+// selectedText says what the selection read and kept.
+func selectedText(p *directory.BulkPlan, sel directory.BulkSelection, filtered bool) string {
+	from := fmt.Sprintf("below %s", sel.OU)
+	if sel.Scope == directory.OneLevel && sel.OU != "" {
+		from = fmt.Sprintf("directly in %s", sel.OU)
+	}
+	if sel.OU == "" {
+		from = "named in the list"
+	}
+	s := fmt.Sprintf("%d user%s %s", p.Read, plural(p.Read), from)
+	if filtered {
+		s += fmt.Sprintf(", %d match --where", p.Selected)
+	}
+	if p.Selected == 0 {
+		s += ": nothing to do"
+	}
+	return s
+}
+
+func writeBulkSummary(w io.Writer, p *directory.BulkPlan, rep *directory.BulkReport, sel directory.BulkSelection, filtered bool) {
+	printf(w, "\n%s\n", selectedText(p, sel, filtered))
+	printf(w, "%d written, %d unchanged, %d skipped, %d conflict%s, %d failed\n",
+		rep.Count(directory.BulkWritten), rep.Count(directory.BulkUnchanged), rep.Count(directory.BulkSkipped),
+		rep.Count(directory.BulkConflict), plural(rep.Count(directory.BulkConflict)), rep.Count(directory.BulkFailed))
+	if rep.Stopped {
+		n := 0
+		for _, r := range rep.Results {
+			if r.Refusal != nil && r.Refusal.Rule == directory.RuleStopped {
+				n++
+			}
+		}
+		printf(w, "stopped: the writes in flight were finished; %d user%s not written and untouched: run the same command again to finish\n", n, plural(n))
+	}
+	if rep.Count(directory.BulkWritten) > 0 {
+		printf(w, "journaled as run %s\n", rep.Run)
+	}
+}
+
+// writeBulkWarnings says the plan's write warnings once per kind, with a
+// count, on standard error: one line per user would bury the report.
+func writeBulkWarnings(w io.Writer, p *directory.BulkPlan) {
+	type seen struct {
+		n     int
+		first string
+		text  string
+	}
+	var order []directory.Rule
+	by := map[directory.Rule]*seen{}
+	for _, it := range p.Items {
+		for _, x := range it.Warnings {
+			s, ok := by[x.Rule]
+			if !ok {
+				s = &seen{first: it.User.Label(), text: x.Reason}
+				by[x.Rule] = s
+				order = append(order, x.Rule)
+			}
+			s.n++
+		}
+	}
+	for _, r := range order {
+		s := by[r]
+		hint := ""
+		if r == directory.WarnNoEnhancedPresence {
+			hint = " (add +ep; it is one-way)"
+		}
+		printf(w, "ocsflags: warning: %d user%s (first %s): %s%s\n", s.n, plural(s.n), s.first, s.text, hint)
+	}
+}
+
+// bulkDryRun prints the plan and the LDIF it would send.
+func bulkDryRun(env Env, p *directory.BulkPlan, asJSON bool) error {
+	var writes []directory.Change
+	for _, it := range p.Items {
+		if it.Outcome == directory.BulkWrite {
+			writes = append(writes, it.Change)
+		}
+	}
+	if asJSON {
+		for _, it := range p.Items {
+			if err := writeJSON(env.Stdout, planJSON(it)); err != nil {
+				return err
+			}
+		}
+		if err := writeJSON(env.Stdout, bulkSummary(p, nil)); err != nil {
+			return err
+		}
+	} else {
+		printf(env.Stdout, "%s %s %s\n", padRight("PLAN", 9), padRight("USER", nameWidth), "BEFORE -> AFTER, OR WHY NOT")
+		for _, it := range p.Items {
+			detail := ""
+			switch it.Outcome {
+			case directory.BulkWrite:
+				detail = editsText(it.Change.Edits)
+			case directory.BulkUnchanged:
+				detail = "already holds this"
+			case directory.BulkSkipped:
+				detail = bulkReason(it.Refusal)
+			}
+			printf(env.Stdout, "%s %s %s\n", padRight(string(it.Outcome), 9), padRight(truncate(it.User.Label(), nameWidth), nameWidth), detail)
+		}
+		printf(env.Stdout, "\n%d user%s: %d to write, %d unchanged, %d skipped\n", len(p.Items), plural(len(p.Items)),
+			p.Count(directory.BulkWrite), p.Count(directory.BulkUnchanged), p.Count(directory.BulkSkipped))
+		fmt.Fprintf(env.Stdout, "\n# dry run: nothing was written; this is the LDIF ocsflags would send\n")
+		if len(writes) > 0 {
+			text, err := directory.ChangeLDIF(writes...)
+			if err != nil {
+				return err
+			}
+			for _, l := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
+				printf(env.Stdout, "%s\n", l)
+			}
+		}
+	}
+	if n := p.Count(directory.BulkSkipped); n > 0 {
+		return notAllDone{n: n, of: len(p.Items)}
+	}
+	return nil
+}
+
+type editJSON struct {
+	Attribute string  `json:"attribute"`
+	Before    *string `json:"before"`
+	After     *string `json:"after"`
+}
+
+func editsJSON(es []flags.AttrEdit) []editJSON {
+	out := []editJSON{}
+	for _, e := range es {
+		j := editJSON{Attribute: e.Attr}
+		if e.Old.Set {
+			v := e.Old.V
+			j.Before = &v
+		}
+		if e.New.Set {
+			v := e.New.V
+			j.After = &v
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
+// bulkUserJSON is one user of set --json: its outcome, and the changes
+// this run made (or would make, with --dry-run).
+type bulkUserJSON struct {
+	DN      string     `json:"dn"`
+	Name    string     `json:"name"`
+	Outcome string     `json:"outcome"`
+	Rule    string     `json:"rule,omitempty"`
+	Reason  string     `json:"reason,omitempty"`
+	Changes []editJSON `json:"changes"`
+	// Others are what another writer changed between the plan and the
+	// write, kept.
+	Others   []editJSON `json:"changed_by_others,omitempty"`
+	Warnings []string   `json:"warnings,omitempty"`
+	Attempts int        `json:"attempts,omitempty"`
+}
+
+func warningsText(ws []directory.Refusal) []string {
+	var out []string
+	for _, w := range ws {
+		out = append(out, w.Reason)
+	}
+	return out
+}
+
+func resultJSON(r directory.BulkResult) bulkUserJSON {
+	j := bulkUserJSON{DN: r.DN, Name: r.Name, Outcome: string(r.Outcome), Reason: resultReason(r),
+		Changes: editsJSON(r.Sent.Edits), Warnings: warningsText(r.Warnings), Attempts: r.Attempts}
+	if r.Refusal != nil {
+		j.Rule = string(r.Refusal.Rule)
+	}
+	if len(r.Others) > 0 {
+		j.Others = editsJSON(r.Others)
+	}
+	return j
+}
+
+func planJSON(it directory.BulkItem) bulkUserJSON {
+	j := bulkUserJSON{DN: it.User.DN, Name: it.User.Label(), Outcome: string(it.Outcome),
+		Changes: editsJSON(it.Change.Edits), Warnings: warningsText(it.Warnings)}
+	if it.Refusal != nil {
+		j.Rule, j.Reason = string(it.Refusal.Rule), bulkReason(it.Refusal)
+	}
+	return j
+}
+
+type bulkSummaryJSON struct {
+	Summary struct {
+		Run      string `json:"run,omitempty"`
+		DryRun   bool   `json:"dry_run"`
+		Read     int    `json:"read"`
+		Selected int    `json:"selected"`
+		// Write is, in a dry run, how many users would be written.
+		Write     int  `json:"write"`
+		Written   int  `json:"written"`
+		Unchanged int  `json:"unchanged"`
+		Skipped   int  `json:"skipped"`
+		Conflict  int  `json:"conflict"`
+		Failed    int  `json:"failed"`
+		Stopped   bool `json:"stopped"`
+	} `json:"summary"`
+}
+
+// bulkSummary is the last object of set --json; rep is nil for a plan.
+func bulkSummary(p *directory.BulkPlan, rep *directory.BulkReport) bulkSummaryJSON {
+	var s bulkSummaryJSON
+	s.Summary.Read, s.Summary.Selected = p.Read, p.Selected
+	if rep == nil {
+		s.Summary.DryRun = true
+		s.Summary.Write = p.Count(directory.BulkWrite)
+		s.Summary.Unchanged = p.Count(directory.BulkUnchanged)
+		s.Summary.Skipped = p.Count(directory.BulkSkipped)
+		return s
+	}
+	s.Summary.Run = rep.Run
+	s.Summary.Written = rep.Count(directory.BulkWritten)
+	s.Summary.Unchanged = rep.Count(directory.BulkUnchanged)
+	s.Summary.Skipped = rep.Count(directory.BulkSkipped)
+	s.Summary.Conflict = rep.Count(directory.BulkConflict)
+	s.Summary.Failed = rep.Count(directory.BulkFailed)
+	s.Summary.Stopped = rep.Stopped
+	return s
+}
+
+// progressLine is the line on standard error, when it is a terminal,
+// that says how far a bulk run is: done/total, rate and time left.
+type progressLine struct {
+	w  io.Writer
+	on bool
+	// shared is set when standard output is the same terminal: the line
+	// is taken away before each line of the report.
+	shared  bool
+	total   int
+	start   time.Time
+	last    time.Time
+	done    int
+	showing bool
+}
+
+func newProgressLine(w, stdout io.Writer, total int) *progressLine {
+	return &progressLine{w: w, on: isTerminal(w), shared: isTerminal(stdout), total: total, start: time.Now()}
+}
+
+func (p *progressLine) update(done int) {
+	p.done = done
+	if !p.on || (time.Since(p.last) < 100*time.Millisecond && done < p.total) {
+		return
+	}
+	p.last = time.Now()
+	el := time.Since(p.start).Seconds()
+	rate := 0.0
+	if el > 0 {
+		rate = float64(done) / el
+	}
+	eta := "—"
+	if rate > 0 && done < p.total {
+		eta = (time.Duration(float64(p.total-done)/rate) * time.Second).Round(time.Second).String()
+	} else if done >= p.total {
+		eta = "0s"
+	}
+	fmt.Fprintf(p.w, "\r\x1b[K%d/%d users  %.0f/s  ETA %s", done, p.total, rate, eta)
+	p.showing = true
+}
+
+// clear takes the line away before output is written to the terminal.
+func (p *progressLine) clear() {
+	if p.showing && p.shared {
+		p.end()
+	}
+}
+
+func (p *progressLine) end() {
+	if p.showing {
+		fmt.Fprint(p.w, "\r\x1b[K")
+		p.showing = false
+	}
+}

@@ -1,0 +1,364 @@
+package directory
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"ocsflags/flags"
+)
+
+func pic() flags.Change { return flags.Change{Flags: flags.Delta{Set: flags.PublicIM}} }
+
+func demo(t *testing.T) *Memory {
+	t.Helper()
+	m, err := OpenDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// staffWant is what +pic must leave on each Staff user: its value as read
+// with bit 1 added, untouched where it had no OptionFlags only in that 1
+// is now stored.
+func planOrFail(t *testing.T, d Directory, r BulkRequest) *BulkPlan {
+	t.Helper()
+	p, err := PlanBulk(context.Background(), d, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestBulkOUPlanApplyRerun(t *testing.T) {
+	m := demo(t)
+	ctx := context.Background()
+	before := map[string]User{}
+	m.Users(ctx, StaffOU, OneLevel, func(b Batch) error {
+		for _, u := range b.Users {
+			before[u.DN] = u
+		}
+		return nil
+	})
+	p := planOrFail(t, m, BulkRequest{Select: BulkSelection{OU: StaffOU}, Change: pic()})
+	if p.Read != StaffCount || len(p.Items) != StaffCount {
+		t.Fatalf("read %d, planned %d; want %d", p.Read, len(p.Items), StaffCount)
+	}
+	writes, unchanged := p.Count(BulkWrite), p.Count(BulkUnchanged)
+	if writes == 0 || unchanged == 0 || writes+unchanged != StaffCount {
+		t.Fatalf("plan: %d write, %d unchanged, %d skipped", writes, unchanged, p.Count(BulkSkipped))
+	}
+	for _, it := range p.Items {
+		had := it.User.OCS.OptionFlags
+		if (it.Outcome == BulkUnchanged) != (had.Set && had.V.Has(flags.PublicIM)) {
+			t.Errorf("%s: %s with OptionFlags %v", it.User.DN, it.Outcome, had)
+		}
+	}
+	if m.Applied() != 0 {
+		t.Fatalf("planning wrote %d changes", m.Applied())
+	}
+	var mu sync.Mutex
+	calls := 0
+	rep := ApplyBulk(ctx, m, p, BulkOptions{Parallel: 4, Progress: func(r BulkResult, done, total int) {
+		mu.Lock()
+		calls++
+		mu.Unlock()
+		if done != calls || total != StaffCount {
+			t.Errorf("progress %d/%d after %d calls", done, total, calls)
+		}
+	}})
+	if calls != StaffCount || rep.Count(BulkWritten) != writes || rep.Count(BulkUnchanged) != unchanged || !rep.Done() || rep.Run == "" {
+		t.Fatalf("report: %d calls, %d written, %d unchanged, done %v, run %q", calls, rep.Count(BulkWritten), rep.Count(BulkUnchanged), rep.Done(), rep.Run)
+	}
+	for dn, u := range before {
+		got, err := m.User(ctx, dn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := u.OCS.OptionFlags.V | flags.PublicIM
+		if !got.OCS.OptionFlags.Set || got.OCS.OptionFlags.V != want {
+			t.Fatalf("%s: OptionFlags %v, want %d", dn, got.OCS.OptionFlags, want)
+		}
+		u.OCS.OptionFlags, got.OCS.OptionFlags = flags.Opt[flags.Value]{}, flags.Opt[flags.Value]{}
+		if !slices.Equal(flags.Edits(u.OCS, got.OCS), nil) {
+			t.Fatalf("%s: +pic changed more: %v", dn, flags.Edits(u.OCS, got.OCS))
+		}
+	}
+	// The same command again: everyone is already there.
+	again := ApplyBulk(ctx, m, planOrFail(t, m, BulkRequest{Select: BulkSelection{OU: StaffOU}, Change: pic()}), BulkOptions{})
+	if again.Count(BulkUnchanged) != StaffCount {
+		t.Fatalf("rerun: %d unchanged of %d", again.Count(BulkUnchanged), StaffCount)
+	}
+}
+
+func TestBulkSubtreeAndList(t *testing.T) {
+	m := demo(t)
+	one := planOrFail(t, m, BulkRequest{Select: BulkSelection{OU: "OU=Corp,DC=corp,DC=example"}, Change: pic()})
+	sub := planOrFail(t, m, BulkRequest{Select: BulkSelection{OU: "OU=Corp,DC=corp,DC=example", Scope: Subtree}, Change: pic()})
+	if one.Read >= sub.Read || sub.Read < StaffCount {
+		t.Fatalf("one level read %d, subtree %d", one.Read, sub.Read)
+	}
+	// Every kind of identifier, a duplicate line, and the order kept.
+	ids := []string{"alee", "sip:bcole@corp.example", "CN=Carla Diaz,OU=Sales,OU=Corp,DC=corp,DC=example", "alee", "bcole@corp.example"}
+	p := planOrFail(t, m, BulkRequest{Select: BulkSelection{IDs: ids}, Change: pic()})
+	var got []string
+	for _, it := range p.Items {
+		got = append(got, it.User.SAMAccountName)
+	}
+	if !slices.Equal(got, []string{"alee", "bcole", "cdiaz"}) {
+		t.Fatalf("list planned %v", got)
+	}
+	_, err := PlanBulk(context.Background(), m, BulkRequest{Select: BulkSelection{IDs: []string{"alee", "nosuchuser", "Ann Lee"}}, Change: pic()})
+	var ue *UnresolvedError
+	if !errors.As(err, &ue) || len(ue.Problems) < 1 || ue.Problems[0].Index != 1 {
+		t.Fatalf("unknown name: %v", err)
+	}
+	if m.Applied() != 0 {
+		t.Fatal("planning wrote")
+	}
+}
+
+func TestResolveManyAgreesWithResolve(t *testing.T) {
+	m := demo(t)
+	ctx := context.Background()
+	ids := []string{"alee", "ALEE", "sip:alee@corp.example", "alee@corp.example", "Ann Lee", "Lee, Ann", "CN=Ann Lee,OU=Sales,OU=Corp,DC=corp,DC=example",
+		"nobody", "Aaron Adams 0001", "aadams0001"}
+	many, err := ResolveMany(ctx, m, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range ids {
+		one, err := m.Resolve(ctx, id)
+		if err != nil && !errors.Is(err, ErrNoSuchObject) && id != "" {
+			t.Fatal(err)
+		}
+		var a, b []string
+		for _, u := range one {
+			a = append(a, u.DN)
+		}
+		for _, u := range many[i] {
+			b = append(b, u.DN)
+		}
+		slices.Sort(a)
+		slices.Sort(b)
+		if !slices.Equal(a, b) {
+			t.Errorf("%q: Resolve %v, ResolveMany %v", id, a, b)
+		}
+	}
+}
+
+// homeRepair is the bulk repair's selection: the users whose home server
+// is not a pool (or a deleted one), or who have none.
+func homeRepair(ids ...string) Where {
+	return WhereFunc(func(u User, a *Auditor) bool {
+		for _, f := range flags.Audit(a.Input(u)) {
+			if slices.Contains(ids, f.ID) {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+func TestBulkRepairHomeServers(t *testing.T) {
+	m := demo(t)
+	ctx := context.Background()
+	pl, _ := m.Pools(ctx)
+	target := pl.Pools[0]
+	p := planOrFail(t, m, BulkRequest{Select: BulkSelection{OU: "DC=corp,DC=example", Scope: Subtree},
+		Where:  homeRepair(flags.FindingHomeServerNotAPool),
+		Change: flags.Change{HomeServer: flags.Some(target.HomeServerDN)}})
+	if p.Selected == 0 || p.Selected >= p.Read {
+		t.Fatalf("selected %d of %d", p.Selected, p.Read)
+	}
+	ps := NewPoolSetFrom(pl)
+	for _, it := range p.Items {
+		if h := it.User.OCS.HomeServer; h.Set && ps.IsPool(h.V) {
+			t.Errorf("%s is on a working pool and was selected", it.User.DN)
+		}
+		if it.Outcome != BulkWrite {
+			t.Errorf("%s: %s %v", it.User.DN, it.Outcome, it.Refusal)
+		}
+	}
+	rep := ApplyBulk(ctx, m, p, BulkOptions{})
+	if !rep.Done() {
+		t.Fatalf("not done: %+v", rep.Results)
+	}
+	for _, r := range rep.Results {
+		u, _ := m.User(ctx, r.DN)
+		if !SameDN(u.OCS.HomeServer.V, target.HomeServerDN) {
+			t.Errorf("%s: home server %v", r.DN, u.OCS.HomeServer)
+		}
+	}
+	// Without --where, a user on a working pool is skipped with the reason.
+	all := planOrFail(t, m, BulkRequest{Select: BulkSelection{IDs: []string{"alee"}},
+		Change: flags.Change{HomeServer: flags.Some(pl.Pools[1].HomeServerDN)}})
+	if it := all.Items[0]; it.Outcome != BulkSkipped || it.Refusal.Rule != RuleWorkingPool {
+		t.Fatalf("alee on a working pool: %s %+v", it.Outcome, it.Refusal)
+	}
+}
+
+// rival is another admin: before the nth write of the run reaches the
+// directory, it changes that user itself.
+type rival struct {
+	*Memory
+	n      int32
+	calls  atomic.Int32
+	change func(u User) Change
+}
+
+func (r *rival) Apply(ctx context.Context, c Change) (User, error) {
+	if r.calls.Add(1) == r.n {
+		u, _ := r.Memory.User(ctx, c.DN)
+		if _, err := r.Memory.Apply(ctx, r.change(u)); err != nil {
+			panic(err)
+		}
+	}
+	return r.Memory.Apply(ctx, c)
+}
+
+func TestBulkConflictReappliesDelta(t *testing.T) {
+	m := demo(t)
+	ctx := context.Background()
+	dn := "CN=Ann Lee,OU=Sales,OU=Corp,DC=corp,DC=example"
+	// Unknown and reserved bits (2, 32, 2048) on the user, kept by all.
+	u, _ := m.User(ctx, dn)
+	if _, err := m.Apply(ctx, Change{DN: dn, Edits: []flags.AttrEdit{{Attr: flags.AttrOptionFlags,
+		Old: flags.Some(flags.FormatAD(u.OCS.OptionFlags.V)), New: flags.Some("2342")}}}); err != nil { // 2048+256+32+4+2
+		t.Fatal(err)
+	}
+	p := planOrFail(t, m, BulkRequest{Select: BulkSelection{IDs: []string{dn}}, Change: pic()})
+	r := &rival{Memory: m, n: 1, change: func(u User) Change {
+		return Change{DN: u.DN, Edits: []flags.AttrEdit{{Attr: flags.AttrOptionFlags,
+			Old: flags.Some(flags.FormatAD(u.OCS.OptionFlags.V)), New: flags.Some(flags.FormatAD(u.OCS.OptionFlags.V | flags.AnonymousParticipants))}}}
+	}}
+	rep := ApplyBulk(ctx, r, p, BulkOptions{})
+	res := rep.Results[0]
+	if res.Outcome != BulkWritten || res.Attempts != 2 || len(res.Others) != 1 {
+		t.Fatalf("result %+v", res)
+	}
+	got, _ := m.User(ctx, dn)
+	if want := flags.Value(2342) | flags.AnonymousParticipants | flags.PublicIM; got.OCS.OptionFlags.V != want {
+		t.Fatalf("OptionFlags %d, want %d (the rival's 64, our 1, the reserved and unknown bits)", got.OCS.OptionFlags.V, want)
+	}
+
+	// A value set outright (the home server) that another writer changed
+	// is theirs: a conflict, not overwritten.
+	pl, _ := m.Pools(ctx)
+	bad := "CN=Xavier Dupont,OU=Engineering,OU=Corp,DC=corp,DC=example"
+	bu, _ := m.User(ctx, bad)
+	p = planOrFail(t, m, BulkRequest{Select: BulkSelection{Users: []User{bu}}, Change: flags.Change{HomeServer: flags.Some(pl.Pools[0].HomeServerDN)}})
+	if p.Items[0].Outcome != BulkWrite {
+		t.Fatalf("plan for %s: %s %+v", bad, p.Items[0].Outcome, p.Items[0].Refusal)
+	}
+	theirs := pl.Pools[1].HomeServerDN
+	r = &rival{Memory: m, n: 1, change: func(u User) Change {
+		return Change{DN: u.DN, Edits: []flags.AttrEdit{{Attr: flags.AttrPrimaryHomeServer, Old: u.OCS.HomeServer, New: flags.Some(theirs)}}}
+	}}
+	rep = ApplyBulk(ctx, r, p, BulkOptions{})
+	if rep.Results[0].Outcome != BulkConflict || rep.Done() {
+		t.Fatalf("result %+v", rep.Results[0])
+	}
+	if got, _ := m.User(ctx, bad); !SameDN(got.OCS.HomeServer.V, theirs) {
+		t.Fatalf("the other writer's home server was overwritten: %v", got.OCS.HomeServer)
+	}
+}
+
+// stopAfter cancels the run once n writes have been applied.
+type stopAfter struct {
+	Directory
+	n      int32
+	calls  atomic.Int32
+	cancel context.CancelFunc
+}
+
+func (s *stopAfter) Apply(ctx context.Context, c Change) (User, error) {
+	u, err := s.Directory.Apply(ctx, c)
+	if s.calls.Add(1) == s.n {
+		s.cancel()
+	}
+	return u, err
+}
+
+func TestBulkStopLeavesRestUntouched(t *testing.T) {
+	m := demo(t)
+	path := filepath.Join(t.TempDir(), "journal.jsonl")
+	j, err := NewJournaled(m, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	p := planOrFail(t, m, BulkRequest{Select: BulkSelection{OU: StaffOU}, Change: pic()})
+	s := &stopAfter{Directory: j, n: 50, cancel: cancel}
+	rep := ApplyBulk(ctx, s, p, BulkOptions{Parallel: 4})
+	if !rep.Stopped {
+		t.Fatal("not stopped")
+	}
+	written := rep.Count(BulkWritten)
+	// The writes in flight when it stopped finish: at most one each more.
+	if written < 50 || written > 50+4 || int(s.calls.Load()) != written {
+		t.Fatalf("%d written, %d applied", written, s.calls.Load())
+	}
+	entries, err := ReadJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	journaled := map[string]bool{}
+	for _, e := range entries {
+		if e.Run != rep.Run {
+			t.Fatalf("journal line of run %q, want %q", e.Run, rep.Run)
+		}
+		if e.Phase == PhaseOutcome && e.Outcome == JournalWritten {
+			journaled[e.DN] = true
+		}
+	}
+	ctx2 := context.Background()
+	for i, r := range rep.Results {
+		u, _ := m.User(ctx2, r.DN)
+		before := p.Items[i].User
+		switch r.Outcome {
+		case BulkWritten:
+			if !journaled[r.DN] {
+				t.Errorf("%s written, not journaled", r.DN)
+			}
+		case BulkSkipped:
+			if r.Refusal.Rule != RuleStopped {
+				t.Errorf("%s skipped: %v", r.DN, r.Refusal)
+			}
+			if len(flags.Edits(before.OCS, u.OCS)) != 0 || journaled[r.DN] {
+				t.Errorf("%s not written, but changed or journaled", r.DN)
+			}
+		}
+	}
+	if len(journaled) != written {
+		t.Fatalf("%d users journaled written, %d written", len(journaled), written)
+	}
+}
+
+func TestBulkPendingAndRules(t *testing.T) {
+	m := demo(t)
+	// The console's users with edits of their own are skipped; clearing
+	// enhanced presence is refused for everyone by the write rules, one
+	// rule for every surface.
+	p := planOrFail(t, m, BulkRequest{Select: BulkSelection{IDs: []string{"alee", "bcole"}}, Change: pic(),
+		Pending: func(dn string) bool { return strings.HasPrefix(dn, "CN=Ann Lee,") }})
+	if p.Items[0].Outcome != BulkSkipped || p.Items[0].Refusal.Rule != RulePending || p.Items[1].Outcome == BulkSkipped {
+		t.Fatalf("pending: %+v", p.Items)
+	}
+	p = planOrFail(t, m, BulkRequest{Select: BulkSelection{IDs: []string{"alee"}}, Change: flags.Change{Flags: flags.Delta{Clear: flags.EnhancedPresence}}})
+	if it := p.Items[0]; it.Outcome != BulkSkipped || it.Refusal.Rule != RuleEnhancedPresence {
+		t.Fatalf("-ep: %+v", it)
+	}
+	// Telephony as a radio option: an inconsistent user is refused.
+	p = planOrFail(t, m, BulkRequest{Select: BulkSelection{OU: "DC=corp,DC=example", Scope: Subtree}, Change: flags.Change{Flags: flags.Delta{Set: flags.RemoteCallControl}}})
+	if p.Count(BulkSkipped) == 0 {
+		t.Fatal("+rcc alone refused nobody")
+	}
+}
