@@ -27,21 +27,11 @@ type bulkFlags struct {
 	ou, usersFrom string
 	subtree       bool
 	asJSON        bool
-	where         whereList
+	where         *whereFlag
 	parallel      parallelFlag
 	// given names the options given on the command line.
 	given map[string]bool
 	fs    *flag.FlagSet
-}
-
-// whereList is the repeatable --where NAME=VALUE.
-type whereList []string
-
-func (w *whereList) String() string { return strings.Join(*w, " ") }
-
-func (w *whereList) Set(v string) error {
-	*w = append(*w, v)
-	return nil
 }
 
 // parallelFlag is --parallel N: how many users are written at once.
@@ -62,7 +52,7 @@ func (b *bulkFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&b.ou, "ou", "", "")
 	fs.BoolVar(&b.subtree, "subtree", false, "")
 	fs.StringVar(&b.usersFrom, "users-from", "", "")
-	fs.Var(&b.where, "where", "")
+	b.where = registerWhere(fs)
 	fs.Var(&b.parallel, "parallel", "")
 	fs.BoolVar(&b.asJSON, "json", false, "")
 	b.parallel = directory.DefaultParallel
@@ -145,15 +135,14 @@ func readUserList(name string, env Env) (ids []string, lines []int, err error) {
 	return ids, lines, nil
 }
 
-// parseWhere turns the --where conditions into the plan's filter; nil
-// when there are none.
-func parseWhere(exprs []string) (directory.Where, error) {
-	if len(exprs) == 0 {
-		return nil, nil
+// bulkWhere is the --where conditions as the plan's filter: the find
+// command's language, matched on the facts the plan's one read gives
+// (directory.Auditor.Facts); nil when none was given.
+func bulkWhere(w flags.Where) directory.Where {
+	if w.Empty() {
+		return nil
 	}
-	// The --where language is the find command's (issue 16); until it
-	// is in this build, a condition is refused rather than ignored.
-	return nil, usageError("--where %s: conditions are not available in this build yet", termtext.Quote(exprs[0]))
+	return directory.WhereFunc(func(u directory.User, a *directory.Auditor) bool { return w.Match(a.Facts(u)) })
 }
 
 func runBulkSet(ctx context.Context, pos []string, c *conn, b *bulkFlags, dry bool, tries int, env Env) error {
@@ -173,10 +162,7 @@ func runBulkSet(ctx context.Context, pos []string, c *conn, b *bulkFlags, dry bo
 	case change.Line.Set && change.Line.V != "":
 		return usageError("line= would give every user the same Line URI, and a line belongs to one user: set it one user at a time (ocsflags set USER line=…)")
 	}
-	where, err := parseWhere(b.where)
-	if err != nil {
-		return err
-	}
+	where := bulkWhere(b.where.Where())
 	sel := directory.BulkSelection{OU: strings.TrimSpace(b.ou), Scope: directory.OneLevel}
 	if b.subtree {
 		sel.Scope = directory.Subtree
@@ -263,7 +249,8 @@ func runBulkSet(ctx context.Context, pos []string, c *conn, b *bulkFlags, dry bo
 			return err
 		}
 	} else {
-		writeBulkSummary(env.Stdout, plan, rep, sel, where != nil)
+		_, journaled := d.(*directory.Journaled)
+		writeBulkSummary(env.Stdout, plan, rep, sel, where != nil, journaled)
 	}
 	if !rep.Done() {
 		return notAllDone{n: len(rep.Results) - rep.Count(directory.BulkWritten) - rep.Count(directory.BulkUnchanged), of: len(rep.Results)}
@@ -389,7 +376,7 @@ func selectedText(p *directory.BulkPlan, sel directory.BulkSelection, filtered b
 	return s
 }
 
-func writeBulkSummary(w io.Writer, p *directory.BulkPlan, rep *directory.BulkReport, sel directory.BulkSelection, filtered bool) {
+func writeBulkSummary(w io.Writer, p *directory.BulkPlan, rep *directory.BulkReport, sel directory.BulkSelection, filtered, journaled bool) {
 	printf(w, "\n%s\n", selectedText(p, sel, filtered))
 	printf(w, "%d written, %d unchanged, %d skipped, %d conflict%s, %d failed\n",
 		rep.Count(directory.BulkWritten), rep.Count(directory.BulkUnchanged), rep.Count(directory.BulkSkipped),
@@ -403,7 +390,7 @@ func writeBulkSummary(w io.Writer, p *directory.BulkPlan, rep *directory.BulkRep
 		}
 		printf(w, "stopped: the writes in flight were finished; %d user%s not written and untouched: run the same command again to finish\n", n, plural(n))
 	}
-	if rep.Count(directory.BulkWritten) > 0 {
+	if journaled && rep.Count(directory.BulkWritten) > 0 {
 		printf(w, "journaled as run %s\n", rep.Run)
 	}
 }
