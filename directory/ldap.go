@@ -74,10 +74,11 @@ const MaxPageSize = 1000
 // is 0: a DC that stops answering is reported, not waited for.
 const DefaultTimeout = 30 * time.Second
 
-// maxIdle connections are kept bound for the next operation; at most
-// maxConns are in use at once.
+// maxIdle connections are kept bound for the next operation (as many as
+// a bulk run writes at once, DefaultParallel, so its workers do not dial
+// and bind again for every user); at most maxConns are in use at once.
 const (
-	maxIdle  = 2
+	maxIdle  = 4
 	maxConns = 16
 )
 
