@@ -33,7 +33,7 @@ func BenchmarkBulkPICDC(b *testing.B) {
 		b.Skip("ldapmodify (OpenLDAP's client tools) is not installed: nothing to compare with")
 	}
 	admin := dctest.Admin(b, env.DC)
-	ou := bulkOU(b, admin, env.DC, "BulkBench")
+	ou := dctest.OU(b, admin, env.DC, "BulkBench")
 	tag := dctest.Unique()
 	t0 := time.Now()
 	provision(b, env.DC, ou, tag, benchBulkUsers)

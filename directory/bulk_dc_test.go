@@ -12,43 +12,6 @@ import (
 	"ocsflags/flags"
 )
 
-// bulkOU is an OU of the test's own on the DC, deleted with everything in
-// it when the test ends.
-func bulkOU(t testing.TB, c *ldap.Conn, dc dctest.DC, name string) string {
-	t.Helper()
-	ou := "OU=" + name + "-" + dctest.Unique() + "," + dc.Base
-	req := ldap.NewAddRequest(ou, nil)
-	req.Attribute("objectClass", []string{"organizationalUnit"})
-	if err := c.Add(req); err != nil {
-		t.Fatalf("add %s: %v", ou, err)
-	}
-	t.Cleanup(func() { dctest.DeleteTree(c, ou) })
-	return ou
-}
-
-// ouUser adds an OCS-enabled user to ou with the sign-in name
-// sip:<sam>@corp.example, OptionFlags of, and home server home ("" for
-// none).
-func ouUser(t testing.TB, c *ldap.Conn, ou, sam, home, of string) string {
-	t.Helper()
-	dn := fmt.Sprintf("CN=%s,%s", sam, ou)
-	req := ldap.NewAddRequest(dn, nil)
-	req.Attribute("objectClass", []string{"user"})
-	req.Attribute("sAMAccountName", []string{sam})
-	req.Attribute("userPrincipalName", []string{sam + "@corp.example"})
-	req.Attribute("userAccountControl", []string{"544"})
-	req.Attribute("msRTCSIP-PrimaryUserAddress", []string{"sip:" + sam + "@corp.example"})
-	req.Attribute("msRTCSIP-UserEnabled", []string{"TRUE"})
-	req.Attribute("msRTCSIP-OptionFlags", []string{of})
-	if home != "" {
-		req.Attribute("msRTCSIP-PrimaryHomeServer", []string{home})
-	}
-	if err := c.Add(req); err != nil {
-		t.Fatalf("add %s: %v", dn, err)
-	}
-	return dn
-}
-
 // The bulk repair on the DC: in an OU where some users' home servers are
 // broken (missing, not a pool, a pool since deleted), exactly those users
 // get the pool, their other settings (reserved and unknown bits included)
@@ -59,15 +22,15 @@ func TestBulkDCRepairHomeServers(t *testing.T) {
 	admin := dctest.Admin(t, env.DC)
 	ctx := context.Background()
 	u := dctest.Unique()
-	ou := bulkOU(t, admin, env.DC, "BulkRepair")
+	ou := dctest.OU(t, admin, env.DC, "BulkRepair")
 	_, working := dctest.Pool(t, admin, env.DC, "bw"+u)
 	targetDN, target := dctest.Pool(t, admin, env.DC, "bt"+u)
 	gonePool, gone := dctest.Pool(t, admin, env.DC, "bg"+u)
 	users := map[string]string{
-		"ok":      ouUser(t, admin, ou, "bok"+u, working, "257"),
-		"missing": ouUser(t, admin, ou, "bmis"+u, "", "256"),
-		"notpool": ouUser(t, admin, ou, "bnp"+u, ou, "2342"), // reserved 2, 4 and 32, unknown 2048
-		"deleted": ouUser(t, admin, ou, "bdel"+u, gone, "385"),
+		"ok":      dctest.OUUser(t, admin, ou, "bok"+u, working, "257"),
+		"missing": dctest.OUUser(t, admin, ou, "bmis"+u, "", "256"),
+		"notpool": dctest.OUUser(t, admin, ou, "bnp"+u, ou, "2342"), // reserved 2, 4 and 32, unknown 2048
+		"deleted": dctest.OUUser(t, admin, ou, "bdel"+u, gone, "385"),
 	}
 	if err := dctest.DeleteTree(admin, gonePool); err != nil {
 		t.Fatal(err)
@@ -143,11 +106,11 @@ func TestBulkDCListConflictAndStop(t *testing.T) {
 	admin := dctest.Admin(t, env.DC)
 	ctx := context.Background()
 	u := dctest.Unique()
-	ou := bulkOU(t, admin, env.DC, "BulkList")
+	ou := dctest.OU(t, admin, env.DC, "BulkList")
 	_, home := dctest.Pool(t, admin, env.DC, "bl"+u)
 	var dns []string
 	for i := range 12 {
-		dns = append(dns, ouUser(t, admin, ou, fmt.Sprintf("bl%s%02d", u, i), home, "256"))
+		dns = append(dns, dctest.OUUser(t, admin, ou, fmt.Sprintf("bl%s%02d", u, i), home, "256"))
 	}
 	l := dialDC(t, LDAPConfig{URL: env.LDAPSURL, CACertFile: env.CACert, Bind: env.AdminUPN, Password: env.AdminPassword})
 

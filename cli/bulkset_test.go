@@ -1,0 +1,194 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"ocsflags/directory"
+	"ocsflags/flags"
+)
+
+// runDemo runs ocsflags on one demo directory the test keeps, with stdin.
+func runDemo(t *testing.T, m *directory.Memory, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), args, Env{
+		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
+		Getenv: func(k string) string {
+			if k == "LDAPNOINIT" {
+				return "1"
+			}
+			return ""
+		},
+		OpenDemo: func() (directory.Directory, error) { return m, nil },
+	})
+	return code, out.String(), errb.String()
+}
+
+func openDemo(t *testing.T) *directory.Memory {
+	t.Helper()
+	m, err := directory.OpenDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// decodeStream reads set --json: one object per user, then the summary.
+func decodeStream(t *testing.T, out string) ([]bulkUserJSON, bulkSummaryJSON) {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(out))
+	var users []bulkUserJSON
+	var sum bulkSummaryJSON
+	for {
+		var raw map[string]json.RawMessage
+		if err := dec.Decode(&raw); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			t.Fatalf("not a stream of JSON objects: %v\n%s", err, out)
+		}
+		b, _ := json.Marshal(raw)
+		if _, ok := raw["summary"]; ok {
+			json.Unmarshal(b, &sum)
+			continue
+		}
+		var u bulkUserJSON
+		json.Unmarshal(b, &u)
+		users = append(users, u)
+	}
+	return users, sum
+}
+
+func TestBulkSetOUJSONAndRerun(t *testing.T) {
+	m := openDemo(t)
+	ou := "--ou=" + directory.StaffOU
+	code, out, errs := runDemo(t, m, "", "set", "--demo", ou, "--json", "+pic")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	users, sum := decodeStream(t, out)
+	if len(users) != directory.StaffCount || sum.Summary.Written == 0 || sum.Summary.Written+sum.Summary.Unchanged != directory.StaffCount || sum.Summary.Run == "" {
+		t.Fatalf("%d users, summary %+v", len(users), sum.Summary)
+	}
+	for _, u := range users {
+		if u.Outcome == "written" && (len(u.Changes) != 1 || u.Changes[0].Attribute != flags.AttrOptionFlags) {
+			t.Fatalf("written user %+v", u)
+		}
+	}
+	// Rerun: everyone unchanged, exit 0, and the text report says so.
+	code, out, _ = runDemo(t, m, "", "set", "--demo", ou, "+pic")
+	if code != 0 || !strings.Contains(out, "0 written, 5000 unchanged, 0 skipped, 0 conflicts, 0 failed") {
+		t.Fatalf("rerun: exit %d\n%s", code, tail(out))
+	}
+}
+
+func tail(s string) string {
+	ls := strings.Split(strings.TrimSpace(s), "\n")
+	if len(ls) > 8 {
+		ls = ls[len(ls)-8:]
+	}
+	return strings.Join(ls, "\n")
+}
+
+func TestBulkSetDryRunWritesNothing(t *testing.T) {
+	m := openDemo(t)
+	code, out, errs := runDemo(t, m, "", "set", "--demo", "--ou", "OU=Corp,DC=corp,DC=example", "--subtree", "--dry-run", "pool=poolr2.corp.example")
+	if m.Applied() != 0 {
+		t.Fatalf("--dry-run wrote %d changes", m.Applied())
+	}
+	// Users on a working pool are refused: exit 1, with
+	// the plan's table, the reasons and the LDIF.
+	for _, want := range []string{"PLAN      USER", "skipped   Ann Lee", "write     ", "to write,", "# dry run: nothing was written", "changetype: modify", "add: msRTCSIP-PrimaryHomeServer"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run lacks %q", want)
+		}
+	}
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (some users skipped): %s", code, errs)
+	}
+	code, out, _ = runDemo(t, m, "", "set", "--demo", "--ou", directory.StaffOU, "--dry-run", "--json", "+pic")
+	_, sum := decodeStream(t, out)
+	if code != 0 || !sum.Summary.DryRun || sum.Summary.Write == 0 || m.Applied() != 0 {
+		t.Fatalf("--dry-run --json: exit %d, %+v, %d applied", code, sum.Summary, m.Applied())
+	}
+}
+
+func TestBulkSetUsersFrom(t *testing.T) {
+	m := openDemo(t)
+	list := "# sales\nalee\n\nsip:bcole@corp.example\r\nCN=Carla Diaz,OU=Sales,OU=Corp,DC=corp,DC=example\n"
+	code, out, errs := runDemo(t, m, list, "set", "--demo", "--users-from", "-", "+anonymous")
+	if code != 0 || strings.Count(out, "\nwritten ")+strings.Count(out, "written ") < 3 || !strings.Contains(out, "3 users named in the list") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	// An unknown and an ambiguous name: exit 2, every bad line named,
+	// nothing written.
+	before := m.Applied()
+	file := filepath.Join(t.TempDir(), "users.txt")
+	os.WriteFile(file, []byte("alee\nnosuchuser\n\nsip:alee@corp.example\n"), 0o600)
+	code, _, errs = runDemo(t, m, "", "set", "--demo", "--users-from", file, "+pic")
+	if code != 2 || !strings.Contains(errs, "line 2: \"nosuchuser\"") || !strings.Contains(errs, "line 4:") || !strings.Contains(errs, "nothing was written") || m.Applied() != before {
+		t.Fatalf("exit %d, %d applied\n%s", code, m.Applied()-before, errs)
+	}
+	for _, tc := range []struct {
+		args  []string
+		stdin string
+		want  string
+	}{
+		{[]string{"--users-from", filepath.Join(t.TempDir(), "missing.txt"), "+pic"}, "", "no such file"},
+		{[]string{"--users-from", "-", "+pic"}, "\n# nobody\n", "names no users"},
+		{[]string{"--users-from", "-", "+pic"}, "alee\x00\n", "line 1 is not text"},
+		{[]string{"--users-from", "-", "--parallel", "0", "+pic"}, "alee\n", "--parallel 0: give how many users to write at once, from 1 to 16"},
+		{[]string{"--users-from", "-", "--parallel", "x", "+pic"}, "alee\n", "--parallel x:"},
+		{[]string{"--users-from", "-", "sip=sip:x@corp.example"}, "alee\n", "sip= would give every user the same sign-in name"},
+		{[]string{"--users-from", "-", "+pic", "-pic"}, "alee\n", "both change"},
+		{[]string{"--users-from", "-", "alee", "+pic"}, "alee\n", "every argument is a change"},
+		{[]string{"--users-from", "-"}, "alee\n", "name the changes"},
+		{[]string{"--ou", directory.StaffOU, "--users-from", "-", "+pic"}, "alee\n", "not both"},
+		{[]string{"--subtree", "alee", "+pic"}, "", "--subtree goes with --ou"},
+		{[]string{"--json", "alee", "+pic"}, "", "--json goes with --ou DN or --users-from"},
+		{[]string{"--ou", "not a dn", "+pic"}, "", "not a valid distinguished name"},
+		{[]string{"--ou", directory.StaffOU, "--where", "tel=voice", "+pic"}, "", `"voice" is not a telephony mode`},
+		{[]string{"--ou", directory.StaffOU, "-ep"}, "", "one-way"},
+	} {
+		code, _, errs := runDemo(t, m, tc.stdin, append([]string{"set", "--demo"}, tc.args...)...)
+		if code != 2 || !strings.Contains(errs, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, errs, tc.want)
+		}
+	}
+	if m.Applied() != before {
+		t.Fatalf("bad input wrote %d changes", m.Applied()-before)
+	}
+}
+
+func TestBulkSetWhereAndRepair(t *testing.T) {
+	m := openDemo(t)
+	// --where narrows: +pic only for Enterprise Voice users of Staff.
+	code, out, _ := runDemo(t, m, "", "set", "--demo", "--ou", directory.StaffOU, "--where", "telephony=ev", "--where", "pic=off", "--json", "+pic")
+	users, sum := decodeStream(t, out)
+	if code != 0 || sum.Summary.Read != directory.StaffCount || sum.Summary.Selected == 0 || sum.Summary.Written != sum.Summary.Selected || len(users) != sum.Summary.Selected {
+		t.Fatalf("exit %d, %+v", code, sum.Summary)
+	}
+	for _, u := range users {
+		got, _ := m.User(context.Background(), u.DN)
+		if got.OCS.OptionFlags.V&(flags.EnterpriseVoice|flags.PublicIM) != flags.EnterpriseVoice|flags.PublicIM {
+			t.Errorf("%s: %d", u.DN, got.OCS.OptionFlags.V)
+		}
+	}
+	// The bulk repair: only users whose home server is not a pool, and
+	// those on a working pool skipped with the reason when not narrowed.
+	code, out, errs := runDemo(t, m, "", "set", "--demo", "--ou", "DC=corp,DC=example", "--subtree", "--where", "finding=home-server-not-a-pool", "pool=pool01.corp.example")
+	if code != 0 || !strings.Contains(out, "1 written, 0 unchanged") || !strings.Contains(out, "match --where") {
+		t.Fatalf("repair: exit %d\n%s\n%s", code, tail(out), errs)
+	}
+	code, out, _ = runDemo(t, m, "alee\n", "set", "--demo", "--users-from", "-", "pool=poolr2.corp.example")
+	if code != 1 || !strings.Contains(out, "skipped   Ann Lee") || !strings.Contains(out, "already on a working pool (pool01.corp.example)") {
+		t.Fatalf("working pool: exit %d\n%s", code, out)
+	}
+}
