@@ -17,9 +17,11 @@ import (
 )
 
 type auditJSON struct {
-	DN    string `json:"dn"`
-	Name  string `json:"name"`
-	Ready bool   `json:"ready"`
+	DN   string `json:"dn"`
+	Name string `json:"name"`
+	// The settings find --json shows, under the same names.
+	userFields
+	Ready bool `json:"ready"`
 	// Verdict is the one verdict every surface shows (flags.Judge).
 	Verdict  flags.Verdict `json:"verdict"`
 	Findings []findingJSON `json:"findings"`
@@ -35,6 +37,10 @@ type findingJSON struct {
 	Value      string         `json:"value"`
 	Message    string         `json:"message"`
 	Experience string         `json:"experience"`
+	// Fix is the command the text audit prints to repair the finding
+	// (null when no single command does); FixHint says what to do then.
+	Fix     *string `json:"fix"`
+	FixHint *string `json:"fixHint"`
 }
 
 // runAudit returns the exit code itself: 1 (not ready) is not an error.
@@ -97,18 +103,33 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 	judge := func(u directory.User, offers bool) error {
 		in := aud.Input(u)
 		if offers {
-			// Only the per-user text prints fixes: only it needs which
-			// sign-in names a fix may offer.
+			// The per-user text and --json print fixes: they need which
+			// sign-in names a fix may offer (answered from the index).
 			aud.AddSIPOffers(u, &in)
 		}
 		fs, notes := flags.Audit(in), flags.Notes(in)
 		v := flags.Judge(fs)
+		host := ""
+		if p, ok := pools.ByHomeServer(u.OCS.HomeServer.V); ok && u.OCS.HomeServer.Set {
+			host = p.Host
+		}
 		a := auditJSON{DN: u.DN, Name: u.Label(), Ready: v == flags.VerdictReady, Verdict: v, Findings: []findingJSON{}, Notes: notes}
 		if a.Notes == nil {
 			a.Notes = []flags.Note{}
 		}
+		if *asJSON {
+			a.userFields = newUserFields(u, flags.Facts{Settings: u.OCS, Findings: fs, Verdict: v, Pool: host})
+		}
 		for _, f := range fs {
-			a.Findings = append(a.Findings, findingJSON{f.ID, f.Severity, f.Attribute, f.Value, f.Problem, f.Experience})
+			fj := findingJSON{ID: f.ID, Severity: f.Severity, Attribute: f.Attribute, Value: f.Value, Message: f.Problem, Experience: f.Experience}
+			if *asJSON {
+				if fix := fixCommand(u, f, fs, pools, c.target); fix != "" {
+					fj.Fix = &fix
+				} else if f.FixHint != "" {
+					fj.FixHint = &f.FixHint
+				}
+			}
+			a.Findings = append(a.Findings, fj)
 			counts[f.ID]++
 		}
 		n++
@@ -133,7 +154,7 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 		err = directory.UsersWithSIPIndex(ctx, d, *ou, scope, func(x *directory.SIPIndex, us []directory.User) error {
 			aud.SIP = x
 			for _, u := range us {
-				if err := judge(u, false); err != nil {
+				if err := judge(u, *asJSON); err != nil {
 					return err
 				}
 			}
@@ -165,7 +186,7 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 			return fail(fmt.Errorf("read the sign-in names: %w", err))
 		}
 		for _, u := range users {
-			if err := judge(u, !*asJSON); err != nil {
+			if err := judge(u, true); err != nil {
 				return fail(err)
 			}
 		}
@@ -195,7 +216,7 @@ type auditWriter struct {
 
 func newAuditWriter(w io.Writer, asJSON bool) *auditWriter { return &auditWriter{w: w, json: asJSON} }
 
-func (a *auditWriter) element(v auditJSON) error {
+func (a *auditWriter) element(v any) error {
 	b, err := json.MarshalIndent(v, "  ", "  ")
 	if err != nil {
 		return err

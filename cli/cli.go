@@ -88,13 +88,15 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return runHistory(rest, env)
 	case "undo":
 		code = runUndo(ctx, rest, env)
+	case "find":
+		err = runFind(ctx, rest, env)
 	case "help":
 		fmt.Fprint(env.Stdout, usage)
 		return ExitOK
 	case "version":
 		return printVersion(env)
 	default:
-		err = usageError("unknown command %s: use explain, audit, set, history or undo, or no command for the console (ocsflags help)", termtext.Quote(cmd))
+		err = usageError("unknown command %s: use explain, audit, find, set, history or undo, or no command for the console (ocsflags help)", termtext.Quote(cmd))
 	}
 	// A bulk set whose report said some users are not in the target
 	// state: exit 1, nothing more to say.
@@ -139,6 +141,13 @@ Usage:
   ocsflags explain [--json] VALUE                         decode an OptionFlags value
   ocsflags audit [connection options] [--json] USER...    why can't these users sign in?
   ocsflags audit [connection options] --ou DN [--subtree]
+  ocsflags find [connection options] [--ou DN] [--subtree] [--where WHERE]... [--json | --csv] [--count]
+                                                          list (or count) the users whose settings match;
+                                                          without --ou, the whole domain
+      WHERE: NAME=VALUE, all must hold: pic ev rcc pbx anonymous ep federation remote-access enabled
+             =on|off; telephony=pc|rcc|ev|pbx|rcc+pbx|inconsistent; archiving=none|internal|federated|both;
+             pool=HOST|none; ready=yes|no; finding=ID (an audit finding); sip=, line=, line-server= a value
+             with * wildcards, case-insensitive (empty: not set)
   ocsflags set [connection options] [--dry-run] USER CHANGE...
   ocsflags set [connection options] (--ou DN [--subtree] | --users-from FILE) [--where NAME=VALUE]...
                [--dry-run] [--parallel N] [--json] CHANGE...

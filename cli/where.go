@@ -2,7 +2,6 @@ package cli
 
 import (
 	"flag"
-	"strings"
 
 	"ocsflags/flags"
 )
@@ -42,6 +41,3 @@ func (f *whereFlag) Set(s string) error {
 // Where is every --where given, to be matched against each user's facts
 // (directory.Auditor.Facts).
 func (f *whereFlag) Where() flags.Where { return f.w }
-
-// whereUsage is the --where paragraph of the usage text.
-var whereUsage = "      WHERE (repeatable, all must hold): " + strings.ReplaceAll(flags.WhereHelp, "; ", ";\n             ") + "\n"

@@ -1,0 +1,109 @@
+package cli
+
+import (
+	"strconv"
+
+	"ocsflags/directory"
+	"ocsflags/flags"
+)
+
+// userFields are the settings find --json and audit --json carry for each
+// user, under the names issue 16 gives them (an interface: scripts read
+// them). An attribute that is not set is null, never "" or 0: absent and
+// empty mean different things in AD. The three Booleans are as the OCS
+// console shows them (absent is off), so they agree with --where.
+type userFields struct {
+	SAMAccountName string  `json:"sAMAccountName"`
+	SIP            *string `json:"sip"`
+	// Pool is the pool's host name, or the home server's value as stored
+	// when it names no pool this account can see; null when there is none.
+	Pool        *string  `json:"pool"`
+	Enabled     bool     `json:"enabled"`
+	OptionFlags *uint32  `json:"optionFlags"`
+	Features    []string `json:"features"`
+	// Telephony is the console option's short name (pc, rcc, ev, pbx,
+	// rcc+pbx) or inconsistent.
+	Telephony    string `json:"telephony"`
+	Federation   bool   `json:"federation"`
+	RemoteAccess bool   `json:"remoteAccess"`
+	// Archiving is none, internal, federated or both, or the stored
+	// number when it holds LCS 2005's legacy bits.
+	Archiving string  `json:"archiving"`
+	Line      *string `json:"line"`
+}
+
+func optString(o flags.Opt[string]) *string {
+	if !o.Set {
+		return nil
+	}
+	return &o.V
+}
+
+// newUserFields reads the fields out of u; f is u's facts (Auditor.Facts).
+func newUserFields(u directory.User, f flags.Facts) userFields {
+	s := u.OCS
+	out := userFields{
+		SAMAccountName: u.SAMAccountName, SIP: optString(s.SIPAddress), Line: optString(s.Line),
+		Enabled: s.ConsoleEnabled(), Features: featureNames(s.OptionFlags.V),
+		Telephony:  flags.TelephonyOf(s.OptionFlags.V).Short(),
+		Federation: s.Federation.Or(false), RemoteAccess: s.RemoteAccess.Or(false),
+		Archiving: archivingName(s.Archiving),
+	}
+	if s.OptionFlags.Set {
+		v := uint32(s.OptionFlags.V)
+		out.OptionFlags = &v
+	}
+	if p := poolValue(s.HomeServer, f.Pool); p != "" {
+		out.Pool = &p
+	}
+	return out
+}
+
+// featureNames are the bits set in v by their set names (pic, ep…), and
+// the bits without one (reserved, undocumented, unknown) by their value.
+func featureNames(v flags.Value) []string {
+	out := []string{}
+	for _, b := range v.Bits() {
+		if f, ok := flags.Lookup(b); ok && f.Short != "" {
+			out = append(out, f.Short)
+		} else {
+			out = append(out, strconv.FormatUint(uint64(b), 10))
+		}
+	}
+	return out
+}
+
+func archivingName(o flags.Opt[flags.Value]) string {
+	for _, m := range flags.ArchivingModes {
+		if m.Bits == o.V {
+			return m.Name
+		}
+	}
+	return strconv.FormatUint(uint64(o.V), 10)
+}
+
+// poolValue is the pool as data: its host, else the home server as stored
+// ("" when there is none).
+func poolValue(hs flags.Opt[string], host string) string {
+	switch {
+	case !hs.Set:
+		return ""
+	case host != "":
+		return host
+	}
+	return hs.V
+}
+
+// poolWords is the pool as the text output says it: its host, "—" for
+// none, and words for a deleted pool's reference.
+func poolWords(hs flags.Opt[string], host string) string {
+	switch {
+	case !hs.Set:
+		return "—"
+	case host != "":
+		return host
+	case flags.IsDeletedReference(hs.V):
+		return "(a pool that was deleted)"
+	}
+	return hs.V
+}
