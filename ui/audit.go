@@ -1,10 +1,8 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"strings"
-	"sync/atomic"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -13,6 +11,7 @@ import (
 	"ocsflags/flags"
 	"ocsflags/termtext"
 	"ocsflags/ui/common"
+	"ocsflags/ui/session"
 	"ocsflags/ui/styles"
 )
 
@@ -23,52 +22,11 @@ import (
 type auditModel struct {
 	cursor int // index into flags.Rules
 	offset int
-	// holders caches the sign-in-name look-up (the one rule that needs the
-	// directory): lower-cased address → DNs holding it. A missing key means
-	// not looked up yet; asked marks look-ups in flight.
-	holders map[string][]string
-	asked   map[string]bool
-	errs    map[string]error
-	picker  *pickerModel
-	gen     int64 // see lookupGen
+	picker *pickerModel
 	// moved is set once the admin moves the cursor; until then a look-up
 	// that turns up a problem (a duplicate sign-in name) moves the cursor
 	// to it, as if it had been known when the audit opened.
 	moved bool
-}
-
-func newAudit() auditModel {
-	return auditModel{holders: map[string][]string{}, asked: map[string]bool{}, errs: map[string]error{}, gen: nextGen()}
-}
-
-// forgetLookups drops the cached sign-in-name look-ups (after a write), so
-// they are asked again; cursor and picker stay.
-func (a *auditModel) forgetLookups() {
-	a.holders, a.asked, a.errs = map[string][]string{}, map[string]bool{}, map[string]error{}
-	a.gen = nextGen()
-}
-
-// lookupGen numbers the audit caches, so an answer to a look-up asked
-// before a write (or for another user) is not cached as current.
-var lookupGen atomic.Int64
-
-func nextGen() int64 { return lookupGen.Add(1) }
-
-// holdersMsg answers one sign-in-name look-up.
-type holdersMsg struct {
-	addr string // lower-cased
-	dns  []string
-	err  error
-	gen  int64 // the audit cache generation that asked; older answers are not cached
-}
-
-func lookupHolders(ctx context.Context, d directory.Directory, addr string, gen int64) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, readTimeout)
-		defer cancel()
-		dns, err := d.SIPAddressHolders(ctx, addr)
-		return holdersMsg{addr: addr, dns: dns, err: err, gen: gen}
-	}
 }
 
 // pickOption is one answer of a fix that needs a choice.
@@ -94,7 +52,8 @@ func (m *Model) openAudit() tea.Cmd {
 	}
 	// Search afresh each time: another admin may have taken or freed the
 	// address since the last look.
-	m.audit = newAudit()
+	m.sess.ForgetLookups()
+	m.audit = auditModel{}
 	m.screen = scrAudit
 	cmd := m.auditLookups()
 	// Start on the first problem: that is what the admin came to read, and
@@ -131,41 +90,29 @@ func (m *Model) auditLookups() tea.Cmd {
 		return nil
 	}
 	s := m.state()
-	var cmds []tea.Cmd
-	addrs := []flags.Opt[string]{s.base.SIPAddress, s.after.SIPAddress}
+	addrs := []flags.Opt[string]{s.Base.SIPAddress, s.After.SIPAddress}
 	if m.screen == scrAudit {
 		// The addresses the sign-in fix could offer: it offers none that
 		// is taken.
-		for _, c := range flags.SIPCandidates(s.after.SIPAddress.V, m.detail.user.Mail, m.detail.user.UPN) {
+		for _, c := range flags.SIPCandidates(s.After.SIPAddress.V, m.detail.user.Mail, m.detail.user.UPN) {
 			addrs = append(addrs, flags.Some(c))
 		}
 	}
+	var ask []string
 	for _, o := range addrs {
-		if !o.Set {
-			continue
+		if o.Set {
+			ask = append(ask, o.V)
 		}
-		a := strings.ToLower(o.V)
-		if _, done := m.audit.holders[a]; done || m.audit.asked[a] || m.audit.errs[a] != nil {
-			continue
-		}
-		m.audit.asked[a] = true
-		cmds = append(cmds, lookupHolders(m.com.Ctx, m.com.Dir, a, m.audit.gen))
 	}
-	return tea.Batch(cmds...)
+	return m.sess.Lookup(m.com.Ctx, m.com.Dir, readTimeout, ask...)
 }
 
-func (m *Model) onHolders(msg holdersMsg) {
-	if msg.gen != m.audit.gen {
-		return // asked before the cache was cleared: may be out of date
-	}
-	delete(m.audit.asked, msg.addr)
-	if msg.err != nil {
-		m.audit.errs[msg.addr] = msg.err
-		m.setError("cannot check that " + msg.addr + " is unique: " + msg.err.Error())
+// onHolders moves the audit's cursor to a problem a late look-up found
+// (the session has cached the answer).
+func (m *Model) onHolders(msg session.HoldersMsg) {
+	if msg.Gen != m.sess.Gen() || msg.Err != nil {
 		return
 	}
-	delete(m.audit.errs, msg.addr)
-	m.audit.holders[msg.addr] = msg.dns
 	if m.screen == scrAudit && !m.audit.moved {
 		rows, _, _ := m.auditRules()
 		if i := firstProblem(rows); i >= 0 {
@@ -188,16 +135,16 @@ type ruleState struct {
 // otherHolders are the objects other than the open user that hold addr,
 // as far as the look-up has answered.
 func (m *Model) otherHolders(addr string) []string {
-	return directory.OtherThan(m.audit.holders[strings.ToLower(addr)], m.detail.user.DN)
+	return m.sess.OtherHolders(addr, m.detail.user.DN)
 }
 
 // auditRules judges every rule on the open user.
 func (m *Model) auditRules() (rows []ruleState, base, after []flags.Finding) {
 	u := m.detail.user
 	s := m.state()
-	run := func(st flags.Settings) []flags.Finding { return flags.Audit(s.input(st)) }
-	base, after = run(s.base), run(s.after)
-	notes := flags.Notes(s.input(s.after))
+	run := func(st flags.Settings) []flags.Finding { return flags.Audit(s.Input(st)) }
+	base, after = run(s.Base), run(s.After)
+	notes := flags.Notes(s.Input(s.After))
 	scope := m.com.Dir.Info().SIPScope
 	find := func(fs []flags.Finding, id string) *flags.Finding {
 		for i := range fs {
@@ -207,7 +154,7 @@ func (m *Model) auditRules() (rows []ruleState, base, after []flags.Finding) {
 		}
 		return nil
 	}
-	a := s.after
+	a := s.After
 	v := a.OptionFlags.V
 	for _, r := range flags.Rules {
 		rs := ruleState{rule: r, finding: find(after, r.ID), before: find(base, r.ID)}
@@ -243,9 +190,9 @@ func (m *Model) auditRules() (rows []ruleState, base, after []flags.Finding) {
 			switch {
 			case !a.SIPAddress.Set:
 				rs.na = "not checked: no sign-in name"
-			case m.audit.errs[addr] != nil:
-				rs.unknown = "could not search the directory: " + m.audit.errs[addr].Error() + " (r checks again)"
-			case m.audit.holders[addr] == nil && m.audit.asked[addr]:
+			case m.sess.LookupErr(addr) != nil:
+				rs.unknown = "could not search the directory: " + m.sess.LookupErr(addr).Error() + " (r checks again)"
+			case m.sess.Asking(addr):
 				rs.unknown = "searching the directory for other holders…"
 			}
 		case flags.FindingHomeServerNotAPool:
@@ -289,7 +236,7 @@ func (m *Model) ruleValue(r flags.Rule) string {
 	show := func(st flags.Settings) string {
 		switch attr {
 		case flags.AttrPrimaryHomeServer:
-			if r.ID == flags.FindingNoHomeServer && st.HomeServer.Set && !s.isPool(st.HomeServer.V) {
+			if r.ID == flags.FindingNoHomeServer && st.HomeServer.Set && !s.IsPool(st.HomeServer.V) {
 				// This rule only asks that there is one; whether it is a
 				// pool is the next rule's verdict, not shown twice.
 				if flags.IsDeletedReference(st.HomeServer.V) {
@@ -297,9 +244,9 @@ func (m *Model) ruleValue(r flags.Rule) string {
 				}
 				return st.HomeServer.V
 			}
-			return poolText(s, st.HomeServer)
+			return session.PoolText(s, st.HomeServer)
 		case flags.AttrTargetHomeServer:
-			return poolText(s, st.TargetHomeServer)
+			return session.PoolText(s, st.TargetHomeServer)
 		case flags.AttrUserAccountControl:
 			switch {
 			case m.detail.user.Kind == directory.KindContact:
@@ -309,7 +256,7 @@ func (m *Model) ruleValue(r flags.Rule) string {
 			}
 			return "account enabled"
 		case flags.AttrOriginatorSid:
-			return optString(st.OriginatorSid)
+			return session.OptString(st.OriginatorSid)
 		case flags.AttrProxyAddresses:
 			if len(m.detail.user.ProxyAddresses) == 0 {
 				return "(not set)"
@@ -330,7 +277,7 @@ func (m *Model) ruleValue(r flags.Rule) string {
 		}
 		return "(not set)"
 	}
-	b, a := show(s.base), show(s.after)
+	b, a := show(s.Base), show(s.After)
 	if b == a {
 		return a
 	}
@@ -380,7 +327,8 @@ func (m *Model) auditKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Reload):
 		// Read the user and the sign-in names afresh: someone may have
 		// fixed them elsewhere.
-		m.audit = newAudit()
+		m.sess.ForgetLookups()
+		m.audit = auditModel{}
 		m.detail.loading = true
 		return loadUser(m.com.Ctx, m.com.Dir, m.detail.user.DN)
 	case key.Matches(msg, k.Help):
@@ -460,7 +408,7 @@ func (m *Model) fixRule() tea.Cmd {
 
 // fixText says what a fix will write.
 func (m *Model) fixText(r flags.Rule, c flags.Change) string {
-	after := m.state().after
+	after := m.state().After
 	fixed, err := after.Apply(c)
 	if err != nil {
 		return r.Title
@@ -474,7 +422,7 @@ func (m *Model) signInChoices() []pickOption {
 	u := m.detail.user
 	var out []pickOption
 	seen := map[string]bool{}
-	stored := m.state().after.SIPAddress
+	stored := m.state().After.SIPAddress
 	froms := []struct{ from, v, addr string }{{"e-mail address", u.Mail, ""}, {"userPrincipalName", u.UPN, ""}}
 	if stored.Set && !strings.HasPrefix(strings.ToLower(stored.V), "sip:") {
 		// The stored name with the sip: it lacks: the smallest repair.
@@ -488,10 +436,10 @@ func (m *Model) signInChoices() []pickOption {
 		if addr == "" {
 			addr = "sip:" + strings.ToLower(c.v)
 		}
-		if seen[addr] || flags.CheckSIPAddress(addr) != nil || strings.EqualFold(addr, m.state().after.SIPAddress.V) {
+		if seen[addr] || flags.CheckSIPAddress(addr) != nil || strings.EqualFold(addr, m.state().After.SIPAddress.V) {
 			continue // not valid, or what the user has already: no choice
 		}
-		if _, answered := m.audit.holders[strings.ToLower(addr)]; !answered {
+		if _, answered := m.sess.Holders(addr); !answered {
 			continue // not known to be free (being looked up, or the look-up failed)
 		}
 		if others := m.otherHolders(addr); len(others) > 0 {
@@ -551,7 +499,7 @@ func (m *Model) pickPool(f *flags.Finding) tea.Cmd {
 // boxes can produce; each clears the LCS 2005 bits, so every choice ends on
 // a value the audit accepts (0, 4, 8 or 12).
 func (m *Model) archivingPicker(f *flags.Finding) *pickerModel {
-	cur := m.state().after.Archiving
+	cur := m.state().After.Archiving
 	var opts []pickOption
 	for _, mode := range flags.ArchivingModes {
 		c := flags.Change{Archiving: flags.SetArchiving(mode.Bits)}
@@ -580,7 +528,7 @@ func (m *Model) archivingPicker(f *flags.Finding) *pickerModel {
 // lineToFix is the detail line a telephony finding is fixed on: the Line
 // URI, or the Server URI when remote call control has a line but no server.
 func (m *Model) lineToFix(f *flags.Finding) itemKind {
-	if a := m.state().after; f.ID == flags.FindingRCCWithoutLine && a.Line.Set && !a.LineServer.Set {
+	if a := m.state().After; f.ID == flags.FindingRCCWithoutLine && a.Line.Set && !a.LineServer.Set {
 		return itLineServer
 	}
 	return itLine

@@ -10,6 +10,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/ui/session"
 )
 
 // focusRule puts the audit cursor on a rule.
@@ -277,7 +278,7 @@ func TestAuditCursorFollowsLateProblem(t *testing.T) {
 	// Moved by hand, the cursor stays where the admin put it.
 	x.key("down")
 	at := x.m.audit.cursor
-	x.send(holdersMsg{addr: "sip:alee@corp.example", dns: []string{"CN=Ann Lee,OU=Sales,OU=Corp,DC=corp,DC=example"}, gen: x.m.audit.gen})
+	x.send(session.HoldersMsg{Addr: "sip:alee@corp.example", DNs: []string{"CN=Ann Lee,OU=Sales,OU=Corp,DC=corp,DC=example"}, Gen: x.m.sess.Gen()})
 	if x.m.audit.cursor != at {
 		t.Fatal("a late look-up moved a cursor the admin had moved")
 	}
@@ -287,14 +288,14 @@ func TestAuditCursorFollowsLateProblem(t *testing.T) {
 // in between) is not cached as current.
 func TestStaleLookupIsNotCached(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 40)
-	old := x.m.audit.gen
-	x.m.audit.forgetLookups()
-	x.send(holdersMsg{addr: "sip:someone@corp.example", dns: []string{"CN=Ann Lee,OU=Sales,OU=Corp,DC=corp,DC=example"}, gen: old})
-	if _, ok := x.m.audit.holders["sip:someone@corp.example"]; ok {
+	old := x.m.sess.Gen()
+	x.m.sess.ForgetLookups()
+	x.send(session.HoldersMsg{Addr: "sip:someone@corp.example", DNs: []string{"CN=Ann Lee,OU=Sales,OU=Corp,DC=corp,DC=example"}, Gen: old})
+	if _, ok := x.m.sess.Holders("sip:someone@corp.example"); ok {
 		t.Fatal("a stale answer was cached")
 	}
-	x.send(holdersMsg{addr: "sip:someone@corp.example", gen: x.m.audit.gen})
-	if _, ok := x.m.audit.holders["sip:someone@corp.example"]; !ok {
+	x.send(session.HoldersMsg{Addr: "sip:someone@corp.example", Gen: x.m.sess.Gen()})
+	if _, ok := x.m.sess.Holders("sip:someone@corp.example"); !ok {
 		t.Fatal("a current answer was not cached")
 	}
 }
@@ -334,7 +335,7 @@ func TestAuditSignInFixOffersOnlyFreeAddresses(t *testing.T) {
 		t.Fatalf("choices for %q: %+v", stored, opts)
 	}
 	for _, o := range opts {
-		if others := x.m.otherHolders(o.label); len(others) > 0 {
+		if others := x.m.sess.OtherHolders(o.label, x.m.detail.user.DN); len(others) > 0 {
 			t.Errorf("offers %s, held by %v", o.label, others)
 		}
 	}
@@ -357,7 +358,7 @@ func TestArchivingClearsLegacyBits(t *testing.T) {
 	x.openUser("ofarouk") // archiving 3
 	x.focusItem(itArchive, flags.ArchiveInternal)
 	x.key("space")
-	if a := x.m.state().after.Archiving; a.V != flags.ArchiveInternal {
+	if a := x.m.state().After.Archiving; a.V != flags.ArchiveInternal {
 		t.Fatalf("internal box on 3 gives %d, want 4", a.V)
 	}
 	x.key("u")
@@ -375,7 +376,7 @@ func TestArchivingClearsLegacyBits(t *testing.T) {
 	}
 	mustContain(t, x.screen(), "Archiving for Omar Farouk", "none", "internal", "federated", "both")
 	x.key("down", "down", "down", "enter") // both
-	if a := x.m.state().after.Archiving; a.V != flags.ArchiveInternal|flags.ArchiveFederated {
+	if a := x.m.state().After.Archiving; a.V != flags.ArchiveInternal|flags.ArchiveFederated {
 		t.Fatalf("both on 3 gives %d, want 12", a.V)
 	}
 	_, _, after := x.m.auditRules()

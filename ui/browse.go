@@ -382,7 +382,7 @@ func (m *Model) toggle() tea.Cmd {
 	its := items(s)
 	m.detail.cursor = common.Clamp(m.detail.cursor, 0, len(its)-1)
 	it := its[m.detail.cursor]
-	if err := s.base.Editable(itemAttr(it)); err != nil {
+	if err := s.Base.Editable(itemAttr(it)); err != nil {
 		// Several values where AD allows one: writing one drops the others.
 		m.setError("refused: " + err.Error())
 		return nil
@@ -391,8 +391,8 @@ func (m *Model) toggle() tea.Cmd {
 	var what string
 	switch it.kind {
 	case itEnabled:
-		now := s.after.Enabled.Or(false)
-		if now && !enabledBox(s.after) {
+		now := s.After.Enabled.Or(false)
+		if now && !enabledBox(s.After) {
 			// The box shows unticked, as in the OCS console: TRUE without a
 			// sign-in name is not enabled. Ticking it means giving one.
 			m.setError("msRTCSIP-UserEnabled is TRUE but the user has no sign-in name, so OCS treats the user as not enabled: give a sign-in name (enter on Sign-in name) to enable, or the Enable Users wizard (E)")
@@ -411,27 +411,27 @@ func (m *Model) toggle() tea.Cmd {
 		c.Enabled = flags.Some(!now)
 		what = flags.DocEnabled.Label + ": " + common.OnOff(!now)
 	case itFederation:
-		c.Federation = flags.Some(!s.after.Federation.Or(false))
+		c.Federation = flags.Some(!s.After.Federation.Or(false))
 		what = flags.DocFederation.Label + ": " + common.OnOff(c.Federation.V)
 	case itRemote:
-		c.RemoteAccess = flags.Some(!s.after.RemoteAccess.Or(false))
+		c.RemoteAccess = flags.Some(!s.After.RemoteAccess.Or(false))
 		what = flags.DocRemoteAccess.Label + ": " + common.OnOff(c.RemoteAccess.V)
 	case itBit:
 		f, _ := flags.Lookup(it.bit)
 		if it.bit == flags.EnhancedPresence {
 			switch {
-			case s.base.OptionFlags.V.Has(flags.EnhancedPresence):
+			case s.Base.OptionFlags.V.Has(flags.EnhancedPresence):
 				m.setError("Enable enhanced presence is locked: it is set in the directory and is one-way (the OCS console greys it out); it can never be cleared")
 				return nil
-			case !s.after.OptionFlags.V.Has(flags.EnhancedPresence):
+			case !s.After.OptionFlags.V.Has(flags.EnhancedPresence):
 				m.confirmEP(f)
 				return nil
 			}
 		}
-		c.Flags = flags.Toggle(s.after.OptionFlags.V, it.bit)
+		c.Flags = flags.Toggle(s.After.OptionFlags.V, it.bit)
 		what = fmt.Sprintf("%s (%d): %s", f.Label, uint32(it.bit), common.OnOff(c.Flags.Set != 0))
 	case itTelephony:
-		if flags.TelephonyOf(s.after.OptionFlags.V) == it.tel {
+		if flags.TelephonyOf(s.After.OptionFlags.V) == it.tel {
 			m.setStatus("Telephony is already " + it.tel.Label())
 			return nil
 		}
@@ -440,9 +440,9 @@ func (m *Model) toggle() tea.Cmd {
 	case itArchive:
 		// Choosing again clears the LCS 2005 bits 1 and 2, so the value
 		// ends as 0, 4, 8 or 12.
-		c.Archiving = flags.ToggleArchiving(s.after.Archiving.V, it.bit)
-		what = fmt.Sprintf("%s (%d): %s", flags.ArchivingLabel(it.bit), uint32(it.bit), common.OnOff(!s.after.Archiving.V.Has(it.bit)))
-		if s.after.Archiving.V&flags.ArchiveLegacy != 0 {
+		c.Archiving = flags.ToggleArchiving(s.After.Archiving.V, it.bit)
+		what = fmt.Sprintf("%s (%d): %s", flags.ArchivingLabel(it.bit), uint32(it.bit), common.OnOff(!s.After.Archiving.V.Has(it.bit)))
+		if s.After.Archiving.V&flags.ArchiveLegacy != 0 {
 			what += " (clears the LCS 2005 bits 1 and 2)"
 		}
 	case itReserved, itUnknown:
@@ -475,7 +475,7 @@ func (m *Model) canEdit() bool {
 		m.setError(readOnlyMsg)
 		return false
 	}
-	if err := m.state().applyErr; err != nil {
+	if err := m.state().ApplyErr; err != nil {
 		m.setError("the pending edits of this user cannot apply (" + err.Error() + "): undo with u first")
 		return false
 	}
@@ -493,7 +493,7 @@ func (m *Model) pushEdit(c flags.Change, what string) {
 // confirmEP asks before setting enhanced presence, with the warning the
 // console gives: it is one-way and ends Communicator 2005 for the user.
 func (m *Model) confirmEP(f flags.Feature) {
-	if err := m.state().base.Editable(flags.AttrOptionFlags); err != nil {
+	if err := m.state().Base.Editable(flags.AttrOptionFlags); err != nil {
 		m.setError("refused: " + err.Error())
 		return
 	}

@@ -202,7 +202,7 @@ func (m *Model) onCommit(msg commitMsg) tea.Cmd {
 			p.Base = msg.user
 			m.refreshUser(msg.user)
 		}
-		m.audit.forgetLookups()
+		m.sess.ForgetLookups()
 		m.setError(msg.err.Error())
 	case errors.As(msg.err, &ce):
 		*res = result{kind: resConflict, conflict: ce}
@@ -235,7 +235,7 @@ func (m *Model) onWritten(k string, res *result, p *session.Edits, u directory.U
 	m.refreshUser(u)
 	// Who holds which sign-in name may have changed with this write:
 	// the verdicts and the audit ask the directory again.
-	m.audit.forgetLookups()
+	m.sess.ForgetLookups()
 	m.setStatus(fmt.Sprintf("wrote %s: %s", u.Label(), editsSummary(written)))
 }
 

@@ -8,6 +8,7 @@ import (
 	"ocsflags/flags"
 	"ocsflags/termtext"
 	"ocsflags/ui/common"
+	"ocsflags/ui/session"
 	"ocsflags/ui/styles"
 )
 
@@ -47,46 +48,9 @@ type detailModel struct {
 	offset  int
 }
 
-// state is what the pane shows: the user as read (base) and as it will be
-// written (after), which differ only by pending edits.
-type state struct {
-	base, after  flags.Settings
-	applyErr     error
-	pending      bool
-	pools        poolSet
-	poolsUnknown bool
-	// others gives the other objects holding a SIP address, as far as the
-	// look-up started when the user was opened has answered (nil before).
-	others func(addr string) []string
-	// user is the object the settings belong to: the account facts the
-	// rules also judge (disabled, contact, OriginatorSid, proxyAddresses).
-	user directory.User
-	// names are the display names of policy and location profile objects,
-	// by NormDN, as far as they could be read.
-	names map[string]string
-	// sipScope is how far the directory searches for other holders of a
-	// sign-in name.
-	sipScope flags.SearchScope
-}
 
-func (s state) isPool(dn string) bool { return s.pools.IsPool(dn) }
 
-// findings are the readiness rules on set, with the duplicate check as far
-// as the look-up knows.
-func (s state) findings(set flags.Settings) []flags.Finding {
-	return flags.Audit(s.input(set))
-}
 
-// input is the rules' input for set on the open user, built as every
-// surface builds it (directory.RuleInput).
-func (s state) input(set flags.Settings) flags.AuditInput {
-	in := directory.RuleInput(s.user, set, s.pools)
-	in.SIPScope = s.sipScope
-	if set.SIPAddress.Set && s.others != nil {
-		in.OtherHolders = s.others(set.SIPAddress.V)
-	}
-	return in
-}
 
 // documentedBits are the bits shown as check boxes, by group.
 var (
@@ -105,7 +69,7 @@ var (
 )
 
 // items lists the focusable lines in display order.
-func items(s state) []item {
+func items(s session.State) []item {
 	out := []item{{kind: itEnabled}, {kind: itSIP}, {kind: itPool}, {kind: itVerdict}, {kind: itFederation}, {kind: itRemote}}
 	for _, b := range federationBits {
 		out = append(out, item{kind: itBit, bit: b})
@@ -121,7 +85,7 @@ func items(s state) []item {
 		out = append(out, item{kind: itBit, bit: b})
 	}
 	out = append(out, item{kind: itArchive, bit: flags.ArchiveInternal}, item{kind: itArchive, bit: flags.ArchiveFederated})
-	both := s.base.OptionFlags.V | s.after.OptionFlags.V
+	both := s.Base.OptionFlags.V | s.After.OptionFlags.V
 	for _, b := range (both & reservedMask).Bits() {
 		out = append(out, item{kind: itReserved, bit: b})
 	}
@@ -150,41 +114,12 @@ func radio(on bool) string {
 	return "( )"
 }
 
-func optString(o flags.Opt[string]) string {
-	if !o.Set {
-		return "(not set)"
-	}
-	return o.V
-}
 
-// poolText names a home server the way the console does: by the pool's host.
-func poolText(s state, o flags.Opt[string]) string {
-	switch {
-	case !o.Set:
-		return "(not set)"
-	case s.poolsUnknown:
-		return o.V + " (pools could not be read)"
-	}
-	if p, ok := s.pools.ByHomeServer(o.V); ok {
-		host := p.Host
-		if host == "" {
-			host = "(pool without dNSHostName) " + p.DN
-		}
-		return host
-	}
-	if flags.IsDeletedReference(o.V) {
-		return "✗ a pool that was deleted"
-	}
-	if s.pools.Unknown(o.V) != "" {
-		return "? the pools cannot be read with this account: " + o.V
-	}
-	return "✗ not a pool: " + o.V
-}
 
 // verdictText is the readiness verdict in words, never colour alone: the
 // verdict flags.Judge gives, worded as the audit words it.
-func verdictText(set flags.Settings, s state) (string, readiness) {
-	f := s.findings(set)
+func verdictText(set flags.Settings, s session.State) (string, readiness) {
+	f := s.Findings(set)
 	v, e, w := flags.JudgeCounts(f)
 	warns := ""
 	if w > 0 {
@@ -196,7 +131,7 @@ func verdictText(set flags.Settings, s state) (string, readiness) {
 		if w > 0 {
 			t = "✓ ready (" + warns + ")"
 		}
-		if n := flags.NoteFor(flags.Notes(s.input(set)), flags.FindingADAccountDisabled); n != nil {
+		if n := flags.NoteFor(flags.Notes(s.Input(set)), flags.FindingADAccountDisabled); n != nil {
 			t += " · resource-forest account"
 		}
 		return t, v
@@ -229,26 +164,13 @@ func originatorNote(u directory.User) string {
 	return "read-only · the account in the forest where the person logs on"
 }
 
-// objectName names a policy or location profile object: its display name
-// when it could be read, else the first RDN's value (never the raw DN
-// parsed for more than that).
-func objectName(s state, dn string) string {
-	if n, ok := s.names[directory.NormDN(dn)]; ok && n != "" {
-		return termtext.Safe(n)
-	}
-	name := dn
-	if d, err := directory.ParseDN(dn); err == nil && len(d.RDNs) > 0 && len(d.RDNs[0].Attributes) > 0 {
-		name = d.RDNs[0].Attributes[0].Value
-	}
-	return termtext.Safe(name) + " (name not readable: " + termtext.Safe(dn) + ")"
-}
 
 // policyTexts are the user's msRTCSIP-UserPolicy values of one kind, named
 // (kind 0: the values of other or unknown kinds, and ones that do not
 // parse). Read-only: ocsflags never writes policies.
-func policyTexts(s state, kind flags.PolicyKind) []string {
+func policyTexts(s session.State, kind flags.PolicyKind) []string {
 	var out []string
-	for _, v := range s.after.Policies {
+	for _, v := range s.After.Policies {
 		p, err := flags.ParsePolicy(v)
 		switch {
 		case err != nil:
@@ -256,9 +178,9 @@ func policyTexts(s state, kind flags.PolicyKind) []string {
 				out = append(out, "✗ "+termtext.Safe(v)+" (not DN-Binary)")
 			}
 		case p.Kind == kind:
-			out = append(out, objectName(s, p.DN)+"  (read-only)")
+			out = append(out, session.ObjectName(s, p.DN)+"  (read-only)")
 		case kind == 0 && p.Kind != flags.PolicyMeeting && p.Kind != flags.PolicyVoice:
-			out = append(out, p.Kind.String()+": "+objectName(s, p.DN)+"  (read-only)")
+			out = append(out, p.Kind.String()+": "+session.ObjectName(s, p.DN)+"  (read-only)")
 		}
 	}
 	if len(out) == 0 && kind != 0 {
@@ -268,15 +190,15 @@ func policyTexts(s state, kind flags.PolicyKind) []string {
 }
 
 // locationText is the per-user location profile (OCS 2007 R2).
-func locationText(s state) string {
-	if l := s.after.LocationProfile; l.Set {
-		return objectName(s, l.V) + "  (read-only)"
+func locationText(s session.State) string {
+	if l := s.After.LocationProfile; l.Set {
+		return session.ObjectName(s, l.V) + "  (read-only)"
 	}
 	return "(none assigned: the pool's default applies)"
 }
 
 // render lays out the pane's lines at width w.
-func render(s state, st styles.Styles, its []item, cursor, w int) []line {
+func render(s session.State, st styles.Styles, its []item, cursor, w int) []line {
 	var out []line
 	add := func(text string, it int) { out = append(out, line{text, it}) }
 	heading := func(t string) { add("", -1); add(st.Group.Render(t), -1) }
@@ -311,27 +233,27 @@ func render(s state, st styles.Styles, its []item, cursor, w int) []line {
 	// General: what the console shows at the top of the user's properties.
 	{
 		i := next()
-		on, was := enabledBox(s.after), enabledBox(s.base)
+		on, was := enabledBox(s.After), enabledBox(s.Base)
 		note := ""
 		switch {
 		case on != was:
 			note = changedNote(was)
-		case !on && s.after.Enabled.Or(false):
+		case !on && s.After.Enabled.Or(false):
 			note = st.Warn.Render("msRTCSIP-UserEnabled is TRUE, but without a sign-in name OCS treats the user as not enabled")
 		}
 		add(row(i, common.Check(on), flags.DocEnabled.Label, "", note), i)
 	}
-	field(next(), flags.DocSIPAddress.Label, optString(s.after.SIPAddress), optString(s.base.SIPAddress))
-	field(next(), flags.DocHomeServer.Label, poolText(s, s.after.HomeServer), poolText(s, s.base.HomeServer))
-	if sid := s.after.OriginatorSid; sid.Set {
+	field(next(), flags.DocSIPAddress.Label, session.OptString(s.After.SIPAddress), session.OptString(s.Base.SIPAddress))
+	field(next(), flags.DocHomeServer.Label, session.PoolText(s, s.After.HomeServer), session.PoolText(s, s.Base.HomeServer))
+	if sid := s.After.OriginatorSid; sid.Set {
 		// Read-only: the account the person logs on with in their own
 		// forest (resource or central forest).
-		add("  "+common.Fit("Originator SID", 16)+" "+termtext.Safe(sid.V)+"  "+st.Dim.Render(originatorNote(s.user)), -1)
+		add("  "+common.Fit("Originator SID", 16)+" "+termtext.Safe(sid.V)+"  "+st.Dim.Render(originatorNote(s.User)), -1)
 	}
 	{
 		i := next()
-		now, r := verdictText(s.after, s)
-		was, _ := verdictText(s.base, s)
+		now, r := verdictText(s.After, s)
+		was, _ := verdictText(s.Base, s)
 		sty := st.Bad
 		switch r {
 		case ready:
@@ -371,7 +293,7 @@ func render(s state, st styles.Styles, its []item, cursor, w int) []line {
 	bitRow := func(b flags.Value) {
 		i := next()
 		f, _ := flags.Lookup(b)
-		on, was := s.after.OptionFlags.V.Has(b), s.base.OptionFlags.V.Has(b)
+		on, was := s.After.OptionFlags.V.Has(b), s.Base.OptionFlags.V.Has(b)
 		note := ""
 		switch {
 		case on != was:
@@ -383,8 +305,8 @@ func render(s state, st styles.Styles, its []item, cursor, w int) []line {
 	}
 
 	heading("Federation")
-	boolRow(flags.DocFederation.Label, s.after.Federation, s.base.Federation)
-	boolRow(flags.DocRemoteAccess.Label, s.after.RemoteAccess, s.base.RemoteAccess)
+	boolRow(flags.DocFederation.Label, s.After.Federation, s.Base.Federation)
+	boolRow(flags.DocRemoteAccess.Label, s.After.RemoteAccess, s.Base.RemoteAccess)
 	for _, b := range federationBits {
 		bitRow(b)
 	}
@@ -393,7 +315,7 @@ func render(s state, st styles.Styles, its []item, cursor, w int) []line {
 		bitRow(b)
 	}
 	heading("Telephony")
-	telNow, telWas := flags.TelephonyOf(s.after.OptionFlags.V), flags.TelephonyOf(s.base.OptionFlags.V)
+	telNow, telWas := flags.TelephonyOf(s.After.OptionFlags.V), flags.TelephonyOf(s.Base.OptionFlags.V)
 	for _, t := range flags.TelephonyModes {
 		i := next()
 		note := ""
@@ -406,10 +328,10 @@ func render(s state, st styles.Styles, its []item, cursor, w int) []line {
 		add(row(i, radio(t == telNow), t.Label(), t.Bits().SumText(), note), i)
 	}
 	if telNow == flags.TelephonyInconsistent {
-		add("  "+st.Warn.Render(fmt.Sprintf("! Inconsistent: bits %s match no console option; kept as found until you choose one", (s.after.OptionFlags.V&flags.TelephonyMask).SumText())), -1)
+		add("  "+st.Warn.Render(fmt.Sprintf("! Inconsistent: bits %s match no console option; kept as found until you choose one", (s.After.OptionFlags.V&flags.TelephonyMask).SumText())), -1)
 	}
-	field(next(), "  Line URI", optString(s.after.Line), optString(s.base.Line))
-	field(next(), "  Server URI", optString(s.after.LineServer), optString(s.base.LineServer))
+	field(next(), "  Line URI", session.OptString(s.After.Line), session.OptString(s.Base.Line))
+	field(next(), "  Server URI", session.OptString(s.After.LineServer), session.OptString(s.Base.LineServer))
 	for _, p := range policyTexts(s, flags.PolicyVoice) {
 		add("  "+common.Fit("  Voice policy", 16)+" "+p, -1)
 	}
@@ -427,28 +349,28 @@ func render(s state, st styles.Styles, its []item, cursor, w int) []line {
 	heading(flags.DocArchiving.Label)
 	for _, b := range []flags.Value{flags.ArchiveInternal, flags.ArchiveFederated} {
 		i := next()
-		on, was := s.after.Archiving.V.Has(b), s.base.Archiving.V.Has(b)
+		on, was := s.After.Archiving.V.Has(b), s.Base.Archiving.V.Has(b)
 		note := ""
 		if on != was {
 			note = changedNote(was)
 		}
 		add(row(i, common.Check(on), flags.ArchivingLabel(b), fmt.Sprint(uint32(b)), note), i)
 	}
-	if a := s.after.Archiving; a.Set && a.V&^(flags.ArchiveInternal|flags.ArchiveFederated) != 0 {
+	if a := s.After.Archiving; a.Set && a.V&^(flags.ArchiveInternal|flags.ArchiveFederated) != 0 {
 		add("  "+st.Warn.Render(fmt.Sprintf("! msRTCSIP-ArchivingEnabled is %s: LCS 2005 value, kept as found", flags.FormatAD(a.V))), -1)
 	}
 
-	both := s.base.OptionFlags.V | s.after.OptionFlags.V
+	both := s.Base.OptionFlags.V | s.After.OptionFlags.V
 	if both&reservedMask != 0 || both.Unknown() != 0 {
 		heading("Reserved and undocumented bits (read-only, kept as found)")
 		for _, b := range (both & reservedMask).Bits() {
 			i := next()
 			f, _ := flags.Lookup(b)
-			add(row(i, common.Check(s.after.OptionFlags.V.Has(b)), f.Name, fmt.Sprint(uint32(b)), ""), i)
+			add(row(i, common.Check(s.After.OptionFlags.V.Has(b)), f.Name, fmt.Sprint(uint32(b)), ""), i)
 		}
 		for _, b := range both.Unknown().Bits() {
 			i := next()
-			add(row(i, common.Check(s.after.OptionFlags.V.Has(b)), fmt.Sprintf("unknown bit %d (not in the catalogue)", flags.BitIndex(b)), fmt.Sprint(uint32(b)), ""), i)
+			add(row(i, common.Check(s.After.OptionFlags.V.Has(b)), fmt.Sprintf("unknown bit %d (not in the catalogue)", flags.BitIndex(b)), fmt.Sprint(uint32(b)), ""), i)
 		}
 	}
 
@@ -461,16 +383,16 @@ func render(s state, st styles.Styles, its []item, cursor, w int) []line {
 			add("  "+l, i)
 		}
 	}
-	if s.applyErr != nil {
-		add("  "+st.Bad.Render("✗ pending edits cannot apply: "+termtext.Safe(s.applyErr.Error())), -1)
+	if s.ApplyErr != nil {
+		add("  "+st.Bad.Render("✗ pending edits cannot apply: "+termtext.Safe(s.ApplyErr.Error())), -1)
 	}
 	return out
 }
 
 // valueLines show OptionFlags as read and as it will be written, in
 // decimal, hex and binary, with the changed bits marked under the binary.
-func valueLines(s state, st styles.Styles, w int) []string {
-	read, write := s.base.OptionFlags, s.after.OptionFlags
+func valueLines(s session.State, st styles.Styles, w int) []string {
+	read, write := s.Base.OptionFlags, s.After.OptionFlags
 	dec := func(o flags.Opt[flags.Value]) string {
 		if !o.Set {
 			return "(not set)"

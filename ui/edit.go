@@ -14,6 +14,7 @@ import (
 	"ocsflags/termtext"
 	"ocsflags/ui/common"
 	"ocsflags/ui/keys"
+	"ocsflags/ui/session"
 	"ocsflags/ui/styles"
 )
 
@@ -51,18 +52,18 @@ func (m *Model) openEdit(kind itemKind) {
 		return
 	}
 	s := m.state()
-	if err := s.base.Editable(attrInfos[kind].attr); err != nil {
+	if err := s.Base.Editable(attrInfos[kind].attr); err != nil {
 		m.setError("refused: " + err.Error())
 		return
 	}
 	e := &editModel{kind: kind, dn: m.detail.user.DN, label: attrInfos[kind].label}
 	switch kind {
 	case itSIP:
-		e.dir, e.was = s.base.SIPAddress.V, s.after.SIPAddress.V
+		e.dir, e.was = s.Base.SIPAddress.V, s.After.SIPAddress.V
 	case itLine:
-		e.dir, e.was = s.base.Line.V, s.after.Line.V
+		e.dir, e.was = s.Base.Line.V, s.After.Line.V
 	case itLineServer:
-		e.dir, e.was = s.base.LineServer.V, s.after.LineServer.V
+		e.dir, e.was = s.Base.LineServer.V, s.After.LineServer.V
 	}
 	e.input.Value = e.was
 	m.edit = e
@@ -163,7 +164,7 @@ func (m *Model) commitEdit() tea.Cmd {
 			return nil
 		}
 		e.checking, e.checked = strings.ToLower(v), v
-		return lookupHolders(m.com.Ctx, m.com.Dir, e.checking, m.audit.gen)
+		return session.LookupHolders(m.com.Ctx, m.com.Dir, e.checking, m.sess.Gen(), readTimeout)
 	}
 	m.stageEdit(v)
 	return nil
@@ -202,25 +203,25 @@ func (m *Model) stageEdit(v string) {
 
 // editHolders finishes a sign-in name edit with the directory's answer:
 // staged when only this user (or nobody) holds the address.
-func (m *Model) editHolders(msg holdersMsg) {
+func (m *Model) editHolders(msg session.HoldersMsg) {
 	e := m.edit
-	if e == nil || e.checking != msg.addr {
+	if e == nil || e.checking != msg.Addr {
 		return
 	}
 	e.checking = ""
 	if !m.editTarget() {
 		return
 	}
-	if msg.err != nil {
-		e.err = "cannot check that " + msg.addr + " is unique: " + msg.err.Error() + "; enter tries again"
+	if msg.Err != nil {
+		e.err = "cannot check that " + msg.Addr + " is unique: " + msg.Err.Error() + "; enter tries again"
 		return
 	}
-	if others := directory.OtherThan(msg.dns, e.dn); len(others) > 0 {
+	if others := directory.OtherThan(msg.DNs, e.dn); len(others) > 0 {
 		more := ""
 		if len(others) > 1 {
 			more = fmt.Sprintf(" and %d more", len(others)-1)
 		}
-		e.err = msg.addr + " is already the sign-in name of " + others[0] + more + ": it must be unique in the forest"
+		e.err = msg.Addr + " is already the sign-in name of " + others[0] + more + ": it must be unique in the forest"
 		return
 	}
 	if dn := m.pendingHolder(e.checked, e.dn); dn != "" {
@@ -243,7 +244,7 @@ func (m *Model) pendingHolder(addr, self string) string {
 // editWarning is what setting v would break, given the user's telephony
 // option with the pending edits; "" when nothing.
 func (m *Model) editWarning(kind itemKind, v string) string {
-	return flags.LineWarning(attrInfos[kind].attr, v, m.state().after.OptionFlags.V)
+	return flags.LineWarning(attrInfos[kind].attr, v, m.state().After.OptionFlags.V)
 }
 
 // view draws the editor as a box over the screen.

@@ -7,10 +7,11 @@ import (
 	"ocsflags/flags"
 	"ocsflags/termtext"
 	"ocsflags/ui/common"
+	"ocsflags/ui/session"
 )
 
 // explainItem is the explanation panel for the focused detail line.
-func explainItem(it item, s state, w int) []string {
+func explainItem(it item, s session.State, w int) []string {
 	switch it.kind {
 	case itBit, itReserved, itUnknown:
 		return common.ExplainBit(it.bit, w)
@@ -30,7 +31,7 @@ func explainItem(it item, s state, w int) []string {
 		if t.Inferred() {
 			out = append(out, common.Para(w, "The bit pattern of this option is inferred, not documented by Microsoft.")...)
 		}
-		if flags.TelephonyOf(s.after.OptionFlags.V) == flags.TelephonyInconsistent {
+		if flags.TelephonyOf(s.After.OptionFlags.V) == flags.TelephonyInconsistent {
 			out = append(out, common.Para(w, "This user's telephony bits match no option: choosing one replaces them; until then they are kept as found.")...)
 		}
 		return out
@@ -42,19 +43,19 @@ func explainItem(it item, s state, w int) []string {
 		out = append(out, common.Para(w, a.explain)...)
 		return append(out, common.Para(w, "Caveat: "+a.caveat)...)
 	case itValue:
-		return explainValue(s.after.OptionFlags, w)
+		return explainValue(s.After.OptionFlags, w)
 	case itVerdict:
 		a := attrInfos[itVerdict]
 		out := []string{a.label}
 		out = append(out, common.Para(w, a.explain)...)
-		for _, f := range s.findings(s.after) {
+		for _, f := range s.Findings(s.After) {
 			mark := "✗"
 			if f.Severity == flags.Warning {
 				mark = "!"
 			}
 			out = append(out, common.Para(w, termtext.Safe(fmt.Sprintf("%s %s (%s): %s", mark, f.Problem, f.ID, f.Experience)))...)
 		}
-		for _, n := range flags.Notes(s.input(s.after)) {
+		for _, n := range flags.Notes(s.Input(s.After)) {
 			out = append(out, common.Para(w, "✓ "+termtext.Safe(n.Message))...)
 		}
 		return append(out, common.Para(w, a.caveat)...)

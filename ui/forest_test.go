@@ -7,6 +7,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/ui/session"
 )
 
 // A user whose pool this account cannot read may be on a working pool: the
@@ -30,11 +31,11 @@ func TestPoolsThisAccountCannotRead(t *testing.T) {
 	if r := makeRow(u, newMemoPools(pools)); r.state != flags.VerdictUnverified {
 		t.Errorf("list mark %v, want unverified: readiness needs a home server known to be a pool", r.state)
 	}
-	s := state{pools: pools, user: u}
-	if got := poolText(s, u.OCS.HomeServer); !strings.Contains(got, "the pools cannot be read with this account") {
+	s := session.State{Pools: pools, User: u}
+	if got := session.PoolText(s, u.OCS.HomeServer); !strings.Contains(got, "the pools cannot be read with this account") {
 		t.Errorf("detail shows %q", got)
 	}
-	fs := s.findings(u.OCS)
+	fs := s.Findings(u.OCS)
 	if len(fs) != 1 || fs[0].ID != flags.FindingHomeServerUnchecked {
 		t.Errorf("findings %+v", fs)
 	}

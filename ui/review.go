@@ -287,8 +287,8 @@ func reviewDoc(m *Model, w int) (lines []string, userLine []int) {
 // homeServerWords says a home-server edit by pool host, as the OCS console
 // does: a DN cut to a column says nothing.
 func (m *Model) homeServerWords(e flags.AttrEdit) string {
-	ps := state{pools: m.sess.Pools, poolsUnknown: m.sess.PoolsErr != nil}
-	return "from " + poolText(ps, e.Old) + " to " + poolText(ps, e.New)
+	ps := session.State{Pools: m.sess.Pools, PoolsUnknown: m.sess.PoolsErr != nil}
+	return "from " + session.PoolText(ps, e.Old) + " to " + session.PoolText(ps, e.New)
 }
 
 func editValue(o flags.Opt[string]) string {

@@ -171,7 +171,6 @@ func newModel(ctx context.Context, opts Options) *Model {
 		help:    help.New(),
 		spin:    spinner.New(spinner.WithSpinner(spinner.Line)),
 		sess:    session.New(),
-		audit:   newAudit(),
 	}
 	m.com.Styles = styles.New(m.isDark, m.profile)
 	m.help.Styles = m.com.Styles.Help
@@ -349,7 +348,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.onSettle(msg)
 	case signalMsg:
 		return m.onSignal(msg)
-	case holdersMsg:
+	case session.HoldersMsg:
+		m.toSession(msg)
 		m.onHolders(msg)
 		m.editHolders(msg)
 	case enableMsg:
@@ -463,7 +463,8 @@ func (m *Model) openUser(u directory.User) tea.Cmd {
 	m.detail.user, m.detail.has, m.detail.loading, m.detail.err = u, true, true, nil
 	// Forget earlier sign-in-name look-ups: another admin may have taken or
 	// freed an address since; the verdict asks again for this user.
-	m.audit = newAudit()
+	m.sess.ForgetLookups()
+	m.audit = auditModel{}
 	return loadUser(m.com.Ctx, m.com.Dir, u.DN)
 }
 
@@ -584,19 +585,8 @@ func parentDN(dn string) string {
 }
 
 // state is what the detail pane shows for the open user.
-func (m *Model) state() state {
-	s := state{pools: m.sess.Pools, poolsUnknown: m.sess.PoolsErr != nil, others: m.otherHolders, user: m.detail.user, names: m.sess.Names, sipScope: m.com.Dir.Info().SIPScope}
-	if p := m.sess.Pending.Get(m.detail.user.DN); p != nil {
-		s.base = p.Base.OCS
-		s.after, s.applyErr = p.After()
-		if s.applyErr != nil {
-			s.after = s.base
-		}
-		s.pending = true
-		return s
-	}
-	s.base, s.after = m.detail.user.OCS, m.detail.user.OCS
-	return s
+func (m *Model) state() session.State {
+	return m.sess.State(m.detail.user, m.com.Dir.Info().SIPScope)
 }
 
 // startOptionFlags is what the explorer opens on: the open user's value.
@@ -604,5 +594,5 @@ func (m *Model) startOptionFlags() flags.Opt[flags.Value] {
 	if !m.detail.has {
 		return flags.Opt[flags.Value]{}
 	}
-	return m.state().after.OptionFlags
+	return m.state().After.OptionFlags
 }

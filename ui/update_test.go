@@ -45,7 +45,7 @@ func TestTelephonyRadioIsADelta(t *testing.T) {
 	if c.Flags != want {
 		t.Fatalf("telephony change = %+v, want %+v", c.Flags, want)
 	}
-	if a := x.m.state().after.OptionFlags.V; a != 384 {
+	if a := x.m.state().After.OptionFlags.V; a != 384 {
 		t.Fatalf("after = %d, want 384", a)
 	}
 }
@@ -71,7 +71,7 @@ func TestReservedAndUnknownBitsReadOnlyAndKept(t *testing.T) {
 	before := x.m.detail.user.OCS.OptionFlags.V
 	x.focusItem(itBit, flags.AnonymousParticipants)
 	x.key("space")
-	after := x.m.state().after.OptionFlags.V
+	after := x.m.state().After.OptionFlags.V
 	if after^before != flags.AnonymousParticipants {
 		t.Fatalf("%d -> %d changes more than bit 64", before, after)
 	}
@@ -150,14 +150,14 @@ func TestPendingSurvivesNavigation(t *testing.T) {
 	if directory.SameDN(x.m.detail.user.DN, aliceDN) {
 		t.Fatal("did not move to another user")
 	}
-	if x.m.state().pending {
+	if x.m.state().Pending {
 		t.Fatal("the other user shows Alice's edits")
 	}
 	x.key("esc", "k", "enter")
 	if !directory.SameDN(x.m.detail.user.DN, aliceDN) {
 		t.Fatalf("back on %s, want Alice", x.m.detail.user.DN)
 	}
-	if !x.m.state().after.OptionFlags.V.Has(flags.PublicIM) {
+	if !x.m.state().After.OptionFlags.V.Has(flags.PublicIM) {
 		t.Fatal("Alice's pending edit was lost")
 	}
 	mustContain(t, x.screen(), "* was off")
@@ -276,7 +276,7 @@ func TestPermissionErrorKeepsEdits(t *testing.T) {
 	mustContain(t, x.screen(), "✗ not written")
 	// The edits are still there to retry.
 	x.key("esc")
-	if !x.m.state().after.OptionFlags.V.Has(flags.PublicIM) {
+	if !x.m.state().After.OptionFlags.V.Has(flags.PublicIM) {
 		t.Fatal("detail no longer shows the pending edit")
 	}
 }

@@ -1,6 +1,6 @@
 // Package session is the one owner of the console's session state: the
-// pending edits, the OCS pools, and the display names of the objects users
-// point at. Screens read it through the root's *Session; they change it
+// pending edits, the OCS pools, the sign-in-name look-ups with their
+// generation, and the display names of the objects users point at. Screens read it through the root's *Session; they change it
 // only by sending its messages (StageMsg, UndoMsg), which the root hands to
 // Update, so every change of the session goes through this package.
 package session
@@ -33,11 +33,13 @@ type Session struct {
 	// Names are display names of policy and location profile objects, by
 	// NormDN, filled as the open users' references are resolved.
 	Names map[string]string
+
+	look lookups // the sign-in-name look-ups (lookups.go)
 }
 
 // New returns an empty session.
 func New() *Session {
-	return &Session{Pending: NewPending(), Pools: directory.PoolSet{}}
+	return &Session{Pending: NewPending(), Pools: directory.PoolSet{}, look: newLookups()}
 }
 
 // Note is what a change of the session has to say on the status line; an
@@ -82,6 +84,8 @@ func (s *Session) Update(msg tea.Msg) (note Note, ok bool) {
 	switch msg := msg.(type) {
 	case StageMsg:
 		return s.stage(msg.User, msg.Change, msg.What), true
+	case HoldersMsg:
+		return s.onHolders(msg), true
 	case PoolsMsg:
 		s.PoolsLoaded = true
 		s.Pools = directory.NewPoolSetFrom(msg.Pools)
@@ -143,4 +147,22 @@ func (s *Session) PoolsUnreadable() (first bool) {
 	}
 	s.PoolsHidden = true
 	return true
+}
+
+// State is u as the console shows it: as read and with its pending edits,
+// judged with the pools and the sign-in-name look-ups so far.
+func (s *Session) State(u directory.User, scope flags.SearchScope) State {
+	st := State{Pools: s.Pools, PoolsUnknown: s.PoolsErr != nil, User: u, Names: s.Names, SIPScope: scope,
+		Others: func(addr string) []string { return s.OtherHolders(addr, u.DN) }}
+	if p := s.Pending.Get(u.DN); p != nil {
+		st.Base = p.Base.OCS
+		st.After, st.ApplyErr = p.After()
+		if st.ApplyErr != nil {
+			st.After = st.Base
+		}
+		st.Pending = true
+		return st
+	}
+	st.Base, st.After = u.OCS, u.OCS
+	return st
 }
