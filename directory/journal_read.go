@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 	"time"
 
@@ -237,9 +238,16 @@ type JournalWrite struct {
 // Written reports whether the write is in the directory.
 func (w JournalWrite) Written() bool { return w.Outcome == JournalWritten }
 
-// Writes groups journal lines into writes, in the order of their first
-// line (oldest first: the journal is appended to).
+// Writes groups journal lines into writes, oldest first by the time of
+// their first line (processes writing at once may append a little out of
+// order), in journal order at equal times.
 func Writes(lines []JournalLine) []JournalWrite {
+	out := groupWrites(lines)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
+	return out
+}
+
+func groupWrites(lines []JournalLine) []JournalWrite {
 	var out []JournalWrite
 	at := map[string]int{}
 	for _, l := range lines {

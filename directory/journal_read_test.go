@@ -63,15 +63,16 @@ func TestReadJournalDamagedLines(t *testing.T) {
 	if len(ws) != 5 {
 		t.Fatalf("writes: %+v", got)
 	}
-	if ws[0].ID != "a1" || ws[0].Outcome != JournalWritten || len(ws[0].Edits) != 1 || ws[0].Edits[0].New.V != "320" {
-		t.Errorf("a1: %+v", ws[0])
+	// Oldest first: the version 1 write, a day older, though further
+	// down the journal. Its two lines of one time and DN are one write
+	// with a derived id, written.
+	if ws[1].ID != "a1" || ws[1].Outcome != JournalWritten || len(ws[1].Edits) != 1 || ws[1].Edits[0].New.V != "320" {
+		t.Errorf("a1: %+v", ws[1])
 	}
-	if ws[1].ID != "c3" || ws[1].Outcome != JournalNotWritten || ws[1].Error != "conflict" {
-		t.Errorf("c3: %+v", ws[1])
+	if ws[2].ID != "c3" || ws[2].Outcome != JournalNotWritten || ws[2].Error != "conflict" {
+		t.Errorf("c3: %+v", ws[2])
 	}
-	// The version 1 write: two lines of one time and DN, one write with
-	// a derived id, written.
-	if v1 := ws[2]; !strings.HasPrefix(v1.ID, "v1-") || v1.Outcome != JournalWritten || len(v1.Edits) != 2 || v1.Edits[1].Old.Set {
+	if v1 := ws[0]; !strings.HasPrefix(v1.ID, "v1-") || v1.Outcome != JournalWritten || len(v1.Edits) != 2 || v1.Edits[1].Old.Set {
 		t.Errorf("v1: %+v", v1)
 	}
 	// Its outcome line damaged, the intent of f6 is all there is:
@@ -84,7 +85,7 @@ func TestReadJournalDamagedLines(t *testing.T) {
 	}
 	// The derived id is stable: the same journal read again gives it.
 	again, _, _ := ReadJournalLines(strings.NewReader(journalSample))
-	if Writes(again)[2].ID != ws[2].ID {
+	if Writes(again)[0].ID != ws[0].ID {
 		t.Error("the version 1 id changed between two reads")
 	}
 }
