@@ -345,3 +345,30 @@ func TestSinceFlag(t *testing.T) {
 		t.Errorf("--since in an hour: %d", len(hs))
 	}
 }
+
+// A journal is a file: a DN, a value or a damaged line holding terminal
+// controls is shown escaped, in text and JSON alike.
+func TestHistoryHostileJournal(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "journal.jsonl")
+	e := directory.JournalEntry{V: 2, ID: "abcd1234", Phase: "intent", Time: time.Now().UTC(), Directory: "dc1\x1b]0;x\x07",
+		BoundAs: "a\u202eb", DN: hostileDN, Attribute: flags.AttrLine}
+	v := hostileLine
+	e.After = &v
+	line, _ := json.Marshal(e)
+	bad := "{\"v\":2,\"phase\":\"\x1b[2J\u009b\"}\n\x1b[31m\u202e garbage\n"
+	if err := os.WriteFile(path, append(append(line, '\n'), bad...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := run(t, "history", "--journal", path)
+	if code != 1 || !strings.Contains(out, "abcd1234") || !strings.Contains(errs, "line 2") || !strings.Contains(errs, "line 3") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errs)
+	}
+	checkText(t, "history", out)
+	checkText(t, "history's damage", errs)
+	code, out, _ = run(t, "history", "--journal", path, "--json")
+	checkText(t, "history --json", out)
+	var hs []historyEntry
+	if code != 1 || json.Unmarshal([]byte(out), &hs) != nil || len(hs) != 1 || hs[0].DN != hostileDN {
+		t.Errorf("--json: exit %d, %+v", code, hs)
+	}
+}
