@@ -169,6 +169,11 @@ func (c *conn) open(ctx context.Context, env Env) (directory.Directory, error) {
 	// --changes-out, vanish at exit; journaling them as written would mix
 	// make-believe with real changes in the admin's journal.
 	if d.Info().InMemory {
+		if c.console {
+			// Journaled in this process only, so that the console's
+			// history and undo work on the demo too.
+			return directory.NewSessionJournaled(d), nil
+		}
 		return d, nil
 	}
 	path := c.journal

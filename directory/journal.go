@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -136,6 +137,37 @@ type Journaled struct {
 	path   string
 	notice string
 	mu     sync.Mutex
+	// session holds the lines of a journal kept in this process only
+	// (NewSessionJournaled); path is then "".
+	session *bytes.Buffer
+}
+
+// NewSessionJournaled journals the writes to d in memory, for this process
+// only: the console on the demo or an LDIF export without --changes-out,
+// whose changes vanish at exit, so its history and undo work while the
+// admin's journal file never mixes make-believe with real changes.
+func NewSessionJournaled(d Directory) *Journaled {
+	return &Journaled{Directory: d, session: &bytes.Buffer{}}
+}
+
+// ReadLines reads the journal back: the file, or the session's lines.
+func (j *Journaled) ReadLines() ([]JournalLine, []JournalDamage, error) {
+	if j.session != nil {
+		j.mu.Lock()
+		data := bytes.Clone(j.session.Bytes())
+		j.mu.Unlock()
+		return ReadJournalLines(bytes.NewReader(data))
+	}
+	f, err := os.Open(j.path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read the journal: %w", err)
+	}
+	defer f.Close()
+	lines, damage, err := ReadJournalLines(f)
+	if err != nil {
+		err = fmt.Errorf("read the journal %s: %w", j.path, err)
+	}
+	return lines, damage, err
 }
 
 // NewJournaled opens (creating, mode 0600) the journal at path. A journal
@@ -160,7 +192,7 @@ func NewJournaled(d Directory, path string) (*Journaled, error) {
 	return j, nil
 }
 
-// Path is where the journal is written.
+// Path is where the journal is written; "" for a session journal.
 func (j *Journaled) Path() string { return j.path }
 
 // Notice is what opening the journal changed that the admin should be told
@@ -208,6 +240,10 @@ func (j *Journaled) record(ctx context.Context, id, phase, outcome string, c Cha
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	if j.session != nil {
+		j.session.Write(buf)
+		return nil
+	}
 	f, err := os.OpenFile(j.path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err == nil {
 		_, err = f.Write(buf)

@@ -301,3 +301,29 @@ func TestCheckUndoTarget(t *testing.T) {
 		t.Errorf("another directory: %v", err)
 	}
 }
+
+// A session journal (the console on the demo) records and reads back like
+// a file journal, and writes no file.
+func TestSessionJournal(t *testing.T) {
+	ctx := context.Background()
+	m, _ := OpenDemo()
+	j := NewSessionJournaled(m)
+	if j.Path() != "" || !j.Info().InMemory {
+		t.Errorf("session journal: path %q, info %+v", j.Path(), j.Info())
+	}
+	if _, _, err := Update(ctx, j, leo, flags.Change{Flags: flags.Delta{Set: flags.AnonymousParticipants}}, 1); err != nil {
+		t.Fatal(err)
+	}
+	lines, damage, err := j.ReadLines()
+	ws := Writes(lines)
+	if err != nil || len(damage) > 0 || len(ws) != 1 || !ws[0].Written() || ws[0].Directory != "demo" {
+		t.Fatalf("session journal: %+v %v %v", ws, damage, err)
+	}
+	cur, _ := j.User(ctx, leo)
+	if res := UndoWrite(ctx, j, ws[0], cur, UndoOptions{}); res.Err != nil || res.ID == "" {
+		t.Fatalf("undo: %+v", res)
+	}
+	if u, _ := m.User(ctx, leo); u.OCS.OptionFlags.V != 1 {
+		t.Errorf("after undo: %d", u.OCS.OptionFlags.V)
+	}
+}
