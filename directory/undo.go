@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -355,21 +356,48 @@ func UndoWrite(ctx context.Context, d Directory, w JournalWrite, cur User, o Und
 // users). note says when it is another DC.
 func CheckUndoTarget(ctx context.Context, d Directory, journaled, dn string) (note string, err error) {
 	info := d.Info()
-	here := info.Name
-	if strings.EqualFold(journaled, here) {
+	var nc NamingContexts
+	if info.Kind == "ldap" && !strings.EqualFold(journaled, info.Name) {
+		nc, _ = d.NamingContexts(ctx)
+	}
+	switch JournaledHere(info, nc, journaled, dn) {
+	case HereSame:
 		return "", nil
-	}
-	looksLDAP := func(name string) bool {
-		return name != "" && name != "demo" && !strings.ContainsAny(name, `/\`)
-	}
-	if info.Kind == "ldap" && looksLDAP(journaled) {
-		nc, err := d.NamingContexts(ctx)
-		if err == nil && nc.Default != "" && inSubtree(dn, nc.Default) {
-			return fmt.Sprintf("written through %s, undone through %s (a DC of the same domain)", journaled, here), nil
-		}
+	case HereSameDomain:
+		return fmt.Sprintf("written through %s, undone through %s (a DC of the same domain)", journaled, info.Name), nil
 	}
 	return "", &RefusedError{Refusals: []Refusal{{Rule: RuleUndoOtherDirectory, DN: dn,
-		Reason: fmt.Sprintf("this write went to %s, not to %s: undo it there", journaled, here)}}}
+		Reason: fmt.Sprintf("this write went to %s, not to %s: undo it there", journaled, info.Name)}}}
+}
+
+// Here is how a journaled write relates to the directory open now.
+type Here int
+
+const (
+	HereOther      Here = iota // another directory
+	HereSame                   // this directory
+	HereSameDomain             // another DC of this DC's domain
+)
+
+// JournaledHere says whether the write to dn journaled for the directory
+// named journaled was made in the directory info describes: by name (an
+// LDIF export by its absolute path), or for a DC, another DC whose write's
+// DN is in this DC's default naming context nc.Default.
+func JournaledHere(info Info, nc NamingContexts, journaled, dn string) Here {
+	here := info.Name
+	if info.Kind == "ldif" {
+		if abs, err := filepath.Abs(here); err == nil {
+			here = abs
+		}
+	}
+	if strings.EqualFold(journaled, here) {
+		return HereSame
+	}
+	looksLDAP := journaled != "" && journaled != "demo" && !strings.ContainsAny(journaled, `/\`)
+	if info.Kind == "ldap" && looksLDAP && nc.Default != "" && inSubtree(dn, nc.Default) {
+		return HereSameDomain
+	}
+	return HereOther
 }
 
 // inSubtree reports whether dn is base or below it.

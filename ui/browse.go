@@ -10,6 +10,7 @@ import (
 	"ocsflags/flags"
 	"ocsflags/ui/common"
 	"ocsflags/ui/explorer"
+	"ocsflags/ui/history"
 )
 
 // onKey routes a key press, and drops a status line that belonged to the
@@ -72,6 +73,9 @@ func (m *Model) routeKey(msg tea.KeyPressMsg) tea.Cmd {
 			from += " (with pending edits)"
 		}
 		return m.push(explorer.New(m.com, m.startOptionFlags(), from))
+	case key.Matches(msg, k.History):
+		s, cmd := history.New(m.com, m.sess)
+		return tea.Batch(m.push(s), cmd)
 	case key.Matches(msg, k.Review):
 		return m.openReview()
 	case key.Matches(msg, k.NextPane):

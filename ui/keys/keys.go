@@ -18,6 +18,7 @@ type KeyMap struct {
 	Audit, Fix                  key.Binding
 	Mark, Enable, Disable       key.Binding
 	Info                        key.Binding
+	History                     key.Binding
 }
 
 // New returns the key map with its help texts.
@@ -58,6 +59,7 @@ func New() KeyMap {
 		Enable:   b([]string{"e"}, "e", "enable for OCS…"),
 		Disable:  b([]string{"E", "shift+e"}, "E", "disable/re-enable"),
 		Info:     b([]string{"i"}, "i", "whole explanation"),
+		History:  b([]string{"H", "shift+h"}, "H", "history & undo"),
 	}
 }
 
