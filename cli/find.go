@@ -265,15 +265,25 @@ const (
 	findWTel     = 12
 )
 
-type findTextOut struct{ w io.Writer }
+// findTextOut prints its header with the first user, so an error before
+// any (an OU that does not exist) is not preceded by an empty table.
+type findTextOut struct {
+	w      io.Writer
+	header bool
+}
 
-func (o *findTextOut) begin() error {
+func (o *findTextOut) begin() error { return nil }
+
+func (o *findTextOut) printHeader() {
+	o.header = true
 	printf(o.w, "%s  %s  %s  %s  %s  %s\n", padRight("READY", findWVerdict), padRight("NAME", findWName),
 		padRight("SAMACCOUNTNAME", findWSam), padRight("POOL", findWPool), padRight("TELEPHONY", findWTel), "FEATURES")
-	return nil
 }
 
 func (o *findTextOut) user(u directory.User, f flags.Facts) error {
+	if !o.header {
+		o.printHeader()
+	}
 	s := u.OCS
 	feats := featureNames(s.OptionFlags.V)
 	if s.Federation.Or(false) {
@@ -296,7 +306,11 @@ func (o *findTextOut) user(u directory.User, f flags.Facts) error {
 
 func (o *findTextOut) end(scope findScope, n, ready int) error {
 	if n == 0 {
-		printf(o.w, "\nno user in %s\n", scope)
+		hint := ""
+		if scope.scope == directory.OneLevel {
+			hint = " (this OU only: --subtree looks in the OUs below it too)"
+		}
+		printf(o.w, "no user in %s%s\n", scope, hint)
 		return nil
 	}
 	printf(o.w, "\n%d user%s in %s: %d ready, %d not ready\n", n, plural(n), scope, ready, n-ready)
