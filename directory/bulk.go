@@ -51,6 +51,11 @@ type BulkRequest struct {
 	// target values elsewhere (flags.Change). Its HomeServer, when set, is
 	// a pool's home-server DN already chosen from Pools.
 	Change flags.Change
+	// RepairHome, when set, is a pool's home-server DN given to the users
+	// whose home server is missing or broken (not a pool, or a pool since
+	// deleted) on top of Change; the others keep theirs and get the rest of
+	// Change (the console's "pool for broken home servers").
+	RepairHome string
 	// Pools, when set, is the pools as the caller read them to choose
 	// Change.HomeServer: not read again.
 	Pools *PoolList
@@ -86,6 +91,9 @@ type BulkItem struct {
 	// User as read for the plan: the compare-and-swap expects its values.
 	User    User
 	Outcome BulkOutcome
+	// Intent is what this user gets: the request's Change, with
+	// RepairHome's home server when the user's is broken.
+	Intent flags.Change
 	// Change is the compare-and-swap write (BulkWrite only) and After the
 	// settings it leaves.
 	Change Change
@@ -238,21 +246,26 @@ func PlanBulk(ctx context.Context, d Directory, r BulkRequest) (*BulkPlan, error
 		}
 	}
 	p.Selected = len(users)
-	p.Items = planItems(users, r, p.Pools, aud.SIP)
+	p.Items = planItems(users, r, aud)
 	return p, nil
 }
 
 // planItems applies the write rules to every user: two passes, because a
 // sign-in name the run would give to two of its users is refused for both
 // (RuleSIPPending), whichever comes first.
-func planItems(users []User, r BulkRequest, pools PoolSet, x *SIPIndex) []BulkItem {
+func planItems(users []User, r BulkRequest, aud *Auditor) []BulkItem {
 	claims := make([]string, len(users))
+	intents := make([]flags.Change, len(users))
 	pending := Holders{}
 	for i, u := range users {
+		intents[i] = r.Change
+		if h := u.OCS.HomeServer; r.RepairHome != "" && (!h.Set || !aud.IsPool(h.V) && aud.Unknown(h.V) == "") {
+			intents[i].HomeServer = flags.Some(r.RepairHome)
+		}
 		if r.Pending != nil && r.Pending(u.DN) {
 			continue
 		}
-		if a := Claimed(u, r.Change); a != "" {
+		if a := Claimed(u, intents[i]); a != "" {
 			claims[i] = a
 			k := strings.ToLower(a)
 			pending[k] = append(pending[k], u.DN)
@@ -260,17 +273,17 @@ func planItems(users []User, r BulkRequest, pools PoolSet, x *SIPIndex) []BulkIt
 	}
 	items := make([]BulkItem, len(users))
 	for i, u := range users {
-		it := BulkItem{User: u, Claim: claims[i]}
+		it := BulkItem{User: u, Intent: intents[i], Claim: claims[i]}
 		if r.Pending != nil && r.Pending(u.DN) {
 			it.Outcome = BulkSkipped
 			it.Refusal = &Refusal{Rule: RulePending, DN: u.DN, Reason: "has edits of its own waiting in the console; commit or drop them first"}
 			items[i] = it
 			continue
 		}
-		req := WriteRequest{User: u, Change: r.Change, Pools: pools}
+		req := WriteRequest{User: u, Change: it.Intent, Pools: aud.Pools}
 		if a := claims[i]; a != "" {
 			k := strings.ToLower(a)
-			req.Holders = Holders{k: x.Holders(a)}
+			req.Holders = Holders{k: aud.SIP.Holders(a)}
 			req.Pending = Holders{k: pending[k]}
 		}
 		ch, refusals := PlanWrite(req)
@@ -286,8 +299,8 @@ func planItems(users []User, r BulkRequest, pools PoolSet, x *SIPIndex) []BulkIt
 			it.Refusal = &rf
 		default:
 			it.Outcome, it.Change = BulkWrite, ch
-			it.After, _ = u.OCS.Apply(r.Change)
-			it.Warnings = WriteWarnings(u, r.Change)
+			it.After, _ = u.OCS.Apply(it.Intent)
+			it.Warnings = WriteWarnings(u, it.Intent)
 		}
 		items[i] = it
 	}

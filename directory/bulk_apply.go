@@ -49,8 +49,10 @@ type BulkResult struct {
 	Refusal *Refusal
 	// Err is why a conflict or failure happened.
 	Err error
-	// Sent is this run's delta as written (written only).
-	Sent Change
+	// Sent is this run's delta as written (written only), and After the
+	// user as read back after the write (zero when it could not be).
+	Sent  Change
+	After User
 	// Others are what other writers changed between the plan's read and
 	// the write, kept as they left it.
 	Others []flags.AttrEdit
@@ -204,7 +206,7 @@ func applyItem(ctx context.Context, d Directory, plan *BulkPlan, it BulkItem, tr
 	r := BulkResult{DN: it.User.DN, Name: it.User.Label(), Warnings: it.Warnings}
 	cur := it.User
 	for attempt := 1; ; attempt++ {
-		ch, refusals := PlanWrite(WriteRequest{User: cur, Change: plan.Change, Pools: plan.Pools})
+		ch, refusals := PlanWrite(WriteRequest{User: cur, Change: it.Intent, Pools: plan.Pools})
 		if attempt > 1 {
 			r.Others = Edits(it.User.OCS, cur.OCS)
 		}
@@ -220,19 +222,22 @@ func applyItem(ctx context.Context, d Directory, plan *BulkPlan, it BulkItem, tr
 			return r
 		}
 		r.Attempts = attempt
-		_, err := d.Apply(ctx, ch)
+		got, err := d.Apply(ctx, ch)
 		var ce *ConflictError
 		var ue *UnknownOutcomeError
 		switch {
-		case err == nil, errors.Is(err, ErrWrittenUnread):
+		case err == nil:
+			r.Outcome, r.Sent, r.After = BulkWritten, ch, got
+			return r
+		case errors.Is(err, ErrWrittenUnread):
 			r.Outcome, r.Sent = BulkWritten, ch
 			return r
 		case errors.As(err, &ue):
 			sctx, cancel := context.WithTimeout(ctx, settleTimeout)
-			_, o, serr := Settle(sctx, d, ue)
+			got, o, serr := Settle(sctx, d, ue)
 			cancel()
 			if o.Changed() {
-				r.Outcome, r.Sent = BulkWritten, ue.Change
+				r.Outcome, r.Sent, r.After = BulkWritten, ue.Change, got
 				return r
 			}
 			r.Outcome, r.Err = BulkFailed, serr
@@ -246,7 +251,7 @@ func applyItem(ctx context.Context, d Directory, plan *BulkPlan, it BulkItem, tr
 				r.Err = fmt.Errorf("%w (gave up after %d attempts; others keep changing this user)", err, tries)
 				return r
 			}
-			if absoluteChanged(plan.Change, cur.OCS, ce.Current.OCS) {
+			if absoluteChanged(it.Intent, cur.OCS, ce.Current.OCS) {
 				r.Outcome, r.Others = BulkConflict, Edits(it.User.OCS, ce.Current.OCS)
 				r.Err = fmt.Errorf("another writer changed %s since the plan; their value is kept, not overwritten", editedAttrs(r.Others))
 				return r
@@ -287,10 +292,10 @@ func confirmClaims(ctx context.Context, d Directory, plan *BulkPlan, rep *BulkRe
 			r.Err = fmt.Errorf("%s was written to %s, but checking afterwards that no other object claimed it at the same time failed: %w; search for it before relying on it", addr, r.DN, err)
 			continue
 		}
-		if _, cerr := undoClaim(ctx, d, addr, x.TakenBy(addr, r.DN), r.Sent, User{DN: r.DN}); cerr != nil {
+		if u, cerr := undoClaim(ctx, d, addr, x.TakenBy(addr, r.DN), r.Sent, r.After); cerr != nil {
 			var cc *ClaimConflictError
 			if errors.As(cerr, &cc) && cc.Undone {
-				r.Outcome, r.Sent = BulkFailed, Change{DN: r.DN}
+				r.Outcome, r.Sent, r.After = BulkFailed, Change{DN: r.DN}, u
 			}
 			r.Err = cerr
 		}

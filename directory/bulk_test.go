@@ -362,3 +362,29 @@ func TestBulkPendingAndRules(t *testing.T) {
 		t.Fatal("+rcc alone refused nobody")
 	}
 }
+
+// The console's "pool for broken home servers": only the users whose home
+// server is missing or broken get it; the others get the rest of the change.
+func TestBulkRepairHomeOnlyWhereBroken(t *testing.T) {
+	m := demo(t)
+	ctx := context.Background()
+	pl, _ := m.Pools(ctx)
+	var target Pool
+	for _, p := range pl.Pools {
+		if p.Host == "poolr2.corp.example" {
+			target = p
+		}
+	}
+	p := planOrFail(t, m, BulkRequest{Select: BulkSelection{IDs: []string{"alee", "staylor", "ralvarez"}}, Change: pic(), RepairHome: target.HomeServerDN})
+	rep := ApplyBulk(ctx, m, p, BulkOptions{})
+	for _, r := range rep.Results {
+		u, _ := m.User(ctx, r.DN)
+		moved := SameDN(u.OCS.HomeServer.V, target.HomeServerDN)
+		if r.Outcome != BulkWritten || !u.OCS.OptionFlags.V.Has(flags.PublicIM) || moved != (u.SAMAccountName != "alee") {
+			t.Errorf("%s: %s, OptionFlags %d, home %s", u.SAMAccountName, r.Outcome, u.OCS.OptionFlags.V, u.OCS.HomeServer.V)
+		}
+		if r.After.DN == "" {
+			t.Errorf("%s: the user as stored is not in the result", r.DN)
+		}
+	}
+}
