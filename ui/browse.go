@@ -76,6 +76,9 @@ func (m *Model) routeKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.History):
 		s, cmd := history.New(m.com, m.sess)
 		return tea.Batch(m.push(s), cmd)
+	case key.Matches(msg, k.Configure), key.Matches(msg, k.ConfigureAll):
+		m.openConfigure(key.Matches(msg, k.ConfigureAll))
+		return nil
 	case key.Matches(msg, k.Review):
 		return m.openReview()
 	case key.Matches(msg, k.NextPane):
@@ -151,7 +154,7 @@ func (m *Model) quit() tea.Cmd {
 
 // writing reports whether a write to the directory is in flight.
 func (m *Model) writing() bool {
-	return m.review.busy() || (m.enable != nil && m.enable.step == stepApplying)
+	return m.review.busy() || (m.enable != nil && m.enable.step == stepApplying) || m.stackBusy()
 }
 
 func (m *Model) cyclePane(d int) {

@@ -19,6 +19,7 @@ import (
 	"ocsflags/flags"
 	"ocsflags/termtext"
 	"ocsflags/ui/common"
+	"ocsflags/ui/configure"
 	"ocsflags/ui/keys"
 	"ocsflags/ui/session"
 	"ocsflags/ui/styles"
@@ -354,6 +355,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.editHolders(msg)
 	case enableMsg:
 		return m.onEnable(msg)
+	case configure.UserWrittenMsg:
+		m.refreshUser(msg.User)
+	case configure.DoneMsg:
+		m.configureDone(msg)
 	case tea.PasteMsg:
 		switch {
 		case m.top() != nil:

@@ -218,6 +218,7 @@ func (m *Model) helpKeys() keys.Help {
 		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.NextPane, k.PrevPane, k.Open, k.Back, k.Filter, k.Reload, k.Info},
 		{space, k.Undo, k.Review, k.Audit, k.Enable, k.Disable, k.Explorer, k.History, help, k.Quit},
+		{k.Configure, k.ConfigureAll},
 	}
 	if m.edit != nil {
 		return editHelp()

@@ -19,6 +19,9 @@ type KeyMap struct {
 	Mark, Enable, Disable       key.Binding
 	Info                        key.Binding
 	History                     key.Binding
+	// Configure opens Configure Users on the selection; ConfigureAll on
+	// every user the list's filter matches.
+	Configure, ConfigureAll key.Binding
 }
 
 // New returns the key map with its help texts.
@@ -60,6 +63,9 @@ func New() KeyMap {
 		Disable:  b([]string{"E", "shift+e"}, "E", "disable/re-enable"),
 		Info:     b([]string{"i"}, "i", "whole explanation"),
 		History:  b([]string{"H", "shift+h"}, "H", "history & undo"),
+		// "o" as in the OCS console's "cOnfigure users"; c is the review.
+		Configure:    b([]string{"o"}, "o", "configure users…"),
+		ConfigureAll: b([]string{"O", "shift+o"}, "O", "configure all the filter matches…"),
 	}
 }
 

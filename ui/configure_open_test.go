@@ -1,0 +1,71 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"ocsflags/directory"
+	"ocsflags/flags"
+)
+
+// Configure Users from the browser at 80x24: O takes every user the
+// filter shows; the written users show in the list as stored.
+func TestConfigureUsersFromFilter(t *testing.T) {
+	d := demo(t)
+	x := newHarness(t, Options{Dir: d, StartOU: directory.StaffOU}, 80, 24)
+	x.m.focus = paneList
+	x.key("/")
+	x.typeText("ur")
+	x.key("enter")
+	n := x.m.list.visibleLen()
+	if n < 300 {
+		t.Fatalf("the filter shows %d users", n)
+	}
+	x.key("O")
+	mustContain(t, x.screen(), "Configure 365 users", "[-] Enable public IM connectivity")
+	x.key("space", "enter")
+	mustContain(t, x.screen(), "preview, nothing written yet", "to write ·")
+	if d.Applied() != 0 {
+		t.Fatal("written before the preview was confirmed")
+	}
+	x.key("y")
+	mustContain(t, x.screen(), "every user is in the target state", "365/365")
+	for i := 0; i < n; i++ {
+		u := x.m.list.at(i).u
+		if !u.OCS.OptionFlags.V.Has(flags.PublicIM) {
+			t.Fatalf("the list shows %s with %d", u.DN, u.OCS.OptionFlags.V)
+		}
+	}
+	x.key("esc")
+	if x.m.top() != nil {
+		t.Fatal("esc did not close the wizard")
+	}
+}
+
+// o on the marked users: the ones whose write failed stay selected, the
+// rest are deselected.
+func TestConfigureUsersFailedStaySelected(t *testing.T) {
+	d := demo(t)
+	h := &hookDir{Directory: d, apply: func(ctx context.Context, _ int, c directory.Change, next directory.Directory) (directory.User, error) {
+		if strings.HasPrefix(c.DN, "CN=Wei Chen,") {
+			return directory.User{}, errors.New("insufficient access rights")
+		}
+		return next.Apply(ctx, c)
+	}}
+	x := newHarness(t, Options{Dir: h, StartOU: engineeringOU}, 80, 24)
+	x.markUsers("Uma Shah", "Wei Chen", "Rosa Alvarez")
+	x.key("o")
+	mustContain(t, x.screen(), "Configure 3 users")
+	x.key("down", "space", "enter", "y") // allow anonymous participants: on
+	mustContain(t, x.screen(), "failed", "insufficient access rights", "1 not in the target state stay selected")
+	x.key("esc")
+	var marked []string
+	for _, u := range x.m.list.markedUsers() {
+		marked = append(marked, u.Label())
+	}
+	if len(marked) != 1 || marked[0] != "Wei Chen" {
+		t.Fatalf("still selected: %v", marked)
+	}
+}
