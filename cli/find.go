@@ -261,7 +261,7 @@ const (
 	findWVerdict = 13
 	findWName    = 26
 	findWSam     = 16
-	findWPool    = 22
+	findWPool    = 24
 	findWTel     = 12
 )
 
