@@ -305,3 +305,27 @@ func (g glob) match(s string) bool {
 	}
 	return strings.HasSuffix(s, last)
 }
+
+// ParseQuery reads the console's search line: setting tokens NAME:VALUE
+// (or NAME=VALUE) of the --where language (fed:on tel:ev pool:pool01
+// ready:no finding:home-server-not-a-pool) next to plain words, which are
+// returned as text for the name search. A word that starts with sip: is
+// text, not a token: a sign-in name is what an admin pastes into a search,
+// and the name search already finds it as part of the address. A bad
+// token is an error naming it (a hint while the admin is typing).
+func ParseQuery(q string) (text string, w Where, err error) {
+	var words []string
+	for _, tok := range strings.Fields(q) {
+		i := strings.IndexAny(tok, ":=")
+		if i <= 0 || !IsWhereName(tok[:i]) || strings.EqualFold(tok[:i], "sip") {
+			words = append(words, tok)
+			continue
+		}
+		t, err := ParseWhereTerm(tok[:i], tok[i+1:])
+		if err != nil {
+			return "", Where{}, err
+		}
+		w = w.And(t)
+	}
+	return strings.Join(words, " "), w, nil
+}

@@ -241,3 +241,28 @@ func FuzzParseWhere(f *testing.F) {
 		w.Match(Facts{})
 	})
 }
+
+func TestParseQuery(t *testing.T) {
+	tests := []struct {
+		q, text, where, err string
+	}{
+		{"", "", "", ""},
+		{"ann lee", "ann lee", "", ""},
+		{"fed:on tel:ev pool:pool01 ready:no", "", "fed=on tel=ev pool=pool01 ready=no", ""},
+		{"  lee   finding:home-server-not-a-pool  ", "lee", "finding=home-server-not-a-pool", ""},
+		{"pic=on jürgen", "jürgen", "pic=on", ""},
+		{"sip:alee@corp", "sip:alee@corp", "", ""},
+		{"note:x 10:30", "note:x 10:30", "", ""},
+		{"fed:", "", "", `"fed=": "" is not on or off`},
+		{"tel:voice ann", "", "", `"voice" is not a telephony mode`},
+	}
+	for _, tt := range tests {
+		text, w, err := ParseQuery(tt.q)
+		switch {
+		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+			t.Errorf("%q: error %v, want %q", tt.q, err, tt.err)
+		case tt.err == "" && (err != nil || text != tt.text || w.String() != tt.where):
+			t.Errorf("%q: text %q where %q err %v; want %q %q", tt.q, text, w.String(), err, tt.text, tt.where)
+		}
+	}
+}
