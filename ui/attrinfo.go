@@ -10,26 +10,26 @@ type attrInfo struct {
 }
 
 // itemAttr is the attribute a detail line changes ("" for none).
-func itemAttr(it item) string {
-	switch it.kind {
-	case itBit, itTelephony, itReserved, itUnknown, itValue:
+func itemAttr(it Item) string {
+	switch it.Kind {
+	case ItBit, ItTelephony, ItReserved, ItUnknown, ItValue:
 		return flags.AttrOptionFlags
 	}
-	return attrInfos[it.kind].attr
+	return attrInfos[it.Kind].attr
 }
 
 const generalPath = flags.ConsolePath
 
-var attrInfos = map[itemKind]attrInfo{
-	itEnabled:    fromDoc(flags.DocEnabled),
-	itSIP:        fromDoc(flags.DocSIPAddress),
-	itPool:       fromDoc(flags.DocHomeServer),
-	itVerdict:    fromDoc(flags.DocReadiness),
-	itFederation: fromDoc(flags.DocFederation),
-	itRemote:     fromDoc(flags.DocRemoteAccess),
-	itLine:       fromDoc(flags.DocLine),
-	itLineServer: fromDoc(flags.DocLineServer),
-	itArchive:    fromDoc(flags.DocArchiving),
+var attrInfos = map[ItemKind]attrInfo{
+	ItEnabled:    fromDoc(flags.DocEnabled),
+	ItSIP:        fromDoc(flags.DocSIPAddress),
+	ItPool:       fromDoc(flags.DocHomeServer),
+	ItVerdict:    fromDoc(flags.DocReadiness),
+	ItFederation: fromDoc(flags.DocFederation),
+	ItRemote:     fromDoc(flags.DocRemoteAccess),
+	ItLine:       fromDoc(flags.DocLine),
+	ItLineServer: fromDoc(flags.DocLineServer),
+	ItArchive:    fromDoc(flags.DocArchiving),
 }
 
 func fromDoc(d flags.AttrDoc) attrInfo {

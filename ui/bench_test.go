@@ -22,7 +22,7 @@ func bigList(b *testing.B, w, h int) *Model {
 	m.rootDN = "DC=corp,DC=example"
 	m.tree = newTree(m.rootDN)
 	m.list.reset("OU=Big,DC=corp,DC=example", "Big", 1)
-	rows := make([]row, 100000)
+	rows := make([]Row, 100000)
 	for i := range rows {
 		sam := fmt.Sprintf("user%06d", i)
 		u := directory.User{
@@ -36,9 +36,9 @@ func bigList(b *testing.B, w, h int) *Model {
 		rows[i] = makeRow(u, m.sess.Pools)
 	}
 	m.list.add(rows)
-	m.list.cursor = 50000
-	m.detail = detailModel{user: rows[50000].u, has: true}
-	m.focus = paneList
+	m.list.Cursor = 50000
+	m.detail = Detail{User: rows[50000].U, Has: true}
+	m.focus = PaneList
 	return m
 }
 

@@ -68,8 +68,8 @@ func (m *Model) routeKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.help.ShowAll = !m.help.ShowAll
 		return nil
 	case key.Matches(msg, k.Explorer):
-		from := m.detail.user.Label()
-		if m.detail.has && m.sess.Pending.Get(m.detail.user.DN).HasEdits() {
+		from := m.detail.User.Label()
+		if m.detail.Has && m.sess.Pending.Get(m.detail.User.DN).HasEdits() {
 			from += " (with pending edits)"
 		}
 		return m.push(explorer.New(m.com, m.startOptionFlags(), from))
@@ -88,19 +88,19 @@ func (m *Model) routeKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.cyclePane(-1)
 		return nil
 	case key.Matches(msg, k.Filter):
-		m.focus = paneList
+		m.focus = PaneList
 		// Editing starts from the applied filter, so / refines it.
 		m.list.editing = true
 		return nil
 	case key.Matches(msg, k.Enable):
 		return m.enableFromBrowse()
-	case key.Matches(msg, k.Disable) && m.focus != paneTree:
+	case key.Matches(msg, k.Disable) && m.focus != PaneTree:
 		return m.toggleOCSEnabled()
 	}
 	switch m.focus {
-	case paneTree:
+	case PaneTree:
 		return m.treeKey(msg)
-	case paneList:
+	case PaneList:
 		return m.listKey(msg)
 	}
 	return m.detailKey(msg)
@@ -112,7 +112,7 @@ func (m *Model) quit() tea.Cmd {
 		// Killing the program mid-write could leave a change applied but
 		// missing from the journal, and the admin without its result.
 		if m.quitting {
-			m.list.stop()
+			m.list.Stop()
 			return tea.Quit // asked twice: the admin insists
 		}
 		m.quitting = true
@@ -125,7 +125,7 @@ func (m *Model) quit() tea.Cmd {
 	}
 	edits, users := m.sess.Pending.Counts()
 	if edits == 0 {
-		m.list.stop()
+		m.list.Stop()
 		return tea.Quit
 	}
 	byCtrlC := m.lastKey == "ctrl+c"
@@ -145,7 +145,7 @@ func (m *Model) quit() tea.Cmd {
 			{keys: []string{"c"}, label: "review and commit them", do: func(m *Model) tea.Cmd { return m.openReview() }},
 			// Not y: y writes in the review, and a hand used to it must not
 			// throw the edits away here.
-			{keys: []string{"d"}, label: discard, do: func(m *Model) tea.Cmd { m.list.stop(); return tea.Quit }},
+			{keys: []string{"d"}, label: discard, do: func(m *Model) tea.Cmd { m.list.Stop(); return tea.Quit }},
 			{keys: []string{"n", "esc"}, label: "stay"},
 		},
 	}
@@ -158,15 +158,15 @@ func (m *Model) writing() bool {
 }
 
 func (m *Model) cyclePane(d int) {
-	m.focus = pane((int(m.focus) + d + 3) % 3)
-	if m.focus == paneDetail && !m.detail.has {
-		m.focus = pane((int(m.focus) + d + 3) % 3)
+	m.focus = Pane((int(m.focus) + d + 3) % 3)
+	if m.focus == PaneDetail && !m.detail.Has {
+		m.focus = Pane((int(m.focus) + d + 3) % 3)
 	}
 }
 
 // back is esc in the browser: narrow screens go one pane left.
 func (m *Model) back() {
-	if m.focus > paneTree {
+	if m.focus > PaneTree {
 		m.focus--
 	}
 }
@@ -205,7 +205,7 @@ func (m *Model) treeKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Left):
 		t.collapse()
 	case key.Matches(msg, k.Right), key.Matches(msg, k.Toggle):
-		n := t.selected()
+		n := t.Selected()
 		if n == nil {
 			return nil
 		}
@@ -217,7 +217,7 @@ func (m *Model) treeKey(msg tea.KeyPressMsg) tea.Cmd {
 			return loadChildren(m.com.Ctx, m.com.Dir, n.c.DN)
 		}
 	case key.Matches(msg, k.Open):
-		n := t.selected()
+		n := t.Selected()
 		if n == nil {
 			return nil
 		}
@@ -229,11 +229,11 @@ func (m *Model) treeKey(msg tea.KeyPressMsg) tea.Cmd {
 		// A container known to hold no users but sub-containers is a
 		// step on the way down: stay in the tree.
 		if n.c.Users != 0 || !n.c.HasChildren {
-			m.focus = paneList
+			m.focus = PaneList
 		}
 		return tea.Batch(cmds...)
 	case key.Matches(msg, k.Reload):
-		n := t.selected()
+		n := t.Selected()
 		if n == nil {
 			return nil
 		}
@@ -255,36 +255,36 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.com.Keys
 	l := &m.list
 	page := max(m.bodyHeight()-4, 1)
-	if m.cursorKey(msg, page, l.visibleLen(), l.move) {
+	if m.cursorKey(msg, page, l.VisibleLen(), l.move) {
 		return nil
 	}
 	switch {
 	case key.Matches(msg, k.Open), key.Matches(msg, k.Right):
-		if r := l.selected(); r != nil {
-			m.focus = paneDetail
-			return m.openUser(r.u)
+		if r := l.Selected(); r != nil {
+			m.focus = PaneDetail
+			return m.openUser(r.U)
 		}
 	case key.Matches(msg, k.Audit):
-		if r := l.selected(); r != nil {
-			m.focus = paneDetail
-			return tea.Batch(m.openUser(r.u), m.openAudit())
+		if r := l.Selected(); r != nil {
+			m.focus = PaneDetail
+			return tea.Batch(m.openUser(r.U), m.openAudit())
 		}
 	case key.Matches(msg, k.Mark):
 		m.markRow()
 	case key.Matches(msg, k.Undo):
 		// As in the user pane, for the user under the cursor (after E on
 		// a selection, u on each row takes its disable back).
-		if r := l.selected(); r != nil {
-			m.undo(r.u.DN, r.u.Label())
+		if r := l.Selected(); r != nil {
+			m.undo(r.U.DN, r.U.Label())
 		}
 	case key.Matches(msg, k.Back):
 		switch {
-		case l.loading:
+		case l.Loading:
 			m.stopStream()
-		case l.filter != "":
+		case l.Filter != "":
 			l.input.Value = ""
 			l.setFilter("")
-		case len(l.marks) > 0:
+		case len(l.Marks) > 0:
 			m.clearMarks()
 		default:
 			m.back()
@@ -310,10 +310,10 @@ func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case "enter":
 		l.editing = false
-		if l.visibleLen() == 1 {
+		if l.VisibleLen() == 1 {
 			// One match: open it, the obvious next step.
-			m.focus = paneDetail
-			return m.openUser(l.at(0).u)
+			m.focus = PaneDetail
+			return m.openUser(l.At(0).U)
 		}
 		return nil
 	case "up":
@@ -338,41 +338,41 @@ func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
 func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.com.Keys
 	d := &m.detail
-	if !d.has {
+	if !d.Has {
 		if key.Matches(msg, k.Back, k.Left) {
 			m.back()
 		}
 		return nil
 	}
-	n := len(items(m.state()))
+	n := len(Items(m.state()))
 	switch {
 	case key.Matches(msg, k.Up):
-		d.cursor = common.Clamp(d.cursor-1, 0, n-1)
+		d.Cursor = common.Clamp(d.Cursor-1, 0, n-1)
 	case key.Matches(msg, k.Down):
-		d.cursor = common.Clamp(d.cursor+1, 0, n-1)
+		d.Cursor = common.Clamp(d.Cursor+1, 0, n-1)
 	case key.Matches(msg, k.Home):
-		d.cursor = 0
+		d.Cursor = 0
 	case key.Matches(msg, k.End):
-		d.cursor = n - 1
+		d.Cursor = n - 1
 	case key.Matches(msg, k.PageUp):
-		d.cursor = common.Clamp(d.cursor-5, 0, n-1)
+		d.Cursor = common.Clamp(d.Cursor-5, 0, n-1)
 	case key.Matches(msg, k.PageDown):
-		d.cursor = common.Clamp(d.cursor+5, 0, n-1)
+		d.Cursor = common.Clamp(d.Cursor+5, 0, n-1)
 	case key.Matches(msg, k.Audit):
 		return m.openAudit()
-	case key.Matches(msg, k.Open) && m.focusedItem().kind == itVerdict:
+	case key.Matches(msg, k.Open) && m.focusedItem().Kind == ItVerdict:
 		return m.openAudit()
-	case key.Matches(msg, k.Open) && editable(m.focusedItem().kind):
-		m.openEdit(m.focusedItem().kind)
+	case key.Matches(msg, k.Open) && editable(m.focusedItem().Kind):
+		m.openEdit(m.focusedItem().Kind)
 	case key.Matches(msg, k.Toggle):
 		return m.toggle()
 	case key.Matches(msg, k.Info):
 		m.explainDialog()
 	case key.Matches(msg, k.Undo):
-		m.undo(d.user.DN, d.user.Label())
+		m.undo(d.User.DN, d.User.Label())
 	case key.Matches(msg, k.Reload):
-		d.loading = true
-		return loadUser(m.com.Ctx, m.com.Dir, d.user.DN)
+		d.Loading = true
+		return loadUser(m.com.Ctx, m.com.Dir, d.User.DN)
 	case key.Matches(msg, k.Back), key.Matches(msg, k.Left):
 		m.back()
 	}
@@ -386,9 +386,9 @@ func (m *Model) toggle() tea.Cmd {
 		return nil
 	}
 	s := m.state()
-	its := items(s)
-	m.detail.cursor = common.Clamp(m.detail.cursor, 0, len(its)-1)
-	it := its[m.detail.cursor]
+	its := Items(s)
+	m.detail.Cursor = common.Clamp(m.detail.Cursor, 0, len(its)-1)
+	it := its[m.detail.Cursor]
 	if err := s.Base.Editable(itemAttr(it)); err != nil {
 		// Several values where AD allows one: writing one drops the others.
 		m.setError("refused: " + err.Error())
@@ -396,8 +396,8 @@ func (m *Model) toggle() tea.Cmd {
 	}
 	var c flags.Change
 	var what string
-	switch it.kind {
-	case itEnabled:
+	switch it.Kind {
+	case ItEnabled:
 		now := s.After.Enabled.Or(false)
 		if now && !enabledBox(s.After) {
 			// The box shows unticked, as in the OCS console: TRUE without a
@@ -408,7 +408,7 @@ func (m *Model) toggle() tea.Cmd {
 		if !now {
 			// The review would refuse it (directory.PlanWrite); the box
 			// says so now, since no later edit here gives a pool.
-			for _, r := range m.planEdit(m.detail.user, flags.Change{Enabled: flags.Some(true)}) {
+			for _, r := range m.planEdit(m.detail.User, flags.Change{Enabled: flags.Some(true)}) {
 				if r.Rule == directory.RuleEnableIncomplete {
 					m.setError("cannot enable with this check box alone: the user has no sign-in name or no pool (" + r.Reason + "). Enabling needs all four readiness attributes (the Enable Users wizard).")
 					return nil
@@ -417,15 +417,15 @@ func (m *Model) toggle() tea.Cmd {
 		}
 		c.Enabled = flags.Some(!now)
 		what = flags.DocEnabled.Label + ": " + common.OnOff(!now)
-	case itFederation:
+	case ItFederation:
 		c.Federation = flags.Some(!s.After.Federation.Or(false))
 		what = flags.DocFederation.Label + ": " + common.OnOff(c.Federation.V)
-	case itRemote:
+	case ItRemote:
 		c.RemoteAccess = flags.Some(!s.After.RemoteAccess.Or(false))
 		what = flags.DocRemoteAccess.Label + ": " + common.OnOff(c.RemoteAccess.V)
-	case itBit:
-		f, _ := flags.Lookup(it.bit)
-		if it.bit == flags.EnhancedPresence {
+	case ItBit:
+		f, _ := flags.Lookup(it.Bit)
+		if it.Bit == flags.EnhancedPresence {
 			switch {
 			case s.Base.OptionFlags.V.Has(flags.EnhancedPresence):
 				m.setError("Enable enhanced presence is locked: it is set in the directory and is one-way (the OCS console greys it out); it can never be cleared")
@@ -435,36 +435,36 @@ func (m *Model) toggle() tea.Cmd {
 				return nil
 			}
 		}
-		c.Flags = flags.Toggle(s.After.OptionFlags.V, it.bit)
-		what = fmt.Sprintf("%s (%d): %s", f.Label, uint32(it.bit), common.OnOff(c.Flags.Set != 0))
-	case itTelephony:
-		if flags.TelephonyOf(s.After.OptionFlags.V) == it.tel {
-			m.setStatus("Telephony is already " + it.tel.Label())
+		c.Flags = flags.Toggle(s.After.OptionFlags.V, it.Bit)
+		what = fmt.Sprintf("%s (%d): %s", f.Label, uint32(it.Bit), common.OnOff(c.Flags.Set != 0))
+	case ItTelephony:
+		if flags.TelephonyOf(s.After.OptionFlags.V) == it.Tel {
+			m.setStatus("Telephony is already " + it.Tel.Label())
 			return nil
 		}
-		c.Flags = flags.SetTelephony(it.tel)
-		what = "Telephony: " + it.tel.Label()
-	case itArchive:
+		c.Flags = flags.SetTelephony(it.Tel)
+		what = "Telephony: " + it.Tel.Label()
+	case ItArchive:
 		// Choosing again clears the LCS 2005 bits 1 and 2, so the value
 		// ends as 0, 4, 8 or 12.
-		c.Archiving = flags.ToggleArchiving(s.After.Archiving.V, it.bit)
-		what = fmt.Sprintf("%s (%d): %s", flags.ArchivingLabel(it.bit), uint32(it.bit), common.OnOff(!s.After.Archiving.V.Has(it.bit)))
+		c.Archiving = flags.ToggleArchiving(s.After.Archiving.V, it.Bit)
+		what = fmt.Sprintf("%s (%d): %s", flags.ArchivingLabel(it.Bit), uint32(it.Bit), common.OnOff(!s.After.Archiving.V.Has(it.Bit)))
 		if s.After.Archiving.V&flags.ArchiveLegacy != 0 {
 			what += " (clears the LCS 2005 bits 1 and 2)"
 		}
-	case itReserved, itUnknown:
+	case ItReserved, ItUnknown:
 		reason := "ocsflags keeps it exactly as found on every write"
-		if r := directory.CheckBits(flags.Delta{Set: it.bit}); len(r) > 0 {
+		if r := directory.CheckBits(flags.Delta{Set: it.Bit}); len(r) > 0 {
 			reason = r[0].Reason
 		}
-		m.setError(fmt.Sprintf("bit %d is not a console option: %s", uint32(it.bit), reason))
+		m.setError(fmt.Sprintf("bit %d is not a console option: %s", uint32(it.Bit), reason))
 		return nil
-	case itVerdict:
+	case ItVerdict:
 		return m.openAudit()
-	case itSIP, itLine, itLineServer:
-		m.openEdit(it.kind)
+	case ItSIP, ItLine, ItLineServer:
+		m.openEdit(it.Kind)
 		return nil
-	case itPool:
+	case ItPool:
 		m.setStatus("the pool is chosen in the audit: a, then f on the home server rule when it fails; moving a working user between pools is the OCS tools' job")
 		return nil
 	default:
@@ -494,7 +494,7 @@ const readOnlyMsg = "read-only: nothing can be changed in this session (--read-o
 // pushEdit records an edit for the open user, refusing one that could not
 // be written.
 func (m *Model) pushEdit(c flags.Change, what string) {
-	m.pushEditFor(m.detail.user, c, what)
+	m.pushEditFor(m.detail.User, c, what)
 }
 
 // confirmEP asks before setting enhanced presence, with the warning the
@@ -504,7 +504,7 @@ func (m *Model) confirmEP(f flags.Feature) {
 		m.setError("refused: " + err.Error())
 		return
 	}
-	name := m.detail.user.Label()
+	name := m.detail.User.Label()
 	m.confirm = &confirmModel{
 		kind:  "ep",
 		title: "Enable enhanced presence (256) for " + name + "?",

@@ -29,7 +29,7 @@ func TestCommitUndoesARacingClaim(t *testing.T) {
 	}
 	x := newHarness(t, Options{Dir: hd, User: alice}, 120, 40)
 	before := x.stored(alice).OCS.SIPAddress
-	x.focusItem(itSIP, 0)
+	x.focusItem(ItSIP, 0)
 	x.key("enter", "ctrl+u")
 	x.typeText(addr)
 	x.key("enter", "c", "enter")
@@ -40,7 +40,7 @@ func TestCommitUndoesARacingClaim(t *testing.T) {
 	if holders, _ := mem.SIPAddressHolders(context.Background(), addr); len(holders) != 1 || !directory.SameDN(holders[0], rival) {
 		t.Errorf("holders of %s: %v, want the rival alone", addr, holders)
 	}
-	if !x.m.sess.Pending.Get(x.m.detail.user.DN).HasEdits() {
+	if !x.m.sess.Pending.Get(x.m.detail.User.DN).HasEdits() {
 		t.Error("the edits were lost")
 	}
 }

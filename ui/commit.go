@@ -273,9 +273,9 @@ func (m *Model) onSettle(msg settleMsg) tea.Cmd {
 
 // refreshUser shows a user as the directory now holds it.
 func (m *Model) refreshUser(u directory.User) {
-	m.list.replace(u, m.sess.Pools)
-	if m.detail.has && directory.SameDN(m.detail.user.DN, u.DN) {
-		m.detail.user = u
+	m.list.Replace(u, m.sess.Pools)
+	if m.detail.Has && directory.SameDN(m.detail.User.DN, u.DN) {
+		m.detail.User = u
 	}
 }
 

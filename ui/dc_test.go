@@ -44,10 +44,10 @@ func TestConsoleOnDCTogglesExactlyOneBit(t *testing.T) {
 	}
 
 	x := newHarness(t, Options{Dir: console, User: who}, 200, 50)
-	if !x.m.detail.has {
+	if !x.m.detail.Has {
 		t.Fatalf("the console did not open %s: %s", who, x.m.status)
 	}
-	x.focusItem(itBit, flags.PublicIM)
+	x.focusItem(ItBit, flags.PublicIM)
 	x.key("space", "c")
 	mustContain(t, x.screen(), flags.AttrOptionFlags)
 	x.key("enter")
@@ -93,7 +93,7 @@ func TestAuditOnDC(t *testing.T) {
 	x.run(resolveUser(context.Background(), d, "alee"))
 	x.key("a")
 	mustContain(t, x.screen(), "✗ Sign-in name is unique in the forest", `Lee\, Ann`)
-	if x.m.sess.Pending.Get(x.m.detail.user.DN) != nil {
+	if x.m.sess.Pending.Get(x.m.detail.User.DN) != nil {
 		t.Error("the audit made an edit by itself")
 	}
 }

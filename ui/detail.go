@@ -12,39 +12,39 @@ import (
 	"ocsflags/ui/styles"
 )
 
-// itemKind is what a line of the detail pane stands for.
-type itemKind int
+// ItemKind is what a line of the detail pane stands for.
+type ItemKind int
 
 const (
-	itEnabled itemKind = iota
-	itSIP
-	itPool
-	itVerdict
-	itFederation
-	itRemote
-	itBit // a documented OptionFlags check box
-	itTelephony
-	itLine
-	itLineServer
-	itArchive
-	itReserved // a reserved or undocumented bit that is set: read-only
-	itUnknown  // a bit above the catalogue that is set: read-only
-	itValue    // the msRTCSIP-OptionFlags value line
+	ItEnabled ItemKind = iota
+	ItSIP
+	ItPool
+	ItVerdict
+	ItFederation
+	ItRemote
+	ItBit // a documented OptionFlags check box
+	ItTelephony
+	ItLine
+	ItLineServer
+	ItArchive
+	ItReserved // a reserved or undocumented bit that is set: read-only
+	ItUnknown  // a bit above the catalogue that is set: read-only
+	ItValue    // the msRTCSIP-OptionFlags value line
 )
 
-type item struct {
-	kind itemKind
-	bit  flags.Value
-	tel  flags.Telephony
+type Item struct {
+	Kind ItemKind
+	Bit  flags.Value
+	Tel  flags.Telephony
 }
 
-// detailModel is the user pane: the OCS Admin Console's view of one user.
-type detailModel struct {
-	user    directory.User
-	has     bool
-	loading bool
+// Detail is the user pane: the OCS Admin Console's view of one user.
+type Detail struct {
+	User    directory.User
+	Has     bool
+	Loading bool
 	err     error
-	cursor  int
+	Cursor  int
 	offset  int
 }
 
@@ -68,31 +68,31 @@ var (
 	}()
 )
 
-// items lists the focusable lines in display order.
-func items(s session.State) []item {
-	out := []item{{kind: itEnabled}, {kind: itSIP}, {kind: itPool}, {kind: itVerdict}, {kind: itFederation}, {kind: itRemote}}
+// Items lists the focusable lines in display order.
+func Items(s session.State) []Item {
+	out := []Item{{Kind: ItEnabled}, {Kind: ItSIP}, {Kind: ItPool}, {Kind: ItVerdict}, {Kind: ItFederation}, {Kind: ItRemote}}
 	for _, b := range federationBits {
-		out = append(out, item{kind: itBit, bit: b})
+		out = append(out, Item{Kind: ItBit, Bit: b})
 	}
 	for _, b := range presenceBits {
-		out = append(out, item{kind: itBit, bit: b})
+		out = append(out, Item{Kind: ItBit, Bit: b})
 	}
 	for _, t := range flags.TelephonyModes {
-		out = append(out, item{kind: itTelephony, tel: t})
+		out = append(out, Item{Kind: ItTelephony, Tel: t})
 	}
-	out = append(out, item{kind: itLine}, item{kind: itLineServer})
+	out = append(out, Item{Kind: ItLine}, Item{Kind: ItLineServer})
 	for _, b := range meetingBits {
-		out = append(out, item{kind: itBit, bit: b})
+		out = append(out, Item{Kind: ItBit, Bit: b})
 	}
-	out = append(out, item{kind: itArchive, bit: flags.ArchiveInternal}, item{kind: itArchive, bit: flags.ArchiveFederated})
+	out = append(out, Item{Kind: ItArchive, Bit: flags.ArchiveInternal}, Item{Kind: ItArchive, Bit: flags.ArchiveFederated})
 	both := s.Base.OptionFlags.V | s.After.OptionFlags.V
 	for _, b := range (both & reservedMask).Bits() {
-		out = append(out, item{kind: itReserved, bit: b})
+		out = append(out, Item{Kind: ItReserved, Bit: b})
 	}
 	for _, b := range both.Unknown().Bits() {
-		out = append(out, item{kind: itUnknown, bit: b})
+		out = append(out, Item{Kind: ItUnknown, Bit: b})
 	}
-	return append(out, item{kind: itValue})
+	return append(out, Item{Kind: ItValue})
 }
 
 // line is one rendered line; item is the index of the item it shows, or -1.
@@ -198,7 +198,7 @@ func locationText(s session.State) string {
 }
 
 // render lays out the pane's lines at width w.
-func render(s session.State, st styles.Styles, its []item, cursor, w int) []line {
+func render(s session.State, st styles.Styles, its []Item, cursor, w int) []line {
 	var out []line
 	add := func(text string, it int) { out = append(out, line{text, it}) }
 	heading := func(t string) { add("", -1); add(st.Group.Render(t), -1) }

@@ -89,50 +89,50 @@ func (m enableDoneMsg) wizard() *enableModel     { return m.w }
 
 // ---- selection in the list ----
 
-// marked reports whether the row of dn is selected.
-func (l *listModel) marked(dn string) bool {
-	if len(l.marks) == 0 {
+// Marked reports whether the row of dn is selected.
+func (l *List) Marked(dn string) bool {
+	if len(l.Marks) == 0 {
 		return false
 	}
-	_, ok := l.marks[directory.NormDN(dn)]
+	_, ok := l.Marks[directory.NormDN(dn)]
 	return ok
 }
 
 // toggleMark selects or deselects u; it reports whether u is now selected.
-func (l *listModel) toggleMark(u directory.User) bool {
+func (l *List) toggleMark(u directory.User) bool {
 	k := directory.NormDN(u.DN)
-	if _, ok := l.marks[k]; ok {
-		delete(l.marks, k)
+	if _, ok := l.Marks[k]; ok {
+		delete(l.Marks, k)
 		return false
 	}
-	if l.marks == nil {
-		l.marks = map[string]directory.User{}
+	if l.Marks == nil {
+		l.Marks = map[string]directory.User{}
 	}
-	l.marks[k] = u
+	l.Marks[k] = u
 	return true
 }
 
-// markedUsers returns the selected users in list order, each as the list
+// MarkedUsers returns the selected users in list order, each as the list
 // holds it now (a row refreshed after a write is newer than the mark).
-func (l *listModel) markedUsers() []directory.User {
-	if len(l.marks) == 0 {
+func (l *List) MarkedUsers() []directory.User {
+	if len(l.Marks) == 0 {
 		return nil
 	}
-	out := make([]directory.User, 0, len(l.marks))
-	seen := make(map[string]bool, len(l.marks))
-	for i := range l.rows {
-		if len(seen) == len(l.marks) {
+	out := make([]directory.User, 0, len(l.Marks))
+	seen := make(map[string]bool, len(l.Marks))
+	for i := range l.Rows {
+		if len(seen) == len(l.Marks) {
 			break
 		}
-		k := directory.NormDN(l.rows[i].u.DN)
-		if _, ok := l.marks[k]; ok && !seen[k] {
+		k := directory.NormDN(l.Rows[i].U.DN)
+		if _, ok := l.Marks[k]; ok && !seen[k] {
 			seen[k] = true
-			out = append(out, l.rows[i].u)
+			out = append(out, l.Rows[i].U)
 		}
 	}
 	// Marked users the listing no longer shows (a reload stopped early).
 	var rest []directory.User
-	for k, u := range l.marks {
+	for k, u := range l.Marks {
 		if !seen[k] {
 			rest = append(rest, u)
 		}
@@ -144,26 +144,26 @@ func (l *listModel) markedUsers() []directory.User {
 // markRow is space in the list: select or deselect the row and move down,
 // so a run of users is selected by holding space.
 func (m *Model) markRow() {
-	r := m.list.selected()
+	r := m.list.Selected()
 	if r == nil {
 		return
 	}
-	on := m.list.toggleMark(r.u)
+	on := m.list.toggleMark(r.U)
 	m.list.move(1)
-	n := len(m.list.marks)
+	n := len(m.list.Marks)
 	switch {
 	case on:
-		m.setStatus(fmt.Sprintf("selected %s · %d selected: e enables them for OCS, esc clears", r.u.Label(), n))
+		m.setStatus(fmt.Sprintf("selected %s · %d selected: e enables them for OCS, esc clears", r.U.Label(), n))
 	case n > 0:
-		m.setStatus(fmt.Sprintf("deselected %s · %d selected", r.u.Label(), n))
+		m.setStatus(fmt.Sprintf("deselected %s · %d selected", r.U.Label(), n))
 	default:
-		m.setStatus("deselected " + r.u.Label() + " · nothing selected")
+		m.setStatus("deselected " + r.U.Label() + " · nothing selected")
 	}
 }
 
 func (m *Model) clearMarks() {
-	n := len(m.list.marks)
-	m.list.marks = nil
+	n := len(m.list.Marks)
+	m.list.Marks = nil
 	m.setStatus(fmt.Sprintf("cleared the selection of %d user%s", n, common.Plural(n)))
 }
 
@@ -176,7 +176,7 @@ func (m *Model) enableFromBrowse() tea.Cmd {
 		m.setError("read-only: nothing can be enabled in this session (--read-only or a read-only directory)")
 		return nil
 	}
-	users := m.list.markedUsers()
+	users := m.list.MarkedUsers()
 	if len(users) == 0 {
 		u, ok := m.focusedUser()
 		if !ok {
@@ -192,17 +192,17 @@ func (m *Model) enableFromBrowse() tea.Cmd {
 // detail pane; the open user's copy is the fresher one.
 func (m *Model) focusedUser() (directory.User, bool) {
 	switch m.focus {
-	case paneDetail:
-		return m.detail.user, m.detail.has
-	case paneList:
-		r := m.list.selected()
+	case PaneDetail:
+		return m.detail.User, m.detail.Has
+	case PaneList:
+		r := m.list.Selected()
 		if r == nil {
 			return directory.User{}, false
 		}
-		if m.detail.has && directory.SameDN(m.detail.user.DN, r.u.DN) {
-			return m.detail.user, true
+		if m.detail.Has && directory.SameDN(m.detail.User.DN, r.U.DN) {
+			return m.detail.User, true
 		}
-		return r.u, true
+		return r.U, true
 	}
 	return directory.User{}, false
 }
@@ -241,7 +241,7 @@ func (m *Model) toggleOCSEnabled() tea.Cmd {
 		m.setError(readOnlyMsg)
 		return nil
 	}
-	if m.focus == paneList && len(m.list.marks) > 0 {
+	if m.focus == PaneList && len(m.list.Marks) > 0 {
 		return m.toggleOCSEnabledMarked()
 	}
 	u, ok := m.focusedUser()
@@ -297,7 +297,7 @@ func (m *Model) pushEditFor(u directory.User, c flags.Change, what string) {
 // at once is how one of them gets signed in again by mistake; E on one user
 // (or u) does that deliberately.
 func (m *Model) toggleOCSEnabledMarked() tea.Cmd {
-	users := m.list.markedUsers()
+	users := m.list.MarkedUsers()
 	var on []directory.User
 	for _, u := range users {
 		a, err := m.sess.Pending.Get(u.DN).AfterOr(u.OCS)
@@ -568,7 +568,7 @@ func (m *Model) onEnable(msg enableMsg) tea.Cmd {
 		// fixed and tried again.
 		for i, r := range e.results {
 			if r.Err == nil && !r.Skipped && i < len(e.plans) {
-				delete(m.list.marks, directory.NormDN(e.plans[i].User.DN))
+				delete(m.list.Marks, directory.NormDN(e.plans[i].User.DN))
 			}
 		}
 		s := fmt.Sprintf("enabled %d user%s on %s; %d skipped, %d failed", ok, common.Plural(ok), poolName(e.pool), skipped, failed)
@@ -1095,7 +1095,7 @@ func (m *Model) enableResultView(w int) []string {
 	default:
 		add(st.Bold.Render(fmt.Sprintf("Done: %d enabled, %d skipped, %d failed", ok, skipped, failed)) + st.Dim.Render(" on "+termtext.Safe(poolName(e.pool))))
 	}
-	if e.step == stepResults && len(m.list.marks) > 0 {
+	if e.step == stepResults && len(m.list.Marks) > 0 {
 		for _, l := range common.Wrap("The enabled users are deselected in the list; the others stay selected to fix and try again.", w) {
 			add(st.Dim.Render(l))
 		}

@@ -35,12 +35,12 @@ func stamp(t *testing.T, d directory.Directory, id string, c flags.Change) {
 // markUsers selects the visible rows with these names, with space.
 func (x *harness) markUsers(names ...string) {
 	x.t.Helper()
-	x.m.focus = paneList
+	x.m.focus = PaneList
 	for _, n := range names {
 		found := false
-		for i := 0; i < x.m.list.visibleLen(); i++ {
-			if x.m.list.at(i).u.Label() == n {
-				x.m.list.cursor = i
+		for i := 0; i < x.m.list.VisibleLen(); i++ {
+			if x.m.list.At(i).U.Label() == n {
+				x.m.list.Cursor = i
 				found = true
 				break
 			}
@@ -182,13 +182,13 @@ func TestEnableWizardEnablesSelected(t *testing.T) {
 		}
 		sameExcept(t, s, before[s].OCS, o, flags.AttrUserEnabled, flags.AttrPrimaryUserAddress, flags.AttrPrimaryHomeServer, flags.AttrOptionFlags)
 		// The list shows the user as written.
-		x.m.list.selectDN(u.DN)
-		if r := x.m.list.selected(); r == nil || r.state != ready {
+		x.m.list.SelectDN(u.DN)
+		if r := x.m.list.Selected(); r == nil || r.state != ready {
 			t.Errorf("%s: list row not refreshed: %+v", s, r)
 		}
 	}
-	if len(x.m.list.marks) != 0 {
-		t.Errorf("enabled users still selected: %d", len(x.m.list.marks))
+	if len(x.m.list.Marks) != 0 {
+		t.Errorf("enabled users still selected: %d", len(x.m.list.Marks))
 	}
 	x.key("esc")
 	if x.m.screen != scrBrowse || x.m.enable != nil {
@@ -219,8 +219,8 @@ func TestEnableWizardSkipsWithReasons(t *testing.T) {
 			t.Error("the others were not enabled")
 		}
 		// Wei stays selected to be dealt with.
-		if len(x.m.list.marks) != 1 || !x.m.list.marked(wei.DN) {
-			t.Errorf("selection after the run: %v", x.m.list.marks)
+		if len(x.m.list.Marks) != 1 || !x.m.list.Marked(wei.DN) {
+			t.Errorf("selection after the run: %v", x.m.list.Marks)
 		}
 	})
 	t.Run("same address twice", func(t *testing.T) {
@@ -235,8 +235,8 @@ func TestEnableWizardSkipsWithReasons(t *testing.T) {
 		x.markUsers("Andre Adams 0006", "Andre Adams 2946")
 		// The selection survives clearing the filter.
 		x.key("esc")
-		if x.m.list.filter != "" || len(x.m.list.marks) != 2 {
-			t.Fatalf("filter %q, %d selected", x.m.list.filter, len(x.m.list.marks))
+		if x.m.list.Filter != "" || len(x.m.list.Marks) != 2 {
+			t.Fatalf("filter %q, %d selected", x.m.list.Filter, len(x.m.list.Marks))
 		}
 		x.markUsers("Aaron Adams 0001")
 		x.wizardTo("pool01.corp.example", directory.PatternFirstLast)
@@ -291,9 +291,9 @@ func TestEnableWizardSkipsPendingEdits(t *testing.T) {
 	x := newHarness(t, Options{Dir: d, StartOU: engineeringOU}, 120, 40)
 	// An unwritten edit of Uma's federation setting.
 	x.openUser("ushah")
-	x.focusItem(itFederation, 0)
+	x.focusItem(ItFederation, 0)
 	x.key("space")
-	uma := x.m.detail.user
+	uma := x.m.detail.User
 	if x.m.sess.Pending.Get(uma.DN) == nil {
 		t.Fatal("no pending edit")
 	}
@@ -387,7 +387,7 @@ func TestDisableAndReEnableKeepEverything(t *testing.T) {
 	orig := x.stored("ipetrov")
 	// Disable from the list.
 	x.key("esc")
-	if x.m.focus != paneList || x.m.list.selected().u.SAMAccountName != "ipetrov" {
+	if x.m.focus != PaneList || x.m.list.Selected().U.SAMAccountName != "ipetrov" {
 		t.Fatal("not on Ivan in the list")
 	}
 	x.key("E")
@@ -405,7 +405,7 @@ func TestDisableAndReEnableKeepEverything(t *testing.T) {
 	}
 	// Re-enable from the detail pane: just UserEnabled TRUE.
 	x.key("esc", "enter")
-	if x.m.focus != paneDetail {
+	if x.m.focus != PaneDetail {
 		t.Fatal("not in the detail pane")
 	}
 	x.key("E")
@@ -421,7 +421,7 @@ func TestDisableAndReEnableKeepEverything(t *testing.T) {
 func TestReEnableWithoutSignInNameOpensWizard(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: "ushah"}, 120, 40)
 	x.key("E")
-	if x.m.screen != scrEnable || x.m.sess.Pending.Get(x.m.detail.user.DN) != nil {
+	if x.m.screen != scrEnable || x.m.sess.Pending.Get(x.m.detail.User.DN) != nil {
 		t.Fatal("E on a never-enabled user should open the wizard, not half-enable")
 	}
 	mustContain(t, x.m.status, "Enable Users wizard")
@@ -463,7 +463,7 @@ func TestGoldenEnablePlan(t *testing.T) {
 // them, and fits the terminal.
 func TestEnablePreviewOnSmallTerminal(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), StartOU: directory.StaffOU}, 80, 24)
-	x.m.focus = paneList
+	x.m.focus = PaneList
 	for i := 0; i < 18; i++ {
 		x.key("space")
 	}
@@ -495,7 +495,7 @@ func TestEnableWizardHonoursPendingSignInNames(t *testing.T) {
 	x.key("/")
 	x.typeText("andre adams 0006")
 	x.key("enter")
-	x.m.focus = paneList
+	x.m.focus = PaneList
 	x.markUsers("Andre Adams 0006")
 	x.wizardTo("pool01.corp.example", directory.PatternFirstLast)
 	x.plan()
@@ -509,7 +509,7 @@ func TestEnableWizardHonoursPendingSignInNames(t *testing.T) {
 func TestDisableSelection(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), StartOU: "OU=Sales,OU=Corp,DC=corp,DC=example"}, 120, 40)
 	x.markUsers("Brian Cole", "Carla Diaz")
-	under := x.m.list.selected().u
+	under := x.m.list.Selected().U
 	x.key("E")
 	for _, sam := range []string{"bcole", "cdiaz"} {
 		u := x.stored(sam)
@@ -517,7 +517,7 @@ func TestDisableSelection(t *testing.T) {
 			t.Errorf("%s: pending %+v", sam, c)
 		}
 	}
-	if x.m.sess.Pending.Get(under.DN) != nil && !x.m.list.marked(under.DN) {
+	if x.m.sess.Pending.Get(under.DN) != nil && !x.m.list.Marked(under.DN) {
 		t.Errorf("the unselected user under the cursor (%s) was changed", under.Label())
 	}
 	mustContain(t, x.m.status, "disable 2 selected users for OCS (Brian Cole, Carla Diaz)")
@@ -529,9 +529,9 @@ func TestDisableSelection(t *testing.T) {
 	mustContain(t, x.m.status, "E on a selection only disables")
 	// u in the list takes back the edit of the user under the cursor.
 	x.markUsers() // focus the list
-	for i := 0; i < x.m.list.visibleLen(); i++ {
-		if x.m.list.at(i).u.SAMAccountName == "bcole" {
-			x.m.list.cursor = i
+	for i := 0; i < x.m.list.VisibleLen(); i++ {
+		if x.m.list.At(i).U.SAMAccountName == "bcole" {
+			x.m.list.Cursor = i
 		}
 	}
 	x.key("u")

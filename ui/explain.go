@@ -11,12 +11,12 @@ import (
 )
 
 // explainItem is the explanation panel for the focused detail line.
-func explainItem(it item, s session.State, w int) []string {
-	switch it.kind {
-	case itBit, itReserved, itUnknown:
-		return common.ExplainBit(it.bit, w)
-	case itTelephony:
-		t := it.tel
+func explainItem(it Item, s session.State, w int) []string {
+	switch it.Kind {
+	case ItBit, ItReserved, ItUnknown:
+		return common.ExplainBit(it.Bit, w)
+	case ItTelephony:
+		t := it.Tel
 		out := []string{"Telephony: " + t.Label()}
 		out = append(out, common.Para(w, fmt.Sprintf("msRTCSIP-OptionFlags bits %s of the radio group 16/128/512 · short name %q", t.Bits().SumText(), t.Short()))...)
 		out = append(out, common.Para(w, "Console: "+flags.ConsolePathOptions+" › Telephony (one option of five).")...)
@@ -35,17 +35,17 @@ func explainItem(it item, s session.State, w int) []string {
 			out = append(out, common.Para(w, "This user's telephony bits match no option: choosing one replaces them; until then they are kept as found.")...)
 		}
 		return out
-	case itArchive:
-		a := attrInfos[itArchive]
-		out := []string{flags.ArchivingLabel(it.bit)}
-		out = append(out, common.Para(w, fmt.Sprintf("%s · value %d · %s", a.attr, uint32(it.bit), a.syntax))...)
+	case ItArchive:
+		a := attrInfos[ItArchive]
+		out := []string{flags.ArchivingLabel(it.Bit)}
+		out = append(out, common.Para(w, fmt.Sprintf("%s · value %d · %s", a.attr, uint32(it.Bit), a.syntax))...)
 		out = append(out, common.Para(w, "Console: "+flags.ConsolePathOptions+" › Archiving")...)
 		out = append(out, common.Para(w, a.explain)...)
 		return append(out, common.Para(w, "Caveat: "+a.caveat)...)
-	case itValue:
+	case ItValue:
 		return explainValue(s.After.OptionFlags, w)
-	case itVerdict:
-		a := attrInfos[itVerdict]
+	case ItVerdict:
+		a := attrInfos[ItVerdict]
 		out := []string{a.label}
 		out = append(out, common.Para(w, a.explain)...)
 		for _, f := range s.Findings(s.After) {
@@ -60,14 +60,14 @@ func explainItem(it item, s session.State, w int) []string {
 		}
 		return append(out, common.Para(w, a.caveat)...)
 	}
-	a := attrInfos[it.kind]
+	a := attrInfos[it.Kind]
 	out := []string{a.label}
 	out = append(out, common.Para(w, a.attr+" · "+a.syntax)...)
 	path := generalPath
-	switch it.kind {
-	case itFederation, itRemote:
+	switch it.Kind {
+	case ItFederation, ItRemote:
 		path = flags.ConsolePathOptions + " › Federation"
-	case itLine, itLineServer:
+	case ItLine, ItLineServer:
 		path = flags.ConsolePathOptions + " › Telephony"
 	}
 	out = append(out, common.Para(w, "Console: "+path)...)

@@ -51,10 +51,10 @@ func TestReviewUnderFaults(t *testing.T) {
 				t.Fatal(err)
 			}
 			x := newHarness(t, Options{Dir: j, User: u.SAM}, 120, 40)
-			if !x.m.detail.has {
+			if !x.m.detail.Has {
 				t.Fatalf("the console did not open %s: %s", u.SAM, x.m.status)
 			}
-			x.focusItem(itBit, flags.PublicIM)
+			x.focusItem(ItBit, flags.PublicIM)
 			x.key("space", "c")
 			p.Arm(tc.fault, tc.armed)
 

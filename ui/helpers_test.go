@@ -135,22 +135,22 @@ func keyMsg(k string) tea.KeyPressMsg {
 func (x *harness) screen() string { return ansi.Strip(x.m.View().Content) }
 
 // focusItem puts the detail cursor on the first item matching.
-func (x *harness) focusItem(kind itemKind, bit flags.Value) {
+func (x *harness) focusItem(kind ItemKind, bit flags.Value) {
 	x.t.Helper()
-	for i, it := range items(x.m.state()) {
-		if it.kind == kind && (bit == 0 || it.bit == bit) {
-			x.m.detail.cursor = i
+	for i, it := range Items(x.m.state()) {
+		if it.Kind == kind && (bit == 0 || it.Bit == bit) {
+			x.m.detail.Cursor = i
 			return
 		}
 	}
-	x.t.Fatalf("no item %v/%d for %s", kind, bit, x.m.detail.user.DN)
+	x.t.Fatalf("no item %v/%d for %s", kind, bit, x.m.detail.User.DN)
 }
 
 func (x *harness) focusTelephony(t flags.Telephony) {
 	x.t.Helper()
-	for i, it := range items(x.m.state()) {
-		if it.kind == itTelephony && it.tel == t {
-			x.m.detail.cursor = i
+	for i, it := range Items(x.m.state()) {
+		if it.Kind == ItTelephony && it.Tel == t {
+			x.m.detail.Cursor = i
 			return
 		}
 	}
@@ -161,7 +161,7 @@ func (x *harness) focusTelephony(t flags.Telephony) {
 func (x *harness) openUser(id string) {
 	x.t.Helper()
 	x.run(resolveUser(context.Background(), x.m.com.Dir, id))
-	if !x.m.detail.has || x.m.detail.loading {
+	if !x.m.detail.Has || x.m.detail.Loading {
 		x.t.Fatalf("user %s did not open: %s", id, x.m.status)
 	}
 }
@@ -193,7 +193,7 @@ func mustContain(t testing.TB, s string, subs ...string) {
 }
 
 // focused is the detail item under the cursor.
-func (x *harness) focused() item {
-	its := items(x.m.state())
-	return its[common.Clamp(x.m.detail.cursor, 0, len(its)-1)]
+func (x *harness) focused() Item {
+	its := Items(x.m.state())
+	return its[common.Clamp(x.m.detail.Cursor, 0, len(its)-1)]
 }

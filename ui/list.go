@@ -13,25 +13,25 @@ import (
 	"ocsflags/ui/styles"
 )
 
-// listModel is the user list of one container. It holds every row the
+// List is the user list of one container. It holds every row the
 // stream delivered but renders only the visible window, and filters over
 // precomputed lower-case keys.
-type listModel struct {
+type List struct {
 	dn    string // the container listed ("" before the first listing)
 	title string
 
-	rows    []row
+	Rows    []Row
 	matches []int32 // indices of rows matching filter; nil when not filtering
-	filter  string  // the applied filter, lower-cased
+	Filter  string  // the applied filter, lower-cased
 	input   common.Input
 	editing bool
 
-	cursor, offset int
+	Cursor, offset int
 
 	streamID int
 	cancel   context.CancelFunc
-	loading  bool
-	stopped  bool // esc stopped the stream early
+	Loading  bool
+	Stopped  bool // esc stopped the stream early
 	done     int
 	total    int
 	err      error
@@ -42,48 +42,48 @@ type listModel struct {
 	// container sharing one are marked without a directory search.
 	sips map[string]int
 
-	// marks are the users selected for the Enable Users wizard, by
+	// Marks are the users selected for the Enable Users wizard, by
 	// NormDN; they survive filtering and reloading the same container.
-	marks map[string]directory.User
+	Marks map[string]directory.User
 }
 
-func (l *listModel) visibleLen() int {
+func (l *List) VisibleLen() int {
 	if l.matches != nil {
 		return len(l.matches)
 	}
-	return len(l.rows)
+	return len(l.Rows)
 }
 
-// at returns the i-th visible row.
-func (l *listModel) at(i int) *row {
+// At returns the i-th visible row.
+func (l *List) At(i int) *Row {
 	if l.matches != nil {
-		return &l.rows[l.matches[i]]
+		return &l.Rows[l.matches[i]]
 	}
-	return &l.rows[i]
+	return &l.Rows[i]
 }
 
-func (l *listModel) selected() *row {
-	if l.cursor < 0 || l.cursor >= l.visibleLen() {
+func (l *List) Selected() *Row {
+	if l.Cursor < 0 || l.Cursor >= l.VisibleLen() {
 		return nil
 	}
-	return l.at(l.cursor)
+	return l.At(l.Cursor)
 }
 
 // reset empties the list for a new listing of dn and stops any running one.
-func (l *listModel) reset(dn, title string, id int) {
-	l.stop()
-	marks := l.marks
+func (l *List) reset(dn, title string, id int) {
+	l.Stop()
+	marks := l.Marks
 	if dn == "" || !directory.SameDN(dn, l.dn) {
 		marks = nil
 	}
-	*l = listModel{dn: dn, title: title, streamID: id, flagsW: 5, filter: l.filter, input: l.input, marks: marks}
-	if l.filter != "" {
+	*l = List{dn: dn, title: title, streamID: id, flagsW: 5, Filter: l.Filter, input: l.input, Marks: marks}
+	if l.Filter != "" {
 		l.matches = []int32{}
 	}
 }
 
-// stop cancels the running stream, if any.
-func (l *listModel) stop() {
+// Stop cancels the running stream, if any.
+func (l *List) Stop() {
 	if l.cancel != nil {
 		l.cancel()
 		l.cancel = nil
@@ -91,9 +91,9 @@ func (l *listModel) stop() {
 }
 
 // add appends a batch, extending the filter matches with the new rows only.
-func (l *listModel) add(rows []row) {
-	start := len(l.rows)
-	l.rows = append(l.rows, rows...)
+func (l *List) add(rows []Row) {
+	start := len(l.Rows)
+	l.Rows = append(l.Rows, rows...)
 	if l.sips == nil {
 		l.sips = map[string]int{}
 	}
@@ -104,7 +104,7 @@ func (l *listModel) add(rows []row) {
 		if len(r.flags) > l.flagsW {
 			l.flagsW = len(r.flags)
 		}
-		if l.matches != nil && strings.Contains(r.key, l.filter) {
+		if l.matches != nil && strings.Contains(r.key, l.Filter) {
 			l.matches = append(l.matches, int32(start+i))
 		}
 	}
@@ -112,65 +112,65 @@ func (l *listModel) add(rows []row) {
 
 // setFilter applies f as the admin types. A filter that extends the
 // previous one can only narrow it, so only the current matches are scanned.
-func (l *listModel) setFilter(f string) {
+func (l *List) setFilter(f string) {
 	lf := strings.ToLower(f)
-	if lf == l.filter {
+	if lf == l.Filter {
 		return
 	}
 	var keep int32 = -1
-	if r := l.selected(); r != nil {
+	if r := l.Selected(); r != nil {
 		if l.matches != nil {
-			keep = l.matches[l.cursor]
+			keep = l.matches[l.Cursor]
 		} else {
-			keep = int32(l.cursor)
+			keep = int32(l.Cursor)
 		}
 	}
 	switch {
 	case lf == "":
 		l.matches = nil
-	case l.filter != "" && l.matches != nil && strings.Contains(lf, l.filter):
+	case l.Filter != "" && l.matches != nil && strings.Contains(lf, l.Filter):
 		out := l.matches[:0:0]
 		for _, i := range l.matches {
-			if strings.Contains(l.rows[i].key, lf) {
+			if strings.Contains(l.Rows[i].key, lf) {
 				out = append(out, i)
 			}
 		}
 		l.matches = out
 	default:
 		out := make([]int32, 0, 64)
-		for i := range l.rows {
-			if strings.Contains(l.rows[i].key, lf) {
+		for i := range l.Rows {
+			if strings.Contains(l.Rows[i].key, lf) {
 				out = append(out, int32(i))
 			}
 		}
 		l.matches = out
 	}
-	l.filter = lf
+	l.Filter = lf
 	// Stay on the same user when it still matches.
-	l.cursor = 0
+	l.Cursor = 0
 	if keep >= 0 {
 		if l.matches == nil {
-			l.cursor = int(keep)
+			l.Cursor = int(keep)
 		} else if j := sort.Search(len(l.matches), func(j int) bool { return l.matches[j] >= keep }); j < len(l.matches) && l.matches[j] == keep {
-			l.cursor = j
+			l.Cursor = j
 		}
 	}
 }
 
-// selectDN moves the cursor to dn if it is visible.
-func (l *listModel) selectDN(dn string) bool {
-	for i := 0; i < l.visibleLen(); i++ {
-		if strings.EqualFold(l.at(i).u.DN, dn) || directory.SameDN(l.at(i).u.DN, dn) {
-			l.cursor = i
+// SelectDN moves the cursor to dn if it is visible.
+func (l *List) SelectDN(dn string) bool {
+	for i := 0; i < l.VisibleLen(); i++ {
+		if strings.EqualFold(l.At(i).U.DN, dn) || directory.SameDN(l.At(i).U.DN, dn) {
+			l.Cursor = i
 			return true
 		}
 	}
 	return false
 }
 
-// state is the row's verdict, with a sign-in name shared by two listed
+// State is the row's verdict, with a sign-in name shared by two listed
 // users counted as the problem it is (the client refuses both).
-func (l *listModel) state(r *row) readiness {
+func (l *List) State(r *Row) readiness {
 	if r.state != notEnabled && r.sip != "" && l.sips[r.sip] > 1 {
 		// One more error than the row's own verdict counted.
 		return problems
@@ -178,39 +178,39 @@ func (l *listModel) state(r *row) readiness {
 	return r.state
 }
 
-// replace updates the row of u after a write or a fresh read.
-func (l *listModel) replace(u directory.User, pools directory.PoolCheck) {
+// Replace updates the row of u after a write or a fresh read.
+func (l *List) Replace(u directory.User, pools directory.PoolCheck) {
 	l.replaceRow(makeRow(u, pools))
 }
 
 // replaceRow puts r, made by makeRow, in place of the row of the same user.
-func (l *listModel) replaceRow(r row) {
-	for i := range l.rows {
-		if strings.EqualFold(l.rows[i].u.DN, r.u.DN) {
-			if old := l.rows[i].sip; old != "" {
+func (l *List) replaceRow(r Row) {
+	for i := range l.Rows {
+		if strings.EqualFold(l.Rows[i].U.DN, r.U.DN) {
+			if old := l.Rows[i].sip; old != "" {
 				l.sips[old]--
 			}
-			l.rows[i] = r
-			if r := l.rows[i]; r.sip != "" {
+			l.Rows[i] = r
+			if r := l.Rows[i]; r.sip != "" {
 				l.sips[r.sip]++
 			}
-			if len(l.rows[i].flags) > l.flagsW {
-				l.flagsW = len(l.rows[i].flags)
+			if len(l.Rows[i].flags) > l.flagsW {
+				l.flagsW = len(l.Rows[i].flags)
 			}
 			return
 		}
 	}
 }
 
-func (l *listModel) move(delta int) {
-	l.cursor = common.Clamp(l.cursor+delta, 0, max(l.visibleLen()-1, 0))
+func (l *List) move(delta int) {
+	l.Cursor = common.Clamp(l.Cursor+delta, 0, max(l.VisibleLen()-1, 0))
 }
 
 // progress is the status line under the column headings.
-func (l *listModel) progress(spin string) string {
+func (l *List) progress(spin string) string {
 	var b strings.Builder
 	switch {
-	case l.loading:
+	case l.Loading:
 		b.WriteString(spin + " ")
 		if l.total > 0 {
 			fmt.Fprintf(&b, "%d of %d users…", l.done, l.total)
@@ -219,20 +219,20 @@ func (l *listModel) progress(spin string) string {
 		}
 		b.WriteString(" esc stops")
 	case l.err != nil && !errors.Is(l.err, context.Canceled):
-		fmt.Fprintf(&b, "✗ listing failed after %d users: %s (r retries)", len(l.rows), termtext.Safe(l.err.Error()))
-	case l.stopped:
-		fmt.Fprintf(&b, "stopped after %d users (r reloads)", len(l.rows))
-	case l.dn == "" && len(l.rows) == 0:
+		fmt.Fprintf(&b, "✗ listing failed after %d users: %s (r retries)", len(l.Rows), termtext.Safe(l.err.Error()))
+	case l.Stopped:
+		fmt.Fprintf(&b, "stopped after %d users (r reloads)", len(l.Rows))
+	case l.dn == "" && len(l.Rows) == 0:
 		b.WriteString("choose a container in the tree")
-	case len(l.rows) == 1:
+	case len(l.Rows) == 1:
 		b.WriteString("1 user")
 	default:
-		fmt.Fprintf(&b, "%d users", len(l.rows))
+		fmt.Fprintf(&b, "%d users", len(l.Rows))
 	}
 	if l.matches != nil {
-		fmt.Fprintf(&b, " · %d match %s", len(l.matches), termtext.Quote(l.filter))
+		fmt.Fprintf(&b, " · %d match %s", len(l.matches), termtext.Quote(l.Filter))
 	}
-	if n := len(l.marks); n > 0 {
+	if n := len(l.Marks); n > 0 {
 		fmt.Fprintf(&b, " · %d selected", n)
 	}
 	return b.String()
@@ -240,7 +240,7 @@ func (l *listModel) progress(spin string) string {
 
 // columns splits the width left after the fixed columns between name,
 // sAMAccountName and sign-in name.
-func (l *listModel) columns(w int) (name, sam, sip int) {
+func (l *List) columns(w int) (name, sam, sip int) {
 	const markW = 13
 	rest := w - 3 - l.flagsW - markW - 4
 	if rest < 12 {
@@ -259,7 +259,7 @@ func (l *listModel) columns(w int) (name, sam, sip int) {
 }
 
 // view renders h lines of width w: headings, progress or filter line, rows.
-func (l *listModel) view(st styles.Styles, w, h int, focused bool, spin string, pending func(dn string) bool) []string {
+func (l *List) view(st styles.Styles, w, h int, focused bool, spin string, pending func(dn string) bool) []string {
 	lines := make([]string, 0, h)
 	nameW, samW, sipW := l.columns(w)
 	cols := func(mark, name, sam, sip, fl, ready string) string {
@@ -282,7 +282,7 @@ func (l *listModel) view(st styles.Styles, w, h int, focused bool, spin string, 
 		return b.String()
 	}
 	lines = append(lines, st.Dim.Render(common.Fit(cols("   ", "Name", "sAMAccountName", "Sign-in name", "Flags", "Readiness"), w)))
-	if l.editing || l.filter != "" {
+	if l.editing || l.Filter != "" {
 		f := l.input.View("/ ")
 		if !l.editing {
 			f = "/ " + termtext.Safe(l.input.Value) + "  (esc clears)"
@@ -292,29 +292,29 @@ func (l *listModel) view(st styles.Styles, w, h int, focused bool, spin string, 
 		lines = append(lines, common.Fit(l.progress(spin), w))
 	}
 	body := h - len(lines)
-	n := l.visibleLen()
-	l.offset = common.Window(l.cursor, l.offset, body, n)
+	n := l.VisibleLen()
+	l.offset = common.Window(l.Cursor, l.offset, body, n)
 	for i := l.offset; i < n && len(lines) < h; i++ {
-		r := l.at(i)
+		r := l.At(i)
 		mark := "  "
-		if i == l.cursor {
+		if i == l.Cursor {
 			mark = "› "
 		}
-		if l.marked(r.u.DN) {
+		if l.Marked(r.U.DN) {
 			mark = mark[:len(mark)-1] + "●"
 		}
-		if pending(r.u.DN) {
+		if pending(r.U.DN) {
 			mark += "*"
 		} else {
 			mark += " "
 		}
-		state := l.state(r)
+		state := l.State(r)
 		readyText := common.Fit(state.Word(), 13)
-		text := common.Fit(cols(mark, termtext.Safe(r.u.Label()), termtext.Safe(r.u.SAMAccountName), termtext.Safe(r.u.OCS.SIPAddress.V), r.flags, ""), w-13) + readyText
+		text := common.Fit(cols(mark, termtext.Safe(r.U.Label()), termtext.Safe(r.U.SAMAccountName), termtext.Safe(r.U.OCS.SIPAddress.V), r.flags, ""), w-13) + readyText
 		switch {
-		case i == l.cursor && focused:
+		case i == l.Cursor && focused:
 			text = st.Selected.Render(text)
-		case i == l.cursor:
+		case i == l.Cursor:
 			text = st.SelectedBlurred.Render(text)
 		default:
 			// Colour only echoes the word next to it.
@@ -331,10 +331,10 @@ func (l *listModel) view(st styles.Styles, w, h int, focused bool, spin string, 
 		}
 		lines = append(lines, text)
 	}
-	if n == 0 && !l.loading && l.dn != "" && len(lines) < h {
+	if n == 0 && !l.Loading && l.dn != "" && len(lines) < h {
 		if l.matches != nil {
 			lines = append(lines, st.Dim.Render("  no user matches the filter"))
-		} else if l.err == nil && !l.stopped {
+		} else if l.err == nil && !l.Stopped {
 			lines = append(lines, st.Dim.Render("  no users directly in this container"))
 		}
 	}

@@ -54,7 +54,7 @@ func Run(ctx context.Context, opts Options) error {
 	go relay.run(p, opts.Signals, done)
 	_, err := p.Run()
 	close(done)
-	m.list.stop()
+	m.list.Stop()
 	if sig := relay.signal(); sig != nil {
 		return &SignalError{Signal: sig}
 	}
@@ -76,12 +76,12 @@ const (
 	scrEnable
 )
 
-type pane int
+type Pane int
 
 const (
-	paneTree pane = iota
-	paneList
-	paneDetail
+	PaneTree Pane = iota
+	PaneList
+	PaneDetail
 )
 
 // wideWidth is where panes sit side by side: the list (or the tree) and
@@ -111,9 +111,9 @@ type Model struct {
 	spinOn  bool
 
 	rootDN  string
-	tree    treeModel
-	list    listModel
-	detail  detailModel
+	tree    Tree
+	list    List
+	detail  Detail
 	review  reviewModel
 	confirm *confirmModel
 	edit    *editModel // the text attribute being edited, if any
@@ -135,7 +135,7 @@ type Model struct {
 	reviewFrom screen
 
 	screen screen
-	focus  pane
+	focus  Pane
 
 	// sess is the session: pending edits, pools, names (ui/session).
 	sess *session.Session
@@ -179,7 +179,7 @@ func newModel(ctx context.Context, opts Options) *Model {
 		// The admin named the OU: its users are what they came for.
 		m.rootDN = opts.StartOU
 		m.tree = newTree(opts.StartOU)
-		m.focus = paneList
+		m.focus = PaneList
 	}
 	m.layout()
 	return m
@@ -194,7 +194,7 @@ func (m *Model) Init() tea.Cmd {
 		cmds = append(cmds, loadNamingContexts(m.com.Ctx, m.com.Dir))
 	}
 	if m.opts.User != "" {
-		m.detail.loading = true
+		m.detail.Loading = true
 		cmds = append(cmds, resolveUser(m.com.Ctx, m.com.Dir, m.opts.User))
 	}
 	return tea.Batch(cmds...)
@@ -214,7 +214,7 @@ func (m *Model) openRoot() tea.Cmd {
 
 // busy reports whether anything is loading, which keeps the spinner going.
 func (m *Model) busy() bool {
-	if m.list.loading || m.detail.loading || !m.sess.PoolsLoaded || m.review.busy() || m.enableBusy() {
+	if m.list.Loading || m.detail.Loading || !m.sess.PoolsLoaded || m.review.busy() || m.enableBusy() {
 		return true
 	}
 	for _, n := range m.tree.flat {
@@ -235,7 +235,7 @@ func (m *Model) startSpin() tea.Cmd {
 
 // notePools marks the pools as partly unreadable with this account when a
 // row's verdict says so, and says it once on the status line.
-func (m *Model) notePools(rows ...row) {
+func (m *Model) notePools(rows ...Row) {
 	if m.sess.PoolsHidden {
 		return
 	}
@@ -275,7 +275,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// after a signal there is nobody to ask.
 		m.quitting = false
 		if m.signal != nil {
-			m.list.stop()
+			m.list.Stop()
 			cmd = tea.Batch(cmd, tea.Quit)
 		} else {
 			cmd = tea.Batch(cmd, m.quit())
@@ -397,13 +397,13 @@ func (m *Model) listContainer(dn, title string) tea.Cmd {
 	m.list.reset(dn, title, m.streamSeq)
 	if !m.sess.PoolsLoaded {
 		// Readiness needs the pools; they come first and fast.
-		m.list.loading = true
+		m.list.Loading = true
 		m.listWanted = dn
 		return nil
 	}
 	ctx, cancel := context.WithCancel(m.com.Ctx)
 	m.list.cancel = cancel
-	m.list.loading = true
+	m.list.Loading = true
 	return startUsers(ctx, m.com.Dir, dn, directory.OneLevel, m.streamSeq, m.sess.Pools)
 }
 
@@ -414,7 +414,7 @@ func (m *Model) onBatch(msg usersBatchMsg) tea.Cmd {
 	m.list.add(msg.rows)
 	m.notePools(msg.rows...)
 	m.list.done, m.list.total = msg.done, msg.total
-	if m.selectDN != "" && m.list.selectDN(m.selectDN) {
+	if m.selectDN != "" && m.list.SelectDN(m.selectDN) {
 		m.selectDN = ""
 	}
 	if msg.end != nil {
@@ -425,36 +425,36 @@ func (m *Model) onBatch(msg usersBatchMsg) tea.Cmd {
 }
 
 func (m *Model) endStream(err error) {
-	m.list.loading = false
-	m.list.stop()
+	m.list.Loading = false
+	m.list.Stop()
 	if err != nil && !errors.Is(err, context.Canceled) {
 		m.list.err = err
 		m.setError("listing stopped: " + err.Error())
 		return
 	}
 	if err == nil {
-		m.tree.setUserCount(m.list.dn, len(m.list.rows))
+		m.tree.setUserCount(m.list.dn, len(m.list.Rows))
 	}
 }
 
 // stopStream is esc while the list loads: the context is cancelled and what
 // arrived so far stays.
 func (m *Model) stopStream() {
-	m.list.stop()
+	m.list.Stop()
 	// Batches already in flight belong to no listing any more.
 	m.list.streamID = 0
-	m.list.loading = false
-	m.list.stopped = true
+	m.list.Loading = false
+	m.list.Stopped = true
 	m.listWanted = ""
-	m.setStatus(fmt.Sprintf("stopped listing after %d users", len(m.list.rows)))
+	m.setStatus(fmt.Sprintf("stopped listing after %d users", len(m.list.Rows)))
 }
 
 // shownDN is the DN of the user on screen, "" when none is.
 func (m *Model) shownDN() string {
-	if !m.detail.has {
+	if !m.detail.Has {
 		return ""
 	}
-	return m.detail.user.DN
+	return m.detail.User.DN
 }
 
 // openUser shows u at once (from the list) and reads it afresh.
@@ -465,7 +465,7 @@ func (m *Model) openUser(u directory.User) tea.Cmd {
 	if m.edit != nil && !directory.SameDN(m.edit.dn, u.DN) {
 		m.edit = nil // it was for the user on screen until now
 	}
-	m.detail.user, m.detail.has, m.detail.loading, m.detail.err = u, true, true, nil
+	m.detail.User, m.detail.Has, m.detail.Loading, m.detail.err = u, true, true, nil
 	// Forget earlier sign-in-name look-ups: another admin may have taken or
 	// freed an address since; the verdict asks again for this user.
 	m.sess.ForgetLookups()
@@ -474,16 +474,16 @@ func (m *Model) openUser(u directory.User) tea.Cmd {
 }
 
 func (m *Model) onUser(msg userMsg) {
-	if !m.detail.has || !directory.SameDN(msg.dn, m.detail.user.DN) {
+	if !m.detail.Has || !directory.SameDN(msg.dn, m.detail.User.DN) {
 		return
 	}
-	m.detail.loading = false
+	m.detail.Loading = false
 	if msg.err != nil {
 		m.detail.err = msg.err
 		m.setError("cannot read " + msg.dn + ": " + msg.err.Error())
 		return
 	}
-	m.detail.user = msg.user
+	m.detail.User = msg.user
 	r := makeRow(msg.user, m.sess.Pools)
 	m.notePools(r)
 	m.sess.AddNames(msg.names)
@@ -502,7 +502,7 @@ func (m *Model) onUser(msg userMsg) {
 }
 
 func (m *Model) onResolve(msg resolveMsg) tea.Cmd {
-	m.detail.loading = false
+	m.detail.Loading = false
 	switch {
 	case msg.err != nil:
 		m.setError(fmt.Sprintf("--user %s: %v", msg.id, msg.err))
@@ -512,7 +512,7 @@ func (m *Model) onResolve(msg resolveMsg) tea.Cmd {
 		return nil
 	case len(msg.users) == 1:
 		u := msg.users[0]
-		m.focus = paneDetail
+		m.focus = PaneDetail
 		m.selectDN = u.DN
 		parent := parentDN(u.DN)
 		m.revealDN = directory.NormDN(parent)
@@ -521,13 +521,13 @@ func (m *Model) onResolve(msg resolveMsg) tea.Cmd {
 	// Several users match: list them and let the admin choose.
 	m.streamSeq++
 	m.list.reset("", fmt.Sprintf("%d users match %s", len(msg.users), termtext.Quote(msg.id)), m.streamSeq)
-	rows := make([]row, len(msg.users))
+	rows := make([]Row, len(msg.users))
 	for i, u := range msg.users {
 		rows[i] = makeRow(u, m.sess.Pools)
 	}
 	m.list.add(rows)
 	m.notePools(rows...)
-	m.focus = paneList
+	m.focus = PaneList
 	m.setStatus(fmt.Sprintf("%d users match %s: choose one with enter", len(msg.users), termtext.Quote(msg.id)))
 	return nil
 }
@@ -591,12 +591,12 @@ func parentDN(dn string) string {
 
 // state is what the detail pane shows for the open user.
 func (m *Model) state() session.State {
-	return m.sess.State(m.detail.user, m.com.Dir.Info().SIPScope)
+	return m.sess.State(m.detail.User, m.com.Dir.Info().SIPScope)
 }
 
 // startOptionFlags is what the explorer opens on: the open user's value.
 func (m *Model) startOptionFlags() flags.Opt[flags.Value] {
-	if !m.detail.has {
+	if !m.detail.Has {
 		return flags.Opt[flags.Value]{}
 	}
 	return m.state().After.OptionFlags

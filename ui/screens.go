@@ -119,11 +119,11 @@ func (m *Model) toSession(msg tea.Msg) bool {
 // it when it opens (New(…, m.selection())) and reads any later state of
 // those users from the session.
 func (m *Model) selection() []directory.User {
-	if us := m.list.markedUsers(); len(us) > 0 {
+	if us := m.list.MarkedUsers(); len(us) > 0 {
 		return us
 	}
-	if m.detail.has {
-		return []directory.User{m.detail.user}
+	if m.detail.Has {
+		return []directory.User{m.detail.User}
 	}
 	return nil
 }

@@ -21,11 +21,11 @@ const (
 	unverified = flags.VerdictUnverified
 )
 
-// row is a listed user with everything the list shows and filters on worked
+// Row is a listed user with everything the list shows and filters on worked
 // out once, when its batch arrives, so that a keystroke or a frame does no
-// per-row work beyond the visible window.
-type row struct {
-	u     directory.User
+// per-Row work beyond the visible window.
+type Row struct {
+	U     directory.User
 	key   string // lower-cased name, sAMAccountName and SIP address
 	flags string // OptionFlags as AD text, "—" when absent
 	sip   string // lower-cased SIP address, "" when absent
@@ -78,13 +78,13 @@ func (m memoPools) answer(dn string) poolAnswer {
 func (m memoPools) IsPool(dn string) bool    { return m.answer(dn).is }
 func (m memoPools) Unknown(dn string) string { return m.answer(dn).unknown }
 
-func makeRow(u directory.User, pools directory.PoolCheck) row {
+func makeRow(u directory.User, pools directory.PoolCheck) Row {
 	f := "—"
 	if u.OCS.OptionFlags.Set {
 		f = flags.FormatAD(u.OCS.OptionFlags.V)
 	}
-	return row{
-		u:     u,
+	return Row{
+		U:     u,
 		key:   strings.ToLower(u.Label() + "\x00" + u.SAMAccountName + "\x00" + u.OCS.SIPAddress.V),
 		flags: f,
 		sip:   strings.ToLower(u.OCS.SIPAddress.V),
@@ -95,7 +95,7 @@ func makeRow(u directory.User, pools directory.PoolCheck) row {
 // usersBatchMsg carries rows of listing id; ch keeps the stream going.
 type usersBatchMsg struct {
 	id          int
-	rows        []row
+	rows        []Row
 	done, total int
 	ch          <-chan tea.Msg
 	// end is set when the stream ended right after this batch.
@@ -119,7 +119,7 @@ func startUsers(ctx context.Context, d directory.Directory, dn string, scope dir
 		defer close(ch)
 		memo := newMemoPools(pools)
 		err := d.Users(ctx, dn, scope, func(b directory.Batch) error {
-			rows := make([]row, len(b.Users))
+			rows := make([]Row, len(b.Users))
 			for i, u := range b.Users {
 				rows[i] = makeRow(u, memo)
 			}

@@ -23,17 +23,17 @@ type treeNode struct {
 	kids     []*treeNode
 }
 
-// treeModel is the OU tree pane.
-type treeModel struct {
+// Tree is the OU tree pane.
+type Tree struct {
 	root   *treeNode
 	flat   []*treeNode // the visible nodes, in display order
 	cursor int
 	offset int
 }
 
-func newTree(rootDN string) treeModel {
+func newTree(rootDN string) Tree {
 	name := rdnName(rootDN)
-	t := treeModel{root: &treeNode{key: directory.NormDN(rootDN), c: directory.Container{DN: rootDN, Name: name, Kind: directory.KindDomain, Users: -1, HasChildren: true}}}
+	t := Tree{root: &treeNode{key: directory.NormDN(rootDN), c: directory.Container{DN: rootDN, Name: name, Kind: directory.KindDomain, Users: -1, HasChildren: true}}}
 	t.reflatten()
 	return t
 }
@@ -55,7 +55,7 @@ func rdnName(dn string) string {
 	return d.RDNs[0].Attributes[0].Value
 }
 
-func (t *treeModel) reflatten() {
+func (t *Tree) reflatten() {
 	t.flat = t.flat[:0]
 	var walk func(n *treeNode)
 	walk = func(n *treeNode) {
@@ -72,7 +72,7 @@ func (t *treeModel) reflatten() {
 	t.cursor = common.Clamp(t.cursor, 0, max(len(t.flat)-1, 0))
 }
 
-func (t *treeModel) selected() *treeNode {
+func (t *Tree) Selected() *treeNode {
 	if t.cursor < len(t.flat) {
 		return t.flat[t.cursor]
 	}
@@ -80,7 +80,7 @@ func (t *treeModel) selected() *treeNode {
 }
 
 // find returns the node for dn among those already loaded.
-func (t *treeModel) find(dn string) *treeNode {
+func (t *Tree) find(dn string) *treeNode {
 	key := directory.NormDN(dn)
 	var walk func(n *treeNode) *treeNode
 	walk = func(n *treeNode) *treeNode {
@@ -101,7 +101,7 @@ func (t *treeModel) find(dn string) *treeNode {
 }
 
 // expand opens n; it reports whether its children must be read first.
-func (t *treeModel) expand(n *treeNode) (load bool) {
+func (t *Tree) expand(n *treeNode) (load bool) {
 	if n == nil || !n.c.HasChildren {
 		return false
 	}
@@ -115,8 +115,8 @@ func (t *treeModel) expand(n *treeNode) (load bool) {
 	return load
 }
 
-func (t *treeModel) collapse() {
-	n := t.selected()
+func (t *Tree) collapse() {
+	n := t.Selected()
 	if n == nil {
 		return
 	}
@@ -135,7 +135,7 @@ func (t *treeModel) collapse() {
 }
 
 // setChildren stores what the directory returned for dn.
-func (t *treeModel) setChildren(dn string, kids []directory.Container, err error) {
+func (t *Tree) setChildren(dn string, kids []directory.Container, err error) {
 	n := t.find(dn)
 	if n == nil {
 		return
@@ -156,7 +156,7 @@ func (t *treeModel) setChildren(dn string, kids []directory.Container, err error
 
 // setUserCount records how many users a finished listing found directly in
 // dn, so the root (whose count the directory does not give) shows it too.
-func (t *treeModel) setUserCount(dn string, n int) {
+func (t *Tree) setUserCount(dn string, n int) {
 	if node := t.find(dn); node != nil {
 		node.c.Users = n
 	}
@@ -181,7 +181,7 @@ func under(k, anc string) bool {
 }
 
 // cursorTo puts the cursor on n if it is visible.
-func (t *treeModel) cursorTo(n *treeNode) {
+func (t *Tree) cursorTo(n *treeNode) {
 	for i, f := range t.flat {
 		if f == n {
 			t.cursor = i
@@ -190,13 +190,13 @@ func (t *treeModel) cursorTo(n *treeNode) {
 	}
 }
 
-func (t *treeModel) move(delta int) {
+func (t *Tree) move(delta int) {
 	t.cursor = common.Clamp(t.cursor+delta, 0, max(len(t.flat)-1, 0))
 }
 
 // view renders h lines of width w. spin is the current spinner frame for
 // nodes being read; listed is the DN shown in the user list.
-func (t *treeModel) view(st styles.Styles, w, h int, focused bool, spin, listed string) []string {
+func (t *Tree) view(st styles.Styles, w, h int, focused bool, spin, listed string) []string {
 	t.offset = common.Window(t.cursor, t.offset, h, len(t.flat))
 	listedKey := directory.NormDN(listed)
 	lines := make([]string, 0, h)

@@ -246,7 +246,7 @@ func (m *Model) helpKeys() keys.Help {
 			short := []key.Binding{keys.With(move, "choose"), keys.With(k.Open, "set as pending edit"), keys.With(k.Back, "cancel")}
 			return keys.Help{Short: short, Full: [][]key.Binding{short}}
 		}
-		p := m.sess.Pending.Get(m.detail.user.DN)
+		p := m.sess.Pending.Get(m.detail.User.DN)
 		rows, _, _ := m.auditRules()
 		fixable := rows[common.Clamp(m.audit.cursor, 0, len(rows)-1)].finding != nil
 		short := []key.Binding{
@@ -265,33 +265,33 @@ func (m *Model) helpKeys() keys.Help {
 	if m.list.editing {
 		return keys.Help{Short: []key.Binding{
 			key.NewBinding(key.WithKeys("a"), key.WithHelp("type", "filter name, sAMAccountName, SIP")),
-			keys.With(move, "move"), keys.With(k.Open, map[bool]string{true: "open the match", false: "keep filter"}[m.list.visibleLen() == 1]), keys.With(k.Back, "clear"),
+			keys.With(move, "move"), keys.With(k.Open, map[bool]string{true: "open the match", false: "keep filter"}[m.list.VisibleLen() == 1]), keys.With(k.Back, "clear"),
 		}, Full: full}
 	}
 	var short []key.Binding
 	switch m.focus {
-	case paneTree:
+	case PaneTree:
 		short = []key.Binding{move, keys.With(k.Open, "list users"), keys.With(k.Right, "expand"), review, k.Help, k.Quit, k.NextPane, k.Filter, k.Explorer}
-	case paneList:
+	case PaneList:
 		back := "back"
 		switch {
-		case m.list.loading:
+		case m.list.Loading:
 			back = "stop loading"
-		case m.list.filter != "":
+		case m.list.Filter != "":
 			back = "clear filter"
-		case len(m.list.marks) > 0:
+		case len(m.list.Marks) > 0:
 			back = "clear selection"
 		}
 		var undo bool
-		if r := m.list.selected(); r != nil {
-			p := m.sess.Pending.Get(r.u.DN)
+		if r := m.list.Selected(); r != nil {
+			p := m.sess.Pending.Get(r.U.DN)
 			undo = p != nil && len(p.Stack) > 0
 		}
 		short = []key.Binding{move, keys.With(k.Open, "open user"), k.Filter, keys.With(k.Back, back), review, keys.Enabled(k.Undo, undo), k.Help, k.Quit, k.Audit, k.Reload, k.NextPane, k.Explorer, k.Mark, k.Enable, k.Disable}
 	default:
-		p := m.sess.Pending.Get(m.detail.user.DN)
-		can := m.detail.has && !m.com.ReadOnly
-		short = []key.Binding{move, keys.Enabled(k.Toggle, can), keys.Enabled(keys.With(k.Open, "edit"), can && m.focusedEditable()), keys.Enabled(k.Undo, p != nil && len(p.Stack) > 0), review, keys.Enabled(k.Audit, m.detail.has), k.Back, k.Help, k.Quit, k.Explorer, k.Reload, keys.Enabled(k.Info, m.detail.has), keys.Enabled(k.Enable, can), keys.Enabled(k.Disable, can)}
+		p := m.sess.Pending.Get(m.detail.User.DN)
+		can := m.detail.Has && !m.com.ReadOnly
+		short = []key.Binding{move, keys.Enabled(k.Toggle, can), keys.Enabled(keys.With(k.Open, "edit"), can && m.focusedEditable()), keys.Enabled(k.Undo, p != nil && len(p.Stack) > 0), review, keys.Enabled(k.Audit, m.detail.Has), k.Back, k.Help, k.Quit, k.Explorer, k.Reload, keys.Enabled(k.Info, m.detail.Has), keys.Enabled(k.Enable, can), keys.Enabled(k.Disable, can)}
 	}
 	return keys.Help{Short: short, Full: full}
 }
@@ -305,16 +305,16 @@ func (m *Model) browseBody(w, h int) []string {
 		crumb := m.breadcrumb(w)
 		var pane []string
 		switch m.focus {
-		case paneTree:
+		case PaneTree:
 			pane = m.tree.view(m.com.Styles, w, h-1, true, spin, m.list.dn)
-		case paneList:
+		case PaneList:
 			pane = m.list.view(m.com.Styles, w, h-1, true, spin, pending)
 		default:
 			pane = m.detailPane(w, h-1, true)
 		}
 		return append([]string{crumb}, common.Block(pane, w, h-1)...)
 	}
-	title := func(p pane, t string, width int) string {
+	title := func(p Pane, t string, width int) string {
 		if m.focus == p {
 			return m.com.Styles.TitleFocused.Render(common.Fit("▸ "+t, width))
 		}
@@ -328,12 +328,12 @@ func (m *Model) browseBody(w, h int) []string {
 		detailW := common.Clamp(w*45/100, 56, 72)
 		leftW := w - detailW - 1
 		var left []string
-		if m.focus == paneTree {
-			left = append([]string{title(paneTree, "Containers", leftW)}, common.Block(m.tree.view(m.com.Styles, leftW, h-1, true, spin, m.list.dn), leftW, h-1)...)
+		if m.focus == PaneTree {
+			left = append([]string{title(PaneTree, "Containers", leftW)}, common.Block(m.tree.view(m.com.Styles, leftW, h-1, true, spin, m.list.dn), leftW, h-1)...)
 		} else {
-			left = append([]string{title(paneList, m.listTitle(), leftW)}, common.Block(m.list.view(m.com.Styles, leftW, h-1, m.focus == paneList, spin, pending), leftW, h-1)...)
+			left = append([]string{title(PaneList, m.listTitle(), leftW)}, common.Block(m.list.view(m.com.Styles, leftW, h-1, m.focus == PaneList, spin, pending), leftW, h-1)...)
 		}
-		detailL := append([]string{title(paneDetail, m.detailTitle(), detailW)}, common.Block(m.detailPane(detailW, h-1, m.focus == paneDetail), detailW, h-1)...)
+		detailL := append([]string{title(PaneDetail, m.detailTitle(), detailW)}, common.Block(m.detailPane(detailW, h-1, m.focus == PaneDetail), detailW, h-1)...)
 		out := make([]string, h)
 		for i := range out {
 			out[i] = left[i] + sep + detailL[i]
@@ -343,9 +343,9 @@ func (m *Model) browseBody(w, h int) []string {
 	treeW := common.Clamp(w/6, 20, 32)
 	detailW := common.Clamp(w*42/100, 56, 96)
 	listW := w - treeW - detailW - 2
-	treeL := append([]string{title(paneTree, "Containers", treeW)}, common.Block(m.tree.view(m.com.Styles, treeW, h-1, m.focus == paneTree, spin, m.list.dn), treeW, h-1)...)
-	listL := append([]string{title(paneList, m.listTitle(), listW)}, common.Block(m.list.view(m.com.Styles, listW, h-1, m.focus == paneList, spin, pending), listW, h-1)...)
-	detailL := append([]string{title(paneDetail, m.detailTitle(), detailW)}, common.Block(m.detailPane(detailW, h-1, m.focus == paneDetail), detailW, h-1)...)
+	treeL := append([]string{title(PaneTree, "Containers", treeW)}, common.Block(m.tree.view(m.com.Styles, treeW, h-1, m.focus == PaneTree, spin, m.list.dn), treeW, h-1)...)
+	listL := append([]string{title(PaneList, m.listTitle(), listW)}, common.Block(m.list.view(m.com.Styles, listW, h-1, m.focus == PaneList, spin, pending), listW, h-1)...)
+	detailL := append([]string{title(PaneDetail, m.detailTitle(), detailW)}, common.Block(m.detailPane(detailW, h-1, m.focus == PaneDetail), detailW, h-1)...)
 	out := make([]string, h)
 	for i := range out {
 		out[i] = treeL[i] + sep + listL[i] + sep + detailL[i]
@@ -356,13 +356,13 @@ func (m *Model) browseBody(w, h int) []string {
 // focusedEditable reports whether the detail's cursor is on a line enter
 // edits (sign-in name, Line URI, Server URI).
 func (m *Model) focusedEditable() bool {
-	return m.detail.has && editable(m.focusedItem().kind)
+	return m.detail.Has && editable(m.focusedItem().Kind)
 }
 
 // focusedItem is the detail line under the cursor.
-func (m *Model) focusedItem() item {
-	its := items(m.state())
-	return its[common.Clamp(m.detail.cursor, 0, len(its)-1)]
+func (m *Model) focusedItem() Item {
+	its := Items(m.state())
+	return its[common.Clamp(m.detail.Cursor, 0, len(its)-1)]
 }
 
 func (m *Model) listTitle() string {
@@ -374,18 +374,18 @@ func (m *Model) listTitle() string {
 		return termtext.Safe(m.list.title)
 	}
 	t := "Users in " + termtext.Safe(m.list.title)
-	if !m.list.loading && m.list.err == nil {
-		t += fmt.Sprintf(" (%d)", len(m.list.rows))
+	if !m.list.Loading && m.list.err == nil {
+		t += fmt.Sprintf(" (%d)", len(m.list.Rows))
 	}
 	return t
 }
 
 func (m *Model) detailTitle() string {
-	if !m.detail.has {
+	if !m.detail.Has {
 		return "User"
 	}
-	t := termtext.Safe(m.detail.user.Label())
-	if s := m.detail.user.SAMAccountName; s != "" {
+	t := termtext.Safe(m.detail.User.Label())
+	if s := m.detail.User.SAMAccountName; s != "" {
 		t += " (" + termtext.Safe(s) + ")"
 	}
 	return t
@@ -395,14 +395,14 @@ func (m *Model) detailTitle() string {
 // the current pane marked by brackets as well as by style.
 func (m *Model) breadcrumb(w int) string {
 	segs := []struct {
-		p pane
+		p Pane
 		t string
-	}{{paneTree, "Containers"}, {paneList, m.listTitle()}}
-	if m.detail.has {
+	}{{PaneTree, "Containers"}, {PaneList, m.listTitle()}}
+	if m.detail.Has {
 		segs = append(segs, struct {
-			p pane
+			p Pane
 			t string
-		}{paneDetail, m.detailTitle()})
+		}{PaneDetail, m.detailTitle()})
 	}
 	var b strings.Builder
 	for i, s := range segs {
@@ -423,41 +423,41 @@ func (m *Model) breadcrumb(w int) string {
 func (m *Model) detailPane(w, h int, focused bool) []string {
 	st := m.com.Styles
 	d := &m.detail
-	if !d.has {
-		if d.loading {
+	if !d.Has {
+		if d.Loading {
 			return []string{"  " + m.spin.View() + " finding " + termtext.Safe(m.opts.User) + "…"}
 		}
 		return []string{st.Dim.Render("  Open a user with enter to see the settings.")}
 	}
 	var top []string
-	meta := termtext.Safe(d.user.DN)
-	if d.user.Kind == directory.KindContact {
+	meta := termtext.Safe(d.User.DN)
+	if d.User.Kind == directory.KindContact {
 		meta = "contact · " + meta
 	}
-	if d.user.Disabled {
+	if d.User.Disabled {
 		meta = "account disabled · " + meta
 	}
 	top = append(top, st.Dim.Render(common.Fit(meta, w)))
-	for _, l := range multiValuedLines(d.user.OCS, w) {
+	for _, l := range multiValuedLines(d.User.OCS, w) {
 		top = append(top, st.Bad.Render(l))
 	}
 	switch {
-	case d.loading:
+	case d.Loading:
 		top = append(top, m.spin.View()+" reading the user…")
 	case d.err != nil:
 		top = append(top, st.Bad.Render(common.Fit("✗ "+termtext.Safe(d.err.Error()), w)))
 	}
 	s := m.state()
-	its := items(s)
-	d.cursor = common.Clamp(d.cursor, 0, len(its)-1)
-	cur := d.cursor
+	its := Items(s)
+	d.Cursor = common.Clamp(d.Cursor, 0, len(its)-1)
+	cur := d.Cursor
 	if !focused {
 		cur = -1
 	}
 	lines := render(s, st, its, cur, w)
 
 	// The explanation panel takes up to a third of the pane.
-	expl := explainItem(its[d.cursor], s, w-2)
+	expl := explainItem(its[d.Cursor], s, w-2)
 	explH := min(len(expl)+1, max(h/3, 6))
 	if h-len(top)-explH < 6 {
 		explH = max(h-len(top)-6, 0)
@@ -481,7 +481,7 @@ func (m *Model) detailPane(w, h int, focused bool) []string {
 	}
 	first, last := -1, -1
 	for i, l := range lines {
-		if l.item == d.cursor {
+		if l.item == d.Cursor {
 			if first < 0 {
 				first = i
 			}
@@ -540,7 +540,7 @@ func (m *Model) detailPane(w, h int, focused bool) []string {
 // explainDialog shows the whole explanation of the focused setting, for
 // when the panel under the settings is too short for it.
 func (m *Model) explainDialog() {
-	if !m.detail.has {
+	if !m.detail.Has {
 		return
 	}
 	inner := min(m.w-6, 72)
