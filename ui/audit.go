@@ -10,6 +10,7 @@ import (
 	"ocsflags/directory"
 	"ocsflags/flags"
 	"ocsflags/termtext"
+	"ocsflags/ui/browse"
 	"ocsflags/ui/common"
 	"ocsflags/ui/session"
 	"ocsflags/ui/styles"
@@ -46,7 +47,7 @@ type pickerModel struct {
 
 // openAudit shows the audit of the open user.
 func (m *Model) openAudit() tea.Cmd {
-	if !m.detail.Has {
+	if !m.browse.Detail.Has {
 		m.setStatus("open a user first: the audit is of one user")
 		return nil
 	}
@@ -86,7 +87,7 @@ func firstProblem(rows []ruleState) int {
 // directory and the one pending edits would write. A failed look-up is not
 // retried until r, so a directory that is down is not hammered.
 func (m *Model) auditLookups() tea.Cmd {
-	if !m.detail.Has {
+	if !m.browse.Detail.Has {
 		return nil
 	}
 	s := m.state()
@@ -94,7 +95,7 @@ func (m *Model) auditLookups() tea.Cmd {
 	if m.screen == scrAudit {
 		// The addresses the sign-in fix could offer: it offers none that
 		// is taken.
-		for _, c := range flags.SIPCandidates(s.After.SIPAddress.V, m.detail.User.Mail, m.detail.User.UPN) {
+		for _, c := range flags.SIPCandidates(s.After.SIPAddress.V, m.browse.Detail.User.Mail, m.browse.Detail.User.UPN) {
 			addrs = append(addrs, flags.Some(c))
 		}
 	}
@@ -135,12 +136,12 @@ type ruleState struct {
 // otherHolders are the objects other than the open user that hold addr,
 // as far as the look-up has answered.
 func (m *Model) otherHolders(addr string) []string {
-	return m.sess.OtherHolders(addr, m.detail.User.DN)
+	return m.sess.OtherHolders(addr, m.browse.Detail.User.DN)
 }
 
 // auditRules judges every rule on the open user.
 func (m *Model) auditRules() (rows []ruleState, base, after []flags.Finding) {
-	u := m.detail.User
+	u := m.browse.Detail.User
 	s := m.state()
 	run := func(st flags.Settings) []flags.Finding { return flags.Audit(s.Input(st)) }
 	base, after = run(s.Base), run(s.After)
@@ -249,20 +250,20 @@ func (m *Model) ruleValue(r flags.Rule) string {
 			return session.PoolText(s, st.TargetHomeServer)
 		case flags.AttrUserAccountControl:
 			switch {
-			case m.detail.User.Kind == directory.KindContact:
+			case m.browse.Detail.User.Kind == directory.KindContact:
 				return "(a contact has none)"
-			case m.detail.User.Disabled:
+			case m.browse.Detail.User.Disabled:
 				return "account disabled"
 			}
 			return "account enabled"
 		case flags.AttrOriginatorSid:
 			return session.OptString(st.OriginatorSid)
 		case flags.AttrProxyAddresses:
-			if len(m.detail.User.ProxyAddresses) == 0 {
+			if len(m.browse.Detail.User.ProxyAddresses) == 0 {
 				return "(not set)"
 			}
 			var ps []string
-			for _, p := range m.detail.User.ProxyAddresses {
+			for _, p := range m.browse.Detail.User.ProxyAddresses {
 				ps = append(ps, termtext.Safe(p))
 			}
 			return strings.Join(ps, ", ")
@@ -307,7 +308,7 @@ func (m *Model) auditKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Back), key.Matches(msg, k.Left):
 		m.screen = scrBrowse
-		m.focus = PaneDetail
+		m.browse.Focus = browse.PaneDetail
 	case key.Matches(msg, k.Quit):
 		return m.quit()
 	case key.Matches(msg, k.Up):
@@ -321,7 +322,7 @@ func (m *Model) auditKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Fix), key.Matches(msg, k.Open):
 		return m.fixRule()
 	case key.Matches(msg, k.Undo):
-		m.undo(m.detail.User.DN, m.detail.User.Label())
+		m.undo(m.browse.Detail.User.DN, m.browse.Detail.User.Label())
 	case key.Matches(msg, k.Review):
 		return m.openReview()
 	case key.Matches(msg, k.Reload):
@@ -329,8 +330,8 @@ func (m *Model) auditKey(msg tea.KeyPressMsg) tea.Cmd {
 		// fixed them elsewhere.
 		m.sess.ForgetLookups()
 		m.audit = auditModel{}
-		m.detail.Loading = true
-		return loadUser(m.com.Ctx, m.com.Dir, m.detail.User.DN)
+		m.browse.Detail.Loading = true
+		return browse.LoadUser(m.com.Ctx, m.com.Dir, m.browse.Detail.User.DN)
 	case key.Matches(msg, k.Help):
 		m.help.ShowAll = !m.help.ShowAll
 	}
@@ -366,7 +367,7 @@ func (m *Model) fixRule() tea.Cmd {
 		switch {
 		case len(opts) > 1 || len(opts) == 1 && f.ID == flags.FindingSIPAddressDuplicate:
 			m.audit.picker = &pickerModel{
-				title:   "Sign-in name for " + m.detail.User.Label(),
+				title:   "Sign-in name for " + m.browse.Detail.User.Label(),
 				body:    []string{"The address the user types to sign in. It must be unique in the forest: the audit searches the directory for it again once it is chosen."},
 				options: opts,
 			}
@@ -378,19 +379,19 @@ func (m *Model) fixRule() tea.Cmd {
 			return nil
 		default:
 			// Neither mail nor UPN gives a free address: the admin types one.
-			cmd := m.jumpToDetail(ItSIP, "no e-mail address or userPrincipalName gives a free sign-in name: type one")
-			m.openEdit(ItSIP)
+			cmd := m.jumpToDetail(browse.ItSIP, "no e-mail address or userPrincipalName gives a free sign-in name: type one")
+			m.openEdit(browse.ItSIP)
 			return cmd
 		}
 	case flags.FindingTelephonyInconsistent:
-		return m.jumpToDetail(ItTelephony, "choose one telephony option with space; the other bits stay as they are")
+		return m.jumpToDetail(browse.ItTelephony, "choose one telephony option with space; the other bits stay as they are")
 	case flags.FindingArchivingLegacyValue:
 		m.audit.picker = m.archivingPicker(f)
 		return nil
 	case flags.FindingRCCWithoutLine:
 		return m.jumpToDetail(m.lineToFix(f), "enter edits it; "+f.FixHint)
 	case flags.FindingLineNotE164:
-		return m.jumpToDetail(ItLine, "enter edits the Line URI: tel:+<country code><number>")
+		return m.jumpToDetail(browse.ItLine, "enter edits the Line URI: tel:+<country code><number>")
 	case flags.FindingNoEnhancedPresence:
 		// The same one-way warning as the check box: the fix is not
 		// special.
@@ -419,7 +420,7 @@ func (m *Model) fixText(r flags.Rule, c flags.Change) string {
 // signInChoices offers the sign-in names the user's mail and UPN give, as
 // the Enable Users wizard forms them.
 func (m *Model) signInChoices() []pickOption {
-	u := m.detail.User
+	u := m.browse.Detail.User
 	var out []pickOption
 	seen := map[string]bool{}
 	stored := m.state().After.SIPAddress
@@ -485,7 +486,7 @@ func (m *Model) pickPool(f *flags.Finding) tea.Cmd {
 		})
 	}
 	m.audit.picker = &pickerModel{
-		title: "Server or pool for " + m.detail.User.Label(),
+		title: "Server or pool for " + m.browse.Detail.User.Label(),
 		body: []string{
 			f.Problem + ".",
 			"Choose the pool that registers the user. This repairs a missing or broken home server; users already homed on a working pool are moved with the OCS tools, which also move their contact lists.",
@@ -519,7 +520,7 @@ func (m *Model) archivingPicker(f *flags.Finding) *pickerModel {
 		})
 	}
 	return &pickerModel{
-		title:   "Archiving for " + m.detail.User.Label(),
+		title:   "Archiving for " + m.browse.Detail.User.Label(),
 		body:    []string{f.Problem + ".", "Choose what to archive; the LCS 2005 bits 1 and 2 are cleared."},
 		options: opts,
 	}
@@ -527,24 +528,24 @@ func (m *Model) archivingPicker(f *flags.Finding) *pickerModel {
 
 // lineToFix is the detail line a telephony finding is fixed on: the Line
 // URI, or the Server URI when remote call control has a line but no server.
-func (m *Model) lineToFix(f *flags.Finding) ItemKind {
+func (m *Model) lineToFix(f *flags.Finding) browse.ItemKind {
 	if a := m.state().After; f.ID == flags.FindingRCCWithoutLine && a.Line.Set && !a.LineServer.Set {
-		return ItLineServer
+		return browse.ItLineServer
 	}
-	return ItLine
+	return browse.ItLine
 }
 
 // jumpToDetail closes the audit on the detail line where the fix is made
 // by hand.
-func (m *Model) jumpToDetail(kind ItemKind, hint string) tea.Cmd {
-	for i, it := range Items(m.state()) {
+func (m *Model) jumpToDetail(kind browse.ItemKind, hint string) tea.Cmd {
+	for i, it := range browse.Items(m.state()) {
 		if it.Kind == kind {
-			m.detail.Cursor = i
+			m.browse.Detail.Cursor = i
 			break
 		}
 	}
 	m.screen = scrBrowse
-	m.focus = PaneDetail
+	m.browse.Focus = browse.PaneDetail
 	m.setStatus(hint)
 	return nil
 }
@@ -552,13 +553,13 @@ func (m *Model) jumpToDetail(kind ItemKind, hint string) tea.Cmd {
 // auditBody draws the audit screen.
 func (m *Model) auditBody(w, h int) []string {
 	st := m.com.Styles
-	u := m.detail.User
+	u := m.browse.Detail.User
 	var lines []string
 	cur, curEnd := -1, -1
 	add := func(s string) { lines = append(lines, common.Fit(s, w)) }
 	add(st.Bold.Render("Audit of "+termtext.Safe(u.Label())) + st.Dim.Render("  why can or can't this user sign in?"))
 	add(st.Dim.Render(termtext.Safe(u.DN)))
-	if m.detail.Loading {
+	if m.browse.Detail.Loading {
 		add(st.Dim.Render(m.spin.View() + " reading the user…"))
 	}
 	rows, base, after := m.auditRules()
@@ -717,7 +718,7 @@ func (m *Model) fixHint(f *flags.Finding) string {
 		return "f chooses the archiving options again (none, internal, federated or both), which clears the LCS 2005 bits 1 and 2"
 	case flags.FindingRCCWithoutLine, flags.FindingLineNotE164:
 		if !m.com.ReadOnly {
-			return "f goes to the " + attrInfos[m.lineToFix(f)].label + " in the user's settings, where enter edits it: " + f.FixHint
+			return "f goes to the " + browse.Label(m.lineToFix(f)) + " in the user's settings, where enter edits it: " + f.FixHint
 		}
 	}
 	if f.Fix != nil {
@@ -741,4 +742,4 @@ func (p *pickerModel) view(st styles.Styles, w int) []string {
 }
 
 // poolsByHost lists the pools by host name, as the console's pool lists do.
-func poolsByHost(s poolSet) []directory.Pool { return s.All() }
+func poolsByHost(s directory.PoolSet) []directory.Pool { return s.All() }

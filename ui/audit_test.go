@@ -10,6 +10,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/ui/browse"
 	"ocsflags/ui/session"
 )
 
@@ -45,7 +46,7 @@ func (x *harness) pick(s string) {
 func TestAuditFixHomeServerCommitTurnsGreen(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: "staylor"}, 100, 40)
 	before := x.stored("staylor")
-	x.focusItem(ItVerdict, 0)
+	x.focusItem(browse.ItVerdict, 0)
 	x.key("enter") // the readiness row opens the audit
 	if x.m.screen != scrAudit {
 		t.Fatalf("enter on the readiness row did not open the audit:\n%s", x.screen())
@@ -118,9 +119,9 @@ func TestAuditFixesEveryRuleOfNeverEnabledUser(t *testing.T) {
 // the directory and offers the names mail and UPN give.
 func TestAuditFindsDuplicateSignInName(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: "sip:alee@corp.example"}, 120, 40)
-	if !x.m.detail.Has {
+	if !x.m.browse.Detail.Has {
 		// Two users hold the address, so --user lists both; take the first.
-		x.openUser(x.m.list.Rows[0].U.DN)
+		x.openUser(x.m.browse.List.Rows[0].U.DN)
 	}
 	x.key("a")
 	scr := x.screen()
@@ -133,11 +134,11 @@ func TestAuditFindsDuplicateSignInName(t *testing.T) {
 	// nothing, so f opens the sign-in name to type a new one.
 	mustContain(t, x.screen(), "f opens the sign-in name to type a new one")
 	x.key("f")
-	if x.m.audit.picker != nil || x.m.edit == nil || x.m.edit.kind != ItSIP {
+	if x.m.audit.picker != nil || x.m.edit == nil || x.m.edit.kind != browse.ItSIP {
 		t.Fatalf("f on a duplicate with no free choice:\n%s", x.screen())
 	}
 	x.key("esc")
-	if x.m.sess.Pending.Get(x.m.detail.User.DN) != nil {
+	if x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil {
 		t.Error("cancelling the editor left a pending edit")
 	}
 }
@@ -171,7 +172,7 @@ func TestAuditUndo(t *testing.T) {
 	x.key("f", "y")
 	mustContain(t, x.screen(), "With your pending edits:   ✓ ready")
 	x.key("u")
-	if x.m.sess.Pending.Get(x.m.detail.User.DN) != nil || !strings.Contains(x.screen(), "In the directory:  ✗ cannot sign in") {
+	if x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil || !strings.Contains(x.screen(), "In the directory:  ✗ cannot sign in") {
 		t.Errorf("undo in the audit:\n%s", x.screen())
 	}
 }
@@ -194,7 +195,7 @@ func TestDuplicateSignInNameInDetailAndList(t *testing.T) {
 		t.Errorf("%d list rows with sip:alee marked as problems, want 2:\n%s", n, x.screen())
 	}
 	// Give one of them another address: both are fine again.
-	x.focusItem(ItVerdict, 0)
+	x.focusItem(browse.ItVerdict, 0)
 	x.key("a")
 	x.focusRule(flags.FindingSIPAddressDuplicate)
 	x.key("f")
@@ -305,7 +306,7 @@ func TestStaleLookupIsNotCached(t *testing.T) {
 func TestAuditSignInFixSkipsTakenAddress(t *testing.T) {
 	d := demo(t)
 	x := newHarness(t, Options{Dir: d, User: "htanaka"}, 120, 40)
-	h := x.m.detail.User
+	h := x.m.browse.Detail.User
 	if _, err := d.Apply(context.Background(), directory.Change{DN: h.DN, Edits: []flags.AttrEdit{{
 		Attr: flags.AttrPrimaryUserAddress, Old: h.OCS.SIPAddress, New: flags.Some("sip:qharper@corp.example")}}}); err != nil {
 		t.Fatal(err)
@@ -317,7 +318,7 @@ func TestAuditSignInFixSkipsTakenAddress(t *testing.T) {
 		t.Fatalf("the taken address is offered:\n%s", s)
 	}
 	y.key("f")
-	if y.m.edit == nil || y.m.sess.Pending.Get(y.m.detail.User.DN) != nil {
+	if y.m.edit == nil || y.m.sess.Pending.Get(y.m.browse.Detail.User.DN) != nil {
 		t.Fatalf("f staged something or opened no editor: %s", y.m.status)
 	}
 }
@@ -328,14 +329,14 @@ func TestAuditSignInFixOffersOnlyFreeAddresses(t *testing.T) {
 	d := demo(t)
 	x := newHarness(t, Options{Dir: d}, 120, 40)
 	x.openUser("pquinn")
-	stored := x.m.detail.User.OCS.SIPAddress.V
+	stored := x.m.browse.Detail.User.OCS.SIPAddress.V
 	x.run(x.m.openAudit())
 	opts := x.m.signInChoices()
 	if len(opts) == 0 || opts[0].label != "sip:"+stored {
 		t.Fatalf("choices for %q: %+v", stored, opts)
 	}
 	for _, o := range opts {
-		if others := x.m.sess.OtherHolders(o.label, x.m.detail.User.DN); len(others) > 0 {
+		if others := x.m.sess.OtherHolders(o.label, x.m.browse.Detail.User.DN); len(others) > 0 {
 			t.Errorf("offers %s, held by %v", o.label, others)
 		}
 	}
@@ -356,7 +357,7 @@ func TestAuditSignInFixOffersOnlyFreeAddresses(t *testing.T) {
 func TestArchivingClearsLegacyBits(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t)}, 120, 40)
 	x.openUser("ofarouk") // archiving 3
-	x.focusItem(ItArchive, flags.ArchiveInternal)
+	x.focusItem(browse.ItArchive, flags.ArchiveInternal)
 	x.key("space")
 	if a := x.m.state().After.Archiving; a.V != flags.ArchiveInternal {
 		t.Fatalf("internal box on 3 gives %d, want 4", a.V)
@@ -393,9 +394,9 @@ func TestEnableBoxNeedsSignInName(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t)}, 160, 40)
 	x.openUser("qharper") // TRUE, no sign-in name
 	mustContain(t, x.screen(), "[ ]             Enable user for Office Communications Server", "without a sign-in name")
-	x.focusItem(ItEnabled, 0)
+	x.focusItem(browse.ItEnabled, 0)
 	x.key("space")
-	if x.m.sess.Pending.Get(x.m.detail.User.DN) != nil {
+	if x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil {
 		t.Error("space on the unticked box made an edit")
 	}
 	mustContain(t, x.m.status, "no sign-in name")

@@ -9,6 +9,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/ui/browse"
 )
 
 // bigList is a console with 100,000 users loaded in the list and one open.
@@ -19,10 +20,9 @@ func bigList(b *testing.B, w, h int) *Model {
 	m.sess.PoolsLoaded = true
 	pool := "CN=LC Services,CN=Microsoft,CN=pool01,CN=Pools,CN=RTC Service,CN=Services,CN=Configuration,DC=corp,DC=example"
 	m.sess.Pools = directory.NewPoolSet([]directory.Pool{{HomeServerDN: pool, Host: "pool01.corp.example"}})
-	m.rootDN = "DC=corp,DC=example"
-	m.tree = newTree(m.rootDN)
-	m.list.reset("OU=Big,DC=corp,DC=example", "Big", 1)
-	rows := make([]Row, 100000)
+	m.browse.SetRoot("DC=corp,DC=example")
+	m.browse.List.Reset("OU=Big,DC=corp,DC=example", "Big", 1)
+	rows := make([]browse.Row, 100000)
 	for i := range rows {
 		sam := fmt.Sprintf("user%06d", i)
 		u := directory.User{
@@ -33,12 +33,12 @@ func bigList(b *testing.B, w, h int) *Model {
 				HomeServer: flags.Some(pool), OptionFlags: flags.Some(flags.Value(256 + i%2)),
 			},
 		}
-		rows[i] = makeRow(u, m.sess.Pools)
+		rows[i] = browse.MakeRow(u, m.sess.Pools)
 	}
-	m.list.add(rows)
-	m.list.Cursor = 50000
-	m.detail = Detail{User: rows[50000].U, Has: true}
-	m.focus = PaneList
+	m.browse.List.Add(rows)
+	m.browse.List.Cursor = 50000
+	m.browse.Detail = browse.Detail{User: rows[50000].U, Has: true}
+	m.browse.Focus = browse.PaneList
 	return m
 }
 

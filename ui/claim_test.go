@@ -6,6 +6,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/ui/browse"
 )
 
 // A sign-in name another user claimed while this write was on its way:
@@ -29,7 +30,7 @@ func TestCommitUndoesARacingClaim(t *testing.T) {
 	}
 	x := newHarness(t, Options{Dir: hd, User: alice}, 120, 40)
 	before := x.stored(alice).OCS.SIPAddress
-	x.focusItem(ItSIP, 0)
+	x.focusItem(browse.ItSIP, 0)
 	x.key("enter", "ctrl+u")
 	x.typeText(addr)
 	x.key("enter", "c", "enter")
@@ -40,7 +41,7 @@ func TestCommitUndoesARacingClaim(t *testing.T) {
 	if holders, _ := mem.SIPAddressHolders(context.Background(), addr); len(holders) != 1 || !directory.SameDN(holders[0], rival) {
 		t.Errorf("holders of %s: %v, want the rival alone", addr, holders)
 	}
-	if !x.m.sess.Pending.Get(x.m.detail.User.DN).HasEdits() {
+	if !x.m.sess.Pending.Get(x.m.browse.Detail.User.DN).HasEdits() {
 		t.Error("the edits were lost")
 	}
 }

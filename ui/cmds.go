@@ -4,41 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"ocsflags/directory"
+	"ocsflags/ui/common"
 )
 
 // Every directory call runs in a tea.Cmd and comes back as one of these
 // messages, so Update never waits on the network.
-
-type namingContextsMsg struct {
-	nc  directory.NamingContexts
-	err error
-}
-
-type childrenMsg struct {
-	dn   string
-	kids []directory.Container
-	err  error
-}
-
-type userMsg struct {
-	dn   string
-	user directory.User
-	err  error
-	// names are the display names of the policy and location profile
-	// objects the user points at, as far as they could be read.
-	names map[string]string
-}
-
-type resolveMsg struct {
-	id    string
-	users []directory.User
-	err   error
-}
 
 // commitMsg is the result of one user's compare-and-swap.
 type commitMsg struct {
@@ -48,53 +22,8 @@ type commitMsg struct {
 	err  error
 }
 
-// readTimeout bounds single reads; listings are bounded by esc instead,
-// because a big OU legitimately takes long.
-const readTimeout = 60 * time.Second
-
-func loadNamingContexts(ctx context.Context, d directory.Directory) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, readTimeout)
-		defer cancel()
-		nc, err := d.NamingContexts(ctx)
-		return namingContextsMsg{nc: nc, err: err}
-	}
-}
-
-func loadChildren(ctx context.Context, d directory.Directory, dn string) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, readTimeout)
-		defer cancel()
-		kids, err := d.Children(ctx, dn)
-		return childrenMsg{dn: dn, kids: kids, err: err}
-	}
-}
-
-func loadUser(ctx context.Context, d directory.Directory, dn string) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, readTimeout)
-		defer cancel()
-		u, err := d.User(ctx, dn)
-		msg := userMsg{dn: dn, user: u, err: err}
-		if n, ok := d.(directory.Namer); ok && err == nil {
-			if refs := directory.ReferencedDNs(u.OCS); len(refs) > 0 {
-				// A name that cannot be read is shown by its RDN: not an
-				// error worth the admin's attention.
-				msg.names, _ = n.ObjectNames(ctx, refs)
-			}
-		}
-		return msg
-	}
-}
-
-func resolveUser(ctx context.Context, d directory.Directory, id string) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, readTimeout)
-		defer cancel()
-		us, err := d.Resolve(ctx, id)
-		return resolveMsg{id: id, users: us, err: err}
-	}
-}
+// readTimeout bounds single reads.
+const readTimeout = common.ReadTimeout
 
 func applyChange(ctx context.Context, d directory.Directory, c directory.Change, claim string) tea.Cmd {
 	return func() tea.Msg {

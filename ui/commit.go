@@ -11,6 +11,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/ui/browse"
 	"ocsflags/ui/common"
 	"ocsflags/ui/session"
 )
@@ -193,7 +194,7 @@ func (m *Model) onCommit(msg commitMsg) tea.Cmd {
 			}
 		}
 		m.onWritten(k, res, p, u, msg.sent.Edits, "written (reading it back failed; reading it again): ")
-		return loadUser(m.com.Ctx, m.com.Dir, msg.dn)
+		return browse.LoadUser(m.com.Ctx, m.com.Dir, msg.dn)
 	case errors.As(msg.err, &cc):
 		// Written, then taken back: another object claimed the same
 		// sign-in name at the same time.
@@ -273,9 +274,9 @@ func (m *Model) onSettle(msg settleMsg) tea.Cmd {
 
 // refreshUser shows a user as the directory now holds it.
 func (m *Model) refreshUser(u directory.User) {
-	m.list.Replace(u, m.sess.Pools)
-	if m.detail.Has && directory.SameDN(m.detail.User.DN, u.DN) {
-		m.detail.User = u
+	m.browse.List.Replace(u, m.sess.Pools)
+	if m.browse.Detail.Has && directory.SameDN(m.browse.Detail.User.DN, u.DN) {
+		m.browse.Detail.User = u
 	}
 }
 

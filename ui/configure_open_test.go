@@ -8,6 +8,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/ui/browse"
 )
 
 // Configure Users from the browser at 80x24: O takes every user the
@@ -15,11 +16,11 @@ import (
 func TestConfigureUsersFromFilter(t *testing.T) {
 	d := demo(t)
 	x := newHarness(t, Options{Dir: d, StartOU: directory.StaffOU}, 80, 24)
-	x.m.focus = paneList
+	x.m.browse.Focus = browse.PaneList
 	x.key("/")
 	x.typeText("ur")
 	x.key("enter")
-	n := x.m.list.visibleLen()
+	n := x.m.browse.List.VisibleLen()
 	if n < 300 {
 		t.Fatalf("the filter shows %d users", n)
 	}
@@ -33,7 +34,7 @@ func TestConfigureUsersFromFilter(t *testing.T) {
 	x.key("y")
 	mustContain(t, x.screen(), "every user is in the target state", "365/365")
 	for i := 0; i < n; i++ {
-		u := x.m.list.at(i).u
+		u := x.m.browse.List.At(i).U
 		if !u.OCS.OptionFlags.V.Has(flags.PublicIM) {
 			t.Fatalf("the list shows %s with %d", u.DN, u.OCS.OptionFlags.V)
 		}
@@ -62,7 +63,7 @@ func TestConfigureUsersFailedStaySelected(t *testing.T) {
 	mustContain(t, x.screen(), "failed", "insufficient access rights", "1 not in the target state stay selected")
 	x.key("esc")
 	var marked []string
-	for _, u := range x.m.list.markedUsers() {
+	for _, u := range x.m.browse.List.MarkedUsers() {
 		marked = append(marked, u.Label())
 	}
 	if len(marked) != 1 || marked[0] != "Wei Chen" {

@@ -9,6 +9,7 @@ import (
 	"ocsflags/directory"
 	"ocsflags/directory/dctest"
 	"ocsflags/flags"
+	"ocsflags/ui/browse"
 )
 
 // TestConsoleOnDCTogglesExactlyOneBit drives the console against the Samba
@@ -44,10 +45,10 @@ func TestConsoleOnDCTogglesExactlyOneBit(t *testing.T) {
 	}
 
 	x := newHarness(t, Options{Dir: console, User: who}, 200, 50)
-	if !x.m.detail.Has {
+	if !x.m.browse.Detail.Has {
 		t.Fatalf("the console did not open %s: %s", who, x.m.status)
 	}
-	x.focusItem(ItBit, flags.PublicIM)
+	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space", "c")
 	mustContain(t, x.screen(), flags.AttrOptionFlags)
 	x.key("enter")
@@ -90,10 +91,10 @@ func TestAuditOnDC(t *testing.T) {
 	mustContain(t, x.screen(), "ocs2007-se.corp.example", "pool01.corp.example", "poolr2.corp.example")
 	x.key("esc", "esc")
 
-	x.run(resolveUser(context.Background(), d, "alee"))
+	x.run(browse.ResolveUser(context.Background(), d, "alee"))
 	x.key("a")
 	mustContain(t, x.screen(), "✗ Sign-in name is unique in the forest", `Lee\, Ann`)
-	if x.m.sess.Pending.Get(x.m.detail.User.DN) != nil {
+	if x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil {
 		t.Error("the audit made an edit by itself")
 	}
 }

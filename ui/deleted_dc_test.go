@@ -24,7 +24,7 @@ func TestConsoleOnDCRepairsDeletedPool(t *testing.T) {
 	t.Cleanup(func() { d.Close() })
 
 	x := newHarness(t, Options{Dir: d, User: dn}, 200, 50)
-	if !x.m.detail.Has {
+	if !x.m.browse.Detail.Has {
 		t.Fatalf("the console did not open %s: %s", dn, x.m.status)
 	}
 	mustContain(t, x.screen(), "✗ a pool that was deleted")

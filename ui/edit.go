@@ -12,6 +12,7 @@ import (
 	"ocsflags/directory"
 	"ocsflags/flags"
 	"ocsflags/termtext"
+	"ocsflags/ui/browse"
 	"ocsflags/ui/common"
 	"ocsflags/ui/keys"
 	"ocsflags/ui/session"
@@ -22,7 +23,7 @@ import (
 // the sign-in name, the Line URI or the Server URI. What it produces is a
 // pending edit like a check box's, written later as a compare-and-swap.
 type editModel struct {
-	kind  ItemKind
+	kind  browse.ItemKind
 	dn    string // the user it edits: a reload elsewhere must not retarget it
 	label string
 	dir   string // the value in the directory
@@ -41,28 +42,23 @@ type editModel struct {
 	checking, checked string
 }
 
-// editable reports whether enter/space on an item of kind opens the editor.
-func editable(kind ItemKind) bool {
-	return kind == ItSIP || kind == ItLine || kind == ItLineServer
-}
-
 // openEdit starts editing the attribute of the focused line.
-func (m *Model) openEdit(kind ItemKind) {
+func (m *Model) openEdit(kind browse.ItemKind) {
 	if !m.canEdit() {
 		return
 	}
 	s := m.state()
-	if err := s.Base.Editable(attrInfos[kind].attr); err != nil {
+	if err := s.Base.Editable(browse.Attr(kind)); err != nil {
 		m.setError("refused: " + err.Error())
 		return
 	}
-	e := &editModel{kind: kind, dn: m.detail.User.DN, label: attrInfos[kind].label}
+	e := &editModel{kind: kind, dn: m.browse.Detail.User.DN, label: browse.Label(kind)}
 	switch kind {
-	case ItSIP:
+	case browse.ItSIP:
 		e.dir, e.was = s.Base.SIPAddress.V, s.After.SIPAddress.V
-	case ItLine:
+	case browse.ItLine:
 		e.dir, e.was = s.Base.Line.V, s.After.Line.V
-	case ItLineServer:
+	case browse.ItLineServer:
 		e.dir, e.was = s.Base.LineServer.V, s.After.LineServer.V
 	}
 	e.input.Value = e.was
@@ -75,7 +71,7 @@ func (m *Model) openEdit(kind ItemKind) {
 // opened for; when it does not (a late --user answer, a reload of another
 // user), the editor closes without staging anything.
 func (m *Model) editTarget() bool {
-	if m.detail.Has && directory.SameDN(m.edit.dn, m.detail.User.DN) {
+	if m.browse.Detail.Has && directory.SameDN(m.edit.dn, m.browse.Detail.User.DN) {
 		return true
 	}
 	m.edit = nil
@@ -135,17 +131,17 @@ func (m *Model) commitEdit() tea.Cmd {
 	}
 	var err error
 	switch e.kind {
-	case ItSIP:
+	case browse.ItSIP:
 		if v != "" {
 			err = flags.CheckSIPAddress(v)
 		} else if r := m.editRefusal(flags.Change{SIPAddress: flags.Some("")}); r != nil {
 			err = errors.New(r.Reason + ": disable the user with E first, or type a new address")
 		}
-	case ItLine:
+	case browse.ItLine:
 		if v != "" {
 			err = flags.CheckLineURI(v)
 		}
-	case ItLineServer:
+	case browse.ItLineServer:
 		if v != "" {
 			err = flags.CheckServerURI(v)
 		}
@@ -158,7 +154,7 @@ func (m *Model) commitEdit() tea.Cmd {
 		e.warn, e.warned, e.hasWarned = w, v, true
 		return nil
 	}
-	if e.kind == ItSIP && v != "" {
+	if e.kind == browse.ItSIP && v != "" {
 		if dn := m.pendingHolder(v, e.dn); dn != "" {
 			e.err = v + " is already the pending sign-in name of " + dn + ": commit or undo that first"
 			return nil
@@ -174,7 +170,7 @@ func (m *Model) commitEdit() tea.Cmd {
 // user's pending edits (directory.PlanWrite), nil when none does.
 func (m *Model) editRefusal(c flags.Change) *directory.Refusal {
 	var re *directory.RefusedError
-	if errors.As(directory.Refused(m.planEdit(m.detail.User, c), true), &re) {
+	if errors.As(directory.Refused(m.planEdit(m.browse.Detail.User, c), true), &re) {
 		r := re.First()
 		return &r
 	}
@@ -186,11 +182,11 @@ func (m *Model) stageEdit(v string) {
 	e := m.edit
 	var c flags.Change
 	switch e.kind {
-	case ItSIP:
+	case browse.ItSIP:
 		c.SIPAddress = flags.Some(v)
-	case ItLine:
+	case browse.ItLine:
 		c.Line = flags.Some(v)
-	case ItLineServer:
+	case browse.ItLineServer:
 		c.LineServer = flags.Some(v)
 	}
 	m.edit = nil
@@ -243,21 +239,20 @@ func (m *Model) pendingHolder(addr, self string) string {
 
 // editWarning is what setting v would break, given the user's telephony
 // option with the pending edits; "" when nothing.
-func (m *Model) editWarning(kind ItemKind, v string) string {
-	return flags.LineWarning(attrInfos[kind].attr, v, m.state().After.OptionFlags.V)
+func (m *Model) editWarning(kind browse.ItemKind, v string) string {
+	return flags.LineWarning(browse.Attr(kind), v, m.state().After.OptionFlags.V)
 }
 
 // view draws the editor as a box over the screen.
 func (e *editModel) view(st styles.Styles, w, h int) []string {
 	inner := min(w-6, 80)
-	a := attrInfos[e.kind]
-	body := []string{a.attr + " · " + a.syntax}
+	body := []string{browse.Attr(e.kind) + " · " + browse.Syntax(e.kind)}
 	switch e.kind {
-	case ItSIP:
+	case browse.ItSIP:
 		body = append(body, "The address the user signs in with: sip:user@domain. It must be unique in the forest: the detail and the audit search the directory for it once it is set. Contacts who added the old address keep it in their lists.")
-	case ItLine:
+	case browse.ItLine:
 		body = append(body, "tel:+14255551297;ext=51297 (E.164, what Enterprise Voice routes on), a PBX line such as tel:51297 for remote call control, or a SIP URI.")
-	case ItLineServer:
+	case browse.ItLineServer:
 		body = append(body, "The SIP URI of the CSTA gateway for remote call control, for example sip:csta@gateway.corp.example;transport=tls.")
 	}
 	body = append(body, "In the directory: "+orNotSet(e.dir))

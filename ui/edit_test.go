@@ -10,6 +10,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/ui/browse"
 )
 
 // Hiro Tanaka has remote call control (272) without a Line URI or Server
@@ -23,7 +24,7 @@ func TestEditLineAndServerURIFromTheAudit(t *testing.T) {
 	x.focusRule(flags.FindingRCCWithoutLine)
 	mustContain(t, x.screen(), "f goes to the Line URI")
 	x.key("f")
-	if it := x.focused(); it.Kind != ItLine || x.m.screen != scrBrowse {
+	if it := x.focused(); it.Kind != browse.ItLine || x.m.screen != scrBrowse {
 		t.Fatalf("f left the cursor on %v (screen %v)", it.Kind, x.m.screen)
 	}
 	mustContain(t, x.m.status, "enter edits it")
@@ -53,7 +54,7 @@ func TestEditLineAndServerURIFromTheAudit(t *testing.T) {
 	x.key("a")
 	x.focusRule(flags.FindingRCCWithoutLine)
 	x.key("f")
-	if it := x.focused(); it.Kind != ItLineServer {
+	if it := x.focused(); it.Kind != browse.ItLineServer {
 		t.Fatalf("second f on %v, want the Server URI", it.Kind)
 	}
 	x.key("space") // space edits a text line too
@@ -88,10 +89,10 @@ func TestEditLineAndServerURIFromTheAudit(t *testing.T) {
 // sign in. Editing it to a valid address is an edit like any other.
 func TestEditSignInName(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 40)
-	x.focusItem(ItSIP, 0)
+	x.focusItem(browse.ItSIP, 0)
 	x.key("enter", "ctrl+u", "enter")
 	mustContain(t, x.screen(), "needs a sign-in name")
-	if x.m.sess.Pending.Get(x.m.detail.User.DN) != nil {
+	if x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil {
 		t.Fatal("an empty sign-in name was staged")
 	}
 	x.typeText("sip:alice.adams@corp")
@@ -100,7 +101,7 @@ func TestEditSignInName(t *testing.T) {
 	x.key("ctrl+u")
 	x.typeText("sip:alice.adams@corp.example")
 	x.key("enter")
-	if c := x.pendingChange(x.m.detail.User.DN); c.SIPAddress != flags.Some("sip:alice.adams@corp.example") {
+	if c := x.pendingChange(x.m.browse.Detail.User.DN); c.SIPAddress != flags.Some("sip:alice.adams@corp.example") {
 		t.Fatalf("pending %+v", c)
 	}
 	// Reopened, the editor says what the directory holds and what is pending.
@@ -112,20 +113,20 @@ func TestEditSignInName(t *testing.T) {
 	x.typeText("SIP:ALEE@corp.example")
 	x.key("enter")
 	mustContain(t, x.screen(), "sip:alee@corp.example is already the sign-in name of CN=Ann")
-	if c := x.pendingChange(x.m.detail.User.DN); c.SIPAddress != flags.Some("sip:alice.adams@corp.example") {
+	if c := x.pendingChange(x.m.browse.Detail.User.DN); c.SIPAddress != flags.Some("sip:alice.adams@corp.example") {
 		t.Fatalf("a taken address was staged: %+v", c)
 	}
 	x.key("esc")
 	// Unchanged text stages nothing.
 	y := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 40)
-	y.focusItem(ItSIP, 0)
+	y.focusItem(browse.ItSIP, 0)
 	y.key("enter", "enter")
-	if y.m.sess.Pending.Get(y.m.detail.User.DN) != nil || y.m.edit != nil {
+	if y.m.sess.Pending.Get(y.m.browse.Detail.User.DN) != nil || y.m.edit != nil {
 		t.Fatal("enter on the unchanged value staged an edit or left the editor open")
 	}
 	// Read-only sessions do not open the editor.
 	z := newHarness(t, Options{Dir: demo(t), User: alice, ReadOnly: true}, 120, 40)
-	z.focusItem(ItSIP, 0)
+	z.focusItem(browse.ItSIP, 0)
 	z.key("enter")
 	if z.m.edit != nil || !z.m.statusErr {
 		t.Fatal("read-only session opened the editor")
@@ -136,10 +137,10 @@ func TestEditSignInName(t *testing.T) {
 // a second enter on the same value stages it anyway.
 func TestEditLineWarnsForEnterpriseVoice(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: "ipetrov"}, 120, 40)
-	x.focusItem(ItLine, 0)
+	x.focusItem(browse.ItLine, 0)
 	x.key("enter", "ctrl+u", "enter")
 	mustContain(t, x.screen(), "! Enterprise Voice is on: without a tel:+E.164 Line URI", "enter again sets it anyway")
-	if x.m.edit == nil || x.m.sess.Pending.Get(x.m.detail.User.DN) != nil {
+	if x.m.edit == nil || x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil {
 		t.Fatal("the removal was staged without the warning being read")
 	}
 	// Typing clears the warning; a good number goes through at once.
@@ -148,7 +149,7 @@ func TestEditLineWarnsForEnterpriseVoice(t *testing.T) {
 		t.Fatal("the warning outlived the value it was about")
 	}
 	x.key("ctrl+u", "enter", "enter")
-	if c := x.pendingChange(x.m.detail.User.DN); c.Line != flags.Some("") {
+	if c := x.pendingChange(x.m.browse.Detail.User.DN); c.Line != flags.Some("") {
 		t.Fatalf("second enter did not stage the removal: %+v", c)
 	}
 }
@@ -156,7 +157,7 @@ func TestEditLineWarnsForEnterpriseVoice(t *testing.T) {
 // The cursor moves, and typing and deleting happen where it is.
 func TestLineInputCursor(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: "ipetrov"}, 120, 40)
-	x.focusItem(ItLine, 0)
+	x.focusItem(browse.ItLine, 0)
 	x.key("enter") // tel:+14255550102
 	x.key("home", "right", "right", "right", "right", "right", "delete", "delete")
 	x.typeText("44")
@@ -171,12 +172,12 @@ func TestLineInputCursor(t *testing.T) {
 // is pending, as the header does.
 func TestEditBackToTheDirectoryValue(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: "htanaka"}, 120, 40)
-	x.focusItem(ItLine, 0)
+	x.focusItem(browse.ItLine, 0)
 	x.key("enter")
 	x.typeText("tel:+14255550104")
 	x.key("enter", "enter", "ctrl+u", "enter", "enter") // second enter: past the RCC warning
 	if edits, _ := x.m.sess.Pending.Counts(); edits != 0 {
-		t.Fatalf("still %d edits pending: %+v", edits, x.pendingChange(x.m.detail.User.DN))
+		t.Fatalf("still %d edits pending: %+v", edits, x.pendingChange(x.m.browse.Detail.User.DN))
 	}
 	mustContain(t, x.m.status, "Line URI: removed", "nothing pending for Hiro Tanaka")
 	mustContain(t, x.screen(), "no pending changes")
@@ -186,14 +187,14 @@ func TestEditBackToTheDirectoryValue(t *testing.T) {
 // does not offer keys that change anything.
 func TestFooterOffersWhatWorks(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: "htanaka"}, 200, 40)
-	x.focusItem(ItLine, 0)
+	x.focusItem(browse.ItLine, 0)
 	mustContain(t, x.screen(), "enter edit", "space toggle")
-	x.focusItem(ItBit, flags.PublicIM)
+	x.focusItem(browse.ItBit, flags.PublicIM)
 	if strings.Contains(x.screen(), "enter edit") {
 		t.Error("enter edit offered on a check box")
 	}
 	ro := newHarness(t, Options{Dir: demo(t), User: "htanaka", ReadOnly: true}, 200, 40)
-	ro.focusItem(ItLine, 0)
+	ro.focusItem(browse.ItLine, 0)
 	if s := ro.screen(); strings.Contains(s, "space toggle") || strings.Contains(s, "enter edit") {
 		t.Errorf("read-only footer offers edits:\n%s", s)
 	}
@@ -224,7 +225,7 @@ func TestFullHelpFitsNarrowScreens(t *testing.T) {
 // changes nothing, and the value staged is the one that was checked.
 func TestEditStagesTheCheckedValue(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 40)
-	x.focusItem(ItSIP, 0)
+	x.focusItem(browse.ItSIP, 0)
 	x.key("enter", "ctrl+u")
 	x.typeText("sip:zz.new@corp.example")
 	_, cmd := x.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
@@ -235,7 +236,7 @@ func TestEditStagesTheCheckedValue(t *testing.T) {
 	x.send(tea.PasteMsg{Content: "ünïcode@@ bad"})
 	x.send(tea.KeyPressMsg{Code: 'x', Text: "x"})
 	x.run(cmd)
-	if c := x.pendingChange(x.m.detail.User.DN); c.SIPAddress != flags.Some("sip:zz.new@corp.example") {
+	if c := x.pendingChange(x.m.browse.Detail.User.DN); c.SIPAddress != flags.Some("sip:zz.new@corp.example") {
 		t.Fatalf("staged %+v, want the checked address", c.SIPAddress)
 	}
 }
@@ -244,11 +245,11 @@ func TestEditStagesTheCheckedValue(t *testing.T) {
 // answer that switches the detail closes it.
 func TestEditNeverLandsOnAnotherUser(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: "htanaka"}, 120, 40)
-	x.focusItem(ItLine, 0)
+	x.focusItem(browse.ItLine, 0)
 	x.key("enter")
 	x.typeText("tel:+14255550104")
 	iv := x.stored("ipetrov")
-	x.send(resolveMsg{id: "ipetrov", users: []directory.User{iv}})
+	x.send(browse.ResolveMsg{ID: "ipetrov", Users: []directory.User{iv}})
 	x.key("enter")
 	if x.m.sess.Pending.Get(iv.DN) != nil || x.m.sess.Pending.Get(x.stored("htanaka").DN) != nil {
 		t.Fatal("the Line URI typed for Hiro Tanaka was staged")
@@ -261,14 +262,14 @@ func TestEditNeverLandsOnAnotherUser(t *testing.T) {
 func TestPendingSignInNamesMustDiffer(t *testing.T) {
 	d := demo(t)
 	x := newHarness(t, Options{Dir: d, User: alice}, 120, 40)
-	x.focusItem(ItSIP, 0)
+	x.focusItem(browse.ItSIP, 0)
 	x.key("enter", "ctrl+u")
 	x.typeText("sip:shared.new@corp.example")
 	x.key("enter")
-	aliceDN := x.m.detail.User.DN
+	aliceDN := x.m.browse.Detail.User.DN
 	iv := x.stored("ipetrov")
-	x.run(x.m.openUser(iv))
-	x.focusItem(ItSIP, 0)
+	x.run(x.m.browse.OpenUser(iv))
+	x.focusItem(browse.ItSIP, 0)
 	x.key("enter", "ctrl+u")
 	x.typeText("SIP:Shared.New@corp.example")
 	x.key("enter")
@@ -296,33 +297,16 @@ func TestPendingSignInNamesMustDiffer(t *testing.T) {
 func TestEditUnchangedUpperCaseScheme(t *testing.T) {
 	d := demo(t)
 	x := newHarness(t, Options{Dir: d, User: alice}, 120, 40)
-	dn := x.m.detail.User.DN
+	dn := x.m.browse.Detail.User.DN
 	if _, err := d.Apply(context.Background(), directory.Change{DN: dn, Edits: []flags.AttrEdit{{
 		Attr: flags.AttrPrimaryUserAddress, Old: flags.Some("sip:aadams0004@corp.example"), New: flags.Some("SIP:aadams0004@corp.example")}}}); err != nil {
 		t.Fatal(err)
 	}
 	x.key("r")
-	x.focusItem(ItSIP, 0)
+	x.focusItem(browse.ItSIP, 0)
 	x.key("enter", "enter")
 	if x.m.sess.Pending.Get(dn).HasEdits() || x.m.edit != nil {
 		t.Fatalf("confirming the stored SIP: spelling staged %+v", x.pendingChange(dn))
-	}
-}
-
-func TestUnderIsAnAncestorByRDN(t *testing.T) {
-	for _, tt := range []struct {
-		k, anc string
-		want   bool
-	}{
-		{"ou=staff,ou=corp,dc=x", "ou=corp,dc=x", true},
-		{"ou=corp,dc=x", "ou=corp,dc=x", true},
-		{"ou=a\\,ou=corp,dc=x", "ou=corp,dc=x", false},  // escaped comma: one RDN
-		{"ou=a\\\\,ou=corp,dc=x", "ou=corp,dc=x", true}, // escaped backslash, then a real comma
-		{"ou=xcorp,dc=x", "corp,dc=x", false},
-	} {
-		if got := under(tt.k, tt.anc); got != tt.want {
-			t.Errorf("under(%q, %q) = %v", tt.k, tt.anc, got)
-		}
 	}
 }
 
@@ -330,7 +314,7 @@ func TestUnderIsAnAncestorByRDN(t *testing.T) {
 // write is not written, and the edits stay pending.
 func TestCommitRechecksTheSignInName(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: "htanaka"}, 120, 40)
-	dn := x.m.detail.User.DN
+	dn := x.m.browse.Detail.User.DN
 	x.m.pushEdit(flags.Change{SIPAddress: flags.Some("sip:ipetrov@corp.example"), Line: flags.Some("tel:+14255550104")}, "as an audit fix could")
 	x.key("c", "enter")
 	if x.m.sess.Pending.Get(dn) == nil {
@@ -367,8 +351,8 @@ func TestReviewScrollsAndShowsLongValues(t *testing.T) {
 // what was written; an edit in the write cannot be undone meanwhile.
 func TestEditsDuringAWriteStayPending(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 40)
-	dn := x.m.detail.User.DN
-	x.focusItem(ItBit, flags.PublicIM)
+	dn := x.m.browse.Detail.User.DN
+	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space", "c")
 	_, write := x.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter}) // held: not run yet
 	if write == nil || !x.m.review.busy() {
@@ -380,7 +364,7 @@ func TestEditsDuringAWriteStayPending(t *testing.T) {
 		t.Fatalf("undo during the write took back the edit being written: %+v", c)
 	}
 	mustContain(t, x.m.status, "being written now")
-	x.focusItem(ItFederation, 0)
+	x.focusItem(browse.ItFederation, 0)
 	x.key("space")
 	x.run(write)
 	if got := x.stored(alice).OCS; !got.OptionFlags.V.Has(flags.PublicIM) || got.Federation.Or(false) {
@@ -395,7 +379,7 @@ func TestEditsDuringAWriteStayPending(t *testing.T) {
 // write: it is not sent twice, and q still waits for it.
 func TestReopenReviewDuringAWrite(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 40)
-	x.focusItem(ItBit, flags.PublicIM)
+	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space", "c")
 	_, write := x.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
 	x.key("esc", "c")
@@ -423,7 +407,7 @@ func TestReopenReviewDuringAWrite(t *testing.T) {
 // written: enabling puts the address to use as much as setting it does.
 func TestReEnableChecksTheSignInName(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: "annlee2"}, 120, 40)
-	dn := x.m.detail.User.DN
+	dn := x.m.browse.Detail.User.DN
 	x.key("E", "c", "enter", "esc") // disabled: Ann Lee keeps sip:alee
 	if x.stored("annlee2").OCS.Enabled.Or(true) {
 		t.Fatal("not disabled")
@@ -443,7 +427,7 @@ func TestReEnableChecksTheSignInName(t *testing.T) {
 func TestEditorOnAShortScreen(t *testing.T) {
 	for _, h := range []int{14, 12, 10} {
 		x := newHarness(t, Options{Dir: demo(t), User: "htanaka"}, 60, h)
-		x.focusItem(ItLine, 0)
+		x.focusItem(browse.ItLine, 0)
 		x.key("enter")
 		x.typeText("tel:+1 425")
 		x.key("enter")
@@ -461,11 +445,11 @@ func TestEditorOnAShortScreen(t *testing.T) {
 // write is in flight forgets every result but that write's.
 func TestReviewShowsEditsMadeAfterAWrite(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 60)
-	x.focusItem(ItBit, flags.PublicIM)
+	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space", "c")
 	_, write := x.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
 	x.key("esc")
-	x.focusItem(ItFederation, 0)
+	x.focusItem(browse.ItFederation, 0)
 	x.key("space", "c")
 	x.run(write)
 	mustContain(t, x.screen(), "edited again since", "msRTCSIP-FederationEnabled", "add: msRTCSIP-FederationEnabled")
@@ -476,8 +460,8 @@ func TestReviewShowsEditsMadeAfterAWrite(t *testing.T) {
 
 	// A stale result (a conflict, say) does not survive a reopened review.
 	y := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 60)
-	adn := y.m.detail.User.DN
-	y.focusItem(ItBit, flags.PublicIM)
+	adn := y.m.browse.Detail.User.DN
+	y.focusItem(browse.ItBit, flags.PublicIM)
 	y.key("space")
 	iv := y.stored("ipetrov")
 	y.m.pushEditFor(iv, flags.Change{Flags: flags.Delta{Set: flags.RemoteCallControl}}, "rcc")
@@ -498,8 +482,8 @@ func TestReviewShowsEditsMadeAfterAWrite(t *testing.T) {
 // Scrolled away from the selected user, d first shows whom it would drop.
 func TestReviewDropNeedsTheSelectionInView(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: alice}, 80, 24)
-	dn := x.m.detail.User.DN
-	x.focusItem(ItBit, flags.PublicIM)
+	dn := x.m.browse.Detail.User.DN
+	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space", "c")
 	x.m.review.result(directory.NormDN(dn)).kind = resConflict
 	x.m.review.result(directory.NormDN(dn)).conflict = &directory.ConflictError{Current: x.stored(alice)}
@@ -518,7 +502,7 @@ func TestReviewDropNeedsTheSelectionInView(t *testing.T) {
 // with the fixes after it undone) is not written, and stays pending.
 func TestHalfEnabledIsNotWritten(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: "ushah"}, 120, 40)
-	dn := x.m.detail.User.DN
+	dn := x.m.browse.Detail.User.DN
 	x.m.pushEdit(flags.Change{Enabled: flags.Some(true)}, "as the audit's fix does")
 	x.key("c", "enter")
 	if x.stored("ushah").OCS.Enabled.Set {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -89,129 +88,13 @@ func (m enableDoneMsg) wizard() *enableModel     { return m.w }
 
 // ---- selection in the list ----
 
-// Marked reports whether the row of dn is selected.
-func (l *List) Marked(dn string) bool {
-	if len(l.Marks) == 0 {
-		return false
-	}
-	_, ok := l.Marks[directory.NormDN(dn)]
-	return ok
-}
-
-// toggleMark selects or deselects u; it reports whether u is now selected.
-func (l *List) toggleMark(u directory.User) bool {
-	k := directory.NormDN(u.DN)
-	if _, ok := l.Marks[k]; ok {
-		delete(l.Marks, k)
-		return false
-	}
-	if l.Marks == nil {
-		l.Marks = map[string]directory.User{}
-	}
-	l.Marks[k] = u
-	return true
-}
-
-// MarkedUsers returns the selected users in list order, each as the list
-// holds it now (a row refreshed after a write is newer than the mark).
-func (l *List) MarkedUsers() []directory.User {
-	if len(l.Marks) == 0 {
-		return nil
-	}
-	out := make([]directory.User, 0, len(l.Marks))
-	seen := make(map[string]bool, len(l.Marks))
-	for i := range l.Rows {
-		if len(seen) == len(l.Marks) {
-			break
-		}
-		k := directory.NormDN(l.Rows[i].U.DN)
-		if _, ok := l.Marks[k]; ok && !seen[k] {
-			seen[k] = true
-			out = append(out, l.Rows[i].U)
-		}
-	}
-	// Marked users the listing no longer shows (a reload stopped early).
-	var rest []directory.User
-	for k, u := range l.Marks {
-		if !seen[k] {
-			rest = append(rest, u)
-		}
-	}
-	slices.SortFunc(rest, func(a, b directory.User) int { return strings.Compare(a.DN, b.DN) })
-	return append(out, rest...)
-}
-
-// markRow is space in the list: select or deselect the row and move down,
-// so a run of users is selected by holding space.
-func (m *Model) markRow() {
-	r := m.list.Selected()
-	if r == nil {
-		return
-	}
-	on := m.list.toggleMark(r.U)
-	m.list.move(1)
-	n := len(m.list.Marks)
-	switch {
-	case on:
-		m.setStatus(fmt.Sprintf("selected %s · %d selected: e enables them for OCS, esc clears", r.U.Label(), n))
-	case n > 0:
-		m.setStatus(fmt.Sprintf("deselected %s · %d selected", r.U.Label(), n))
-	default:
-		m.setStatus("deselected " + r.U.Label() + " · nothing selected")
-	}
-}
-
-func (m *Model) clearMarks() {
-	n := len(m.list.Marks)
-	m.list.Marks = nil
-	m.setStatus(fmt.Sprintf("cleared the selection of %d user%s", n, common.Plural(n)))
-}
-
 // ---- opening the wizard, and E ----
-
-// enableFromBrowse is e: the selected users, else the user under the
-// cursor or the open user.
-func (m *Model) enableFromBrowse() tea.Cmd {
-	if m.com.ReadOnly {
-		m.setError("read-only: nothing can be enabled in this session (--read-only or a read-only directory)")
-		return nil
-	}
-	users := m.list.MarkedUsers()
-	if len(users) == 0 {
-		u, ok := m.focusedUser()
-		if !ok {
-			m.setError("no user to enable: select users in the list with space, or put the cursor on one, then press e")
-			return nil
-		}
-		users = []directory.User{u}
-	}
-	return m.openEnable(users)
-}
-
-// focusedUser is the user the list cursor is on, or the open user in the
-// detail pane; the open user's copy is the fresher one.
-func (m *Model) focusedUser() (directory.User, bool) {
-	switch m.focus {
-	case PaneDetail:
-		return m.detail.User, m.detail.Has
-	case PaneList:
-		r := m.list.Selected()
-		if r == nil {
-			return directory.User{}, false
-		}
-		if m.detail.Has && directory.SameDN(m.detail.User.DN, r.U.DN) {
-			return m.detail.User, true
-		}
-		return r.U, true
-	}
-	return directory.User{}, false
-}
 
 func (m *Model) openEnable(users []directory.User) tea.Cmd {
 	e := &enableModel{users: users}
 	e.domain.Value = dnsDomainOf(users[0].DN)
 	if e.domain.Value == "" {
-		e.domain.Value = dnsDomainOf(m.rootDN)
+		e.domain.Value = dnsDomainOf(m.browse.RootDN())
 	}
 	// Start on the pool the users already point at, if they agree on one.
 	for i, p := range poolsByHost(m.sess.Pools) {
@@ -232,54 +115,6 @@ func (m *Model) openEnable(users []directory.User) tea.Cmd {
 	return nil
 }
 
-// toggleOCSEnabled is E: disable an enabled user, re-enable a disabled one,
-// as a pending edit that goes through the review and its compare-and-swap.
-// Only msRTCSIP-UserEnabled is touched, so re-enabling restores the user as
-// it was. A user without a sign-in name or pool goes to the wizard instead.
-func (m *Model) toggleOCSEnabled() tea.Cmd {
-	if m.com.ReadOnly {
-		m.setError(readOnlyMsg)
-		return nil
-	}
-	if m.focus == PaneList && len(m.list.Marks) > 0 {
-		return m.toggleOCSEnabledMarked()
-	}
-	u, ok := m.focusedUser()
-	if !ok {
-		m.setError("no user: put the cursor on a user in the list, or open one, then press E")
-		return nil
-	}
-	after := u.OCS
-	if p := m.sess.Pending.Get(u.DN); p != nil {
-		a, err := p.After()
-		if err != nil {
-			m.setError("the pending edits of " + u.Label() + " cannot apply (" + err.Error() + "): undo with u first")
-			return nil
-		}
-		after = a
-	}
-	var c flags.Change
-	var what string
-	switch {
-	case after.Enabled.Or(false):
-		c.Enabled = flags.Some(false)
-		what = u.Label() + ": " + flags.DocEnabled.Label + ": off (every other setting is kept for re-enabling)"
-	case after.SIPAddress.Set && after.HomeServer.Set:
-		c.Enabled = flags.Some(true)
-		what = u.Label() + ": " + flags.DocEnabled.Label + ": on (re-enabled as " + after.SIPAddress.V + ")"
-	case m.sess.Pending.Get(u.DN).HasEdits():
-		// The wizard never writes over pending edits: it could only skip.
-		m.setError(u.Label() + " has no sign-in name or no pool in its pending edits: commit or undo them (u), then E opens the Enable Users wizard")
-		return nil
-	default:
-		cmd := m.openEnable([]directory.User{u})
-		m.setStatus(u.Label() + " has no sign-in name or no pool, so it cannot be re-enabled as it was: the Enable Users wizard sets them")
-		return cmd
-	}
-	m.pushEditFor(u, c, what)
-	return nil
-}
-
 // planEdit is the write rules on u's pending edits with c after them.
 func (m *Model) planEdit(u directory.User, c flags.Change) []directory.Refusal {
 	return m.sess.Plan(u, c)
@@ -289,41 +124,6 @@ func (m *Model) planEdit(u directory.User, c flags.Change) []directory.Refusal {
 // that could not be written.
 func (m *Model) pushEditFor(u directory.User, c flags.Change, what string) {
 	m.toSession(session.StageMsg{User: u, Change: c, What: what})
-}
-
-// toggleOCSEnabledMarked is E on a selection: it disables the selected
-// users who are enabled, each as its own pending edit. It never re-enables
-// a selection: disabled users are often leavers, and bringing several back
-// at once is how one of them gets signed in again by mistake; E on one user
-// (or u) does that deliberately.
-func (m *Model) toggleOCSEnabledMarked() tea.Cmd {
-	users := m.list.MarkedUsers()
-	var on []directory.User
-	for _, u := range users {
-		a, err := m.sess.Pending.Get(u.DN).AfterOr(u.OCS)
-		if err != nil {
-			m.setError("the pending edits of " + u.Label() + " cannot apply (" + err.Error() + "): undo with u first")
-			return nil
-		}
-		if a.Enabled.Or(false) {
-			on = append(on, u)
-		}
-	}
-	if len(on) == 0 {
-		m.setError(fmt.Sprintf("none of the %d selected users is enabled: E on a selection only disables; re-enable a user on its own with E, or take back a pending disable with u", len(users)))
-		return nil
-	}
-	var names []string
-	for _, u := range on {
-		m.pushEditFor(u, flags.Change{Enabled: flags.Some(false)}, "")
-		names = append(names, u.Label())
-	}
-	msg := fmt.Sprintf("disable %d selected user%s for OCS (%s), every other setting kept — pending: c reviews and commits", len(on), common.Plural(len(on)), strings.Join(names, ", "))
-	if n := len(users) - len(on); n > 0 {
-		msg += fmt.Sprintf("; %d already disabled", n)
-	}
-	m.setStatus(msg)
-	return nil
 }
 
 // ---- rules the wizard adds to PlanEnable ----
@@ -336,7 +136,7 @@ func (m *Model) toggleOCSEnabledMarked() tea.Cmd {
 // are directory.PlanWrite's; the wizard adds that it re-enables a user
 // without a sign-in name only on the pool it has (set may give such a user
 // another: it names both).
-func skipBefore(u directory.User, pools poolSet, pool directory.Pool, pending bool) string {
+func skipBefore(u directory.User, pools directory.PoolSet, pool directory.Pool, pending bool) string {
 	s := u.OCS
 	host := func(dn string) string {
 		p, _ := pools.ByHomeServer(dn)
@@ -441,7 +241,7 @@ func (m *Model) updatePreview() {
 // planEnable reads every user afresh (the list may be minutes old), leaves
 // out those skipBefore names, and lets directory.PlanEnable form and check
 // the addresses.
-func planEnable(ctx context.Context, d directory.Directory, w *enableModel, users []directory.User, pending map[string]bool, pendingSIP map[string][]string, pools poolSet, pool directory.Pool, pattern directory.SignInPattern, domain string) tea.Cmd {
+func planEnable(ctx context.Context, d directory.Directory, w *enableModel, users []directory.User, pending map[string]bool, pendingSIP map[string][]string, pools directory.PoolSet, pool directory.Pool, pattern directory.SignInPattern, domain string) tea.Cmd {
 	return func() tea.Msg {
 		plans := make([]directory.EnablePlan, len(users))
 		var fresh []directory.User
@@ -568,7 +368,7 @@ func (m *Model) onEnable(msg enableMsg) tea.Cmd {
 		// fixed and tried again.
 		for i, r := range e.results {
 			if r.Err == nil && !r.Skipped && i < len(e.plans) {
-				delete(m.list.Marks, directory.NormDN(e.plans[i].User.DN))
+				delete(m.browse.List.Marks, directory.NormDN(e.plans[i].User.DN))
 			}
 		}
 		s := fmt.Sprintf("enabled %d user%s on %s; %d skipped, %d failed", ok, common.Plural(ok), poolName(e.pool), skipped, failed)
@@ -1095,7 +895,7 @@ func (m *Model) enableResultView(w int) []string {
 	default:
 		add(st.Bold.Render(fmt.Sprintf("Done: %d enabled, %d skipped, %d failed", ok, skipped, failed)) + st.Dim.Render(" on "+termtext.Safe(poolName(e.pool))))
 	}
-	if e.step == stepResults && len(m.list.Marks) > 0 {
+	if e.step == stepResults && len(m.browse.List.Marks) > 0 {
 		for _, l := range common.Wrap("The enabled users are deselected in the list; the others stay selected to fix and try again.", w) {
 			add(st.Dim.Render(l))
 		}

@@ -11,6 +11,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/ui/browse"
 )
 
 const (
@@ -35,12 +36,12 @@ func stamp(t *testing.T, d directory.Directory, id string, c flags.Change) {
 // markUsers selects the visible rows with these names, with space.
 func (x *harness) markUsers(names ...string) {
 	x.t.Helper()
-	x.m.focus = PaneList
+	x.m.browse.Focus = browse.PaneList
 	for _, n := range names {
 		found := false
-		for i := 0; i < x.m.list.VisibleLen(); i++ {
-			if x.m.list.At(i).U.Label() == n {
-				x.m.list.Cursor = i
+		for i := 0; i < x.m.browse.List.VisibleLen(); i++ {
+			if x.m.browse.List.At(i).U.Label() == n {
+				x.m.browse.List.Cursor = i
 				found = true
 				break
 			}
@@ -182,13 +183,13 @@ func TestEnableWizardEnablesSelected(t *testing.T) {
 		}
 		sameExcept(t, s, before[s].OCS, o, flags.AttrUserEnabled, flags.AttrPrimaryUserAddress, flags.AttrPrimaryHomeServer, flags.AttrOptionFlags)
 		// The list shows the user as written.
-		x.m.list.SelectDN(u.DN)
-		if r := x.m.list.Selected(); r == nil || r.state != ready {
+		x.m.browse.List.SelectDN(u.DN)
+		if r := x.m.browse.List.Selected(); r == nil || r.State != flags.VerdictReady {
 			t.Errorf("%s: list row not refreshed: %+v", s, r)
 		}
 	}
-	if len(x.m.list.Marks) != 0 {
-		t.Errorf("enabled users still selected: %d", len(x.m.list.Marks))
+	if len(x.m.browse.List.Marks) != 0 {
+		t.Errorf("enabled users still selected: %d", len(x.m.browse.List.Marks))
 	}
 	x.key("esc")
 	if x.m.screen != scrBrowse || x.m.enable != nil {
@@ -219,8 +220,8 @@ func TestEnableWizardSkipsWithReasons(t *testing.T) {
 			t.Error("the others were not enabled")
 		}
 		// Wei stays selected to be dealt with.
-		if len(x.m.list.Marks) != 1 || !x.m.list.Marked(wei.DN) {
-			t.Errorf("selection after the run: %v", x.m.list.Marks)
+		if len(x.m.browse.List.Marks) != 1 || !x.m.browse.List.Marked(wei.DN) {
+			t.Errorf("selection after the run: %v", x.m.browse.List.Marks)
 		}
 	})
 	t.Run("same address twice", func(t *testing.T) {
@@ -235,8 +236,8 @@ func TestEnableWizardSkipsWithReasons(t *testing.T) {
 		x.markUsers("Andre Adams 0006", "Andre Adams 2946")
 		// The selection survives clearing the filter.
 		x.key("esc")
-		if x.m.list.Filter != "" || len(x.m.list.Marks) != 2 {
-			t.Fatalf("filter %q, %d selected", x.m.list.Filter, len(x.m.list.Marks))
+		if x.m.browse.List.Filter != "" || len(x.m.browse.List.Marks) != 2 {
+			t.Fatalf("filter %q, %d selected", x.m.browse.List.Filter, len(x.m.browse.List.Marks))
 		}
 		x.markUsers("Aaron Adams 0001")
 		x.wizardTo("pool01.corp.example", directory.PatternFirstLast)
@@ -291,9 +292,9 @@ func TestEnableWizardSkipsPendingEdits(t *testing.T) {
 	x := newHarness(t, Options{Dir: d, StartOU: engineeringOU}, 120, 40)
 	// An unwritten edit of Uma's federation setting.
 	x.openUser("ushah")
-	x.focusItem(ItFederation, 0)
+	x.focusItem(browse.ItFederation, 0)
 	x.key("space")
-	uma := x.m.detail.User
+	uma := x.m.browse.Detail.User
 	if x.m.sess.Pending.Get(uma.DN) == nil {
 		t.Fatal("no pending edit")
 	}
@@ -371,7 +372,7 @@ func enableWizardStop(t *testing.T, stop string) {
 
 func TestEnableWizardNoPools(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), StartOU: engineeringOU}, 120, 40)
-	x.m.sess.Pools = poolSet{}
+	x.m.sess.Pools = directory.PoolSet{}
 	x.markUsers("Uma Shah")
 	x.key("e", "enter")
 	if x.m.enable.step != stepPool {
@@ -387,7 +388,7 @@ func TestDisableAndReEnableKeepEverything(t *testing.T) {
 	orig := x.stored("ipetrov")
 	// Disable from the list.
 	x.key("esc")
-	if x.m.focus != PaneList || x.m.list.Selected().U.SAMAccountName != "ipetrov" {
+	if x.m.browse.Focus != browse.PaneList || x.m.browse.List.Selected().U.SAMAccountName != "ipetrov" {
 		t.Fatal("not on Ivan in the list")
 	}
 	x.key("E")
@@ -405,7 +406,7 @@ func TestDisableAndReEnableKeepEverything(t *testing.T) {
 	}
 	// Re-enable from the detail pane: just UserEnabled TRUE.
 	x.key("esc", "enter")
-	if x.m.focus != PaneDetail {
+	if x.m.browse.Focus != browse.PaneDetail {
 		t.Fatal("not in the detail pane")
 	}
 	x.key("E")
@@ -421,7 +422,7 @@ func TestDisableAndReEnableKeepEverything(t *testing.T) {
 func TestReEnableWithoutSignInNameOpensWizard(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: "ushah"}, 120, 40)
 	x.key("E")
-	if x.m.screen != scrEnable || x.m.sess.Pending.Get(x.m.detail.User.DN) != nil {
+	if x.m.screen != scrEnable || x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil {
 		t.Fatal("E on a never-enabled user should open the wizard, not half-enable")
 	}
 	mustContain(t, x.m.status, "Enable Users wizard")
@@ -463,7 +464,7 @@ func TestGoldenEnablePlan(t *testing.T) {
 // them, and fits the terminal.
 func TestEnablePreviewOnSmallTerminal(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), StartOU: directory.StaffOU}, 80, 24)
-	x.m.focus = PaneList
+	x.m.browse.Focus = browse.PaneList
 	for i := 0; i < 18; i++ {
 		x.key("space")
 	}
@@ -495,7 +496,7 @@ func TestEnableWizardHonoursPendingSignInNames(t *testing.T) {
 	x.key("/")
 	x.typeText("andre adams 0006")
 	x.key("enter")
-	x.m.focus = PaneList
+	x.m.browse.Focus = browse.PaneList
 	x.markUsers("Andre Adams 0006")
 	x.wizardTo("pool01.corp.example", directory.PatternFirstLast)
 	x.plan()
@@ -509,7 +510,7 @@ func TestEnableWizardHonoursPendingSignInNames(t *testing.T) {
 func TestDisableSelection(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), StartOU: "OU=Sales,OU=Corp,DC=corp,DC=example"}, 120, 40)
 	x.markUsers("Brian Cole", "Carla Diaz")
-	under := x.m.list.Selected().U
+	under := x.m.browse.List.Selected().U
 	x.key("E")
 	for _, sam := range []string{"bcole", "cdiaz"} {
 		u := x.stored(sam)
@@ -517,7 +518,7 @@ func TestDisableSelection(t *testing.T) {
 			t.Errorf("%s: pending %+v", sam, c)
 		}
 	}
-	if x.m.sess.Pending.Get(under.DN) != nil && !x.m.list.Marked(under.DN) {
+	if x.m.sess.Pending.Get(under.DN) != nil && !x.m.browse.List.Marked(under.DN) {
 		t.Errorf("the unselected user under the cursor (%s) was changed", under.Label())
 	}
 	mustContain(t, x.m.status, "disable 2 selected users for OCS (Brian Cole, Carla Diaz)")
@@ -529,9 +530,9 @@ func TestDisableSelection(t *testing.T) {
 	mustContain(t, x.m.status, "E on a selection only disables")
 	// u in the list takes back the edit of the user under the cursor.
 	x.markUsers() // focus the list
-	for i := 0; i < x.m.list.VisibleLen(); i++ {
-		if x.m.list.At(i).U.SAMAccountName == "bcole" {
-			x.m.list.Cursor = i
+	for i := 0; i < x.m.browse.List.VisibleLen(); i++ {
+		if x.m.browse.List.At(i).U.SAMAccountName == "bcole" {
+			x.m.browse.List.Cursor = i
 		}
 	}
 	x.key("u")

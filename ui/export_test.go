@@ -17,10 +17,10 @@ func ConsoleVerdicts(t testing.TB, d directory.Directory, id string, w, h int) (
 	t.Helper()
 	x := newHarness(t, Options{Dir: d}, w, h)
 	x.openUser(id)
-	u := x.m.detail.User
-	for i := 0; i < x.m.list.VisibleLen(); i++ {
-		if r := x.m.list.At(i); directory.SameDN(r.U.DN, u.DN) {
-			list = x.m.list.State(r).Word()
+	u := x.m.browse.Detail.User
+	for i := 0; i < x.m.browse.List.VisibleLen(); i++ {
+		if r := x.m.browse.List.At(i); directory.SameDN(r.U.DN, u.DN) {
+			list = x.m.browse.List.State(r).Word()
 		}
 	}
 	if list == "" {
@@ -97,8 +97,8 @@ func wrapped(scr, label string) string {
 func ConsoleWrite(t testing.TB, d directory.Directory, id string, c flags.Change) string {
 	t.Helper()
 	x := newHarness(t, Options{Dir: d, User: id}, 200, 50)
-	u := x.m.detail.User
-	if !x.m.detail.Has {
+	u := x.m.browse.Detail.User
+	if !x.m.browse.Detail.Has {
 		t.Fatalf("%s did not open: %s", id, x.m.status)
 	}
 	x.m.pushEdit(c, "table row")

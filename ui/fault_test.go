@@ -13,6 +13,7 @@ import (
 	"ocsflags/directory"
 	"ocsflags/directory/dctest"
 	"ocsflags/flags"
+	"ocsflags/ui/browse"
 )
 
 // TestReviewUnderFaults commits through the LDAPS proxy while it kills or
@@ -51,10 +52,10 @@ func TestReviewUnderFaults(t *testing.T) {
 				t.Fatal(err)
 			}
 			x := newHarness(t, Options{Dir: j, User: u.SAM}, 120, 40)
-			if !x.m.detail.Has {
+			if !x.m.browse.Detail.Has {
 				t.Fatalf("the console did not open %s: %s", u.SAM, x.m.status)
 			}
-			x.focusItem(ItBit, flags.PublicIM)
+			x.focusItem(browse.ItBit, flags.PublicIM)
 			x.key("space", "c")
 			p.Arm(tc.fault, tc.armed)
 

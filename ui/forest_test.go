@@ -7,6 +7,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/ui/browse"
 	"ocsflags/ui/session"
 )
 
@@ -28,8 +29,8 @@ func TestPoolsThisAccountCannotRead(t *testing.T) {
 	if why := skipBefore(u, pools, pool01, false); !strings.Contains(why, "cannot tell whether its home server is a working pool") || !strings.Contains(why, "helpdesk@example") {
 		t.Errorf("the wizard would rewrite the home server of a user whose pool it cannot read: skip %q", why)
 	}
-	if r := makeRow(u, newMemoPools(pools)); r.state != flags.VerdictUnverified {
-		t.Errorf("list mark %v, want unverified: readiness needs a home server known to be a pool", r.state)
+	if r := browse.MakeRow(u, browse.NewMemoPools(pools)); r.State != flags.VerdictUnverified {
+		t.Errorf("list mark %v, want unverified: readiness needs a home server known to be a pool", r.State)
 	}
 	s := session.State{Pools: pools, User: u}
 	if got := session.PoolText(s, u.OCS.HomeServer); !strings.Contains(got, "the pools cannot be read with this account") {
@@ -82,7 +83,7 @@ func TestAuditFixLeavesUncheckedPoolAlone(t *testing.T) {
 	for _, id := range []string{flags.FindingNoHomeServer, flags.FindingHomeServerNotAPool} {
 		x.focusRule(id)
 		x.key("f")
-		if x.m.audit.picker != nil || x.m.confirm != nil || x.m.sess.Pending.Get(x.m.detail.User.DN) != nil {
+		if x.m.audit.picker != nil || x.m.confirm != nil || x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil {
 			t.Errorf("%s: f offered a fix (picker %v, confirm %v) for a home server this account cannot check", id, x.m.audit.picker != nil, x.m.confirm != nil)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/ui/browse"
 	"ocsflags/ui/common"
 )
 
@@ -135,22 +136,22 @@ func keyMsg(k string) tea.KeyPressMsg {
 func (x *harness) screen() string { return ansi.Strip(x.m.View().Content) }
 
 // focusItem puts the detail cursor on the first item matching.
-func (x *harness) focusItem(kind ItemKind, bit flags.Value) {
+func (x *harness) focusItem(kind browse.ItemKind, bit flags.Value) {
 	x.t.Helper()
-	for i, it := range Items(x.m.state()) {
+	for i, it := range browse.Items(x.m.state()) {
 		if it.Kind == kind && (bit == 0 || it.Bit == bit) {
-			x.m.detail.Cursor = i
+			x.m.browse.Detail.Cursor = i
 			return
 		}
 	}
-	x.t.Fatalf("no item %v/%d for %s", kind, bit, x.m.detail.User.DN)
+	x.t.Fatalf("no item %v/%d for %s", kind, bit, x.m.browse.Detail.User.DN)
 }
 
 func (x *harness) focusTelephony(t flags.Telephony) {
 	x.t.Helper()
-	for i, it := range Items(x.m.state()) {
-		if it.Kind == ItTelephony && it.Tel == t {
-			x.m.detail.Cursor = i
+	for i, it := range browse.Items(x.m.state()) {
+		if it.Kind == browse.ItTelephony && it.Tel == t {
+			x.m.browse.Detail.Cursor = i
 			return
 		}
 	}
@@ -160,8 +161,8 @@ func (x *harness) focusTelephony(t flags.Telephony) {
 // openUser resolves id the way --user does and opens it.
 func (x *harness) openUser(id string) {
 	x.t.Helper()
-	x.run(resolveUser(context.Background(), x.m.com.Dir, id))
-	if !x.m.detail.Has || x.m.detail.Loading {
+	x.run(browse.ResolveUser(context.Background(), x.m.com.Dir, id))
+	if !x.m.browse.Detail.Has || x.m.browse.Detail.Loading {
 		x.t.Fatalf("user %s did not open: %s", id, x.m.status)
 	}
 }
@@ -193,7 +194,7 @@ func mustContain(t testing.TB, s string, subs ...string) {
 }
 
 // focused is the detail item under the cursor.
-func (x *harness) focused() Item {
-	its := Items(x.m.state())
-	return its[common.Clamp(x.m.detail.Cursor, 0, len(its)-1)]
+func (x *harness) focused() browse.Item {
+	its := browse.Items(x.m.state())
+	return its[common.Clamp(x.m.browse.Detail.Cursor, 0, len(its)-1)]
 }

@@ -7,6 +7,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/ui/browse"
 )
 
 const multiLDIF = `dn: DC=corp,DC=example
@@ -39,10 +40,10 @@ func TestMultiValuedShownAndNotEditable(t *testing.T) {
 	mustContain(t, x.screen(), "msRTCSIP-OptionFlags holds 2 values: 1 · 385", "msRTCSIP-Line holds 2 values: tel:+14255550100 · tel:+14255550199")
 	const dn = "CN=Multi,OU=Sales,DC=corp,DC=example"
 	for _, focus := range []func(){
-		func() { x.focusItem(ItBit, flags.PublicIM) },
-		func() { x.focusItem(ItBit, flags.AnonymousParticipants) },
+		func() { x.focusItem(browse.ItBit, flags.PublicIM) },
+		func() { x.focusItem(browse.ItBit, flags.AnonymousParticipants) },
 		func() { x.focusTelephony(flags.TelephonyEnterpriseVoice) },
-		func() { x.focusItem(ItLine, 0) },
+		func() { x.focusItem(browse.ItLine, 0) },
 	} {
 		focus()
 		x.key("space")
@@ -53,7 +54,7 @@ func TestMultiValuedShownAndNotEditable(t *testing.T) {
 			t.Fatalf("%v: an edit was staged or the editor opened", x.focused())
 		}
 	}
-	x.focusItem(ItLine, 0)
+	x.focusItem(browse.ItLine, 0)
 	x.key("enter")
 	if x.m.edit != nil {
 		t.Fatal("the editor opened on a multi-valued Line URI")
@@ -68,7 +69,7 @@ func TestMultiValuedShownAndNotEditable(t *testing.T) {
 	if x.m.confirm != nil || x.m.sess.Pending.Get(dn) != nil || !strings.Contains(x.m.status, "refused") {
 		t.Errorf("the enhanced presence fix: confirm %v, status %q", x.m.confirm != nil, x.m.status)
 	}
-	x.focusItem(ItBit, flags.EnhancedPresence)
+	x.focusItem(browse.ItBit, flags.EnhancedPresence)
 	x.m.screen = scrBrowse
 	x.key("space")
 	if x.m.confirm != nil || x.m.sess.Pending.Get(dn) != nil {
@@ -77,7 +78,7 @@ func TestMultiValuedShownAndNotEditable(t *testing.T) {
 	x.key("a")
 	// Other settings stay editable.
 	x.key("esc")
-	x.focusItem(ItFederation, 0)
+	x.focusItem(browse.ItFederation, 0)
 	x.key("space")
 	if c := x.pendingChange(dn); !c.Federation.Set {
 		t.Errorf("federation was not staged: %q", x.m.status)
@@ -107,7 +108,7 @@ msRTCSIP-OptionFlags: 256
 			x.t.Helper()
 			x.openUser("multi")
 			x.m.screen = scrBrowse
-			x.focusItem(ItBit, flags.PublicIM)
+			x.focusItem(browse.ItBit, flags.PublicIM)
 			x.key("space")
 			if !strings.Contains(x.m.status, "holds 2 values") {
 				t.Fatalf("no refusal: status %q", x.m.status)
@@ -127,10 +128,10 @@ msRTCSIP-OptionFlags: 256
 
 		// From the list: a on another row opens it and its audit.
 		refuse()
-		x.m.screen, x.m.focus = scrBrowse, PaneList
-		for i := 0; i < x.m.list.VisibleLen(); i++ {
-			if x.m.list.At(i).U.SAMAccountName == "plain" {
-				x.m.list.Cursor = i
+		x.m.screen, x.m.browse.Focus = scrBrowse, browse.PaneList
+		for i := 0; i < x.m.browse.List.VisibleLen(); i++ {
+			if x.m.browse.List.At(i).U.SAMAccountName == "plain" {
+				x.m.browse.List.Cursor = i
 			}
 		}
 		x.key("a")

@@ -8,6 +8,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/ui/browse"
 )
 
 // A write that landed but could not be read back is written: the review
@@ -23,14 +24,14 @@ func TestWrittenButNotReadBack(t *testing.T) {
 		return directory.User{}, &directory.Error{Kind: directory.ErrWrittenUnread, DN: c.DN, Msg: "the change was written, but reading the user back failed: reload it", Err: errors.New("timeout")}
 	}
 	x := newHarness(t, Options{Dir: hd, User: alice}, 120, 40)
-	x.focusItem(ItBit, flags.PublicIM)
+	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space", "c", "enter")
 	scr := x.screen()
 	mustContain(t, scr, "✓ written", "reading it back failed")
 	if strings.Contains(strings.ToLower(scr), "nothing was written") {
 		t.Errorf("a landed write is called not written:\n%s", scr)
 	}
-	if x.m.sess.Pending.Get(x.m.detail.User.DN).HasEdits() {
+	if x.m.sess.Pending.Get(x.m.browse.Detail.User.DN).HasEdits() {
 		t.Error("the written edits are still pending")
 	}
 	if got := x.stored(alice).OCS.OptionFlags.V; !got.Has(flags.PublicIM) {
@@ -42,9 +43,9 @@ func TestWrittenButNotReadBack(t *testing.T) {
 // instead of offering to write it again as if nothing had been sent.
 func TestReopenedReviewKeepsUnknown(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 40)
-	x.focusItem(ItBit, flags.PublicIM)
+	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space", "c")
-	k := directory.NormDN(x.m.detail.User.DN)
+	k := directory.NormDN(x.m.browse.Detail.User.DN)
 	*x.m.review.result(k) = result{kind: resUnknown, msg: "sent, but no answer came"}
 	x.key("esc", "c")
 	mustContain(t, x.screen(), "? outcome unknown: enter reads the user again", "sent, but no answer came")

@@ -304,6 +304,9 @@ func editValue(o flags.Opt[string]) string {
 func conflictLines(m *Model, p *session.Edits, ce *directory.ConflictError, w int) []string {
 	st := m.com.Styles
 	var out []string
+	if ce == nil {
+		return []string{"    " + st.Warn.Render("Someone changed the user since it was read; nothing was written.")}
+	}
 	out = append(out, "    "+st.Warn.Render(fmt.Sprintf("Someone changed %s since it was read; nothing was written.", strings.Join(ce.Attrs, ", "))))
 	if p == nil {
 		return out

@@ -6,8 +6,11 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"ocsflags/directory"
+	"ocsflags/flags"
+	"ocsflags/ui/browse"
 	"ocsflags/ui/common"
 	"ocsflags/ui/keys"
+	"ocsflags/ui/session"
 )
 
 // The root's stack of screens and overlays (common.Screen), opened over
@@ -74,6 +77,8 @@ func (m *Model) layout() {
 	m.help.SetWidth(max(m.w, 20))
 	m.com.Width, m.com.Height = max(m.w, 20), m.bodyHeight()
 	m.com.Spin, m.com.Now = m.spin.View(), m.now
+	m.com.HelpOpen = m.help.ShowAll
+	m.settle()
 }
 
 // stackBody draws the stack over base (the root's own screen): the top
@@ -115,15 +120,97 @@ func (m *Model) toSession(msg tea.Msg) bool {
 }
 
 // selection is what a screen opened from the browser works on: the users
-// marked in the list (space), else the open user, else none. A screen gets
-// it when it opens (New(…, m.selection())) and reads any later state of
-// those users from the session.
-func (m *Model) selection() []directory.User {
-	if us := m.list.MarkedUsers(); len(us) > 0 {
-		return us
+// marked in the list, else the open user (browse.Model.Selection).
+func (m *Model) selection() []directory.User { return m.browse.Selection() }
+
+// toBrowse gives msg to the browser and handles at once the messages it
+// sent back (a status line, "open the audit"), as if they came with msg.
+func (m *Model) toBrowse(msg tea.Msg) tea.Cmd {
+	_, cmd := m.browse.Update(msg)
+	for _, x := range m.browse.TakeMsgs() {
+		cmd = tea.Batch(cmd, m.update(x))
 	}
-	if m.detail.Has {
-		return []directory.User{m.detail.User}
+	return cmd
+}
+
+// fromBrowse handles what the browser asks of the root and the screens
+// still kept by the root; false for a message that is not the browser's.
+func (m *Model) fromBrowse(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case browse.OpenedMsg:
+		if m.statusDN != "" && !directory.SameDN(m.statusDN, msg.DN) {
+			m.setStatus("") // it was about the user on screen until now
+		}
+		if m.edit != nil && !directory.SameDN(m.edit.dn, msg.DN) {
+			m.edit = nil // it was for the user on screen until now
+		}
+		m.audit = auditModel{}
+	case browse.OpenAuditMsg:
+		return m.openAudit(), true
+	case browse.OpenReviewMsg:
+		return m.openReview(), true
+	case browse.QuitMsg:
+		return m.quit(), true
+	case browse.ToggleHelpMsg:
+		m.help.ShowAll = !m.help.ShowAll
+	case browse.EditMsg:
+		m.openEdit(msg.Kind)
+	case browse.ConfirmEPMsg:
+		ep, _ := flags.Lookup(flags.EnhancedPresence)
+		m.confirmEP(ep)
+	case browse.ExplainMsg:
+		m.confirm = &confirmModel{
+			kind:    "info",
+			title:   msg.Title,
+			body:    msg.Body,
+			options: []confirmOption{{keys: []string{"esc", "enter", "i", "q"}, label: "close"}},
+		}
+	case browse.UndoMsg:
+		m.undo(msg.DN, msg.Label)
+	case browse.EnableMsg:
+		return m.openEnable(msg.Users), true
+	case browse.PoolsUnreadableMsg:
+		if m.status == "" {
+			who := m.com.Info.BoundAs
+			if who == "" {
+				who = "anonymous bind"
+			}
+			m.setStatus("? some pools cannot be read with this account (" + who + "): users on them are \"? unchecked\", not ready, and their home servers are left alone")
+		}
+	default:
+		return nil, false
 	}
-	return nil
+	return nil, true
+}
+
+// shownDN is the DN of the user on screen, "" when none is.
+func (m *Model) shownDN() string {
+	if u, ok := m.browse.Shown(); ok {
+		return u.DN
+	}
+	return ""
+}
+
+// state is the open user as read and with its pending edits.
+func (m *Model) state() session.State {
+	return m.sess.State(m.browse.Detail.User, m.com.Dir.Info().SIPScope)
+}
+
+// pushEdit records an edit for the open user through the session.
+func (m *Model) pushEdit(c flags.Change, what string) {
+	m.pushEditFor(m.browse.Detail.User, c, what)
+}
+
+// canEdit reports whether the open user may get a new edit, and says why
+// not: a read-only session, or pending edits that no longer apply.
+func (m *Model) canEdit() bool {
+	if m.com.ReadOnly {
+		m.setError(browse.ReadOnlyMsg)
+		return false
+	}
+	if err := m.state().ApplyErr; err != nil {
+		m.setError("the pending edits of this user cannot apply (" + err.Error() + "): undo with u first")
+		return false
+	}
+	return true
 }

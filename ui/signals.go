@@ -78,7 +78,7 @@ func (r *signalRelay) signal() os.Signal {
 func (m *Model) onSignal(msg signalMsg) tea.Cmd {
 	m.signal = msg.sig
 	if !m.writing() {
-		m.list.Stop()
+		m.browse.List.Stop()
 		return tea.Quit
 	}
 	m.quitting = true

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"ocsflags/flags"
+	"ocsflags/ui/browse"
 )
 
 // A stop signal with nothing in flight quits at once.
@@ -20,12 +21,12 @@ func TestSignalQuitsWhenIdle(t *testing.T) {
 // asking about edits left pending: after SIGHUP nobody is there to answer.
 func TestSignalWaitsForTheWrite(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: alice}, 80, 24)
-	x.focusItem(ItBit, flags.PublicIM)
+	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space", "c")
 	_, write := x.m.Update(keyMsg("enter")) // the write is in flight
 	x.key("esc")
 	x.openUser("jryan") // and another user is edited meanwhile
-	x.focusItem(ItBit, flags.PublicIM)
+	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space")
 	if edits, _ := x.m.sess.Pending.Counts(); edits == 0 {
 		t.Fatal("no edit pending besides the write")

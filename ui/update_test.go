@@ -9,6 +9,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/ui/browse"
 	"ocsflags/ui/explorer"
 )
 
@@ -17,9 +18,9 @@ const alice = "aadams0004"
 
 func TestToggleCreatesDelta(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: alice}, 80, 24)
-	x.focusItem(ItBit, flags.PublicIM)
+	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space")
-	dn := x.m.detail.User.DN
+	dn := x.m.browse.Detail.User.DN
 	c := x.pendingChange(dn)
 	if c.Flags != (flags.Delta{Set: flags.PublicIM}) {
 		t.Fatalf("change = %+v, want a delta setting 1 only", c)
@@ -40,7 +41,7 @@ func TestTelephonyRadioIsADelta(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: alice}, 80, 24)
 	x.focusTelephony(flags.TelephonyEnterpriseVoice)
 	x.key("space")
-	c := x.pendingChange(x.m.detail.User.DN)
+	c := x.pendingChange(x.m.browse.Detail.User.DN)
 	want := flags.Delta{Set: flags.EnterpriseVoice, Clear: flags.RemoteCallControl | flags.PBXIntegration}
 	if c.Flags != want {
 		t.Fatalf("telephony change = %+v, want %+v", c.Flags, want)
@@ -62,14 +63,14 @@ func TestReservedAndUnknownBitsReadOnlyAndKept(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: "lobrien"}, 200, 50) // 1050881
 	s := x.screen()
 	mustContain(t, s, "Reserved and undocumented bits", "unknown bit 20 (not in the catalogue)")
-	x.focusItem(ItUnknown, 0)
+	x.focusItem(browse.ItUnknown, 0)
 	x.key("space")
-	if x.m.sess.Pending.Get(x.m.detail.User.DN) != nil || !x.m.statusErr {
+	if x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil || !x.m.statusErr {
 		t.Fatal("an unknown bit must not be toggled")
 	}
 	// Toggling a documented bit keeps every other bit, unknown ones included.
-	before := x.m.detail.User.OCS.OptionFlags.V
-	x.focusItem(ItBit, flags.AnonymousParticipants)
+	before := x.m.browse.Detail.User.OCS.OptionFlags.V
+	x.focusItem(browse.ItBit, flags.AnonymousParticipants)
 	x.key("space")
 	after := x.m.state().After.OptionFlags.V
 	if after^before != flags.AnonymousParticipants {
@@ -81,28 +82,28 @@ func TestEnhancedPresenceConfirmAndLock(t *testing.T) {
 	d := demo(t)
 	x := newHarness(t, Options{Dir: d, User: alice}, 80, 24)
 	// Set on the server: locked, cannot be cleared.
-	x.focusItem(ItBit, flags.EnhancedPresence)
+	x.focusItem(browse.ItBit, flags.EnhancedPresence)
 	mustContain(t, x.screen(), "Enable enhanced presence  locked: one-way")
 	x.key("space")
-	if x.m.sess.Pending.Get(x.m.detail.User.DN) != nil {
+	if x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil {
 		t.Fatal("EP set on the server was cleared")
 	}
 	mustContain(t, x.m.status, "locked")
 
 	// Not set (Anna Adams 0007 holds 0): setting asks first.
 	x.openUser("aadams0007")
-	x.focusItem(ItBit, flags.EnhancedPresence)
+	x.focusItem(browse.ItBit, flags.EnhancedPresence)
 	x.key("space")
 	if x.m.confirm == nil || x.m.confirm.kind != "ep" {
 		t.Fatal("setting EP did not ask for confirmation")
 	}
 	mustContain(t, x.screen(), "Communicator 2005", "one-way")
 	x.key("n")
-	if x.m.confirm != nil || x.m.sess.Pending.Get(x.m.detail.User.DN) != nil {
+	if x.m.confirm != nil || x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil {
 		t.Fatal("declining still created an edit")
 	}
 	x.key("space", "y")
-	if c := x.pendingChange(x.m.detail.User.DN); c.Flags != (flags.Delta{Set: flags.EnhancedPresence}) {
+	if c := x.pendingChange(x.m.browse.Detail.User.DN); c.Flags != (flags.Delta{Set: flags.EnhancedPresence}) {
 		t.Fatalf("change = %+v", c)
 	}
 	// Pending but not written yet: unchecking only withdraws the edit.
@@ -114,12 +115,12 @@ func TestEnhancedPresenceConfirmAndLock(t *testing.T) {
 
 func TestUndo(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: alice}, 80, 24)
-	dn := x.m.detail.User.DN
-	x.focusItem(ItBit, flags.PublicIM)
+	dn := x.m.browse.Detail.User.DN
+	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space")
-	x.focusItem(ItBit, flags.AnonymousParticipants)
+	x.focusItem(browse.ItBit, flags.AnonymousParticipants)
 	x.key("space")
-	x.focusItem(ItFederation, 0)
+	x.focusItem(browse.ItFederation, 0)
 	x.key("space")
 	if c := x.pendingChange(dn); c.Flags != (flags.Delta{Set: 65}) || !c.Federation.V {
 		t.Fatalf("change = %+v", c)
@@ -142,20 +143,20 @@ func TestUndo(t *testing.T) {
 
 func TestPendingSurvivesNavigation(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: alice}, 80, 24)
-	aliceDN := x.m.detail.User.DN
-	x.focusItem(ItBit, flags.PublicIM)
+	aliceDN := x.m.browse.Detail.User.DN
+	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space")
 	// Back to the list, down one user, open it, back, up, open Alice again.
 	x.key("esc", "j", "enter")
-	if directory.SameDN(x.m.detail.User.DN, aliceDN) {
+	if directory.SameDN(x.m.browse.Detail.User.DN, aliceDN) {
 		t.Fatal("did not move to another user")
 	}
 	if x.m.state().Pending {
 		t.Fatal("the other user shows Alice's edits")
 	}
 	x.key("esc", "k", "enter")
-	if !directory.SameDN(x.m.detail.User.DN, aliceDN) {
-		t.Fatalf("back on %s, want Alice", x.m.detail.User.DN)
+	if !directory.SameDN(x.m.browse.Detail.User.DN, aliceDN) {
+		t.Fatalf("back on %s, want Alice", x.m.browse.Detail.User.DN)
 	}
 	if !x.m.state().After.OptionFlags.V.Has(flags.PublicIM) {
 		t.Fatal("Alice's pending edit was lost")
@@ -166,22 +167,22 @@ func TestPendingSurvivesNavigation(t *testing.T) {
 func TestCommitSuccess(t *testing.T) {
 	d := demo(t)
 	x := newHarness(t, Options{Dir: d, User: alice}, 80, 24)
-	x.focusItem(ItBit, flags.PublicIM)
+	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space", "c")
 	mustContain(t, x.screen(), "msRTCSIP-OptionFlags", "256", "257", "delete: msRTCSIP-OptionFlags")
 	x.key("enter")
 	if got := x.stored(alice).OCS.OptionFlags.V; got != 257 {
 		t.Fatalf("directory holds %d, want 257", got)
 	}
-	if n, _ := x.m.sess.Pending.Counts(); n != 0 || x.m.sess.Pending.Get(x.m.detail.User.DN) != nil {
+	if n, _ := x.m.sess.Pending.Counts(); n != 0 || x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil {
 		t.Fatal("pending edits not cleared after success")
 	}
 	mustContain(t, x.screen(), "✓ written", "256 → 257")
 	x.key("esc")
-	if v := x.m.detail.User.OCS.OptionFlags.V; v != 257 {
+	if v := x.m.browse.Detail.User.OCS.OptionFlags.V; v != 257 {
 		t.Fatalf("detail shows %d", v)
 	}
-	if r := x.m.list.Selected(); r == nil || r.flags != "257" {
+	if r := x.m.browse.List.Selected(); r == nil || r.Flags != "257" {
 		t.Fatalf("list row not updated: %+v", r)
 	}
 }
@@ -211,21 +212,21 @@ func TestConflictRebase(t *testing.T) {
 		return next.Apply(ctx, c)
 	}
 	x := newHarness(t, Options{Dir: hd, User: alice}, 80, 24)
-	x.focusItem(ItBit, flags.PublicIM)
+	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space", "c", "enter")
 	if got := x.stored(alice).OCS.OptionFlags.V; got != 320 {
 		t.Fatalf("conflicting write landed: directory holds %d", got)
 	}
 	s := x.screen()
 	mustContain(t, s, "conflict", "Server now", "You intended", "320", "re-apply my changes on top", "drop my changes")
-	if x.m.sess.Pending.Get(x.m.detail.User.DN) == nil {
+	if x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) == nil {
 		t.Fatal("a conflict lost the pending edits")
 	}
 	x.key("a")
 	if got := x.stored(alice).OCS.OptionFlags.V; got != 321 {
 		t.Fatalf("after re-apply the directory holds %d, want 321 (both changes)", got)
 	}
-	if x.m.sess.Pending.Get(x.m.detail.User.DN) != nil {
+	if x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil {
 		t.Fatal("edits still pending after a successful re-apply")
 	}
 	mustContain(t, x.screen(), "✓ written", "320 → 321")
@@ -241,15 +242,15 @@ func TestConflictDrop(t *testing.T) {
 		return next.Apply(ctx, c)
 	}
 	x := newHarness(t, Options{Dir: hd, User: alice}, 80, 24)
-	x.focusItem(ItBit, flags.PublicIM)
+	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space", "c", "enter", "d")
 	if got := x.stored(alice).OCS.OptionFlags.V; got != 320 {
 		t.Fatalf("directory holds %d, want the other admin's 320", got)
 	}
-	if x.m.sess.Pending.Get(x.m.detail.User.DN) != nil {
+	if x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil {
 		t.Fatal("drop kept the edits")
 	}
-	if v := x.m.detail.User.OCS.OptionFlags.V; v != 320 {
+	if v := x.m.browse.Detail.User.OCS.OptionFlags.V; v != 320 {
 		t.Fatalf("detail shows %d, want the server's 320", v)
 	}
 	if hd.calls != 1 {
@@ -263,8 +264,8 @@ func TestPermissionErrorKeepsEdits(t *testing.T) {
 		return directory.User{}, &directory.Error{Kind: directory.ErrInsufficientRights, DN: c.DN, Attr: flags.AttrOptionFlags, Msg: "the bound account may not write this attribute"}
 	}
 	x := newHarness(t, Options{Dir: hd, User: alice}, 80, 24)
-	dn := x.m.detail.User.DN
-	x.focusItem(ItBit, flags.PublicIM)
+	dn := x.m.browse.Detail.User.DN
+	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space", "c", "enter")
 	if x.m.sess.Pending.Get(dn) == nil {
 		t.Fatal("a refused write lost the pending edits")
@@ -287,9 +288,9 @@ func TestOtherErrorKeepsEdits(t *testing.T) {
 		return directory.User{}, errors.New("connection reset by peer")
 	}
 	x := newHarness(t, Options{Dir: hd, User: alice}, 80, 24)
-	x.focusItem(ItBit, flags.PublicIM)
+	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space", "c", "enter")
-	if x.m.sess.Pending.Get(x.m.detail.User.DN) == nil {
+	if x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) == nil {
 		t.Fatal("edits lost")
 	}
 	mustContain(t, x.m.status, "connection reset by peer", "kept")
@@ -297,7 +298,7 @@ func TestOtherErrorKeepsEdits(t *testing.T) {
 
 func TestQuitWithPendingAsks(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: alice}, 80, 24)
-	x.focusItem(ItBit, flags.PublicIM)
+	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space", "q")
 	if x.quit || x.m.confirm == nil || x.m.confirm.kind != "quit" {
 		t.Fatal("q with pending edits did not ask")
@@ -324,7 +325,7 @@ func TestQuitWithPendingAsks(t *testing.T) {
 		t.Fatal("a second ctrl+c should quit")
 	}
 	x = newHarness(t, Options{Dir: demo(t), User: alice}, 80, 24)
-	x.focusItem(ItBit, flags.PublicIM)
+	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space", "q", "d")
 	if !x.quit {
 		t.Fatal("d in the quit dialog did not quit")
@@ -337,7 +338,7 @@ func TestQuitWaitsForWriteInFlight(t *testing.T) {
 	for _, insist := range []bool{false, true} {
 		x := newHarness(t, Options{Dir: demo(t), User: alice}, 80, 24)
 		before := x.stored(alice).OCS.OptionFlags.V
-		x.focusItem(ItBit, flags.PublicIM)
+		x.focusItem(browse.ItBit, flags.PublicIM)
 		x.key("space", "c")
 		// Enter starts the write; hold its command instead of running it.
 		_, write := x.m.Update(keyMsg("enter"))
@@ -376,9 +377,9 @@ func TestQuitWithoutPending(t *testing.T) {
 func TestReadOnlyRefusesWrites(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: alice, ReadOnly: true}, 80, 24)
 	mustContain(t, x.screen(), "READ-ONLY")
-	x.focusItem(ItBit, flags.PublicIM)
+	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space")
-	if x.m.sess.Pending.Get(x.m.detail.User.DN) != nil {
+	if x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil {
 		t.Fatal("read-only session created an edit")
 	}
 	mustContain(t, x.m.status, "read-only")
@@ -386,9 +387,9 @@ func TestReadOnlyRefusesWrites(t *testing.T) {
 
 func TestEnableNeedsProvisioning(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: "aadams0006"}, 80, 24) // never enabled, no SIP
-	x.focusItem(ItEnabled, 0)
+	x.focusItem(browse.ItEnabled, 0)
 	x.key("space")
-	if x.m.sess.Pending.Get(x.m.detail.User.DN) != nil {
+	if x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil {
 		t.Fatal("half-enabled a user that has no sign-in name")
 	}
 	mustContain(t, x.m.status, "Enable Users wizard")
@@ -396,18 +397,18 @@ func TestEnableNeedsProvisioning(t *testing.T) {
 
 func TestFilterAsYouType(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t)}, 80, 24)
-	x.run(x.m.listContainer(directory.StaffOU, "Staff"))
-	if len(x.m.list.Rows) != directory.StaffCount || x.m.list.Loading {
-		t.Fatalf("listed %d users, loading=%v", len(x.m.list.Rows), x.m.list.Loading)
+	x.run(x.m.browse.ListContainer(directory.StaffOU, "Staff"))
+	if len(x.m.browse.List.Rows) != directory.StaffCount || x.m.browse.List.Loading {
+		t.Fatalf("listed %d users, loading=%v", len(x.m.browse.List.Rows), x.m.browse.List.Loading)
 	}
-	x.m.focus = PaneList
+	x.m.browse.Focus = browse.PaneList
 	x.key("/")
 	x.typeText("ALICE ADAMS 0")
-	if n := x.m.list.VisibleLen(); n != 1 {
+	if n := x.m.browse.List.VisibleLen(); n != 1 {
 		t.Fatalf("%d matches, want 1", n)
 	}
 	x.key("backspace")
-	if n := x.m.list.VisibleLen(); n < 2 {
+	if n := x.m.browse.List.VisibleLen(); n < 2 {
 		t.Fatalf("backspace did not widen the filter: %d", n)
 	}
 	// SIP address and sAMAccountName match too.
@@ -415,41 +416,41 @@ func TestFilterAsYouType(t *testing.T) {
 	x.typeText("sip:badams000")
 	mustContain(t, x.screen(), "enter keep filter")
 	x.typeText("8@")
-	if n := x.m.list.VisibleLen(); n != 1 || x.m.list.At(0).U.SAMAccountName != "badams0008" {
+	if n := x.m.browse.List.VisibleLen(); n != 1 || x.m.browse.List.At(0).U.SAMAccountName != "badams0008" {
 		t.Fatalf("SIP filter: %d matches", n)
 	}
 	// The footer says what enter does with a single match.
 	mustContain(t, x.screen(), "enter open the match")
 	x.key("enter")
-	if x.m.focus != PaneDetail || x.m.detail.User.SAMAccountName != "badams0008" {
+	if x.m.browse.Focus != browse.PaneDetail || x.m.browse.Detail.User.SAMAccountName != "badams0008" {
 		t.Fatal("enter on a single match should open it")
 	}
 }
 
 func TestStreamingCancel(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t)}, 80, 24)
-	x.m.focus = PaneList
-	cmd := x.m.listContainer(directory.StaffOU, "Staff")
+	x.m.browse.Focus = browse.PaneList
+	cmd := x.m.browse.ListContainer(directory.StaffOU, "Staff")
 	// Take one delivery only, as if the admin pressed esc mid-stream.
 	msg := cmd()
-	b, ok := msg.(usersBatchMsg)
+	b, ok := msg.(browse.UsersBatchMsg)
 	if !ok {
 		t.Fatalf("first message %T", msg)
 	}
-	b.end = nil
+	b.End = nil
 	_, next := x.m.Update(b)
-	if !x.m.list.Loading || next == nil {
+	if !x.m.browse.List.Loading || next == nil {
 		t.Fatal("stream should still be running")
 	}
 	mustContain(t, x.screen(), "esc stops")
 	x.key("esc")
-	if x.m.list.Loading || !x.m.list.Stopped {
+	if x.m.browse.List.Loading || !x.m.browse.List.Stopped {
 		t.Fatal("esc did not stop the listing")
 	}
-	got := len(x.m.list.Rows)
+	got := len(x.m.browse.List.Rows)
 	// Whatever the goroutine still had in flight is ignored.
 	x.run(next)
-	if len(x.m.list.Rows) != got {
+	if len(x.m.browse.List.Rows) != got {
 		t.Fatal("rows arrived after esc")
 	}
 	mustContain(t, x.screen(), "stopped after")
@@ -458,21 +459,21 @@ func TestStreamingCancel(t *testing.T) {
 func TestUserFlagOpensUser(t *testing.T) {
 	for _, id := range []string{"aadams0004", "sip:aadams0004@corp.example", "aadams0004@corp.example", "CN=Alice Adams 0004,OU=Staff,OU=Corp,DC=corp,DC=example"} {
 		x := newHarness(t, Options{Dir: demo(t), User: id}, 80, 24)
-		if x.m.detail.User.SAMAccountName != alice || x.m.focus != PaneDetail {
-			t.Fatalf("--user %s opened %q", id, x.m.detail.User.DN)
+		if x.m.browse.Detail.User.SAMAccountName != alice || x.m.browse.Focus != browse.PaneDetail {
+			t.Fatalf("--user %s opened %q", id, x.m.browse.Detail.User.DN)
 		}
-		if r := x.m.list.Selected(); r == nil || r.U.SAMAccountName != alice {
+		if r := x.m.browse.List.Selected(); r == nil || r.U.SAMAccountName != alice {
 			t.Fatalf("--user %s: list not on the user", id)
 		}
 		// The tree is opened down to the user's OU, with the cursor on it.
-		if n := x.m.tree.Selected(); n == nil || n.key != directory.NormDN(directory.StaffOU) {
+		if n := x.m.browse.Tree.Selected(); n == nil || directory.NormDN(n.DN()) != directory.NormDN(directory.StaffOU) {
 			t.Fatalf("--user %s: tree cursor on %+v, want the Staff OU", id, n)
 		}
 	}
 	// A container whose users are all in sub-OUs shows no "(0)", which
 	// would read as empty; a really empty one does.
 	x0 := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 40)
-	x0.m.focus = PaneTree
+	x0.m.browse.Focus = browse.PaneTree
 	var corp, empty string
 	for _, l := range strings.Split(x0.screen(), "\n") {
 		tree, _, _ := strings.Cut(l, "│")
@@ -495,7 +496,7 @@ func TestUserFlagOpensUser(t *testing.T) {
 func TestReloadAfterOutsideChangeDoesNotRebaseSilently(t *testing.T) {
 	d := demo(t)
 	x := newHarness(t, Options{Dir: d, User: alice}, 80, 24)
-	x.focusItem(ItBit, flags.PublicIM)
+	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space")
 	changeBehindBack(t, d, alice)
 	x.key("r")
@@ -509,7 +510,7 @@ func TestReloadAfterOutsideChangeDoesNotRebaseSilently(t *testing.T) {
 
 func TestExplorerStartsOnTheUsersValue(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 40)
-	before := x.m.detail.User.OCS.OptionFlags
+	before := x.m.browse.Detail.User.OCS.OptionFlags
 	x.key("x")
 	want := flags.FormatAD(before.V)
 	mustContain(t, x.screen(), "Value: "+want, "the value of Alice Adams 0004: typing replaces it", "no user is changed")
@@ -527,7 +528,7 @@ func TestExplorerStartsOnTheUsersValue(t *testing.T) {
 	}
 	// Flipping bits here is for learning: the user is untouched.
 	x.key("esc", "x", "space", "down", "space")
-	if x.m.sess.Pending.Get(x.m.detail.User.DN) != nil || x.m.detail.User.OCS.OptionFlags != before {
+	if x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil || x.m.browse.Detail.User.OCS.OptionFlags != before {
 		t.Fatal("space in the explorer changed the user")
 	}
 	x.key("esc")
@@ -563,7 +564,7 @@ func TestDetailSaysWhatIsCutOff(t *testing.T) {
 // belong to, and kept when the admin comes back to the browser.
 func TestStatusLeavesWithItsScreen(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 40)
-	x.focusItem(ItBit, flags.PublicIM)
+	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space")
 	mustContain(t, x.m.status, "pending: c reviews")
 	x.key("c")

@@ -36,6 +36,9 @@ type Common struct {
 	// time of its latest tick, for elapsed times (a View reads no clock).
 	Spin string
 	Now  time.Time
+
+	// HelpOpen is set while the full help (?) is shown.
+	HelpOpen bool
 }
 
 // Screen is one screen or overlay on the root's stack. The top of the
@@ -80,3 +83,7 @@ func Push(s Screen) tea.Cmd { return func() tea.Msg { return PushMsg{Screen: s} 
 func Status(text string, isErr bool) tea.Cmd {
 	return func() tea.Msg { return StatusMsg{Text: text, Err: isErr} }
 }
+
+// ReadTimeout bounds single reads; listings are bounded by esc instead,
+// because a big OU legitimately takes long.
+const ReadTimeout = 60 * time.Second

@@ -62,6 +62,26 @@ func Stage(u directory.User, c flags.Change, what string) tea.Cmd {
 	return func() tea.Msg { return StageMsg{User: u, Change: c, What: what} }
 }
 
+// ReadMsg tells the session a user was read afresh from the directory.
+type ReadMsg struct{ User directory.User }
+
+// onRead takes a fresh read of a user with pending edits: the same values
+// only move the change marker; other values mean someone else wrote the
+// user after the edits were made. The edits keep the values they were
+// made against, so the commit meets a conflict and the admin sees both
+// before anything is written.
+func (s *Session) onRead(u directory.User) Note {
+	p := s.Pending.Get(u.DN)
+	if p == nil {
+		return Note{}
+	}
+	if len(flags.Edits(p.Base.OCS, u.OCS)) == 0 {
+		s.Pending.Rebase(u)
+		return Note{}
+	}
+	return Note{Text: u.Label() + " changed in the directory after you edited it: the review will show both values and ask before writing", Err: true}
+}
+
 // PoolsMsg is the answer to LoadPools.
 type PoolsMsg struct {
 	Pools directory.PoolList
@@ -84,6 +104,8 @@ func (s *Session) Update(msg tea.Msg) (note Note, ok bool) {
 	switch msg := msg.(type) {
 	case StageMsg:
 		return s.stage(msg.User, msg.Change, msg.What), true
+	case ReadMsg:
+		return s.onRead(msg.User), true
 	case HoldersMsg:
 		return s.onHolders(msg), true
 	case PoolsMsg:

@@ -1,4 +1,4 @@
-package ui
+package browse
 
 import (
 	"context"
@@ -27,9 +27,9 @@ const (
 type Row struct {
 	U     directory.User
 	key   string // lower-cased name, sAMAccountName and SIP address
-	flags string // OptionFlags as AD text, "—" when absent
+	Flags string // OptionFlags as AD text, "—" when absent
 	sip   string // lower-cased SIP address, "" when absent
-	state readiness
+	State readiness
 }
 
 // poolSet answers "is this DN the home server of an existing pool", and
@@ -59,7 +59,7 @@ type poolAnswer struct {
 	unknown string
 }
 
-func newMemoPools(p directory.PoolCheck) memoPools {
+func NewMemoPools(p directory.PoolCheck) memoPools {
 	return memoPools{pools: p, seen: map[string]poolAnswer{}}
 }
 
@@ -78,7 +78,7 @@ func (m memoPools) answer(dn string) poolAnswer {
 func (m memoPools) IsPool(dn string) bool    { return m.answer(dn).is }
 func (m memoPools) Unknown(dn string) string { return m.answer(dn).unknown }
 
-func makeRow(u directory.User, pools directory.PoolCheck) Row {
+func MakeRow(u directory.User, pools directory.PoolCheck) Row {
 	f := "—"
 	if u.OCS.OptionFlags.Set {
 		f = flags.FormatAD(u.OCS.OptionFlags.V)
@@ -86,20 +86,20 @@ func makeRow(u directory.User, pools directory.PoolCheck) Row {
 	return Row{
 		U:     u,
 		key:   strings.ToLower(u.Label() + "\x00" + u.SAMAccountName + "\x00" + u.OCS.SIPAddress.V),
-		flags: f,
+		Flags: f,
 		sip:   strings.ToLower(u.OCS.SIPAddress.V),
-		state: verdict(u, pools),
+		State: verdict(u, pools),
 	}
 }
 
-// usersBatchMsg carries rows of listing id; ch keeps the stream going.
-type usersBatchMsg struct {
+// UsersBatchMsg carries rows of listing id; ch keeps the stream going.
+type UsersBatchMsg struct {
 	id          int
 	rows        []Row
 	done, total int
 	ch          <-chan tea.Msg
-	// end is set when the stream ended right after this batch.
-	end *usersDoneMsg
+	// End is set when the stream ended right after this batch.
+	End *usersDoneMsg
 }
 
 // usersDoneMsg ends listing id; err is nil, the directory's error, or
@@ -117,14 +117,14 @@ func startUsers(ctx context.Context, d directory.Directory, dn string, scope dir
 	ch := make(chan tea.Msg, 4)
 	go func() {
 		defer close(ch)
-		memo := newMemoPools(pools)
+		memo := NewMemoPools(pools)
 		err := d.Users(ctx, dn, scope, func(b directory.Batch) error {
 			rows := make([]Row, len(b.Users))
 			for i, u := range b.Users {
-				rows[i] = makeRow(u, memo)
+				rows[i] = MakeRow(u, memo)
 			}
 			select {
-			case ch <- usersBatchMsg{id: id, rows: rows, done: b.Done, total: b.Total, ch: ch}:
+			case ch <- UsersBatchMsg{id: id, rows: rows, done: b.Done, total: b.Total, ch: ch}:
 				return nil
 			case <-ctx.Done():
 				return ctx.Err()
@@ -147,7 +147,7 @@ func waitStream(ch <-chan tea.Msg) tea.Cmd {
 		if !ok {
 			return nil
 		}
-		b, isBatch := m.(usersBatchMsg)
+		b, isBatch := m.(UsersBatchMsg)
 		if !isBatch {
 			return m
 		}
@@ -158,11 +158,11 @@ func waitStream(ch <-chan tea.Msg) tea.Cmd {
 					return b
 				}
 				switch n := next.(type) {
-				case usersBatchMsg:
+				case UsersBatchMsg:
 					b.rows = append(b.rows, n.rows...)
 					b.done, b.total = n.done, n.total
 				case usersDoneMsg:
-					b.end = &n
+					b.End = &n
 					return b
 				}
 			default:

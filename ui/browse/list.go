@@ -1,9 +1,10 @@
-package ui
+package browse
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -69,8 +70,8 @@ func (l *List) Selected() *Row {
 	return l.At(l.Cursor)
 }
 
-// reset empties the list for a new listing of dn and stops any running one.
-func (l *List) reset(dn, title string, id int) {
+// Reset empties the list for a new listing of dn and stops any running one.
+func (l *List) Reset(dn, title string, id int) {
 	l.Stop()
 	marks := l.Marks
 	if dn == "" || !directory.SameDN(dn, l.dn) {
@@ -90,8 +91,8 @@ func (l *List) Stop() {
 	}
 }
 
-// add appends a batch, extending the filter matches with the new rows only.
-func (l *List) add(rows []Row) {
+// Add appends a batch, extending the filter matches with the new rows only.
+func (l *List) Add(rows []Row) {
 	start := len(l.Rows)
 	l.Rows = append(l.Rows, rows...)
 	if l.sips == nil {
@@ -101,8 +102,8 @@ func (l *List) add(rows []Row) {
 		if r.sip != "" {
 			l.sips[r.sip]++
 		}
-		if len(r.flags) > l.flagsW {
-			l.flagsW = len(r.flags)
+		if len(r.Flags) > l.flagsW {
+			l.flagsW = len(r.Flags)
 		}
 		if l.matches != nil && strings.Contains(r.key, l.Filter) {
 			l.matches = append(l.matches, int32(start+i))
@@ -171,16 +172,16 @@ func (l *List) SelectDN(dn string) bool {
 // State is the row's verdict, with a sign-in name shared by two listed
 // users counted as the problem it is (the client refuses both).
 func (l *List) State(r *Row) readiness {
-	if r.state != notEnabled && r.sip != "" && l.sips[r.sip] > 1 {
+	if r.State != notEnabled && r.sip != "" && l.sips[r.sip] > 1 {
 		// One more error than the row's own verdict counted.
 		return problems
 	}
-	return r.state
+	return r.State
 }
 
 // Replace updates the row of u after a write or a fresh read.
 func (l *List) Replace(u directory.User, pools directory.PoolCheck) {
-	l.replaceRow(makeRow(u, pools))
+	l.replaceRow(MakeRow(u, pools))
 }
 
 // replaceRow puts r, made by makeRow, in place of the row of the same user.
@@ -194,8 +195,8 @@ func (l *List) replaceRow(r Row) {
 			if r := l.Rows[i]; r.sip != "" {
 				l.sips[r.sip]++
 			}
-			if len(l.Rows[i].flags) > l.flagsW {
-				l.flagsW = len(l.Rows[i].flags)
+			if len(l.Rows[i].Flags) > l.flagsW {
+				l.flagsW = len(l.Rows[i].Flags)
 			}
 			return
 		}
@@ -310,7 +311,7 @@ func (l *List) view(st styles.Styles, w, h int, focused bool, spin string, pendi
 		}
 		state := l.State(r)
 		readyText := common.Fit(state.Word(), 13)
-		text := common.Fit(cols(mark, termtext.Safe(r.U.Label()), termtext.Safe(r.U.SAMAccountName), termtext.Safe(r.U.OCS.SIPAddress.V), r.flags, ""), w-13) + readyText
+		text := common.Fit(cols(mark, termtext.Safe(r.U.Label()), termtext.Safe(r.U.SAMAccountName), termtext.Safe(r.U.OCS.SIPAddress.V), r.Flags, ""), w-13) + readyText
 		switch {
 		case i == l.Cursor && focused:
 			text = st.Selected.Render(text)
@@ -339,4 +340,56 @@ func (l *List) view(st styles.Styles, w, h int, focused bool, spin string, pendi
 		}
 	}
 	return lines
+}
+
+// Marked reports whether the row of dn is selected.
+func (l *List) Marked(dn string) bool {
+	if len(l.Marks) == 0 {
+		return false
+	}
+	_, ok := l.Marks[directory.NormDN(dn)]
+	return ok
+}
+
+// toggleMark selects or deselects u; it reports whether u is now selected.
+func (l *List) toggleMark(u directory.User) bool {
+	k := directory.NormDN(u.DN)
+	if _, ok := l.Marks[k]; ok {
+		delete(l.Marks, k)
+		return false
+	}
+	if l.Marks == nil {
+		l.Marks = map[string]directory.User{}
+	}
+	l.Marks[k] = u
+	return true
+}
+
+// MarkedUsers returns the selected users in list order, each as the list
+// holds it now (a row refreshed after a write is newer than the mark).
+func (l *List) MarkedUsers() []directory.User {
+	if len(l.Marks) == 0 {
+		return nil
+	}
+	out := make([]directory.User, 0, len(l.Marks))
+	seen := make(map[string]bool, len(l.Marks))
+	for i := range l.Rows {
+		if len(seen) == len(l.Marks) {
+			break
+		}
+		k := directory.NormDN(l.Rows[i].U.DN)
+		if _, ok := l.Marks[k]; ok && !seen[k] {
+			seen[k] = true
+			out = append(out, l.Rows[i].U)
+		}
+	}
+	// Marked users the listing no longer shows (a reload stopped early).
+	var rest []directory.User
+	for k, u := range l.Marks {
+		if !seen[k] {
+			rest = append(rest, u)
+		}
+	}
+	slices.SortFunc(rest, func(a, b directory.User) int { return strings.Compare(a.DN, b.DN) })
+	return append(out, rest...)
 }

@@ -1,4 +1,4 @@
-package ui
+package browse
 
 import (
 	"fmt"
@@ -246,3 +246,6 @@ func (t *Tree) view(st styles.Styles, w, h int, focused bool, spin, listed strin
 	}
 	return lines
 }
+
+// DN is the container's DN.
+func (n *treeNode) DN() string { return n.c.DN }

@@ -1,4 +1,4 @@
-package ui
+package browse
 
 import "ocsflags/flags"
 
@@ -35,3 +35,11 @@ var attrInfos = map[ItemKind]attrInfo{
 func fromDoc(d flags.AttrDoc) attrInfo {
 	return attrInfo{d.Attr, d.Label, d.Syntax, d.Explain, d.Caveat}
 }
+
+// Label is the label of the line of kind in the user pane (the editor's
+// title, the audit's "goes to the …").
+func Label(kind ItemKind) string { return attrInfos[kind].label }
+
+// Attr is the attribute the line of kind shows, and Syntax its AD syntax.
+func Attr(kind ItemKind) string   { return attrInfos[kind].attr }
+func Syntax(kind ItemKind) string { return attrInfos[kind].syntax }

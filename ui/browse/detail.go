@@ -1,4 +1,4 @@
-package ui
+package browse
 
 import (
 	"fmt"
@@ -47,10 +47,6 @@ type Detail struct {
 	Cursor  int
 	offset  int
 }
-
-
-
-
 
 // documentedBits are the bits shown as check boxes, by group.
 var (
@@ -114,8 +110,6 @@ func radio(on bool) string {
 	return "( )"
 }
 
-
-
 // verdictText is the readiness verdict in words, never colour alone: the
 // verdict flags.Judge gives, worded as the audit words it.
 func verdictText(set flags.Settings, s session.State) (string, readiness) {
@@ -163,7 +157,6 @@ func originatorNote(u directory.User) string {
 	}
 	return "read-only · the account in the forest where the person logs on"
 }
-
 
 // policyTexts are the user's msRTCSIP-UserPolicy values of one kind, named
 // (kind 0: the values of other or unknown kinds, and ones that do not
@@ -452,4 +445,9 @@ func valueLines(s session.State, st styles.Styles, w int) []string {
 		out = append(out, st.Changed.Render(strings.TrimRight(pad+string(marks), " ")))
 	}
 	return out
+}
+
+// editable reports whether enter/space on an item of kind opens the editor.
+func editable(kind ItemKind) bool {
+	return kind == ItSIP || kind == ItLine || kind == ItLineServer
 }
