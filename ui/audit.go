@@ -20,9 +20,9 @@ import (
 // directory's values plus the pending edits), so a fix turns its line green
 // at once and the header still says what the directory holds until commit.
 type auditModel struct {
-	cursor int // index into flags.Rules
+	Cursor int // index into flags.Rules
 	offset int
-	picker *pickerModel
+	Picker *pickerModel
 	// moved is set once the admin moves the cursor; until then a look-up
 	// that turns up a problem (a duplicate sign-in name) moves the cursor
 	// to it, as if it had been known when the audit opened.
@@ -31,7 +31,7 @@ type auditModel struct {
 
 // pickOption is one answer of a fix that needs a choice.
 type pickOption struct {
-	label, note string
+	Label, note string
 	change      flags.Change
 	what        string
 }
@@ -40,8 +40,8 @@ type pickOption struct {
 type pickerModel struct {
 	title   string
 	body    []string
-	options []pickOption
-	cursor  int
+	Options []pickOption
+	Cursor  int
 }
 
 // openAudit shows the audit of the open user.
@@ -58,9 +58,9 @@ func (m *Model) openAudit() tea.Cmd {
 	cmd := m.auditLookups()
 	// Start on the first problem: that is what the admin came to read, and
 	// f then fixes it without hunting for it.
-	rows, _, _ := m.auditRules()
+	rows, _, _ := m.AuditRules()
 	if i := firstProblem(rows); i >= 0 {
-		m.audit.cursor = i
+		m.audit.Cursor = i
 	}
 	return cmd
 }
@@ -71,8 +71,8 @@ func firstProblem(rows []ruleState) int {
 	warn := -1
 	for i, r := range rows {
 		switch {
-		case r.finding == nil:
-		case r.finding.Severity == flags.Error:
+		case r.Finding == nil:
+		case r.Finding.Severity == flags.Error:
 			return i
 		case warn < 0:
 			warn = i
@@ -114,9 +114,9 @@ func (m *Model) onHolders(msg session.HoldersMsg) {
 		return
 	}
 	if m.screen == scrAudit && !m.audit.moved {
-		rows, _, _ := m.auditRules()
+		rows, _, _ := m.AuditRules()
 		if i := firstProblem(rows); i >= 0 {
-			m.audit.cursor = i
+			m.audit.Cursor = i
 		}
 	}
 }
@@ -124,8 +124,8 @@ func (m *Model) onHolders(msg session.HoldersMsg) {
 // ruleState is one rule's line: how it stands with the pending edits, and
 // how it stands in the directory.
 type ruleState struct {
-	rule    flags.Rule
-	finding *flags.Finding // with the pending edits; nil when it passes
+	Rule    flags.Rule
+	Finding *flags.Finding // with the pending edits; nil when it passes
 	before  *flags.Finding // in the directory
 	na      string         // why the rule does not apply, when it passes trivially
 	unknown string         // why it cannot be judged yet
@@ -138,8 +138,8 @@ func (m *Model) otherHolders(addr string) []string {
 	return m.sess.OtherHolders(addr, m.browse.Detail.User.DN)
 }
 
-// auditRules judges every rule on the open user.
-func (m *Model) auditRules() (rows []ruleState, base, after []flags.Finding) {
+// AuditRules judges every rule on the open user.
+func (m *Model) AuditRules() (rows []ruleState, base, after []flags.Finding) {
 	u := m.browse.Detail.User
 	s := m.state()
 	run := func(st flags.Settings) []flags.Finding { return flags.Audit(s.Input(st)) }
@@ -157,12 +157,12 @@ func (m *Model) auditRules() (rows []ruleState, base, after []flags.Finding) {
 	a := s.After
 	v := a.OptionFlags.V
 	for _, r := range flags.Rules {
-		rs := ruleState{rule: r, finding: find(after, r.ID), before: find(base, r.ID)}
-		if n := flags.NoteFor(notes, r.ID); n != nil && rs.finding == nil {
+		rs := ruleState{Rule: r, Finding: find(after, r.ID), before: find(base, r.ID)}
+		if n := flags.NoteFor(notes, r.ID); n != nil && rs.Finding == nil {
 			rs.note = n.Message
 		}
 		// The uniqueness rule says how far it could search.
-		rs.rule.Title = flags.RuleTitle(r, scope)
+		rs.Rule.Title = flags.RuleTitle(r, scope)
 		switch r.ID {
 		case flags.FindingADAccountDisabled:
 			if u.Kind == directory.KindContact {
@@ -201,10 +201,10 @@ func (m *Model) auditRules() (rows []ruleState, base, after []flags.Finding) {
 				rs.na = "not checked: no home server"
 			case m.sess.PoolsErr != nil:
 				rs.unknown = "the pools could not be read: " + m.sess.PoolsErr.Error()
-				rs.finding = nil
+				rs.Finding = nil
 			case !m.sess.PoolsLoaded:
 				rs.unknown = "reading the pools…"
-				rs.finding = nil
+				rs.Finding = nil
 			case find(after, flags.FindingHomeServerUnchecked) != nil:
 				// Not among the pools this account can read: not known to
 				// be broken, so neither failed nor offered a fix.
@@ -288,18 +288,18 @@ func (m *Model) ruleValue(r flags.Rule) string {
 // auditKey handles the audit screen's keys.
 func (m *Model) auditKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.com.Keys
-	if p := m.audit.picker; p != nil {
+	if p := m.audit.Picker; p != nil {
 		switch {
 		case key.Matches(msg, k.Up):
-			p.cursor = max(p.cursor-1, 0)
+			p.Cursor = max(p.Cursor-1, 0)
 		case key.Matches(msg, k.Down):
-			p.cursor = min(p.cursor+1, len(p.options)-1)
+			p.Cursor = min(p.Cursor+1, len(p.Options)-1)
 		case key.Matches(msg, k.Open), key.Matches(msg, k.Fix):
-			o := p.options[p.cursor]
-			m.audit.picker = nil
+			o := p.Options[p.Cursor]
+			m.audit.Picker = nil
 			m.pushEdit(o.change, o.what)
 		case key.Matches(msg, k.Back), msg.String() == "q":
-			m.audit.picker = nil
+			m.audit.Picker = nil
 			m.setStatus("nothing changed")
 		}
 		return nil
@@ -311,13 +311,13 @@ func (m *Model) auditKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Quit):
 		return m.quit()
 	case key.Matches(msg, k.Up):
-		m.audit.cursor, m.audit.moved = max(m.audit.cursor-1, 0), true
+		m.audit.Cursor, m.audit.moved = max(m.audit.Cursor-1, 0), true
 	case key.Matches(msg, k.Down):
-		m.audit.cursor, m.audit.moved = min(m.audit.cursor+1, len(flags.Rules)-1), true
+		m.audit.Cursor, m.audit.moved = min(m.audit.Cursor+1, len(flags.Rules)-1), true
 	case key.Matches(msg, k.Home):
-		m.audit.cursor, m.audit.moved = 0, true
+		m.audit.Cursor, m.audit.moved = 0, true
 	case key.Matches(msg, k.End):
-		m.audit.cursor, m.audit.moved = len(flags.Rules)-1, true
+		m.audit.Cursor, m.audit.moved = len(flags.Rules)-1, true
 	case key.Matches(msg, k.Fix), key.Matches(msg, k.Open):
 		return m.fixRule()
 	case key.Matches(msg, k.Undo):
@@ -340,20 +340,20 @@ func (m *Model) auditKey(msg tea.KeyPressMsg) tea.Cmd {
 // fixRule turns the focused rule's fix into pending edits, asking first
 // when the fix is a choice (a pool, a sign-in name).
 func (m *Model) fixRule() tea.Cmd {
-	rows, _, _ := m.auditRules()
-	r := rows[common.Clamp(m.audit.cursor, 0, len(rows)-1)]
-	f := r.finding
+	rows, _, _ := m.AuditRules()
+	r := rows[common.Clamp(m.audit.Cursor, 0, len(rows)-1)]
+	f := r.Finding
 	switch {
 	case f == nil && r.unknown != "":
-		m.setStatus(r.rule.Title + ": " + r.unknown)
+		m.setStatus(r.Rule.Title + ": " + r.unknown)
 		return nil
 	case f == nil:
 		if i := firstProblem(rows); i >= 0 {
-			m.audit.cursor = i
-			m.setStatus(r.rule.Title + " passes; moved to the first problem, " + rows[i].rule.Title + ": f fixes it")
+			m.audit.Cursor = i
+			m.setStatus(r.Rule.Title + " passes; moved to the first problem, " + rows[i].Rule.Title + ": f fixes it")
 			return nil
 		}
-		m.setStatus(r.rule.Title + ": passes, nothing to fix")
+		m.setStatus(r.Rule.Title + ": passes, nothing to fix")
 		return nil
 	case !m.canEdit():
 		return nil
@@ -362,13 +362,13 @@ func (m *Model) fixRule() tea.Cmd {
 	case flags.FindingNoHomeServer, flags.FindingHomeServerNotAPool:
 		return m.pickPool(f)
 	case flags.FindingNoSIPAddress, flags.FindingSIPAddressMalformed, flags.FindingSIPAddressDuplicate:
-		opts := m.signInChoices()
+		opts := m.SignInChoices()
 		switch {
 		case len(opts) > 1 || len(opts) == 1 && f.ID == flags.FindingSIPAddressDuplicate:
-			m.audit.picker = &pickerModel{
+			m.audit.Picker = &pickerModel{
 				title:   "Sign-in name for " + m.browse.Detail.User.Label(),
 				body:    []string{"The address the user types to sign in. It must be unique in the forest: the audit searches the directory for it again once it is chosen."},
-				options: opts,
+				Options: opts,
 			}
 			return nil
 		case len(opts) == 1:
@@ -385,7 +385,7 @@ func (m *Model) fixRule() tea.Cmd {
 	case flags.FindingTelephonyInconsistent:
 		return m.jumpToDetail(browse.ItTelephony, "choose one telephony option with space; the other bits stay as they are")
 	case flags.FindingArchivingLegacyValue:
-		m.audit.picker = m.archivingPicker(f)
+		m.audit.Picker = m.archivingPicker(f)
 		return nil
 	case flags.FindingRCCWithoutLine:
 		return m.jumpToDetail(m.lineToFix(f), "enter edits it; "+f.FixHint)
@@ -399,10 +399,10 @@ func (m *Model) fixRule() tea.Cmd {
 		return nil
 	}
 	if f.Fix == nil {
-		m.setStatus(r.rule.Title + ": " + f.FixHint)
+		m.setStatus(r.Rule.Title + ": " + f.FixHint)
 		return nil
 	}
-	m.pushEdit(*f.Fix, m.fixText(r.rule, *f.Fix))
+	m.pushEdit(*f.Fix, m.fixText(r.Rule, *f.Fix))
 	return nil
 }
 
@@ -413,12 +413,12 @@ func (m *Model) fixText(r flags.Rule, c flags.Change) string {
 	if err != nil {
 		return r.Title
 	}
-	return r.Title + ": " + editsSummary(flags.Edits(after, fixed))
+	return r.Title + ": " + session.EditsSummary(flags.Edits(after, fixed))
 }
 
-// signInChoices offers the sign-in names the user's mail and UPN give, as
+// SignInChoices offers the sign-in names the user's mail and UPN give, as
 // the Enable Users wizard forms them.
-func (m *Model) signInChoices() []pickOption {
+func (m *Model) SignInChoices() []pickOption {
 	u := m.browse.Detail.User
 	var out []pickOption
 	seen := map[string]bool{}
@@ -445,12 +445,12 @@ func (m *Model) signInChoices() []pickOption {
 		if others := m.otherHolders(addr); len(others) > 0 {
 			continue // someone else holds it: offering it would make a duplicate
 		}
-		if m.pendingHolder(addr, u.DN) != "" {
+		if m.sess.PendingHolder(addr, u.DN) != "" {
 			continue
 		}
 		seen[addr] = true
 		out = append(out, pickOption{
-			label: addr, note: "from the " + c.from + " " + c.v,
+			Label: addr, note: "from the " + c.from + " " + c.v,
 			change: flags.Change{SIPAddress: flags.Some(addr)},
 			what:   "Sign-in name: " + addr + " (from the " + c.from + ")",
 		})
@@ -469,7 +469,7 @@ func (m *Model) pickPool(f *flags.Finding) tea.Cmd {
 		return nil
 	}
 	var opts []pickOption
-	for _, p := range poolsByHost(m.sess.Pools) {
+	for _, p := range session.PoolsByHost(m.sess.Pools) {
 		host := p.Host
 		if host == "" {
 			host = "(no host name) " + p.DN
@@ -479,18 +479,18 @@ func (m *Model) pickPool(f *flags.Finding) tea.Cmd {
 			note = p.DN
 		}
 		opts = append(opts, pickOption{
-			label: host, note: note,
+			Label: host, note: note,
 			change: flags.Change{HomeServer: flags.Some(p.HomeServerDN)},
 			what:   "Server or pool: " + host,
 		})
 	}
-	m.audit.picker = &pickerModel{
+	m.audit.Picker = &pickerModel{
 		title: "Server or pool for " + m.browse.Detail.User.Label(),
 		body: []string{
 			f.Problem + ".",
 			"Choose the pool that registers the user. This repairs a missing or broken home server; users already homed on a working pool are moved with the OCS tools, which also move their contact lists.",
 		},
-		options: opts,
+		Options: opts,
 	}
 	return nil
 }
@@ -514,14 +514,14 @@ func (m *Model) archivingPicker(f *flags.Finding) *pickerModel {
 			note = "archive nothing for this user"
 		}
 		opts = append(opts, pickOption{
-			label: fmt.Sprintf("%-9s (%d)", mode.Name, uint32(mode.Bits)), note: note, change: c,
+			Label: fmt.Sprintf("%-9s (%d)", mode.Name, uint32(mode.Bits)), note: note, change: c,
 			what: fmt.Sprintf("Archiving: %s (%s → %d)", mode.Name, flags.FormatAD(cur.V), uint32(mode.Bits)),
 		})
 	}
 	return &pickerModel{
 		title:   "Archiving for " + m.browse.Detail.User.Label(),
 		body:    []string{f.Problem + ".", "Choose what to archive; the LCS 2005 bits 1 and 2 are cleared."},
-		options: opts,
+		Options: opts,
 	}
 }
 
@@ -548,6 +548,3 @@ func (m *Model) jumpToDetail(kind browse.ItemKind, hint string) tea.Cmd {
 	m.setStatus(hint)
 	return nil
 }
-
-// poolsByHost lists the pools by host name, as the console's pool lists do.
-func poolsByHost(s directory.PoolSet) []directory.Pool { return s.All() }

@@ -21,24 +21,24 @@ func (x *harness) focusRule(id string) {
 	if i < 0 {
 		x.t.Fatalf("no rule %s", id)
 	}
-	x.m.audit.cursor = i
+	x.m.audit.Cursor = i
 }
 
 // pick chooses the picker option whose label contains s.
 func (x *harness) pick(s string) {
 	x.t.Helper()
-	p := x.m.audit.picker
+	p := x.m.audit.Picker
 	if p == nil {
 		x.t.Fatalf("no choice offered:\n%s", x.screen())
 	}
-	for i, o := range p.options {
-		if strings.Contains(o.label, s) {
-			p.cursor = i
+	for i, o := range p.Options {
+		if strings.Contains(o.Label, s) {
+			p.Cursor = i
 			x.key("enter")
 			return
 		}
 	}
-	x.t.Fatalf("no option %q in %+v", s, p.options)
+	x.t.Fatalf("no option %q in %+v", s, p.Options)
 }
 
 // The bar's session on the demo: open a user who cannot sign in, read why,
@@ -134,7 +134,7 @@ func TestAuditFindsDuplicateSignInName(t *testing.T) {
 	// nothing, so f opens the sign-in name to type a new one.
 	mustContain(t, x.screen(), "f opens the sign-in name to type a new one")
 	x.key("f")
-	if x.m.audit.picker != nil || x.m.edit == nil || x.m.edit.kind != browse.ItSIP {
+	if x.m.audit.Picker != nil || x.m.edit == nil || x.m.edit.kind != browse.ItSIP {
 		t.Fatalf("f on a duplicate with no free choice:\n%s", x.screen())
 	}
 	x.key("esc")
@@ -147,19 +147,19 @@ func TestAuditPassingRuleAndReadOnly(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: "staylor", ReadOnly: true}, 100, 40)
 	x.key("a")
 	// The audit opens on the first failing rule.
-	if r, _, _ := x.m.auditRules(); r[x.m.audit.cursor].rule.ID != flags.FindingHomeServerNotAPool {
-		t.Errorf("audit opened on %s", r[x.m.audit.cursor].rule.ID)
+	if r, _, _ := x.m.AuditRules(); r[x.m.audit.Cursor].Rule.ID != flags.FindingHomeServerNotAPool {
+		t.Errorf("audit opened on %s", r[x.m.audit.Cursor].Rule.ID)
 	}
 	// f on a passing rule does not fix anything; it moves to the problem.
 	x.focusRule(flags.FindingNotEnabled)
 	x.key("f")
 	mustContain(t, x.m.status, "passes; moved to the first problem, Home server is an existing pool")
-	if r, _, _ := x.m.auditRules(); r[x.m.audit.cursor].rule.ID != flags.FindingHomeServerNotAPool || x.m.audit.picker != nil {
-		t.Errorf("after f on a passing rule: on %s, picker %v", r[x.m.audit.cursor].rule.ID, x.m.audit.picker)
+	if r, _, _ := x.m.AuditRules(); r[x.m.audit.Cursor].Rule.ID != flags.FindingHomeServerNotAPool || x.m.audit.Picker != nil {
+		t.Errorf("after f on a passing rule: on %s, picker %v", r[x.m.audit.Cursor].Rule.ID, x.m.audit.Picker)
 	}
 	x.key("f")
-	if !x.m.statusErr || !strings.Contains(x.m.status, "read-only") || x.m.audit.picker != nil {
-		t.Errorf("read-only fix: %q, picker %v", x.m.status, x.m.audit.picker)
+	if !x.m.statusErr || !strings.Contains(x.m.status, "read-only") || x.m.audit.Picker != nil {
+		t.Errorf("read-only fix: %q, picker %v", x.m.status, x.m.audit.Picker)
 	}
 }
 
@@ -273,14 +273,14 @@ func TestAuditCursorFollowsLateProblem(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: "htanaka"}, 120, 40)
 	x.m.pushEdit(flags.Change{SIPAddress: flags.Some("sip:alee@corp.example")}, "sip")
 	x.key("a")
-	if got := flags.Rules[x.m.audit.cursor].ID; got != flags.FindingSIPAddressDuplicate {
+	if got := flags.Rules[x.m.audit.Cursor].ID; got != flags.FindingSIPAddressDuplicate {
 		t.Fatalf("audit opened on %s, want the duplicate sign-in name", got)
 	}
 	// Moved by hand, the cursor stays where the admin put it.
 	x.key("down")
-	at := x.m.audit.cursor
+	at := x.m.audit.Cursor
 	x.send(session.HoldersMsg{Addr: "sip:alee@corp.example", DNs: []string{"CN=Ann Lee,OU=Sales,OU=Corp,DC=corp,DC=example"}, Gen: x.m.sess.Gen()})
-	if x.m.audit.cursor != at {
+	if x.m.audit.Cursor != at {
 		t.Fatal("a late look-up moved a cursor the admin had moved")
 	}
 }
@@ -331,13 +331,13 @@ func TestAuditSignInFixOffersOnlyFreeAddresses(t *testing.T) {
 	x.openUser("pquinn")
 	stored := x.m.browse.Detail.User.OCS.SIPAddress.V
 	x.run(x.m.openAudit())
-	opts := x.m.signInChoices()
-	if len(opts) == 0 || opts[0].label != "sip:"+stored {
+	opts := x.m.SignInChoices()
+	if len(opts) == 0 || opts[0].Label != "sip:"+stored {
 		t.Fatalf("choices for %q: %+v", stored, opts)
 	}
 	for _, o := range opts {
-		if others := x.m.sess.OtherHolders(o.label, x.m.browse.Detail.User.DN); len(others) > 0 {
-			t.Errorf("offers %s, held by %v", o.label, others)
+		if others := x.m.sess.OtherHolders(o.Label, x.m.browse.Detail.User.DN); len(others) > 0 {
+			t.Errorf("offers %s, held by %v", o.Label, others)
 		}
 	}
 	// Give the prefixed address to someone else: it is no longer offered.
@@ -345,9 +345,9 @@ func TestAuditSignInFixOffersOnlyFreeAddresses(t *testing.T) {
 		t.Fatal(err)
 	}
 	x.run(x.m.openAudit())
-	for _, o := range x.m.signInChoices() {
-		if strings.EqualFold(o.label, "sip:"+stored) {
-			t.Errorf("offers %s although Ann Lee now holds it", o.label)
+	for _, o := range x.m.SignInChoices() {
+		if strings.EqualFold(o.Label, "sip:"+stored) {
+			t.Errorf("offers %s although Ann Lee now holds it", o.Label)
 		}
 	}
 }
@@ -364,15 +364,15 @@ func TestArchivingClearsLegacyBits(t *testing.T) {
 	}
 	x.key("u")
 	x.run(x.m.openAudit())
-	rows, _, _ := x.m.auditRules()
+	rows, _, _ := x.m.AuditRules()
 	for i, r := range rows {
-		if r.rule.ID == flags.FindingArchivingLegacyValue {
-			x.m.audit.cursor = i
+		if r.Rule.ID == flags.FindingArchivingLegacyValue {
+			x.m.audit.Cursor = i
 		}
 	}
 	x.key("f")
-	p := x.m.audit.picker
-	if p == nil || len(p.options) != 4 {
+	p := x.m.audit.Picker
+	if p == nil || len(p.Options) != 4 {
 		t.Fatalf("archiving fix picker: %+v\n%s", p, x.screen())
 	}
 	mustContain(t, x.screen(), "Archiving for Omar Farouk", "none", "internal", "federated", "both")
@@ -380,7 +380,7 @@ func TestArchivingClearsLegacyBits(t *testing.T) {
 	if a := x.m.state().After.Archiving; a.V != flags.ArchiveInternal|flags.ArchiveFederated {
 		t.Fatalf("both on 3 gives %d, want 12", a.V)
 	}
-	_, _, after := x.m.auditRules()
+	_, _, after := x.m.AuditRules()
 	for _, f := range after {
 		if f.ID == flags.FindingArchivingLegacyValue {
 			t.Error("the legacy-value warning stays after the fix")

@@ -23,7 +23,7 @@ func (m *Model) auditBody(w, h int) []string {
 	if m.browse.Detail.Loading {
 		add(st.Dim.Render(m.spin.View() + " reading the user…"))
 	}
-	rows, base, after := m.auditRules()
+	rows, base, after := m.AuditRules()
 	verdict := func(fs []flags.Finding) string {
 		v, errs, warns := flags.JudgeCounts(fs)
 		var s string
@@ -76,9 +76,9 @@ func (m *Model) auditBody(w, h int) []string {
 	for i, r := range rows {
 		glyph, style, text := "✓", st.Ok, ""
 		switch {
-		case r.finding != nil && r.finding.Severity == flags.Error:
+		case r.Finding != nil && r.Finding.Severity == flags.Error:
 			glyph, style = "✗", st.Bad
-		case r.finding != nil:
+		case r.Finding != nil:
 			glyph, style = "!", st.Warn
 		case r.unknown != "":
 			glyph, style, text = "?", st.Warn, r.unknown
@@ -88,23 +88,23 @@ func (m *Model) auditBody(w, h int) []string {
 			text = r.note
 		}
 		switch {
-		case r.before != nil && r.finding == nil && r.unknown == "":
+		case r.before != nil && r.Finding == nil && r.unknown == "":
 			text = strings.TrimSpace(text + " fixed by a pending edit")
-		case r.before == nil && r.finding != nil:
+		case r.before == nil && r.Finding != nil:
 			text = "a pending edit breaks this"
 		}
-		val := r.rule.Attribute + " = " + termtext.Safe(m.ruleValue(r.rule))
-		if r.rule.Attribute == "" {
+		val := r.Rule.Attribute + " = " + termtext.Safe(m.ruleValue(r.Rule))
+		if r.Rule.Attribute == "" {
 			// A rule over several attributes: its finding names them.
 			val = ""
 		}
 		text = termtext.Safe(text)
-		title := fmt.Sprintf("%-*s", titleW, r.rule.Title)
+		title := fmt.Sprintf("%-*s", titleW, r.Rule.Title)
 		if !narrow {
 			title += "  " + val
 		}
 		row := "  " + style.Render(glyph) + " " + title
-		if i == m.audit.cursor {
+		if i == m.audit.Cursor {
 			cur = len(lines)
 			row = st.Selected.Render(common.Fit("› "+glyph+" "+title, w))
 		}
@@ -117,7 +117,7 @@ func (m *Model) auditBody(w, h int) []string {
 				add(ind + st.Dim.Render(l))
 			}
 		}
-		if f := r.finding; f != nil {
+		if f := r.Finding; f != nil {
 			for _, l := range common.Wrap(termtext.Safe(f.Problem), w-len(ind)) {
 				add(ind + l)
 			}
@@ -134,11 +134,11 @@ func (m *Model) auditBody(w, h int) []string {
 				add(ind + l)
 			}
 		}
-		if i == m.audit.cursor {
+		if i == m.audit.Cursor {
 			curEnd = len(lines) - 1
 		}
 	}
-	if p := m.audit.picker; p != nil {
+	if p := m.audit.Picker; p != nil {
 		// The choice stands alone under the verdict: rules showing
 		// through around the box only distract.
 		return common.DrawOver(common.Block(lines[:head], w, h), p.view(st, w), w)
@@ -164,12 +164,12 @@ func (m *Model) fixHint(f *flags.Finding) string {
 	case flags.FindingNoHomeServer, flags.FindingHomeServerNotAPool:
 		return fmt.Sprintf("f chooses a pool (%d found in the directory)", m.sess.Pools.Len())
 	case flags.FindingNoSIPAddress, flags.FindingSIPAddressMalformed, flags.FindingSIPAddressDuplicate:
-		opts := m.signInChoices()
+		opts := m.SignInChoices()
 		switch {
 		case len(opts) > 1 || len(opts) == 1 && f.ID == flags.FindingSIPAddressDuplicate:
 			return "f chooses a sign-in name from the e-mail address or userPrincipalName"
 		case len(opts) == 1:
-			return "f sets " + opts[0].label
+			return "f sets " + opts[0].Label
 		case !m.com.ReadOnly:
 			return "f opens the sign-in name to type a new one (the e-mail address and userPrincipalName give none that is free)"
 		}
@@ -191,10 +191,10 @@ func (m *Model) fixHint(f *flags.Finding) string {
 func (p *pickerModel) view(st styles.Styles, w int) []string {
 	inner := min(w-6, 90)
 	var rows []string
-	for i, o := range p.options {
-		label, note := termtext.Safe(o.label), termtext.Safe(o.note)
+	for i, o := range p.Options {
+		label, note := termtext.Safe(o.Label), termtext.Safe(o.note)
 		row := "  " + label + "  " + st.Dim.Render(note)
-		if i == p.cursor {
+		if i == p.Cursor {
 			row = st.Selected.Render(common.Fit("› "+label+"  "+note, inner))
 		}
 		rows = append(rows, row)

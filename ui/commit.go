@@ -237,7 +237,7 @@ func (m *Model) onWritten(k string, res *result, p *session.Edits, u directory.U
 	// Who holds which sign-in name may have changed with this write:
 	// the verdicts and the audit ask the directory again.
 	m.sess.ForgetLookups()
-	m.setStatus(fmt.Sprintf("wrote %s: %s", u.Label(), editsSummary(written)))
+	m.setStatus(fmt.Sprintf("wrote %s: %s", u.Label(), session.EditsSummary(written)))
 }
 
 // onSettle handles what reading the user again told of a write whose
@@ -316,14 +316,6 @@ func (m *Model) dropSelected() tea.Cmd {
 	*res = result{kind: resDropped, msg: "your changes were dropped; the server's value stands"}
 	m.setStatus("dropped your changes to " + cur.Label() + "; showing the server's value")
 	return nil
-}
-
-func editsSummary(es []flags.AttrEdit) string {
-	var p []string
-	for _, e := range es {
-		p = append(p, fmt.Sprintf("%s %s → %s", e.Attr, editValue(e.Old), editValue(e.New)))
-	}
-	return strings.Join(p, ", ")
 }
 
 func settingsSummary(s flags.Settings, written []flags.AttrEdit) string {

@@ -155,7 +155,7 @@ func (m *Model) commitEdit() tea.Cmd {
 		return nil
 	}
 	if e.kind == browse.ItSIP && v != "" {
-		if dn := m.pendingHolder(v, e.dn); dn != "" {
+		if dn := m.sess.PendingHolder(v, e.dn); dn != "" {
 			e.err = v + " is already the pending sign-in name of " + dn + ": commit or undo that first"
 			return nil
 		}
@@ -220,21 +220,11 @@ func (m *Model) editHolders(msg session.HoldersMsg) {
 		e.err = msg.Addr + " is already the sign-in name of " + others[0] + more + ": it must be unique in the forest"
 		return
 	}
-	if dn := m.pendingHolder(e.checked, e.dn); dn != "" {
+	if dn := m.sess.PendingHolder(e.checked, e.dn); dn != "" {
 		e.err = e.checked + " is already the pending sign-in name of " + dn + ": commit or undo that first"
 		return
 	}
 	m.stageEdit(e.checked)
-}
-
-// pendingHolder is the DN of another user whose pending edits would give
-// them the sign-in name addr, or "": two users must not be written with the
-// same address just because neither holds it in the directory yet.
-func (m *Model) pendingHolder(addr, self string) string {
-	if others := directory.OtherThan(m.sess.Pending.SIPClaims()[strings.ToLower(addr)], self); len(others) > 0 {
-		return others[0]
-	}
-	return ""
 }
 
 // editWarning is what setting v would break, given the user's telephony

@@ -79,9 +79,9 @@ func TestEditLineAndServerURIFromTheAudit(t *testing.T) {
 	}
 	x.key("esc", "a")
 	x.focusRule(flags.FindingRCCWithoutLine)
-	rows, _, _ := x.m.auditRules()
-	if r := rows[x.m.audit.cursor]; r.finding != nil {
-		t.Fatalf("rule still fails: %+v", r.finding)
+	rows, _, _ := x.m.AuditRules()
+	if r := rows[x.m.audit.Cursor]; r.Finding != nil {
+		t.Fatalf("rule still fails: %+v", r.Finding)
 	}
 }
 

@@ -37,7 +37,7 @@ type enableModel struct {
 	users []directory.User
 	step  enableStep
 
-	poolCur int // index into poolsByHost(m.sess.Pools)
+	poolCur int // index into session.PoolsByHost(m.sess.Pools)
 	pool    directory.Pool
 
 	pattern int // index into directory.SignInPatterns
@@ -91,7 +91,7 @@ func (m *Model) openEnable(users []directory.User) tea.Cmd {
 		e.domain.Value = dnsDomainOf(m.browse.RootDN())
 	}
 	// Start on the pool the users already point at, if they agree on one.
-	for i, p := range poolsByHost(m.sess.Pools) {
+	for i, p := range session.PoolsByHost(m.sess.Pools) {
 		if hs := users[0].OCS.HomeServer; hs.Set && directory.SameDN(hs.V, p.HomeServerDN) {
 			e.poolCur = i
 		}

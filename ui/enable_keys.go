@@ -11,6 +11,7 @@ import (
 	"ocsflags/directory"
 	"ocsflags/ui/common"
 	"ocsflags/ui/keys"
+	"ocsflags/ui/session"
 )
 
 // ---- keys ----
@@ -25,7 +26,7 @@ func (m *Model) enableKey(msg tea.KeyPressMsg) tea.Cmd {
 	page := max(m.bodyHeight()-6, 1)
 	switch e.step {
 	case stepPool:
-		pools := poolsByHost(m.sess.Pools)
+		pools := session.PoolsByHost(m.sess.Pools)
 		switch {
 		case key.Matches(msg, k.Back):
 			return m.closeEnable("closed the Enable Users wizard; nothing was written")

@@ -12,6 +12,7 @@ import (
 	"ocsflags/directory"
 	"ocsflags/flags"
 	"ocsflags/ui/browse"
+	"ocsflags/ui/session"
 )
 
 const (
@@ -64,7 +65,7 @@ func (x *harness) wizardTo(host string, p directory.SignInPattern) {
 	for x.m.enable.poolCur > 0 {
 		x.key("up")
 	}
-	for _, pl := range poolsByHost(x.m.sess.Pools) {
+	for _, pl := range session.PoolsByHost(x.m.sess.Pools) {
 		if pl.Host == host {
 			break
 		}

@@ -12,6 +12,7 @@ import (
 	"ocsflags/flags"
 	"ocsflags/termtext"
 	"ocsflags/ui/common"
+	"ocsflags/ui/session"
 )
 
 // ---- view ----
@@ -83,7 +84,7 @@ func (m *Model) enablePoolView(w int) []string {
 		out = append(out, common.Wrap("Pools live under CN=Pools,CN=RTC Service in the System container (OCS 2007) or the Configuration container (R2). Create the pool with the OCS tools first; nothing can be enabled without one. esc closes.", w)...)
 		return out
 	}
-	pools := poolsByHost(m.sess.Pools)
+	pools := session.PoolsByHost(m.sess.Pools)
 	e.poolCur = common.Clamp(e.poolCur, 0, len(pools)-1)
 	out := []string{"Which server or pool will register these users?", st.Dim.Render("Pools found in the directory, by host name:"), ""}
 	hostW := 0
@@ -256,7 +257,7 @@ func (m *Model) enablePlanView(w int) []string {
 
 // enableValue shows a home-server DN by the pool's host name.
 func (m *Model) enableValue(attr string, o flags.Opt[string]) string {
-	v := editValue(o)
+	v := session.EditValue(o)
 	if o.Set && (attr == flags.AttrPrimaryHomeServer) {
 		if p, ok := m.sess.Pools.ByHomeServer(o.V); ok && p.Host != "" {
 			return termtext.Safe(p.Host) + " (pool)"

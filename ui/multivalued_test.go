@@ -64,7 +64,7 @@ func TestMultiValuedShownAndNotEditable(t *testing.T) {
 	x.key("a")
 	mustContain(t, x.screen(), "Single-valued attributes hold one value each", `msRTCSIP-OptionFlags holds 2 values ("1", "385")`)
 	// The audit's fix for enhanced presence is refused before it asks.
-	x.m.audit.cursor = slices.IndexFunc(flags.Rules, func(r flags.Rule) bool { return r.ID == flags.FindingNoEnhancedPresence })
+	x.m.audit.Cursor = slices.IndexFunc(flags.Rules, func(r flags.Rule) bool { return r.ID == flags.FindingNoEnhancedPresence })
 	x.key("f")
 	if x.m.confirm != nil || x.m.sess.Pending.Get(dn) != nil || !strings.Contains(x.m.status, "refused") {
 		t.Errorf("the enhanced presence fix: confirm %v, status %q", x.m.confirm != nil, x.m.status)

@@ -243,7 +243,7 @@ func reviewDoc(m *Model, w int) (lines []string, userLine []int) {
 			lines = append(lines, pendingLines(m, p, w, attrW, colW, &changes)...)
 		case res != nil && res.kind == resWritten:
 			for _, e := range res.written {
-				add("    " + common.Fit(e.Attr, attrW) + " " + termtext.Safe(editValue(e.Old)) + " → " + st.Ok.Render(termtext.Safe(editValue(e.New))))
+				add("    " + common.Fit(e.Attr, attrW) + " " + termtext.Safe(session.EditValue(e.Old)) + " → " + st.Ok.Render(termtext.Safe(session.EditValue(e.New))))
 				if e.Attr == flags.AttrPrimaryHomeServer {
 					for _, l := range common.Wrap(termtext.Safe(m.homeServerWords(e)), max(w-attrW-5, 20)) {
 						add("    " + st.Dim.Render(common.Fit("", attrW)+" "+l))
@@ -289,13 +289,6 @@ func reviewDoc(m *Model, w int) (lines []string, userLine []int) {
 func (m *Model) homeServerWords(e flags.AttrEdit) string {
 	ps := session.State{Pools: m.sess.Pools, PoolsUnknown: m.sess.PoolsErr != nil}
 	return "from " + session.PoolText(ps, e.Old) + " to " + session.PoolText(ps, e.New)
-}
-
-func editValue(o flags.Opt[string]) string {
-	if !o.Set {
-		return "(absent)"
-	}
-	return o.V
 }
 
 // conflictLines show, per attribute, what was read, what the server holds
@@ -399,7 +392,7 @@ func pendingLines(m *Model, p *session.Edits, w, attrW, colW int, changes *[]dir
 	}
 	add("    " + st.Dim.Render(common.Fit("Attribute", attrW)+" "+common.Fit("Old (expected now)", colW)+" "+common.Fit("New", colW)))
 	for _, e := range c.Edits {
-		oldV, newV := termtext.Safe(editValue(e.Old)), termtext.Safe(editValue(e.New))
+		oldV, newV := termtext.Safe(session.EditValue(e.Old)), termtext.Safe(session.EditValue(e.New))
 		add("    " + common.Fit(e.Attr, attrW) + " " + common.Fit(oldV, colW) + " " + st.Changed.Render(common.Fit(newV, colW)))
 		if e.Attr != flags.AttrPrimaryHomeServer && (ansi.StringWidth(oldV) > colW || ansi.StringWidth(newV) > colW) {
 			// Too long for the columns: the whole values under them,

@@ -252,13 +252,13 @@ func (m *Model) helpKeys() keys.Help {
 	case scrEnable:
 		return m.enableHelp()
 	case scrAudit:
-		if m.audit.picker != nil {
+		if m.audit.Picker != nil {
 			short := []key.Binding{keys.With(move, "choose"), keys.With(k.Open, "set as pending edit"), keys.With(k.Back, "cancel")}
 			return keys.Help{Short: short, Full: [][]key.Binding{short}}
 		}
 		p := m.sess.Pending.Get(m.browse.Detail.User.DN)
-		rows, _, _ := m.auditRules()
-		fixable := rows[common.Clamp(m.audit.cursor, 0, len(rows)-1)].finding != nil
+		rows, _, _ := m.AuditRules()
+		fixable := rows[common.Clamp(m.audit.Cursor, 0, len(rows)-1)].Finding != nil
 		short := []key.Binding{
 			keys.With(move, "rule"), keys.Enabled(keys.With(k.Fix, "fix this"), !m.com.ReadOnly && fixable), keys.Enabled(k.Undo, p != nil && len(p.Stack) > 0),
 			review, keys.With(k.Reload, "check again"), keys.With(k.Back, "back"), k.Quit,
