@@ -21,13 +21,13 @@ func (x *harness) focusRule(id string) {
 	if i < 0 {
 		x.t.Fatalf("no rule %s", id)
 	}
-	x.m.audit.Cursor = i
+	x.audit().Cursor = i
 }
 
 // pick chooses the picker option whose label contains s.
 func (x *harness) pick(s string) {
 	x.t.Helper()
-	p := x.m.audit.Picker
+	p := x.audit().Picker
 	if p == nil {
 		x.t.Fatalf("no choice offered:\n%s", x.screen())
 	}
@@ -48,7 +48,7 @@ func TestAuditFixHomeServerCommitTurnsGreen(t *testing.T) {
 	before := x.stored("staylor")
 	x.focusItem(browse.ItVerdict, 0)
 	x.key("enter") // the readiness row opens the audit
-	if x.m.screen != scrAudit {
+	if x.m.auditScreen() == nil {
 		t.Fatalf("enter on the readiness row did not open the audit:\n%s", x.screen())
 	}
 	mustContain(t, x.screen(), "✗ cannot sign in: 1 problem", "✗ Home server is an existing pool",
@@ -70,7 +70,7 @@ func TestAuditFixHomeServerCommitTurnsGreen(t *testing.T) {
 	// The review says the home server by pool host, not only as a cut DN.
 	mustContain(t, x.screen(), "from ✗ not a pool: CN=LC Services,CN=Retired", "to pool01.corp.example")
 	x.key("enter", "esc")
-	if x.m.screen != scrAudit {
+	if x.m.auditScreen() == nil {
 		t.Fatalf("esc after the commit left the review for screen %d, want the audit", x.m.screen)
 	}
 	mustContain(t, x.screen(), "In the directory:  ✓ ready to sign in")
@@ -134,7 +134,7 @@ func TestAuditFindsDuplicateSignInName(t *testing.T) {
 	// nothing, so f opens the sign-in name to type a new one.
 	mustContain(t, x.screen(), "f opens the sign-in name to type a new one")
 	x.key("f")
-	if x.m.audit.Picker != nil || x.m.edit == nil || x.m.edit.kind != browse.ItSIP {
+	if x.audit().Picker != nil || x.m.edit == nil || x.m.edit.kind != browse.ItSIP {
 		t.Fatalf("f on a duplicate with no free choice:\n%s", x.screen())
 	}
 	x.key("esc")
@@ -147,19 +147,19 @@ func TestAuditPassingRuleAndReadOnly(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: "staylor", ReadOnly: true}, 100, 40)
 	x.key("a")
 	// The audit opens on the first failing rule.
-	if r, _, _ := x.m.AuditRules(); r[x.m.audit.Cursor].Rule.ID != flags.FindingHomeServerNotAPool {
-		t.Errorf("audit opened on %s", r[x.m.audit.Cursor].Rule.ID)
+	if r, _, _ := x.audit().AuditRules(); r[x.audit().Cursor].Rule.ID != flags.FindingHomeServerNotAPool {
+		t.Errorf("audit opened on %s", r[x.audit().Cursor].Rule.ID)
 	}
 	// f on a passing rule does not fix anything; it moves to the problem.
 	x.focusRule(flags.FindingNotEnabled)
 	x.key("f")
 	mustContain(t, x.m.status, "passes; moved to the first problem, Home server is an existing pool")
-	if r, _, _ := x.m.AuditRules(); r[x.m.audit.Cursor].Rule.ID != flags.FindingHomeServerNotAPool || x.m.audit.Picker != nil {
-		t.Errorf("after f on a passing rule: on %s, picker %v", r[x.m.audit.Cursor].Rule.ID, x.m.audit.Picker)
+	if r, _, _ := x.audit().AuditRules(); r[x.audit().Cursor].Rule.ID != flags.FindingHomeServerNotAPool || x.audit().Picker != nil {
+		t.Errorf("after f on a passing rule: on %s, picker %v", r[x.audit().Cursor].Rule.ID, x.audit().Picker)
 	}
 	x.key("f")
-	if !x.m.statusErr || !strings.Contains(x.m.status, "read-only") || x.m.audit.Picker != nil {
-		t.Errorf("read-only fix: %q, picker %v", x.m.status, x.m.audit.Picker)
+	if !x.m.statusErr || !strings.Contains(x.m.status, "read-only") || x.audit().Picker != nil {
+		t.Errorf("read-only fix: %q, picker %v", x.m.status, x.audit().Picker)
 	}
 }
 
@@ -273,14 +273,14 @@ func TestAuditCursorFollowsLateProblem(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: "htanaka"}, 120, 40)
 	x.m.pushEdit(flags.Change{SIPAddress: flags.Some("sip:alee@corp.example")}, "sip")
 	x.key("a")
-	if got := flags.Rules[x.m.audit.Cursor].ID; got != flags.FindingSIPAddressDuplicate {
+	if got := flags.Rules[x.audit().Cursor].ID; got != flags.FindingSIPAddressDuplicate {
 		t.Fatalf("audit opened on %s, want the duplicate sign-in name", got)
 	}
 	// Moved by hand, the cursor stays where the admin put it.
 	x.key("down")
-	at := x.m.audit.Cursor
+	at := x.audit().Cursor
 	x.send(session.HoldersMsg{Addr: "sip:alee@corp.example", DNs: []string{"CN=Ann Lee,OU=Sales,OU=Corp,DC=corp,DC=example"}, Gen: x.m.sess.Gen()})
-	if x.m.audit.Cursor != at {
+	if x.audit().Cursor != at {
 		t.Fatal("a late look-up moved a cursor the admin had moved")
 	}
 }
@@ -331,7 +331,7 @@ func TestAuditSignInFixOffersOnlyFreeAddresses(t *testing.T) {
 	x.openUser("pquinn")
 	stored := x.m.browse.Detail.User.OCS.SIPAddress.V
 	x.run(x.m.openAudit())
-	opts := x.m.SignInChoices()
+	opts := x.audit().SignInChoices()
 	if len(opts) == 0 || opts[0].Label != "sip:"+stored {
 		t.Fatalf("choices for %q: %+v", stored, opts)
 	}
@@ -345,7 +345,7 @@ func TestAuditSignInFixOffersOnlyFreeAddresses(t *testing.T) {
 		t.Fatal(err)
 	}
 	x.run(x.m.openAudit())
-	for _, o := range x.m.SignInChoices() {
+	for _, o := range x.audit().SignInChoices() {
 		if strings.EqualFold(o.Label, "sip:"+stored) {
 			t.Errorf("offers %s although Ann Lee now holds it", o.Label)
 		}
@@ -364,14 +364,14 @@ func TestArchivingClearsLegacyBits(t *testing.T) {
 	}
 	x.key("u")
 	x.run(x.m.openAudit())
-	rows, _, _ := x.m.AuditRules()
+	rows, _, _ := x.audit().AuditRules()
 	for i, r := range rows {
 		if r.Rule.ID == flags.FindingArchivingLegacyValue {
-			x.m.audit.Cursor = i
+			x.audit().Cursor = i
 		}
 	}
 	x.key("f")
-	p := x.m.audit.Picker
+	p := x.audit().Picker
 	if p == nil || len(p.Options) != 4 {
 		t.Fatalf("archiving fix picker: %+v\n%s", p, x.screen())
 	}
@@ -380,7 +380,7 @@ func TestArchivingClearsLegacyBits(t *testing.T) {
 	if a := x.m.state().After.Archiving; a.V != flags.ArchiveInternal|flags.ArchiveFederated {
 		t.Fatalf("both on 3 gives %d, want 12", a.V)
 	}
-	_, _, after := x.m.AuditRules()
+	_, _, after := x.audit().AuditRules()
 	for _, f := range after {
 		if f.ID == flags.FindingArchivingLegacyValue {
 			t.Error("the legacy-value warning stays after the fix")

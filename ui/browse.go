@@ -48,8 +48,6 @@ func (m *Model) routeKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch m.screen {
 	case scrReview:
 		return m.reviewKey(msg)
-	case scrAudit:
-		return m.auditKey(msg)
 	case scrEnable:
 		return m.enableKey(msg)
 	}

@@ -30,6 +30,7 @@ func (m *Model) openReview() tea.Cmd {
 		m.review = newReview(m.sess.Pending)
 	}
 	m.reviewFrom = m.screen
+	m.reviewStack, m.stack = m.stack, nil
 	m.screen = scrReview
 	return nil
 }
@@ -40,6 +41,7 @@ func (m *Model) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Back):
 		m.screen = m.reviewFrom
+		m.stack, m.reviewStack = m.reviewStack, nil
 		// Results belong to this review; what is still pending stays.
 		return nil
 	case key.Matches(msg, k.Quit):

@@ -79,8 +79,8 @@ func TestEditLineAndServerURIFromTheAudit(t *testing.T) {
 	}
 	x.key("esc", "a")
 	x.focusRule(flags.FindingRCCWithoutLine)
-	rows, _, _ := x.m.AuditRules()
-	if r := rows[x.m.audit.Cursor]; r.Finding != nil {
+	rows, _, _ := x.audit().AuditRules()
+	if r := rows[x.audit().Cursor]; r.Finding != nil {
 		t.Fatalf("rule still fails: %+v", r.Finding)
 	}
 }

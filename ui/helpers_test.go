@@ -12,6 +12,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/ui/audit"
 	"ocsflags/ui/browse"
 	"ocsflags/ui/common"
 )
@@ -197,4 +198,18 @@ func mustContain(t testing.TB, s string, subs ...string) {
 func (x *harness) focused() browse.Item {
 	its := browse.Items(x.m.state())
 	return its[common.Clamp(x.m.browse.Detail.Cursor, 0, len(its)-1)]
+}
+
+// audit is the open audit, or an empty one (no picker, cursor 0) when the
+// audit is closed.
+func (x *harness) audit() *audit.Model {
+	if a := x.m.auditScreen(); a != nil {
+		return a
+	}
+	return &audit.Model{}
+}
+
+// toBrowser leaves whatever screen is open for the browser, as if by esc.
+func (x *harness) toBrowser() {
+	x.m.screen, x.m.stack = scrBrowse, nil
 }

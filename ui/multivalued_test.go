@@ -64,13 +64,13 @@ func TestMultiValuedShownAndNotEditable(t *testing.T) {
 	x.key("a")
 	mustContain(t, x.screen(), "Single-valued attributes hold one value each", `msRTCSIP-OptionFlags holds 2 values ("1", "385")`)
 	// The audit's fix for enhanced presence is refused before it asks.
-	x.m.audit.Cursor = slices.IndexFunc(flags.Rules, func(r flags.Rule) bool { return r.ID == flags.FindingNoEnhancedPresence })
+	x.audit().Cursor = slices.IndexFunc(flags.Rules, func(r flags.Rule) bool { return r.ID == flags.FindingNoEnhancedPresence })
 	x.key("f")
 	if x.m.confirm != nil || x.m.sess.Pending.Get(dn) != nil || !strings.Contains(x.m.status, "refused") {
 		t.Errorf("the enhanced presence fix: confirm %v, status %q", x.m.confirm != nil, x.m.status)
 	}
 	x.focusItem(browse.ItBit, flags.EnhancedPresence)
-	x.m.screen = scrBrowse
+	x.toBrowser()
 	x.key("space")
 	if x.m.confirm != nil || x.m.sess.Pending.Get(dn) != nil {
 		t.Error("the enhanced presence check box asked or staged")
@@ -107,7 +107,7 @@ msRTCSIP-OptionFlags: 256
 		refuse := func() {
 			x.t.Helper()
 			x.openUser("multi")
-			x.m.screen = scrBrowse
+			x.toBrowser()
 			x.focusItem(browse.ItBit, flags.PublicIM)
 			x.key("space")
 			if !strings.Contains(x.m.status, "holds 2 values") {
@@ -128,7 +128,8 @@ msRTCSIP-OptionFlags: 256
 
 		// From the list: a on another row opens it and its audit.
 		refuse()
-		x.m.screen, x.m.browse.Focus = scrBrowse, browse.PaneList
+		x.toBrowser()
+		x.m.browse.Focus = browse.PaneList
 		for i := 0; i < x.m.browse.List.VisibleLen(); i++ {
 			if x.m.browse.List.At(i).U.SAMAccountName == "plain" {
 				x.m.browse.List.Cursor = i

@@ -70,7 +70,6 @@ type screen int
 const (
 	scrBrowse screen = iota
 	scrReview
-	scrAudit
 	scrEnable
 )
 
@@ -96,9 +95,8 @@ type Model struct {
 	browse  *browse.Model
 	review  reviewModel
 	confirm *confirmModel
-	edit    *editModel // the text attribute being edited, if any
-	lastKey string     // the key being handled, as msg.String() spells it
-	audit   auditModel
+	edit    *editModel   // the text attribute being edited, if any
+	lastKey string       // the key being handled, as msg.String() spells it
 	enable  *enableModel // the Enable Users wizard, while open
 
 	// quitting is set when q or ctrl+c came while writes were in flight:
@@ -111,8 +109,10 @@ type Model struct {
 	// a write (View does not read the clock).
 	now time.Time
 
-	// reviewFrom is the screen the review returns to.
-	reviewFrom screen
+	// reviewFrom is the screen the review returns to, and reviewStack the
+	// screens that were open over it (the audit), which the review hides.
+	reviewFrom  screen
+	reviewStack []common.Screen
 
 	screen screen
 
@@ -238,7 +238,6 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.onSignal(msg)
 	case session.HoldersMsg:
 		m.toSession(msg)
-		m.onHolders(msg)
 		m.editHolders(msg)
 	case enableMsg:
 		return m.onEnable(msg)

@@ -7,6 +7,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/ui/audit"
 	"ocsflags/ui/browse"
 	"ocsflags/ui/common"
 	"ocsflags/ui/keys"
@@ -45,28 +46,49 @@ func (m *Model) push(s common.Screen) tea.Cmd {
 // closes it at once, before the next key.
 func (m *Model) updateTop(msg tea.Msg) tea.Cmd {
 	i := len(m.stack) - 1
-	s, cmd := m.stack[i].Update(msg)
+	old := m.stack[i]
+	s, cmd := old.Update(msg)
 	if s == nil {
 		m.stack = m.stack[:i]
 	} else {
 		m.stack[i] = s
 	}
-	return cmd
+	return tea.Batch(cmd, m.drain(old))
+}
+
+// drain handles at once what a screen queued for the root (its
+// common.Outbox), as if it had come with the message the screen handled.
+func (m *Model) drain(s common.Screen) tea.Cmd {
+	o, ok := s.(interface{ TakeMsgs() []tea.Msg })
+	if !ok {
+		return nil
+	}
+	var cmds []tea.Cmd
+	for _, x := range o.TakeMsgs() {
+		cmds = append(cmds, m.update(x))
+	}
+	return tea.Batch(cmds...)
 }
 
 // forward gives a message that is not input to every open screen, bottom
 // first.
 func (m *Model) forward(msg tea.Msg) tea.Cmd {
 	var cmds []tea.Cmd
+	var asked []common.Screen
 	for i := 0; i < len(m.stack); i++ {
-		s, cmd := m.stack[i].Update(msg)
+		old := m.stack[i]
+		s, cmd := old.Update(msg)
 		cmds = append(cmds, cmd)
+		asked = append(asked, old)
 		if s == nil {
 			m.stack = append(m.stack[:i], m.stack[i+1:]...)
 			i--
 			continue
 		}
 		m.stack[i] = s
+	}
+	for _, s := range asked {
+		cmds = append(cmds, m.drain(s))
 	}
 	return tea.Batch(cmds...)
 }
@@ -78,7 +100,18 @@ func (m *Model) layout() {
 	m.com.Width, m.com.Height = max(m.w, 20), m.bodyHeight()
 	m.com.Spin, m.com.Now = m.spin.View(), m.now
 	m.com.HelpOpen = m.help.ShowAll
+	u, _ := m.browse.Shown()
+	for _, s := range m.stack {
+		if a, ok := s.(interface{ ShowUser(directory.User, bool) }); ok {
+			a.ShowUser(u, m.browse.Detail.Loading)
+		}
+	}
 	m.settle()
+	for _, s := range m.stack {
+		if a, ok := s.(interface{ Settle() }); ok {
+			a.Settle()
+		}
+	}
 }
 
 // stackBody draws the stack over base (the root's own screen): the top
@@ -144,7 +177,6 @@ func (m *Model) fromBrowse(msg tea.Msg) (tea.Cmd, bool) {
 		if m.edit != nil && !directory.SameDN(m.edit.dn, msg.DN) {
 			m.edit = nil // it was for the user on screen until now
 		}
-		m.audit = auditModel{}
 	case browse.OpenAuditMsg:
 		return m.openAudit(), true
 	case browse.OpenReviewMsg:
@@ -169,6 +201,13 @@ func (m *Model) fromBrowse(msg tea.Msg) (tea.Cmd, bool) {
 		m.undo(msg.DN, msg.Label)
 	case browse.EnableMsg:
 		return m.openEnable(msg.Users), true
+	case audit.BackMsg:
+		m.browse.Focus = browse.PaneDetail
+	case audit.JumpMsg:
+		m.browse.FocusItem(msg.Kind)
+		m.setStatus(msg.Hint)
+	case audit.ReloadMsg:
+		return m.browse.Reload(), true
 	case browse.PoolsUnreadableMsg:
 		if m.status == "" {
 			who := m.com.Info.BoundAs
@@ -213,4 +252,47 @@ func (m *Model) canEdit() bool {
 		return false
 	}
 	return true
+}
+
+// openAudit shows the audit of the open user.
+func (m *Model) openAudit() tea.Cmd {
+	u, ok := m.browse.Shown()
+	if !ok {
+		m.setStatus("open a user first: the audit is of one user")
+		return nil
+	}
+	m.push(audit.New(m.com, m.sess, u, m.browse.Detail.Loading))
+	return m.auditLookups()
+}
+
+// auditScreen is the audit when it is open.
+func (m *Model) auditScreen() *audit.Model {
+	for _, s := range m.stack {
+		if a, ok := s.(*audit.Model); ok {
+			return a
+		}
+	}
+	return nil
+}
+
+// auditLookups starts the sign-in-name look-ups the open user still needs
+// (the detail's verdict and the audit both use them): the address in the
+// directory, the one pending edits would write, and while the audit is
+// open the ones its fix could offer. A failed look-up is not retried until
+// r, so a directory that is down is not hammered.
+func (m *Model) auditLookups() tea.Cmd {
+	if !m.browse.Detail.Has {
+		return nil
+	}
+	s := m.state()
+	var ask []string
+	for _, o := range []flags.Opt[string]{s.Base.SIPAddress, s.After.SIPAddress} {
+		if o.Set {
+			ask = append(ask, o.V)
+		}
+	}
+	if a := m.auditScreen(); a != nil {
+		ask = append(ask, a.Candidates()...)
+	}
+	return m.sess.Lookup(m.com.Ctx, m.com.Dir, readTimeout, ask...)
 }

@@ -38,8 +38,6 @@ func (m *Model) render() string {
 	switch m.screen {
 	case scrReview:
 		body = m.reviewBody(w, bodyH)
-	case scrAudit:
-		body = m.auditBody(w, bodyH)
 	case scrEnable:
 		body = m.enableBody(w, bodyH)
 	default:
@@ -69,8 +67,6 @@ func (m *Model) settle() {
 	switch m.screen {
 	case scrReview:
 		m.reviewBody(w, bodyH)
-	case scrAudit:
-		m.auditBody(w, bodyH)
 	case scrEnable:
 		m.enableBody(w, bodyH)
 	default:
@@ -228,7 +224,6 @@ func (m *Model) helpKeys() keys.Help {
 	k := m.com.Keys
 	move := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "move"))
 	edits, _ := m.sess.Pending.Counts()
-	review := keys.Enabled(k.Review, edits > 0)
 	full := m.browse.FullHelp()
 	if m.edit != nil {
 		return editHelp()
@@ -251,19 +246,6 @@ func (m *Model) helpKeys() keys.Help {
 	switch m.screen {
 	case scrEnable:
 		return m.enableHelp()
-	case scrAudit:
-		if m.audit.Picker != nil {
-			short := []key.Binding{keys.With(move, "choose"), keys.With(k.Open, "set as pending edit"), keys.With(k.Back, "cancel")}
-			return keys.Help{Short: short, Full: [][]key.Binding{short}}
-		}
-		p := m.sess.Pending.Get(m.browse.Detail.User.DN)
-		rows, _, _ := m.AuditRules()
-		fixable := rows[common.Clamp(m.audit.Cursor, 0, len(rows)-1)].Finding != nil
-		short := []key.Binding{
-			keys.With(move, "rule"), keys.Enabled(keys.With(k.Fix, "fix this"), !m.com.ReadOnly && fixable), keys.Enabled(k.Undo, p != nil && len(p.Stack) > 0),
-			review, keys.With(k.Reload, "check again"), keys.With(k.Back, "back"), k.Quit,
-		}
-		return keys.Help{Short: short, Full: [][]key.Binding{short}}
 	case scrReview:
 		_, conflict := m.review.selectedConflict()
 		short := []key.Binding{

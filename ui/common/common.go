@@ -87,3 +87,19 @@ func Status(text string, isErr bool) tea.Cmd {
 // ReadTimeout bounds single reads; listings are bounded by esc instead,
 // because a big OU legitimately takes long.
 const ReadTimeout = 60 * time.Second
+
+// Outbox is embedded by a screen that asks the root for things while it
+// handles a message (a status line, "open the editor"): the root takes the
+// messages (TakeMsgs) as soon as the screen's Update returns and handles
+// them before the next message, as if they had come with it.
+type Outbox struct{ out []tea.Msg }
+
+// Emit queues msg for the root.
+func (o *Outbox) Emit(msg tea.Msg) { o.out = append(o.out, msg) }
+
+// TakeMsgs returns the queued messages and empties the queue.
+func (o *Outbox) TakeMsgs() []tea.Msg {
+	out := o.out
+	o.out = nil
+	return out
+}

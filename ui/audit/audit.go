@@ -1,4 +1,4 @@
-package ui
+package audit
 
 import (
 	"fmt"
@@ -13,13 +13,26 @@ import (
 	"ocsflags/ui/browse"
 	"ocsflags/ui/common"
 	"ocsflags/ui/session"
+	"ocsflags/ui/styles"
 )
 
-// auditModel is the audit screen of the open user: every readiness rule as a
+// Model is the audit screen of the open user: every readiness rule as a
 // line that passes or fails, judged on the user as it will be written (the
 // directory's values plus the pending edits), so a fix turns its line green
 // at once and the header still says what the directory holds until commit.
-type auditModel struct {
+type Model struct {
+	com  *common.Common
+	sess *session.Session
+	keys KeyMap
+	common.Outbox
+
+	// user is the open user, as the browser last read it (ShowUser).
+	user    directory.User
+	has     bool
+	loading bool
+	// closed is set by a key that leaves the audit.
+	closed bool
+
 	Cursor int // index into flags.Rules
 	offset int
 	Picker *pickerModel
@@ -44,27 +57,6 @@ type pickerModel struct {
 	Cursor  int
 }
 
-// openAudit shows the audit of the open user.
-func (m *Model) openAudit() tea.Cmd {
-	if !m.browse.Detail.Has {
-		m.setStatus("open a user first: the audit is of one user")
-		return nil
-	}
-	// Search afresh each time: another admin may have taken or freed the
-	// address since the last look.
-	m.sess.ForgetLookups()
-	m.audit = auditModel{}
-	m.screen = scrAudit
-	cmd := m.auditLookups()
-	// Start on the first problem: that is what the admin came to read, and
-	// f then fixes it without hunting for it.
-	rows, _, _ := m.AuditRules()
-	if i := firstProblem(rows); i >= 0 {
-		m.audit.Cursor = i
-	}
-	return cmd
-}
-
 // firstProblem is the index of the first rule that stops the user signing
 // in, else of the first warning, or -1.
 func firstProblem(rows []ruleState) int {
@@ -81,46 +73,6 @@ func firstProblem(rows []ruleState) int {
 	return warn
 }
 
-// auditLookups starts the sign-in-name look-ups the open user still needs
-// (the detail's verdict and the audit both use them): the address in the
-// directory and the one pending edits would write. A failed look-up is not
-// retried until r, so a directory that is down is not hammered.
-func (m *Model) auditLookups() tea.Cmd {
-	if !m.browse.Detail.Has {
-		return nil
-	}
-	s := m.state()
-	addrs := []flags.Opt[string]{s.Base.SIPAddress, s.After.SIPAddress}
-	if m.screen == scrAudit {
-		// The addresses the sign-in fix could offer: it offers none that
-		// is taken.
-		for _, c := range flags.SIPCandidates(s.After.SIPAddress.V, m.browse.Detail.User.Mail, m.browse.Detail.User.UPN) {
-			addrs = append(addrs, flags.Some(c))
-		}
-	}
-	var ask []string
-	for _, o := range addrs {
-		if o.Set {
-			ask = append(ask, o.V)
-		}
-	}
-	return m.sess.Lookup(m.com.Ctx, m.com.Dir, readTimeout, ask...)
-}
-
-// onHolders moves the audit's cursor to a problem a late look-up found
-// (the session has cached the answer).
-func (m *Model) onHolders(msg session.HoldersMsg) {
-	if msg.Gen != m.sess.Gen() || msg.Err != nil {
-		return
-	}
-	if m.screen == scrAudit && !m.audit.moved {
-		rows, _, _ := m.AuditRules()
-		if i := firstProblem(rows); i >= 0 {
-			m.audit.Cursor = i
-		}
-	}
-}
-
 // ruleState is one rule's line: how it stands with the pending edits, and
 // how it stands in the directory.
 type ruleState struct {
@@ -132,15 +84,9 @@ type ruleState struct {
 	note    string         // why it passes where one might expect it to fail
 }
 
-// otherHolders are the objects other than the open user that hold addr,
-// as far as the look-up has answered.
-func (m *Model) otherHolders(addr string) []string {
-	return m.sess.OtherHolders(addr, m.browse.Detail.User.DN)
-}
-
 // AuditRules judges every rule on the open user.
 func (m *Model) AuditRules() (rows []ruleState, base, after []flags.Finding) {
-	u := m.browse.Detail.User
+	u := m.user
 	s := m.state()
 	run := func(st flags.Settings) []flags.Finding { return flags.Audit(s.Input(st)) }
 	base, after = run(s.Base), run(s.After)
@@ -249,20 +195,20 @@ func (m *Model) ruleValue(r flags.Rule) string {
 			return session.PoolText(s, st.TargetHomeServer)
 		case flags.AttrUserAccountControl:
 			switch {
-			case m.browse.Detail.User.Kind == directory.KindContact:
+			case m.user.Kind == directory.KindContact:
 				return "(a contact has none)"
-			case m.browse.Detail.User.Disabled:
+			case m.user.Disabled:
 				return "account disabled"
 			}
 			return "account enabled"
 		case flags.AttrOriginatorSid:
 			return session.OptString(st.OriginatorSid)
 		case flags.AttrProxyAddresses:
-			if len(m.browse.Detail.User.ProxyAddresses) == 0 {
+			if len(m.user.ProxyAddresses) == 0 {
 				return "(not set)"
 			}
 			var ps []string
-			for _, p := range m.browse.Detail.User.ProxyAddresses {
+			for _, p := range m.user.ProxyAddresses {
 				ps = append(ps, termtext.Safe(p))
 			}
 			return strings.Join(ps, ", ")
@@ -287,52 +233,52 @@ func (m *Model) ruleValue(r flags.Rule) string {
 
 // auditKey handles the audit screen's keys.
 func (m *Model) auditKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.com.Keys
-	if p := m.audit.Picker; p != nil {
+	k := m.keys
+	if p := m.Picker; p != nil {
 		switch {
 		case key.Matches(msg, k.Up):
 			p.Cursor = max(p.Cursor-1, 0)
 		case key.Matches(msg, k.Down):
 			p.Cursor = min(p.Cursor+1, len(p.Options)-1)
-		case key.Matches(msg, k.Open), key.Matches(msg, k.Fix):
+		case key.Matches(msg, k.Choose):
 			o := p.Options[p.Cursor]
-			m.audit.Picker = nil
+			m.Picker = nil
 			m.pushEdit(o.change, o.what)
-		case key.Matches(msg, k.Back), msg.String() == "q":
-			m.audit.Picker = nil
+		case key.Matches(msg, k.Cancel):
+			m.Picker = nil
 			m.setStatus("nothing changed")
 		}
 		return nil
 	}
 	switch {
-	case key.Matches(msg, k.Back), key.Matches(msg, k.Left):
-		m.screen = scrBrowse
-		m.browse.Focus = browse.PaneDetail
+	case key.Matches(msg, k.Back):
+		m.closed = true
+		m.Emit(BackMsg{})
 	case key.Matches(msg, k.Quit):
 		return m.quit()
 	case key.Matches(msg, k.Up):
-		m.audit.Cursor, m.audit.moved = max(m.audit.Cursor-1, 0), true
+		m.Cursor, m.moved = max(m.Cursor-1, 0), true
 	case key.Matches(msg, k.Down):
-		m.audit.Cursor, m.audit.moved = min(m.audit.Cursor+1, len(flags.Rules)-1), true
+		m.Cursor, m.moved = min(m.Cursor+1, len(flags.Rules)-1), true
 	case key.Matches(msg, k.Home):
-		m.audit.Cursor, m.audit.moved = 0, true
+		m.Cursor, m.moved = 0, true
 	case key.Matches(msg, k.End):
-		m.audit.Cursor, m.audit.moved = len(flags.Rules)-1, true
-	case key.Matches(msg, k.Fix), key.Matches(msg, k.Open):
+		m.Cursor, m.moved = len(flags.Rules)-1, true
+	case key.Matches(msg, k.Fix):
 		return m.fixRule()
 	case key.Matches(msg, k.Undo):
-		m.undo(m.browse.Detail.User.DN, m.browse.Detail.User.Label())
+		m.undo(m.user.DN, m.user.Label())
 	case key.Matches(msg, k.Review):
 		return m.openReview()
 	case key.Matches(msg, k.Reload):
 		// Read the user and the sign-in names afresh: someone may have
 		// fixed them elsewhere.
 		m.sess.ForgetLookups()
-		m.audit = auditModel{}
-		m.browse.Detail.Loading = true
-		return browse.LoadUser(m.com.Ctx, m.com.Dir, m.browse.Detail.User.DN)
+		m.Cursor, m.offset, m.Picker, m.moved = 0, 0, nil, false
+		m.loading = true
+		m.Emit(ReloadMsg{})
 	case key.Matches(msg, k.Help):
-		m.help.ShowAll = !m.help.ShowAll
+		m.Emit(browse.ToggleHelpMsg{})
 	}
 	return nil
 }
@@ -341,7 +287,7 @@ func (m *Model) auditKey(msg tea.KeyPressMsg) tea.Cmd {
 // when the fix is a choice (a pool, a sign-in name).
 func (m *Model) fixRule() tea.Cmd {
 	rows, _, _ := m.AuditRules()
-	r := rows[common.Clamp(m.audit.Cursor, 0, len(rows)-1)]
+	r := rows[common.Clamp(m.Cursor, 0, len(rows)-1)]
 	f := r.Finding
 	switch {
 	case f == nil && r.unknown != "":
@@ -349,7 +295,7 @@ func (m *Model) fixRule() tea.Cmd {
 		return nil
 	case f == nil:
 		if i := firstProblem(rows); i >= 0 {
-			m.audit.Cursor = i
+			m.Cursor = i
 			m.setStatus(r.Rule.Title + " passes; moved to the first problem, " + rows[i].Rule.Title + ": f fixes it")
 			return nil
 		}
@@ -365,8 +311,8 @@ func (m *Model) fixRule() tea.Cmd {
 		opts := m.SignInChoices()
 		switch {
 		case len(opts) > 1 || len(opts) == 1 && f.ID == flags.FindingSIPAddressDuplicate:
-			m.audit.Picker = &pickerModel{
-				title:   "Sign-in name for " + m.browse.Detail.User.Label(),
+			m.Picker = &pickerModel{
+				title:   "Sign-in name for " + m.user.Label(),
 				body:    []string{"The address the user types to sign in. It must be unique in the forest: the audit searches the directory for it again once it is chosen."},
 				Options: opts,
 			}
@@ -385,7 +331,7 @@ func (m *Model) fixRule() tea.Cmd {
 	case flags.FindingTelephonyInconsistent:
 		return m.jumpToDetail(browse.ItTelephony, "choose one telephony option with space; the other bits stay as they are")
 	case flags.FindingArchivingLegacyValue:
-		m.audit.Picker = m.archivingPicker(f)
+		m.Picker = m.archivingPicker(f)
 		return nil
 	case flags.FindingRCCWithoutLine:
 		return m.jumpToDetail(m.lineToFix(f), "enter edits it; "+f.FixHint)
@@ -419,7 +365,7 @@ func (m *Model) fixText(r flags.Rule, c flags.Change) string {
 // SignInChoices offers the sign-in names the user's mail and UPN give, as
 // the Enable Users wizard forms them.
 func (m *Model) SignInChoices() []pickOption {
-	u := m.browse.Detail.User
+	u := m.user
 	var out []pickOption
 	seen := map[string]bool{}
 	stored := m.state().After.SIPAddress
@@ -442,7 +388,7 @@ func (m *Model) SignInChoices() []pickOption {
 		if _, answered := m.sess.Holders(addr); !answered {
 			continue // not known to be free (being looked up, or the look-up failed)
 		}
-		if others := m.otherHolders(addr); len(others) > 0 {
+		if others := m.sess.OtherHolders(addr, m.user.DN); len(others) > 0 {
 			continue // someone else holds it: offering it would make a duplicate
 		}
 		if m.sess.PendingHolder(addr, u.DN) != "" {
@@ -484,8 +430,8 @@ func (m *Model) pickPool(f *flags.Finding) tea.Cmd {
 			what:   "Server or pool: " + host,
 		})
 	}
-	m.audit.Picker = &pickerModel{
-		title: "Server or pool for " + m.browse.Detail.User.Label(),
+	m.Picker = &pickerModel{
+		title: "Server or pool for " + m.user.Label(),
 		body: []string{
 			f.Problem + ".",
 			"Choose the pool that registers the user. This repairs a missing or broken home server; users already homed on a working pool are moved with the OCS tools, which also move their contact lists.",
@@ -519,7 +465,7 @@ func (m *Model) archivingPicker(f *flags.Finding) *pickerModel {
 		})
 	}
 	return &pickerModel{
-		title:   "Archiving for " + m.browse.Detail.User.Label(),
+		title:   "Archiving for " + m.user.Label(),
 		body:    []string{f.Problem + ".", "Choose what to archive; the LCS 2005 bits 1 and 2 are cleared."},
 		Options: opts,
 	}
@@ -537,14 +483,198 @@ func (m *Model) lineToFix(f *flags.Finding) browse.ItemKind {
 // jumpToDetail closes the audit on the detail line where the fix is made
 // by hand.
 func (m *Model) jumpToDetail(kind browse.ItemKind, hint string) tea.Cmd {
-	for i, it := range browse.Items(m.state()) {
-		if it.Kind == kind {
-			m.browse.Detail.Cursor = i
-			break
+	m.closed = true
+	m.Emit(JumpMsg{Kind: kind, Hint: hint})
+	return nil
+}
+
+// body draws the audit screen.
+func (m *Model) body(w, h int) []string {
+	st := m.com.Styles
+	u := m.user
+	var lines []string
+	cur, curEnd := -1, -1
+	add := func(s string) { lines = append(lines, common.Fit(s, w)) }
+	add(st.Bold.Render("Audit of "+termtext.Safe(u.Label())) + st.Dim.Render("  why can or can't this user sign in?"))
+	add(st.Dim.Render(termtext.Safe(u.DN)))
+	if m.loading {
+		add(st.Dim.Render(m.com.Spin + " reading the user…"))
+	}
+	rows, base, after := m.AuditRules()
+	verdict := func(fs []flags.Finding) string {
+		v, errs, warns := flags.JudgeCounts(fs)
+		var s string
+		switch v {
+		case flags.VerdictReady:
+			s = st.Ok.Render("✓ ready to sign in")
+		case flags.VerdictCannotSignIn:
+			s = st.Bad.Render(fmt.Sprintf("✗ cannot sign in: %d problem%s", errs, common.Plural(errs)))
+		case flags.VerdictNotEnabled:
+			s = st.Dim.Render(fmt.Sprintf("– not enabled for OCS: %d problem%s", errs, common.Plural(errs)))
+		case flags.VerdictUnverified:
+			s = st.Warn.Render(v.Mark() + " " + v.Headline())
+		default:
+			s = st.Bad.Render(v.Mark() + " " + v.Headline())
+		}
+		if warns > 0 {
+			s += st.Warn.Render(fmt.Sprintf(", %d warning%s", warns, common.Plural(warns)))
+		}
+		return s
+	}
+	// A verdict is never cut: it wraps under itself.
+	addVerdict := func(prefix, text string) {
+		for j, l := range common.Wrap(text, max(w-len(prefix), 20)) {
+			if j == 0 {
+				add(prefix + l)
+			} else {
+				add(strings.Repeat(" ", len(prefix)) + l)
+			}
 		}
 	}
-	m.screen = scrBrowse
-	m.browse.Focus = browse.PaneDetail
-	m.setStatus(hint)
-	return nil
+	if m.sess.Pending.Get(u.DN) != nil {
+		addVerdict("In the directory now:      ", verdict(base))
+		addVerdict("With your pending edits:   ", verdict(after)+st.Dim.Render("  (c reviews and commits)"))
+	} else {
+		addVerdict("In the directory:  ", verdict(after))
+	}
+	add("")
+	head := len(lines)
+	titleW := 0
+	for _, r := range flags.Rules {
+		titleW = max(titleW, len(flags.RuleTitle(r, m.com.Dir.Info().SIPScope)))
+	}
+	// Narrow screens put the attribute and value under the rule, so neither
+	// is cut.
+	narrow := w < 4+titleW+2+60
+	if narrow {
+		titleW = 0
+	}
+	ind := "      "
+	for i, r := range rows {
+		glyph, style, text := "✓", st.Ok, ""
+		switch {
+		case r.Finding != nil && r.Finding.Severity == flags.Error:
+			glyph, style = "✗", st.Bad
+		case r.Finding != nil:
+			glyph, style = "!", st.Warn
+		case r.unknown != "":
+			glyph, style, text = "?", st.Warn, r.unknown
+		case r.na != "":
+			glyph, style, text = "–", st.Dim, r.na
+		case r.note != "":
+			text = r.note
+		}
+		switch {
+		case r.before != nil && r.Finding == nil && r.unknown == "":
+			text = strings.TrimSpace(text + " fixed by a pending edit")
+		case r.before == nil && r.Finding != nil:
+			text = "a pending edit breaks this"
+		}
+		val := r.Rule.Attribute + " = " + termtext.Safe(m.ruleValue(r.Rule))
+		if r.Rule.Attribute == "" {
+			// A rule over several attributes: its finding names them.
+			val = ""
+		}
+		text = termtext.Safe(text)
+		title := fmt.Sprintf("%-*s", titleW, r.Rule.Title)
+		if !narrow {
+			title += "  " + val
+		}
+		row := "  " + style.Render(glyph) + " " + title
+		if i == m.Cursor {
+			cur = len(lines)
+			row = st.Selected.Render(common.Fit("› "+glyph+" "+title, w))
+		}
+		add(row)
+		if narrow && val != "" {
+			add(ind + st.Value.Render(val))
+		}
+		if text != "" {
+			for _, l := range common.Wrap(text, w-len(ind)) {
+				add(ind + st.Dim.Render(l))
+			}
+		}
+		if f := r.Finding; f != nil {
+			for _, l := range common.Wrap(termtext.Safe(f.Problem), w-len(ind)) {
+				add(ind + l)
+			}
+			for j, l := range common.Wrap("User sees: "+termtext.Safe(f.Experience), w-len(ind)) {
+				if j == 0 {
+					l = st.Bold.Render("User sees:") + strings.TrimPrefix(l, "User sees:")
+				}
+				add(ind + l)
+			}
+			for j, l := range common.Wrap("Fix: "+termtext.Safe(m.fixHint(f)), w-len(ind)) {
+				if j == 0 {
+					l = st.Changed.Render("Fix:") + strings.TrimPrefix(l, "Fix:")
+				}
+				add(ind + l)
+			}
+		}
+		if i == m.Cursor {
+			curEnd = len(lines) - 1
+		}
+	}
+	if p := m.Picker; p != nil {
+		// The choice stands alone under the verdict: rules showing
+		// through around the box only distract.
+		return common.DrawOver(common.Block(lines[:head], w, h), p.view(st, w), w)
+	}
+	// The title and verdict stay; the rules scroll under them, keeping the
+	// whole focused rule (its reason and fix) in view. A screen too short
+	// for that scrolls everything.
+	top, rules := lines[:head], lines[head:]
+	cur, curEnd = cur-head, curEnd-head
+	if h-head < 6 {
+		top, rules, cur, curEnd = nil, lines, cur+head, curEnd+head
+	}
+	room := h - len(top)
+	off := common.Window(curEnd, m.offset, room, len(rules))
+	off = common.Window(cur, off, room, len(rules))
+	m.offset = off
+	return common.Block(append(top, rules[min(off, len(rules)):]...), w, h)
+}
+
+// fixHint says what f on this finding does.
+func (m *Model) fixHint(f *flags.Finding) string {
+	switch f.ID {
+	case flags.FindingNoHomeServer, flags.FindingHomeServerNotAPool:
+		return fmt.Sprintf("f chooses a pool (%d found in the directory)", m.sess.Pools.Len())
+	case flags.FindingNoSIPAddress, flags.FindingSIPAddressMalformed, flags.FindingSIPAddressDuplicate:
+		opts := m.SignInChoices()
+		switch {
+		case len(opts) > 1 || len(opts) == 1 && f.ID == flags.FindingSIPAddressDuplicate:
+			return "f chooses a sign-in name from the e-mail address or userPrincipalName"
+		case len(opts) == 1:
+			return "f sets " + opts[0].Label
+		case !m.com.ReadOnly:
+			return "f opens the sign-in name to type a new one (the e-mail address and userPrincipalName give none that is free)"
+		}
+	case flags.FindingTelephonyInconsistent:
+		return "f goes to the option in the user's settings: " + f.FixHint
+	case flags.FindingArchivingLegacyValue:
+		return "f chooses the archiving options again (none, internal, federated or both), which clears the LCS 2005 bits 1 and 2"
+	case flags.FindingRCCWithoutLine, flags.FindingLineNotE164:
+		if !m.com.ReadOnly {
+			return "f goes to the " + browse.Label(m.lineToFix(f)) + " in the user's settings, where enter edits it: " + f.FixHint
+		}
+	}
+	if f.Fix != nil {
+		return "f sets " + strings.TrimPrefix(m.fixText(flags.Rule{}, *f.Fix), ": ")
+	}
+	return f.FixHint
+}
+
+func (p *pickerModel) view(st styles.Styles, w int) []string {
+	inner := min(w-6, 90)
+	var rows []string
+	for i, o := range p.Options {
+		label, note := termtext.Safe(o.Label), termtext.Safe(o.note)
+		row := "  " + label + "  " + st.Dim.Render(note)
+		if i == p.Cursor {
+			row = st.Selected.Render(common.Fit("› "+label+"  "+note, inner))
+		}
+		rows = append(rows, row)
+	}
+	return common.DialogBox(st, inner, p.title, p.body, rows, "↑↓ choose · enter sets it as a pending edit · esc cancels")
 }
