@@ -47,7 +47,7 @@ func (m *Model) routeKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch m.screen {
 	case scrReview:
-		return m.reviewKey(msg)
+		return m.toReview(msg)
 	case scrEnable:
 		return m.enableKey(msg)
 	}
@@ -102,7 +102,7 @@ func (m *Model) quit() tea.Cmd {
 
 // writing reports whether a write to the directory is in flight.
 func (m *Model) writing() bool {
-	return m.review.busy() || (m.enable != nil && m.enable.step == stepApplying) || m.stackBusy()
+	return m.review.Busy() || (m.enable != nil && m.enable.step == stepApplying) || m.stackBusy()
 }
 
 // confirmEP asks before setting enhanced presence, with the warning the

@@ -4,12 +4,14 @@ package ui
 // writes in flight.
 
 import (
+	"ocsflags/ui/common"
 	"ocsflags/ui/configure"
 )
 
 // stackBusy reports whether a screen on the stack has writes in flight.
 func (m *Model) stackBusy() bool {
-	for _, s := range m.stack {
+	// The screens the review hides are still at work.
+	for _, s := range append(append([]common.Screen(nil), m.stack...), m.reviewStack...) {
 		if b, ok := s.(interface{ Busy() bool }); ok && b.Busy() {
 			return true
 		}

@@ -11,6 +11,7 @@ import (
 	"ocsflags/directory"
 	"ocsflags/flags"
 	"ocsflags/ui/browse"
+	"ocsflags/ui/review"
 )
 
 // Hiro Tanaka has remote call control (272) without a Line URI or Server
@@ -336,12 +337,12 @@ func TestReviewScrollsAndShowsLongValues(t *testing.T) {
 	mustContain(t, x.screen(), "new: "+long[:30])
 	x.key("G")
 	mustContain(t, x.screen(), "msRTCSIP-LineServer: "+long[:40], "stagw:abcdef")
-	if x.m.review.offset == 0 || strings.Contains(x.screen(), "› Hiro Tanaka") {
-		t.Fatalf("G did not scroll to the end (offset %d)", x.m.review.offset)
+	if x.m.review.Offset == 0 || strings.Contains(x.screen(), "› Hiro Tanaka") {
+		t.Fatalf("G did not scroll to the end (offset %d)", x.m.review.Offset)
 	}
 	x.key("pgup")
-	if x.m.review.offset != 0 {
-		t.Errorf("pgup left offset %d", x.m.review.offset)
+	if x.m.review.Offset != 0 {
+		t.Errorf("pgup left offset %d", x.m.review.Offset)
 	}
 	x.key("G", "down") // moving the selection brings the user back into view
 	mustContain(t, x.screen(), "› Hiro Tanaka")
@@ -355,7 +356,7 @@ func TestEditsDuringAWriteStayPending(t *testing.T) {
 	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space", "c")
 	_, write := x.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter}) // held: not run yet
-	if write == nil || !x.m.review.busy() {
+	if write == nil || !x.m.review.Busy() {
 		t.Fatal("no write in flight")
 	}
 	x.key("esc")
@@ -383,7 +384,7 @@ func TestReopenReviewDuringAWrite(t *testing.T) {
 	x.key("space", "c")
 	_, write := x.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
 	x.key("esc", "c")
-	if !x.m.review.busy() {
+	if !x.m.review.Busy() {
 		t.Fatal("the reopened review forgot the write in flight")
 	}
 	_, again := x.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
@@ -466,14 +467,14 @@ func TestReviewShowsEditsMadeAfterAWrite(t *testing.T) {
 	iv := y.stored("ipetrov")
 	y.m.pushEditFor(iv, flags.Change{Flags: flags.Delta{Set: flags.RemoteCallControl}}, "rcc")
 	y.key("c")
-	y.m.review.result(directory.NormDN(adn)).kind = resConflict
-	y.m.review.cursor = 1 // Ivan
+	y.m.review.Of(directory.NormDN(adn)).Kind = review.ResConflict
+	y.m.review.Cursor = 1 // Ivan
 	_, w2 := y.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
 	y.key("esc", "c")
-	if r := y.m.review.results[directory.NormDN(adn)]; r != nil {
-		t.Errorf("a stale %v result survived the reopened review", r.kind)
+	if r := y.m.review.Results[directory.NormDN(adn)]; r != nil {
+		t.Errorf("a stale %v result survived the reopened review", r.Kind)
 	}
-	if !y.m.review.busy() {
+	if !y.m.review.Busy() {
 		t.Error("the write in flight was forgotten")
 	}
 	y.run(w2)
@@ -485,10 +486,10 @@ func TestReviewDropNeedsTheSelectionInView(t *testing.T) {
 	dn := x.m.browse.Detail.User.DN
 	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space", "c")
-	x.m.review.result(directory.NormDN(dn)).kind = resConflict
-	x.m.review.result(directory.NormDN(dn)).conflict = &directory.ConflictError{Current: x.stored(alice)}
+	x.m.review.Of(directory.NormDN(dn)).Kind = review.ResConflict
+	x.m.review.Of(directory.NormDN(dn)).Conflict = &directory.ConflictError{Current: x.stored(alice)}
 	x.key("G", "d")
-	if x.m.sess.Pending.Get(dn) == nil || x.m.review.scrolled {
+	if x.m.sess.Pending.Get(dn) == nil || x.m.review.Scrolled {
 		t.Fatal("d acted on a user scrolled out of view")
 	}
 	mustContain(t, x.m.status, "press again")

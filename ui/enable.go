@@ -342,7 +342,7 @@ func (m *Model) onEnable(msg enableMsg) tea.Cmd {
 		// Keep reading to the end whatever happens to the wizard.
 		next := waitEnable(msg.ch)
 		if msg.user != nil {
-			m.refreshUser(*msg.user)
+			m.browse.Refresh(*msg.user)
 		}
 		if mine {
 			e.results = append(e.results, msg.r)

@@ -12,6 +12,7 @@ import (
 	"ocsflags/flags"
 	"ocsflags/termtext"
 	"ocsflags/ui/common"
+	"ocsflags/ui/review"
 	"ocsflags/ui/session"
 )
 
@@ -243,7 +244,7 @@ func (m *Model) enablePlanView(w int) []string {
 		for _, ed := range flags.Edits(p.User.OCS, after) {
 			add("      " + common.Fit(ed.Attr, attrW) + " " + m.enableValue(ed.Attr, ed.Old) + " → " + st.Changed.Render(m.enableValue(ed.Attr, ed.New)))
 			if ed.Attr == flags.AttrOptionFlags && p.User.OCS.OptionFlags.Set {
-				for _, l := range common.Wrap(deltaWords(p.Change.Flags.Effective(p.User.OCS.OptionFlags.V))+"; every other bit kept as found", max(w-attrW-7, 20)) {
+				for _, l := range common.Wrap(review.DeltaWords(p.Change.Flags.Effective(p.User.OCS.OptionFlags.V))+"; every other bit kept as found", max(w-attrW-7, 20)) {
 					add("      " + st.Dim.Render(common.Fit("", attrW)+" "+l))
 				}
 			}

@@ -6,6 +6,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/ui/review"
 )
 
 // ConsoleVerdicts opens id in the console on d at w×h, the way --user does,
@@ -106,8 +107,8 @@ func ConsoleWrite(t testing.TB, d directory.Directory, id string, c flags.Change
 		return x.m.status
 	}
 	x.key("c", "enter")
-	if res := x.m.review.result(directory.NormDN(u.DN)); res.kind != resWritten {
-		return res.msg
+	if res := x.m.review.Of(directory.NormDN(u.DN)); res.Kind != review.ResWritten {
+		return res.Msg
 	}
 	return ""
 }

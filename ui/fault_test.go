@@ -14,6 +14,7 @@ import (
 	"ocsflags/directory/dctest"
 	"ocsflags/flags"
 	"ocsflags/ui/browse"
+	"ocsflags/ui/review"
 )
 
 // TestReviewUnderFaults commits through the LDAPS proxy while it kills or
@@ -74,7 +75,7 @@ func TestReviewUnderFaults(t *testing.T) {
 				case nil, spinner.TickMsg:
 				case tea.BatchMsg:
 					queue = append(queue, msg...)
-				case commitMsg:
+				case review.CommitMsg:
 					_, settle = x.m.Update(msg)
 				default:
 					_, next := x.m.Update(msg)

@@ -9,6 +9,7 @@ import (
 	"ocsflags/directory"
 	"ocsflags/flags"
 	"ocsflags/ui/browse"
+	"ocsflags/ui/review"
 )
 
 // A write that landed but could not be read back is written: the review
@@ -46,7 +47,7 @@ func TestReopenedReviewKeepsUnknown(t *testing.T) {
 	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space", "c")
 	k := directory.NormDN(x.m.browse.Detail.User.DN)
-	*x.m.review.result(k) = result{kind: resUnknown, msg: "sent, but no answer came"}
+	*x.m.review.Of(k) = review.Result{Kind: review.ResUnknown, Msg: "sent, but no answer came"}
 	x.key("esc", "c")
 	mustContain(t, x.screen(), "? outcome unknown: enter reads the user again", "sent, but no answer came")
 }

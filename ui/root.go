@@ -19,6 +19,7 @@ import (
 	"ocsflags/ui/common"
 	"ocsflags/ui/configure"
 	"ocsflags/ui/keys"
+	"ocsflags/ui/review"
 	"ocsflags/ui/session"
 	"ocsflags/ui/styles"
 )
@@ -93,7 +94,7 @@ type Model struct {
 
 	// browse is the browser, the screen under every other (ui/browse).
 	browse  *browse.Model
-	review  reviewModel
+	review  *review.Model // the review of the pending edits and their writes
 	confirm *confirmModel
 	edit    *editModel   // the text attribute being edited, if any
 	lastKey string       // the key being handled, as msg.String() spells it
@@ -149,6 +150,7 @@ func newModel(ctx context.Context, opts Options) *Model {
 	m.com.Styles = styles.New(m.isDark, m.profile)
 	m.help.Styles = m.com.Styles.Help
 	m.browse = browse.New(m.com, m.sess, opts.StartOU, opts.User)
+	m.review = review.New(m.com, m.sess)
 	m.layout()
 	return m
 }
@@ -159,7 +161,7 @@ func (m *Model) Init() tea.Cmd {
 
 // busy reports whether anything is loading, which keeps the spinner going.
 func (m *Model) busy() bool {
-	return m.browse.Busy() || !m.sess.PoolsLoaded || m.review.busy() || m.enableBusy()
+	return m.browse.Busy() || !m.sess.PoolsLoaded || m.review.Busy() || m.enableBusy()
 }
 
 func (m *Model) startSpin() tea.Cmd {
@@ -230,10 +232,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case session.PoolsMsg:
 		m.toSession(msg)
 		return m.toBrowse(msg)
-	case commitMsg:
-		return m.onCommit(msg)
-	case settleMsg:
-		return m.onSettle(msg)
+	case review.CommitMsg, review.SettleMsg:
+		return m.toReview(msg)
 	case signalMsg:
 		return m.onSignal(msg)
 	case session.HoldersMsg:
@@ -242,7 +242,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case enableMsg:
 		return m.onEnable(msg)
 	case configure.UserWrittenMsg:
-		m.refreshUser(msg.User)
+		m.browse.Refresh(msg.User)
 	case configure.DoneMsg:
 		m.configureDone(msg)
 	case tea.PasteMsg:

@@ -11,6 +11,7 @@ import (
 	"ocsflags/ui/browse"
 	"ocsflags/ui/common"
 	"ocsflags/ui/keys"
+	"ocsflags/ui/review"
 	"ocsflags/ui/session"
 )
 
@@ -208,6 +209,11 @@ func (m *Model) fromBrowse(msg tea.Msg) (tea.Cmd, bool) {
 		m.setStatus(msg.Hint)
 	case audit.ReloadMsg:
 		return m.browse.Reload(), true
+	case review.BackMsg:
+		m.screen = m.reviewFrom
+		m.stack, m.reviewStack = m.reviewStack, nil
+	case review.RefreshMsg:
+		m.browse.Refresh(msg.User)
 	case browse.PoolsUnreadableMsg:
 		if m.status == "" {
 			who := m.com.Info.BoundAs
@@ -295,4 +301,10 @@ func (m *Model) auditLookups() tea.Cmd {
 		ask = append(ask, a.Candidates()...)
 	}
 	return m.sess.Lookup(m.com.Ctx, m.com.Dir, readTimeout, ask...)
+}
+
+// toReview gives msg to the review and handles what it asks at once.
+func (m *Model) toReview(msg tea.Msg) tea.Cmd {
+	_, cmd := m.review.Update(msg)
+	return tea.Batch(cmd, m.drain(m.review))
 }

@@ -37,7 +37,7 @@ func (m *Model) render() string {
 	var body []string
 	switch m.screen {
 	case scrReview:
-		body = m.reviewBody(w, bodyH)
+		body = strings.Split(m.review.View(), "\n")
 	case scrEnable:
 		body = m.enableBody(w, bodyH)
 	default:
@@ -66,7 +66,7 @@ func (m *Model) settle() {
 	w, bodyH := max(m.w, 20), m.bodyHeight()
 	switch m.screen {
 	case scrReview:
-		m.reviewBody(w, bodyH)
+		m.review.Settle()
 	case scrEnable:
 		m.enableBody(w, bodyH)
 	default:
@@ -151,14 +151,14 @@ func (m *Model) header(w int) string {
 }
 
 func (m *Model) statusLine(w int) string {
-	if since, n, checking := m.review.waitingSince(); n > 0 {
+	if since, n, checking := m.review.WaitingSince(); n > 0 {
 		// Waiting on the directory: how long so far, whatever else the
 		// status says.
 		what := fmt.Sprintf("writing %d user%s…", n, common.Plural(n))
 		if checking {
 			what = "outcome unknown: reading the user again…"
 		}
-		text := m.spin.View() + " " + what + " " + m.elapsed(since)
+		text := m.spin.View() + " " + what + " " + m.review.Elapsed(since)
 		if m.status != "" && !strings.HasPrefix(m.status, "writing ") {
 			text += " · " + termtext.Safe(m.status)
 		}
@@ -221,9 +221,6 @@ func (m *Model) fullHelp(groups [][]key.Binding, w int) string {
 // helpKeys picks the bindings that matter on the current screen from the
 // one key map.
 func (m *Model) helpKeys() keys.Help {
-	k := m.com.Keys
-	move := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "move"))
-	edits, _ := m.sess.Pending.Counts()
 	full := m.browse.FullHelp()
 	if m.edit != nil {
 		return editHelp()
@@ -247,36 +244,7 @@ func (m *Model) helpKeys() keys.Help {
 	case scrEnable:
 		return m.enableHelp()
 	case scrReview:
-		_, conflict := m.review.selectedConflict()
-		short := []key.Binding{
-			keys.With(move, "user"), keys.Enabled(k.Commit, !m.com.ReadOnly && edits > 0), keys.Enabled(k.Rebase, conflict != nil), keys.Enabled(k.Drop, conflict != nil),
-			k.LDIF, keys.With(k.PageDown, "scroll"), keys.With(k.Back, "back"), k.Quit,
-		}
-		return keys.Help{Short: short, Full: [][]key.Binding{short[:4], short[4:]}}
+		return keys.Help{Short: m.review.ShortHelp(), Full: m.review.FullHelp()}
 	}
 	return keys.Help{Short: m.browse.ShortHelp(), Full: full}
-}
-
-func (m *Model) reviewBody(w, h int) []string {
-	st := m.com.Styles
-	lines, userLine := reviewDoc(m, w)
-	head := []string{st.Bold.Render("Review pending changes")}
-	for _, l := range common.Wrap("Each user is written as one compare-and-swap: if the directory changed since it was read, nothing is written and you choose what happens.", w) {
-		head = append(head, st.Dim.Render(l))
-	}
-	head = append(head, "")
-	bodyH := h - len(head)
-	r := &m.review
-	if r.cursor < len(userLine) && !r.scrolled {
-		end := len(lines)
-		if r.cursor+1 < len(userLine) {
-			end = userLine[r.cursor+1]
-		}
-		// Show the selected user whole when it fits, starting at its name.
-		r.offset = common.Window(end-1, r.offset, bodyH, len(lines))
-		r.offset = common.Window(userLine[r.cursor], r.offset, bodyH, len(lines))
-	}
-	r.offset = common.Clamp(r.offset, 0, max(len(lines)-bodyH, 0))
-	out := append(head, lines[r.offset:min(len(lines), r.offset+bodyH)]...)
-	return common.Block(out, w, h)
 }

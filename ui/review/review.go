@@ -1,4 +1,4 @@
-package ui
+package review
 
 import (
 	"errors"
@@ -19,65 +19,81 @@ import (
 type resultKind int
 
 const (
-	resPending resultKind = iota
-	resApplying
-	resWritten
-	resConflict
-	resFailed
-	resDropped
-	// resUnknown: the write was sent and no answer came; checking is set
+	ResPending resultKind = iota
+	ResApplying
+	ResWritten
+	ResConflict
+	ResFailed
+	ResDropped
+	// ResUnknown: the write was sent and no answer came; checking is set
 	// while the user is being read again to tell.
-	resUnknown
+	ResUnknown
 )
 
-type result struct {
-	kind     resultKind
-	msg      string
-	conflict *directory.ConflictError
+type Result struct {
+	Kind     resultKind
+	Msg      string
+	Conflict *directory.ConflictError
 	written  []flags.AttrEdit // what was written, for the success line
 	depth    int              // how many stacked edits the write carried
 	// started is when the write (or the check of its outcome) began, for
 	// the elapsed time while waiting.
 	started  time.Time
 	checking bool
-	unknown  *directory.UnknownOutcomeError // the write to check, for resUnknown
+	unknown  *directory.UnknownOutcomeError // the write to check, for ResUnknown
 	claim    string                         // the sign-in name the write puts to use
 }
 
 // inFlight reports whether the directory is still being waited for.
-func (x *result) inFlight() bool {
-	return x.kind == resApplying || (x.kind == resUnknown && x.checking)
+func (x *Result) inFlight() bool {
+	return x.Kind == ResApplying || (x.Kind == ResUnknown && x.checking)
 }
 
-// reviewModel is the commit screen: every pending change as attribute, old
+// Model is the commit screen: every pending change as attribute, old
 // value and new value, the LDIF it sends, and each user's outcome.
-type reviewModel struct {
+type Model struct {
+	com  *common.Common
+	sess *session.Session
+	keys KeyMap
+	common.Outbox
+	// now is when the latest wait began, for the elapsed time before the
+	// spinner's next tick (Common.Now).
+	now time.Time
+
 	order    []string             // NormDN of each user shown, in edit order
 	names    map[string][2]string // label and DN, kept after edits are gone
-	results  map[string]*result
-	cursor   int // selected user, for conflict actions
-	offset   int // first document line shown
+	Results  map[string]*Result
+	Cursor   int // selected user, for conflict actions
+	Offset   int // first document line shown
 	showLDIF bool
-	// scrolled is set by the page keys: the view then stays where the
+	// Scrolled is set by the page keys: the view then stays where the
 	// admin put it instead of snapping back to the selected user.
-	scrolled bool
+	Scrolled bool
 }
 
-func newReview(ps *session.Pending) reviewModel {
-	r := reviewModel{order: append([]string(nil), ps.Order...), names: map[string][2]string{}, results: map[string]*result{}, showLDIF: true}
+// New returns the review of the session's pending edits; it lives as long
+// as the session, so the results of writes in flight outlive the screen.
+func New(c *common.Common, s *session.Session) *Model {
+	return &Model{com: c, sess: s, keys: newKeyMap(c.Keys), names: map[string][2]string{}, Results: map[string]*Result{}, showLDIF: true}
+}
+
+// reset starts a fresh review of ps.
+func (r *Model) reset(ps *session.Pending) {
+	r.order = append([]string(nil), ps.Order...)
+	r.names, r.Results = map[string][2]string{}, map[string]*Result{}
+	r.Cursor, r.Offset, r.showLDIF, r.Scrolled = 0, 0, true, false
 	for _, k := range r.order {
 		u := ps.Users[k].Base
 		r.names[k] = [2]string{u.Label(), u.DN}
 	}
-	return r
 }
 
-func (r *reviewModel) result(k string) *result {
-	if x, ok := r.results[k]; ok {
+func (r *Model) Of(k string) *Result {
+	if x, ok := r.Results[k]; ok {
 		return x
 	}
-	x := &result{}
-	r.results[k] = x
+	x := &Result{}
+	r.Results[k] = x
 	return x
 }
 
@@ -85,13 +101,13 @@ func (r *reviewModel) result(k string) *result {
 // the in-flight results stay (their answers are on the way), every other
 // result is forgotten, since the edits behind it may have changed, and the
 // users are ps's, plus those being written.
-func (r *reviewModel) merge(ps *session.Pending) {
+func (r *Model) merge(ps *session.Pending) {
 	inFlight := map[string]bool{}
-	for k, x := range r.results {
-		if x.inFlight() || x.kind == resUnknown {
+	for k, x := range r.Results {
+		if x.inFlight() || x.Kind == ResUnknown {
 			inFlight[k] = true
 		} else {
-			delete(r.results, k)
+			delete(r.Results, k)
 		}
 	}
 	order := append([]string(nil), ps.Order...)
@@ -105,11 +121,11 @@ func (r *reviewModel) merge(ps *session.Pending) {
 		u := ps.Users[k].Base
 		r.names[k] = [2]string{u.Label(), u.DN}
 	}
-	r.cursor = common.Clamp(r.cursor, 0, max(len(r.order)-1, 0))
+	r.Cursor = common.Clamp(r.Cursor, 0, max(len(r.order)-1, 0))
 }
 
-func (r *reviewModel) busy() bool {
-	for _, x := range r.results {
+func (r *Model) Busy() bool {
+	for _, x := range r.Results {
 		if x.inFlight() {
 			return true
 		}
@@ -119,9 +135,9 @@ func (r *reviewModel) busy() bool {
 
 // unsettled reports whether a write's outcome is still unknown: the review
 // keeps it (a fresh one would write again as if nothing had been sent).
-func (r *reviewModel) unsettled() bool {
-	for _, x := range r.results {
-		if x.kind == resUnknown {
+func (r *Model) unsettled() bool {
+	for _, x := range r.Results {
+		if x.Kind == ResUnknown {
 			return true
 		}
 	}
@@ -130,13 +146,13 @@ func (r *reviewModel) unsettled() bool {
 
 // waitingSince is the start of the oldest wait on the directory, and how
 // many users are waited for.
-func (r *reviewModel) waitingSince() (since time.Time, n int, checking bool) {
-	for _, x := range r.results {
+func (r *Model) waitingSince() (since time.Time, n int, checking bool) {
+	for _, x := range r.Results {
 		if !x.inFlight() {
 			continue
 		}
 		n++
-		checking = checking || x.kind == resUnknown
+		checking = checking || x.Kind == ResUnknown
 		if since.IsZero() || x.started.Before(since) {
 			since = x.started
 		}
@@ -145,12 +161,12 @@ func (r *reviewModel) waitingSince() (since time.Time, n int, checking bool) {
 }
 
 // selectedConflict is the conflict under the cursor, if any.
-func (r *reviewModel) selectedConflict() (string, *result) {
-	if r.cursor >= len(r.order) {
+func (r *Model) selectedConflict() (string, *Result) {
+	if r.Cursor >= len(r.order) {
 		return "", nil
 	}
-	k := r.order[r.cursor]
-	if x := r.results[k]; x != nil && x.kind == resConflict {
+	k := r.order[r.Cursor]
+	if x := r.Results[k]; x != nil && x.Kind == ResConflict {
 		return k, x
 	}
 	return "", nil
@@ -192,7 +208,7 @@ func describeError(err error, info directory.Info) string {
 // line of the i-th user, for scrolling to the selection.
 func reviewDoc(m *Model, w int) (lines []string, userLine []int) {
 	st := m.com.Styles
-	r := &m.review
+	r := m
 	add := func(s string) { lines = append(lines, s) }
 	attrW := 30
 	colW := common.Clamp((w-attrW-6)/2, 10, 40)
@@ -200,48 +216,48 @@ func reviewDoc(m *Model, w int) (lines []string, userLine []int) {
 	for i, k := range r.order {
 		userLine = append(userLine, len(lines))
 		p := m.sess.Pending.Users[k]
-		res := r.results[k]
+		res := r.Results[k]
 		mark := "  "
-		if i == r.cursor {
+		if i == r.Cursor {
 			mark = "› "
 		}
 		label, dn := termtext.Safe(r.names[k][0]), termtext.Safe(r.names[k][1])
 		status := ""
 		if res != nil {
-			switch res.kind {
-			case resApplying:
-				status = m.spin.View() + " writing… " + m.elapsed(res.started)
-			case resUnknown:
+			switch res.Kind {
+			case ResApplying:
+				status = m.com.Spin + " writing… " + m.Elapsed(res.started)
+			case ResUnknown:
 				if res.checking {
-					status = st.Warn.Render("? outcome unknown") + " " + m.spin.View() + " reading the user again… " + m.elapsed(res.started)
+					status = st.Warn.Render("? outcome unknown") + " " + m.com.Spin + " reading the user again… " + m.Elapsed(res.started)
 				} else {
 					status = st.Warn.Render("? outcome unknown: enter reads the user again")
 				}
-			case resWritten:
+			case ResWritten:
 				status = st.Ok.Render("✓ written")
-			case resConflict:
+			case ResConflict:
 				status = st.Warn.Render("⚠ conflict: nothing written")
-			case resFailed:
+			case ResFailed:
 				status = st.Bad.Render("✗ not written")
-			case resDropped:
+			case ResDropped:
 				status = st.Dim.Render("– dropped")
 			}
 		}
 		head := mark + st.Bold.Render(label) + "  " + status
-		if i == r.cursor {
+		if i == r.Cursor {
 			head = mark + st.Selected.Render(label) + "  " + status
 		}
 		add(head)
 		add("    " + st.Dim.Render(dn))
 		switch {
-		case res != nil && res.kind == resConflict:
-			lines = append(lines, conflictLines(m, p, res.conflict, w)...)
-		case res != nil && res.kind == resWritten && p.HasEdits():
+		case res != nil && res.Kind == ResConflict:
+			lines = append(lines, conflictLines(m, p, res.Conflict, w)...)
+		case res != nil && res.Kind == ResWritten && p.HasEdits():
 			// Written, and edited again since: what enter writes now is the
 			// new edits, so they are what is shown.
 			add("    " + st.Ok.Render("✓ written before; edited again since, and these are pending:"))
 			lines = append(lines, pendingLines(m, p, w, attrW, colW, &changes)...)
-		case res != nil && res.kind == resWritten:
+		case res != nil && res.Kind == ResWritten:
 			for _, e := range res.written {
 				add("    " + common.Fit(e.Attr, attrW) + " " + termtext.Safe(session.EditValue(e.Old)) + " → " + st.Ok.Render(termtext.Safe(session.EditValue(e.New))))
 				if e.Attr == flags.AttrPrimaryHomeServer {
@@ -250,19 +266,19 @@ func reviewDoc(m *Model, w int) (lines []string, userLine []int) {
 					}
 				}
 			}
-			if res.msg != "" {
-				add("    " + st.Dim.Render(termtext.Safe(res.msg)))
+			if res.Msg != "" {
+				add("    " + st.Dim.Render(termtext.Safe(res.Msg)))
 			}
 		case p != nil:
 			lines = append(lines, pendingLines(m, p, w, attrW, colW, &changes)...)
 		}
-		if res != nil && res.kind == resFailed {
-			for _, l := range common.Wrap(termtext.Safe(res.msg), w-6) {
+		if res != nil && res.Kind == ResFailed {
+			for _, l := range common.Wrap(termtext.Safe(res.Msg), w-6) {
 				add("    " + st.Bad.Render(l))
 			}
 		}
-		if res != nil && res.kind == resUnknown && res.msg != "" {
-			for _, l := range common.Wrap(termtext.Safe(res.msg), w-6) {
+		if res != nil && res.Kind == ResUnknown && res.Msg != "" {
+			for _, l := range common.Wrap(termtext.Safe(res.Msg), w-6) {
 				add("    " + st.Warn.Render(l))
 			}
 		}
@@ -339,7 +355,7 @@ func conflictLines(m *Model, p *session.Edits, ce *directory.ConflictError, w in
 		out = append(out, "    "+common.Fit(a, 24)+col(val(readM, a))+st.Warn.Render(col(val(nowM, a)))+col(val(mineM, a))+st.Changed.Render(col(reb)))
 	}
 	if r, n := p.Base.OCS.OptionFlags.V, ce.Current.OCS.OptionFlags.V; r != n {
-		theirs := "theirs: " + deltaWords(flags.Diff(r, n)) + " · yours: " + deltaWords(c.Flags.Effective(r))
+		theirs := "theirs: " + DeltaWords(flags.Diff(r, n)) + " · yours: " + DeltaWords(c.Flags.Effective(r))
 		for _, l := range common.Wrap(theirs, max(w-6, 20)) {
 			out = append(out, "    "+st.Dim.Render(l))
 		}
@@ -351,9 +367,9 @@ func conflictLines(m *Model, p *session.Edits, ce *directory.ConflictError, w in
 	return out
 }
 
-// deltaWords names each bit a delta sets or clears: "+1 Enable public IM
+// DeltaWords names each bit a delta sets or clears: "+1 Enable public IM
 // connectivity".
-func deltaWords(d flags.Delta) string {
+func DeltaWords(d flags.Delta) string {
 	var p []string
 	name := func(b flags.Value) string {
 		if f, ok := flags.Lookup(b); ok {
@@ -413,7 +429,7 @@ func pendingLines(m *Model, p *session.Edits, w, attrW, colW int, changes *[]dir
 		}
 		if e.Attr == flags.AttrOptionFlags {
 			d := p.Change().Flags.Effective(p.Base.OCS.OptionFlags.V)
-			for _, l := range common.Wrap(deltaWords(d)+"; every other bit kept as found", max(w-attrW-5, 20)) {
+			for _, l := range common.Wrap(DeltaWords(d)+"; every other bit kept as found", max(w-attrW-5, 20)) {
 				add("    " + st.Dim.Render(common.Fit("", attrW)+" "+l))
 			}
 		}
