@@ -12,6 +12,7 @@ import (
 	"ocsflags/directory"
 	"ocsflags/flags"
 	"ocsflags/ui/browse"
+	"ocsflags/ui/enable"
 	"ocsflags/ui/session"
 )
 
@@ -59,10 +60,10 @@ func (x *harness) markUsers(names ...string) {
 func (x *harness) wizardTo(host string, p directory.SignInPattern) {
 	x.t.Helper()
 	x.key("e")
-	if x.m.screen != scrEnable || x.m.enable == nil || x.m.enable.step != stepPool {
+	if x.m.screen != scrEnable || x.m.enable == nil || x.m.enable.Step != enable.StepPool {
 		x.t.Fatalf("e did not open the wizard: %s", x.m.status)
 	}
-	for x.m.enable.poolCur > 0 {
+	for x.m.enable.PoolCur > 0 {
 		x.key("up")
 	}
 	for _, pl := range session.PoolsByHost(x.m.sess.Pools) {
@@ -72,12 +73,12 @@ func (x *harness) wizardTo(host string, p directory.SignInPattern) {
 		x.key("down")
 	}
 	x.key("enter")
-	if x.m.enable.step != stepPattern || x.m.enable.pool.Host != host {
-		x.t.Fatalf("pool step: step %d, pool %q", x.m.enable.step, x.m.enable.pool.Host)
+	if x.m.enable.Step != enable.StepPattern || x.m.enable.Pool.Host != host {
+		x.t.Fatalf("pool step: step %d, pool %q", x.m.enable.Step, x.m.enable.Pool.Host)
 	}
 	for i, sp := range directory.SignInPatterns {
 		if sp == p {
-			for x.m.enable.pattern < i {
+			for x.m.enable.Pattern < i {
 				x.key("down")
 			}
 		}
@@ -88,14 +89,14 @@ func (x *harness) wizardTo(host string, p directory.SignInPattern) {
 func (x *harness) plan() {
 	x.t.Helper()
 	x.key("enter")
-	if x.m.enable.step != stepPlan {
-		x.t.Fatalf("no plan: step %d, status %q", x.m.enable.step, x.m.status)
+	if x.m.enable.Step != enable.StepPlan {
+		x.t.Fatalf("no plan: step %d, status %q", x.m.enable.Step, x.m.status)
 	}
 }
 
 func planFor(x *harness, sam string) directory.EnablePlan {
 	x.t.Helper()
-	for _, p := range x.m.enable.plans {
+	for _, p := range x.m.enable.Plans {
 		if p.User.SAMAccountName == sam {
 			return p
 		}
@@ -143,8 +144,8 @@ func TestEnableWizardEnablesSelected(t *testing.T) {
 
 	x.wizardTo("poolr2.corp.example", directory.PatternFirstLast)
 	// The domain defaults to the naming context's; change it.
-	if x.m.enable.domain.Value != "corp.example" {
-		t.Fatalf("default domain %q", x.m.enable.domain.Value)
+	if x.m.enable.Domain.Value != "corp.example" {
+		t.Fatalf("default domain %q", x.m.enable.Domain.Value)
 	}
 	x.key("tab")
 	x.send(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
@@ -159,8 +160,8 @@ func TestEnableWizardEnablesSelected(t *testing.T) {
 	x.plan()
 	mustContain(t, x.screen(), "3 will be enabled", "none skipped", "msRTCSIP-OptionFlags", "+256")
 	x.key("y")
-	if x.m.enable.step != stepResults {
-		t.Fatalf("after y: step %d", x.m.enable.step)
+	if x.m.enable.Step != enable.StepResults {
+		t.Fatalf("after y: step %d", x.m.enable.Step)
 	}
 	mustContain(t, x.screen(), "Done: 3 enabled, 0 skipped, 0 failed")
 
@@ -255,7 +256,7 @@ func TestEnableWizardSkipsWithReasons(t *testing.T) {
 		}
 		mustContain(t, x.screen(), "0 will be enabled")
 		x.key("enter")
-		if x.m.enable.step != stepPlan || !x.m.statusErr {
+		if x.m.enable.Step != enable.StepPlan || !x.m.statusErr {
 			t.Fatal("a plan with nobody to enable must not run")
 		}
 		if !reflect.DeepEqual(x.stored("aadams0006").OCS, a6.OCS) || !reflect.DeepEqual(x.stored("aadams2946").OCS, a2946.OCS) {
@@ -343,7 +344,7 @@ func enableWizardStop(t *testing.T, stop string) {
 	x.wizardTo("pool01.corp.example", directory.PatternUPN)
 	x.plan()
 	_, cmd := x.m.Update(keyMsg("y"))
-	if x.m.enable.step != stepApplying || !x.m.busy() {
+	if x.m.enable.Step != enable.StepApplying || !x.m.busy() {
 		t.Fatal("not writing")
 	}
 	mustContain(t, x.screen(), "esc stops after the user being written")
@@ -357,8 +358,8 @@ func enableWizardStop(t *testing.T, stop string) {
 	if x.quit != (stop == "q") {
 		t.Errorf("after %s and the last write: quit %v", stop, x.quit)
 	}
-	if x.m.enable.step != stepResults {
-		t.Fatalf("step %d", x.m.enable.step)
+	if x.m.enable.Step != enable.StepResults {
+		t.Fatalf("step %d", x.m.enable.Step)
 	}
 	mustContain(t, x.screen(), "Stopped: 1 enabled, 0 skipped, 2 not written", "stopped before it was written")
 	if !x.stored("ushah").OCS.Enabled.Or(false) {
@@ -376,7 +377,7 @@ func TestEnableWizardNoPools(t *testing.T) {
 	x.m.sess.Pools = directory.PoolSet{}
 	x.markUsers("Uma Shah")
 	x.key("e", "enter")
-	if x.m.enable.step != stepPool {
+	if x.m.enable.Step != enable.StepPool {
 		t.Fatal("went on without a pool")
 	}
 	mustContain(t, x.screen(), "No OCS pools were found in this directory")

@@ -8,6 +8,7 @@ import (
 	"ocsflags/directory"
 	"ocsflags/flags"
 	"ocsflags/ui/browse"
+	"ocsflags/ui/enable"
 	"ocsflags/ui/session"
 )
 
@@ -26,7 +27,7 @@ func TestPoolsThisAccountCannotRead(t *testing.T) {
 	u := directory.User{DN: "CN=Farid,DC=corp,DC=example", OCS: flags.Settings{Enabled: flags.Some(true), SIPAddress: flags.Some("sip:farid@corp.example"),
 		HomeServer: flags.Some(home), OptionFlags: flags.Some(flags.EnhancedPresence)}}
 
-	if why := skipBefore(u, pools, pool01, false); !strings.Contains(why, "cannot tell whether its home server is a working pool") || !strings.Contains(why, "helpdesk@example") {
+	if why := enable.SkipBefore(u, pools, pool01, false); !strings.Contains(why, "cannot tell whether its home server is a working pool") || !strings.Contains(why, "helpdesk@example") {
 		t.Errorf("the wizard would rewrite the home server of a user whose pool it cannot read: skip %q", why)
 	}
 	if r := browse.MakeRow(u, browse.NewMemoPools(pools)); r.State != flags.VerdictUnverified {
@@ -43,7 +44,7 @@ func TestPoolsThisAccountCannotRead(t *testing.T) {
 	// Somewhere no pool can be: certainly broken, and the wizard repairs it.
 	broken := u
 	broken.OCS.HomeServer = flags.Some("CN=LC Services,CN=Retired Servers,DC=corp,DC=example")
-	if why := skipBefore(broken, pools, pool01, false); why != "" {
+	if why := enable.SkipBefore(broken, pools, pool01, false); why != "" {
 		t.Errorf("a home server that is no pool is not repaired: %q", why)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"ocsflags/ui/browse"
 	"ocsflags/ui/common"
 	"ocsflags/ui/configure"
+	"ocsflags/ui/enable"
 	"ocsflags/ui/keys"
 	"ocsflags/ui/review"
 	"ocsflags/ui/session"
@@ -96,9 +97,9 @@ type Model struct {
 	browse  *browse.Model
 	review  *review.Model // the review of the pending edits and their writes
 	confirm *confirmModel
-	edit    *editModel   // the text attribute being edited, if any
-	lastKey string       // the key being handled, as msg.String() spells it
-	enable  *enableModel // the Enable Users wizard, while open
+	edit    *editModel    // the text attribute being edited, if any
+	lastKey string        // the key being handled, as msg.String() spells it
+	enable  *enable.Model // the Enable Users wizard, while open
 
 	// quitting is set when q or ctrl+c came while writes were in flight:
 	// the program ends once they have.
@@ -161,7 +162,7 @@ func (m *Model) Init() tea.Cmd {
 
 // busy reports whether anything is loading, which keeps the spinner going.
 func (m *Model) busy() bool {
-	return m.browse.Busy() || !m.sess.PoolsLoaded || m.review.Busy() || m.enableBusy()
+	return m.browse.Busy() || !m.sess.PoolsLoaded || m.review.Busy() || (m.enable != nil && m.enable.Spinning())
 }
 
 func (m *Model) startSpin() tea.Cmd {
@@ -239,8 +240,16 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case session.HoldersMsg:
 		m.toSession(msg)
 		m.editHolders(msg)
-	case enableMsg:
-		return m.onEnable(msg)
+	case enable.Msg:
+		if m.enable != nil {
+			return m.toEnable(msg)
+		}
+		// Its wizard was closed: keep reading the run to its end.
+		next, u := enable.Orphan(msg)
+		if u != nil {
+			m.browse.Refresh(*u)
+		}
+		return next
 	case configure.UserWrittenMsg:
 		m.browse.Refresh(msg.User)
 	case configure.DoneMsg:
@@ -250,7 +259,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		case m.top() != nil:
 			return m.updateTop(msg)
 		case m.screen == scrEnable:
-			m.enablePaste(msg.Content)
+			return m.toEnable(msg)
 		case m.edit != nil:
 			m.editPaste(msg.Content)
 		case m.screen == scrBrowse:

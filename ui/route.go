@@ -49,7 +49,7 @@ func (m *Model) routeKey(msg tea.KeyPressMsg) tea.Cmd {
 	case scrReview:
 		return m.toReview(msg)
 	case scrEnable:
-		return m.enableKey(msg)
+		return m.toEnable(msg)
 	}
 	return m.toBrowse(msg)
 }
@@ -64,9 +64,8 @@ func (m *Model) quit() tea.Cmd {
 			return tea.Quit // asked twice: the admin insists
 		}
 		m.quitting = true
-		if e := m.enable; e != nil && e.step == stepApplying && e.cancel != nil {
-			e.cancel()
-			e.stopped = true
+		if m.enable != nil {
+			m.enable.Stop()
 		}
 		m.setStatus("quitting once the write in progress has ended and its outcome is known (the other users are not written); press ctrl+c again to quit at once")
 		return nil
@@ -102,7 +101,7 @@ func (m *Model) quit() tea.Cmd {
 
 // writing reports whether a write to the directory is in flight.
 func (m *Model) writing() bool {
-	return m.review.Busy() || (m.enable != nil && m.enable.step == stepApplying) || m.stackBusy()
+	return m.review.Busy() || (m.enable != nil && m.enable.Busy()) || m.stackBusy()
 }
 
 // confirmEP asks before setting enhanced presence, with the warning the

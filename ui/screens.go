@@ -10,6 +10,7 @@ import (
 	"ocsflags/ui/audit"
 	"ocsflags/ui/browse"
 	"ocsflags/ui/common"
+	"ocsflags/ui/enable"
 	"ocsflags/ui/keys"
 	"ocsflags/ui/review"
 	"ocsflags/ui/session"
@@ -214,6 +215,13 @@ func (m *Model) fromBrowse(msg tea.Msg) (tea.Cmd, bool) {
 		m.stack, m.reviewStack = m.reviewStack, nil
 	case review.RefreshMsg:
 		m.browse.Refresh(msg.User)
+	case enable.RefreshMsg:
+		m.browse.Refresh(msg.User)
+	case enable.UnmarkMsg:
+		m.browse.UnmarkDNs(msg.DNs)
+		if m.enable != nil {
+			m.enable.SetMarksLeft(len(m.browse.List.Marks) > 0)
+		}
 	case browse.PoolsUnreadableMsg:
 		if m.status == "" {
 			who := m.com.Info.BoundAs
@@ -307,4 +315,32 @@ func (m *Model) auditLookups() tea.Cmd {
 func (m *Model) toReview(msg tea.Msg) tea.Cmd {
 	_, cmd := m.review.Update(msg)
 	return tea.Batch(cmd, m.drain(m.review))
+}
+
+// openEnable opens the Enable Users wizard on users.
+func (m *Model) openEnable(users []directory.User) tea.Cmd {
+	m.enable = enable.New(m.com, m.sess, users, m.browse.RootDN())
+	m.screen = scrEnable
+	return m.drain(m.enable)
+}
+
+// toEnable gives msg to the wizard; it closes when it says so.
+func (m *Model) toEnable(msg tea.Msg) tea.Cmd {
+	w := m.enable
+	s, cmd := w.Update(msg)
+	if s == nil {
+		m.enable, m.screen = nil, scrBrowse
+	}
+	return tea.Batch(cmd, m.drain(w))
+}
+
+// planEdit is the write rules on u's pending edits with c after them.
+func (m *Model) planEdit(u directory.User, c flags.Change) []directory.Refusal {
+	return m.sess.Plan(u, c)
+}
+
+// pushEditFor records an edit for u through the session, which refuses one
+// that could not be written.
+func (m *Model) pushEditFor(u directory.User, c flags.Change, what string) {
+	m.toSession(session.StageMsg{User: u, Change: c, What: what})
 }

@@ -82,9 +82,8 @@ func (m *Model) onSignal(msg signalMsg) tea.Cmd {
 		return tea.Quit
 	}
 	m.quitting = true
-	if e := m.enable; e != nil && e.step == stepApplying && e.cancel != nil {
-		e.cancel()
-		e.stopped = true
+	if m.enable != nil {
+		m.enable.Stop()
 	}
 	name := SignalName(msg.sig)
 	m.setStatus(name + ": quitting once the write in flight has ended and its outcome is journaled; " + name + " again quits at once")

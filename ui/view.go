@@ -19,10 +19,6 @@ func (m *Model) View() tea.View {
 	// Drawn from a copy, so drawing changes nothing (settle, in Update,
 	// keeps the scroll positions the layout works out).
 	c := *m
-	if m.enable != nil {
-		e := *m.enable
-		c.enable = &e
-	}
 	v := tea.NewView(c.render())
 	// The alternate screen keeps the admin's shell intact, in tmux too.
 	v.AltScreen = true
@@ -33,13 +29,12 @@ func (m *Model) View() tea.View {
 func (m *Model) render() string {
 	w, h := max(m.w, 20), max(m.h, 6)
 	footer := m.footerLines(w)
-	bodyH := m.bodyHeight()
 	var body []string
 	switch m.screen {
 	case scrReview:
 		body = strings.Split(m.review.View(), "\n")
 	case scrEnable:
-		body = m.enableBody(w, bodyH)
+		body = strings.Split(m.enable.View(), "\n")
 	default:
 		body = strings.Split(m.browse.View(), "\n")
 	}
@@ -63,12 +58,11 @@ func (m *Model) render() string {
 // settle lays out the screen on show once after a message, so its window
 // follows its cursor; View then draws what settle worked out.
 func (m *Model) settle() {
-	w, bodyH := max(m.w, 20), m.bodyHeight()
 	switch m.screen {
 	case scrReview:
 		m.review.Settle()
 	case scrEnable:
-		m.enableBody(w, bodyH)
+		m.enable.Settle()
 	default:
 		m.browse.Settle()
 	}
@@ -242,7 +236,7 @@ func (m *Model) helpKeys() keys.Help {
 	}
 	switch m.screen {
 	case scrEnable:
-		return m.enableHelp()
+		return keys.Help{Short: m.enable.ShortHelp(), Full: m.enable.FullHelp()}
 	case scrReview:
 		return keys.Help{Short: m.review.ShortHelp(), Full: m.review.FullHelp()}
 	}

@@ -53,3 +53,10 @@ func (m *Model) Unmark(users []directory.User) {
 		}
 	}
 }
+
+// UnmarkDNs deselects the users of dns (enabled by the wizard).
+func (m *Model) UnmarkDNs(dns []string) {
+	for _, dn := range dns {
+		delete(m.List.Marks, directory.NormDN(dn))
+	}
+}

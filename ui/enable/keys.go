@@ -1,9 +1,7 @@
-package ui
+package enable
 
 import (
-	"context"
 	"fmt"
-	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -17,15 +15,11 @@ import (
 // ---- keys ----
 
 func (m *Model) enableKey(msg tea.KeyPressMsg) tea.Cmd {
-	e := m.enable
-	if e == nil {
-		m.screen = scrBrowse
-		return nil
-	}
+	e := m.enableModel
 	k := m.com.Keys
-	page := max(m.bodyHeight()-6, 1)
-	switch e.step {
-	case stepPool:
+	page := max(m.com.Height-6, 1)
+	switch e.Step {
+	case StepPool:
 		pools := session.PoolsByHost(m.sess.Pools)
 		switch {
 		case key.Matches(msg, k.Back):
@@ -33,9 +27,9 @@ func (m *Model) enableKey(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, k.Quit):
 			return m.quit()
 		case key.Matches(msg, k.Up):
-			e.poolCur = max(e.poolCur-1, 0)
+			e.PoolCur = max(e.PoolCur-1, 0)
 		case key.Matches(msg, k.Down):
-			e.poolCur = common.Clamp(e.poolCur+1, 0, max(len(pools)-1, 0))
+			e.PoolCur = common.Clamp(e.PoolCur+1, 0, max(len(pools)-1, 0))
 		case key.Matches(msg, k.Open), key.Matches(msg, k.Right):
 			switch {
 			case m.sess.PoolsErr != nil:
@@ -45,19 +39,19 @@ func (m *Model) enableKey(msg tea.KeyPressMsg) tea.Cmd {
 			case len(pools) == 0:
 				m.setError(m.sess.Pools.NoneWhy() + "; esc closes")
 			default:
-				e.pool = pools[common.Clamp(e.poolCur, 0, len(pools)-1)]
-				e.step = stepPattern
+				e.Pool = pools[common.Clamp(e.PoolCur, 0, len(pools)-1)]
+				e.Step = StepPattern
 				m.updatePreview()
-				m.setStatus("pool " + poolName(e.pool) + ": now choose how the sign-in name is formed")
+				m.setStatus("pool " + poolName(e.Pool) + ": now choose how the sign-in name is formed")
 			}
 		}
-	case stepPattern:
+	case StepPattern:
 		if e.editing {
 			switch msg.String() {
 			case "enter", "tab", "esc":
 				e.editing = false
 			default:
-				if changed, _ := e.domain.Update(msg); changed {
+				if changed, _ := e.Domain.Update(msg); changed {
 					m.updatePreview()
 				}
 			}
@@ -65,31 +59,31 @@ func (m *Model) enableKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		switch {
 		case key.Matches(msg, k.Back), key.Matches(msg, k.Left):
-			e.step = stepPool
+			e.Step = StepPool
 		case key.Matches(msg, k.Quit):
 			return m.quit()
 		case key.Matches(msg, k.Up):
-			e.pattern = max(e.pattern-1, 0)
+			e.Pattern = max(e.Pattern-1, 0)
 			m.updatePreview()
 		case key.Matches(msg, k.Down):
-			e.pattern = min(e.pattern+1, len(directory.SignInPatterns)-1)
+			e.Pattern = min(e.Pattern+1, len(directory.SignInPatterns)-1)
 			m.updatePreview()
 		case key.Matches(msg, k.NextPane):
 			e.editing = true
 		case key.Matches(msg, k.Open), key.Matches(msg, k.Right):
 			return m.startPlan()
 		}
-	case stepPlanning:
+	case StepPlanning:
 		switch {
 		case key.Matches(msg, k.Back) && e.cancel != nil:
 			e.cancel()
 		case key.Matches(msg, k.Quit):
 			return m.quit()
 		}
-	case stepPlan:
+	case StepPlan:
 		switch {
 		case key.Matches(msg, k.Back), key.Matches(msg, k.Left):
-			e.step, e.plans = stepPattern, nil
+			e.Step, e.Plans = StepPattern, nil
 			m.setStatus("") // the plan's verdict belongs to the plan
 			m.updatePreview()
 		case key.Matches(msg, k.Quit):
@@ -99,7 +93,7 @@ func (m *Model) enableKey(msg tea.KeyPressMsg) tea.Cmd {
 		default:
 			m.scrollEnable(msg, page)
 		}
-	case stepApplying:
+	case StepApplying:
 		switch {
 		case key.Matches(msg, k.Back) && e.cancel != nil:
 			e.cancel()
@@ -108,7 +102,7 @@ func (m *Model) enableKey(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, k.Quit):
 			return m.quit()
 		}
-	case stepResults:
+	case StepResults:
 		switch {
 		case key.Matches(msg, k.Back), key.Matches(msg, k.Open):
 			return m.closeEnable("")
@@ -122,7 +116,7 @@ func (m *Model) enableKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (m *Model) scrollEnable(msg tea.KeyPressMsg, page int) {
-	k, e := m.com.Keys, m.enable
+	k, e := m.com.Keys, m.enableModel
 	switch {
 	case key.Matches(msg, k.Up):
 		e.offset = max(e.offset-1, 0)
@@ -140,63 +134,17 @@ func (m *Model) scrollEnable(msg tea.KeyPressMsg, page int) {
 }
 
 func (m *Model) closeEnable(status string) tea.Cmd {
-	m.enable = nil
-	m.screen = scrBrowse
+	m.closed = true
 	if status != "" {
 		m.setStatus(status)
 	}
 	return nil
 }
 
-// startPlan checks the addresses in the directory, in a command.
-func (m *Model) startPlan() tea.Cmd {
-	e := m.enable
-	if m.com.ReadOnly {
-		m.setError("read-only: nothing can be enabled in this session")
-		return nil
-	}
-	if e.usesDomain() && strings.TrimSpace(e.domain.Value) == "" {
-		m.setError(e.signIn().String() + " needs a domain: press tab and type it (e.g. corp.example)")
-		return nil
-	}
-	pending := map[string]bool{}
-	for _, u := range e.users {
-		if m.sess.Pending.Get(u.DN) != nil {
-			pending[directory.NormDN(u.DN)] = true
-		}
-	}
-	// Sign-in names other users are about to get from their pending edits
-	// are as taken as those in the directory.
-	pendingSIP := m.sess.Pending.SIPClaims()
-	ctx, cancel := context.WithCancel(m.com.Ctx)
-	e.cancel = cancel
-	e.step = stepPlanning
-	m.setStatus("checking every sign-in name in the directory…")
-	return planEnable(ctx, m.com.Dir, e, e.users, pending, pendingSIP, m.sess.Pools, e.pool, e.signIn(), strings.TrimSpace(e.domain.Value))
-}
-
-// startApply writes the plan, each user its own compare-and-swap.
-func (m *Model) startApply() tea.Cmd {
-	e := m.enable
-	if m.com.ReadOnly {
-		m.setError("read-only: nothing is written in this session")
-		return nil
-	}
-	if n, _ := e.counts(); n == 0 {
-		m.setError("nothing to enable: every user is skipped (esc goes back to change the pool or the sign-in name)")
-		return nil
-	}
-	ctx, cancel := context.WithCancel(m.com.Ctx)
-	e.cancel = cancel
-	e.step, e.offset, e.results = stepApplying, 0, nil
-	m.setStatus("enabling… esc stops after the user being written")
-	return applyEnable(ctx, m.com.Ctx, m.com.Dir, e, e.plans)
-}
-
 // enablePaste puts pasted text in the domain field while it has the keys.
 func (m *Model) enablePaste(s string) {
-	if e := m.enable; e != nil && e.step == stepPattern && e.editing {
-		e.domain.Paste(s)
+	if e := m.enableModel; e != nil && e.Step == StepPattern && e.editing {
+		e.Domain.Paste(s)
 		m.updatePreview()
 	}
 }
@@ -204,26 +152,26 @@ func (m *Model) enablePaste(s string) {
 // enableHelp is the footer of each step.
 func (m *Model) enableHelp() keys.Help {
 	k := m.com.Keys
-	e := m.enable
+	e := m.enableModel
 	move := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "move"))
 	var short []key.Binding
 	switch {
 	case e == nil:
-	case e.step == stepPool:
+	case e.Step == StepPool:
 		short = []key.Binding{keys.With(move, "choose pool"), keys.With(k.Open, "next"), keys.With(k.Back, "cancel"), k.Quit}
-	case e.step == stepPattern && e.editing:
+	case e.Step == StepPattern && e.editing:
 		short = []key.Binding{
 			key.NewBinding(key.WithKeys("a"), key.WithHelp("type", "the domain")),
 			key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter/tab", "done")),
 		}
-	case e.step == stepPattern:
+	case e.Step == StepPattern:
 		short = []key.Binding{keys.With(move, "sign-in name"), keys.With(k.NextPane, "edit domain"), keys.With(k.Open, "check in the directory"), keys.With(k.Back, "back to pools"), k.Quit}
-	case e.step == stepPlanning:
+	case e.Step == StepPlanning:
 		short = []key.Binding{keys.With(k.Back, "stop checking")}
-	case e.step == stepPlan:
+	case e.Step == StepPlan:
 		n, _ := e.counts()
 		short = []key.Binding{keys.Enabled(keys.With(k.Commit, fmt.Sprintf("enable %d user%s", n, common.Plural(n))), n > 0 && !m.com.ReadOnly), keys.With(move, "scroll"), keys.With(k.PageDown, "page"), keys.With(k.Back, "back"), k.Quit}
-	case e.step == stepApplying:
+	case e.Step == StepApplying:
 		short = []key.Binding{keys.With(k.Back, "stop after this user"), keys.With(k.Quit, "stop, then quit")}
 	default:
 		short = []key.Binding{keys.With(k.Open, "close"), keys.With(move, "scroll"), keys.With(k.Back, "close"), k.Quit}

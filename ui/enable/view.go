@@ -1,4 +1,4 @@
-package ui
+package enable
 
 import (
 	"context"
@@ -20,30 +20,30 @@ import (
 
 func (m *Model) enableBody(w, h int) []string {
 	st := m.com.Styles
-	e := m.enable
+	e := m.enableModel
 	if e == nil {
 		return common.Block(nil, w, h)
 	}
 	steps := map[enableStep]string{
-		stepPool: "step 1 of 4: server or pool", stepPattern: "step 2 of 4: sign-in name",
-		stepPlanning: "step 3 of 4: checking", stepPlan: "step 3 of 4: check and confirm",
-		stepApplying: "step 4 of 4: enabling", stepResults: "step 4 of 4: results",
+		StepPool: "step 1 of 4: server or pool", StepPattern: "step 2 of 4: sign-in name",
+		StepPlanning: "step 3 of 4: checking", StepPlan: "step 3 of 4: check and confirm",
+		StepApplying: "step 4 of 4: enabling", StepResults: "step 4 of 4: results",
 	}
 	head := []string{
-		common.Fit(st.Bold.Render("Enable users for Office Communications Server")+st.Dim.Render("  "+steps[e.step]), w),
+		common.Fit(st.Bold.Render("Enable users for Office Communications Server")+st.Dim.Render("  "+steps[e.Step]), w),
 		common.Fit(st.Dim.Render(m.enableWho()), w),
 		"",
 	}
 	var body []string
 	scroll := false
-	switch e.step {
-	case stepPool:
+	switch e.Step {
+	case StepPool:
 		body = m.enablePoolView(w)
-	case stepPattern:
+	case StepPattern:
 		body = m.enablePatternView(w, h-len(head))
-	case stepPlanning:
-		body = []string{m.spin.View() + " reading the users afresh and checking every sign-in name in the directory…", st.Dim.Render("esc stops; nothing is written in this step")}
-	case stepPlan:
+	case StepPlanning:
+		body = []string{m.com.Spin + " reading the users afresh and checking every sign-in name in the directory…", st.Dim.Render("esc stops; nothing is written in this step")}
+	case StepPlan:
 		body, scroll = m.enablePlanView(w), true
 	default:
 		body, scroll = m.enableResultView(w), true
@@ -57,7 +57,7 @@ func (m *Model) enableBody(w, h int) []string {
 }
 
 func (m *Model) enableWho() string {
-	us := m.enable.users
+	us := m.enableModel.users
 	if len(us) == 1 {
 		return termtext.Safe("for " + us[0].Label() + " · " + us[0].DN)
 	}
@@ -74,19 +74,19 @@ func (m *Model) enableWho() string {
 
 func (m *Model) enablePoolView(w int) []string {
 	st := m.com.Styles
-	e := m.enable
+	e := m.enableModel
 	switch {
 	case m.sess.PoolsErr != nil:
 		return append([]string{st.Bad.Render("✗ The OCS pools could not be read, so none can be offered:")}, indent(common.Wrap(termtext.Safe(m.sess.PoolsErr.Error()), w-4), "    ")...)
 	case !m.sess.PoolsLoaded:
-		return []string{m.spin.View() + " reading the pools…"}
+		return []string{m.com.Spin + " reading the pools…"}
 	case m.sess.Pools.Len() == 0:
 		out := []string{st.Bad.Render("✗ No OCS pools were found in this directory.")}
 		out = append(out, common.Wrap("Pools live under CN=Pools,CN=RTC Service in the System container (OCS 2007) or the Configuration container (R2). Create the pool with the OCS tools first; nothing can be enabled without one. esc closes.", w)...)
 		return out
 	}
 	pools := session.PoolsByHost(m.sess.Pools)
-	e.poolCur = common.Clamp(e.poolCur, 0, len(pools)-1)
+	e.PoolCur = common.Clamp(e.PoolCur, 0, len(pools)-1)
 	out := []string{"Which server or pool will register these users?", st.Dim.Render("Pools found in the directory, by host name:"), ""}
 	hostW := 0
 	for _, p := range pools {
@@ -99,14 +99,14 @@ func (m *Model) enablePoolView(w int) []string {
 			note = p.DN
 		}
 		name, note := termtext.Safe(poolName(p)), termtext.Safe(note)
-		if i == e.poolCur {
+		if i == e.PoolCur {
 			out = append(out, st.Selected.Render(common.Fit("› "+common.Fit(name, hostW)+"  "+note, w)))
 		} else {
 			out = append(out, "  "+common.Fit(name, hostW)+"  "+st.Dim.Render(note))
 		}
 	}
 	out = append(out, "")
-	p := pools[e.poolCur]
+	p := pools[e.PoolCur]
 	for _, l := range common.Wrap("Pool object: "+termtext.Safe(p.DN), w-2) {
 		out = append(out, "  "+st.Dim.Render(l))
 	}
@@ -122,8 +122,8 @@ func indent(lines []string, pre string) []string {
 
 func (m *Model) enablePatternView(w, h int) []string {
 	st := m.com.Styles
-	e := m.enable
-	out := []string{st.Dim.Render("Pool: " + termtext.Safe(poolName(e.pool))), "How is the sign-in name (msRTCSIP-PrimaryUserAddress) formed?"}
+	e := m.enableModel
+	out := []string{st.Dim.Render("Pool: " + termtext.Safe(poolName(e.Pool))), "How is the sign-in name (msRTCSIP-PrimaryUserAddress) formed?"}
 	forms := map[directory.SignInPattern]string{
 		directory.PatternMail:      "sip:<mail>",
 		directory.PatternUPN:       "sip:<userPrincipalName>",
@@ -132,15 +132,15 @@ func (m *Model) enablePatternView(w, h int) []string {
 	}
 	for i, p := range directory.SignInPatterns {
 		row := fmt.Sprintf("%-24s %s", p.String(), forms[p])
-		if i == e.pattern {
+		if i == e.Pattern {
 			out = append(out, st.Selected.Render(common.Fit("› (•) "+row, w)))
 		} else {
 			out = append(out, "  ( ) "+row)
 		}
 	}
-	dom := "Domain: " + termtext.Safe(e.domain.Value)
+	dom := "Domain: " + termtext.Safe(e.Domain.Value)
 	if e.editing {
-		dom = e.domain.View("Domain: ") + st.Dim.Render("   enter or tab when done")
+		dom = e.Domain.View("Domain: ") + st.Dim.Render("   enter or tab when done")
 	} else if e.usesDomain() {
 		dom += st.Dim.Render("   tab edits it")
 	} else {
@@ -198,11 +198,11 @@ func (m *Model) enablePatternView(w, h int) []string {
 // why, then each user's attribute edits.
 func (m *Model) enablePlanView(w int) []string {
 	st := m.com.Styles
-	e := m.enable
+	e := m.enableModel
 	n, skipped := e.counts()
 	var out []string
 	add := func(s string) { out = append(out, s) }
-	add("Pool: " + termtext.Safe(poolName(e.pool)) + " · sign-in name: " + termtext.Safe(e.signIn().String()))
+	add("Pool: " + termtext.Safe(poolName(e.Pool)) + " · sign-in name: " + termtext.Safe(e.signIn().String()))
 	sum := st.Ok.Render(fmt.Sprintf("✓ %d will be enabled", n))
 	if skipped > 0 {
 		sum += " · " + st.Bad.Render(fmt.Sprintf("✗ %d skipped", skipped))
@@ -216,7 +216,7 @@ func (m *Model) enablePlanView(w int) []string {
 	if skipped > 0 {
 		add("")
 		add(st.Group.Render(fmt.Sprintf("Skipped (%d): nothing is written for them", skipped)))
-		for _, p := range e.plans {
+		for _, p := range e.Plans {
 			if p.Skip == "" {
 				continue
 			}
@@ -231,7 +231,7 @@ func (m *Model) enablePlanView(w int) []string {
 		add(st.Group.Render(fmt.Sprintf("Will be enabled (%d)", n)))
 	}
 	attrW := 28
-	for _, p := range e.plans {
+	for _, p := range e.Plans {
 		if p.Skip != "" {
 			continue
 		}
@@ -250,7 +250,7 @@ func (m *Model) enablePlanView(w int) []string {
 			}
 		}
 		if !p.Change.HomeServer.Set {
-			add("      " + st.Dim.Render(common.Fit(flags.AttrPrimaryHomeServer, attrW)+" already "+termtext.Safe(poolName(e.pool))))
+			add("      " + st.Dim.Render(common.Fit(flags.AttrPrimaryHomeServer, attrW)+" already "+termtext.Safe(poolName(e.Pool))))
 		}
 	}
 	return out
@@ -269,19 +269,19 @@ func (m *Model) enableValue(attr string, o flags.Opt[string]) string {
 
 func (m *Model) enableResultView(w int) []string {
 	st := m.com.Styles
-	e := m.enable
+	e := m.enableModel
 	ok, skipped, failed := e.outcome()
 	var out []string
 	add := func(s string) { out = append(out, s) }
 	switch {
-	case e.step == stepApplying:
-		add(m.spin.View() + fmt.Sprintf(" enabling on %s… %d of %d done · esc stops after the user being written", termtext.Safe(poolName(e.pool)), len(e.results), len(e.plans)))
+	case e.Step == StepApplying:
+		add(m.com.Spin + fmt.Sprintf(" enabling on %s… %d of %d done · esc stops after the user being written", termtext.Safe(poolName(e.Pool)), len(e.results), len(e.Plans)))
 	case e.stopped:
 		add(st.Warn.Render(fmt.Sprintf("Stopped: %d enabled, %d skipped, %d not written", ok, skipped, failed)))
 	default:
-		add(st.Bold.Render(fmt.Sprintf("Done: %d enabled, %d skipped, %d failed", ok, skipped, failed)) + st.Dim.Render(" on "+termtext.Safe(poolName(e.pool))))
+		add(st.Bold.Render(fmt.Sprintf("Done: %d enabled, %d skipped, %d failed", ok, skipped, failed)) + st.Dim.Render(" on "+termtext.Safe(poolName(e.Pool))))
 	}
-	if e.step == stepResults && len(m.browse.List.Marks) > 0 {
+	if e.Step == StepResults && m.marksLeft {
 		for _, l := range common.Wrap("The enabled users are deselected in the list; the others stay selected to fix and try again.", w) {
 			add(st.Dim.Render(l))
 		}
@@ -289,8 +289,8 @@ func (m *Model) enableResultView(w int) []string {
 	add("")
 	for i, r := range e.results {
 		label := r.DN
-		if i < len(e.plans) {
-			label = e.plans[i].User.Label()
+		if i < len(e.Plans) {
+			label = e.Plans[i].User.Label()
 		}
 		label = termtext.Safe(label)
 		switch {
