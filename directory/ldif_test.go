@@ -170,7 +170,7 @@ func TestJournalAndUndo(t *testing.T) {
 		t.Errorf("absent before must be null: %+v", entries[1])
 	}
 	// The undo of the write is a CAS on what it wrote: federation goes
-	// back (to FALSE: a Change cannot remove a Boolean), enhanced presence
+	// back (to absent, as before the write), enhanced presence
 	// stays (one-way), and the undo is journaled as the write's undo.
 	f, _ := os.Open(path)
 	lines, damage, err := ReadJournalLines(f)
@@ -185,7 +185,7 @@ func TestJournalAndUndo(t *testing.T) {
 		t.Fatalf("undo: %+v", res)
 	}
 	back, _ := m.User(ctx, target)
-	if back.OCS.OptionFlags.V != 257 || back.OCS.Federation != flags.Some(false) {
+	if back.OCS.OptionFlags.V != 257 || back.OCS.Federation.Set {
 		t.Errorf("after undo: %+v", back.OCS)
 	}
 	all, _ = ReadJournal(path)

@@ -45,7 +45,8 @@ type UndoPart struct {
 	// Bits is the bit-mask undo, for OptionFlags and ArchivingEnabled.
 	Bits flags.BitUndo
 	// Reason says why the part is refused or kept, or a note on a
-	// restored one (a Boolean that was absent is written FALSE).
+	// restored one (an attribute the write created that stays, because
+	// another writer's bits are in it now).
 	Reason string
 }
 
@@ -134,11 +135,31 @@ func undoBits(c *flags.Change, pt UndoPart) []UndoPart {
 	}
 	pt.Bits = u
 	var out []UndoPart
+	// A write that created the attribute is taken back to absent: a
+	// compare-and-swap delete of the value it wrote, only while the
+	// directory holds exactly that. When other bits changed since, the
+	// bits are inverted and the attribute stays.
+	created := !pt.Before.Set && pt.Wrote.Set
+	exact := sameOpt(pt.Attr, pt.Holds, pt.Wrote)
+	if created && exact {
+		if pt.Attr == flags.AttrOptionFlags {
+			c.Remove |= flags.RemoveOptionFlags
+		} else {
+			c.Remove |= flags.RemoveArchiving
+		}
+	}
 	if !u.Delta.IsZero() {
 		r := pt
 		r.Action = UndoRestored
 		back, _ := u.Delta.Apply(cur)
 		r.Back = flags.Some(flags.FormatAD(back))
+		switch {
+		case created && exact && back == 0:
+			r.Back = flags.Opt[string]{}
+		case created && !exact:
+			r.Reason = fmt.Sprintf("%s was absent before this write; it holds %s now, not %s as this write left it, so only the bits are taken back and the attribute stays, as %s",
+				pt.Attr, showOpt(pt.Holds), showOpt(pt.Wrote), flags.FormatAD(back))
+		}
 		out = append(out, r)
 	}
 	if u.Refused != 0 {
@@ -181,13 +202,11 @@ func setBack(c *flags.Change, pt *UndoPart) error {
 		// "" removes the attribute.
 		*dst = flags.Some(pt.Back.V)
 	}
-	boolean := func(dst *flags.Opt[bool]) error {
+	boolean := func(dst *flags.Opt[bool], r flags.Removal) error {
 		if !pt.Back.Set {
-			// A Change cannot remove a Boolean; OCS reads an absent one
-			// as FALSE.
-			*dst = flags.Some(false)
-			pt.Back = flags.Some(flags.FormatADBool(false))
-			pt.Reason = pt.Attr + " was absent before this write; it is written FALSE, which OCS reads the same way"
+			// Absent again, as before the write: the caller checked it
+			// still holds what the write wrote.
+			c.Remove |= r
 			return nil
 		}
 		b, err := flags.ParseADBool(pt.Back.V)
@@ -199,11 +218,11 @@ func setBack(c *flags.Change, pt *UndoPart) error {
 	}
 	switch pt.Attr {
 	case flags.AttrUserEnabled:
-		return boolean(&c.Enabled)
+		return boolean(&c.Enabled, flags.RemoveEnabled)
 	case flags.AttrFederationEnabled:
-		return boolean(&c.Federation)
+		return boolean(&c.Federation, flags.RemoveFederation)
 	case flags.AttrInternetAccess:
-		return boolean(&c.RemoteAccess)
+		return boolean(&c.RemoteAccess, flags.RemoveRemoteAccess)
 	case flags.AttrPrimaryUserAddress:
 		str(&c.SIPAddress)
 	case flags.AttrPrimaryHomeServer:

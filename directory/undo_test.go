@@ -149,7 +149,7 @@ func TestPlanUndoValues(t *testing.T) {
 		act  UndoAction
 	}{
 		{flags.AttrPrimaryUserAddress, UndoRestored}, // compared as AD does, without case
-		{flags.AttrFederationEnabled, UndoRestored},  // absent before: FALSE
+		{flags.AttrFederationEnabled, UndoRestored},  // absent before: removed again
 		{flags.AttrLine, UndoRefused},                // someone wrote tel:+1999 since
 		{flags.AttrOptionFlags, UndoRestored},        // 1 cleared
 		{flags.AttrOptionFlags, UndoKept},            // 256 stays
@@ -170,7 +170,7 @@ func TestPlanUndoValues(t *testing.T) {
 		t.Errorf("kept part: %s", p.Parts[4].Reason)
 	}
 	c := p.Change
-	if c.SIPAddress != flags.Some("sip:old@corp.example") || c.Federation != flags.Some(false) || c.Line.Set || c.Flags != (flags.Delta{Clear: 1}) {
+	if c.SIPAddress != flags.Some("sip:old@corp.example") || c.Federation.Set || c.Remove != flags.RemoveFederation || c.Line.Set || c.Flags != (flags.Delta{Clear: 1}) {
 		t.Errorf("change %+v", c)
 	}
 }
@@ -325,5 +325,64 @@ func TestSessionJournal(t *testing.T) {
 	}
 	if u, _ := m.User(ctx, leo); u.OCS.OptionFlags.V != 1 {
 		t.Errorf("after undo: %d", u.OCS.OptionFlags.V)
+	}
+}
+
+const uma = "CN=Uma Shah,OU=Engineering,OU=Corp,DC=corp,DC=example" // no OptionFlags
+
+// A write that created OptionFlags (+pic on a user without it) is taken
+// back to absent while the directory holds exactly what it wrote: a
+// compare-and-swap delete of that value, not a 0 written. Federation, a
+// Boolean the same write created, goes back to absent too.
+func TestUndoOfAWriteThatCreatedAnAttributeRemovesIt(t *testing.T) {
+	ctx := context.Background()
+	m, j, path := journaledDemo(t)
+	if u, _ := m.User(ctx, uma); u.OCS.OptionFlags.Set || u.OCS.Federation.Set {
+		t.Fatalf("the demo's Uma Shah has OptionFlags or federation: %+v", u.OCS)
+	}
+	if _, _, err := Update(ctx, j, uma, flags.Change{Flags: flags.Delta{Set: flags.PublicIM}, Federation: flags.Some(true)}, 1); err != nil {
+		t.Fatal(err)
+	}
+	ws := writesOf(t, path)
+	cur, _ := j.User(ctx, uma)
+	res := UndoWrite(ctx, j, ws[0], cur, UndoOptions{})
+	if res.Err != nil || !res.Plan.Complete() {
+		t.Fatalf("undo: %+v", res)
+	}
+	for _, e := range res.Sent.Edits {
+		if e.New.Set || !e.Old.Set {
+			t.Errorf("the undo wrote %s %v -> %v, want a delete of the value written", e.Attr, e.Old, e.New)
+		}
+	}
+	back, _ := m.User(ctx, uma)
+	if back.OCS.OptionFlags.Set || back.OCS.Federation.Set {
+		t.Errorf("after the undo: OptionFlags %v, federation %v; want both absent", back.OCS.OptionFlags, back.OCS.Federation)
+	}
+	ws = writesOf(t, path)
+	if got := ws[len(ws)-1]; got.Undoes != ws[0].ID || len(got.Edits) != 2 || got.Edits[0].New.Set {
+		t.Errorf("the undo's journal: %+v", got)
+	}
+}
+
+// When another writer set a bit since, the attribute the write created
+// stays: its bit is taken back, theirs kept, and the undo says why.
+func TestUndoOfAWriteThatCreatedOptionFlagsKeepsItWhenOthersChangedIt(t *testing.T) {
+	ctx := context.Background()
+	m, j, path := journaledDemo(t)
+	if _, _, err := Update(ctx, j, uma, flags.Change{Flags: flags.Delta{Set: flags.PublicIM}}, 1); err != nil {
+		t.Fatal(err)
+	}
+	setBits(t, m, uma, 1|1024)
+	cur, _ := j.User(ctx, uma)
+	res := UndoWrite(ctx, j, writesOf(t, path)[0], cur, UndoOptions{})
+	if res.Err != nil || !res.Plan.Complete() {
+		t.Fatalf("undo: %+v", res)
+	}
+	back, _ := m.User(ctx, uma)
+	if back.OCS.OptionFlags != flags.Some[flags.Value](1024) {
+		t.Errorf("OptionFlags after the undo: %v, want 1024", back.OCS.OptionFlags)
+	}
+	if why := res.Plan.Parts[0].Reason; !strings.Contains(why, "absent before") || !strings.Contains(why, "stays") {
+		t.Errorf("the undo does not say why the attribute stays: %q", why)
 	}
 }

@@ -106,9 +106,10 @@ func UpdateFromDetail(ctx context.Context, d Directory, cur User, c flags.Change
 // absoluteChanged reports whether an attribute c sets to a value (not a
 // bit delta) differs between two reads.
 func absoluteChanged(c flags.Change, a, b flags.Settings) bool {
-	return c.Enabled.Set && a.Enabled != b.Enabled ||
-		c.Federation.Set && a.Federation != b.Federation ||
-		c.RemoteAccess.Set && a.RemoteAccess != b.RemoteAccess ||
+	removes := func(r flags.Removal) bool { return c.Remove&r != 0 }
+	return (c.Enabled.Set || removes(flags.RemoveEnabled)) && a.Enabled != b.Enabled ||
+		(c.Federation.Set || removes(flags.RemoveFederation)) && a.Federation != b.Federation ||
+		(c.RemoteAccess.Set || removes(flags.RemoveRemoteAccess)) && a.RemoteAccess != b.RemoteAccess ||
 		c.SIPAddress.Set && a.SIPAddress != b.SIPAddress ||
 		c.HomeServer.Set && a.HomeServer != b.HomeServer ||
 		c.Line.Set && a.Line != b.Line ||

@@ -34,13 +34,13 @@ func (c Change) Attributes() []string {
 		attr string
 		on   bool
 	}{
-		{AttrUserEnabled, c.Enabled.Set},
+		{AttrUserEnabled, c.Enabled.Set || c.Remove&RemoveEnabled != 0},
 		{AttrPrimaryUserAddress, c.SIPAddress.Set},
 		{AttrPrimaryHomeServer, c.HomeServer.Set},
-		{AttrOptionFlags, c.Flags != Delta{}},
-		{AttrFederationEnabled, c.Federation.Set},
-		{AttrInternetAccess, c.RemoteAccess.Set},
-		{AttrArchivingEnabled, c.Archiving != Delta{}},
+		{AttrOptionFlags, c.Flags != Delta{} || c.Remove&RemoveOptionFlags != 0},
+		{AttrFederationEnabled, c.Federation.Set || c.Remove&RemoveFederation != 0},
+		{AttrInternetAccess, c.RemoteAccess.Set || c.Remove&RemoveRemoteAccess != 0},
+		{AttrArchivingEnabled, c.Archiving != Delta{} || c.Remove&RemoveArchiving != 0},
 		{AttrLine, c.Line.Set},
 		{AttrLineServer, c.LineServer.Set},
 	} {

@@ -264,7 +264,24 @@ type Change struct {
 	// String attributes: Set means "make it V"; V == "" removes the attribute
 	// (AD has no empty values).
 	SIPAddress, HomeServer, Line, LineServer Opt[string]
+	// Remove names bit masks and Booleans to remove outright, which only an
+	// undo asks for: it takes back a write that created them. A bit mask
+	// named is removed only when Flags or Archiving leave it 0, so another
+	// writer's bits never go with it; a Boolean named is removed, and the
+	// compare-and-swap expects the value read.
+	Remove Removal
 }
+
+// Removal is a set of attributes a Change removes (Change.Remove).
+type Removal uint8
+
+const (
+	RemoveOptionFlags Removal = 1 << iota
+	RemoveArchiving
+	RemoveEnabled
+	RemoveFederation
+	RemoveRemoteAccess
+)
 
 // IsZero reports whether the change names nothing.
 func (c Change) IsZero() bool { return c == Change{} }
@@ -285,9 +302,24 @@ func (c Change) Then(d Change) Change {
 			*dst = v
 		}
 	}
-	later(&out.Enabled, d.Enabled)
-	later(&out.Federation, d.Federation)
-	later(&out.RemoteAccess, d.RemoteAccess)
+	// A Boolean is either written or removed: the later edit wins.
+	booleans := []struct {
+		dst *Opt[bool]
+		v   Opt[bool]
+		r   Removal
+	}{{&out.Enabled, d.Enabled, RemoveEnabled}, {&out.Federation, d.Federation, RemoveFederation}, {&out.RemoteAccess, d.RemoteAccess, RemoveRemoteAccess}}
+	for _, b := range booleans {
+		later(b.dst, b.v)
+		switch {
+		case b.v.Set:
+			out.Remove &^= b.r
+		case d.Remove&b.r != 0:
+			*b.dst = Opt[bool]{}
+			out.Remove |= b.r
+		}
+	}
+	// A bit mask's removal stands while the deltas leave it 0.
+	out.Remove |= d.Remove & (RemoveOptionFlags | RemoveArchiving)
 	laterS(&out.SIPAddress, d.SIPAddress)
 	laterS(&out.HomeServer, d.HomeServer)
 	laterS(&out.Line, d.Line)
@@ -313,10 +345,20 @@ func (s Settings) Apply(c Change) (Settings, error) {
 	for _, p := range []struct {
 		dst *Opt[bool]
 		v   Opt[bool]
-	}{{&out.Enabled, c.Enabled}, {&out.Federation, c.Federation}, {&out.RemoteAccess, c.RemoteAccess}} {
-		if p.v.Set {
+		r   Removal
+	}{{&out.Enabled, c.Enabled, RemoveEnabled}, {&out.Federation, c.Federation, RemoveFederation}, {&out.RemoteAccess, c.RemoteAccess, RemoveRemoteAccess}} {
+		switch {
+		case p.v.Set:
 			*p.dst = p.v
+		case c.Remove&p.r != 0:
+			*p.dst = Opt[bool]{}
 		}
+	}
+	if c.Remove&RemoveOptionFlags != 0 && out.OptionFlags.Set && out.OptionFlags.V == 0 {
+		out.OptionFlags = Opt[Value]{}
+	}
+	if c.Remove&RemoveArchiving != 0 && out.Archiving.Set && out.Archiving.V == 0 {
+		out.Archiving = Opt[Value]{}
 	}
 	for _, p := range []struct {
 		dst *Opt[string]

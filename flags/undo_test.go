@@ -83,3 +83,41 @@ func TestDeltaNames(t *testing.T) {
 		t.Errorf("DeltaNames = %q", got)
 	}
 }
+
+// Remove takes an attribute away: a Boolean outright, a bit mask only when
+// the deltas leave it 0 (another writer's bits never go with it); a later
+// edit of a Boolean wins over an earlier removal, and the other way round.
+func TestChangeRemove(t *testing.T) {
+	s := Settings{OptionFlags: Some(PublicIM), Federation: Some(true), Archiving: Some[Value](1)}
+	cases := []struct {
+		name string
+		c    Change
+		want Settings
+	}{
+		{"flags that the delta leaves 0", Change{Flags: Delta{Clear: PublicIM}, Remove: RemoveOptionFlags},
+			Settings{Federation: Some(true), Archiving: Some[Value](1)}},
+		{"a Boolean", Change{Remove: RemoveFederation},
+			Settings{OptionFlags: Some(PublicIM), Archiving: Some[Value](1)}},
+		{"removed, then written", Change{Remove: RemoveFederation}.Then(Change{Federation: Some(false)}),
+			Settings{OptionFlags: Some(PublicIM), Federation: Some(false), Archiving: Some[Value](1)}},
+		{"written, then removed", Change{Federation: Some(false)}.Then(Change{Remove: RemoveFederation}),
+			Settings{OptionFlags: Some(PublicIM), Archiving: Some[Value](1)}},
+	}
+	for _, c := range cases {
+		got, err := s.Apply(c.c)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got.OptionFlags != c.want.OptionFlags || got.Federation != c.want.Federation || got.Archiving != c.want.Archiving {
+			t.Errorf("%s: %+v, want %+v", c.name, got, c.want)
+		}
+	}
+	with := s
+	with.OptionFlags = Some(PublicIM | 1024)
+	if got, _ := with.Apply(Change{Flags: Delta{Clear: PublicIM}, Remove: RemoveOptionFlags}); got.OptionFlags != Some[Value](1024) {
+		t.Errorf("another writer's bit went with the removal: %v", got.OptionFlags)
+	}
+	if a := (Change{Remove: RemoveFederation | RemoveOptionFlags}).Attributes(); len(a) != 2 {
+		t.Errorf("attributes of a removal: %v", a)
+	}
+}
