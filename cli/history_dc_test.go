@@ -145,7 +145,7 @@ func TestDCUndoRun(t *testing.T) {
 	if s := got[directory.NormDN(outside.DN)].OCS; s.OptionFlags.V != 1024|64 {
 		t.Errorf("the user outside the run: %d, want 1088", s.OptionFlags.V)
 	}
-	if !strings.Contains(out, "50 write(s) undone, 0 refused") {
+	if !strings.Contains(out, "50 writes undone") {
 		t.Errorf("undo summary:\n%s", out[max(0, len(out)-300):])
 	}
 }

@@ -116,10 +116,18 @@ func TestUndoOnDemoClearsOnly64(t *testing.T) {
 	if len(hs) != 2 || hs[1].Undoes != id || hs[1].ID == id {
 		t.Fatalf("history after undo: %+v", hs)
 	}
-	// Undoing the same write twice is refused: 64 is no longer there.
+	// Undoing the same write twice: the journal says it was taken back
+	// already, by whom and when; nothing is written, exit 0.
 	code, out, _ = d.run(t, "undo", "--demo", id)
-	if code != 1 || !strings.Contains(out, "refused") || !strings.Contains(out, "64 anonymous") || !strings.Contains(out, "write "+hs[1].ID+" took this write back already") {
+	if code != 0 || !strings.Contains(out, "already undone by "+hs[1].ID+" at "+timeText(hs[1].Time)+"; nothing to do") ||
+		strings.Contains(out, "refused") || !strings.Contains(out, "nothing to do: 1 already undone") {
 		t.Errorf("second undo: exit %d\n%s", code, out)
+	}
+	if v := d.flagsOf(t, leoDN); v != 1|1024 {
+		t.Errorf("the second undo changed OptionFlags to %d", v)
+	}
+	if n := len(historyJSON(t, d)); n != 2 {
+		t.Errorf("the second undo journaled a write: %d writes", n)
 	}
 	// The undo undone: 64 is back, 1024 still there.
 	if code, out, errs := d.run(t, "undo", "--demo", hs[1].ID); code != 0 {
@@ -218,8 +226,13 @@ func TestUndoRunOnDemo(t *testing.T) {
 			undoRun = h.Run
 		}
 	}
-	if !strings.Contains(out, "undo run "+undoRun+": 50 write(s) undone") {
+	if !strings.Contains(out, "undo run "+undoRun+": 50 writes undone") {
 		t.Errorf("undo output:\n%s", out[max(0, len(out)-400):])
+	}
+	// The run again: every write of it was taken back already.
+	if code, out, _ := d.run(t, "undo", "--demo", run); code != 0 || strings.Count(out, "already undone by ") != 50 ||
+		!strings.Contains(out, "nothing to do: 50 already undone") {
+		t.Errorf("the run undone twice: exit %d\n%s", code, out[max(0, len(out)-400):])
 	}
 	if code, _, errs := d.run(t, "undo", "--demo", undoRun); code != 0 {
 		t.Fatalf("undo of the undo run: %d %s", code, errs)
@@ -228,6 +241,10 @@ func TestUndoRunOnDemo(t *testing.T) {
 		if v := d.flagsOf(t, dn); v != before[dn]|flags.AnonymousParticipants|flags.PublicIM {
 			t.Errorf("%s: %d after undoing the undo", dn, v)
 		}
+	}
+	// The undo undone puts the run's change back: it can be undone again.
+	if code, out, _ := d.run(t, "undo", "--demo", run); code != 0 || !strings.Contains(out, "50 writes undone") {
+		t.Errorf("the run undone after its undo was undone: exit %d\n%s", code, out[max(0, len(out)-400):])
 	}
 }
 

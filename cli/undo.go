@@ -19,10 +19,12 @@ import (
 // holds now (directory.UndoWrite), newest first, so two writes of one user
 // are taken back in the order that lets the older one's values match.
 //
-// Exit status: 0 when everything named was taken back, 1 when any part was
-// refused (the directory no longer holds what the write wrote, a write
-// rule, a write that was not written, enhanced presence that stays), 2 on
-// an error (an unknown id, the connection, a write that failed).
+// Exit status: 0 when everything named was taken back (or had been
+// already: a write an earlier undo took back is not written again, "already
+// undone by ID; nothing to do"), 1 when any part was refused (the directory
+// no longer holds what the write wrote, a write rule, a write that was not
+// written, enhanced presence that stays), 2 on an error (an unknown id, the
+// connection, a write that failed).
 
 // undoTries is how often an undo plans again after a conflict.
 const undoTries = 5
@@ -106,8 +108,24 @@ func resolveUndoIDs(writes []directory.JournalWrite, ids []string, path string, 
 
 // undoOutcome counts what an undo did.
 type undoOutcome struct {
-	undone, refused, failed, skipped int
-	ids                              []string
+	undone, already, refused, failed, skipped int
+	ids                                       []string
+}
+
+// undoneByNow is the undo that has taken w back and is itself in effect
+// (not taken back in turn by an undo in effect), or false: an undo of an
+// undo puts the write's change back, so it may be undone again.
+func undoneByNow(undoneBy map[string][]directory.JournalWrite, id string, depth int) (directory.JournalWrite, bool) {
+	if depth > 64 {
+		return directory.JournalWrite{}, false
+	}
+	us := undoneBy[id]
+	for i := len(us) - 1; i >= 0; i-- {
+		if _, undone := undoneByNow(undoneBy, us[i].ID, depth+1); !undone {
+			return us[i], true
+		}
+	}
+	return directory.JournalWrite{}, false
 }
 
 func runUndo(ctx context.Context, args []string, env Env) int {
@@ -234,6 +252,11 @@ func undoTargets(ctx context.Context, d directory.Directory, writes []directory.
 			}
 		}
 		printf(env.Stdout, "%s  (undo of %s, %s %s)\n", w.DN, w.ID, w.Outcome, timeText(w.Time))
+		if by, ok := undoneByNow(undoneBy, w.ID, 0); ok {
+			printf(env.Stdout, "  already undone by %s at %s; nothing to do (ocsflags undo %s puts this write's change back)\n", by.ID, timeText(by.Time), by.ID)
+			out.already++
+			continue
+		}
 		if err := targetOK[key]; err != nil {
 			printf(env.Stdout, "  refused: %s\n", err)
 			out.refused++
@@ -264,17 +287,54 @@ func undoTargets(ctx context.Context, d directory.Directory, writes []directory.
 		}
 	}
 	if out.skipped > 0 {
-		printf(env.Stdout, "%d write(s) of the run were not written: nothing to undo for them\n", out.skipped)
+		printf(env.Stdout, "%s of the run %s not written: nothing to undo for them\n", count(out.skipped, "write"), wasWere(out.skipped))
 	}
+	printf(env.Stdout, "\n%s\n", undoSummary(out, run, dry))
+	return out, nil
+}
+
+// undoSummary is undo's last line: what became of the writes named, and
+// the id that takes this undo back.
+func undoSummary(o undoOutcome, run string, dry bool) string {
+	var parts []string
+	if o.undone > 0 || (o.already == 0 && o.refused == 0 && o.failed == 0) {
+		verb := "undone"
+		if dry {
+			verb = "to undo"
+		}
+		parts = append(parts, count(o.undone, "write")+" "+verb)
+	}
+	if o.already > 0 {
+		parts = append(parts, fmt.Sprintf("%d already undone", o.already))
+	}
+	if o.refused > 0 {
+		parts = append(parts, fmt.Sprintf("%d refused or partly", o.refused))
+	}
+	if o.failed > 0 {
+		parts = append(parts, fmt.Sprintf("%d failed", o.failed))
+	}
+	counts := strings.Join(parts, ", ")
 	switch {
 	case dry:
-		printf(env.Stdout, "\n# dry run: nothing was written\n")
-	case run != "" && len(out.ids) > 0:
-		printf(env.Stdout, "\nundo run %s: %d write(s) undone, %d refused or partly, %d failed; ocsflags undo %s takes this undo back\n", run, out.undone, out.refused, out.failed, run)
-	case len(out.ids) == 1:
-		printf(env.Stdout, "\nundone as write %s; ocsflags undo %s takes this undo back\n", out.ids[0], out.ids[0])
+		return "# dry run: nothing was written (" + counts + ")"
+	case run != "" && len(o.ids) > 0:
+		return fmt.Sprintf("undo run %s: %s; ocsflags undo %s takes this undo back", run, counts, run)
+	case len(o.ids) == 1:
+		return fmt.Sprintf("undone as write %s (%s); ocsflags undo %s takes this undo back", o.ids[0], counts, o.ids[0])
+	case o.already > 0 && o.undone == 0 && o.refused == 0 && o.failed == 0:
+		return "nothing to do: " + counts
 	}
-	return out, nil
+	return "nothing written: " + counts
+}
+
+// count is "1 write", "2 writes".
+func count(n int, word string) string { return fmt.Sprintf("%d %s%s", n, word, plural(n)) }
+
+func wasWere(n int) string {
+	if n == 1 {
+		return "was"
+	}
+	return "were"
 }
 
 // writeUndo prints what undoing one write did: the attributes written
@@ -319,7 +379,7 @@ func writeUndo(w io.Writer, r directory.UndoResult, dry bool, undoneBy []directo
 	}
 	if !r.Plan.Complete() || r.Err != nil {
 		for _, u := range undoneBy {
-			printf(w, "  note: write %s took this write back already, %s\n", u.ID, timeText(u.Time))
+			printf(w, "  note: write %s took this write back at %s, and was itself taken back since\n", u.ID, timeText(u.Time))
 		}
 	}
 }
