@@ -85,7 +85,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	case "set":
 		err = runSet(ctx, rest, env)
 	case "history":
-		return runHistory(rest, env)
+		return runHistory(ctx, rest, env)
 	case "undo":
 		code = runUndo(ctx, rest, env)
 	case "find":

@@ -177,7 +177,7 @@ func TestSet(t *testing.T) {
 	// Kim Nguyen has the undocumented bit 1024 set (1280): +pic changes bit
 	// 1 and nothing else.
 	code, out, errs := run(t, append([]string{"set", "knguyen", "+pic"}, common...)...)
-	if code != 0 || !strings.Contains(out, "1280 -> 1281  (+1)") {
+	if code != 0 || !strings.Contains(out, "1280 -> 1281  (+1 pic)") {
 		t.Fatalf("set +pic: exit %d\n%s%s", code, out, errs)
 	}
 	rec, _ := os.ReadFile(changes)

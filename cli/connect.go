@@ -38,6 +38,9 @@ type conn struct {
 	// writes: the command changes the directory, so it must be told where:
 	// a forgotten --url must not "succeed" on the demo.
 	writes bool
+	// dryRun: the writing command only plans (--dry-run), so the demo
+	// notice says nothing is written.
+	dryRun bool
 
 	timeout time.Duration
 
@@ -169,6 +172,10 @@ func (c *conn) open(ctx context.Context, env Env) (directory.Directory, error) {
 	// --changes-out, vanish at exit; journaling them as written would mix
 	// make-believe with real changes in the admin's journal.
 	if d.Info().InMemory {
+		if _, journaled := d.(*directory.Journaled); c.journal != "" && c.writes && !c.console && !journaled {
+			printf(env.Stderr, "ocsflags: notice: --journal %s is not used: %s vanish when ocsflags exits, so they are not journaled "+
+				"(the journal holds only changes that stay in a directory, for history and undo)\n", c.journal, inMemoryWhat(d.Info()))
+		}
 		if c.console {
 			// Journaled in this process only, so that the console's
 			// history and undo work on the demo too.
@@ -214,7 +221,10 @@ func (c *conn) openDemo(env Env) (directory.Directory, error) {
 	c.target = fixTarget{args: []string{"--demo"}}
 	if !c.console {
 		what := "reading the built-in demo, not a DC: give --url ldaps://dc.corp.example to read yours"
-		if c.writes {
+		switch {
+		case c.writes && c.dryRun:
+			what = "dry run on the built-in demo, not a DC: nothing is written"
+		case c.writes:
 			what = "changing the built-in demo in memory; the change vanishes when ocsflags exits"
 		}
 		fmt.Fprintf(env.Stderr, "ocsflags: (demo directory) %s\n", what)
@@ -425,4 +435,12 @@ func TerminalPassword(prompt string) (string, error) {
 		return "", fmt.Errorf("read password: %w", err)
 	}
 	return string(b), nil
+}
+
+// inMemoryWhat names the changes of an in-memory directory that vanish.
+func inMemoryWhat(info directory.Info) string {
+	if info.Kind == "ldif" {
+		return "the changes to the LDIF export (without --changes-out) live in memory only and"
+	}
+	return "the built-in demo's changes live in memory only and"
 }

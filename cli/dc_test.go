@@ -105,7 +105,7 @@ func TestDCSetChangesExactlyOneBit(t *testing.T) {
 	if !maps.Equal(a, b) {
 		t.Errorf("other attributes changed: %v -> %v", b, a)
 	}
-	if !strings.Contains(out, "(+1)") && !strings.Contains(out, "(-1)") {
+	if !strings.Contains(out, "(+1 pic)") && !strings.Contains(out, "(-1 pic)") {
 		t.Errorf("output does not show the delta:\n%s", out)
 	}
 }

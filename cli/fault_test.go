@@ -60,7 +60,7 @@ func TestDCSetUnderFaults(t *testing.T) {
 				t.Fatal(err)
 			}
 			if tc.written {
-				if code != 0 || !strings.Contains(out, "0 -> 1  (+1)") || last.Outcome != directory.JournalWritten || now.OCS.OptionFlags.V != 1 {
+				if code != 0 || !strings.Contains(out, "0 -> 1  (+1 pic)") || last.Outcome != directory.JournalWritten || now.OCS.OptionFlags.V != 1 {
 					t.Errorf("want written everywhere: exit %d, journal %q, DC %v\n%s", code, last.Outcome, now.OCS.OptionFlags, out)
 				}
 			} else {
@@ -86,7 +86,7 @@ func TestDCConcurrentSetsReportOwnDelta(t *testing.T) {
 		"+federation":    flags.AttrFederationEnabled,
 		"+remote-access": flags.AttrInternetAccess,
 	}
-	diffs := map[string]string{"+pic": "(+1)", "+anonymous": "(+64)"}
+	diffs := map[string]string{"+pic": "(+1 pic)", "+anonymous": "(+64 anonymous)"}
 	sawOthers := 0
 	for round := range 3 {
 		type res struct {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/termtext"
 )
 
 // history lists the journal: every write, oldest first, one line each, the
@@ -101,9 +103,13 @@ func (f *sinceFlag) Set(s string) error {
 	return bad
 }
 
-func runHistory(args []string, env Env) int {
+func runHistory(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("history", flag.ContinueOnError)
-	journal := fs.String("journal", "", "")
+	// The connection options are there to look --user up in a directory
+	// (for the writes of an older ocsflags, which journaled no
+	// sAMAccountName); history reads nothing else from it.
+	c := conn{readOnly: true}
+	c.register(fs)
 	user := fs.String("user", "", "")
 	var since sinceFlag
 	fs.Var(&since, "since", "")
@@ -115,9 +121,14 @@ func runHistory(args []string, env Env) int {
 	if err != nil {
 		return exitCode(err, env)
 	}
-	path, explicit, err := journalFile(*journal)
+	path, explicit, err := journalFile(c.journal)
 	if err != nil {
 		return exitCode(err, env)
+	}
+	if c.demo {
+		printf(env.Stderr, "ocsflags: (demo directory) the built-in demo's changes are not journaled to a file: each --demo run starts from the "+
+			"built-in demo and its changes vanish at exit, so there is nothing to take back later; the console's history (ocsflags, then H) "+
+			"lists and undoes its own demo changes\n")
 	}
 	writes, damage, err := readWrites(path, explicit)
 	if err != nil {
@@ -127,6 +138,20 @@ func runHistory(args []string, env Env) int {
 	var dns map[string]bool
 	if *user != "" {
 		dns = journalUserDNs(writes, *user)
+		if c.named(env) {
+			d, err := c.open(ctx, env)
+			if err != nil {
+				return exitCode(err, env)
+			}
+			us, err := d.Resolve(ctx, *user)
+			d.Close()
+			if err != nil && !errors.Is(err, directory.ErrNoSuchObject) {
+				return exitCode(fmt.Errorf("user %s: %w", termtext.Quote(*user), err), env)
+			}
+			for _, u := range us {
+				dns[directory.NormDN(u.DN)] = true
+			}
+		}
 	}
 	var shown []directory.JournalWrite
 	for _, w := range writes {
@@ -147,13 +172,16 @@ func runHistory(args []string, env Env) int {
 			return exitCode(err, env)
 		}
 	} else {
-		writeHistory(env.Stdout, shown)
+		writeHistory(env.Stdout, shown, writes)
 		if len(shown) == 0 {
 			switch {
 			case len(writes) == 0 && !explicit && len(damage) == 0:
 				printf(env.Stderr, "ocsflags: nothing journaled yet: %s does not exist or is empty (writes to a DC or an LDIF file with --changes-out are journaled there)\n", path)
+			case *user != "" && len(dns) == 0 && !c.named(env):
+				printf(env.Stderr, "ocsflags: the journal has no write for %s: it knows users by sAMAccountName, DN, name (CN) and the sign-in names written; "+
+					"the writes of an older ocsflags carry no sAMAccountName: give the connection options (--url …) to look the user up\n", *user)
 			case *user != "" && len(dns) == 0:
-				printf(env.Stderr, "ocsflags: the journal has no write for %s: it knows users by DN, by name (CN) and by the sign-in names written\n", *user)
+				printf(env.Stderr, "ocsflags: the journal has no write for %s, and the directory knows no such user\n", *user)
 			default:
 				printf(env.Stderr, "ocsflags: no write matches\n")
 			}
@@ -166,16 +194,21 @@ func runHistory(args []string, env Env) int {
 }
 
 // journalUserDNs is the DNs (NormDN) of the users id names in the journal:
-// by DN, by their name (the CN), or by a sign-in name a write gave or took
-// from them. The journal holds nothing else about a user.
+// by the sAMAccountName journaled with the write (DOMAIN\name too), by DN,
+// by their name (the CN), or by a sign-in name a write gave or took from
+// them.
 func journalUserDNs(writes []directory.JournalWrite, id string) map[string]bool {
 	out := map[string]bool{}
 	bare := func(s string) string {
 		s = strings.ToLower(strings.TrimSpace(s))
 		return strings.TrimPrefix(s, "sip:")
 	}
+	sam := id
+	if _, after, ok := strings.Cut(id, `\`); ok {
+		sam = after
+	}
 	for _, w := range writes {
-		match := directory.SameDN(w.DN, id)
+		match := w.SAM != "" && strings.EqualFold(w.SAM, sam) || directory.SameDN(w.DN, id)
 		if !match {
 			if p, err := directory.ParseDN(w.DN); err == nil && len(p.RDNs) > 0 && len(p.RDNs[0].Attributes) == 1 {
 				match = strings.EqualFold(p.RDNs[0].Attributes[0].Value, id)
@@ -208,6 +241,7 @@ type historyEntry struct {
 	Directory string        `json:"directory"`
 	BoundAs   string        `json:"bound_as"`
 	DN        string        `json:"dn"`
+	SAM       string        `json:"sam_account_name,omitempty"`
 	Outcome   string        `json:"outcome"`
 	Error     string        `json:"error,omitempty"`
 	Changes   []historyAttr `json:"changes"`
@@ -231,7 +265,7 @@ type historyBit struct {
 
 func historyEntryOf(w directory.JournalWrite) historyEntry {
 	h := historyEntry{ID: w.ID, Run: w.Run, Undoes: w.Undoes, Time: w.Time.UTC(), Directory: w.Directory, BoundAs: w.BoundAs,
-		DN: w.DN, Outcome: w.Outcome, Error: w.Error, Lines: w.Lines, Changes: []historyAttr{}}
+		DN: w.DN, SAM: w.SAM, Outcome: w.Outcome, Error: w.Error, Lines: w.Lines, Changes: []historyAttr{}}
 	ptr := func(o flags.Opt[string]) *string {
 		if !o.Set {
 			return nil
@@ -273,18 +307,43 @@ func optionFlagsDelta(e flags.AttrEdit) (flags.Delta, bool) {
 func timeText(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05Z") }
 
 // writeHistory prints writes oldest first, a run's writes under a line for
-// the run at the place of its first write.
-func writeHistory(w io.Writer, writes []directory.JournalWrite) {
+// the run at the place of its first write; all is the whole journal, for
+// the size of a run only part of which is shown. Each write takes a line
+// for when, its id and outcome, then its user's DN and each attribute's
+// before -> after on lines of their own, indented, so an entry fits 80
+// columns. The directory and the account are said once above when every
+// write shown shares them, on each write's first line otherwise.
+func writeHistory(w io.Writer, writes, all []directory.JournalWrite) {
+	if len(writes) == 0 {
+		return
+	}
+	total := map[string]int{}
+	for _, x := range all {
+		if x.Run != "" {
+			total[x.Run]++
+		}
+	}
 	runs := map[string][]directory.JournalWrite{}
 	for _, x := range writes {
 		if x.Run != "" {
 			runs[x.Run] = append(runs[x.Run], x)
 		}
 	}
+	shared := true
+	for _, x := range writes {
+		shared = shared && strings.EqualFold(x.Directory, writes[0].Directory) && x.BoundAs == writes[0].BoundAs
+	}
+	if shared {
+		by := ""
+		if writes[0].BoundAs != "" {
+			by = " by " + writes[0].BoundAs
+		}
+		printf(w, "writes to %s%s, oldest first\n\n", writes[0].Directory, by)
+	}
 	done := map[string]bool{}
 	for _, x := range writes {
 		if x.Run == "" {
-			writeHistoryLine(w, "", x)
+			writeHistoryEntry(w, "", x, !shared)
 			continue
 		}
 		if done[x.Run] {
@@ -306,35 +365,48 @@ func writeHistory(w io.Writer, writes []directory.JournalWrite) {
 		if rs[0].Undoes != "" {
 			kind = "undo run"
 		}
-		printf(w, "%s %s: %d writes (%s), %s to %s\n", kind, x.Run, len(rs), strings.Join(parts, ", "), timeText(rs[0].Time), timeText(rs[len(rs)-1].Time))
+		size := fmt.Sprintf("%d write%s", len(rs), plural(len(rs)))
+		if n := total[x.Run]; n > len(rs) {
+			size = fmt.Sprintf("%d of the run's %d write%s", len(rs), n, plural(n))
+		}
+		printf(w, "%s %s: %s (%s)\n", kind, x.Run, size, strings.Join(parts, ", "))
 		for _, r := range rs {
-			writeHistoryLine(w, "  ", r)
+			writeHistoryEntry(w, "  ", r, !shared)
 		}
 	}
 }
 
-// writeHistoryLine is one write on one line: when, its id, the outcome,
-// where and as whom, the user, and each attribute's before -> after (with
-// the OptionFlags bits named).
-func writeHistoryLine(w io.Writer, indent string, x directory.JournalWrite) {
-	var edits []string
+// writeHistoryEntry is one write: when, its id and the outcome (and where
+// and as whom, with where), then the user's DN and each attribute's
+// before -> after (with the OptionFlags bits named), indented.
+func writeHistoryEntry(w io.Writer, indent string, x directory.JournalWrite, where bool) {
+	head := ""
+	if where {
+		head = "  to " + x.Directory
+		if x.BoundAs != "" {
+			head += " by " + x.BoundAs
+		}
+	}
+	if x.Undoes != "" {
+		head += "  (undo of " + x.Undoes + ")"
+	}
+	printf(w, "%s%s  %s  %s%s\n", indent, timeText(x.Time), x.ID, x.Outcome, head)
+	in := indent + "    "
+	printf(w, "%s%s\n", in, x.DN)
 	for _, e := range x.Edits {
 		s := fmt.Sprintf("%s %s -> %s", e.Attr, optOrAbsent(e.Old), optOrAbsent(e.New))
 		if d, ok := optionFlagsDelta(e); ok {
 			s += " (" + flags.DeltaNames(d) + ")"
 		}
-		edits = append(edits, s)
-	}
-	by := ""
-	if x.BoundAs != "" {
-		by = "  by " + x.BoundAs
-	}
-	tail := ""
-	if x.Undoes != "" {
-		tail = "  (undo of " + x.Undoes + ")"
+		printf(w, "%s%s\n", in, s)
 	}
 	if x.Error != "" && !x.Written() {
-		tail += "  [" + x.Error + "]"
+		printf(w, "%s%s: %s\n", in, x.Outcome, x.Error)
 	}
-	printf(w, "%s%s  %s  %-11s  %s%s  %s: %s%s\n", indent, timeText(x.Time), x.ID, x.Outcome, x.Directory, by, x.DN, strings.Join(edits, "; "), tail)
+}
+
+// named reports whether the options name a directory outright (ldap.conf
+// alone does not, for history: listing the journal must not dial a DC).
+func (c *conn) named(env Env) bool {
+	return c.demo || c.url != "" || c.ldif != "" || c.bind != "" || c.kerberos || env.Getenv("LDAPURI") != ""
 }

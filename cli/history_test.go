@@ -93,8 +93,8 @@ func TestUndoOnDemoClearsOnly64(t *testing.T) {
 	}
 	d.otherWriter(t, leoDN, 1|64|1024)
 	hs := historyJSON(t, d, "--user", "lmarsh")
-	if len(hs) != 0 {
-		t.Errorf("--user lmarsh (a sAMAccountName the journal does not hold) matched %d", len(hs))
+	if len(hs) != 1 || hs[0].SAM != "lmarsh" {
+		t.Errorf("--user lmarsh (the sAMAccountName journaled with the write): %+v", hs)
 	}
 	hs = historyJSON(t, d, "--user", "Leo Marsh")
 	if len(hs) != 1 || hs[0].Outcome != "written" || len(hs[0].Changes) != 1 || len(hs[0].Changes[0].Set) != 1 || hs[0].Changes[0].Set[0].Name != "anonymous" {
@@ -387,5 +387,111 @@ func TestHistoryHostileJournal(t *testing.T) {
 	var hs []historyEntry
 	if code != 1 || json.Unmarshal([]byte(out), &hs) != nil || len(hs) != 1 || hs[0].DN != hostileDN {
 		t.Errorf("--json: exit %d, %+v", code, hs)
+	}
+}
+
+// A single set says the id it journaled, the one history shows and undo
+// takes, and names the bits it changed as history and undo do.
+func TestSetSaysItsJournalID(t *testing.T) {
+	d := newJournaledDemo(t)
+	code, out, errs := d.run(t, "set", "--demo", "lmarsh", "+anonymous")
+	if code != 0 {
+		t.Fatalf("set: %d %s", code, errs)
+	}
+	hs := historyJSON(t, d)
+	if len(hs) != 1 {
+		t.Fatalf("history: %+v", hs)
+	}
+	if !strings.Contains(out, "journaled as "+hs[0].ID+"; ocsflags undo "+hs[0].ID+" takes it back") || !strings.Contains(out, "(+64 anonymous)") {
+		t.Errorf("set output:\n%s", out)
+	}
+}
+
+// --user takes a sAMAccountName: the one journaled with the write, or, for
+// the lines of an older ocsflags that journaled none, the user looked up in
+// the directory the connection options name. Under --user a run's header
+// says how much of the run is shown.
+func TestHistoryUserBySAMAccountName(t *testing.T) {
+	d := newJournaledDemo(t)
+	ctx := context.Background()
+	run := directory.NewRunID()
+	for _, sam := range []string{"lmarsh", "alee", "staylor"} {
+		us, err := d.j.Resolve(ctx, sam)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := directory.Update(directory.WithRun(ctx, run), d.j, us[0].DN, flags.Change{Flags: flags.Delta{Set: flags.AnonymousParticipants}}, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errs := d.run(t, "history", "--user", "alee")
+	if code != 0 || !strings.Contains(out, "run "+run+": 1 of the run's 3 writes (1 written)") || !strings.Contains(out, "CN=Ann Lee") || strings.Contains(out, "Leo Marsh") {
+		t.Errorf("history --user alee: exit %d\n%s%s", code, out, errs)
+	}
+	if _, out, _ := d.run(t, "history", "--user", `CORP\alee`); !strings.Contains(out, "CN=Ann Lee") {
+		t.Errorf("--user CORP\\alee:\n%s", out)
+	}
+	if _, out, _ := d.run(t, "history"); !strings.Contains(out, "run "+run+": 3 writes (3 written)") {
+		t.Errorf("history:\n%s", out)
+	}
+	// An older ocsflags journaled no sAMAccountName.
+	old, _ := os.ReadFile(d.journal)
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(string(old)), "\n") {
+		var e directory.JournalEntry
+		json.Unmarshal([]byte(l), &e)
+		e.SAM = ""
+		b, _ := json.Marshal(e)
+		lines = append(lines, string(b))
+	}
+	os.WriteFile(d.journal, []byte(strings.Join(lines, "\n")+"\n"), 0o600)
+	if code, out, errs := d.run(t, "history", "--user", "alee"); code != 0 || out != "" || !strings.Contains(errs, "give the connection options") {
+		t.Errorf("--user alee in an old journal: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = d.run(t, "history", "--user", "alee", "--demo")
+	if code != 0 || !strings.Contains(out, "CN=Ann Lee") || strings.Contains(out, "Leo Marsh") || !strings.Contains(errs, "not journaled to a file") {
+		t.Errorf("--user alee --demo in an old journal: exit %d\n%s%s", code, out, errs)
+	}
+}
+
+// A history entry fits 80 columns: the DN and each attribute's change on
+// lines of their own, the directory and account said once above.
+func TestHistoryFits80Columns(t *testing.T) {
+	d := newJournaledDemo(t)
+	if code, _, errs := d.run(t, "set", "--demo", "lmarsh", "+anonymous", "+federation"); code != 0 {
+		t.Fatalf("set: %d %s", code, errs)
+	}
+	_, out, _ := d.run(t, "history")
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 6 || !strings.HasPrefix(lines[0], "writes to demo") || lines[3] != "    "+leoDN ||
+		!strings.HasPrefix(lines[4], "    msRTCSIP-OptionFlags 1 -> 65 (+64 anonymous)") || !strings.HasPrefix(lines[5], "    msRTCSIP-FederationEnabled") {
+		t.Errorf("history:\n%s", out)
+	}
+	for _, l := range lines {
+		if len(l) > 80 {
+			t.Errorf("wider than 80 columns: %q", l)
+		}
+	}
+}
+
+// The demo's changes vanish at exit: set says so when --journal is given
+// rather than ignore it, a dry run says it is one, and history accepts
+// --demo and says where the demo's history is.
+func TestDemoSaysWhyNotJournaled(t *testing.T) {
+	journal := filepath.Join(t.TempDir(), "j.jsonl")
+	code, _, errs := run(t, "set", "--demo", "--journal", journal, "alee", "+anonymous")
+	if code != 0 || !strings.Contains(errs, "--journal "+journal+" is not used") || !strings.Contains(errs, "not journaled") {
+		t.Errorf("set --demo --journal: exit %d\n%s", code, errs)
+	}
+	if _, err := os.Stat(journal); err == nil {
+		t.Errorf("set --demo created %s", journal)
+	}
+	code, _, errs = run(t, "set", "--demo", "--dry-run", "alee", "+anonymous")
+	if code != 0 || !strings.Contains(errs, "dry run on the built-in demo") || strings.Contains(errs, "changing the built-in demo") {
+		t.Errorf("set --demo --dry-run: exit %d\n%s", code, errs)
+	}
+	code, _, errs = run(t, "history", "--demo", "--journal", journal)
+	if code != 2 || !strings.Contains(errs, "not journaled to a file") {
+		t.Errorf("history --demo: exit %d\n%s", code, errs)
 	}
 }

@@ -173,6 +173,7 @@ func runSet(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
+	c.dryRun = *dry
 	if err := bulk.check(); err != nil {
 		return err
 	}
@@ -284,6 +285,10 @@ func runSet(ctx context.Context, args []string, env Env) error {
 		}
 		return nil
 	}
+	// The journal says the id of each write it records; the last is the
+	// one that landed (a conflict journals its attempt as not written).
+	var journaled []string
+	ctx = directory.OnJournaled(ctx, func(id string) { journaled = append(journaled, id) })
 	res, err := directory.UpdateDetail(ctx, d, u.DN, change, *tries)
 	var ue *directory.UnknownOutcomeError
 	if errors.As(err, &ue) {
@@ -334,6 +339,10 @@ func runSet(ctx context.Context, args []string, env Env) error {
 		fmt.Fprintln(env.Stdout, "  changed by another writer meanwhile, and kept:")
 		writeEditLines(env.Stdout, "  ", others)
 	}
+	if len(journaled) > 0 {
+		id := journaled[len(journaled)-1]
+		printf(env.Stdout, "journaled as %s; ocsflags undo %s takes it back\n", id, id)
+	}
 	return nil
 }
 
@@ -378,7 +387,7 @@ func writeEditLines(w io.Writer, indent string, edits []flags.AttrEdit) {
 		if e.Attr == flags.AttrOptionFlags {
 			o, _ := flags.ParseAD(e.Old.Or("0"))
 			n, _ := flags.ParseAD(e.New.Or("0"))
-			printf(w, "  (%s)", flags.Diff(o, n))
+			printf(w, "  (%s)", flags.DeltaNames(flags.Diff(o, n)))
 		}
 		fmt.Fprintln(w)
 	}

@@ -134,6 +134,7 @@ func runUndo(ctx context.Context, args []string, env Env) int {
 	c.register(fs)
 	dry := fs.Bool("dry-run", false, "")
 	pos, err := parse(fs, args)
+	c.dryRun = *dry
 	if err == nil && len(pos) == 0 {
 		err = usageError("usage: ocsflags undo [connection options] [--journal FILE] [--dry-run] ID... (the ids ocsflags history shows: a write, or a whole run)")
 	}

@@ -65,7 +65,7 @@ func undoClaim(ctx context.Context, d Directory, addr string, others []string, s
 		return after, nil
 	}
 	ce := &ClaimConflictError{DN: sent.DN, Addr: addr, Others: others}
-	undo := Change{DN: sent.DN}
+	undo := Change{DN: sent.DN, SAM: sent.SAM}
 	for _, e := range sent.Edits {
 		for _, a := range claimAttrs {
 			if strings.EqualFold(e.Attr, a) {

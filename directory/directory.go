@@ -200,6 +200,10 @@ func (u User) Label() string {
 type Change struct {
 	DN    string
 	Edits []flags.AttrEdit
+	// SAM is the user's sAMAccountName, when known: the journal records
+	// it, so history finds the write by the name admins type. It is not
+	// written.
+	SAM string
 }
 
 // Pool is an OCS pool (or standard-edition server).

@@ -51,7 +51,10 @@ type JournalEntry struct {
 	Directory string    `json:"directory"`
 	BoundAs   string    `json:"bound_as"`
 	DN        string    `json:"dn"`
-	Attribute string    `json:"attribute"`
+	// SAM is the user's sAMAccountName: optional, absent on the lines of
+	// an older ocsflags and where the write did not know it.
+	SAM       string `json:"sam_account_name,omitempty"`
+	Attribute string `json:"attribute"`
 	// Before and After are AD text; null means absent.
 	Before *string `json:"before"`
 	After  *string `json:"after"`
@@ -233,7 +236,7 @@ func (j *Journaled) record(ctx context.Context, id, phase, outcome string, c Cha
 	for _, e := range c.Edits {
 		line, _ := json.Marshal(JournalEntry{
 			V: JournalVersion, ID: id, Phase: phase, Outcome: outcome,
-			Time: now, Directory: where, BoundAs: info.BoundAs, DN: c.DN, Attribute: e.Attr,
+			Time: now, Directory: where, BoundAs: info.BoundAs, DN: c.DN, SAM: c.SAM, Attribute: e.Attr,
 			Before: optPtr(e.Old), After: optPtr(e.New), Error: msg, Run: RunOf(ctx), Undoes: UndoOf(ctx),
 		})
 		buf = append(append(buf, line...), '\n')
@@ -293,7 +296,7 @@ func (j *Journaled) ApplyWithOutcome(ctx context.Context, c Change) (User, Write
 		// Stopped before sending (a signal, say): no intent to record.
 		return User{}, OutcomeNotWritten, err
 	}
-	jc := Change{DN: c.DN, Edits: edits}
+	jc := Change{DN: c.DN, Edits: edits, SAM: c.SAM}
 	id := newWriteID()
 	if err := j.record(ctx, id, PhaseIntent, "", jc, nil); err != nil {
 		return User{}, OutcomeNotWritten, fmt.Errorf("nothing was written to %s: the journal %s cannot record the change first: %w", c.DN, j.path, err)

@@ -222,6 +222,8 @@ type JournalWrite struct {
 	// Time is when it was sent (its first line).
 	Time                   time.Time
 	Directory, BoundAs, DN string
+	// SAM is the user's sAMAccountName, when the journal has it.
+	SAM string
 	// Edits are the attributes: Old what it expected (before), New what
 	// it wrote (after).
 	Edits []flags.AttrEdit
@@ -272,6 +274,9 @@ func groupWrites(lines []JournalLine) []JournalWrite {
 		}
 		if w.Undoes == "" {
 			w.Undoes = e.Undoes
+		}
+		if w.SAM == "" {
+			w.SAM = e.SAM
 		}
 		// What the write expected and wrote is its intent; an outcome line
 		// repeats it, and stands in for an intent lost to damage.

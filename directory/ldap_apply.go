@@ -296,7 +296,7 @@ func normalizeChange(c Change) (Change, error) {
 	if _, err := ParseDN(c.DN); err != nil {
 		return c, err
 	}
-	out := Change{DN: c.DN, Edits: make([]flags.AttrEdit, 0, len(c.Edits))}
+	out := Change{DN: c.DN, SAM: c.SAM, Edits: make([]flags.AttrEdit, 0, len(c.Edits))}
 	seen := map[string]bool{}
 	for _, e := range c.Edits {
 		if !e.Old.Set && !e.New.Set {

@@ -15,7 +15,7 @@ func Plan(u User, c flags.Change) (Change, flags.Settings, error) {
 	if err != nil {
 		return Change{}, u.OCS, fmt.Errorf("%s: %w", u.DN, err)
 	}
-	return Change{DN: u.DN, Edits: Edits(u.OCS, after)}, after, nil
+	return Change{DN: u.DN, Edits: Edits(u.OCS, after), SAM: u.SAMAccountName}, after, nil
 }
 
 // Edits is flags.Edits with DN values compared as DNs, as AD matches them:

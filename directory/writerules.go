@@ -210,7 +210,7 @@ func PlanWrite(r WriteRequest) (Change, []Refusal) {
 				Reason: "another pending user (" + others[0] + ") would get the same sign-in name"})
 		}
 	}
-	return Change{DN: u.DN, Edits: Edits(s, planned)}, refuse
+	return Change{DN: u.DN, Edits: Edits(s, planned), SAM: u.SAMAccountName}, refuse
 }
 
 // missingToEnable lists what an enabled user lacks to sign in.

@@ -92,7 +92,7 @@ func (s *Pending) SIPClaims() map[string][]string {
 // DirChange is the compare-and-swap write for directory.Apply.
 func (p *Edits) DirChange() (directory.Change, error) {
 	e, err := p.AttrEdits()
-	return directory.Change{DN: p.Base.DN, Edits: e}, err
+	return directory.Change{DN: p.Base.DN, Edits: e, SAM: p.Base.SAMAccountName}, err
 }
 
 // Pending holds every user's pending edits, keyed by normalised DN, in
