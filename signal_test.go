@@ -139,7 +139,7 @@ func TestSetSIGINTWhileModifyStalls(t *testing.T) {
 			if !strings.Contains(errs, "unknown") {
 				t.Errorf("set must say unknown before it knows:\n%s", errs)
 			}
-			if tc.written && !strings.Contains(stdout.String(), "0 -> 1  (+1)") {
+			if tc.written && !strings.Contains(stdout.String(), "0 -> 1  (+1 pic)") {
 				t.Errorf("set does not print the write it made:\n%s", stdout.String())
 			}
 			if !tc.written && !strings.Contains(errs, "not written") {
@@ -273,7 +273,7 @@ func TestSetSIGINTWhileAnswerIsSlow(t *testing.T) {
 	if got := dcOptionFlags(t, dc, u.DN); got.V != flags.PublicIM {
 		t.Errorf("the DC holds %v, want 1", got)
 	}
-	if !strings.Contains(stdout.String(), "0 -> 1  (+1)") {
+	if !strings.Contains(stdout.String(), "0 -> 1  (+1 pic)") {
 		t.Errorf("set does not print the write it made:\n%s", stdout.String())
 	}
 	errs := stderr.String()

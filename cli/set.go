@@ -310,6 +310,7 @@ func runSet(ctx context.Context, args []string, env Env) error {
 		// The write landed, only reading it back did not: what was written
 		// is the change as sent.
 		writeEdits(env.Stdout, u.DN, res.Sent.Edits)
+		sayJournaled(env.Stdout, journaled)
 		if ctx.Err() != nil {
 			return &stoppedAfterWrite{dn: u.DN}
 		}
@@ -339,11 +340,18 @@ func runSet(ctx context.Context, args []string, env Env) error {
 		fmt.Fprintln(env.Stdout, "  changed by another writer meanwhile, and kept:")
 		writeEditLines(env.Stdout, "  ", others)
 	}
-	if len(journaled) > 0 {
-		id := journaled[len(journaled)-1]
-		printf(env.Stdout, "journaled as %s; ocsflags undo %s takes it back\n", id, id)
-	}
+	sayJournaled(env.Stdout, journaled)
 	return nil
+}
+
+// sayJournaled names the id the write was journaled under, the last of
+// those the journal recorded (a conflict journals its attempt as not
+// written): what history shows and undo takes.
+func sayJournaled(w io.Writer, ids []string) {
+	if len(ids) > 0 {
+		id := ids[len(ids)-1]
+		printf(w, "journaled as %s; ocsflags undo %s takes it back\n", id, id)
+	}
 }
 
 // setRefusal words a write rule's refusal for set's arguments: the
