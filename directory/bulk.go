@@ -186,13 +186,27 @@ func PlanBulk(ctx context.Context, d Directory, r BulkRequest) (*BulkPlan, error
 		if _, err := ParseDN(sel.OU); err != nil {
 			return nil, err
 		}
-		err := UsersWithSIPIndex(ctx, d, sel.OU, sel.Scope, func(x *SIPIndex, us []User) error {
-			aud.SIP = x
-			for _, u := range us {
-				keep(u)
-			}
-			return nil
-		})
+		var err error
+		if r.Where == nil && !mayClaim(r.Change) {
+			// Nothing asks about sign-in names (no condition, no name put
+			// to use): the users alone, without reading every name in
+			// the forest.
+			aud.SIP = NewSIPIndex()
+			err = d.Users(ctx, sel.OU, sel.Scope, func(b Batch) error {
+				for _, u := range b.Users {
+					keep(u)
+				}
+				return nil
+			})
+		} else {
+			err = UsersWithSIPIndex(ctx, d, sel.OU, sel.Scope, func(x *SIPIndex, us []User) error {
+				aud.SIP = x
+				for _, u := range us {
+					keep(u)
+				}
+				return nil
+			})
+		}
 		if err != nil {
 			return nil, fmt.Errorf("list users of %s: %w", sel.OU, err)
 		}
@@ -316,4 +330,10 @@ func cannotApply(rs []Refusal) bool {
 		}
 	}
 	return false
+}
+
+// mayClaim reports whether c can put a sign-in name to use on some user
+// (flags.ClaimedSIP): by enabling, or by giving a name.
+func mayClaim(c flags.Change) bool {
+	return c.Enabled.Set && c.Enabled.V || c.SIPAddress.Set && c.SIPAddress.V != ""
 }

@@ -388,3 +388,34 @@ func TestBulkRepairHomeOnlyWhereBroken(t *testing.T) {
 		}
 	}
 }
+
+// countSIP counts the reads of every sign-in name.
+type countSIP struct {
+	*Memory
+	reads atomic.Int32
+}
+
+func (c *countSIP) SIPAddresses(ctx context.Context, only []string, fn func(value, dn string) error) error {
+	c.reads.Add(1)
+	return c.Memory.SIPAddresses(ctx, only, fn)
+}
+
+// An OU plan reads the sign-in names once when something asks about them
+// (a --where, a change that enables) and not at all otherwise.
+func TestBulkReadsSignInNamesOnlyWhenAsked(t *testing.T) {
+	for _, tc := range []struct {
+		where  Where
+		change flags.Change
+		reads  int32
+	}{
+		{nil, pic(), 0},
+		{homeRepair(flags.FindingSIPAddressDuplicate), pic(), 1},
+		{nil, flags.Change{Enabled: flags.Some(true)}, 1},
+	} {
+		c := &countSIP{Memory: demo(t)}
+		planOrFail(t, c, BulkRequest{Select: BulkSelection{OU: "DC=corp,DC=example", Scope: Subtree}, Where: tc.where, Change: tc.change})
+		if got := c.reads.Load(); got != tc.reads {
+			t.Errorf("where %v, change %+v: %d reads of the sign-in names, want %d", tc.where != nil, tc.change, got, tc.reads)
+		}
+	}
+}
