@@ -46,7 +46,7 @@ type findingJSON struct {
 // runAudit returns the exit code itself: 1 (not ready) is not an error.
 func runAudit(ctx context.Context, args []string, env Env) int {
 	fail := func(err error) int {
-		fmt.Fprintf(env.Stderr, "ocsflags audit: %s\n", errorText(err))
+		fmt.Fprintf(env.Stderr, "ocsflags: %s\n", errorText(err))
 		return ExitError
 	}
 	fs := flag.NewFlagSet("audit", flag.ContinueOnError)

@@ -76,6 +76,9 @@ func Main(ctx context.Context, args []string, env Env) int {
 		}
 		return exitCode(err, env)
 	}
+	if _, ok := commandUsage[cmd]; ok && wantsHelp(rest) {
+		return printHelp(cmd, env)
+	}
 	code := ExitOK
 	switch cmd {
 	case "explain":
@@ -91,8 +94,11 @@ func Main(ctx context.Context, args []string, env Env) int {
 	case "find":
 		err = runFind(ctx, rest, env)
 	case "help":
-		fmt.Fprint(env.Stdout, usage)
-		return ExitOK
+		topic := ""
+		if len(rest) > 0 {
+			topic = rest[0]
+		}
+		return printHelp(topic, env)
 	case "version":
 		return printVersion(env)
 	default:
@@ -134,67 +140,48 @@ func exitCode(err error, env Env) int {
 	return ExitError
 }
 
-const usage = `ocsflags: browse and edit msRTCSIP-OptionFlags and the other OCS 2007 user settings in AD
+const usage = `ocsflags: browse and edit msRTCSIP-OptionFlags and the other OCS 2007/R2 user
+settings in Active Directory
 
 Usage:
-  ocsflags [connection options] [--ou DN] [--user ID]   the console
-  ocsflags explain [--json] VALUE                         decode an OptionFlags value
-  ocsflags audit [connection options] [--json] USER...    why can't these users sign in?
-  ocsflags audit [connection options] --ou DN [--subtree]
-  ocsflags find [connection options] [--ou DN] [--subtree] [--where WHERE]... [--json | --csv] [--count]
-                                                          list (or count) the users whose settings match;
-                                                          without --ou, the whole domain
-      WHERE: NAME=VALUE, all must hold: pic ev rcc pbx anonymous ep federation remote-access enabled
-             =on|off; telephony=pc|rcc|ev|pbx|rcc+pbx|inconsistent; archiving=none|internal|federated|both;
-             pool=HOST|none; ready=yes|no; finding=ID (an audit finding); sip=, line=, line-server= a value
-             with * wildcards, case-insensitive (empty: not set)
-  ocsflags set [connection options] [--dry-run] USER CHANGE...
-  ocsflags set [connection options] (--ou DN [--subtree] | --users-from FILE) [--where NAME=VALUE]...
-               [--dry-run] [--parallel N] [--json] CHANGE...
-                                                          the same change for many users: each its own
-                                                          compare-and-swap, N at once (default 4);
-                                                          FILE: one USER a line (- for standard input);
-                                                          exit 1 when some were skipped or failed
-      CHANGE: +FEATURE, -FEATURE, telephony=pc|rcc|ev|pbx|rcc+pbx,
-              archiving=none|internal|federated|both, sip=, line=, line-server=, pool=
-      FEATURE: pic rcc anonymous ev ep pbx (bits), federation remote-access, or a bit value
-  USER: sAMAccountName, userPrincipalName, mail, SIP address, DN, or the name ADUC shows
-  ocsflags history [--journal FILE] [--user ID] [--since DURATION|DATE] [--json]
-                                                          the journaled writes, oldest first
-  ocsflags undo [connection options] [--journal FILE] [--dry-run] ID...
-                                                          take back a write or a whole run by its id
-  ocsflags version                                        (or --version) the version and revision
+  ocsflags [connection options] [--ou DN] [--user USER]   the console
+  ocsflags explain [--json] VALUE         decode an OptionFlags value
+  ocsflags audit [options] USER...        why can't these users sign in?
+  ocsflags audit [options] --ou DN [--subtree]
+  ocsflags find [options] [--ou DN] [--subtree] [--where NAME=VALUE]...
+                [--json | --csv] [--count]
+                                          list (or count) the users that match
+  ocsflags set [options] [--dry-run] USER CHANGE...
+                                          change one user
+  ocsflags set [options] (--ou DN [--subtree] | --users-from FILE)
+               [--where NAME=VALUE]... [--dry-run] [--parallel N] [--json]
+               CHANGE...                  the same change for many users
+  ocsflags history [--journal FILE] [--user USER] [--since WHEN] [--json]
+                                          the journaled writes, oldest first
+  ocsflags undo [options] [--journal FILE] [--dry-run] ID...
+                                          take back a write or a whole run
+  ocsflags version                        (or --version) version and revision
+  ocsflags help CMD                       (or ocsflags CMD -h) one command's
+                                          options and examples
 
-The console with no connection options opens its built-in demo directory (in memory); audit and
-set use the URI of ldap.conf too, and set refuses to run with no directory named at all.
-Connection options:
-  --url URL              ldaps://dc.corp.example or ldap://... (or LDAPURI, ldap.conf URI)
-  --start-tls            upgrade ldap:// with StartTLS
-  --ca-cert FILE         CA certificates (PEM) to verify the DC (or ldap.conf TLS_CACERT)
-  --insecure-skip-verify do not verify the DC's certificate (every command warns)
-  --allow-cleartext-password
-                         allow a simple bind over unencrypted ldap:// (refused otherwise; every
-                         command warns). CORP\admin binds with NTLM, which does not send the password.
-  --kerberos             bind with your Kerberos ticket (kinit; on Windows the logon), no password;
-                         works over ldap:// too (or SASL_MECH GSSAPI in ldap.conf, LDAPSASL_MECH).
-                         Reads KRB5CCNAME and KRB5_CONFIG (default /etc/krb5.conf)
-  --spn SPN              the DC's service principal (default ldap/<host of --url>)
-  --bind ID              admin@corp.example, CORP\admin or a DN (or LDAPBINDDN, ldap.conf BINDDN)
-  --password-file FILE   read the password from FILE (- for standard input);
-                         otherwise it is asked for without echo. Never on the command line.
-  --base DN              start at DN instead of the default naming context (or LDAPBASE)
-  --gc URL               Global Catalog for sign-in names across the forest and the root
-                         domain's pools (default: port 3268, or 3269 with ldaps://, of the DC
-                         when it is a Global Catalog; without one, names are checked in this
-                         domain only and the audit says so)
-  --ldif FILE            open an LDIF export (ldifde -f, ldapsearch -LLL) in memory
-  --changes-out FILE     with --ldif: append applied changes as LDIF change records
-  --demo                 use the built-in demo directory (what the console opens with no options)
-  --read-only            refuse every write
-  --journal FILE         change journal (default $XDG_STATE_HOME/ocsflags/journal.jsonl;
-                         %LOCALAPPDATA%\ocsflags\journal.jsonl on Windows)
-  --timeout DURATION     how long one directory operation may take: 30s, 2m, or a number of
-                         seconds (default 30s)
+  CHANGE: +FEATURE, -FEATURE, telephony=pc|rcc|ev|pbx|rcc+pbx,
+          archiving=none|internal|federated|both, sip=, line=, line-server=,
+          pool=
+  FEATURE: pic rcc anonymous ev ep pbx (bits), federation remote-access
+           enabled, or a bit value
+  USER: sAMAccountName, userPrincipalName, mail, SIP address, DN, or the
+        name ADUC shows
+  NAME=VALUE: ocsflags help find
+
+The console with no connection options opens its built-in demo directory (in
+memory); audit, find and set use the URI of ldap.conf too, and set refuses to
+run with no directory named at all.
+
+Connection options (ocsflags help connect describes each): --url URL,
+--start-tls, --ca-cert FILE, --insecure-skip-verify,
+--allow-cleartext-password, --kerberos, --spn SPN, --bind ID,
+--password-file FILE, --base DN, --gc URL, --ldif FILE, --changes-out FILE,
+--demo, --read-only, --journal FILE, --timeout DURATION
 `
 
 type usageErr struct{ msg string }

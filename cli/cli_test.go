@@ -270,7 +270,8 @@ func TestParseOptionsAnywhere(t *testing.T) {
 func TestHelpPrintsUsage(t *testing.T) {
 	for _, args := range [][]string{{"-h"}, {"--help"}, {"help"}, {"set", "-h"}, {"audit", "--help"}, {"explain", "-h"}} {
 		code, out, errs := run(t, args...)
-		if code != 0 || !strings.Contains(out, "Usage:") || !strings.Contains(out, "--password-file") || errs != "" {
+		// explain reads no directory: its usage has no connection options.
+		if code != 0 || !strings.Contains(out, "Usage:") || !strings.Contains(out, "--password-file") && args[0] != "explain" || errs != "" {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errs)
 		}
 	}
