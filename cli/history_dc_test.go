@@ -149,3 +149,40 @@ func TestDCUndoRun(t *testing.T) {
 		t.Errorf("undo summary:\n%s", out[max(0, len(out)-300):])
 	}
 }
+
+// On the Samba DC: +pic and +federation on a user who had neither, undone,
+// leave both absent again (a compare-and-swap delete of what was written,
+// not 0 and FALSE); the same undo again says who undid it already and
+// writes nothing, exit 0; history --user takes the sAMAccountName.
+func TestDCUndoRestoresAbsentAndSaysAlreadyUndone(t *testing.T) {
+	dc := dctest.RequireDC(t)
+	args := dcArgs(t)
+	journal := dcJournal(args)
+	u := dctest.NewUser(t, dc, "ocsabs", nil)
+
+	code, out, errs := run(t, append([]string{"set", u.SAM, "+pic", "+federation"}, args...)...)
+	if code != 0 || !strings.Contains(out, "(absent) -> 1  (+1 pic)") || !strings.Contains(out, "journaled as ") {
+		t.Fatalf("set: %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = run(t, "history", "--json", "--journal", journal, "--user", u.SAM)
+	var hs []historyEntry
+	if code != 0 || json.Unmarshal([]byte(out), &hs) != nil || len(hs) != 1 || hs[0].SAM != u.SAM || !strings.Contains(out, hs[0].ID) {
+		t.Fatalf("history --user %s: %d %s %s", u.SAM, code, out, errs)
+	}
+	id := hs[0].ID
+	code, out, errs = run(t, append([]string{"undo", id}, args...)...)
+	if code != 0 || !strings.Contains(out, "1 -> (absent)") || !strings.Contains(out, "TRUE -> (absent)") {
+		t.Fatalf("undo: exit %d\n%s\n%s", code, out, errs)
+	}
+	if s := dcUser(t, u.DN).OCS; s.OptionFlags.Set || s.Federation.Set {
+		t.Errorf("after the undo: OptionFlags %v, federation %v; want both absent", s.OptionFlags, s.Federation)
+	}
+	undoID := lastWriteID(t, journal, u.DN)
+	code, out, _ = run(t, append([]string{"undo", id}, args...)...)
+	if code != 0 || !strings.Contains(out, "already undone by "+undoID) || !strings.Contains(out, "nothing to do: 1 already undone") || strings.Contains(out, "refused") {
+		t.Errorf("the second undo: exit %d\n%s", code, out)
+	}
+	if got := lastWriteID(t, journal, u.DN); got != undoID {
+		t.Errorf("the second undo journaled a write %s", got)
+	}
+}
