@@ -154,6 +154,8 @@ func (m *Model) detailPane(w, h int, focused bool) []string {
 		meta = "account disabled · " + meta
 	}
 	top = append(top, st.Dim.Render(common.Fit(meta, w)))
+	s := m.state()
+	top = append(top, valueHeader(s, st, w)...)
 	for _, l := range multiValuedLines(d.User.OCS, w) {
 		top = append(top, st.Bad.Render(l))
 	}
@@ -163,7 +165,6 @@ func (m *Model) detailPane(w, h int, focused bool) []string {
 	case d.err != nil:
 		top = append(top, st.Bad.Render(common.Fit("✗ "+termtext.Safe(d.err.Error()), w)))
 	}
-	s := m.state()
 	its := Items(s)
 	d.Cursor = common.Clamp(d.Cursor, 0, len(its)-1)
 	cur := d.Cursor
