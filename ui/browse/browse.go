@@ -47,7 +47,10 @@ type Model struct {
 	startOU string // --ou
 	userID  string // --user: open straight on this user
 
-	rootDN     string
+	rootDN string
+	// subtree lists a container with every user below it (t), as find
+	// --subtree does; D lists the whole domain that way.
+	subtree    bool
 	ncLoading  bool // the naming contexts are being read (no tree yet)
 	streamSeq  int
 	listWanted string // a listing waiting for the pools (readiness needs them)
@@ -64,6 +67,14 @@ type Model struct {
 // when "") and on the user userID names (--user) when set.
 func New(c *common.Common, s *session.Session, startOU, userID string) *Model {
 	m := &Model{com: c, sess: s, startOU: startOU, userID: userID}
+	// A DC returns users in its own order (by GUID on AD), so the list of a
+	// live directory is sorted by name as the rows arrive. The demo and an
+	// LDIF export are listed in their file's order, which is the order
+	// their authors wrote (an ldifde export: the DC's); s sorts them too.
+	m.List.sortBy = SortNone
+	if c.Info.Kind == "ldap" {
+		m.List.sortBy = SortName
+	}
 	if startOU != "" {
 		// The admin named the OU: its users are what they came for.
 		m.rootDN = startOU
@@ -281,6 +292,30 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.PrevPane):
 		m.cyclePane(-1)
+		return nil
+	case key.Matches(msg, k.Subtree) && m.Focus != PaneDetail:
+		m.subtree = !m.subtree
+		dn, title := m.List.dn, m.List.title
+		if m.Focus == PaneTree || dn == "" {
+			if n := m.Tree.Selected(); n != nil {
+				dn, title = n.c.DN, n.c.Name
+			}
+		}
+		if dn == "" {
+			return nil
+		}
+		m.Focus = PaneList
+		return m.ListContainer(dn, title)
+	case key.Matches(msg, k.Domain):
+		if m.rootDN == "" {
+			return nil
+		}
+		m.subtree = true
+		m.Focus = PaneList
+		return m.ListContainer(m.rootDN, m.Tree.root.c.Name)
+	case key.Matches(msg, k.Sort) && m.Focus == PaneList:
+		m.List.CycleSort()
+		m.emit(common.StatusMsg{Text: "sorted by " + m.List.SortBy().String()})
 		return nil
 	case key.Matches(msg, k.Filter):
 		m.Focus = PaneList

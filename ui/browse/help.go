@@ -15,7 +15,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	review := keys.Enabled(k.Review, edits > 0)
 	if m.List.editing {
 		return []key.Binding{
-			key.NewBinding(key.WithKeys("a"), key.WithHelp("type", "filter name, sAMAccountName, SIP")),
+			key.NewBinding(key.WithKeys("a"), key.WithHelp("type", "names or fed:on tel:ev…")),
 			keys.With(move, "move"), keys.With(k.Open, map[bool]string{true: "open the match", false: "keep filter"}[m.List.VisibleLen() == 1]), keys.With(k.Back, "clear"),
 		}
 	}
@@ -38,7 +38,7 @@ func (m *Model) ShortHelp() []key.Binding {
 			p := m.sess.Pending.Get(r.U.DN)
 			undo = p != nil && len(p.Stack) > 0
 		}
-		short = []key.Binding{move, keys.With(k.Open, "open user"), k.Filter, keys.With(k.Back, back), review, keys.Enabled(k.Undo, undo), k.Help, k.Quit, k.Audit, k.Reload, k.NextPane, k.Explorer, k.Mark, k.Enable, k.Disable}
+		short = []key.Binding{move, keys.With(k.Open, "open user"), k.Filter, keys.With(k.Back, back), review, keys.Enabled(k.Undo, undo), k.Help, k.Quit, k.Audit, k.Reload, k.NextPane, k.Explorer, k.Mark, k.Enable, k.Disable, k.Sort, k.Subtree, k.Domain}
 	default:
 		p := m.sess.Pending.Get(m.Detail.User.DN)
 		can := m.Detail.Has && !m.com.ReadOnly
@@ -60,6 +60,6 @@ func (m *Model) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.NextPane, k.PrevPane, k.Open, k.Back, k.Filter, k.Reload, k.Info},
 		{space, k.Undo, k.Review, k.Audit, k.Enable, k.Disable, k.Explorer, k.History, help, k.Quit},
-		{k.Configure, k.ConfigureAll},
+		{k.Configure, k.ConfigureAll, k.Sort, k.Subtree, k.Domain},
 	}
 }

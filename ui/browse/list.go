@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"ocsflags/directory"
+	"ocsflags/flags"
 	"ocsflags/termtext"
 	"ocsflags/ui/common"
 	"ocsflags/ui/styles"
@@ -20,12 +21,28 @@ import (
 type List struct {
 	dn    string // the container listed ("" before the first listing)
 	title string
+	// subtree is set when the listing holds every user below dn (t, D).
+	subtree bool
 
 	Rows    []Row
 	matches []int32 // indices of rows matching filter; nil when not filtering
 	Filter  string  // the applied filter, lower-cased
 	input   common.Input
 	editing bool
+	// The filter read as a query (flags.ParseQuery): words matched in the
+	// name, sAMAccountName and sign-in name, and setting tokens (fed:on
+	// pool:pool01 ready:no) matched against each row's facts. queryErr is
+	// a token that does not parse (the list keeps its last matches and the
+	// hint line says what is wrong).
+	text     string
+	where    flags.Where
+	queryErr error
+	// readyN counts the ready users among those listed (the matches, or
+	// every row); -1 when it must be counted again.
+	readyN int
+	// sortBy is the column the rows are kept in order of (SortName…),
+	// as they stream in.
+	sortBy SortColumn
 
 	Cursor, offset int
 
@@ -77,7 +94,8 @@ func (l *List) Reset(dn, title string, id int) {
 	if dn == "" || !directory.SameDN(dn, l.dn) {
 		marks = nil
 	}
-	*l = List{dn: dn, title: title, streamID: id, flagsW: 5, Filter: l.Filter, input: l.input, Marks: marks}
+	*l = List{dn: dn, title: title, streamID: id, flagsW: 5, Filter: l.Filter, input: l.input, Marks: marks,
+		text: l.text, where: l.where, queryErr: l.queryErr, sortBy: l.sortBy, readyN: -1}
 	if l.Filter != "" {
 		l.matches = []int32{}
 	}
@@ -91,33 +109,83 @@ func (l *List) Stop() {
 	}
 }
 
-// Add appends a batch, extending the filter matches with the new rows only.
+// Add merges a batch into the rows in the list's sort order; the filter
+// matches are extended with the new rows, or worked out again when the
+// batch went in between rows already listed.
 func (l *List) Add(rows []Row) {
-	start := len(l.Rows)
-	l.Rows = append(l.Rows, rows...)
 	if l.sips == nil {
 		l.sips = map[string]int{}
 	}
-	for i, r := range rows {
+	for _, r := range rows {
 		if r.sip != "" {
 			l.sips[r.sip]++
 		}
 		if len(r.Flags) > l.flagsW {
 			l.flagsW = len(r.Flags)
 		}
-		if l.matches != nil && strings.Contains(r.key, l.Filter) {
-			l.matches = append(l.matches, int32(start+i))
+	}
+	l.readyN = -1
+	if l.sortBy != SortNone && len(rows) > 0 && l.mergeSorted(rows) {
+		return
+	}
+	start := len(l.Rows)
+	l.Rows = append(l.Rows, rows...)
+	if l.matches != nil {
+		for i := start; i < len(l.Rows); i++ {
+			if l.match(&l.Rows[i]) {
+				l.matches = append(l.matches, int32(i))
+			}
 		}
 	}
+}
+
+// match reports whether r satisfies the filter: every word of its text in
+// the row's names, and every setting token in its facts, with the list's
+// verdict (which counts a sign-in name two listed users share).
+func (l *List) match(r *Row) bool {
+	if !strings.Contains(r.key, l.text) {
+		return false
+	}
+	if l.where.Empty() {
+		return true
+	}
+	f := r.facts
+	f.Verdict = l.State(r)
+	return l.where.Match(f)
+}
+
+// ReadyCount is how many of the listed users (the matches, or every row)
+// are ready.
+func (l *List) ReadyCount() int {
+	if l.readyN >= 0 {
+		return l.readyN
+	}
+	n := 0
+	for i := 0; i < l.VisibleLen(); i++ {
+		if l.State(l.At(i)) == ready {
+			n++
+		}
+	}
+	l.readyN = n
+	return n
 }
 
 // setFilter applies f as the admin types. A filter that extends the
 // previous one can only narrow it, so only the current matches are scanned.
 func (l *List) setFilter(f string) {
 	lf := strings.ToLower(f)
-	if lf == l.Filter {
+	if lf == l.Filter && l.queryErr == nil {
 		return
 	}
+	text, where, err := flags.ParseQuery(lf)
+	if l.queryErr = err; err != nil {
+		// Half a token (fed: while typing fed:on): keep the last matches.
+		return
+	}
+	// Words narrow by substring; a filter with tokens is matched afresh.
+	narrows := l.where.Empty() && where.Empty() && l.Filter != "" && l.matches != nil && strings.Contains(text, l.text)
+	l.text, l.where = text, where
+	l.readyN = -1
 	var keep int32 = -1
 	if r := l.Selected(); r != nil {
 		if l.matches != nil {
@@ -129,10 +197,10 @@ func (l *List) setFilter(f string) {
 	switch {
 	case lf == "":
 		l.matches = nil
-	case l.Filter != "" && l.matches != nil && strings.Contains(lf, l.Filter):
+	case narrows:
 		out := l.matches[:0:0]
 		for _, i := range l.matches {
-			if strings.Contains(l.Rows[i].key, lf) {
+			if l.match(&l.Rows[i]) {
 				out = append(out, i)
 			}
 		}
@@ -140,7 +208,7 @@ func (l *List) setFilter(f string) {
 	default:
 		out := make([]int32, 0, 64)
 		for i := range l.Rows {
-			if strings.Contains(l.Rows[i].key, lf) {
+			if l.match(&l.Rows[i]) {
 				out = append(out, int32(i))
 			}
 		}
@@ -192,6 +260,7 @@ func (l *List) replaceRow(r Row) {
 				l.sips[old]--
 			}
 			l.Rows[i] = r
+			l.readyN = -1
 			if r := l.Rows[i]; r.sip != "" {
 				l.sips[r.sip]++
 			}
@@ -233,8 +302,14 @@ func (l *List) progress(spin string) string {
 	if l.matches != nil {
 		fmt.Fprintf(&b, " · %d match %s", len(l.matches), termtext.Quote(l.Filter))
 	}
+	if n := l.VisibleLen(); n > 0 {
+		fmt.Fprintf(&b, " · %d ready", l.ReadyCount())
+	}
 	if n := len(l.Marks); n > 0 {
 		fmt.Fprintf(&b, " · %d selected", n)
+	}
+	if l.sortBy != SortNone && len(l.Rows) > 1 {
+		fmt.Fprintf(&b, " · by %s", l.sortBy)
 	}
 	return b.String()
 }
@@ -289,6 +364,12 @@ func (l *List) view(st styles.Styles, w, h int, focused bool, spin string, pendi
 			f = "/ " + termtext.Safe(l.input.Value) + "  (esc clears)"
 		}
 		lines = append(lines, common.Fit(f+"   "+l.progress(spin), w))
+		switch {
+		case l.queryErr != nil:
+			lines = append(lines, st.Bad.Render(common.Fit("  ✗ "+termtext.Safe(l.queryErr.Error()), w)))
+		case l.editing:
+			lines = append(lines, st.Dim.Render(common.Fit("  "+queryHint, w)))
+		}
 	} else {
 		lines = append(lines, common.Fit(l.progress(spin), w))
 	}
@@ -341,6 +422,10 @@ func (l *List) view(st styles.Styles, w, h int, focused bool, spin string, pendi
 	}
 	return lines
 }
+
+// queryHint is the search line's hint: its words search the names, its
+// tokens the settings (the --where language of find and set).
+const queryHint = "words search names · tokens: fed:on tel:ev pool:HOST ready:no finding:ID pic:on ep:off line:tel:* · s sort · t below · D domain"
 
 // Marked reports whether the row of dn is selected.
 func (l *List) Marked(dn string) bool {

@@ -40,10 +40,12 @@ func (m *Model) notePools(rows ...Row) {
 	}
 }
 
-// ListContainer starts streaming the users directly in dn.
+// ListContainer starts streaming the users directly in dn, or with t (or
+// D) every user below it.
 func (m *Model) ListContainer(dn, title string) tea.Cmd {
 	m.streamSeq++
 	m.List.Reset(dn, title, m.streamSeq)
+	m.List.subtree = m.subtree
 	if !m.sess.PoolsLoaded {
 		// Readiness needs the pools; they come first and fast.
 		m.List.Loading = true
@@ -53,7 +55,11 @@ func (m *Model) ListContainer(dn, title string) tea.Cmd {
 	ctx, cancel := context.WithCancel(m.com.Ctx)
 	m.List.cancel = cancel
 	m.List.Loading = true
-	return startUsers(ctx, m.com.Dir, dn, directory.OneLevel, m.streamSeq, m.sess.Pools)
+	scope := directory.OneLevel
+	if m.subtree {
+		scope = directory.Subtree
+	}
+	return startUsers(ctx, m.com.Dir, dn, scope, m.streamSeq, m.sess.Pools)
 }
 
 func (m *Model) onBatch(msg UsersBatchMsg) tea.Cmd {
@@ -81,7 +87,7 @@ func (m *Model) endStream(err error) {
 		m.setError("listing stopped: " + err.Error())
 		return
 	}
-	if err == nil {
+	if err == nil && !m.List.subtree {
 		m.Tree.setUserCount(m.List.dn, len(m.List.Rows))
 	}
 }

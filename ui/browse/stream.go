@@ -30,21 +30,15 @@ type Row struct {
 	Flags string // OptionFlags as AD text, "—" when absent
 	sip   string // lower-cased SIP address, "" when absent
 	State readiness
+	// facts are what the search line's setting tokens (fed:on, pool:…,
+	// finding:…) are matched against: the --where language's facts.
+	facts flags.Facts
 }
 
 // poolSet answers "is this DN the home server of an existing pool", and
 // "can that be told", from the pools read once at start. It is never
 // written after creation, so the streaming goroutine may read it.
 type poolSet = directory.PoolSet
-
-// verdict runs the readiness rules without the duplicate-SIP look-up, which
-// would cost a directory search per user (the detail and the audit do that
-// one; the list catches the duplicates among the users it holds). A home
-// server among pools this account cannot read gives "? unchecked", as on
-// every other surface.
-func verdict(u directory.User, pools directory.PoolCheck) readiness {
-	return flags.Judge(flags.Audit(directory.RuleInput(u, u.OCS, pools)))
-}
 
 // memoPools remembers a PoolCheck's answers per DN: most users share a
 // handful of pool DNs, so a big OU parses each DN once. Each stream has its
@@ -57,6 +51,22 @@ type memoPools struct {
 type poolAnswer struct {
 	is      bool
 	unknown string
+	host    string
+}
+
+// hostOf is the host of the pool dn names, "" when it names none.
+func hostOf(p directory.PoolCheck, dn string) string {
+	switch x := p.(type) {
+	case memoPools:
+		return x.answer(dn).host
+	case interface {
+		ByHomeServer(string) (directory.Pool, bool)
+	}:
+		if pl, ok := x.ByHomeServer(dn); ok {
+			return pl.Host
+		}
+	}
+	return ""
 }
 
 func NewMemoPools(p directory.PoolCheck) memoPools {
@@ -69,6 +79,8 @@ func (m memoPools) answer(dn string) poolAnswer {
 		a = poolAnswer{is: m.pools.IsPool(dn)}
 		if !a.is {
 			a.unknown = m.pools.Unknown(dn)
+		} else {
+			a.host = hostOf(m.pools, dn)
 		}
 		m.seen[dn] = a
 	}
@@ -78,18 +90,30 @@ func (m memoPools) answer(dn string) poolAnswer {
 func (m memoPools) IsPool(dn string) bool    { return m.answer(dn).is }
 func (m memoPools) Unknown(dn string) string { return m.answer(dn).unknown }
 
+// MakeRow works out what the list shows and searches for u. Its verdict
+// runs the readiness rules without the duplicate-SIP look-up, which would
+// cost a directory search per user (the detail and the audit do that one;
+// the list catches the duplicates among the users it holds). A home server
+// among pools this account cannot read gives "? unchecked", as on every
+// other surface.
 func MakeRow(u directory.User, pools directory.PoolCheck) Row {
 	f := "—"
 	if u.OCS.OptionFlags.Set {
 		f = flags.FormatAD(u.OCS.OptionFlags.V)
 	}
-	return Row{
+	fs := flags.Audit(directory.RuleInput(u, u.OCS, pools))
+	r := Row{
 		U:     u,
 		key:   strings.ToLower(u.Label() + "\x00" + u.SAMAccountName + "\x00" + u.OCS.SIPAddress.V),
 		Flags: f,
 		sip:   strings.ToLower(u.OCS.SIPAddress.V),
-		State: verdict(u, pools),
+		State: flags.Judge(fs),
+		facts: flags.Facts{Settings: u.OCS, Findings: fs, Verdict: flags.Judge(fs)},
 	}
+	if u.OCS.HomeServer.Set {
+		r.facts.Pool = hostOf(pools, u.OCS.HomeServer.V)
+	}
+	return r
 }
 
 // UsersBatchMsg carries rows of listing id; ch keeps the stream going.

@@ -90,6 +90,9 @@ func (m *Model) listTitle() string {
 		return termtext.Safe(m.List.title)
 	}
 	t := "Users in " + termtext.Safe(m.List.title)
+	if m.List.subtree {
+		t = "Users in and below " + termtext.Safe(m.List.title)
+	}
 	if !m.List.Loading && m.List.err == nil {
 		t += fmt.Sprintf(" (%d)", len(m.List.Rows))
 	}

@@ -22,6 +22,9 @@ type KeyMap struct {
 	// Configure opens Configure Users on the selection; ConfigureAll on
 	// every user the list's filter matches.
 	Configure, ConfigureAll key.Binding
+	// Sort cycles the user list's sort column; Subtree lists a container
+	// with everything below it; Domain lists the whole domain.
+	Sort, Subtree, Domain key.Binding
 }
 
 // New returns the key map with its help texts.
@@ -66,6 +69,9 @@ func New() KeyMap {
 		// "o" as in the OCS console's "cOnfigure users"; c is the review.
 		Configure:    b([]string{"o"}, "o", "configure users…"),
 		ConfigureAll: b([]string{"O", "shift+o"}, "O", "configure all the filter matches…"),
+		Sort:         b([]string{"s"}, "s", "sort by the next column"),
+		Subtree:      b([]string{"t"}, "t", "this container and below / only this one"),
+		Domain:       b([]string{"D", "shift+d"}, "D", "the whole domain"),
 	}
 }
 
