@@ -214,7 +214,11 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 				if name == "h" || name == "help" {
 					return nil, flag.ErrHelp
 				}
-				return nil, usageError("unknown option %s (ocsflags help lists them)", a)
+				where := "ocsflags help"
+				if _, ok := commandUsage[fs.Name()]; ok {
+					where = "ocsflags " + fs.Name() + " -h"
+				}
+				return nil, usageError("unknown option %s (%s lists them)", a, where)
 			}
 			pos = append(pos, a)
 			continue

@@ -47,6 +47,9 @@ func TestCommandUsage(t *testing.T) {
 			}
 		}
 	}
+	if code, _, errs := run(t, "find", "--bogus"); code != 2 || !strings.Contains(errs, "unknown option --bogus (ocsflags find -h lists them)") {
+		t.Errorf("find --bogus: exit %d %q", code, errs)
+	}
 	if code, _, errs := run(t, "help", "nosuch"); code != 2 || !strings.Contains(errs, "history") {
 		t.Errorf("help nosuch: exit %d %q", code, errs)
 	}
