@@ -75,7 +75,13 @@ func (l *List) mergeSorted(batch []Row) bool {
 	if len(l.Rows) == 0 || compareRows(c, &l.Rows[len(l.Rows)-1], &batch[0]) <= 0 {
 		return false
 	}
-	keep := l.selectedDN()
+	// The cursor stays on its user; on the first row (where a listing
+	// starts) it stays at the top, so it does not ride down the list as
+	// rows that sort before it stream in.
+	keep := ""
+	if l.Cursor > 0 {
+		keep = l.selectedDN()
+	}
 	out := make([]Row, 0, len(l.Rows)+len(batch))
 	i, j := 0, 0
 	for i < len(l.Rows) && j < len(batch) {

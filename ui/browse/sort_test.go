@@ -36,6 +36,13 @@ func TestListSortsAsRowsStream(t *testing.T) {
 	if l.Selected().U.Name != "mike" {
 		t.Errorf("cursor moved to %s", l.Selected().U.Name)
 	}
+	// On the first row the cursor stays at the top as rows stream in.
+	top := &List{sortBy: SortName, readyN: -1}
+	top.Add([]Row{testRow("mike", "m", 1)})
+	top.Add([]Row{testRow("anna", "a", 1)})
+	if top.Cursor != 0 || top.Selected().U.Name != "anna" {
+		t.Errorf("cursor on %s (%d)", top.Selected().U.Name, top.Cursor)
+	}
 	l.CycleSort() // sAMAccountName
 	l.CycleSort() // sign-in name
 	l.CycleSort() // flags
