@@ -134,7 +134,7 @@ func TestAuditFindsDuplicateSignInName(t *testing.T) {
 	// nothing, so f opens the sign-in name to type a new one.
 	mustContain(t, x.screen(), "f opens the sign-in name to type a new one")
 	x.key("f")
-	if x.audit().Picker != nil || x.m.edit == nil || x.m.edit.kind != browse.ItSIP {
+	if x.audit().Picker != nil || x.edit() == nil || x.edit().Kind != browse.ItSIP {
 		t.Fatalf("f on a duplicate with no free choice:\n%s", x.screen())
 	}
 	x.key("esc")
@@ -318,7 +318,7 @@ func TestAuditSignInFixSkipsTakenAddress(t *testing.T) {
 		t.Fatalf("the taken address is offered:\n%s", s)
 	}
 	y.key("f")
-	if y.m.edit == nil || y.m.sess.Pending.Get(y.m.browse.Detail.User.DN) != nil {
+	if y.edit() == nil || y.m.sess.Pending.Get(y.m.browse.Detail.User.DN) != nil {
 		t.Fatalf("f staged something or opened no editor: %s", y.m.status)
 	}
 }

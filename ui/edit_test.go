@@ -31,20 +31,20 @@ func TestEditLineAndServerURIFromTheAudit(t *testing.T) {
 	mustContain(t, x.m.status, "enter edits it")
 
 	x.key("enter")
-	if x.m.edit == nil {
+	if x.edit() == nil {
 		t.Fatal("enter on the Line URI did not open the editor")
 	}
 	mustContain(t, x.screen(), "Line URI — edit", "In the directory: (not set)")
 	x.typeText("14255550104")
 	x.key("enter")
-	if x.m.edit == nil || x.m.sess.Pending.Get(before.DN) != nil {
+	if x.edit() == nil || x.m.sess.Pending.Get(before.DN) != nil {
 		t.Fatal("a Line URI without tel: was accepted")
 	}
 	mustContain(t, x.screen(), `✗ Line URI "14255550104" must start with tel:`)
 	x.key("ctrl+u")
 	x.typeText("tel:+14255550104;ext=104")
 	x.key("enter")
-	if x.m.edit != nil {
+	if x.edit() != nil {
 		t.Fatalf("a good Line URI was refused:\n%s", x.screen())
 	}
 	if c := x.pendingChange(before.DN); c.Line != flags.Some("tel:+14255550104;ext=104") || c.LineServer.Set || !c.Flags.IsZero() {
@@ -63,7 +63,7 @@ func TestEditLineAndServerURIFromTheAudit(t *testing.T) {
 	x.key("enter")
 	mustContain(t, x.screen(), "must be a SIP URI")
 	x.key("esc")
-	if x.m.edit != nil || x.pendingChange(before.DN).LineServer.Set {
+	if x.edit() != nil || x.pendingChange(before.DN).LineServer.Set {
 		t.Fatal("esc did not cancel, or staged the bad value")
 	}
 	x.key("enter")
@@ -122,14 +122,14 @@ func TestEditSignInName(t *testing.T) {
 	y := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 40)
 	y.focusItem(browse.ItSIP, 0)
 	y.key("enter", "enter")
-	if y.m.sess.Pending.Get(y.m.browse.Detail.User.DN) != nil || y.m.edit != nil {
+	if y.m.sess.Pending.Get(y.m.browse.Detail.User.DN) != nil || y.edit() != nil {
 		t.Fatal("enter on the unchanged value staged an edit or left the editor open")
 	}
 	// Read-only sessions do not open the editor.
 	z := newHarness(t, Options{Dir: demo(t), User: alice, ReadOnly: true}, 120, 40)
 	z.focusItem(browse.ItSIP, 0)
 	z.key("enter")
-	if z.m.edit != nil || !z.m.statusErr {
+	if z.edit() != nil || !z.m.statusErr {
 		t.Fatal("read-only session opened the editor")
 	}
 }
@@ -141,12 +141,12 @@ func TestEditLineWarnsForEnterpriseVoice(t *testing.T) {
 	x.focusItem(browse.ItLine, 0)
 	x.key("enter", "ctrl+u", "enter")
 	mustContain(t, x.screen(), "! Enterprise Voice is on: without a tel:+E.164 Line URI", "enter again sets it anyway")
-	if x.m.edit == nil || x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil {
+	if x.edit() == nil || x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil {
 		t.Fatal("the removal was staged without the warning being read")
 	}
 	// Typing clears the warning; a good number goes through at once.
 	x.typeText("tel:+14255550199")
-	if x.m.edit.warn != "" {
+	if x.edit().Warn != "" {
 		t.Fatal("the warning outlived the value it was about")
 	}
 	x.key("ctrl+u", "enter", "enter")
@@ -164,7 +164,7 @@ func TestLineInputCursor(t *testing.T) {
 	x.typeText("44")
 	x.key("end", "backspace")
 	x.typeText("9")
-	if got := x.m.edit.input.Value; got != "tel:+44255550109" {
+	if got := x.edit().Input.Value; got != "tel:+44255550109" {
 		t.Fatalf("edited to %q", got)
 	}
 }
@@ -230,7 +230,7 @@ func TestEditStagesTheCheckedValue(t *testing.T) {
 	x.key("enter", "ctrl+u")
 	x.typeText("sip:zz.new@corp.example")
 	_, cmd := x.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
-	if x.m.edit == nil || x.m.edit.checking == "" || cmd == nil {
+	if x.edit() == nil || x.edit().Checking == "" || cmd == nil {
 		t.Fatal("enter did not start the directory search")
 	}
 	mustContain(t, x.screen(), "searching the directory for sip:zz.new@corp.example")
@@ -306,7 +306,7 @@ func TestEditUnchangedUpperCaseScheme(t *testing.T) {
 	x.key("r")
 	x.focusItem(browse.ItSIP, 0)
 	x.key("enter", "enter")
-	if x.m.sess.Pending.Get(dn).HasEdits() || x.m.edit != nil {
+	if x.m.sess.Pending.Get(dn).HasEdits() || x.edit() != nil {
 		t.Fatalf("confirming the stored SIP: spelling staged %+v", x.pendingChange(dn))
 	}
 }

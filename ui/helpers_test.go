@@ -15,6 +15,7 @@ import (
 	"ocsflags/ui/audit"
 	"ocsflags/ui/browse"
 	"ocsflags/ui/common"
+	"ocsflags/ui/dialogs"
 )
 
 func demo(t testing.TB) *directory.Memory {
@@ -212,4 +213,14 @@ func (x *harness) audit() *audit.Model {
 // toBrowser leaves whatever screen is open for the browser, as if by esc.
 func (x *harness) toBrowser() {
 	x.m.screen, x.m.stack = scrBrowse, nil
+}
+
+// edit is the open editor, nil when none is.
+func (x *harness) edit() *dialogs.Editor {
+	for _, s := range x.m.stack {
+		if e, ok := s.(*dialogs.Editor); ok {
+			return e
+		}
+	}
+	return nil
 }

@@ -50,13 +50,13 @@ func TestMultiValuedShownAndNotEditable(t *testing.T) {
 		if !x.m.statusErr || !strings.Contains(x.m.status, "refused") || !strings.Contains(x.m.status, "holds 2 values") {
 			t.Errorf("%v: status %q", x.focused(), x.m.status)
 		}
-		if x.m.sess.Pending.Get(dn) != nil || x.m.edit != nil {
+		if x.m.sess.Pending.Get(dn) != nil || x.edit() != nil {
 			t.Fatalf("%v: an edit was staged or the editor opened", x.focused())
 		}
 	}
 	x.focusItem(browse.ItLine, 0)
 	x.key("enter")
-	if x.m.edit != nil {
+	if x.edit() != nil {
 		t.Fatal("the editor opened on a multi-valued Line URI")
 	}
 	// The audit flags it; its fix (enhanced presence is in one value only)

@@ -97,7 +97,6 @@ type Model struct {
 	browse  *browse.Model
 	review  *review.Model // the review of the pending edits and their writes
 	confirm *confirmModel
-	edit    *editModel    // the text attribute being edited, if any
 	lastKey string        // the key being handled, as msg.String() spells it
 	enable  *enable.Model // the Enable Users wizard, while open
 
@@ -239,7 +238,6 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.onSignal(msg)
 	case session.HoldersMsg:
 		m.toSession(msg)
-		m.editHolders(msg)
 	case enable.Msg:
 		if m.enable != nil {
 			return m.toEnable(msg)
@@ -260,8 +258,6 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return m.updateTop(msg)
 		case m.screen == scrEnable:
 			return m.toEnable(msg)
-		case m.edit != nil:
-			m.editPaste(msg.Content)
 		case m.screen == scrBrowse:
 			return m.toBrowse(msg)
 		}

@@ -27,8 +27,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 // routeKey sends a key to a dialog first, then the screen, then the
 // focused pane.
 func (m *Model) routeKey(msg tea.KeyPressMsg) tea.Cmd {
-	if m.edit != nil {
-		return m.editKey(msg)
+	if _, ok := m.top().(common.Overlay); ok {
+		return m.updateTop(msg) // a dialog takes every key
 	}
 	if m.confirm != nil {
 		if msg.String() == "ctrl+c" && m.confirm.kind == "quit" {

@@ -10,6 +10,7 @@ import (
 	"ocsflags/ui/audit"
 	"ocsflags/ui/browse"
 	"ocsflags/ui/common"
+	"ocsflags/ui/dialogs"
 	"ocsflags/ui/enable"
 	"ocsflags/ui/keys"
 	"ocsflags/ui/review"
@@ -176,9 +177,7 @@ func (m *Model) fromBrowse(msg tea.Msg) (tea.Cmd, bool) {
 		if m.statusDN != "" && !directory.SameDN(m.statusDN, msg.DN) {
 			m.setStatus("") // it was about the user on screen until now
 		}
-		if m.edit != nil && !directory.SameDN(m.edit.dn, msg.DN) {
-			m.edit = nil // it was for the user on screen until now
-		}
+		m.closeEditorOf(msg.DN)
 	case browse.OpenAuditMsg:
 		return m.openAudit(), true
 	case browse.OpenReviewMsg:
@@ -343,4 +342,30 @@ func (m *Model) planEdit(u directory.User, c flags.Change) []directory.Refusal {
 // that could not be written.
 func (m *Model) pushEditFor(u directory.User, c flags.Change, what string) {
 	m.toSession(session.StageMsg{User: u, Change: c, What: what})
+}
+
+// openEdit opens the editor of the open user's line of kind.
+func (m *Model) openEdit(kind browse.ItemKind) {
+	if !m.canEdit() {
+		return
+	}
+	s := m.state()
+	if err := s.Base.Editable(browse.Attr(kind)); err != nil {
+		m.setError("refused: " + err.Error())
+		return
+	}
+	m.push(dialogs.NewEditor(m.com, m.sess, kind, m.browse.Detail.User, s))
+	// Editing is doing something else than waiting to quit.
+	m.quitting = false
+}
+
+// closeEditorOf closes an editor of another user than dn: it was for the
+// user on screen until now.
+func (m *Model) closeEditorOf(dn string) {
+	for i, s := range m.stack {
+		if e, ok := s.(*dialogs.Editor); ok && !directory.SameDN(e.DN(), dn) {
+			m.stack = append(m.stack[:i:i], m.stack[i+1:]...)
+			return
+		}
+	}
 }

@@ -44,9 +44,6 @@ func (m *Model) render() string {
 	if m.confirm != nil {
 		body = common.DrawOver(body, m.confirm.view(m.com.Styles, w), w)
 	}
-	if m.edit != nil {
-		body = common.DrawOver(body, m.edit.view(m.com.Styles, w, len(body)), w)
-	}
 	lines := make([]string, 0, h)
 	lines = append(lines, m.header(w))
 	lines = append(lines, body...)
@@ -216,8 +213,8 @@ func (m *Model) fullHelp(groups [][]key.Binding, w int) string {
 // one key map.
 func (m *Model) helpKeys() keys.Help {
 	full := m.browse.FullHelp()
-	if m.edit != nil {
-		return editHelp()
+	if _, ok := m.top().(common.Overlay); ok {
+		return m.topHelp()
 	}
 	if m.confirm != nil {
 		var ks []string

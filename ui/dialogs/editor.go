@@ -1,4 +1,4 @@
-package ui
+package dialogs
 
 import (
 	"errors"
@@ -14,7 +14,6 @@ import (
 	"ocsflags/termtext"
 	"ocsflags/ui/browse"
 	"ocsflags/ui/common"
-	"ocsflags/ui/keys"
 	"ocsflags/ui/session"
 	"ocsflags/ui/styles"
 )
@@ -23,114 +22,90 @@ import (
 // the sign-in name, the Line URI or the Server URI. What it produces is a
 // pending edit like a check box's, written later as a compare-and-swap.
 type editModel struct {
-	kind  browse.ItemKind
+	Kind  browse.ItemKind
 	dn    string // the user it edits: a reload elsewhere must not retarget it
 	label string
 	dir   string // the value in the directory
 	was   string // the value the edit starts from (pending edits included)
-	input common.Input
+	Input common.Input
 	err   string
-	// warn is a consequence the admin should know before the value is
+	// Warn is a consequence the admin should know before the value is
 	// staged (Enterprise Voice without an E.164 line); a second enter on
 	// the same value, warned, stages it anyway.
-	warn, warned string
+	Warn, warned string
 	hasWarned    bool // warned holds a value (it may be "")
-	// checking is the lower-cased sign-in name being searched for in the
+	// Checking is the lower-cased sign-in name being searched for in the
 	// directory, and checked the value that is staged when nobody else
 	// holds it: the field is frozen meanwhile, and it is checked that is
 	// written, never what the field holds by then.
-	checking, checked string
-}
-
-// openEdit starts editing the attribute of the focused line.
-func (m *Model) openEdit(kind browse.ItemKind) {
-	if !m.canEdit() {
-		return
-	}
-	s := m.state()
-	if err := s.Base.Editable(browse.Attr(kind)); err != nil {
-		m.setError("refused: " + err.Error())
-		return
-	}
-	e := &editModel{kind: kind, dn: m.browse.Detail.User.DN, label: browse.Label(kind)}
-	switch kind {
-	case browse.ItSIP:
-		e.dir, e.was = s.Base.SIPAddress.V, s.After.SIPAddress.V
-	case browse.ItLine:
-		e.dir, e.was = s.Base.Line.V, s.After.Line.V
-	case browse.ItLineServer:
-		e.dir, e.was = s.Base.LineServer.V, s.After.LineServer.V
-	}
-	e.input.Value = e.was
-	m.edit = e
-	// Editing is doing something else than waiting to quit.
-	m.quitting = false
+	Checking, checked string
 }
 
 // editTarget reports whether the detail still shows the user the editor was
 // opened for; when it does not (a late --user answer, a reload of another
 // user), the editor closes without staging anything.
-func (m *Model) editTarget() bool {
-	if m.browse.Detail.Has && directory.SameDN(m.edit.dn, m.browse.Detail.User.DN) {
+func (m *Editor) editTarget() bool {
+	if m.has && directory.SameDN(m.editModel.dn, m.user.DN) {
 		return true
 	}
-	m.edit = nil
+	m.closed = true
 	m.setError("the user on screen changed while editing: nothing was staged")
 	return false
 }
 
 // editKey handles a key while the editor is open; nothing else gets keys.
-func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
-	e := m.edit
-	switch msg.String() {
-	case "esc":
-		m.edit = nil
+func (m *Editor) editKey(msg tea.KeyPressMsg) tea.Cmd {
+	e := m.editModel
+	switch {
+	case key.Matches(msg, m.keys.Cancel):
+		m.closed = true
 		m.setStatus("nothing changed")
 		return nil
-	case "ctrl+c":
-		m.edit = nil
-		return m.quit()
-	case "enter":
-		if e.checking != "" {
+	case key.Matches(msg, m.keys.Quit):
+		m.closed = true
+		m.Emit(browse.QuitMsg{})
+		return nil
+	case key.Matches(msg, m.keys.Commit):
+		if e.Checking != "" {
 			return nil
 		}
 		return m.commitEdit()
 	}
-	if e.checking != "" {
+	if e.Checking != "" {
 		return nil // the value being checked is the one staged
 	}
-	if changed, _ := e.input.Update(msg); changed {
-		e.err, e.warn = "", ""
+	if changed, _ := e.Input.Update(msg); changed {
+		e.err, e.Warn = "", ""
 	}
 	return nil
 }
 
 // editPaste inserts pasted text, except while a value is being checked.
-func (m *Model) editPaste(text string) {
-	if e := m.edit; e.checking == "" {
-		e.input.Paste(text)
-		e.err, e.warn = "", ""
+func (m *Editor) editPaste(text string) {
+	if e := m.editModel; e.Checking == "" {
+		e.Input.Paste(text)
+		e.err, e.Warn = "", ""
 	}
 }
 
 // commitEdit checks the typed value and, when it is good, records it as a
 // pending edit; otherwise the editor stays open with the reason. A new
 // sign-in name is first searched for in the directory.
-func (m *Model) commitEdit() tea.Cmd {
+func (m *Editor) commitEdit() tea.Cmd {
 	if !m.editTarget() {
 		return nil
 	}
-	e := m.edit
-	v := flags.NormalizeScheme(strings.TrimSpace(e.input.Value))
-	e.input = common.Input{Value: v}
+	e := m.editModel
+	v := flags.NormalizeScheme(strings.TrimSpace(e.Input.Value))
+	e.Input = common.Input{Value: v}
 	if v == flags.NormalizeScheme(strings.TrimSpace(e.was)) {
 		// Spelled as stored or not, it is the same value: nothing to write.
-		m.edit = nil
+		m.closed = true
 		m.setStatus(e.label + " unchanged")
 		return nil
 	}
 	var err error
-	switch e.kind {
+	switch e.Kind {
 	case browse.ItSIP:
 		if v != "" {
 			err = flags.CheckSIPAddress(v)
@@ -150,17 +125,17 @@ func (m *Model) commitEdit() tea.Cmd {
 		e.err = err.Error()
 		return nil
 	}
-	if w := m.editWarning(e.kind, v); w != "" && (!e.hasWarned || e.warned != v) {
-		e.warn, e.warned, e.hasWarned = w, v, true
+	if w := m.editWarning(e.Kind, v); w != "" && (!e.hasWarned || e.warned != v) {
+		e.Warn, e.warned, e.hasWarned = w, v, true
 		return nil
 	}
-	if e.kind == browse.ItSIP && v != "" {
+	if e.Kind == browse.ItSIP && v != "" {
 		if dn := m.sess.PendingHolder(v, e.dn); dn != "" {
 			e.err = v + " is already the pending sign-in name of " + dn + ": commit or undo that first"
 			return nil
 		}
-		e.checking, e.checked = strings.ToLower(v), v
-		return session.LookupHolders(m.com.Ctx, m.com.Dir, e.checking, m.sess.Gen(), readTimeout)
+		e.Checking, e.checked = strings.ToLower(v), v
+		return session.LookupHolders(m.com.Ctx, m.com.Dir, e.Checking, m.sess.Gen(), common.ReadTimeout)
 	}
 	m.stageEdit(v)
 	return nil
@@ -168,9 +143,9 @@ func (m *Model) commitEdit() tea.Cmd {
 
 // editRefusal is the first write rule that refuses c on top of the open
 // user's pending edits (directory.PlanWrite), nil when none does.
-func (m *Model) editRefusal(c flags.Change) *directory.Refusal {
+func (m *Editor) editRefusal(c flags.Change) *directory.Refusal {
 	var re *directory.RefusedError
-	if errors.As(directory.Refused(m.planEdit(m.browse.Detail.User, c), true), &re) {
+	if errors.As(directory.Refused(m.sess.Plan(m.user, c), true), &re) {
 		r := re.First()
 		return &r
 	}
@@ -178,10 +153,10 @@ func (m *Model) editRefusal(c flags.Change) *directory.Refusal {
 }
 
 // stageEdit records the editor's value as a pending edit and closes it.
-func (m *Model) stageEdit(v string) {
-	e := m.edit
+func (m *Editor) stageEdit(v string) {
+	e := m.editModel
 	var c flags.Change
-	switch e.kind {
+	switch e.Kind {
 	case browse.ItSIP:
 		c.SIPAddress = flags.Some(v)
 	case browse.ItLine:
@@ -189,7 +164,7 @@ func (m *Model) stageEdit(v string) {
 	case browse.ItLineServer:
 		c.LineServer = flags.Some(v)
 	}
-	m.edit = nil
+	m.closed = true
 	what := e.label + ": " + v
 	if v == "" {
 		what = e.label + ": removed"
@@ -199,12 +174,12 @@ func (m *Model) stageEdit(v string) {
 
 // editHolders finishes a sign-in name edit with the directory's answer:
 // staged when only this user (or nobody) holds the address.
-func (m *Model) editHolders(msg session.HoldersMsg) {
-	e := m.edit
-	if e == nil || e.checking != msg.Addr {
+func (m *Editor) editHolders(msg session.HoldersMsg) {
+	e := m.editModel
+	if e == nil || e.Checking != msg.Addr {
 		return
 	}
-	e.checking = ""
+	e.Checking = ""
 	if !m.editTarget() {
 		return
 	}
@@ -229,15 +204,15 @@ func (m *Model) editHolders(msg session.HoldersMsg) {
 
 // editWarning is what setting v would break, given the user's telephony
 // option with the pending edits; "" when nothing.
-func (m *Model) editWarning(kind browse.ItemKind, v string) string {
-	return flags.LineWarning(browse.Attr(kind), v, m.state().After.OptionFlags.V)
+func (m *Editor) editWarning(kind browse.ItemKind, v string) string {
+	return flags.LineWarning(browse.Attr(kind), v, m.sess.State(m.user, m.com.Dir.Info().SIPScope).After.OptionFlags.V)
 }
 
 // view draws the editor as a box over the screen.
 func (e *editModel) view(st styles.Styles, w, h int) []string {
 	inner := min(w-6, 80)
-	body := []string{browse.Attr(e.kind) + " · " + browse.Syntax(e.kind)}
-	switch e.kind {
+	body := []string{browse.Attr(e.Kind) + " · " + browse.Syntax(e.Kind)}
+	switch e.Kind {
 	case browse.ItSIP:
 		body = append(body, "The address the user signs in with: sip:user@domain. It must be unique in the forest: the detail and the audit search the directory for it once it is set. Contacts who added the old address keep it in their lists.")
 	case browse.ItLine:
@@ -249,15 +224,15 @@ func (e *editModel) view(st styles.Styles, w, h int) []string {
 	if e.was != e.dir {
 		body = append(body, "Pending: "+orNotSet(e.was))
 	}
-	field := []string{e.input.ViewIn("› ", inner)}
+	field := []string{e.Input.ViewIn("› ", inner)}
 	hint := "enter sets it as a pending edit · empty removes it · ctrl+u clears · esc cancels"
 	switch {
-	case e.checking != "":
-		field = append(field, st.Dim.Render("searching the directory for "+termtext.Safe(e.checking)+"…"))
+	case e.Checking != "":
+		field = append(field, st.Dim.Render("searching the directory for "+termtext.Safe(e.Checking)+"…"))
 	case e.err != "":
 		field = append(field, lastLines(common.Wrap("✗ "+termtext.Safe(e.err), inner), 3, st.Bad)...)
-	case e.warn != "":
-		field = append(field, lastLines(common.Wrap("! "+termtext.Safe(e.warn), inner), 3, st.Warn)...)
+	case e.Warn != "":
+		field = append(field, lastLines(common.Wrap("! "+termtext.Safe(e.Warn), inner), 3, st.Warn)...)
 		hint = "enter again sets it anyway · esc cancels"
 	}
 	box := common.DialogBox(st, inner, e.label+" — edit", body, field, hint)
@@ -303,12 +278,92 @@ func lastLines(ls []string, n int, style lipgloss.Style) []string {
 	return out
 }
 
-// editHelp is the footer while the editor is open.
-func editHelp() keys.Help {
-	short := []key.Binding{
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "set as pending edit")),
-		key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "clear")),
-		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+// ShortHelp is the footer while the editor is open.
+func (m *Editor) ShortHelp() []key.Binding {
+	return []key.Binding{m.keys.Commit, m.keys.Clear, m.keys.Cancel}
+}
+
+// FullHelp is the same keys.
+func (m *Editor) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
+
+// EditorKeys are the editor's keys; the others edit the field.
+type EditorKeys struct {
+	Commit, Clear, Cancel, Quit key.Binding
+}
+
+// Editor is the modal editor of one text attribute of the open user, an
+// overlay on the root's stack: it takes every key until it closes.
+type Editor struct {
+	*editModel
+	com  *common.Common
+	sess *session.Session
+	keys EditorKeys
+	common.Outbox
+
+	user   directory.User // the user on screen now (ShowUser)
+	has    bool
+	closed bool
+}
+
+// NewEditor opens the editor of kind on u as s shows it (pending edits
+// included).
+func NewEditor(c *common.Common, sess *session.Session, kind browse.ItemKind, u directory.User, s session.State) *Editor {
+	e := &editModel{Kind: kind, dn: u.DN, label: browse.Label(kind)}
+	switch kind {
+	case browse.ItSIP:
+		e.dir, e.was = s.Base.SIPAddress.V, s.After.SIPAddress.V
+	case browse.ItLine:
+		e.dir, e.was = s.Base.Line.V, s.After.Line.V
+	case browse.ItLineServer:
+		e.dir, e.was = s.Base.LineServer.V, s.After.LineServer.V
 	}
-	return keys.Help{Short: short, Full: [][]key.Binding{short}}
+	e.Input.Value = e.was
+	return &Editor{editModel: e, com: c, sess: sess, user: u, has: true, keys: EditorKeys{
+		Commit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "set as pending edit")),
+		Clear:  key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "clear")),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Quit:   key.NewBinding(key.WithKeys("ctrl+c")),
+	}}
+}
+
+// Overlay marks the editor as a box over the screen below.
+func (m *Editor) Overlay() {}
+
+// DN is the user the editor edits.
+func (m *Editor) DN() string { return m.editModel.dn }
+
+// ShowUser is the user on screen now (the root calls it after every
+// message): enter checks it is still the one edited.
+func (m *Editor) ShowUser(u directory.User, _ bool) { m.user, m.has = u, u.DN != "" }
+
+// Update handles keys, pastes and the answer of the sign-in name search.
+func (m *Editor) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		cmd = m.editKey(msg)
+	case tea.PasteMsg:
+		m.editPaste(msg.Content)
+	case session.HoldersMsg:
+		m.editHolders(msg)
+	}
+	if m.closed {
+		return nil, cmd
+	}
+	return m, cmd
+}
+
+// View draws the box, for the body's size.
+func (m *Editor) View() string {
+	return strings.Join(m.view(m.com.Styles, m.com.Width, m.com.Height), "\n")
+}
+
+func (m *Editor) setStatus(s string) { m.Emit(common.StatusMsg{Text: s}) }
+func (m *Editor) setError(s string)  { m.Emit(common.StatusMsg{Text: s, Err: true}) }
+
+// pushEdit stages the edit for the user through the session.
+func (m *Editor) pushEdit(c flags.Change, what string) {
+	if n, _ := m.sess.Update(session.StageMsg{User: m.user, Change: c, What: what}); n.Text != "" {
+		m.Emit(common.StatusMsg{Text: n.Text, Err: n.Err})
+	}
 }
