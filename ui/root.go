@@ -172,9 +172,8 @@ func (m *Model) startSpin() tea.Cmd {
 	return m.spin.Tick
 }
 
-func (m *Model) setStatus(s string)    { m.status, m.statusErr, m.statusDN = s, false, m.shownDN() }
-func (m *Model) setError(s string)     { m.status, m.statusErr, m.statusDN = s, true, m.shownDN() }
-func (m *Model) isPool(dn string) bool { return m.sess.Pools.IsPool(dn) }
+func (m *Model) setStatus(s string) { m.status, m.statusErr, m.statusDN = s, false, m.shownDN() }
+func (m *Model) setError(s string)  { m.status, m.statusErr, m.statusDN = s, true, m.shownDN() }
 
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)

@@ -155,10 +155,6 @@ func (m *Model) toSession(msg tea.Msg) bool {
 	return ok
 }
 
-// selection is what a screen opened from the browser works on: the users
-// marked in the list, else the open user (browse.Model.Selection).
-func (m *Model) selection() []directory.User { return m.browse.Selection() }
-
 // toBrowse gives msg to the browser and handles at once the messages it
 // sent back (a status line, "open the audit"), as if they came with msg.
 func (m *Model) toBrowse(msg tea.Msg) tea.Cmd {
@@ -331,11 +327,6 @@ func (m *Model) toEnable(msg tea.Msg) tea.Cmd {
 		m.enable, m.screen = nil, scrBrowse
 	}
 	return tea.Batch(cmd, m.drain(w))
-}
-
-// planEdit is the write rules on u's pending edits with c after them.
-func (m *Model) planEdit(u directory.User, c flags.Change) []directory.Refusal {
-	return m.sess.Plan(u, c)
 }
 
 // pushEditFor records an edit for u through the session, which refuses one
