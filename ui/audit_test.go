@@ -99,7 +99,7 @@ func TestAuditFixesEveryRuleOfNeverEnabledUser(t *testing.T) {
 	x.pick("poolr2.corp.example")
 	x.focusRule(flags.FindingNoEnhancedPresence)
 	x.key("f")
-	if x.m.confirm == nil || x.m.confirm.kind != "ep" {
+	if x.confirm() == nil || x.confirm().Kind != "ep" {
 		t.Fatalf("enhanced presence was set without its one-way warning:\n%s", x.screen())
 	}
 	x.key("y")

@@ -392,7 +392,7 @@ func TestReopenReviewDuringAWrite(t *testing.T) {
 		t.Fatal("enter sent the same write again")
 	}
 	x.key("q")
-	if x.quit || x.m.confirm != nil {
+	if x.quit || x.confirm() != nil {
 		t.Fatal("q did not wait for the write")
 	}
 	x.run(write)

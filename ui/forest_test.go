@@ -84,8 +84,8 @@ func TestAuditFixLeavesUncheckedPoolAlone(t *testing.T) {
 	for _, id := range []string{flags.FindingNoHomeServer, flags.FindingHomeServerNotAPool} {
 		x.focusRule(id)
 		x.key("f")
-		if x.audit().Picker != nil || x.m.confirm != nil || x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil {
-			t.Errorf("%s: f offered a fix (picker %v, confirm %v) for a home server this account cannot check", id, x.audit().Picker != nil, x.m.confirm != nil)
+		if x.audit().Picker != nil || x.confirm() != nil || x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil {
+			t.Errorf("%s: f offered a fix (picker %v, confirm %v) for a home server this account cannot check", id, x.audit().Picker != nil, x.confirm() != nil)
 		}
 	}
 }

@@ -224,3 +224,13 @@ func (x *harness) edit() *dialogs.Editor {
 	}
 	return nil
 }
+
+// confirm is the open confirm dialog, nil when none is.
+func (x *harness) confirm() *dialogs.Confirm {
+	for _, s := range x.m.stack {
+		if c, ok := s.(*dialogs.Confirm); ok {
+			return c
+		}
+	}
+	return nil
+}

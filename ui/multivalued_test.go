@@ -66,13 +66,13 @@ func TestMultiValuedShownAndNotEditable(t *testing.T) {
 	// The audit's fix for enhanced presence is refused before it asks.
 	x.audit().Cursor = slices.IndexFunc(flags.Rules, func(r flags.Rule) bool { return r.ID == flags.FindingNoEnhancedPresence })
 	x.key("f")
-	if x.m.confirm != nil || x.m.sess.Pending.Get(dn) != nil || !strings.Contains(x.m.status, "refused") {
-		t.Errorf("the enhanced presence fix: confirm %v, status %q", x.m.confirm != nil, x.m.status)
+	if x.confirm() != nil || x.m.sess.Pending.Get(dn) != nil || !strings.Contains(x.m.status, "refused") {
+		t.Errorf("the enhanced presence fix: confirm %v, status %q", x.confirm() != nil, x.m.status)
 	}
 	x.focusItem(browse.ItBit, flags.EnhancedPresence)
 	x.toBrowser()
 	x.key("space")
-	if x.m.confirm != nil || x.m.sess.Pending.Get(dn) != nil {
+	if x.confirm() != nil || x.m.sess.Pending.Get(dn) != nil {
 		t.Error("the enhanced presence check box asked or staged")
 	}
 	x.key("a")

@@ -18,6 +18,7 @@ import (
 	"ocsflags/ui/browse"
 	"ocsflags/ui/common"
 	"ocsflags/ui/configure"
+	"ocsflags/ui/dialogs"
 	"ocsflags/ui/enable"
 	"ocsflags/ui/keys"
 	"ocsflags/ui/review"
@@ -96,7 +97,6 @@ type Model struct {
 	// browse is the browser, the screen under every other (ui/browse).
 	browse  *browse.Model
 	review  *review.Model // the review of the pending edits and their writes
-	confirm *confirmModel
 	lastKey string        // the key being handled, as msg.String() spells it
 	enable  *enable.Model // the Enable Users wizard, while open
 
@@ -262,6 +262,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
+	case dialogs.QuitNowMsg:
+		m.browse.Stop()
+		return tea.Quit
 	case common.PushMsg:
 		return m.push(msg.Screen)
 	case common.StatusMsg:

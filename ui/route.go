@@ -6,7 +6,10 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"ocsflags/flags"
+	"ocsflags/ui/browse"
 	"ocsflags/ui/common"
+	"ocsflags/ui/dialogs"
+	"ocsflags/ui/session"
 )
 
 // onKey routes a key press, and drops a status line that belonged to the
@@ -29,15 +32,6 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 func (m *Model) routeKey(msg tea.KeyPressMsg) tea.Cmd {
 	if _, ok := m.top().(common.Overlay); ok {
 		return m.updateTop(msg) // a dialog takes every key
-	}
-	if m.confirm != nil {
-		if msg.String() == "ctrl+c" && m.confirm.kind == "quit" {
-			return tea.Quit
-		}
-		if cmd, ok := m.confirm.handle(m, msg); ok {
-			return cmd
-		}
-		return nil
 	}
 	if msg.String() == "ctrl+c" {
 		return m.quit()
@@ -83,20 +77,15 @@ func (m *Model) quit() tea.Cmd {
 	if byCtrlC {
 		discard += " (ctrl+c again also quits)"
 	}
-	m.confirm = &confirmModel{
-		kind:  "quit",
-		title: "Quit with changes that are not written?",
-		body: []string{fmt.Sprintf("%d pending change%s for %d user%s %s not been written to the directory. Quitting now loses %s.",
+	return m.push(dialogs.NewConfirm(m.com, "quit", "Quit with changes that are not written?",
+		[]string{fmt.Sprintf("%d pending change%s for %d user%s %s not been written to the directory. Quitting now loses %s.",
 			edits, common.Plural(edits), users, common.Plural(users), map[bool]string{true: "has", false: "have"}[edits == 1], them)},
-		options: []confirmOption{
-			{keys: []string{"c"}, label: "review and commit them", do: func(m *Model) tea.Cmd { return m.openReview() }},
-			// Not y: y writes in the review, and a hand used to it must not
-			// throw the edits away here.
-			{keys: []string{"d"}, label: discard, do: func(m *Model) tea.Cmd { m.browse.List.Stop(); return tea.Quit }},
-			{keys: []string{"n", "esc"}, label: "stay"},
-		},
-	}
-	return nil
+		dialogs.Answer("review and commit them", browse.OpenReviewMsg{}, "c"),
+		// Not y: y writes in the review, and a hand used to it must not
+		// throw the edits away here.
+		dialogs.Answer(discard, dialogs.QuitNowMsg{}, "d"),
+		dialogs.Answer("stay", nil, "n", "esc"),
+	))
 }
 
 // writing reports whether a write to the directory is in flight.
@@ -112,20 +101,14 @@ func (m *Model) confirmEP(f flags.Feature) {
 		return
 	}
 	name := m.browse.Detail.User.Label()
-	m.confirm = &confirmModel{
-		kind:  "ep",
-		title: "Enable enhanced presence (256) for " + name + "?",
-		body: []string{
+	set := session.StageMsg{User: m.browse.Detail.User, Change: flags.Change{Flags: flags.Delta{Set: flags.EnhancedPresence}}, What: f.Label + " (256): on"}
+	m.push(dialogs.NewConfirm(m.com, "ep", "Enable enhanced presence (256) for "+name+"?",
+		[]string{
 			"This is one-way. Once it is written, the OCS console greys it out and it can never be cleared.",
 			"After " + name + " first signs in with Communicator 2007 or 2007 R2, Communicator 2005 no longer works for them: time this with the client rollout.",
 			"It is also what Communicator 2007 R2 needs to sign in at all.",
 		},
-		options: []confirmOption{
-			{keys: []string{"y"}, label: "set enhanced presence (pending until you commit)", do: func(m *Model) tea.Cmd {
-				m.pushEdit(flags.Change{Flags: flags.Delta{Set: flags.EnhancedPresence}}, f.Label+" (256): on")
-				return nil
-			}},
-			{keys: []string{"n", "esc"}, label: "cancel"},
-		},
-	}
+		dialogs.Answer("set enhanced presence (pending until you commit)", set, "y"),
+		dialogs.Answer("cancel", nil, "n", "esc"),
+	))
 }

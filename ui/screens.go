@@ -28,7 +28,15 @@ type place struct {
 	depth int
 }
 
-func (m *Model) where() place { return place{scr: m.screen, depth: len(m.stack)} }
+func (m *Model) where() place {
+	p := place{scr: m.screen}
+	for _, s := range m.stack {
+		if _, ok := s.(common.Overlay); !ok {
+			p.depth++ // a dialog over a screen is not another screen
+		}
+	}
+	return p
+}
 
 // top is the screen on top of the stack, nil when none is open.
 func (m *Model) top() common.Screen {
@@ -188,12 +196,7 @@ func (m *Model) fromBrowse(msg tea.Msg) (tea.Cmd, bool) {
 		ep, _ := flags.Lookup(flags.EnhancedPresence)
 		m.confirmEP(ep)
 	case browse.ExplainMsg:
-		m.confirm = &confirmModel{
-			kind:    "info",
-			title:   msg.Title,
-			body:    msg.Body,
-			options: []confirmOption{{keys: []string{"esc", "enter", "i", "q"}, label: "close"}},
-		}
+		m.push(dialogs.NewConfirm(m.com, "info", msg.Title, msg.Body, dialogs.Answer("close", nil, "esc", "enter", "i", "q")))
 	case browse.UndoMsg:
 		m.undo(msg.DN, msg.Label)
 	case browse.EnableMsg:

@@ -40,8 +40,8 @@ func TestSignalWaitsForTheWrite(t *testing.T) {
 	if !x.quit {
 		t.Fatalf("the console did not quit once the write had ended: %s", x.m.status)
 	}
-	if x.m.confirm != nil {
-		t.Errorf("a dialog was opened after a signal: %s", x.m.confirm.title)
+	if x.confirm() != nil {
+		t.Errorf("a dialog was opened after a signal: %s", x.confirm().Title)
 	}
 	if got := x.stored(alice).OCS.OptionFlags.V; !got.Has(flags.PublicIM) {
 		t.Errorf("the write's result was not taken in: the directory holds %d", got)

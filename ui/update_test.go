@@ -94,12 +94,12 @@ func TestEnhancedPresenceConfirmAndLock(t *testing.T) {
 	x.openUser("aadams0007")
 	x.focusItem(browse.ItBit, flags.EnhancedPresence)
 	x.key("space")
-	if x.m.confirm == nil || x.m.confirm.kind != "ep" {
+	if x.confirm() == nil || x.confirm().Kind != "ep" {
 		t.Fatal("setting EP did not ask for confirmation")
 	}
 	mustContain(t, x.screen(), "Communicator 2005", "one-way")
 	x.key("n")
-	if x.m.confirm != nil || x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil {
+	if x.confirm() != nil || x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil {
 		t.Fatal("declining still created an edit")
 	}
 	x.key("space", "y")
@@ -300,7 +300,7 @@ func TestQuitWithPendingAsks(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: alice}, 80, 24)
 	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space", "q")
-	if x.quit || x.m.confirm == nil || x.m.confirm.kind != "quit" {
+	if x.quit || x.confirm() == nil || x.confirm().Kind != "quit" {
 		t.Fatal("q with pending edits did not ask")
 	}
 	mustContain(t, x.screen(), "1 pending change for 1 user has not been written", "Quitting now loses it.", "[d] discard it and quit")
@@ -308,15 +308,15 @@ func TestQuitWithPendingAsks(t *testing.T) {
 		t.Error("q's dialog speaks of pressing ctrl+c again")
 	}
 	x.key("y") // writes in the review; here it must not discard
-	if x.quit || x.m.confirm == nil {
+	if x.quit || x.confirm() == nil {
 		t.Fatal("y in the quit dialog quit or closed it")
 	}
 	x.key("n")
-	if x.quit || x.m.confirm != nil {
+	if x.quit || x.confirm() != nil {
 		t.Fatal("n did not stay")
 	}
 	x.key("ctrl+c")
-	if x.quit || x.m.confirm == nil {
+	if x.quit || x.confirm() == nil {
 		t.Fatal("ctrl+c with pending edits did not ask")
 	}
 	mustContain(t, x.screen(), "(ctrl+c again also quits)")
@@ -346,8 +346,8 @@ func TestQuitWaitsForWriteInFlight(t *testing.T) {
 			t.Fatal("no write in flight after enter in the review")
 		}
 		x.key("q")
-		if x.quit || x.m.confirm != nil || !strings.Contains(x.m.status, "once the write in progress has ended") {
-			t.Fatalf("q during a write: quit %v, confirm %v, status %q", x.quit, x.m.confirm, x.m.status)
+		if x.quit || x.confirm() != nil || !strings.Contains(x.m.status, "once the write in progress has ended") {
+			t.Fatalf("q during a write: quit %v, confirm %v, status %q", x.quit, x.confirm(), x.m.status)
 		}
 		if insist {
 			x.key("ctrl+c")
@@ -543,12 +543,12 @@ func TestDetailSaysWhatIsCutOff(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: "ipetrov"}, 120, 36)
 	mustContain(t, x.screen(), "more lines below", "… i shows the whole explanation")
 	x.key("i")
-	if x.m.confirm == nil || x.m.confirm.kind != "info" {
+	if x.confirm() == nil || x.confirm().Kind != "info" {
 		t.Fatal("i did not open the explanation")
 	}
 	mustContain(t, x.screen(), "(the Enable Users wizard)", "esc close")
 	x.key("esc")
-	if x.m.confirm != nil {
+	if x.confirm() != nil {
 		t.Fatal("esc did not close the explanation")
 	}
 	x.key("G")

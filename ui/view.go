@@ -11,6 +11,7 @@ import (
 
 	"ocsflags/termtext"
 	"ocsflags/ui/common"
+	"ocsflags/ui/dialogs"
 	"ocsflags/ui/keys"
 )
 
@@ -40,9 +41,6 @@ func (m *Model) render() string {
 	}
 	if len(m.stack) > 0 {
 		body = m.stackBody(body)
-	}
-	if m.confirm != nil {
-		body = common.DrawOver(body, m.confirm.view(m.com.Styles, w), w)
 	}
 	lines := make([]string, 0, h)
 	lines = append(lines, m.header(w))
@@ -213,20 +211,12 @@ func (m *Model) fullHelp(groups [][]key.Binding, w int) string {
 // one key map.
 func (m *Model) helpKeys() keys.Help {
 	full := m.browse.FullHelp()
+	if c, ok := m.top().(*dialogs.Confirm); ok {
+		// The browser's keys stay in the ? help: they are what follows.
+		return keys.Help{Short: c.ShortHelp(), Full: full}
+	}
 	if _, ok := m.top().(common.Overlay); ok {
 		return m.topHelp()
-	}
-	if m.confirm != nil {
-		var ks []string
-		for _, o := range m.confirm.options {
-			ks = append(ks, o.keys[0])
-		}
-		what := "answer the question above"
-		if m.confirm.kind == "info" {
-			what = "close"
-		}
-		answer := key.NewBinding(key.WithKeys(ks...), key.WithHelp(strings.Join(ks, "/"), what))
-		return keys.Help{Short: []key.Binding{answer}, Full: full}
 	}
 	if m.top() != nil {
 		return m.topHelp()
