@@ -30,13 +30,24 @@ type auditJSON struct {
 	Notes []flags.Note `json:"notes"`
 }
 
-type findingJSON struct {
+// findingFields is one finding as find --json and audit --json both show
+// it, so a script reads "findings" the same way from either.
+type findingFields struct {
 	ID         string         `json:"id"`
 	Severity   flags.Severity `json:"severity"`
 	Attribute  string         `json:"attribute"`
 	Value      string         `json:"value"`
 	Message    string         `json:"message"`
 	Experience string         `json:"experience"`
+}
+
+func newFindingFields(f flags.Finding) findingFields {
+	return findingFields{ID: f.ID, Severity: f.Severity, Attribute: f.Attribute, Value: f.Value, Message: f.Problem, Experience: f.Experience}
+}
+
+// findingJSON is a finding of audit --json: find's fields and its fix.
+type findingJSON struct {
+	findingFields
 	// Fix is the command the text audit prints to repair the finding
 	// (null when no single command does); FixHint says what to do then.
 	Fix     *string `json:"fix"`
@@ -121,7 +132,7 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 			a.userFields = newUserFields(u, flags.Facts{Settings: u.OCS, Findings: fs, Verdict: v, Pool: host})
 		}
 		for _, f := range fs {
-			fj := findingJSON{ID: f.ID, Severity: f.Severity, Attribute: f.Attribute, Value: f.Value, Message: f.Problem, Experience: f.Experience}
+			fj := findingJSON{findingFields: newFindingFields(f)}
 			if *asJSON {
 				if fix := fixCommand(u, f, fs, pools, c.target); fix != "" {
 					fj.Fix = &fix

@@ -21,9 +21,9 @@ type findJSON struct {
 	DN   string `json:"dn"`
 	Name string `json:"name"`
 	userFields
-	Ready    bool          `json:"ready"`
-	Verdict  flags.Verdict `json:"verdict"`
-	Findings []string      `json:"findings"`
+	Ready    bool            `json:"ready"`
+	Verdict  flags.Verdict   `json:"verdict"`
+	Findings []findingFields `json:"findings"`
 }
 
 // findColumns are find --csv's header: find --json's fields, in its order.
@@ -43,11 +43,20 @@ func (r findJSON) csvRecord() []string {
 	}
 	rec := []string{r.DN, r.Name, r.SAMAccountName, opt(r.SIP), opt(r.Pool), strconv.FormatBool(r.Enabled), of,
 		strings.Join(r.Features, " "), r.Telephony, strconv.FormatBool(r.Federation), strconv.FormatBool(r.RemoteAccess),
-		r.Archiving, opt(r.Line), strconv.FormatBool(r.Ready), r.Verdict.String(), strings.Join(r.Findings, " ")}
+		r.Archiving, opt(r.Line), strconv.FormatBool(r.Ready), r.Verdict.String(), findingIDs(r.Findings)}
 	for i, c := range rec {
 		rec[i] = csvCell(c)
 	}
 	return rec
+}
+
+// findingIDs is the CSV's findings cell: the ids, space-separated.
+func findingIDs(fs []findingFields) string {
+	ids := make([]string, len(fs))
+	for i, f := range fs {
+		ids[i] = f.ID
+	}
+	return strings.Join(ids, " ")
 }
 
 // csvCell makes a value from the directory safe in a spreadsheet: a cell
@@ -200,9 +209,9 @@ func (s findScope) String() string {
 
 func newFindRecord(u directory.User, f flags.Facts) findJSON {
 	r := findJSON{DN: u.DN, Name: u.Label(), userFields: newUserFields(u, f), Ready: f.Verdict == flags.VerdictReady,
-		Verdict: f.Verdict, Findings: make([]string, len(f.Findings))}
+		Verdict: f.Verdict, Findings: make([]findingFields, len(f.Findings))}
 	for i, x := range f.Findings {
-		r.Findings[i] = x.ID
+		r.Findings[i] = newFindingFields(x)
 	}
 	return r
 }

@@ -13,22 +13,40 @@ import (
 
 // findUser is what the tests read back of find --json.
 type findUser struct {
-	DN             string   `json:"dn"`
-	Name           string   `json:"name"`
-	SAMAccountName string   `json:"sAMAccountName"`
-	SIP            *string  `json:"sip"`
-	Pool           *string  `json:"pool"`
-	Enabled        bool     `json:"enabled"`
-	OptionFlags    *uint32  `json:"optionFlags"`
-	Features       []string `json:"features"`
-	Telephony      string   `json:"telephony"`
-	Federation     bool     `json:"federation"`
-	RemoteAccess   bool     `json:"remoteAccess"`
-	Archiving      string   `json:"archiving"`
-	Line           *string  `json:"line"`
-	Ready          bool     `json:"ready"`
-	Verdict        string   `json:"verdict"`
-	Findings       []string `json:"findings"`
+	DN             string        `json:"dn"`
+	Name           string        `json:"name"`
+	SAMAccountName string        `json:"sAMAccountName"`
+	SIP            *string       `json:"sip"`
+	Pool           *string       `json:"pool"`
+	Enabled        bool          `json:"enabled"`
+	OptionFlags    *uint32       `json:"optionFlags"`
+	Features       []string      `json:"features"`
+	Telephony      string        `json:"telephony"`
+	Federation     bool          `json:"federation"`
+	RemoteAccess   bool          `json:"remoteAccess"`
+	Archiving      string        `json:"archiving"`
+	Line           *string       `json:"line"`
+	Ready          bool          `json:"ready"`
+	Verdict        string        `json:"verdict"`
+	Findings       []findFinding `json:"findings"`
+}
+
+// findFinding is a finding as find --json and audit --json both show it.
+type findFinding struct {
+	ID         string `json:"id"`
+	Severity   string `json:"severity"`
+	Attribute  string `json:"attribute"`
+	Value      string `json:"value"`
+	Message    string `json:"message"`
+	Experience string `json:"experience"`
+}
+
+func findingIDsOf(fs []findFinding) string {
+	ids := make([]string, len(fs))
+	for i, f := range fs {
+		ids[i] = f.ID
+	}
+	return strings.Join(ids, " ")
 }
 
 // findJSONOf runs find --json with args and decodes the list.
@@ -215,7 +233,7 @@ func TestFindDemoCSV(t *testing.T) {
 		}
 		wantRow := []string{j.DN, j.Name, j.SAMAccountName, opt(j.SIP), opt(j.Pool), strconv.FormatBool(j.Enabled), of,
 			strings.Join(j.Features, " "), j.Telephony, strconv.FormatBool(j.Federation), strconv.FormatBool(j.RemoteAccess),
-			j.Archiving, opt(j.Line), strconv.FormatBool(j.Ready), j.Verdict, strings.Join(j.Findings, " ")}
+			j.Archiving, opt(j.Line), strconv.FormatBool(j.Ready), j.Verdict, findingIDsOf(j.Findings)}
 		if !slices.Equal(r, wantRow) {
 			t.Errorf("row %d:\n%q\nwant %q", i+1, r, wantRow)
 		}
@@ -300,7 +318,7 @@ func TestAuditJSONCarriesFindFieldsAndFixes(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	type finding struct {
-		ID      string  `json:"id"`
+		findFinding
 		Fix     *string `json:"fix"`
 		FixHint *string `json:"fixHint"`
 	}
@@ -318,6 +336,14 @@ func TestAuditJSONCarriesFindFieldsAndFixes(t *testing.T) {
 	_, text, _ := run(t, "audit", "--demo", "jryan", "ralvarez", "gbest")
 	for _, g := range got {
 		want := fu[g.DN]
+		// "findings" reads alike in both: find's fields, and audit's fix.
+		same := []findFinding{}
+		for _, f := range g.Findings {
+			same = append(same, f.findFinding)
+		}
+		if !jsonEqual(same, want.Findings) {
+			t.Errorf("%s: audit --json findings %+v\nfind --json's %+v", g.SAMAccountName, same, want.Findings)
+		}
 		g.findUser.Findings, want.Findings = nil, nil
 		if g.findUser.DN == "" || !jsonEqual(g.findUser, want) {
 			t.Errorf("audit --json user %+v\nfind --json says %+v", g.findUser, want)
