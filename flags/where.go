@@ -213,12 +213,8 @@ func parseTerm(name, value string) (whereTerm, error) {
 			return short && g.match(first)
 		}}, nil
 	case "ready":
-		var want bool
-		switch lv {
-		case "yes":
-			want = true
-		case "no":
-		default:
+		want, ok := yesNo(lv)
+		if !ok {
 			return whereTerm{}, fmt.Errorf("%s is not yes or no", termtext.Quote(v))
 		}
 		return whereTerm{match: func(x *Facts) bool { return (x.Verdict == VerdictReady) == want }}, nil
@@ -265,14 +261,25 @@ func parseTerm(name, value string) (whereTerm, error) {
 	return whereTerm{}, fmt.Errorf("unknown name %s: use %s", termtext.Quote(strings.TrimSpace(name)), WhereHelp)
 }
 
+// onOff reads a feature's value. An admin says a feature is on or off and
+// a user is ready or not; both spellings are taken for either, so that
+// federation=yes and ready=on do not stop a script over a choice of words.
 func onOff(v string) (bool, error) {
-	switch v {
-	case "on":
-		return true, nil
-	case "off":
-		return false, nil
+	on, ok := yesNo(v)
+	if !ok {
+		return false, fmt.Errorf("%s is not on or off", termtext.Quote(v))
 	}
-	return false, fmt.Errorf("%s is not on or off", termtext.Quote(v))
+	return on, nil
+}
+
+func yesNo(v string) (value, ok bool) {
+	switch v {
+	case "on", "yes", "true":
+		return true, true
+	case "off", "no", "false":
+		return false, true
+	}
+	return false, false
 }
 
 // glob is a pattern with * wildcards, compared case-insensitively as AD

@@ -145,8 +145,8 @@ func TestWhereErrors(t *testing.T) {
 	}{
 		{"pic", []string{`"pic"`, "not NAME=VALUE", "telephony=pc|rcc|ev|pbx|rcc+pbx|inconsistent", "ready=yes|no"}},
 		{"color=red", []string{`"color=red"`, `unknown name "color"`, "pic ev rcc pbx anonymous ep federation remote-access enabled"}},
-		{"pic=yes", []string{`"pic=yes"`, `"yes" is not on or off`}},
-		{"federation=true", []string{`"true" is not on or off`}},
+		{"pic=maybe", []string{`"pic=maybe"`, `"maybe" is not on or off`}},
+		{"federation=1", []string{`"1" is not on or off`}},
 		{"telephony=voice", []string{`"voice" is not a telephony mode`, "pc, rcc, ev, pbx, rcc+pbx or inconsistent"}},
 		{"ready=maybe", []string{`"maybe" is not yes or no`}},
 		{"finding=no-pool", []string{`"no-pool" is not a finding id`, "home-server-not-a-pool", "home-server-unchecked", "control-characters"}},
@@ -263,6 +263,30 @@ func TestParseQuery(t *testing.T) {
 			t.Errorf("%q: error %v, want %q", tt.q, err, tt.err)
 		case tt.err == "" && (err != nil || text != tt.text || w.String() != tt.where):
 			t.Errorf("%q: text %q where %q err %v; want %q %q", tt.q, text, w.String(), err, tt.text, tt.where)
+		}
+	}
+}
+
+// yes/no and true/false read as on/off (and the other way round for
+// ready), so a script's choice of words does not matter.
+func TestWhereYesNoOnOff(t *testing.T) {
+	on := Facts{Settings: Settings{Federation: Some(true)}, Verdict: VerdictReady}
+	off := Facts{Settings: Settings{Federation: Some(false)}, Verdict: VerdictCannotSignIn}
+	for _, tc := range []struct {
+		expr    string
+		on, off bool
+	}{
+		{"federation=on", true, false}, {"federation=yes", true, false}, {"federation=true", true, false},
+		{"federation=off", false, true}, {"federation=no", false, true}, {"federation=FALSE", false, true},
+		{"ready=yes", true, false}, {"ready=on", true, false}, {"ready=no", false, true}, {"ready=off", false, true},
+	} {
+		w, err := ParseWhere([]string{tc.expr})
+		if err != nil {
+			t.Errorf("%s: %v", tc.expr, err)
+			continue
+		}
+		if w.Match(on) != tc.on || w.Match(off) != tc.off {
+			t.Errorf("%s: matches on=%v off=%v, want %v %v", tc.expr, w.Match(on), w.Match(off), tc.on, tc.off)
 		}
 	}
 }
