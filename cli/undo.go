@@ -206,10 +206,15 @@ func undoTargets(ctx context.Context, d directory.Directory, writes []directory.
 			todo = append(todo, w)
 		}
 	}
-	// Newest first: the journal is in time order.
-	for i, j := 0, len(todo)-1; i < j; i, j = i+1, j-1 {
-		todo[i], todo[j] = todo[j], todo[i]
+	// Newest first across every ID named, whatever order they were typed
+	// in: a later write of a user is taken back before an earlier one, so
+	// the earlier one finds the values it wrote. writes is in journal time
+	// order (line order breaks ties), so its index is the key.
+	pos := make(map[string]int, len(writes))
+	for i, w := range writes {
+		pos[w.ID] = i
 	}
+	sort.SliceStable(todo, func(i, j int) bool { return pos[todo[i].ID] > pos[todo[j].ID] })
 	run := ""
 	if (anyRun || len(todo) > 1) && !dry {
 		run = directory.NewRunID()

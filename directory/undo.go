@@ -286,7 +286,8 @@ type UndoOptions struct {
 type UndoResult struct {
 	// Plan is the undo as planned on the last read.
 	Plan UndoPlan
-	// Before is the user the undo was written on, After as it left it.
+	// Before is the user the undo was written on, After as it left it
+	// (with DryRun, its settings as the undo would leave them).
 	Before, After User
 	// Sent is the undo as written (as it would be, with DryRun); no edits
 	// when there was nothing to write.
@@ -325,7 +326,16 @@ func UndoWrite(ctx context.Context, d Directory, w JournalWrite, cur User, o Und
 			return r
 		}
 		r.Sent = ch
-		if len(ch.Edits) == 0 || o.DryRun {
+		if len(ch.Edits) == 0 {
+			return r
+		}
+		if o.DryRun {
+			// After is what the undo would leave, so a caller that plans
+			// the next write of this user on it (an undo of several
+			// writes) previews what the real undo then does.
+			if s, err := cur.OCS.Apply(r.Plan.Change); err == nil {
+				r.After.OCS = s
+			}
 			return r
 		}
 		addr := Claimed(cur, r.Plan.Change)
