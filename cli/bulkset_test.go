@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -69,12 +70,14 @@ func decodeStream(t *testing.T, out string) ([]bulkUserJSON, bulkSummaryJSON) {
 func TestBulkSetOUJSONAndRerun(t *testing.T) {
 	m := openDemo(t)
 	ou := "--ou=" + directory.StaffOU
-	code, out, errs := runDemo(t, m, "", "set", "--demo", ou, "--json", "+pic")
+	// A batch leaves users not enabled for OCS alone (exit 1): select the
+	// enabled ones.
+	code, out, errs := runDemo(t, m, "", "set", "--demo", ou, "--where", "enabled=on", "--json", "+pic")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	users, sum := decodeStream(t, out)
-	if len(users) != directory.StaffCount || sum.Summary.Written == 0 || sum.Summary.Written+sum.Summary.Unchanged != directory.StaffCount || sum.Summary.Run == "" {
+	if len(users) != sum.Summary.Selected || sum.Summary.Read != directory.StaffCount || sum.Summary.Selected < 4000 || sum.Summary.Written == 0 || sum.Summary.Written+sum.Summary.Unchanged != sum.Summary.Selected || sum.Summary.Run == "" {
 		t.Fatalf("%d users, summary %+v", len(users), sum.Summary)
 	}
 	for _, u := range users {
@@ -83,8 +86,8 @@ func TestBulkSetOUJSONAndRerun(t *testing.T) {
 		}
 	}
 	// Rerun: everyone unchanged, exit 0, and the text report says so.
-	code, out, _ = runDemo(t, m, "", "set", "--demo", ou, "+pic")
-	if code != 0 || !strings.Contains(out, "0 written, 5000 unchanged, 0 skipped, 0 conflicts, 0 failed") {
+	code, out, _ = runDemo(t, m, "", "set", "--demo", ou, "--where", "enabled=on", "+pic")
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("0 written, %d unchanged, 0 skipped, 0 conflicts, 0 failed", sum.Summary.Selected)) {
 		t.Fatalf("rerun: exit %d\n%s", code, tail(out))
 	}
 }
@@ -113,7 +116,7 @@ func TestBulkSetDryRunWritesNothing(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d, want 1 (some users skipped): %s", code, errs)
 	}
-	code, out, _ = runDemo(t, m, "", "set", "--demo", "--ou", directory.StaffOU, "--dry-run", "--json", "+pic")
+	code, out, _ = runDemo(t, m, "", "set", "--demo", "--ou", directory.StaffOU, "--where", "enabled=on", "--dry-run", "--json", "+pic")
 	_, sum := decodeStream(t, out)
 	if code != 0 || !sum.Summary.DryRun || sum.Summary.Write == 0 || m.Applied() != 0 {
 		t.Fatalf("--dry-run --json: exit %d, %+v, %d applied", code, sum.Summary, m.Applied())
@@ -190,5 +193,46 @@ func TestBulkSetWhereAndRepair(t *testing.T) {
 	code, out, _ = runDemo(t, m, "alee\n", "set", "--demo", "--users-from", "-", "pool=poolr2.corp.example")
 	if code != 1 || !strings.Contains(out, "skipped   Ann Lee") || !strings.Contains(out, "already on a working pool (pool01.corp.example)") {
 		t.Fatalf("working pool: exit %d\n%s", code, out)
+	}
+}
+
+// Turning enhanced presence on cannot be undone: set warns, for one user
+// on its line, for many once with the count, never once a user.
+func TestSetWarnsEnhancedPresenceOneWay(t *testing.T) {
+	m := openDemo(t)
+	code, _, errs := runDemo(t, m, "", "set", "--demo", "--dry-run", "jryan", "+ep")
+	if code != 0 || !strings.Contains(errs, "one-way") || !strings.Contains(errs, "Communicator 2005") {
+		t.Fatalf("single +ep: exit %d, stderr %q", code, errs)
+	}
+	code, out, errs := runDemo(t, m, "", "set", "--demo", "--ou", "OU=Migrated-LCS2005,DC=corp,DC=example", "--subtree", "--dry-run", "+ep")
+	if n := strings.Count(errs, "one-way"); n != 1 || !strings.Contains(out, "to write") {
+		t.Fatalf("bulk +ep: exit %d, %d warnings in stderr %q\n%s", code, n, errs, out)
+	}
+}
+
+// A batch does not reach accounts never enabled for OCS, and every user
+// on a working pool is skipped with the reason (review items 1, 3, 4).
+func TestBulkSetSkipsNotEnabledAndWorkingPools(t *testing.T) {
+	m := openDemo(t)
+	code, out, _ := runDemo(t, m, "", "set", "--demo", "--ou", "DC=corp,DC=example", "--subtree", "--where", "finding=no-home-server", "pool=pool01.corp.example", "--dry-run")
+	// 422 of the demo's users have no home server because they were never
+	// enabled; the few enabled ones without one (Rosa Alvarez) are repaired.
+	if w, off := strings.Count(out, "\nwrite "), strings.Count(out, "not enabled for OCS"); code != 1 || w == 0 || w > 10 || off < 400 || !strings.Contains(out, "write     Rosa Alvarez") {
+		t.Fatalf("repair of no-home-server: exit %d\n%s", code, tail(out))
+	}
+	code, out, _ = runDemo(t, m, "", "set", "--demo", "--ou", "OU=Engineering,OU=Corp,DC=corp,DC=example", "pool=poolr2.corp.example", "--dry-run")
+	var quinn string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, "Quinn Harper") {
+			quinn = l
+		}
+	}
+	if code != 1 || !strings.HasPrefix(quinn, "skipped") || !strings.Contains(quinn, "already on a working pool") {
+		t.Fatalf("pool= on Engineering: exit %d, Quinn Harper: %q", code, quinn)
+	}
+	code, _, _ = runDemo(t, m, "", "set", "--demo", "--ou", directory.StaffOU, "+pic")
+	yann, _ := m.User(context.Background(), "CN=Yann Lambert 4998,OU=Staff,OU=Corp,DC=corp,DC=example")
+	if code != 1 || yann.OCS.OptionFlags.Set {
+		t.Fatalf("+pic on Staff: exit %d, Yann Lambert (never enabled) OptionFlags %v", code, yann.OCS.OptionFlags)
 	}
 }

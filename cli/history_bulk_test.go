@@ -42,7 +42,7 @@ func TestUndoBulkSetOnDemo(t *testing.T) {
 	var dns []string
 	d.m.Users(ctx, directory.StaffOU, directory.OneLevel, func(b directory.Batch) error {
 		for _, u := range b.Users {
-			if len(dns) < 51 && !u.OCS.OptionFlags.V.Has(flags.AnonymousParticipants) {
+			if len(dns) < 51 && u.OCS.Enabled.Or(false) && !u.OCS.OptionFlags.V.Has(flags.AnonymousParticipants) {
 				dns = append(dns, u.DN)
 			}
 		}

@@ -294,7 +294,7 @@ func planItems(users []User, r BulkRequest, aud *Auditor) []BulkItem {
 			items[i] = it
 			continue
 		}
-		req := WriteRequest{User: u, Change: it.Intent, Pools: aud.Pools}
+		req := WriteRequest{User: u, Change: it.Intent, Pools: aud.Pools, Bulk: true}
 		if a := claims[i]; a != "" {
 			k := strings.ToLower(a)
 			req.Holders = Holders{k: aud.SIP.Holders(a)}

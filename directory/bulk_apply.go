@@ -206,7 +206,7 @@ func applyItem(ctx context.Context, d Directory, plan *BulkPlan, it BulkItem, tr
 	r := BulkResult{DN: it.User.DN, Name: it.User.Label(), Warnings: it.Warnings}
 	cur := it.User
 	for attempt := 1; ; attempt++ {
-		ch, refusals := PlanWrite(WriteRequest{User: cur, Change: it.Intent, Pools: plan.Pools})
+		ch, refusals := PlanWrite(WriteRequest{User: cur, Change: it.Intent, Pools: plan.Pools, Bulk: true})
 		if attempt > 1 {
 			r.Others = Edits(it.User.OCS, cur.OCS)
 		}

@@ -50,14 +50,23 @@ func TestBulkOUPlanApplyRerun(t *testing.T) {
 	if p.Read != StaffCount || len(p.Items) != StaffCount {
 		t.Fatalf("read %d, planned %d; want %d", p.Read, len(p.Items), StaffCount)
 	}
-	writes, unchanged := p.Count(BulkWrite), p.Count(BulkUnchanged)
-	if writes == 0 || unchanged == 0 || writes+unchanged != StaffCount {
-		t.Fatalf("plan: %d write, %d unchanged, %d skipped", writes, unchanged, p.Count(BulkSkipped))
+	writes, unchanged, skipped := p.Count(BulkWrite), p.Count(BulkUnchanged), p.Count(BulkSkipped)
+	if writes == 0 || unchanged == 0 || skipped == 0 || writes+unchanged+skipped != StaffCount {
+		t.Fatalf("plan: %d write, %d unchanged, %d skipped", writes, unchanged, skipped)
 	}
+	notEnabled := map[string]bool{}
 	for _, it := range p.Items {
 		had := it.User.OCS.OptionFlags
-		if (it.Outcome == BulkUnchanged) != (had.Set && had.V.Has(flags.PublicIM)) {
-			t.Errorf("%s: %s with OptionFlags %v", it.User.DN, it.Outcome, had)
+		hasPIC := had.Set && had.V.Has(flags.PublicIM)
+		// A user never enabled for OCS is left alone by a batch (as OCS's
+		// Configure Users does), unless it holds the setting already.
+		off := !it.User.OCS.Enabled.Or(false) && !hasPIC
+		if off {
+			notEnabled[it.User.DN] = true
+		}
+		if (it.Outcome == BulkUnchanged) != hasPIC || (it.Outcome == BulkSkipped) != off ||
+			off && it.Refusal.Rule != RuleNotEnabled {
+			t.Errorf("%s: %s with OptionFlags %v, enabled %v", it.User.DN, it.Outcome, had, it.User.OCS.Enabled)
 		}
 	}
 	if m.Applied() != 0 {
@@ -73,13 +82,19 @@ func TestBulkOUPlanApplyRerun(t *testing.T) {
 			t.Errorf("progress %d/%d after %d calls", done, total, calls)
 		}
 	}})
-	if calls != StaffCount || rep.Count(BulkWritten) != writes || rep.Count(BulkUnchanged) != unchanged || !rep.Done() || rep.Run == "" {
-		t.Fatalf("report: %d calls, %d written, %d unchanged, done %v, run %q", calls, rep.Count(BulkWritten), rep.Count(BulkUnchanged), rep.Done(), rep.Run)
+	if calls != StaffCount || rep.Count(BulkWritten) != writes || rep.Count(BulkUnchanged) != unchanged || rep.Count(BulkSkipped) != skipped || rep.Done() || rep.Run == "" {
+		t.Fatalf("report: %d calls, %d written, %d unchanged, %d skipped, done %v, run %q", calls, rep.Count(BulkWritten), rep.Count(BulkUnchanged), rep.Count(BulkSkipped), rep.Done(), rep.Run)
 	}
 	for dn, u := range before {
 		got, err := m.User(ctx, dn)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if notEnabled[dn] {
+			if len(flags.Edits(u.OCS, got.OCS)) != 0 {
+				t.Fatalf("%s, not enabled for OCS, was written: %v", dn, flags.Edits(u.OCS, got.OCS))
+			}
+			continue
 		}
 		want := u.OCS.OptionFlags.V | flags.PublicIM
 		if !got.OCS.OptionFlags.Set || got.OCS.OptionFlags.V != want {
@@ -92,8 +107,8 @@ func TestBulkOUPlanApplyRerun(t *testing.T) {
 	}
 	// The same command again: everyone is already there.
 	again := ApplyBulk(ctx, m, planOrFail(t, m, BulkRequest{Select: BulkSelection{OU: StaffOU}, Change: pic()}), BulkOptions{})
-	if again.Count(BulkUnchanged) != StaffCount {
-		t.Fatalf("rerun: %d unchanged of %d", again.Count(BulkUnchanged), StaffCount)
+	if again.Count(BulkUnchanged) != StaffCount-skipped || again.Count(BulkSkipped) != skipped {
+		t.Fatalf("rerun: %d unchanged, %d skipped of %d", again.Count(BulkUnchanged), again.Count(BulkSkipped), StaffCount)
 	}
 }
 
@@ -253,6 +268,13 @@ func TestBulkConflictReappliesDelta(t *testing.T) {
 	pl, _ := m.Pools(ctx)
 	bad := "CN=Xavier Dupont,OU=Engineering,OU=Corp,DC=corp,DC=example"
 	bu, _ := m.User(ctx, bad)
+	// Xavier is not enabled for OCS, which a batch leaves alone: enable him.
+	on := bu.OCS
+	on.Enabled = flags.Some(true)
+	bu, err := m.Apply(ctx, Change{DN: bad, Edits: flags.Edits(bu.OCS, on)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	p = planOrFail(t, m, BulkRequest{Select: BulkSelection{Users: []User{bu}}, Change: flags.Change{HomeServer: flags.Some(pl.Pools[0].HomeServerDN)}})
 	if p.Items[0].Outcome != BulkWrite {
 		t.Fatalf("plan for %s: %s %+v", bad, p.Items[0].Outcome, p.Items[0].Refusal)
@@ -329,7 +351,7 @@ func TestBulkStopLeavesRestUntouched(t *testing.T) {
 				t.Errorf("%s written, not journaled", r.DN)
 			}
 		case BulkSkipped:
-			if r.Refusal.Rule != RuleStopped {
+			if r.Refusal.Rule != RuleStopped && (p.Items[i].Outcome != BulkSkipped || r.Refusal.Rule != RuleNotEnabled) {
 				t.Errorf("%s skipped: %v", r.DN, r.Refusal)
 			}
 			if len(flags.Edits(before.OCS, u.OCS)) != 0 || journaled[r.DN] {
@@ -416,6 +438,118 @@ func TestBulkReadsSignInNamesOnlyWhenAsked(t *testing.T) {
 		planOrFail(t, c, BulkRequest{Select: BulkSelection{OU: "DC=corp,DC=example", Scope: Subtree}, Where: tc.where, Change: tc.change})
 		if got := c.reads.Load(); got != tc.reads {
 			t.Errorf("where %v, change %+v: %d reads of the sign-in names, want %d", tc.where != nil, tc.change, got, tc.reads)
+		}
+	}
+}
+
+// A batch works on users enabled for OCS only (review items 1 and 3): the
+// repair of missing home servers from the domain root writes no pool, and
+// +pic no OptionFlags, onto an account never enabled; disabling alone is
+// not held back.
+func TestBulkLeavesNotEnabledAlone(t *testing.T) {
+	m := demo(t)
+	ctx := context.Background()
+	pl, _ := m.Pools(ctx)
+	p := planOrFail(t, m, BulkRequest{Select: BulkSelection{OU: "DC=corp,DC=example", Scope: Subtree},
+		Where:  homeRepair(flags.FindingNoHomeServer),
+		Change: flags.Change{HomeServer: flags.Some(pl.Pools[0].HomeServerDN)}})
+	off := 0
+	for _, it := range p.Items {
+		if it.User.OCS.Enabled.Or(false) {
+			continue
+		}
+		off++
+		if it.Outcome != BulkSkipped || it.Refusal.Rule != RuleNotEnabled || !strings.Contains(it.Refusal.Reason, "Enable Users") {
+			t.Fatalf("%s, not enabled for OCS: %s %+v", it.User.DN, it.Outcome, it.Refusal)
+		}
+	}
+	if off < 400 || p.Count(BulkWrite) > p.Selected-off {
+		t.Fatalf("%d not enabled of %d selected, %d to write", off, p.Selected, p.Count(BulkWrite))
+	}
+	yann := "CN=Yann Lambert 4998,OU=Staff,OU=Corp,DC=corp,DC=example"
+	yu, err := m.User(ctx, yann)
+	if err != nil || yu.OCS.Enabled.Or(false) || yu.OCS.OptionFlags.Set {
+		t.Fatalf("demo changed: %+v %v", yu.OCS, err)
+	}
+	p = planOrFail(t, m, BulkRequest{Select: BulkSelection{IDs: []string{yann}}, Change: pic()})
+	rep := ApplyBulk(ctx, m, p, BulkOptions{})
+	if r := rep.Results[0]; r.Outcome != BulkSkipped || r.Refusal.Rule != RuleNotEnabled || m.Applied() != 0 {
+		t.Fatalf("+pic on a never-enabled user: %+v, %d written", r, m.Applied())
+	}
+	// Disabling is what a batch may do to anyone; enabling goes by the
+	// enabling rules (a sign-in name and a pool), not this one.
+	for _, c := range []flags.Change{{Enabled: flags.Some(false)}, {Enabled: flags.Some(true)}} {
+		_, rs := PlanWrite(WriteRequest{User: yu, Change: c, Bulk: true})
+		for _, r := range rs {
+			if r.Rule == RuleNotEnabled {
+				t.Errorf("%+v refused: %s", c, r.Reason)
+			}
+		}
+	}
+	// One user at a time, set may still write a user not enabled.
+	if _, rs := PlanWrite(WriteRequest{User: yu, Change: pic()}); len(rs) > 0 {
+		t.Errorf("single +pic refused: %v", rs)
+	}
+}
+
+// A batch never moves a user off a working pool, with a sign-in name or
+// without (review item 4: Quinn Harper has none and was moved).
+func TestBulkPoolSkipsEveryoneOnAWorkingPool(t *testing.T) {
+	m := demo(t)
+	ctx := context.Background()
+	pl, _ := m.Pools(ctx)
+	ps := NewPoolSetFrom(pl)
+	var target Pool
+	for _, p := range pl.Pools {
+		if p.Host == "poolr2.corp.example" {
+			target = p
+		}
+	}
+	p := planOrFail(t, m, BulkRequest{Select: BulkSelection{OU: "OU=Engineering,OU=Corp,DC=corp,DC=example"},
+		Change: flags.Change{HomeServer: flags.Some(target.HomeServerDN)}})
+	quinn := false
+	for _, it := range p.Items {
+		h := it.User.OCS.HomeServer
+		if !h.Set || !ps.IsPool(h.V) || SameDN(h.V, target.HomeServerDN) || !it.User.OCS.Enabled.Or(false) {
+			continue
+		}
+		if it.User.SAMAccountName == "qharper" {
+			quinn = true
+		}
+		if it.Outcome != BulkSkipped || it.Refusal.Rule != RuleWorkingPool || it.Refusal.Pool == "" {
+			t.Errorf("%s on working pool %s: %s %+v", it.User.DN, h.V, it.Outcome, it.Refusal)
+		}
+	}
+	if !quinn {
+		t.Fatal("Quinn Harper (enabled, no sign-in name, on pool01) not in the plan")
+	}
+}
+
+// Turning enhanced presence on is one-way: every surface warns
+// (review item 2).
+func TestWriteWarnsEnhancedPresenceOneWay(t *testing.T) {
+	m := demo(t)
+	ctx := context.Background()
+	us, _ := m.Resolve(ctx, "jryan")
+	u := us[0]
+	if u.OCS.OptionFlags.V.Has(flags.EnhancedPresence) {
+		t.Fatal("jryan has enhanced presence in the demo")
+	}
+	ep := flags.Change{Flags: flags.Delta{Set: flags.EnhancedPresence}}
+	found := false
+	for _, w := range WriteWarnings(u, ep) {
+		if w.Rule == WarnEnhancedPresenceOneWay && strings.Contains(w.Reason, "Communicator 2005") && strings.Contains(w.Reason, "undo") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("+ep warnings: %v", WriteWarnings(u, ep))
+	}
+	// Already on: nothing is turned on, nothing to warn about.
+	u.OCS.OptionFlags = flags.Some(u.OCS.OptionFlags.V | flags.EnhancedPresence)
+	for _, w := range WriteWarnings(u, ep) {
+		if w.Rule == WarnEnhancedPresenceOneWay {
+			t.Fatal("warned for a user who has enhanced presence already")
 		}
 	}
 }

@@ -52,6 +52,11 @@ const (
 	// RuleSIPPending: another pending write puts the same sign-in name to
 	// use.
 	RuleSIPPending Rule = "sip-pending"
+	// RuleNotEnabled: a change over many users (set --ou, Configure
+	// Users) works on users enabled for OCS only, as OCS's Configure Users
+	// does: a never-enabled account (a service account, a mailbox-only
+	// user) is not stamped with OCS attributes by a batch.
+	RuleNotEnabled Rule = "not-enabled"
 )
 
 // Refusal is one rule a change breaks. Reason is the sentence every
@@ -122,6 +127,10 @@ type WriteRequest struct {
 	// Holders are the objects in the directory holding a sign-in name;
 	// Pending the other pending writes that would put one to use.
 	Holders, Pending Holders
+	// Bulk is set for a change made to many users at once (PlanBulk): it
+	// adds the rules of a batch (RuleNotEnabled; a user on a working pool
+	// is never moved, whether or not it has a sign-in name).
+	Bulk bool
 }
 
 // CheckBits is the bit rules on a delta alone, so set can refuse a typo
@@ -167,6 +176,10 @@ func PlanWrite(r WriteRequest) (Change, []Refusal) {
 	for i := range refuse {
 		refuse[i].DN = u.DN
 	}
+	if r.Bulk && !u.OCS.Enabled.Or(false) && !enablingOrDisablingOnly(c) {
+		refuse = append([]Refusal{{Rule: RuleNotEnabled, DN: u.DN,
+			Reason: "not enabled for OCS (msRTCSIP-UserEnabled is not TRUE): a change to many users works on enabled users only; enable it first with the console's Enable Users wizard or ocsflags set USER +enabled sip=… pool=…"}}, refuse...)
+	}
 	planned, err := u.OCS.Apply(c)
 	switch {
 	case errors.Is(err, flags.ErrEnhancedPresenceOneWay):
@@ -179,7 +192,7 @@ func PlanWrite(r WriteRequest) (Change, []Refusal) {
 	if err := flags.CheckTelephonyChange(u.OCS.OptionFlags.V, c.Flags); err != nil {
 		refuse = append(refuse, Refusal{Rule: RuleTelephony, DN: u.DN, Err: err, Reason: err.Error()})
 	}
-	refuse = append(refuse, poolRule(r.Pools, u, c)...)
+	refuse = append(refuse, poolRule(r.Pools, u, c, r.Bulk)...)
 	s := u.OCS
 	enabling := c.Enabled.Set && c.Enabled.V
 	if enabling && !s.Enabled.Or(false) && planned.SIPAddress.Set {
@@ -213,6 +226,16 @@ func PlanWrite(r WriteRequest) (Change, []Refusal) {
 	return Change{DN: u.DN, Edits: Edits(s, planned), SAM: u.SAMAccountName}, refuse
 }
 
+// enablingOrDisablingOnly reports whether c enables the user (the
+// enabling rules judge it) or does nothing but disable: changes a batch
+// may make to a user not enabled for OCS.
+func enablingOrDisablingOnly(c flags.Change) bool {
+	if c.Enabled.Set && c.Enabled.V {
+		return true
+	}
+	return c == flags.Change{Enabled: flags.Some(false)}
+}
+
 // missingToEnable lists what an enabled user lacks to sign in.
 func missingToEnable(s flags.Settings) []string {
 	var m []string
@@ -230,10 +253,13 @@ func missingToEnable(s flags.Settings) []string {
 // that a DN rewrite would strand, so a new home server is written only
 // where the one the user has is missing or broken (not a pool, or a pool
 // since deleted). One the account may only be unable to read is not
-// broken, and is left alone too.
-func poolRule(pools PoolSet, u User, c flags.Change) []Refusal {
+// broken, and is left alone too. A single write may repoint a user without
+// a sign-in name (it has no data on the pool); a batch never moves anyone
+// off a working pool: the admin approving a plan of thousands cannot weigh
+// each such exception.
+func poolRule(pools PoolSet, u User, c flags.Change, bulk bool) []Refusal {
 	h, cur := c.HomeServer, u.OCS.HomeServer
-	if !h.Set || !cur.Set || !u.OCS.SIPAddress.Set || SameDN(h.V, cur.V) {
+	if !h.Set || !cur.Set || !bulk && !u.OCS.SIPAddress.Set || SameDN(h.V, cur.V) {
 		return nil
 	}
 	if pools.IsPool(cur.V) {
@@ -312,7 +338,14 @@ const (
 	// WarnLine: a line or telephony change leaves a Line URI or Server URI
 	// the telephony option needs missing or malformed (flags.LineWarning).
 	WarnLine Rule = "line"
+	// WarnEnhancedPresenceOneWay: the write turns enhanced presence on,
+	// which cannot be taken back (reference §5).
+	WarnEnhancedPresenceOneWay Rule = "enhanced-presence-on"
 )
+
+// EnhancedPresenceWarning is the warning of a write that turns enhanced
+// presence on, worded once for every surface.
+const EnhancedPresenceWarning = "enhanced presence (256) is one-way: ocsflags and undo never clear it, and once the user signs in with Communicator 2007/R2, Communicator 2005 stops working for them"
 
 // WriteWarnings lists the warnings of writing c over u; none when c cannot
 // apply (PlanWrite refuses it).
@@ -322,6 +355,9 @@ func WriteWarnings(u User, c flags.Change) []Refusal {
 		return nil
 	}
 	var out []Refusal
+	if planned.OptionFlags.V.Has(flags.EnhancedPresence) && !u.OCS.OptionFlags.V.Has(flags.EnhancedPresence) {
+		out = append(out, Refusal{Rule: WarnEnhancedPresenceOneWay, DN: u.DN, Bit: flags.EnhancedPresence, Reason: EnhancedPresenceWarning})
+	}
 	if planned.Enabled.Or(false) && !planned.OptionFlags.V.Has(flags.EnhancedPresence) && (c.Enabled.Set || c.SIPAddress.Set || c.HomeServer.Set) {
 		out = append(out, Refusal{Rule: WarnNoEnhancedPresence, DN: u.DN, Reason: "enhanced presence (256) is not set: Communicator 2007 R2 cannot sign in"})
 	}

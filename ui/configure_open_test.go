@@ -32,10 +32,11 @@ func TestConfigureUsersFromFilter(t *testing.T) {
 		t.Fatal("written before the preview was confirmed")
 	}
 	x.key("y")
-	mustContain(t, x.screen(), "every user is in the target state", "365/365")
+	// Users not enabled for OCS are skipped (a batch leaves them alone).
+	mustContain(t, x.screen(), "365/365", "skipped")
 	for i := 0; i < n; i++ {
 		u := x.m.browse.List.At(i).U
-		if !u.OCS.OptionFlags.V.Has(flags.PublicIM) {
+		if u.OCS.Enabled.Or(false) && !u.OCS.OptionFlags.V.Has(flags.PublicIM) {
 			t.Fatalf("the list shows %s with %d", u.DN, u.OCS.OptionFlags.V)
 		}
 	}
@@ -50,13 +51,14 @@ func TestConfigureUsersFromFilter(t *testing.T) {
 func TestConfigureUsersFailedStaySelected(t *testing.T) {
 	d := demo(t)
 	h := &hookDir{Directory: d, apply: func(ctx context.Context, _ int, c directory.Change, next directory.Directory) (directory.User, error) {
-		if strings.HasPrefix(c.DN, "CN=Wei Chen,") {
+		if strings.HasPrefix(c.DN, "CN=Noah Fischer,") {
 			return directory.User{}, errors.New("insufficient access rights")
 		}
 		return next.Apply(ctx, c)
 	}}
 	x := newHarness(t, Options{Dir: h, StartOU: engineeringOU}, 80, 24)
-	x.markUsers("Uma Shah", "Wei Chen", "Rosa Alvarez")
+	// Users enabled for OCS: a batch leaves the others alone.
+	x.markUsers("Mia Wong", "Noah Fischer", "Rosa Alvarez")
 	x.key("o")
 	mustContain(t, x.screen(), "Configure 3 users")
 	x.key("down", "space", "enter", "y") // allow anonymous participants: on
@@ -66,7 +68,7 @@ func TestConfigureUsersFailedStaySelected(t *testing.T) {
 	for _, u := range x.m.browse.List.MarkedUsers() {
 		marked = append(marked, u.Label())
 	}
-	if len(marked) != 1 || marked[0] != "Wei Chen" {
+	if len(marked) != 1 || marked[0] != "Noah Fischer" {
 		t.Fatalf("still selected: %v", marked)
 	}
 }

@@ -25,7 +25,8 @@ var (
 	down  = tea.KeyPressMsg{Code: tea.KeyDown}
 )
 
-// setup is the wizard over the demo's first n Staff users, at 80x24 (the
+// setup is the wizard over the demo's first n Staff users enabled for OCS
+// (a batch leaves the others alone), at 80x24 (the
 // body is 21 lines: the header, status line and footer take three).
 func setup(t *testing.T, d directory.Directory, m *directory.Memory, n int) (*Model, []directory.User) {
 	t.Helper()
@@ -33,7 +34,7 @@ func setup(t *testing.T, d directory.Directory, m *directory.Memory, n int) (*Mo
 	var users []directory.User
 	m.Users(ctx, directory.StaffOU, directory.OneLevel, func(b directory.Batch) error {
 		for _, u := range b.Users {
-			if len(users) < n {
+			if len(users) < n && u.OCS.Enabled.Or(false) {
 				users = append(users, u)
 			}
 		}
