@@ -84,7 +84,13 @@ func (s *tmux) keys(keys ...string) {
 		if out, err := tmuxCmd("send-keys", "-t", s.name, k).CombinedOutput(); err != nil {
 			s.t.Fatalf("send-keys %q: %v %s", k, err, out)
 		}
-		time.Sleep(60 * time.Millisecond)
+		pause := 60 * time.Millisecond
+		if k == "Escape" {
+			// A key that follows ESC closely is read as that key with Alt
+			// (ESC c is Alt+c): on a loaded machine 60 ms is close enough.
+			pause = 400 * time.Millisecond
+		}
+		time.Sleep(pause)
 	}
 }
 
