@@ -242,7 +242,17 @@ func undoTargets(ctx context.Context, d directory.Directory, writes []directory.
 	if err != nil {
 		return out, err
 	}
+	// The sign-in names the undos could put back to use, in one read,
+	// and after the writes one more for those they did: never a search
+	// per user (one write alone is checked by itself).
+	var claims *directory.UndoClaims
+	if len(todo) > 1 {
+		if claims, err = directory.ReadUndoClaims(ctx, d, todo, users); err != nil {
+			return out, err
+		}
+	}
 	targetOK := map[string]error{}
+	counted := map[string]bool{} // the writes counted as undone
 	notes := map[string]string{}
 	for n, w := range todo {
 		if ctx.Err() != nil {
@@ -274,7 +284,7 @@ func undoTargets(ctx context.Context, d directory.Directory, writes []directory.
 			out.refused++
 			continue
 		}
-		r := directory.UndoWrite(ctx, d, w, u, directory.UndoOptions{DryRun: dry, Tries: undoTries, Pools: pools, SettleTimeout: directory.DefaultTimeout})
+		r := directory.UndoWrite(ctx, d, w, u, directory.UndoOptions{DryRun: dry, Tries: undoTries, Pools: pools, SettleTimeout: directory.DefaultTimeout, Claims: claims})
 		users[directory.NormDN(w.DN)] = r.After
 		writeUndo(env.Stdout, r, dry, undoneBy[w.ID])
 		var re *directory.RefusedError
@@ -287,9 +297,21 @@ func undoTargets(ctx context.Context, d directory.Directory, writes []directory.
 			out.refused++
 		default:
 			out.undone++
+			counted[w.ID] = true
 		}
 		if r.ID != "" {
 			out.ids = append(out.ids, r.ID)
+		}
+	}
+	if claims != nil && !dry {
+		for _, c := range claims.Confirm(context.WithoutCancel(ctx), d) {
+			printf(env.Stdout, "%s  (undo of %s)\n  failed: %s\n", c.DN, c.Undoes, c.Err)
+			if counted[c.Undoes] {
+				out.undone--
+			} else {
+				out.refused--
+			}
+			out.failed++
 		}
 	}
 	if out.skipped > 0 {
@@ -380,6 +402,8 @@ func writeUndo(w io.Writer, r directory.UndoResult, dry bool, undoneBy []directo
 		}
 	case r.Err != nil:
 		printf(w, "  failed: %s\n", r.Err)
+	case r.Unread != nil:
+		printf(w, "  note: written, but reading %s back failed (%v): reload it before relying on it\n", r.Sent.DN, r.Unread)
 	case len(r.Sent.Edits) == 0:
 		fmt.Fprintln(w, "  nothing written")
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -280,6 +281,11 @@ type UndoOptions struct {
 	// SettleTimeout bounds reading the user again after an unknown
 	// outcome (DefaultTimeout when 0).
 	SettleTimeout time.Duration
+	// Claims, when set, answers the sign-in-name check before the write
+	// from one read for many undos (ReadUndoClaims) and defers the check
+	// after it to Claims.Confirm; nil searches per write (ClaimSIP,
+	// ConfirmClaim), as one undo alone may.
+	Claims *UndoClaims
 }
 
 // UndoResult is what undoing one write did.
@@ -298,6 +304,10 @@ type UndoResult struct {
 	// Err is a rule's refusal (*RefusedError: nothing written), or the
 	// write's error.
 	Err error
+	// Unread is set when the undo was written but reading the user back
+	// failed (ErrWrittenUnread): it counts as written, with its ID, and
+	// After is the settings it would have left.
+	Unread error
 }
 
 // UndoWrite undoes the journaled write w on cur, the user as read now,
@@ -329,21 +339,33 @@ func UndoWrite(ctx context.Context, d Directory, w JournalWrite, cur User, o Und
 		if len(ch.Edits) == 0 {
 			return r
 		}
+		addr := Claimed(cur, r.Plan.Change)
+		if o.Claims != nil && o.Claims.covers(addr) {
+			if err := o.Claims.check(cur.DN, addr); err != nil {
+				r.Err = err
+				return r
+			}
+		} else if o.DryRun {
+			// A dry run searches nothing per user: the real undo checks.
+		} else if err := ClaimSIP(ctx, d, cur.DN, addr); err != nil {
+			r.Err = err
+			return r
+		}
 		if o.DryRun {
 			// After is what the undo would leave, so a caller that plans
 			// the next write of this user on it (an undo of several
 			// writes) previews what the real undo then does.
-			if s, err := cur.OCS.Apply(r.Plan.Change); err == nil {
-				r.After.OCS = s
-			}
-			return r
-		}
-		addr := Claimed(cur, r.Plan.Change)
-		if err := ClaimSIP(ctx, d, cur.DN, addr); err != nil {
-			r.Err = err
+			r.After.OCS = wouldLeave(cur, r.Plan.Change)
+			o.Claims.claim(cur.DN, addr)
 			return r
 		}
 		got, err := d.Apply(uctx, ch)
+		if errors.Is(err, ErrWrittenUnread) {
+			// Written: counted so, with its id, as the bulk engine does.
+			r.Unread, err = err, nil
+			got = cur
+			got.OCS = wouldLeave(cur, r.Plan.Change)
+		}
 		var ue *UnknownOutcomeError
 		if errors.As(err, &ue) {
 			timeout := o.SettleTimeout
@@ -371,11 +393,164 @@ func UndoWrite(ctx context.Context, d Directory, w JournalWrite, cur User, o Und
 			r.ID = ids[len(ids)-1]
 		}
 		r.After = got
-		if _, err := ConfirmClaim(context.WithoutCancel(ctx), d, addr, ch, got); err != nil {
+		if o.Claims != nil {
+			o.Claims.written(w.ID, addr, ch, got)
+			return r
+		}
+		// Under uctx, so a take-back of the claim is journaled as part
+		// of this undo (undoes, run).
+		if _, err := ConfirmClaim(context.WithoutCancel(uctx), d, addr, ch, got); err != nil {
 			r.Err = err
 		}
 		return r
 	}
+}
+
+// wouldLeave is cur's settings once c is applied (cur's when it cannot
+// apply: PlanWrite refused it already).
+func wouldLeave(cur User, c flags.Change) flags.Settings {
+	s, err := cur.OCS.Apply(c)
+	if err != nil {
+		return cur.OCS
+	}
+	return s
+}
+
+// UndoClaims are the sign-in-name checks of the undos of many writes (a
+// run), made as the bulk engine makes them: one read of the holders of
+// every name the undos could put to use before the writes, and one read of
+// the names they did put to use after them (Confirm), never a search per
+// user. Two undos claiming one name: the second is refused.
+type UndoClaims struct {
+	x *SIPIndex
+	// read holds the names (splitSIP keys) the index was read for.
+	read map[string]bool
+	// claimedBy is the DN an undo of this batch put each name to use for.
+	claimedBy map[string]string
+	done      []undoneClaim
+}
+
+type undoneClaim struct {
+	undoes, addr string
+	sent         Change
+	after        User
+}
+
+// ReadUndoClaims reads, in one read, the holders of every sign-in name an
+// undo of writes could put to use on users (keyed by NormDN, as ReadUsers
+// returns them): each user's name now, and each name a write replaced.
+func ReadUndoClaims(ctx context.Context, d Directory, writes []JournalWrite, users map[string]User) (*UndoClaims, error) {
+	c := &UndoClaims{x: NewSIPIndex(), read: map[string]bool{}, claimedBy: map[string]string{}}
+	var names []string
+	add := func(v string) {
+		if v == "" {
+			return
+		}
+		if k, _ := splitSIP(v); !c.read[k] {
+			c.read[k] = true
+			names = append(names, v)
+		}
+	}
+	for _, w := range writes {
+		if u, ok := users[NormDN(w.DN)]; ok && u.OCS.SIPAddress.Set {
+			add(u.OCS.SIPAddress.V)
+		}
+		for _, e := range w.Edits {
+			if strings.EqualFold(e.Attr, flags.AttrPrimaryUserAddress) && e.Old.Set {
+				add(e.Old.V)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return c, nil
+	}
+	x, err := ReadSIPIndex(ctx, d, names)
+	if err != nil {
+		return nil, fmt.Errorf("read the sign-in names the undo could put back to use: %w", err)
+	}
+	c.x = x
+	return c, nil
+}
+
+// covers reports whether the index answers for addr ("" needs no check).
+func (c *UndoClaims) covers(addr string) bool {
+	if addr == "" {
+		return true
+	}
+	k, _ := splitSIP(addr)
+	return c.read[k]
+}
+
+// check is ClaimSIP from the index and the claims of this batch so far.
+func (c *UndoClaims) check(dn, addr string) error {
+	if addr == "" {
+		return nil
+	}
+	others := c.x.TakenBy(addr, dn)
+	k, _ := splitSIP(addr)
+	if by, ok := c.claimedBy[k]; ok && !SameDN(by, dn) && !slices.ContainsFunc(others, func(o string) bool { return SameDN(o, by) }) {
+		others = append(others, by)
+	}
+	if len(others) > 0 {
+		return &RefusedError{Refusals: []Refusal{sipTaken(dn, addr, others)}}
+	}
+	c.claim(dn, addr)
+	return nil
+}
+
+func (c *UndoClaims) claim(dn, addr string) {
+	if c == nil || addr == "" {
+		return
+	}
+	k, _ := splitSIP(addr)
+	c.claimedBy[k] = dn
+}
+
+func (c *UndoClaims) written(undoes, addr string, sent Change, after User) {
+	if addr != "" {
+		c.done = append(c.done, undoneClaim{undoes: undoes, addr: addr, sent: sent, after: after})
+	}
+}
+
+// ClaimOutcome is what Confirm found for one undo that put a sign-in name
+// to use: Err is a *ClaimConflictError when another object claimed it at
+// the same time (Undone: the undo's claim was taken back, journaled as
+// part of the undo of Undoes), or the read's error.
+type ClaimOutcome struct {
+	DN, Undoes, Addr string
+	After            User
+	Err              error
+}
+
+// Confirm is ConfirmClaim for every undo of the batch that put a sign-in
+// name to use, from one read of the holders of those names. Only the
+// failed ones are returned. Call it with a context the caller's
+// cancellation does not end.
+func (c *UndoClaims) Confirm(ctx context.Context, d Directory) []ClaimOutcome {
+	if len(c.done) == 0 {
+		return nil
+	}
+	names := make([]string, 0, len(c.done))
+	for _, u := range c.done {
+		names = append(names, u.addr)
+	}
+	x, err := ReadSIPIndex(ctx, d, names)
+	var out []ClaimOutcome
+	for _, u := range c.done {
+		o := ClaimOutcome{DN: u.sent.DN, Undoes: u.undoes, Addr: u.addr, After: u.after}
+		if err != nil {
+			o.Err = fmt.Errorf("%s was written to %s, but checking afterwards that no other object claimed it at the same time failed: %w; search for it before relying on it", u.addr, u.sent.DN, err)
+			out = append(out, o)
+			continue
+		}
+		after, cerr := undoClaim(WithUndo(ctx, u.undoes), d, u.addr, x.TakenBy(u.addr, u.sent.DN), u.sent, u.after)
+		if cerr != nil {
+			o.After, o.Err = after, cerr
+			out = append(out, o)
+		}
+	}
+	c.done = nil
+	return out
 }
 
 // CheckUndoTarget says whether a write journaled for the directory named
@@ -445,71 +620,33 @@ func inSubtree(dn, base string) bool {
 	return true
 }
 
-// ReadUsers reads the users at dns at once: the DNs of one container with
-// one listing of it, a DN alone in its container by itself, so undoing a
-// bulk run reads per container, not per user. A DN that no longer names a
-// user is missing from the map (keyed by NormDN).
+// ReadUsers reads the users at dns at once, by DN, as set --users-from
+// resolves its list (ResolveMany: one search per chunk of DNs over LDAP),
+// never listing their containers nor reading per user. A DN that no
+// longer names a user is missing from the map (keyed by NormDN).
 func ReadUsers(ctx context.Context, d Directory, dns []string) (map[string]User, error) {
 	out := map[string]User{}
-	byParent := map[string][]string{}
-	orig := map[string]string{}
-	var parents []string
+	var ids []string
+	seen := map[string]bool{}
 	for _, dn := range dns {
-		k := NormDN(dn)
-		orig[k] = dn
-		parent := ""
-		if p, err := ParseDN(dn); err == nil && len(p.RDNs) > 1 {
-			parent = FormatDN(p.RDNs[1:])
-		}
-		pk := NormDN(parent)
-		if _, ok := byParent[pk]; !ok {
-			parents = append(parents, parent)
-		}
-		if !contains(byParent[pk], k) {
-			byParent[pk] = append(byParent[pk], k)
+		if k := NormDN(dn); !seen[k] {
+			seen[k] = true
+			ids = append(ids, dn)
 		}
 	}
-	for _, parent := range parents {
-		want := byParent[NormDN(parent)]
-		if len(want) > 1 && parent != "" {
-			wanted := map[string]bool{}
-			for _, k := range want {
-				wanted[k] = true
+	if len(ids) == 0 {
+		return out, nil
+	}
+	found, err := ResolveMany(ctx, d, ids)
+	if err != nil {
+		return out, fmt.Errorf("read the users: %w", err)
+	}
+	for i, us := range found {
+		for _, u := range us {
+			if SameDN(u.DN, ids[i]) {
+				out[NormDN(ids[i])] = u
 			}
-			err := d.Users(ctx, parent, OneLevel, func(b Batch) error {
-				for _, u := range b.Users {
-					if k := NormDN(u.DN); wanted[k] {
-						out[k] = u
-					}
-				}
-				return nil
-			})
-			if err != nil && !errors.Is(err, ErrNoSuchObject) {
-				return out, fmt.Errorf("read the users of %s: %w", parent, err)
-			}
-		}
-		for _, k := range want {
-			if _, ok := out[k]; ok {
-				continue
-			}
-			u, err := d.User(ctx, orig[k])
-			switch {
-			case errors.Is(err, ErrNoSuchObject):
-				continue
-			case err != nil:
-				return out, err
-			}
-			out[k] = u
 		}
 	}
 	return out, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
