@@ -162,6 +162,11 @@ func runBulkSet(ctx context.Context, pos []string, c *conn, b *bulkFlags, dry bo
 	case change.Line.Set && change.Line.V != "":
 		return usageError("line= would give every user the same Line URI, and a line belongs to one user: set it one user at a time (ocsflags set USER line=…)")
 	}
+	if c.readOnly && !dry {
+		// As for one user: refuse before anything is read, not one
+		// "failed" line per user of the OU.
+		return fmt.Errorf("--read-only: ocsflags was started with --read-only, so a change to many users is refused before anything is read; nothing was written (add --dry-run to see the plan, or drop --read-only to write)")
+	}
 	where := bulkWhere(b.where.Where())
 	sel := directory.BulkSelection{OU: strings.TrimSpace(b.ou), Scope: directory.OneLevel}
 	if b.subtree {

@@ -236,3 +236,17 @@ func TestBulkSetSkipsNotEnabledAndWorkingPools(t *testing.T) {
 		t.Fatalf("+pic on Staff: exit %d, Yann Lambert (never enabled) OptionFlags %v", code, yann.OCS.OptionFlags)
 	}
 }
+
+// --read-only refuses a bulk change before reading, exit 2 as for one
+// user (it used to read the OU and "fail" every user, exit 1).
+func TestBulkSetReadOnlyRefusedBeforeReading(t *testing.T) {
+	m := openDemo(t)
+	code, out, errs := runDemo(t, m, "", "set", "--demo", "--read-only", "--ou", "OU=Sales,OU=Corp,DC=corp,DC=example", "+pic")
+	if code != 2 || out != "" || !strings.Contains(errs, "--read-only") || m.Applied() != 0 {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	// A dry run writes nothing, so --read-only does not stand in its way.
+	if code, _, errs := runDemo(t, m, "", "set", "--demo", "--read-only", "--dry-run", "--ou", "OU=Sales,OU=Corp,DC=corp,DC=example", "--where", "enabled=on", "+pic"); code != 0 {
+		t.Fatalf("--read-only --dry-run: exit %d: %s", code, errs)
+	}
+}

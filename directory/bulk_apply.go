@@ -289,15 +289,22 @@ func confirmClaims(ctx context.Context, d Directory, plan *BulkPlan, rep *BulkRe
 		r := &rep.Results[i]
 		addr := plan.Items[i].Claim
 		if err != nil {
+			// Written, but not known to be the only holder: not in the
+			// target state (a sign-in name held twice signs in neither).
+			r.Outcome = BulkFailed
 			r.Err = fmt.Errorf("%s was written to %s, but checking afterwards that no other object claimed it at the same time failed: %w; search for it before relying on it", addr, r.DN, err)
 			continue
 		}
 		if u, cerr := undoClaim(ctx, d, addr, x.TakenBy(addr, r.DN), r.Sent, r.After); cerr != nil {
+			// Taken back or not, the user is not in the target state: a
+			// claim taken back is a write undone; one that could not be
+			// leaves two objects holding the name. Sent stays what is in
+			// the directory (the journal and the report show it).
 			var cc *ClaimConflictError
 			if errors.As(cerr, &cc) && cc.Undone {
-				r.Outcome, r.Sent, r.After = BulkFailed, Change{DN: r.DN}, u
+				r.Sent, r.After = Change{DN: r.DN}, u
 			}
-			r.Err = cerr
+			r.Outcome, r.Err = BulkFailed, cerr
 		}
 	}
 }

@@ -553,3 +553,49 @@ func TestWriteWarnsEnhancedPresenceOneWay(t *testing.T) {
 		}
 	}
 }
+
+// claimTrouble makes the check after the writes go wrong: its second read
+// of the sign-in names fails, or shows another holder of addr; and every
+// write after the first fails (the claim cannot be taken back).
+type claimTrouble struct {
+	*Memory
+	addr        string
+	failRead    bool
+	reads, sent atomic.Int32
+}
+
+func (c *claimTrouble) SIPAddresses(ctx context.Context, only []string, fn func(value, dn string) error) error {
+	if c.reads.Add(1) == 2 {
+		if c.failRead {
+			return errors.New("server down")
+		}
+		if err := fn(c.addr, "CN=Someone Else,OU=Sales,OU=Corp,DC=corp,DC=example"); err != nil {
+			return err
+		}
+	}
+	return c.Memory.SIPAddresses(ctx, only, fn)
+}
+
+func (c *claimTrouble) Apply(ctx context.Context, ch Change) (User, error) {
+	if c.sent.Add(1) > 1 {
+		return User{}, errors.New("insufficient access rights")
+	}
+	return c.Memory.Apply(ctx, ch)
+}
+
+// A user whose sign-in name may be held twice after the run is not in the
+// target state (review-code: bulk set exited 0 with a duplicate).
+func TestBulkClaimCheckTroubleIsNotDone(t *testing.T) {
+	for _, failRead := range []bool{false, true} {
+		addr := "sip:claim-trouble@corp.example"
+		d := &claimTrouble{Memory: demo(t), addr: addr, failRead: failRead}
+		p := planOrFail(t, d, BulkRequest{Select: BulkSelection{IDs: []string{"alee"}}, Change: flags.Change{SIPAddress: flags.Some(addr)}})
+		if p.Items[0].Outcome != BulkWrite || p.Items[0].Claim == "" {
+			t.Fatalf("plan: %+v", p.Items[0])
+		}
+		rep := ApplyBulk(context.Background(), d, p, BulkOptions{})
+		if r := rep.Results[0]; r.Outcome != BulkFailed || r.Err == nil || rep.Done() {
+			t.Errorf("failRead %v: %s %v, done %v", failRead, r.Outcome, r.Err, rep.Done())
+		}
+	}
+}
