@@ -7,6 +7,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -228,7 +229,8 @@ func runBulkSet(ctx context.Context, pos []string, c *conn, b *bulkFlags, dry bo
 	}
 	if len(plan.Items) == 0 {
 		if b.asJSON {
-			return writeJSON(env.Stdout, bulkSummary(plan, nil))
+			// A real run that selected nobody: not a dry run.
+			return writeJSONLine(env.Stdout, bulkSummary(plan, &directory.BulkReport{}))
 		}
 		printf(env.Stdout, "%s\n", selectedText(plan, sel, where != nil))
 		return nil
@@ -241,7 +243,7 @@ func runBulkSet(ctx context.Context, pos []string, c *conn, b *bulkFlags, dry bo
 		Progress: func(r directory.BulkResult, done, total int) {
 			prog.clear()
 			if b.asJSON {
-				writeJSON(env.Stdout, resultJSON(r))
+				writeJSONLine(env.Stdout, resultJSON(r))
 			} else {
 				writeResultLine(env.Stdout, r)
 			}
@@ -250,7 +252,7 @@ func runBulkSet(ctx context.Context, pos []string, c *conn, b *bulkFlags, dry bo
 	})
 	prog.end()
 	if b.asJSON {
-		if err := writeJSON(env.Stdout, bulkSummary(plan, rep)); err != nil {
+		if err := writeJSONLine(env.Stdout, bulkSummary(plan, rep)); err != nil {
 			return err
 		}
 	} else {
@@ -431,6 +433,18 @@ func writeBulkWarnings(w io.Writer, p *directory.BulkPlan) {
 	}
 }
 
+// writeJSONLine writes v as one compact line: set --json is JSON Lines
+// (one object a line, the summary last), so a script can read it line by
+// line (while read, jq -c) as users complete.
+func writeJSONLine(w io.Writer, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(safeJSON(append(b, '\n')))
+	return err
+}
+
 // bulkDryRun prints the plan and the LDIF it would send.
 func bulkDryRun(env Env, p *directory.BulkPlan, asJSON bool) error {
 	var writes []directory.Change
@@ -441,11 +455,11 @@ func bulkDryRun(env Env, p *directory.BulkPlan, asJSON bool) error {
 	}
 	if asJSON {
 		for _, it := range p.Items {
-			if err := writeJSON(env.Stdout, planJSON(it)); err != nil {
+			if err := writeJSONLine(env.Stdout, planJSON(it)); err != nil {
 				return err
 			}
 		}
-		if err := writeJSON(env.Stdout, bulkSummary(p, nil)); err != nil {
+		if err := writeJSONLine(env.Stdout, bulkSummary(p, nil)); err != nil {
 			return err
 		}
 	} else {
@@ -515,7 +529,7 @@ type bulkUserJSON struct {
 	Changes []editJSON `json:"changes"`
 	// Others are what another writer changed between the plan and the
 	// write, kept.
-	Others   []editJSON `json:"changed_by_others,omitempty"`
+	Others   []editJSON `json:"changedByOthers,omitempty"`
 	Warnings []string   `json:"warnings,omitempty"`
 	Attempts int        `json:"attempts,omitempty"`
 }
@@ -552,11 +566,12 @@ func planJSON(it directory.BulkItem) bulkUserJSON {
 type bulkSummaryJSON struct {
 	Summary struct {
 		Run      string `json:"run,omitempty"`
-		DryRun   bool   `json:"dry_run"`
+		DryRun   bool   `json:"dryRun"`
 		Read     int    `json:"read"`
 		Selected int    `json:"selected"`
-		// Write is, in a dry run, how many users would be written.
-		Write     int  `json:"write"`
+		// ToWrite is, in a dry run only, how many users would be written
+		// (a real run says how many were: written).
+		ToWrite   *int `json:"toWrite,omitempty"`
 		Written   int  `json:"written"`
 		Unchanged int  `json:"unchanged"`
 		Skipped   int  `json:"skipped"`
@@ -572,7 +587,8 @@ func bulkSummary(p *directory.BulkPlan, rep *directory.BulkReport) bulkSummaryJS
 	s.Summary.Read, s.Summary.Selected = p.Read, p.Selected
 	if rep == nil {
 		s.Summary.DryRun = true
-		s.Summary.Write = p.Count(directory.BulkWrite)
+		n := p.Count(directory.BulkWrite)
+		s.Summary.ToWrite = &n
 		s.Summary.Unchanged = p.Count(directory.BulkUnchanged)
 		s.Summary.Skipped = p.Count(directory.BulkSkipped)
 		return s

@@ -118,7 +118,7 @@ func TestBulkSetDryRunWritesNothing(t *testing.T) {
 	}
 	code, out, _ = runDemo(t, m, "", "set", "--demo", "--ou", directory.StaffOU, "--where", "enabled=on", "--dry-run", "--json", "+pic")
 	_, sum := decodeStream(t, out)
-	if code != 0 || !sum.Summary.DryRun || sum.Summary.Write == 0 || m.Applied() != 0 {
+	if code != 0 || !sum.Summary.DryRun || sum.Summary.ToWrite == nil || *sum.Summary.ToWrite == 0 || m.Applied() != 0 {
 		t.Fatalf("--dry-run --json: exit %d, %+v, %d applied", code, sum.Summary, m.Applied())
 	}
 }
@@ -248,5 +248,33 @@ func TestBulkSetReadOnlyRefusedBeforeReading(t *testing.T) {
 	// A dry run writes nothing, so --read-only does not stand in its way.
 	if code, _, errs := runDemo(t, m, "", "set", "--demo", "--read-only", "--dry-run", "--ou", "OU=Sales,OU=Corp,DC=corp,DC=example", "--where", "enabled=on", "+pic"); code != 0 {
 		t.Fatalf("--read-only --dry-run: exit %d: %s", code, errs)
+	}
+}
+
+// set --json is JSON Lines: one compact object a line, the summary last
+// on its own, camelCase like find and audit; a real run that selects
+// nobody is not reported as a dry run (review-cli item 7, review-code).
+func TestBulkSetJSONLines(t *testing.T) {
+	m := openDemo(t)
+	code, out, errs := runDemo(t, m, "alee\nbcole\n", "set", "--demo", "--users-from", "-", "--json", "+anonymous")
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if code != 0 || len(lines) != 3 {
+		t.Fatalf("exit %d, %d lines: %s\n%s", code, len(lines), out, errs)
+	}
+	for i, l := range lines {
+		var v map[string]any
+		if err := json.Unmarshal([]byte(l), &v); err != nil || !strings.HasPrefix(l, "{") {
+			t.Fatalf("line %d is not one JSON object: %q", i+1, l)
+		}
+		if _, ok := v["summary"]; ok != (i == 2) {
+			t.Fatalf("summary on line %d: %q", i+1, l)
+		}
+	}
+	if !strings.Contains(lines[2], `"dryRun":false`) || strings.Contains(out, "dry_run") {
+		t.Fatalf("summary %s", lines[2])
+	}
+	code, out, _ = runDemo(t, m, "", "set", "--demo", "--ou", "OU=Sales,OU=Corp,DC=corp,DC=example", "--where", "pool=none", "--where", "enabled=on", "--json", "+pic")
+	if code != 0 || !strings.Contains(out, `"dryRun":false`) || strings.Count(out, "\n") != 1 {
+		t.Fatalf("nobody selected: exit %d %q", code, out)
 	}
 }

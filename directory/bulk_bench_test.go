@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -15,8 +16,23 @@ import (
 	"ocsflags/directory/dctest"
 )
 
-// benchBulkUsers is how many users BenchmarkBulkPICDC changes.
-const benchBulkUsers = 2000
+// benchBulkUsersDefault is how many users BenchmarkBulkPICDC changes: the
+// issue's 2,000. OCSFLAGS_BENCH_BULK_USERS=N changes N instead (.ci/run
+// gives 200: provisioning 2,000 users over LDAP takes most of the 5 to 9
+// minutes the benchmark took, too much for a CI that runs it once).
+const benchBulkUsersDefault = 2000
+
+func benchBulkUsers(b *testing.B) int {
+	v := os.Getenv("OCSFLAGS_BENCH_BULK_USERS")
+	if v == "" {
+		return benchBulkUsersDefault
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		b.Fatalf("OCSFLAGS_BENCH_BULK_USERS=%q: give a number of users, at least 1", v)
+	}
+	return n
+}
 
 // BenchmarkBulkPICDC is a bulk +pic on 2,000 users of the Samba DC over
 // LDAPS (the plan's read and the writes, journaled, 4 at once), measured
@@ -35,9 +51,10 @@ func BenchmarkBulkPICDC(b *testing.B) {
 	admin := dctest.Admin(b, env.DC)
 	ou := dctest.OU(b, admin, env.DC, "BulkBench")
 	tag := dctest.Unique()
+	nUsers := benchBulkUsers(b)
 	t0 := time.Now()
-	provision(b, env.DC, ou, tag, benchBulkUsers)
-	b.Logf("provisioned %d users in %v", benchBulkUsers, time.Since(t0).Round(time.Millisecond))
+	provision(b, env.DC, ou, tag, nUsers)
+	b.Logf("provisioned %d users in %v", nUsers, time.Since(t0).Round(time.Millisecond))
 
 	l := dialDC(b, LDAPConfig{URL: env.LDAPSURL, CACertFile: env.CACert, Bind: env.AdminUPN, Password: env.AdminPassword})
 	j, err := NewJournaled(l, filepath.Join(b.TempDir(), "journal.jsonl"))
@@ -50,8 +67,8 @@ func BenchmarkBulkPICDC(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if p.Count(BulkWrite) != benchBulkUsers {
-		b.Fatalf("%d users to write, want %d", p.Count(BulkWrite), benchBulkUsers)
+	if p.Count(BulkWrite) != nUsers {
+		b.Fatalf("%d users to write, want %d", p.Count(BulkWrite), nUsers)
 	}
 	// The same compare-and-swap records ldapmodify replays, and their
 	// reverse to put the users back between runs.
@@ -101,8 +118,8 @@ func BenchmarkBulkPICDC(b *testing.B) {
 		rep := ApplyBulk(ctx, j, p, BulkOptions{Parallel: DefaultParallel})
 		bulkTotal += time.Since(start)
 		b.StopTimer()
-		if rep.Count(BulkWritten) != benchBulkUsers {
-			b.Fatalf("%d written of %d", rep.Count(BulkWritten), benchBulkUsers)
+		if rep.Count(BulkWritten) != nUsers {
+			b.Fatalf("%d written of %d", rep.Count(BulkWritten), nUsers)
 		}
 		if i < b.N-1 {
 			// The next run starts from the same values; after the last
@@ -116,6 +133,7 @@ func BenchmarkBulkPICDC(b *testing.B) {
 	b.ReportMetric(float64(modTotal.Milliseconds())/n, "ldapmodify-ms")
 	b.ReportMetric(float64(bulkTotal.Milliseconds())/n, "bulk-ms")
 	b.ReportMetric(float64(bulkTotal)/float64(modTotal), "x-ldapmodify")
+	b.ReportMetric(float64(nUsers), "users")
 }
 
 // provision adds n users (OptionFlags 256, a sign-in name) to ou over a
