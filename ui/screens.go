@@ -255,12 +255,8 @@ func (m *Model) pushEdit(c flags.Change, what string) {
 // canEdit reports whether the open user may get a new edit, and says why
 // not: a read-only session, or pending edits that no longer apply.
 func (m *Model) canEdit() bool {
-	if m.com.ReadOnly {
-		m.setError(browse.ReadOnlyMsg)
-		return false
-	}
-	if err := m.state().ApplyErr; err != nil {
-		m.setError("the pending edits of this user cannot apply (" + err.Error() + "): undo with u first")
+	if why := browse.CannotEdit(m.com.ReadOnly, m.state().ApplyErr); why != "" {
+		m.setError(why)
 		return false
 	}
 	return true

@@ -333,18 +333,27 @@ func (m *Model) toggle() tea.Cmd {
 // canEdit reports whether the open user may get a new edit, and says why
 // not: a read-only session, or pending edits that no longer apply.
 func (m *Model) canEdit() bool {
-	if m.com.ReadOnly {
-		m.setError(ReadOnlyMsg)
-		return false
-	}
-	if err := m.state().ApplyErr; err != nil {
-		m.setError("the pending edits of this user cannot apply (" + err.Error() + "): undo with u first")
+	if why := CannotEdit(m.com.ReadOnly, m.state().ApplyErr); why != "" {
+		m.setError(why)
 		return false
 	}
 	return true
 }
 
 const ReadOnlyMsg = "read-only: nothing can be changed in this session (--read-only or a read-only directory)"
+
+// CannotEdit is why the open user may not get a new edit ("" when it may):
+// a read-only session, or pending edits that no longer apply. Every screen
+// that stages edits asks it, so they refuse alike.
+func CannotEdit(readOnly bool, applyErr error) string {
+	switch {
+	case readOnly:
+		return ReadOnlyMsg
+	case applyErr != nil:
+		return "the pending edits of this user cannot apply (" + applyErr.Error() + "): undo with u first"
+	}
+	return ""
+}
 
 // pushEdit records an edit for the open user, refusing one that could not
 // be written.
