@@ -96,16 +96,7 @@ func BenchmarkAuditOUSlapd100k(b *testing.B) {
 					perUser = (float64(w.live) - float64(before.HeapAlloc)) / float64(env.PagingCount)
 				}
 				if ldapsearch != "" {
-					b.StopTimer()
-					cmd := exec.Command(ldapsearch, ref...)
-					var stderr strings.Builder
-					cmd.Stderr = &stderr
-					start := time.Now()
-					if err := cmd.Run(); err != nil {
-						b.Fatalf("ldapsearch: %v\n%s", err, stderr.String())
-					}
-					reference += time.Since(start)
-					b.StartTimer()
+					reference += dctest.TimeLDAPSearch(b, ldapsearch, ref)
 				}
 			}
 			b.ReportMetric(audit.Seconds()/float64(b.N), "s/audit")

@@ -3,7 +3,6 @@ package cli
 import (
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -42,16 +41,7 @@ func BenchmarkFindPicSlapd100k(b *testing.B) {
 				}
 				lines = w.lines
 				if ldapsearch != "" {
-					b.StopTimer()
-					cmd := exec.Command(ldapsearch, ref...)
-					var stderr strings.Builder
-					cmd.Stderr = &stderr
-					start := time.Now()
-					if err := cmd.Run(); err != nil {
-						b.Fatalf("ldapsearch: %v\n%s", err, stderr.String())
-					}
-					reference += time.Since(start)
-					b.StartTimer()
+					reference += dctest.TimeLDAPSearch(b, ldapsearch, ref)
 				}
 			}
 			b.ReportMetric(find.Seconds()/float64(b.N), "s/find")
