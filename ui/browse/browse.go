@@ -67,14 +67,11 @@ type Model struct {
 // when "") and on the user userID names (--user) when set.
 func New(c *common.Common, s *session.Session, startOU, userID string) *Model {
 	m := &Model{com: c, sess: s, startOU: startOU, userID: userID}
-	// A DC returns users in its own order (by GUID on AD), so the list of a
-	// live directory is sorted by name as the rows arrive. The demo and an
-	// LDIF export are listed in their file's order, which is the order
-	// their authors wrote (an ldifde export: the DC's); s sorts them too.
-	m.List.sortBy = SortNone
-	if c.Info.Kind == "ldap" {
-		m.List.sortBy = SortName
-	}
+	// Every list is sorted by name as the rows arrive: a DC returns users
+	// in its own order (by GUID on AD), and an ldifde export keeps that
+	// order, which no admin reads by. s cycles the columns, and back to
+	// the directory's (or the file's) order.
+	m.List.sortBy = SortName
 	if startOU != "" {
 		// The admin named the OU: its users are what they came for.
 		m.rootDN = startOU
@@ -315,7 +312,11 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.ListContainer(m.rootDN, m.Tree.root.c.Name)
 	case key.Matches(msg, k.Sort) && m.Focus == PaneList:
 		m.List.CycleSort()
-		m.emit(common.StatusMsg{Text: "sorted by " + m.List.SortBy().String()})
+		what := "sorted by " + m.List.SortBy().String()
+		if m.List.SortBy() == SortNone {
+			what = "in directory order: as the directory (or the file) delivered the users"
+		}
+		m.emit(common.StatusMsg{Text: what})
 		return nil
 	case key.Matches(msg, k.Filter):
 		m.Focus = PaneList

@@ -43,6 +43,9 @@ type List struct {
 	// sortBy is the column the rows are kept in order of (SortName…),
 	// as they stream in.
 	sortBy SortColumn
+	// arrived counts the rows added, numbering each (Row.seq) in the
+	// order the directory delivered it.
+	arrived int32
 
 	Cursor, offset int
 
@@ -123,6 +126,10 @@ func (l *List) Add(rows []Row) {
 		if len(r.Flags) > l.flagsW {
 			l.flagsW = len(r.Flags)
 		}
+	}
+	for i := range rows {
+		rows[i].seq = l.arrived
+		l.arrived++
 	}
 	l.readyN = -1
 	if l.sortBy != SortNone && len(rows) > 0 && l.mergeSorted(rows) {
@@ -259,6 +266,7 @@ func (l *List) replaceRow(r Row) {
 			if old := l.Rows[i].sip; old != "" {
 				l.sips[old]--
 			}
+			r.seq = l.Rows[i].seq
 			l.Rows[i] = r
 			l.readyN = -1
 			if r := l.Rows[i]; r.sip != "" {
@@ -308,7 +316,11 @@ func (l *List) progress(spin string) string {
 	if n := len(l.Marks); n > 0 {
 		fmt.Fprintf(&b, " · %d selected", n)
 	}
-	if l.sortBy != SortNone && len(l.Rows) > 1 {
+	switch {
+	case len(l.Rows) < 2:
+	case l.sortBy == SortNone:
+		b.WriteString(" · in directory order")
+	default:
 		fmt.Fprintf(&b, " · by %s", l.sortBy)
 	}
 	return b.String()

@@ -16,8 +16,8 @@ const (
 	SortFlags
 	SortReadiness
 	sortColumns
-	// SortNone keeps the directory's order (the search results of an
-	// ambiguous --user, which come ranked).
+	// SortNone keeps the order the directory (or the file) delivered the
+	// users in: the last stop of s's cycle, never the default.
 	SortNone SortColumn = -1
 )
 
@@ -42,6 +42,8 @@ func (c SortColumn) String() string {
 func compareRows(c SortColumn, a, b *Row) int {
 	var r int
 	switch c {
+	case SortNone:
+		return cmp.Compare(a.seq, b.seq)
 	case SortSAM:
 		r = cmp.Compare(strings.ToLower(a.U.SAMAccountName), strings.ToLower(b.U.SAMAccountName))
 	case SortSIP:
@@ -132,10 +134,12 @@ func (l *List) rematch(keep string) {
 }
 
 // CycleSort orders the list by the next column: name, sAMAccountName,
-// sign-in name, flags, readiness, and back to name. From the directory's
-// order it starts at name.
+// sign-in name, flags, readiness, the directory's order, and back to name.
 func (l *List) CycleSort() {
-	l.sortBy = (l.sortBy + 1) % sortColumns
+	l.sortBy++
+	if l.sortBy == sortColumns {
+		l.sortBy = SortNone
+	}
 	keep := l.selectedDN()
 	c := l.sortBy
 	slices.SortStableFunc(l.Rows, func(a, b Row) int { return compareRows(c, &a, &b) })

@@ -3,6 +3,7 @@ package browse
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"ocsflags/directory"
@@ -54,5 +55,57 @@ func TestListSortsAsRowsStream(t *testing.T) {
 	d.Add([]Row{testRow("zoe", "z", 0), testRow("anna", "a", 0)})
 	if d.Rows[0].U.Name != "zoe" {
 		t.Errorf("directory order lost: %s first", d.Rows[0].U.Name)
+	}
+}
+
+// s cycles name → sAMAccountName → sign-in name → flags → readiness → the
+// directory's order → name; the directory's order is the order the rows
+// arrived in, across batches, even after sorting by other columns and after
+// a row is replaced (a write).
+func TestCycleSortBackToDirectoryOrder(t *testing.T) {
+	l := &List{sortBy: SortName, readyN: -1}
+	l.Add([]Row{testRow("mike", "a3", 1), testRow("zoe", "a1", 0)})
+	l.Add([]Row{testRow("anna", "a2", 256)})
+	names := func() string {
+		var n []string
+		for _, r := range l.Rows {
+			n = append(n, r.U.Name)
+		}
+		return fmt.Sprint(n)
+	}
+	if got := names(); got != "[anna mike zoe]" {
+		t.Fatalf("by name: %s", got)
+	}
+	l.Replace(l.Rows[2].U, directory.NewPoolSet(nil)) // zoe, written
+	if l.Rows[2].seq != 1 {
+		t.Fatalf("a replaced row lost its place in the directory's order: seq %d", l.Rows[2].seq)
+	}
+	want := []struct {
+		c     SortColumn
+		order string
+	}{
+		{SortSAM, "[zoe anna mike]"},
+		{SortSIP, "[anna mike zoe]"}, // no sign-in names: by name
+		{SortFlags, "[zoe mike anna]"},
+		{SortReadiness, ""},
+		{SortNone, "[mike zoe anna]"},
+		{SortName, "[anna mike zoe]"},
+	}
+	for _, w := range want {
+		l.CycleSort()
+		if l.SortBy() != w.c {
+			t.Fatalf("after %v: %v", want, l.SortBy())
+		}
+		if got := names(); w.order != "" && got != w.order {
+			t.Errorf("by %v: %s, want %s", w.c, got, w.order)
+		}
+	}
+	l.CycleSort()
+	l.CycleSort()
+	l.CycleSort()
+	l.CycleSort()
+	l.CycleSort() // directory order
+	if !strings.Contains(l.progress(""), "· in directory order") {
+		t.Errorf("header: %q", l.progress(""))
 	}
 }

@@ -33,6 +33,9 @@ type Row struct {
 	// facts are what the search line's setting tokens (fed:on, pool:…,
 	// finding:…) are matched against: the --where language's facts.
 	facts flags.Facts
+	// seq is the row's place in the order the directory delivered it,
+	// so s can cycle back to that order after sorting by a column.
+	seq int32
 }
 
 // poolSet answers "is this DN the home server of an existing pool", and
