@@ -453,8 +453,8 @@ func TestEnableReadOnlyRefuses(t *testing.T) {
 func TestGoldenEnablePlan(t *testing.T) {
 	s := startSession(t, Options{Dir: demo(t), StartOU: engineeringOU}, 80, 24)
 	s.waitFor("Engineering (17)")
-	// Uma, Wei and Xavier are the last four rows but Victor.
-	s.keys("G", "k", "k", "k", "space", "j", "space", "space")
+	// Uma, Wei and Xavier are the last five rows but Victor and Zoë.
+	s.keys("G", "k", "k", "k", "k", "space", "j", "space", "space")
 	s.waitFor("3 selected")
 	s.keys("e", "j", "enter", "enter")
 	s.waitFor("2 will be enabled", "Skipped (1)")
@@ -466,6 +466,10 @@ func TestGoldenEnablePlan(t *testing.T) {
 // them, and fits the terminal.
 func TestEnablePreviewOnSmallTerminal(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), StartOU: directory.StaffOU}, 80, 24)
+	// By name, Aaron Adams 0001…Emma Adams 0018 are the first of "adams 00".
+	x.key("/")
+	x.typeText("adams 00")
+	x.key("enter")
 	x.m.browse.Focus = browse.PaneList
 	for i := 0; i < 18; i++ {
 		x.key("space")

@@ -126,7 +126,7 @@ func TestGoldenBrowse(t *testing.T) {
 			s.keys("j", "j", "j", "j", "enter")
 			s.waitFor("5000 users")
 			s.keys("j", "j")
-			s.waitFor("›  Adam Adams 0003")
+			s.waitFor("›  Aaron Adams 2941") // the third by name
 			s.finish()
 		})
 	}
