@@ -48,7 +48,7 @@ func TestAuditFixHomeServerCommitTurnsGreen(t *testing.T) {
 	before := x.stored("staylor")
 	x.focusItem(browse.ItVerdict, 0)
 	x.key("enter") // the readiness row opens the audit
-	if x.m.auditScreen() == nil {
+	if x.auditScreen() == nil {
 		t.Fatalf("enter on the readiness row did not open the audit:\n%s", x.screen())
 	}
 	mustContain(t, x.screen(), "✗ cannot sign in: 1 problem", "✗ Home server is an existing pool",
@@ -64,14 +64,14 @@ func TestAuditFixHomeServerCommitTurnsGreen(t *testing.T) {
 	}
 
 	x.key("c")
-	if x.m.screen != scrReview {
-		t.Fatalf("c did not open the review: %s", x.m.status)
+	if x.scr() != scrReview {
+		t.Fatalf("c did not open the review: %s", x.m.frame.Status)
 	}
 	// The review says the home server by pool host, not only as a cut DN.
 	mustContain(t, x.screen(), "from ✗ not a pool: CN=LC Services,CN=Retired", "to pool01.corp.example")
 	x.key("enter", "esc")
-	if x.m.auditScreen() == nil {
-		t.Fatalf("esc after the commit left the review for screen %d, want the audit", x.m.screen)
+	if x.auditScreen() == nil {
+		t.Fatalf("esc after the commit left the review for screen %d, want the audit", x.scr())
 	}
 	mustContain(t, x.screen(), "In the directory:  ✓ ready to sign in")
 
@@ -153,13 +153,13 @@ func TestAuditPassingRuleAndReadOnly(t *testing.T) {
 	// f on a passing rule does not fix anything; it moves to the problem.
 	x.focusRule(flags.FindingNotEnabled)
 	x.key("f")
-	mustContain(t, x.m.status, "passes; moved to the first problem, Home server is an existing pool")
+	mustContain(t, x.m.frame.Status, "passes; moved to the first problem, Home server is an existing pool")
 	if r, _, _ := x.audit().AuditRules(); r[x.audit().Cursor].Rule.ID != flags.FindingHomeServerNotAPool || x.audit().Picker != nil {
 		t.Errorf("after f on a passing rule: on %s, picker %v", r[x.audit().Cursor].Rule.ID, x.audit().Picker)
 	}
 	x.key("f")
-	if !x.m.statusErr || !strings.Contains(x.m.status, "read-only") || x.audit().Picker != nil {
-		t.Errorf("read-only fix: %q, picker %v", x.m.status, x.audit().Picker)
+	if !x.m.frame.StatusErr || !strings.Contains(x.m.frame.Status, "read-only") || x.audit().Picker != nil {
+		t.Errorf("read-only fix: %q, picker %v", x.m.frame.Status, x.audit().Picker)
 	}
 }
 
@@ -228,8 +228,8 @@ func TestFailedHolderLookupIsNotRetried(t *testing.T) {
 	if n := d.calls.Load(); n != 1 {
 		t.Errorf("%d look-ups after opening one user, want 1", n)
 	}
-	if !x.m.statusErr || !strings.Contains(x.m.status, "cannot check that sip:jryan@corp.example is unique") {
-		t.Errorf("status %q", x.m.status)
+	if !x.m.frame.StatusErr || !strings.Contains(x.m.frame.Status, "cannot check that sip:jryan@corp.example is unique") {
+		t.Errorf("status %q", x.m.frame.Status)
 	}
 	x.key("a")
 	mustContain(t, x.screen(), "could not search the directory")
@@ -319,7 +319,7 @@ func TestAuditSignInFixSkipsTakenAddress(t *testing.T) {
 	}
 	y.key("f")
 	if y.edit() == nil || y.m.sess.Pending.Get(y.m.browse.Detail.User.DN) != nil {
-		t.Fatalf("f staged something or opened no editor: %s", y.m.status)
+		t.Fatalf("f staged something or opened no editor: %s", y.m.frame.Status)
 	}
 }
 
@@ -399,5 +399,5 @@ func TestEnableBoxNeedsSignInName(t *testing.T) {
 	if x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil {
 		t.Error("space on the unticked box made an edit")
 	}
-	mustContain(t, x.m.status, "no sign-in name")
+	mustContain(t, x.m.frame.Status, "no sign-in name")
 }

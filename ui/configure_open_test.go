@@ -41,7 +41,7 @@ func TestConfigureUsersFromFilter(t *testing.T) {
 		}
 	}
 	x.key("esc")
-	if x.m.top() != nil {
+	if x.m.stack.top() != nil {
 		t.Fatal("esc did not close the wizard")
 	}
 }

@@ -46,16 +46,16 @@ func TestConsoleOnDCTogglesExactlyOneBit(t *testing.T) {
 
 	x := newHarness(t, Options{Dir: console, User: who}, 200, 50)
 	if !x.m.browse.Detail.Has {
-		t.Fatalf("the console did not open %s: %s", who, x.m.status)
+		t.Fatalf("the console did not open %s: %s", who, x.m.frame.Status)
 	}
 	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space", "c")
 	mustContain(t, x.screen(), flags.AttrOptionFlags)
 	x.key("enter")
 	if x.m.sess.Pending.Get(before.DN) != nil {
-		t.Fatalf("the edit is still pending after commit: %s", x.m.status)
+		t.Fatalf("the edit is still pending after commit: %s", x.m.frame.Status)
 	}
-	mustContain(t, x.m.status, "wrote")
+	mustContain(t, x.m.frame.Status, "wrote")
 
 	after := read()
 	want := before.OCS

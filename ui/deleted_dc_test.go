@@ -25,7 +25,7 @@ func TestConsoleOnDCRepairsDeletedPool(t *testing.T) {
 
 	x := newHarness(t, Options{Dir: d, User: dn}, 200, 50)
 	if !x.m.browse.Detail.Has {
-		t.Fatalf("the console did not open %s: %s", dn, x.m.status)
+		t.Fatalf("the console did not open %s: %s", dn, x.m.frame.Status)
 	}
 	mustContain(t, x.screen(), "✗ a pool that was deleted")
 	x.key("a")
@@ -39,14 +39,14 @@ func TestConsoleOnDCRepairsDeletedPool(t *testing.T) {
 	x.pick("pool01.corp.example")
 	x.key("c", "enter")
 	if x.m.sess.Pending.Get(dn) != nil {
-		t.Fatalf("the fix is still pending after commit: %s\n%s", x.m.status, x.screen())
+		t.Fatalf("the fix is still pending after commit: %s\n%s", x.m.frame.Status, x.screen())
 	}
 	got, err := d.User(context.Background(), dn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(got.OCS.HomeServer.V, "CN=pool01,") {
-		t.Errorf("home server after the fix: %q (status %q)", got.OCS.HomeServer.V, x.m.status)
+		t.Errorf("home server after the fix: %q (status %q)", got.OCS.HomeServer.V, x.m.frame.Status)
 	}
 }
 

@@ -25,10 +25,10 @@ func TestEditLineAndServerURIFromTheAudit(t *testing.T) {
 	x.focusRule(flags.FindingRCCWithoutLine)
 	mustContain(t, x.screen(), "f goes to the Line URI")
 	x.key("f")
-	if it := x.focused(); it.Kind != browse.ItLine || x.m.screen != scrBrowse {
-		t.Fatalf("f left the cursor on %v (screen %v)", it.Kind, x.m.screen)
+	if it := x.focused(); it.Kind != browse.ItLine || x.scr() != scrBrowse {
+		t.Fatalf("f left the cursor on %v (screen %v)", it.Kind, x.scr())
 	}
-	mustContain(t, x.m.status, "enter edits it")
+	mustContain(t, x.m.frame.Status, "enter edits it")
 
 	x.key("enter")
 	if x.edit() == nil {
@@ -129,7 +129,7 @@ func TestEditSignInName(t *testing.T) {
 	z := newHarness(t, Options{Dir: demo(t), User: alice, ReadOnly: true}, 120, 40)
 	z.focusItem(browse.ItSIP, 0)
 	z.key("enter")
-	if z.edit() != nil || !z.m.statusErr {
+	if z.edit() != nil || !z.m.frame.StatusErr {
 		t.Fatal("read-only session opened the editor")
 	}
 }
@@ -180,7 +180,7 @@ func TestEditBackToTheDirectoryValue(t *testing.T) {
 	if edits, _ := x.m.sess.Pending.Counts(); edits != 0 {
 		t.Fatalf("still %d edits pending: %+v", edits, x.pendingChange(x.m.browse.Detail.User.DN))
 	}
-	mustContain(t, x.m.status, "Line URI: removed", "nothing pending for Hiro Tanaka")
+	mustContain(t, x.m.frame.Status, "Line URI: removed", "nothing pending for Hiro Tanaka")
 	mustContain(t, x.screen(), "no pending changes")
 }
 
@@ -324,7 +324,7 @@ func TestCommitRechecksTheSignInName(t *testing.T) {
 	if got := x.stored("htanaka").OCS; got.SIPAddress.V != "sip:htanaka@corp.example" || got.Line.Set {
 		t.Fatalf("written: %+v", got)
 	}
-	mustContain(t, x.m.status, "sip:ipetrov@corp.example is already the sign-in name of CN=Ivan Petrov", "pending edits are kept")
+	mustContain(t, x.m.frame.Status, "sip:ipetrov@corp.example is already the sign-in name of CN=Ivan Petrov", "pending edits are kept")
 }
 
 // The review scrolls to the end of its LDIF at 80x24 and shows a value too
@@ -364,7 +364,7 @@ func TestEditsDuringAWriteStayPending(t *testing.T) {
 	if c := x.pendingChange(dn); c.Flags.Set != flags.PublicIM {
 		t.Fatalf("undo during the write took back the edit being written: %+v", c)
 	}
-	mustContain(t, x.m.status, "being written now")
+	mustContain(t, x.m.frame.Status, "being written now")
 	x.focusItem(browse.ItFederation, 0)
 	x.key("space")
 	x.run(write)
@@ -420,7 +420,7 @@ func TestReEnableChecksTheSignInName(t *testing.T) {
 	if c := x.pendingChange(dn); c.Enabled != flags.Some(true) {
 		t.Fatalf("the re-enable edit was lost: %+v", c)
 	}
-	mustContain(t, x.m.status, "sip:alee@corp.example is already the sign-in name of CN=Ann Lee")
+	mustContain(t, x.m.frame.Status, "sip:alee@corp.example is already the sign-in name of CN=Ann Lee")
 }
 
 // On a short screen the editor keeps its field and the directory's value in
@@ -492,7 +492,7 @@ func TestReviewDropNeedsTheSelectionInView(t *testing.T) {
 	if x.m.sess.Pending.Get(dn) == nil || x.m.review.Scrolled {
 		t.Fatal("d acted on a user scrolled out of view")
 	}
-	mustContain(t, x.m.status, "press again")
+	mustContain(t, x.m.frame.Status, "press again")
 	x.key("d")
 	if x.m.sess.Pending.Get(dn) != nil {
 		t.Fatal("d on the shown user did not drop")
@@ -518,7 +518,7 @@ func TestHalfEnabledIsNotWritten(t *testing.T) {
 	x.m.pushEdit(flags.Change{SIPAddress: flags.Some("sip:ushah@corp.example"), HomeServer: flags.Some(directory.HomeServerPrefix + "CN=pool01,CN=Pools,CN=RTC Service,CN=Services,CN=Configuration,DC=corp,DC=example")}, "both")
 	x.key("c", "enter")
 	if got := x.stored("ushah").OCS; !got.Enabled.Or(false) || got.SIPAddress.V != "sip:ushah@corp.example" {
-		t.Fatalf("not written: %+v (%s)", got, x.m.status)
+		t.Fatalf("not written: %+v (%s)", got, x.m.frame.Status)
 	}
 }
 

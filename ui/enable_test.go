@@ -60,10 +60,10 @@ func (x *harness) markUsers(names ...string) {
 func (x *harness) wizardTo(host string, p directory.SignInPattern) {
 	x.t.Helper()
 	x.key("e")
-	if x.m.screen != scrEnable || x.m.enable == nil || x.m.enable.Step != enable.StepPool {
-		x.t.Fatalf("e did not open the wizard: %s", x.m.status)
+	if x.scr() != scrEnable || x.wizard() == nil || x.wizard().Step != enable.StepPool {
+		x.t.Fatalf("e did not open the wizard: %s", x.m.frame.Status)
 	}
-	for x.m.enable.PoolCur > 0 {
+	for x.wizard().PoolCur > 0 {
 		x.key("up")
 	}
 	for _, pl := range session.PoolsByHost(x.m.sess.Pools) {
@@ -73,12 +73,12 @@ func (x *harness) wizardTo(host string, p directory.SignInPattern) {
 		x.key("down")
 	}
 	x.key("enter")
-	if x.m.enable.Step != enable.StepPattern || x.m.enable.Pool.Host != host {
-		x.t.Fatalf("pool step: step %d, pool %q", x.m.enable.Step, x.m.enable.Pool.Host)
+	if x.wizard().Step != enable.StepPattern || x.wizard().Pool.Host != host {
+		x.t.Fatalf("pool step: step %d, pool %q", x.wizard().Step, x.wizard().Pool.Host)
 	}
 	for i, sp := range directory.SignInPatterns {
 		if sp == p {
-			for x.m.enable.Pattern < i {
+			for x.wizard().Pattern < i {
 				x.key("down")
 			}
 		}
@@ -89,14 +89,14 @@ func (x *harness) wizardTo(host string, p directory.SignInPattern) {
 func (x *harness) plan() {
 	x.t.Helper()
 	x.key("enter")
-	if x.m.enable.Step != enable.StepPlan {
-		x.t.Fatalf("no plan: step %d, status %q", x.m.enable.Step, x.m.status)
+	if x.wizard().Step != enable.StepPlan {
+		x.t.Fatalf("no plan: step %d, status %q", x.wizard().Step, x.m.frame.Status)
 	}
 }
 
 func planFor(x *harness, sam string) directory.EnablePlan {
 	x.t.Helper()
-	for _, p := range x.m.enable.Plans {
+	for _, p := range x.wizard().Plans {
 		if p.User.SAMAccountName == sam {
 			return p
 		}
@@ -144,8 +144,8 @@ func TestEnableWizardEnablesSelected(t *testing.T) {
 
 	x.wizardTo("poolr2.corp.example", directory.PatternFirstLast)
 	// The domain defaults to the naming context's; change it.
-	if x.m.enable.Domain.Value != "corp.example" {
-		t.Fatalf("default domain %q", x.m.enable.Domain.Value)
+	if x.wizard().Domain.Value != "corp.example" {
+		t.Fatalf("default domain %q", x.wizard().Domain.Value)
 	}
 	x.key("tab")
 	x.send(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
@@ -160,8 +160,8 @@ func TestEnableWizardEnablesSelected(t *testing.T) {
 	x.plan()
 	mustContain(t, x.screen(), "3 will be enabled", "none skipped", "msRTCSIP-OptionFlags", "+256")
 	x.key("y")
-	if x.m.enable.Step != enable.StepResults {
-		t.Fatalf("after y: step %d", x.m.enable.Step)
+	if x.wizard().Step != enable.StepResults {
+		t.Fatalf("after y: step %d", x.wizard().Step)
 	}
 	mustContain(t, x.screen(), "Done: 3 enabled, 0 skipped, 0 failed")
 
@@ -194,10 +194,10 @@ func TestEnableWizardEnablesSelected(t *testing.T) {
 		t.Errorf("enabled users still selected: %d", len(x.m.browse.List.Marks))
 	}
 	x.key("esc")
-	if x.m.screen != scrBrowse || x.m.enable != nil {
+	if x.scr() != scrBrowse || x.wizard() != nil {
 		t.Fatal("esc did not close the results")
 	}
-	mustContain(t, x.m.status, "enabled 3 users on poolr2.corp.example")
+	mustContain(t, x.m.frame.Status, "enabled 3 users on poolr2.corp.example")
 }
 
 func TestEnableWizardSkipsWithReasons(t *testing.T) {
@@ -256,7 +256,7 @@ func TestEnableWizardSkipsWithReasons(t *testing.T) {
 		}
 		mustContain(t, x.screen(), "0 will be enabled")
 		x.key("enter")
-		if x.m.enable.Step != enable.StepPlan || !x.m.statusErr {
+		if x.wizard().Step != enable.StepPlan || !x.m.frame.StatusErr {
 			t.Fatal("a plan with nobody to enable must not run")
 		}
 		if !reflect.DeepEqual(x.stored("aadams0006").OCS, a6.OCS) || !reflect.DeepEqual(x.stored("aadams2946").OCS, a2946.OCS) {
@@ -344,7 +344,7 @@ func enableWizardStop(t *testing.T, stop string) {
 	x.wizardTo("pool01.corp.example", directory.PatternUPN)
 	x.plan()
 	_, cmd := x.m.Update(keyMsg("y"))
-	if x.m.enable.Step != enable.StepApplying || !x.m.busy() {
+	if x.wizard().Step != enable.StepApplying || !x.m.busy() {
 		t.Fatal("not writing")
 	}
 	mustContain(t, x.screen(), "esc stops after the user being written")
@@ -358,8 +358,8 @@ func enableWizardStop(t *testing.T, stop string) {
 	if x.quit != (stop == "q") {
 		t.Errorf("after %s and the last write: quit %v", stop, x.quit)
 	}
-	if x.m.enable.Step != enable.StepResults {
-		t.Fatalf("step %d", x.m.enable.Step)
+	if x.wizard().Step != enable.StepResults {
+		t.Fatalf("step %d", x.wizard().Step)
 	}
 	mustContain(t, x.screen(), "Stopped: 1 enabled, 0 skipped, 2 not written", "stopped before it was written")
 	if !x.stored("ushah").OCS.Enabled.Or(false) {
@@ -377,11 +377,11 @@ func TestEnableWizardNoPools(t *testing.T) {
 	x.m.sess.Pools = directory.PoolSet{}
 	x.markUsers("Uma Shah")
 	x.key("e", "enter")
-	if x.m.enable.Step != enable.StepPool {
+	if x.wizard().Step != enable.StepPool {
 		t.Fatal("went on without a pool")
 	}
 	mustContain(t, x.screen(), "No OCS pools were found in this directory")
-	mustContain(t, x.m.status, "create the pool with the OCS tools first")
+	mustContain(t, x.m.frame.Status, "create the pool with the OCS tools first")
 }
 
 func TestDisableAndReEnableKeepEverything(t *testing.T) {
@@ -424,12 +424,12 @@ func TestDisableAndReEnableKeepEverything(t *testing.T) {
 func TestReEnableWithoutSignInNameOpensWizard(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: "ushah"}, 120, 40)
 	x.key("E")
-	if x.m.screen != scrEnable || x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil {
+	if x.scr() != scrEnable || x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil {
 		t.Fatal("E on a never-enabled user should open the wizard, not half-enable")
 	}
-	mustContain(t, x.m.status, "Enable Users wizard")
+	mustContain(t, x.m.frame.Status, "Enable Users wizard")
 	x.key("esc")
-	if x.m.screen != scrBrowse {
+	if x.scr() != scrBrowse {
 		t.Fatal("esc did not close the wizard")
 	}
 }
@@ -438,16 +438,16 @@ func TestEnableReadOnlyRefuses(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), StartOU: engineeringOU, ReadOnly: true}, 120, 40)
 	x.markUsers("Uma Shah")
 	x.key("e")
-	if x.m.screen == scrEnable {
+	if x.scr() == scrEnable {
 		t.Fatal("read-only session opened the wizard")
 	}
-	mustContain(t, x.m.status, "read-only")
+	mustContain(t, x.m.frame.Status, "read-only")
 	x.markUsers("Kim Nguyen")
 	x.key("E")
 	if n, _ := x.m.sess.Pending.Counts(); n != 0 {
 		t.Fatal("read-only session created an edit")
 	}
-	mustContain(t, x.m.status, "read-only")
+	mustContain(t, x.m.frame.Status, "read-only")
 }
 
 func TestGoldenEnablePlan(t *testing.T) {
@@ -527,13 +527,13 @@ func TestDisableSelection(t *testing.T) {
 	if x.m.sess.Pending.Get(under.DN) != nil && !x.m.browse.List.Marked(under.DN) {
 		t.Errorf("the unselected user under the cursor (%s) was changed", under.Label())
 	}
-	mustContain(t, x.m.status, "disable 2 selected users for OCS (Brian Cole, Carla Diaz)")
+	mustContain(t, x.m.frame.Status, "disable 2 selected users for OCS (Brian Cole, Carla Diaz)")
 	// Again: none is enabled any more, and a selection is never re-enabled.
 	x.key("E")
-	if edits, _ := x.m.sess.Pending.Counts(); edits != 2 || !x.m.statusErr {
-		t.Errorf("second E: %d edits, status %q", edits, x.m.status)
+	if edits, _ := x.m.sess.Pending.Counts(); edits != 2 || !x.m.frame.StatusErr {
+		t.Errorf("second E: %d edits, status %q", edits, x.m.frame.Status)
 	}
-	mustContain(t, x.m.status, "E on a selection only disables")
+	mustContain(t, x.m.frame.Status, "E on a selection only disables")
 	// u in the list takes back the edit of the user under the cursor.
 	x.markUsers() // focus the list
 	for i := 0; i < x.m.browse.List.VisibleLen(); i++ {
@@ -545,5 +545,5 @@ func TestDisableSelection(t *testing.T) {
 	if x.m.sess.Pending.Get(x.stored("bcole").DN).HasEdits() || !x.m.sess.Pending.Get(x.stored("cdiaz").DN).HasEdits() {
 		t.Error("u in the list did not undo Brian Cole's disable alone")
 	}
-	mustContain(t, x.m.status, "undid the last edit of Brian Cole")
+	mustContain(t, x.m.frame.Status, "undid the last edit of Brian Cole")
 }

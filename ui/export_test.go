@@ -100,11 +100,11 @@ func ConsoleWrite(t testing.TB, d directory.Directory, id string, c flags.Change
 	x := newHarness(t, Options{Dir: d, User: id}, 200, 50)
 	u := x.m.browse.Detail.User
 	if !x.m.browse.Detail.Has {
-		t.Fatalf("%s did not open: %s", id, x.m.status)
+		t.Fatalf("%s did not open: %s", id, x.m.frame.Status)
 	}
 	x.m.pushEdit(c, "table row")
-	if x.m.statusErr {
-		return x.m.status
+	if x.m.frame.StatusErr {
+		return x.m.frame.Status
 	}
 	x.key("c", "enter")
 	if res := x.m.review.Of(directory.NormDN(u.DN)); res.Kind != review.ResWritten {

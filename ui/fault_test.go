@@ -54,7 +54,7 @@ func TestReviewUnderFaults(t *testing.T) {
 			}
 			x := newHarness(t, Options{Dir: j, User: u.SAM}, 120, 40)
 			if !x.m.browse.Detail.Has {
-				t.Fatalf("the console did not open %s: %s", u.SAM, x.m.status)
+				t.Fatalf("the console did not open %s: %s", u.SAM, x.m.frame.Status)
 			}
 			x.focusItem(browse.ItBit, flags.PublicIM)
 			x.key("space", "c")

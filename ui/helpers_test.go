@@ -16,6 +16,8 @@ import (
 	"ocsflags/ui/browse"
 	"ocsflags/ui/common"
 	"ocsflags/ui/dialogs"
+	"ocsflags/ui/enable"
+	"ocsflags/ui/review"
 )
 
 func demo(t testing.TB) *directory.Memory {
@@ -165,7 +167,7 @@ func (x *harness) openUser(id string) {
 	x.t.Helper()
 	x.run(browse.ResolveUser(context.Background(), x.m.com.Dir, id))
 	if !x.m.browse.Detail.Has || x.m.browse.Detail.Loading {
-		x.t.Fatalf("user %s did not open: %s", id, x.m.status)
+		x.t.Fatalf("user %s did not open: %s", id, x.m.frame.Status)
 	}
 }
 
@@ -204,15 +206,51 @@ func (x *harness) focused() browse.Item {
 // audit is the open audit, or an empty one (no picker, cursor 0) when the
 // audit is closed.
 func (x *harness) audit() *audit.Model {
-	if a := x.m.auditScreen(); a != nil {
+	if a := x.auditScreen(); a != nil {
 		return a
 	}
 	return &audit.Model{}
 }
 
+// auditScreen is the audit when it is open, nil when not.
+func (x *harness) auditScreen() *audit.Model {
+	a, _ := find[*audit.Model](x.m.stack)
+	return a
+}
+
+// wizard is the Enable Users wizard when it is open, nil when not.
+func (x *harness) wizard() *enable.Model {
+	w, _ := find[*enable.Model](x.m.stack)
+	return w
+}
+
+// screen is which of the big screens is shown: the review, the wizard, or
+// the browser (with or without the audit, the explorer… over it).
+type screen int
+
+const (
+	scrBrowse screen = iota
+	scrReview
+	scrEnable
+)
+
+// scr is the big screen shown: the top one on the stack that is the
+// review or the wizard, else the browser.
+func (x *harness) scr() screen {
+	for i := len(x.m.stack) - 1; i >= 0; i-- {
+		switch x.m.stack[i].(type) {
+		case *review.Model:
+			return scrReview
+		case *enable.Model:
+			return scrEnable
+		}
+	}
+	return scrBrowse
+}
+
 // toBrowser leaves whatever screen is open for the browser, as if by esc.
 func (x *harness) toBrowser() {
-	x.m.screen, x.m.stack = scrBrowse, nil
+	x.m.stack = nil
 }
 
 // edit is the open editor, nil when none is.

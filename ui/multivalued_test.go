@@ -47,8 +47,8 @@ func TestMultiValuedShownAndNotEditable(t *testing.T) {
 	} {
 		focus()
 		x.key("space")
-		if !x.m.statusErr || !strings.Contains(x.m.status, "refused") || !strings.Contains(x.m.status, "holds 2 values") {
-			t.Errorf("%v: status %q", x.focused(), x.m.status)
+		if !x.m.frame.StatusErr || !strings.Contains(x.m.frame.Status, "refused") || !strings.Contains(x.m.frame.Status, "holds 2 values") {
+			t.Errorf("%v: status %q", x.focused(), x.m.frame.Status)
 		}
 		if x.m.sess.Pending.Get(dn) != nil || x.edit() != nil {
 			t.Fatalf("%v: an edit was staged or the editor opened", x.focused())
@@ -66,8 +66,8 @@ func TestMultiValuedShownAndNotEditable(t *testing.T) {
 	// The audit's fix for enhanced presence is refused before it asks.
 	x.audit().Cursor = slices.IndexFunc(flags.Rules, func(r flags.Rule) bool { return r.ID == flags.FindingNoEnhancedPresence })
 	x.key("f")
-	if x.confirm() != nil || x.m.sess.Pending.Get(dn) != nil || !strings.Contains(x.m.status, "refused") {
-		t.Errorf("the enhanced presence fix: confirm %v, status %q", x.confirm() != nil, x.m.status)
+	if x.confirm() != nil || x.m.sess.Pending.Get(dn) != nil || !strings.Contains(x.m.frame.Status, "refused") {
+		t.Errorf("the enhanced presence fix: confirm %v, status %q", x.confirm() != nil, x.m.frame.Status)
 	}
 	x.focusItem(browse.ItBit, flags.EnhancedPresence)
 	x.toBrowser()
@@ -81,7 +81,7 @@ func TestMultiValuedShownAndNotEditable(t *testing.T) {
 	x.focusItem(browse.ItFederation, 0)
 	x.key("space")
 	if c := x.pendingChange(dn); !c.Federation.Set {
-		t.Errorf("federation was not staged: %q", x.m.status)
+		t.Errorf("federation was not staged: %q", x.m.frame.Status)
 	}
 }
 
@@ -110,14 +110,14 @@ msRTCSIP-OptionFlags: 256
 			x.toBrowser()
 			x.focusItem(browse.ItBit, flags.PublicIM)
 			x.key("space")
-			if !strings.Contains(x.m.status, "holds 2 values") {
-				t.Fatalf("no refusal: status %q", x.m.status)
+			if !strings.Contains(x.m.frame.Status, "holds 2 values") {
+				t.Fatalf("no refusal: status %q", x.m.frame.Status)
 			}
 		}
 		refuse()
 		// The same user again keeps it.
 		x.openUser("multi")
-		if !strings.Contains(x.m.status, "holds 2 values") {
+		if !strings.Contains(x.m.frame.Status, "holds 2 values") {
 			t.Errorf("%v: reopening the same user dropped its status", sz)
 		}
 		x.openUser("plain")

@@ -9,17 +9,18 @@ import (
 	"os"
 	"time"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
 	"ocsflags/directory"
+	"ocsflags/termtext"
 	"ocsflags/ui/browse"
 	"ocsflags/ui/common"
 	"ocsflags/ui/configure"
 	"ocsflags/ui/dialogs"
 	"ocsflags/ui/enable"
+	"ocsflags/ui/frame"
 	"ocsflags/ui/keys"
 	"ocsflags/ui/review"
 	"ocsflags/ui/session"
@@ -68,64 +69,50 @@ func Run(ctx context.Context, opts Options) error {
 // New returns the root model, for tests.
 func New(opts Options) tea.Model { return newModel(context.Background(), opts) }
 
-type screen int
+// readTimeout bounds single reads. Every directory call runs in a tea.Cmd
+// and comes back as a message, so Update never waits on the network.
+const readTimeout = common.ReadTimeout
 
-const (
-	scrBrowse screen = iota
-	scrReview
-	scrEnable
-)
-
-// Model is the root: it owns the directory, routes messages to the pane
-// models and holds the pending edits, which outlive any pane.
+// Model is the root: it owns the session, the browser (the screen under
+// every other), the stack of screens and dialogs opened over it, the
+// review (which lives for the session, so writes in flight outlive the
+// screen) and the frame around them, and routes the messages between them.
 type Model struct {
 	// com is shared with every screen: the directory, the styles, the
 	// keys, the body's size.
 	com  *common.Common
 	opts Options
-	// stack is the screens and overlays opened over the browser, top
-	// last: the top one gets the keys (screens.go).
-	stack []common.Screen
-
-	w, h    int
-	isDark  bool
-	profile colorprofile.Profile
-	help    help.Model
-	spin    spinner.Model
-	spinOn  bool
+	// sess is the session: pending edits, pools, names (ui/session).
+	sess *session.Session
 
 	// browse is the browser, the screen under every other (ui/browse).
-	browse  *browse.Model
-	review  *review.Model // the review of the pending edits and their writes
-	lastKey string        // the key being handled, as msg.String() spells it
-	enable  *enable.Model // the Enable Users wizard, while open
+	browse *browse.Model
+	// stack is the screens and overlays opened over the browser, top
+	// last: the top one gets the keys (stack.go).
+	stack stack
+	// review is the review of the pending edits and their writes; it is
+	// on the stack while shown, and answers its writes when it is not.
+	review *review.Model
+	// frame is the header, the status line, the footer and the full help.
+	frame *frame.Model
 
+	isDark  bool
+	profile colorprofile.Profile
+	spin    spinner.Model
+	spinOn  bool
+	// now is the time of the latest spinner tick, for the elapsed time of
+	// a write (View does not read the clock).
+	now time.Time
+
+	// byInterrupt is set when the latest key was ctrl+c: the quit dialog
+	// then says that another one quits too.
+	byInterrupt bool
 	// quitting is set when q or ctrl+c came while writes were in flight:
 	// the program ends once they have.
 	quitting bool
 	// signal is the stop signal received, if any: quitting then asks
 	// nothing.
 	signal os.Signal
-	// now is the time of the latest spinner tick, for the elapsed time of
-	// a write (View does not read the clock).
-	now time.Time
-
-	// reviewFrom is the screen the review returns to, and reviewStack the
-	// screens that were open over it (the audit), which the review hides.
-	reviewFrom  screen
-	reviewStack []common.Screen
-
-	screen screen
-
-	// sess is the session: pending edits, pools, names (ui/session).
-	sess *session.Session
-
-	status    string
-	statusErr bool
-	// statusDN is the user on screen when the status was set: a status
-	// set then is about that user ("refused: … holds 2 values") and goes
-	// when another user is opened, so it is never read as the next one's.
-	statusDN string
 }
 
 func newModel(ctx context.Context, opts Options) *Model {
@@ -139,18 +126,15 @@ func newModel(ctx context.Context, opts Options) *Model {
 			Keys:     keys.New(),
 		},
 		opts:    opts,
-		w:       80,
-		h:       24,
 		isDark:  true,
 		profile: colorprofile.TrueColor,
-		help:    help.New(),
 		spin:    spinner.New(spinner.WithSpinner(spinner.Line)),
 		sess:    session.New(),
 	}
 	m.com.Styles = styles.New(m.isDark, m.profile)
-	m.help.Styles = m.com.Styles.Help
 	m.browse = browse.New(m.com, m.sess, opts.StartOU, opts.User)
 	m.review = review.New(m.com, m.sess)
+	m.frame = frame.New(m.com, m.sess, m.review)
 	m.layout()
 	return m
 }
@@ -161,7 +145,7 @@ func (m *Model) Init() tea.Cmd {
 
 // busy reports whether anything is loading, which keeps the spinner going.
 func (m *Model) busy() bool {
-	return m.browse.Busy() || !m.sess.PoolsLoaded || m.review.Busy() || (m.enable != nil && m.enable.Spinning())
+	return m.browse.Busy() || !m.sess.PoolsLoaded || m.review.Busy() || m.stack.spinning()
 }
 
 func (m *Model) startSpin() tea.Cmd {
@@ -172,14 +156,14 @@ func (m *Model) startSpin() tea.Cmd {
 	return m.spin.Tick
 }
 
-func (m *Model) setStatus(s string) { m.status, m.statusErr, m.statusDN = s, false, m.shownDN() }
-func (m *Model) setError(s string)  { m.status, m.statusErr, m.statusDN = s, true, m.shownDN() }
+func (m *Model) setStatus(s string) { m.frame.SetStatus(s, false, m.shownDN()) }
+func (m *Model) setError(s string)  { m.frame.SetStatus(s, true, m.shownDN()) }
 
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
 	switch msg.(type) {
 	case tea.KeyPressMsg, tea.PasteMsg, common.PushMsg:
-		// Input went to one screen (the top one, or the root's).
+		// Input went to one screen (the top one, or the browser).
 	default:
 		cmd = tea.Batch(cmd, m.forward(msg))
 	}
@@ -208,8 +192,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.w, m.h = msg.Width, msg.Height
-		m.help.SetWidth(msg.Width)
+		m.frame.SetSize(msg.Width, msg.Height)
 	case tea.BackgroundColorMsg:
 		m.isDark = msg.IsDark()
 		m.restyle()
@@ -232,14 +215,19 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.toSession(msg)
 		return m.toBrowse(msg)
 	case review.CommitMsg, review.SettleMsg:
-		return m.toReview(msg)
+		if !m.stack.has(m.review) {
+			// The answer of a write made from a review since closed
+			// (shown, the review gets it with the stack).
+			_, cmd := m.review.Update(msg)
+			return tea.Batch(cmd, m.drain(m.review))
+		}
 	case signalMsg:
 		return m.onSignal(msg)
 	case session.HoldersMsg:
 		m.toSession(msg)
 	case enable.Msg:
-		if m.enable != nil {
-			return m.toEnable(msg)
+		if _, open := find[*enable.Model](m.stack); open {
+			return nil // the wizard gets it with the stack
 		}
 		// Its wizard was closed: keep reading the run to its end.
 		next, u := enable.Orphan(msg)
@@ -250,16 +238,13 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case configure.UserWrittenMsg:
 		m.browse.Refresh(msg.User)
 	case configure.DoneMsg:
-		m.configureDone(msg)
+		// Deselect the users the run left in the target state.
+		m.browse.Unmark(msg.Done)
 	case tea.PasteMsg:
-		switch {
-		case m.top() != nil:
+		if m.stack.top() != nil {
 			return m.updateTop(msg)
-		case m.screen == scrEnable:
-			return m.toEnable(msg)
-		case m.screen == scrBrowse:
-			return m.toBrowse(msg)
 		}
+		return m.toBrowse(msg)
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
 	case dialogs.QuitNowMsg:
@@ -268,11 +253,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case common.PushMsg:
 		return m.push(msg.Screen)
 	case common.StatusMsg:
-		if msg.Err {
-			m.setError(msg.Text)
-		} else {
-			m.setStatus(msg.Text)
-		}
+		m.frame.SetStatus(msg.Text, msg.Err, m.shownDN())
 	default:
 		if cmd, ok := m.fromBrowse(msg); ok {
 			return cmd
@@ -285,6 +266,19 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 
 func (m *Model) restyle() {
 	m.com.Styles = styles.New(m.isDark, m.profile)
-	m.help.Styles = m.com.Styles.Help
+	m.frame.Restyle()
 	m.spin.Style = m.com.Styles.Dim
+}
+
+// View draws the whole screen: the frame around the top screen (the
+// browser when none is open). Each screen draws from a copy of itself, so
+// drawing changes nothing (Settle, in Update, keeps the scroll positions
+// the layout works out).
+func (m *Model) View() tea.View {
+	body := m.stack.view(m.browse.View, m.com.Width)
+	v := tea.NewView(m.frame.View(body, m.stack.help(keys.Of(m.browse))))
+	// The alternate screen keeps the admin's shell intact, in tmux too.
+	v.AltScreen = true
+	v.WindowTitle = "ocsflags — " + termtext.Safe(m.com.Info.Name)
+	return v
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"ocsflags/flags"
@@ -18,34 +19,67 @@ import (
 // it: that is where a wizard's or a review's summary is read. Errors stay
 // until something replaces them.
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
-	from, status := m.where(), m.status
-	m.lastKey = msg.String()
+	from, status := m.stack.depth(), m.frame.Status
+	m.byInterrupt = key.Matches(msg, m.com.Keys.Interrupt)
 	cmd := m.routeKey(msg)
-	if to := m.where(); to != from && to != (place{scr: scrBrowse}) && m.status == status && !m.statusErr {
+	if to := m.stack.depth(); to != from && to != 0 && m.frame.Status == status && !m.frame.StatusErr {
 		m.setStatus("")
 	}
 	return cmd
 }
 
-// routeKey sends a key to a dialog first, then the screen, then the
-// focused pane.
+// routeKey sends a key to a dialog first, then the top screen, then the
+// browser.
 func (m *Model) routeKey(msg tea.KeyPressMsg) tea.Cmd {
-	if _, ok := m.top().(common.Overlay); ok {
+	if _, ok := m.stack.top().(common.Overlay); ok {
 		return m.updateTop(msg) // a dialog takes every key
 	}
-	if msg.String() == "ctrl+c" {
+	if key.Matches(msg, m.com.Keys.Interrupt) {
 		return m.quit()
 	}
-	if m.top() != nil {
+	if m.stack.top() != nil {
 		return m.updateTop(msg)
 	}
-	switch m.screen {
-	case scrReview:
-		return m.toReview(msg)
-	case scrEnable:
-		return m.toEnable(msg)
-	}
 	return m.toBrowse(msg)
+}
+
+// push opens s on top of the stack, sized to the body now.
+func (m *Model) push(s common.Screen) tea.Cmd {
+	m.stack = append(m.stack, s)
+	m.layout()
+	return nil
+}
+
+// updateTop gives a key or a paste to the top screen and handles at once
+// what it asked of the root.
+func (m *Model) updateTop(msg tea.Msg) tea.Cmd {
+	old, cmd := m.stack.updateTop(msg)
+	return tea.Batch(cmd, m.drain(old))
+}
+
+// forward gives a message that is not input to every open screen, bottom
+// first, and then handles what they asked of the root.
+func (m *Model) forward(msg tea.Msg) tea.Cmd {
+	asked, cmd := m.stack.forward(msg)
+	cmds := []tea.Cmd{cmd}
+	for _, s := range asked {
+		cmds = append(cmds, m.drain(s))
+	}
+	return tea.Batch(cmds...)
+}
+
+// drain handles at once what a screen queued for the root (its
+// common.Outbox), as if it had come with the message the screen handled.
+func (m *Model) drain(s common.Screen) tea.Cmd {
+	o, ok := s.(interface{ TakeMsgs() []tea.Msg })
+	if !ok {
+		return nil
+	}
+	var cmds []tea.Cmd
+	for _, x := range o.TakeMsgs() {
+		cmds = append(cmds, m.update(x))
+	}
+	return tea.Batch(cmds...)
 }
 
 // quit asks first when edits would be lost.
@@ -58,9 +92,7 @@ func (m *Model) quit() tea.Cmd {
 			return tea.Quit // asked twice: the admin insists
 		}
 		m.quitting = true
-		if m.enable != nil {
-			m.enable.Stop()
-		}
+		m.stack.stop()
 		m.setStatus("quitting once the write in progress has ended and its outcome is known (the other users are not written); press ctrl+c again to quit at once")
 		return nil
 	}
@@ -69,12 +101,11 @@ func (m *Model) quit() tea.Cmd {
 		m.browse.List.Stop()
 		return tea.Quit
 	}
-	byCtrlC := m.lastKey == "ctrl+c"
 	them, discard := "them", "discard them and quit"
 	if edits == 1 {
 		them, discard = "it", "discard it and quit"
 	}
-	if byCtrlC {
+	if m.byInterrupt {
 		discard += " (ctrl+c again also quits)"
 	}
 	return m.push(dialogs.NewConfirm(m.com, "quit", "Quit with changes that are not written?",
@@ -90,16 +121,17 @@ func (m *Model) quit() tea.Cmd {
 
 // writing reports whether a write to the directory is in flight.
 func (m *Model) writing() bool {
-	return m.review.Busy() || (m.enable != nil && m.enable.Busy()) || m.stackBusy()
+	return m.review.Busy() || m.stack.busy()
 }
 
 // confirmEP asks before setting enhanced presence, with the warning the
 // console gives: it is one-way and ends Communicator 2005 for the user.
-func (m *Model) confirmEP(f flags.Feature) {
+func (m *Model) confirmEP() {
 	if err := m.state().Base.Editable(flags.AttrOptionFlags); err != nil {
 		m.setError("refused: " + err.Error())
 		return
 	}
+	f, _ := flags.Lookup(flags.EnhancedPresence)
 	name := m.browse.Detail.User.Label()
 	set := session.StageMsg{User: m.browse.Detail.User, Change: flags.Change{Flags: flags.Delta{Set: flags.EnhancedPresence}}, What: f.Label + " (256): on"}
 	m.push(dialogs.NewConfirm(m.com, "ep", "Enable enhanced presence (256) for "+name+"?",

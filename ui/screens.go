@@ -1,15 +1,12 @@
 package ui
 
 import (
-	"strings"
-
 	tea "charm.land/bubbletea/v2"
 
 	"ocsflags/directory"
 	"ocsflags/flags"
 	"ocsflags/ui/audit"
 	"ocsflags/ui/browse"
-	"ocsflags/ui/common"
 	"ocsflags/ui/dialogs"
 	"ocsflags/ui/enable"
 	"ocsflags/ui/keys"
@@ -17,135 +14,17 @@ import (
 	"ocsflags/ui/session"
 )
 
-// The root's stack of screens and overlays (common.Screen), opened over
-// the browser. The top one gets every key and paste; every one gets the
-// other messages, so a directory answer reaches a screen under a dialog.
-
-// place is where the admin is: a screen of the root's own or the depth of
-// the stack, for "did this key change the screen".
-type place struct {
-	scr   screen
-	depth int
-}
-
-func (m *Model) where() place {
-	p := place{scr: m.screen}
-	for _, s := range m.stack {
-		if _, ok := s.(common.Overlay); !ok {
-			p.depth++ // a dialog over a screen is not another screen
-		}
-	}
-	return p
-}
-
-// top is the screen on top of the stack, nil when none is open.
-func (m *Model) top() common.Screen {
-	if len(m.stack) == 0 {
-		return nil
-	}
-	return m.stack[len(m.stack)-1]
-}
-
-// push opens s on top, sized to the body now.
-func (m *Model) push(s common.Screen) tea.Cmd {
-	m.stack = append(m.stack, s)
-	m.layout()
-	return nil
-}
-
-// updateTop gives a key or a paste to the top screen; a nil screen back
-// closes it at once, before the next key.
-func (m *Model) updateTop(msg tea.Msg) tea.Cmd {
-	i := len(m.stack) - 1
-	old := m.stack[i]
-	s, cmd := old.Update(msg)
-	if s == nil {
-		m.stack = m.stack[:i]
-	} else {
-		m.stack[i] = s
-	}
-	return tea.Batch(cmd, m.drain(old))
-}
-
-// drain handles at once what a screen queued for the root (its
-// common.Outbox), as if it had come with the message the screen handled.
-func (m *Model) drain(s common.Screen) tea.Cmd {
-	o, ok := s.(interface{ TakeMsgs() []tea.Msg })
-	if !ok {
-		return nil
-	}
-	var cmds []tea.Cmd
-	for _, x := range o.TakeMsgs() {
-		cmds = append(cmds, m.update(x))
-	}
-	return tea.Batch(cmds...)
-}
-
-// forward gives a message that is not input to every open screen, bottom
-// first.
-func (m *Model) forward(msg tea.Msg) tea.Cmd {
-	var cmds []tea.Cmd
-	var asked []common.Screen
-	for i := 0; i < len(m.stack); i++ {
-		old := m.stack[i]
-		s, cmd := old.Update(msg)
-		cmds = append(cmds, cmd)
-		asked = append(asked, old)
-		if s == nil {
-			m.stack = append(m.stack[:i], m.stack[i+1:]...)
-			i--
-			continue
-		}
-		m.stack[i] = s
-	}
-	for _, s := range asked {
-		cmds = append(cmds, m.drain(s))
-	}
-	return tea.Batch(cmds...)
-}
-
 // layout sizes every screen to the body and hands them the spinner's frame
-// and the time: done in Update, so View only reads.
+// and the time, and lets them lay themselves out: done in Update, so View
+// only reads.
 func (m *Model) layout() {
-	m.help.SetWidth(max(m.w, 20))
-	m.com.Width, m.com.Height = max(m.w, 20), m.bodyHeight()
+	m.com.Width = m.frame.Width()
+	m.com.Height = m.frame.BodyHeight(m.stack.help(keys.Of(m.browse)))
 	m.com.Spin, m.com.Now = m.spin.View(), m.now
-	m.com.HelpOpen = m.help.ShowAll
+	m.com.HelpOpen = m.frame.HelpOpen()
+	m.browse.Settle()
 	u, _ := m.browse.Shown()
-	for _, s := range m.stack {
-		if a, ok := s.(interface{ ShowUser(directory.User, bool) }); ok {
-			a.ShowUser(u, m.browse.Detail.Loading)
-		}
-	}
-	m.settle()
-	for _, s := range m.stack {
-		if a, ok := s.(interface{ Settle() }); ok {
-			a.Settle()
-		}
-	}
-}
-
-// stackBody draws the stack over base (the root's own screen): the top
-// screen that is not an overlay in place of base, and the overlays above it
-// as boxes.
-func (m *Model) stackBody(base []string) []string {
-	body, first := base, 0
-	for i := len(m.stack) - 1; i >= 0; i-- {
-		if _, ok := m.stack[i].(common.Overlay); !ok {
-			body, first = strings.Split(m.stack[i].View(), "\n"), i+1
-			break
-		}
-	}
-	for _, o := range m.stack[first:] {
-		body = common.DrawOver(body, strings.Split(o.View(), "\n"), m.com.Width)
-	}
-	return body
-}
-
-// topHelp is the top screen's help, for the footer and ?.
-func (m *Model) topHelp() keys.Help {
-	t := m.top()
-	return keys.Help{Short: t.ShortHelp(), Full: t.FullHelp()}
+	m.stack.layout(u, m.browse.Detail.Loading)
 }
 
 // toSession hands msg to the session, the one owner of pending edits and
@@ -154,11 +33,7 @@ func (m *Model) topHelp() keys.Help {
 func (m *Model) toSession(msg tea.Msg) bool {
 	n, ok := m.sess.Update(msg)
 	if n.Text != "" {
-		if n.Err {
-			m.setError(n.Text)
-		} else {
-			m.setStatus(n.Text)
-		}
+		m.frame.SetStatus(n.Text, n.Err, m.shownDN())
 	}
 	return ok
 }
@@ -173,15 +48,13 @@ func (m *Model) toBrowse(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-// fromBrowse handles what the browser asks of the root and the screens
-// still kept by the root; false for a message that is not the browser's.
+// fromBrowse handles what the browser and the screens ask of the root;
+// false for a message that is not one of theirs.
 func (m *Model) fromBrowse(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case browse.OpenedMsg:
-		if m.statusDN != "" && !directory.SameDN(m.statusDN, msg.DN) {
-			m.setStatus("") // it was about the user on screen until now
-		}
-		m.closeEditorOf(msg.DN)
+		m.frame.Opened(msg.DN) // a status about the user on screen until now goes
+		m.stack.closeEditorOf(msg.DN)
 	case browse.OpenAuditMsg:
 		return m.openAudit(), true
 	case browse.OpenReviewMsg:
@@ -189,12 +62,11 @@ func (m *Model) fromBrowse(msg tea.Msg) (tea.Cmd, bool) {
 	case browse.QuitMsg:
 		return m.quit(), true
 	case browse.ToggleHelpMsg:
-		m.help.ShowAll = !m.help.ShowAll
+		m.frame.ToggleHelp()
 	case browse.EditMsg:
 		m.openEdit(msg.Kind)
 	case browse.ConfirmEPMsg:
-		ep, _ := flags.Lookup(flags.EnhancedPresence)
-		m.confirmEP(ep)
+		m.confirmEP()
 	case browse.ExplainMsg:
 		m.push(dialogs.NewConfirm(m.com, "info", msg.Title, msg.Body, dialogs.Answer("close", nil, "esc", "enter", "i", "q")))
 	case browse.UndoMsg:
@@ -208,20 +80,17 @@ func (m *Model) fromBrowse(msg tea.Msg) (tea.Cmd, bool) {
 		m.setStatus(msg.Hint)
 	case audit.ReloadMsg:
 		return m.browse.Reload(), true
-	case review.BackMsg:
-		m.screen = m.reviewFrom
-		m.stack, m.reviewStack = m.reviewStack, nil
 	case review.RefreshMsg:
 		m.browse.Refresh(msg.User)
 	case enable.RefreshMsg:
 		m.browse.Refresh(msg.User)
 	case enable.UnmarkMsg:
 		m.browse.UnmarkDNs(msg.DNs)
-		if m.enable != nil {
-			m.enable.SetMarksLeft(len(m.browse.List.Marks) > 0)
+		if w, ok := find[*enable.Model](m.stack); ok {
+			w.SetMarksLeft(len(m.browse.List.Marks) > 0)
 		}
 	case browse.PoolsUnreadableMsg:
-		if m.status == "" {
+		if m.frame.Status == "" {
 			who := m.com.Info.BoundAs
 			if who == "" {
 				who = "anonymous bind"
@@ -252,6 +121,12 @@ func (m *Model) pushEdit(c flags.Change, what string) {
 	m.pushEditFor(m.browse.Detail.User, c, what)
 }
 
+// pushEditFor records an edit for u through the session, which refuses one
+// that could not be written.
+func (m *Model) pushEditFor(u directory.User, c flags.Change, what string) {
+	m.toSession(session.StageMsg{User: u, Change: c, What: what})
+}
+
 // canEdit reports whether the open user may get a new edit, and says why
 // not: a read-only session, or pending edits that no longer apply.
 func (m *Model) canEdit() bool {
@@ -273,16 +148,6 @@ func (m *Model) openAudit() tea.Cmd {
 	return m.auditLookups()
 }
 
-// auditScreen is the audit when it is open.
-func (m *Model) auditScreen() *audit.Model {
-	for _, s := range m.stack {
-		if a, ok := s.(*audit.Model); ok {
-			return a
-		}
-	}
-	return nil
-}
-
 // auditLookups starts the sign-in-name look-ups the open user still needs
 // (the detail's verdict and the audit both use them): the address in the
 // directory, the one pending edits would write, and while the audit is
@@ -299,39 +164,29 @@ func (m *Model) auditLookups() tea.Cmd {
 			ask = append(ask, o.V)
 		}
 	}
-	if a := m.auditScreen(); a != nil {
+	if a, ok := find[*audit.Model](m.stack); ok {
 		ask = append(ask, a.Candidates()...)
 	}
 	return m.sess.Lookup(m.com.Ctx, m.com.Dir, readTimeout, ask...)
 }
 
-// toReview gives msg to the review and handles what it asks at once.
-func (m *Model) toReview(msg tea.Msg) tea.Cmd {
-	_, cmd := m.review.Update(msg)
-	return tea.Batch(cmd, m.drain(m.review))
+// openReview shows the review of the pending edits over the screen open
+// now (esc goes back to it); when it is shown already, it only brings it
+// up to date.
+func (m *Model) openReview() tea.Cmd {
+	ok := m.review.Open()
+	cmd := m.drain(m.review)
+	if ok && !m.stack.has(m.review) {
+		m.push(m.review)
+	}
+	return cmd
 }
 
 // openEnable opens the Enable Users wizard on users.
 func (m *Model) openEnable(users []directory.User) tea.Cmd {
-	m.enable = enable.New(m.com, m.sess, users, m.browse.RootDN())
-	m.screen = scrEnable
-	return m.drain(m.enable)
-}
-
-// toEnable gives msg to the wizard; it closes when it says so.
-func (m *Model) toEnable(msg tea.Msg) tea.Cmd {
-	w := m.enable
-	s, cmd := w.Update(msg)
-	if s == nil {
-		m.enable, m.screen = nil, scrBrowse
-	}
-	return tea.Batch(cmd, m.drain(w))
-}
-
-// pushEditFor records an edit for u through the session, which refuses one
-// that could not be written.
-func (m *Model) pushEditFor(u directory.User, c flags.Change, what string) {
-	m.toSession(session.StageMsg{User: u, Change: c, What: what})
+	w := enable.New(m.com, m.sess, users, m.browse.RootDN())
+	m.push(w)
+	return m.drain(w)
 }
 
 // openEdit opens the editor of the open user's line of kind.
@@ -349,13 +204,17 @@ func (m *Model) openEdit(kind browse.ItemKind) {
 	m.quitting = false
 }
 
-// closeEditorOf closes an editor of another user than dn: it was for the
-// user on screen until now.
-func (m *Model) closeEditorOf(dn string) {
-	for i, s := range m.stack {
-		if e, ok := s.(*dialogs.Editor); ok && !directory.SameDN(e.DN(), dn) {
-			m.stack = append(m.stack[:i:i], m.stack[i+1:]...)
-			return
-		}
+// undo takes back the last pending edit of dn, unless that edit is in a
+// write on its way to the directory: it would be written all the same.
+func (m *Model) undo(dn string, label string) {
+	p := m.sess.Pending.Get(dn)
+	if depth, ok := m.review.InFlight(dn); p != nil && ok && len(p.Stack) <= depth {
+		m.setError("the last edit of " + label + " is being written now and cannot be undone; once written, change it back with another edit")
+		return
+	}
+	if m.sess.Pending.Undo(dn) {
+		m.setStatus("undid the last edit of " + label)
+	} else {
+		m.setStatus("nothing to undo for " + label)
 	}
 }

@@ -82,9 +82,7 @@ func (m *Model) onSignal(msg signalMsg) tea.Cmd {
 		return tea.Quit
 	}
 	m.quitting = true
-	if m.enable != nil {
-		m.enable.Stop()
-	}
+	m.stack.stop()
 	name := SignalName(msg.sig)
 	m.setStatus(name + ": quitting once the write in flight has ended and its outcome is journaled; " + name + " again quits at once")
 	return nil

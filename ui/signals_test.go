@@ -38,7 +38,7 @@ func TestSignalWaitsForTheWrite(t *testing.T) {
 	mustContain(t, x.screen(), "SIGTERM: quitting once the write in flight has ended")
 	x.run(write)
 	if !x.quit {
-		t.Fatalf("the console did not quit once the write had ended: %s", x.m.status)
+		t.Fatalf("the console did not quit once the write had ended: %s", x.m.frame.Status)
 	}
 	if x.confirm() != nil {
 		t.Errorf("a dialog was opened after a signal: %s", x.confirm().Title)

@@ -65,7 +65,7 @@ func TestReservedAndUnknownBitsReadOnlyAndKept(t *testing.T) {
 	mustContain(t, s, "Reserved and undocumented bits", "unknown bit 20 (not in the catalogue)")
 	x.focusItem(browse.ItUnknown, 0)
 	x.key("space")
-	if x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil || !x.m.statusErr {
+	if x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil || !x.m.frame.StatusErr {
 		t.Fatal("an unknown bit must not be toggled")
 	}
 	// Toggling a documented bit keeps every other bit, unknown ones included.
@@ -88,7 +88,7 @@ func TestEnhancedPresenceConfirmAndLock(t *testing.T) {
 	if x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil {
 		t.Fatal("EP set on the server was cleared")
 	}
-	mustContain(t, x.m.status, "locked")
+	mustContain(t, x.m.frame.Status, "locked")
 
 	// Not set (Anna Adams 0007 holds 0): setting asks first.
 	x.openUser("aadams0007")
@@ -138,7 +138,7 @@ func TestUndo(t *testing.T) {
 		t.Fatal("after three undos the user still has edits")
 	}
 	x.key("u")
-	mustContain(t, x.m.status, "nothing to undo")
+	mustContain(t, x.m.frame.Status, "nothing to undo")
 }
 
 func TestPendingSurvivesNavigation(t *testing.T) {
@@ -273,7 +273,7 @@ func TestPermissionErrorKeepsEdits(t *testing.T) {
 	if got := x.stored(alice).OCS.OptionFlags.V; got != 256 {
 		t.Fatalf("directory changed to %d", got)
 	}
-	mustContain(t, x.m.status, "insufficient rights", "kept")
+	mustContain(t, x.m.frame.Status, "insufficient rights", "kept")
 	mustContain(t, x.screen(), "✗ not written")
 	// The edits are still there to retry.
 	x.key("esc")
@@ -293,7 +293,7 @@ func TestOtherErrorKeepsEdits(t *testing.T) {
 	if x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) == nil {
 		t.Fatal("edits lost")
 	}
-	mustContain(t, x.m.status, "connection reset by peer", "kept")
+	mustContain(t, x.m.frame.Status, "connection reset by peer", "kept")
 }
 
 func TestQuitWithPendingAsks(t *testing.T) {
@@ -332,6 +332,34 @@ func TestQuitWithPendingAsks(t *testing.T) {
 	}
 }
 
+// q in the review asks about the pending edits; c there goes back to the
+// same review, and esc then leaves it for the screen it was opened over.
+func TestQuitFromTheReviewBackToIt(t *testing.T) {
+	x := newHarness(t, Options{Dir: demo(t), User: alice}, 80, 24)
+	x.focusItem(browse.ItBit, flags.PublicIM)
+	x.key("space", "a", "c")
+	if x.scr() != scrReview {
+		t.Fatalf("c did not open the review: %s", x.m.frame.Status)
+	}
+	x.key("q")
+	if x.confirm() == nil || x.confirm().Kind != "quit" {
+		t.Fatal("q in the review with pending edits did not ask")
+	}
+	x.key("c")
+	if x.confirm() != nil || x.scr() != scrReview {
+		t.Fatalf("c in the quit dialog left screen %d", x.scr())
+	}
+	mustContain(t, x.screen(), "Alice")
+	x.key("esc")
+	if x.scr() != scrBrowse || x.auditScreen() == nil {
+		t.Fatalf("esc left the review for screen %d (audit open: %v), want the audit", x.scr(), x.auditScreen() != nil)
+	}
+	x.key("esc")
+	if x.m.stack.top() != nil || x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) == nil {
+		t.Fatal("esc from the audit did not leave the browser with the edit pending")
+	}
+}
+
 // q while a write is in flight waits for it (so the journal and the
 // admin get its result), then quits; a second ctrl+c quits at once.
 func TestQuitWaitsForWriteInFlight(t *testing.T) {
@@ -346,8 +374,8 @@ func TestQuitWaitsForWriteInFlight(t *testing.T) {
 			t.Fatal("no write in flight after enter in the review")
 		}
 		x.key("q")
-		if x.quit || x.confirm() != nil || !strings.Contains(x.m.status, "once the write in progress has ended") {
-			t.Fatalf("q during a write: quit %v, confirm %v, status %q", x.quit, x.confirm(), x.m.status)
+		if x.quit || x.confirm() != nil || !strings.Contains(x.m.frame.Status, "once the write in progress has ended") {
+			t.Fatalf("q during a write: quit %v, confirm %v, status %q", x.quit, x.confirm(), x.m.frame.Status)
 		}
 		if insist {
 			x.key("ctrl+c")
@@ -358,7 +386,7 @@ func TestQuitWaitsForWriteInFlight(t *testing.T) {
 		}
 		x.run(write)
 		if !x.quit {
-			t.Fatalf("did not quit after the write ended: %q", x.m.status)
+			t.Fatalf("did not quit after the write ended: %q", x.m.frame.Status)
 		}
 		if got := x.stored(alice).OCS.OptionFlags.V; got != before^flags.PublicIM {
 			t.Errorf("after the write the directory holds %d, want %d", got, before^flags.PublicIM)
@@ -382,7 +410,7 @@ func TestReadOnlyRefusesWrites(t *testing.T) {
 	if x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil {
 		t.Fatal("read-only session created an edit")
 	}
-	mustContain(t, x.m.status, "read-only")
+	mustContain(t, x.m.frame.Status, "read-only")
 }
 
 func TestEnableNeedsProvisioning(t *testing.T) {
@@ -392,7 +420,7 @@ func TestEnableNeedsProvisioning(t *testing.T) {
 	if x.m.sess.Pending.Get(x.m.browse.Detail.User.DN) != nil {
 		t.Fatal("half-enabled a user that has no sign-in name")
 	}
-	mustContain(t, x.m.status, "Enable Users wizard")
+	mustContain(t, x.m.frame.Status, "Enable Users wizard")
 }
 
 func TestFilterAsYouType(t *testing.T) {
@@ -488,8 +516,8 @@ func TestUserFlagOpensUser(t *testing.T) {
 		t.Errorf("tree lines: Corp %q, Empty %q", corp, empty)
 	}
 	x := newHarness(t, Options{Dir: demo(t), User: "nobody-here"}, 80, 24)
-	if !x.m.statusErr || !strings.Contains(x.m.status, "nobody-here") {
-		t.Fatalf("unknown --user: status %q", x.m.status)
+	if !x.m.frame.StatusErr || !strings.Contains(x.m.frame.Status, "nobody-here") {
+		t.Fatalf("unknown --user: status %q", x.m.frame.Status)
 	}
 }
 
@@ -500,7 +528,7 @@ func TestReloadAfterOutsideChangeDoesNotRebaseSilently(t *testing.T) {
 	x.key("space")
 	changeBehindBack(t, d, alice)
 	x.key("r")
-	mustContain(t, x.m.status, "changed in the directory after you edited it")
+	mustContain(t, x.m.frame.Status, "changed in the directory after you edited it")
 	x.key("c", "enter")
 	if got := x.stored(alice).OCS.OptionFlags.V; got != 320 {
 		t.Fatalf("wrote without asking: directory holds %d", got)
@@ -516,14 +544,14 @@ func TestExplorerStartsOnTheUsersValue(t *testing.T) {
 	mustContain(t, x.screen(), "Value: "+want, "the value of Alice Adams 0004: typing replaces it", "no user is changed")
 	// The first key typed replaces the value; later ones append.
 	x.typeText("9")
-	if got := x.m.top().(*explorer.Model).Value(); got != "9" {
+	if got := x.m.stack.top().(*explorer.Model).Value(); got != "9" {
 		t.Fatalf("typing 9 on %s gave %q, want 9", want, got)
 	}
 	x.typeText("61")
 	mustContain(t, x.screen(), "Value: 961", "= 961")
 	// Backspace on a fresh value clears it, as on selected text.
 	x.key("esc", "x", "backspace")
-	if got := x.m.top().(*explorer.Model).Value(); got != "" {
+	if got := x.m.stack.top().(*explorer.Model).Value(); got != "" {
 		t.Fatalf("backspace on the fresh value left %q", got)
 	}
 	// Flipping bits here is for learning: the user is untouched.
@@ -532,7 +560,7 @@ func TestExplorerStartsOnTheUsersValue(t *testing.T) {
 		t.Fatal("space in the explorer changed the user")
 	}
 	x.key("esc")
-	if x.m.screen != scrBrowse || x.m.top() != nil {
+	if x.scr() != scrBrowse || x.m.stack.top() != nil {
 		t.Fatal("esc did not close the explorer")
 	}
 }
@@ -566,22 +594,22 @@ func TestStatusLeavesWithItsScreen(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 40)
 	x.focusItem(browse.ItBit, flags.PublicIM)
 	x.key("space")
-	mustContain(t, x.m.status, "pending: c reviews")
+	mustContain(t, x.m.frame.Status, "pending: c reviews")
 	x.key("c")
-	if x.m.status != "" {
-		t.Fatalf("the review shows the browser's status %q", x.m.status)
+	if x.m.frame.Status != "" {
+		t.Fatalf("the review shows the browser's status %q", x.m.frame.Status)
 	}
 	x.key("enter")
-	mustContain(t, x.m.status, "wrote")
+	mustContain(t, x.m.frame.Status, "wrote")
 	x.key("esc")
-	mustContain(t, x.m.status, "wrote") // the summary, read in the browser
+	mustContain(t, x.m.frame.Status, "wrote") // the summary, read in the browser
 	x.key("x")
-	if x.m.status != "" {
-		t.Fatalf("the explorer shows %q", x.m.status)
+	if x.m.frame.Status != "" {
+		t.Fatalf("the explorer shows %q", x.m.frame.Status)
 	}
 	// Errors stay.
 	x.key("esc")
 	x.m.setError("cannot read the OCS pools")
 	x.key("x")
-	mustContain(t, x.m.status, "cannot read the OCS pools")
+	mustContain(t, x.m.frame.Status, "cannot read the OCS pools")
 }

@@ -1,7 +1,10 @@
 // Package keys is the console's one key map and the help built from it.
 package keys
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+)
 
 // KeyMap is the console's one key map: Update matches against it and the
 // footer and full help are built from it, so what the footer says is what
@@ -13,12 +16,15 @@ type KeyMap struct {
 	Open, Back, Toggle, Undo    key.Binding
 	Filter, Reload, Review      key.Binding
 	Explorer, Help, Quit        key.Binding
-	Commit, Rebase, Drop, LDIF  key.Binding
-	Yes, No                     key.Binding
-	Audit, Fix                  key.Binding
-	Mark, Enable, Disable       key.Binding
-	Info                        key.Binding
-	History                     key.Binding
+	// Interrupt is ctrl+c: it quits from every screen (a dialog, which
+	// takes every key, handles it itself).
+	Interrupt                  key.Binding
+	Commit, Rebase, Drop, LDIF key.Binding
+	Yes, No                    key.Binding
+	Audit, Fix                 key.Binding
+	Mark, Enable, Disable      key.Binding
+	Info                       key.Binding
+	History                    key.Binding
 	// Configure opens Configure Users on the selection; ConfigureAll on
 	// every user the list's filter matches.
 	Configure, ConfigureAll key.Binding
@@ -33,39 +39,40 @@ func New() KeyMap {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
 	}
 	return KeyMap{
-		Up:       b([]string{"up", "k"}, "↑/k", "up"),
-		Down:     b([]string{"down", "j"}, "↓/j", "down"),
-		Left:     b([]string{"left", "h"}, "←/h", "collapse/parent"),
-		Right:    b([]string{"right", "l"}, "→/l", "expand"),
-		PageUp:   b([]string{"pgup", "ctrl+b"}, "pgup", "page up"),
-		PageDown: b([]string{"pgdown", "ctrl+f"}, "pgdn", "page down"),
-		Home:     b([]string{"home", "g"}, "g/home", "first"),
-		End:      b([]string{"end", "G"}, "G/end", "last"),
-		NextPane: b([]string{"tab"}, "tab", "next pane"),
-		PrevPane: b([]string{"shift+tab"}, "shift+tab", "previous pane"),
-		Open:     b([]string{"enter"}, "enter", "open"),
-		Back:     b([]string{"esc"}, "esc", "back"),
-		Toggle:   b([]string{"space"}, "space", "toggle"),
-		Undo:     b([]string{"u"}, "u", "undo"),
-		Filter:   b([]string{"/"}, "/", "filter"),
-		Reload:   b([]string{"r"}, "r", "reload"),
-		Review:   b([]string{"c"}, "c", "review & commit"),
-		Explorer: b([]string{"x"}, "x", "bit explorer"),
-		Help:     b([]string{"?"}, "?", "more keys"),
-		Quit:     b([]string{"q", "ctrl+c"}, "q", "quit"),
-		Commit:   b([]string{"enter", "y"}, "enter/y", "write all"),
-		Rebase:   b([]string{"a"}, "a", "re-apply mine on top"),
-		Drop:     b([]string{"d"}, "d", "drop mine"),
-		LDIF:     b([]string{"l"}, "l", "show/hide LDIF"),
-		Yes:      b([]string{"y"}, "y", "yes"),
-		No:       b([]string{"n", "esc"}, "n/esc", "no"),
-		Audit:    b([]string{"a"}, "a", "audit sign-in"),
-		Fix:      b([]string{"f"}, "f", "fix"),
-		Mark:     b([]string{"space"}, "space", "select/deselect, then next"),
-		Enable:   b([]string{"e"}, "e", "enable for OCS…"),
-		Disable:  b([]string{"E", "shift+e"}, "E", "disable/re-enable"),
-		Info:     b([]string{"i"}, "i", "whole explanation"),
-		History:  b([]string{"H", "shift+h"}, "H", "history & undo"),
+		Up:        b([]string{"up", "k"}, "↑/k", "up"),
+		Down:      b([]string{"down", "j"}, "↓/j", "down"),
+		Left:      b([]string{"left", "h"}, "←/h", "collapse/parent"),
+		Right:     b([]string{"right", "l"}, "→/l", "expand"),
+		PageUp:    b([]string{"pgup", "ctrl+b"}, "pgup", "page up"),
+		PageDown:  b([]string{"pgdown", "ctrl+f"}, "pgdn", "page down"),
+		Home:      b([]string{"home", "g"}, "g/home", "first"),
+		End:       b([]string{"end", "G"}, "G/end", "last"),
+		NextPane:  b([]string{"tab"}, "tab", "next pane"),
+		PrevPane:  b([]string{"shift+tab"}, "shift+tab", "previous pane"),
+		Open:      b([]string{"enter"}, "enter", "open"),
+		Back:      b([]string{"esc"}, "esc", "back"),
+		Toggle:    b([]string{"space"}, "space", "toggle"),
+		Undo:      b([]string{"u"}, "u", "undo"),
+		Filter:    b([]string{"/"}, "/", "filter"),
+		Reload:    b([]string{"r"}, "r", "reload"),
+		Review:    b([]string{"c"}, "c", "review & commit"),
+		Explorer:  b([]string{"x"}, "x", "bit explorer"),
+		Help:      b([]string{"?"}, "?", "more keys"),
+		Quit:      b([]string{"q", "ctrl+c"}, "q", "quit"),
+		Interrupt: b([]string{"ctrl+c"}, "ctrl+c", "quit"),
+		Commit:    b([]string{"enter", "y"}, "enter/y", "write all"),
+		Rebase:    b([]string{"a"}, "a", "re-apply mine on top"),
+		Drop:      b([]string{"d"}, "d", "drop mine"),
+		LDIF:      b([]string{"l"}, "l", "show/hide LDIF"),
+		Yes:       b([]string{"y"}, "y", "yes"),
+		No:        b([]string{"n", "esc"}, "n/esc", "no"),
+		Audit:     b([]string{"a"}, "a", "audit sign-in"),
+		Fix:       b([]string{"f"}, "f", "fix"),
+		Mark:      b([]string{"space"}, "space", "select/deselect, then next"),
+		Enable:    b([]string{"e"}, "e", "enable for OCS…"),
+		Disable:   b([]string{"E", "shift+e"}, "E", "disable/re-enable"),
+		Info:      b([]string{"i"}, "i", "whole explanation"),
+		History:   b([]string{"H", "shift+h"}, "H", "history & undo"),
 		// "o" as in the OCS console's "cOnfigure users"; c is the review.
 		Configure:    b([]string{"o"}, "o", "configure users…"),
 		ConfigureAll: b([]string{"O", "shift+o"}, "O", "configure all the filter matches…"),
@@ -84,6 +91,9 @@ type Help struct {
 
 func (h Help) ShortHelp() []key.Binding  { return h.Short }
 func (h Help) FullHelp() [][]key.Binding { return h.Full }
+
+// Of is the help of a screen (its ShortHelp and FullHelp).
+func Of(k help.KeyMap) Help { return Help{Short: k.ShortHelp(), Full: k.FullHelp()} }
 
 // With returns a copy of b whose help text is desc: the same key reads
 // differently per pane (esc is "back" in the detail, "stop loading" while

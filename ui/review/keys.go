@@ -11,10 +11,6 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	r := m
 	switch {
-	case key.Matches(msg, k.Back):
-		// Results belong to this review; what is still pending stays.
-		m.Emit(BackMsg{})
-		return nil
 	case key.Matches(msg, k.Quit):
 		m.Emit(browse.QuitMsg{})
 		return nil

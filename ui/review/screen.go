@@ -28,8 +28,6 @@ func newKeyMap(k keys.KeyMap) KeyMap {
 
 // Messages the review sends the root.
 type (
-	// BackMsg: esc left the review for the screen it was opened from.
-	BackMsg struct{}
 	// RefreshMsg: User is now stored so; the browser shows it.
 	RefreshMsg struct{ User directory.User }
 )
@@ -53,10 +51,15 @@ func (m *Model) Open() bool {
 }
 
 // Update handles the review's keys and the answers of its writes (which
-// come whether the review is shown or not).
+// come whether the review is shown or not); esc closes it (a nil screen),
+// for the screen it was opened over. The results stay with the Model.
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
+		if key.Matches(msg, m.keys.Back) {
+			// Results belong to this review; what is still pending stays.
+			return nil, nil
+		}
 		return m, m.key(msg)
 	case CommitMsg:
 		return m, m.onCommit(msg)
