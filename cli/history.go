@@ -320,8 +320,8 @@ func writeHistory(w io.Writer, writes, all []directory.JournalWrite) {
 	// A compare-and-swap try refused as a conflict and then tried again
 	// is one change, not two: it is shown as a note under the try that
 	// was written (history --json keeps every try, with its outcome).
-	writes, retried := foldRetries(writes)
-	all, _ = foldRetries(all)
+	writes, retried := directory.FoldRetries(writes)
+	all, _ = directory.FoldRetries(all)
 	total := map[string]int{}
 	for _, x := range all {
 		if x.Run != "" {
@@ -381,58 +381,6 @@ func writeHistory(w io.Writer, writes, all []directory.JournalWrite) {
 			writeRetries(w, "  ", retried[r.ID])
 		}
 	}
-}
-
-// retryWindow bounds how far apart two writes of one user without a run
-// (set --tries) may be to count as tries of one change.
-const retryWindow = time.Minute
-
-// foldRetries takes out of writes each try that was not written and was
-// tried again: the next write of the same user, in the same run (or,
-// both without a run, within retryWindow), of the same undo, to the same
-// directory, that was written. retried lists, by the id of the written
-// try, the earlier tries it replaced, oldest first.
-func foldRetries(writes []directory.JournalWrite) ([]directory.JournalWrite, map[string][]directory.JournalWrite) {
-	next := make([]int, len(writes)) // the index of the next write of the same user, or -1
-	last := map[string]int{}
-	for i := len(writes) - 1; i >= 0; i-- {
-		k := directory.NormDN(writes[i].DN)
-		if j, ok := last[k]; ok {
-			next[i] = j
-		} else {
-			next[i] = -1
-		}
-		last[k] = i
-	}
-	sameChange := func(a, b directory.JournalWrite) bool {
-		if a.Run != b.Run || a.Undoes != b.Undoes || !strings.EqualFold(a.Directory, b.Directory) {
-			return false
-		}
-		return a.Run != "" || b.Time.Sub(a.Time) <= retryWindow
-	}
-	// replacedBy follows a chain of not-written tries to the written one.
-	replacedBy := func(i int) int {
-		for j := i; ; {
-			n := next[j]
-			if n < 0 || writes[j].Outcome != directory.JournalNotWritten || !sameChange(writes[j], writes[n]) {
-				return -1
-			}
-			if writes[n].Written() {
-				return n
-			}
-			j = n
-		}
-	}
-	var out []directory.JournalWrite
-	retried := map[string][]directory.JournalWrite{}
-	for i, x := range writes {
-		if n := replacedBy(i); n >= 0 {
-			retried[writes[n].ID] = append(retried[writes[n].ID], x)
-			continue
-		}
-		out = append(out, x)
-	}
-	return out, retried
 }
 
 // writeRetries notes the tries a written write replaced.

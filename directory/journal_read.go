@@ -297,6 +297,62 @@ func groupWrites(lines []JournalLine) []JournalWrite {
 	return out
 }
 
+// RetryWindow bounds how far apart two writes of one user without a run
+// (set --tries) may be to count as tries of one change.
+const RetryWindow = time.Minute
+
+// FoldRetries takes out of writes each try that was not written and was
+// tried again: the next write of the same user, in the same run (or,
+// both without a run, within RetryWindow), of the same undo, to the same
+// directory, that was written. retried lists, by the id of the written
+// try, the earlier tries it replaced, oldest first. writes are oldest
+// first (Writes). A compare-and-swap try refused as a conflict and then
+// tried again is one change, not two: history (the command and the
+// console's screen) shows it once, with a note naming the earlier tries;
+// history --json keeps every try, with its outcome.
+func FoldRetries(writes []JournalWrite) ([]JournalWrite, map[string][]JournalWrite) {
+	next := make([]int, len(writes)) // the index of the next write of the same user, or -1
+	last := map[string]int{}
+	for i := len(writes) - 1; i >= 0; i-- {
+		k := NormDN(writes[i].DN)
+		if j, ok := last[k]; ok {
+			next[i] = j
+		} else {
+			next[i] = -1
+		}
+		last[k] = i
+	}
+	sameChange := func(a, b JournalWrite) bool {
+		if a.Run != b.Run || a.Undoes != b.Undoes || !strings.EqualFold(a.Directory, b.Directory) {
+			return false
+		}
+		return a.Run != "" || b.Time.Sub(a.Time) <= RetryWindow
+	}
+	// replacedBy follows a chain of not-written tries to the written one.
+	replacedBy := func(i int) int {
+		for j := i; ; {
+			n := next[j]
+			if n < 0 || writes[j].Outcome != JournalNotWritten || !sameChange(writes[j], writes[n]) {
+				return -1
+			}
+			if writes[n].Written() {
+				return n
+			}
+			j = n
+		}
+	}
+	var out []JournalWrite
+	retried := map[string][]JournalWrite{}
+	for i, x := range writes {
+		if n := replacedBy(i); n >= 0 {
+			retried[writes[n].ID] = append(retried[writes[n].ID], x)
+			continue
+		}
+		out = append(out, x)
+	}
+	return out, retried
+}
+
 func hasEdit(edits []flags.AttrEdit, attr string) bool {
 	for _, e := range edits {
 		if strings.EqualFold(e.Attr, attr) {
