@@ -40,10 +40,11 @@ func TestConsoleHistoryUndoE2E(t *testing.T) {
 			s.waitFor("Review pending changes", "msRTCSIP-FederationEnabled")
 			s.keys("Enter")
 			s.waitFor("wrote Leo Marsh: msRTCSIP-FederationEnabled TRUE → (absent)")
-			// The undo is in the history too, and remote access, the
-			// second change, stayed.
+			// The undo is in the history too, journaled as the undo of the
+			// first change (undoes), and remote access, the second change,
+			// stayed.
 			s.keys("Escape", "H")
-			s.waitFor("FederationEnabled TRUE → (absent)", "InternetAccessEnabled (absent) → TRUE")
+			s.waitFor("FederationEnabled TRUE → (absent)  (undo)", "InternetAccessEnabled (absent) → TRUE")
 			s.keys("Escape")
 			s.waitFor("[ ]             Enable federation", "[x]             Enable remote user access")
 		})

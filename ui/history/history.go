@@ -1,7 +1,10 @@
 // Package history is the console's history screen: the journal's writes to
 // the directory open now, newest first, filterable by user; enter shows a
 // write, u stages its undo as pending edits on the user, so it goes through
-// the review and commit like any edit.
+// the review and commit like any edit (and is journaled as that write's
+// undo, "undoes", as ocsflags undo writes it). A compare-and-swap try
+// refused as a conflict and then written is one change, as in ocsflags
+// history (directory.FoldRetries).
 package history
 
 import (
@@ -43,9 +46,10 @@ func newKeyMap(k keys.KeyMap, readOnly bool) KeyMap {
 
 // loadedMsg is the journal read back.
 type loadedMsg struct {
-	writes []directory.JournalWrite
-	damage []directory.JournalDamage
-	err    error
+	writes  []directory.JournalWrite
+	retried map[string][]directory.JournalWrite
+	damage  []directory.JournalDamage
+	err     error
 }
 
 // plannedMsg is the undo of a write planned on the user as read now.
@@ -69,6 +73,9 @@ type Model struct {
 	// the ones the filter lets through.
 	all, shown []directory.JournalWrite
 	damage     []directory.JournalDamage
+	// retried holds, by the id of a written try, the tries before it that
+	// were refused (a conflict) and tried again: shown as one change.
+	retried map[string][]directory.JournalWrite
 
 	cursor, offset int
 	filter         common.Input
@@ -108,14 +115,18 @@ func (m *Model) load() tea.Cmd {
 			nc, _ = j.NamingContexts(cctx)
 			cancel()
 		}
-		var out []directory.JournalWrite
-		ws := directory.Writes(lines)
-		for i := len(ws) - 1; i >= 0; i-- {
-			if directory.JournaledHere(info, nc, ws[i].Directory, ws[i].DN) != directory.HereOther {
-				out = append(out, ws[i])
+		var here []directory.JournalWrite
+		for _, w := range directory.Writes(lines) {
+			if directory.JournaledHere(info, nc, w.Directory, w.DN) != directory.HereOther {
+				here = append(here, w)
 			}
 		}
-		return loadedMsg{writes: out, damage: damage}
+		here, retried := directory.FoldRetries(here)
+		out := make([]directory.JournalWrite, 0, len(here))
+		for i := len(here) - 1; i >= 0; i-- {
+			out = append(out, here[i])
+		}
+		return loadedMsg{writes: out, retried: retried, damage: damage}
 	}
 }
 
@@ -138,7 +149,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case loadedMsg:
 		m.loading, m.err = false, msg.err
-		m.all, m.damage = msg.writes, msg.damage
+		m.all, m.damage, m.retried = msg.writes, msg.damage, msg.retried
 		m.refilter()
 		return m, nil
 	case plannedMsg:
@@ -253,7 +264,7 @@ func (m *Model) staged(msg plannedMsg) tea.Cmd {
 		what += " (in part: see history)"
 	}
 	m.result, m.resultOK = append([]string{"staged " + what + " — esc, then c to review and commit"}, lines...), msg.plan.Complete()
-	return session.Stage(msg.user, c, what)
+	return session.StageUndo(msg.user, c, what, msg.write.ID)
 }
 
 // refilter applies the filter: a write is shown when the text is in its
@@ -426,6 +437,9 @@ func (m *Model) row(x directory.JournalWrite, w int) string {
 	if x.Undoes != "" {
 		out += "  (undo)"
 	}
+	if n := len(m.retried[x.ID]); n > 0 {
+		out += fmt.Sprintf("  (try %d)", n+1)
+	}
 	if x.Run != "" {
 		out += "  [run " + x.Run[:min(8, len(x.Run))] + "]"
 	}
@@ -455,6 +469,13 @@ func (m *Model) entry(x directory.JournalWrite, w int) []string {
 	}
 	if x.Undoes != "" {
 		out = append(out, kv("undoes", x.Undoes))
+	}
+	if tries := m.retried[x.ID]; len(tries) > 0 {
+		ids := make([]string, len(tries))
+		for i, t := range tries {
+			ids[i] = t.ID
+		}
+		out = append(out, kv("tries", fmt.Sprintf("written on try %d; not written before: %s", len(tries)+1, strings.Join(ids, ", "))))
 	}
 	out = append(out, "")
 	for _, e := range x.Edits {

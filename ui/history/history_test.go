@@ -200,3 +200,31 @@ func TestHistoryFilter(t *testing.T) {
 		t.Errorf("filtered by marsh:\n%s", v)
 	}
 }
+
+// A compare-and-swap try refused as a conflict and then written is one
+// change: one row, marked as the second try; enter names the first try.
+// A refused write with no later try stays a row of its own.
+func TestHistoryFoldsConflictRetries(t *testing.T) {
+	f := newFixture(t, 120, 30)
+	stale := directory.Change{DN: leo, Edits: []flags.AttrEdit{{Attr: flags.AttrOptionFlags, Old: flags.Some("5"), New: flags.Some("65")}}}
+	if _, err := f.j.Apply(context.Background(), stale); err == nil {
+		t.Fatal("a stale compare-and-swap was written")
+	}
+	f.write(t, flags.Change{Flags: flags.Delta{Set: flags.AnonymousParticipants}})
+	kim := "CN=Kim Nguyen,OU=Engineering,OU=Corp,DC=corp,DC=example"
+	f.j.Apply(context.Background(), directory.Change{DN: kim, Edits: []flags.AttrEdit{{Attr: flags.AttrOptionFlags, Old: flags.Some("5"), New: flags.Some("7")}}})
+	lines, _, _ := f.j.ReadLines()
+	ws := directory.Writes(lines)
+	if len(ws) != 3 || ws[0].Outcome != directory.JournalNotWritten {
+		t.Fatalf("journal: %+v", ws)
+	}
+	s := open(t, f)
+	v := s.View()
+	if n := strings.Count(v, "Leo Marsh"); n != 1 || !strings.Contains(v, "(try 2)") || !strings.Contains(v, "Kim Nguyen") {
+		t.Fatalf("Leo Marsh listed %d times (want once, as try 2), Kim Nguyen once:\n%s", n, v)
+	}
+	s = f.press(t, s, down, enter) // Kim first (newest), then Leo
+	if v = s.View(); !strings.Contains(v, "written on try 2; not written before: "+ws[0].ID) {
+		t.Errorf("the write in full does not name the first try:\n%s", v)
+	}
+}

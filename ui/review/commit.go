@@ -73,7 +73,13 @@ func (m *Model) write(k string, p *session.Edits, res *Result) tea.Cmd {
 		return nil
 	}
 	*res = Result{Kind: ResApplying, depth: len(p.Stack), started: m.clock(), claim: claimedSIP(p)}
-	return applyChange(m.com.Ctx, m.com.Dir, c, res.claim)
+	ctx := m.com.Ctx
+	if id := p.Undoes(); id != "" {
+		// An undo staged from the history: journaled with "undoes", as
+		// ocsflags undo writes it.
+		ctx = directory.WithUndo(ctx, id)
+	}
+	return applyChange(ctx, m.com.Dir, c, res.claim)
 }
 
 // clock is the time now, for the start of a wait.

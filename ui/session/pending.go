@@ -14,7 +14,30 @@ type Edits struct {
 	// Base is the user as last read from the directory; the compare-and-swap
 	// expects exactly its values.
 	Base  directory.User
-	Stack []flags.Change
+	Stack []Edit
+}
+
+// Edit is one edit the admin made. Undoes is the journal id of the write
+// it takes back (an undo staged from the history screen), "" for any
+// other edit: the commit journals it as that write's undo, as ocsflags
+// undo does.
+type Edit struct {
+	Change flags.Change
+	Undoes string
+}
+
+// Undoes is the id of the write the stacked edits take back, "" when none
+// of them is an undo.
+func (p *Edits) Undoes() string {
+	if p == nil {
+		return ""
+	}
+	for _, e := range p.Stack {
+		if e.Undoes != "" {
+			return e.Undoes
+		}
+	}
+	return ""
 }
 
 // Change composes the stack. A Boolean edited back to the value it has in
@@ -23,7 +46,7 @@ type Edits struct {
 func (p *Edits) Change() flags.Change {
 	var c flags.Change
 	for _, s := range p.Stack {
-		c = c.Then(s)
+		c = c.Then(s.Change)
 	}
 	same := func(o *flags.Opt[bool], base flags.Opt[bool]) {
 		if o.Set && o.V == base.Or(false) {
@@ -107,7 +130,10 @@ func NewPending() *Pending { return &Pending{Users: map[string]*Edits{}} }
 func (s *Pending) Get(dn string) *Edits { return s.Users[directory.NormDN(dn)] }
 
 // Push records one edit made while looking at u.
-func (s *Pending) Push(u directory.User, c flags.Change) {
+func (s *Pending) Push(u directory.User, c flags.Change) { s.PushEdit(u, Edit{Change: c}) }
+
+// PushEdit records one edit, an undo or not, made while looking at u.
+func (s *Pending) PushEdit(u directory.User, e Edit) {
 	k := directory.NormDN(u.DN)
 	p, ok := s.Users[k]
 	if !ok {
@@ -115,7 +141,7 @@ func (s *Pending) Push(u directory.User, c flags.Change) {
 		s.Users[k] = p
 		s.Order = append(s.Order, k)
 	}
-	p.Stack = append(p.Stack, c)
+	p.Stack = append(p.Stack, e)
 }
 
 // Undo removes the last edit of dn; false when there was none.

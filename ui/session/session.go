@@ -55,11 +55,19 @@ type StageMsg struct {
 	User   directory.User
 	Change flags.Change
 	What   string
+	// Undoes is the journal id of the write the edit takes back (an undo
+	// staged from the history screen), "" for any other edit.
+	Undoes string
 }
 
 // Stage is the command that sends a StageMsg.
 func Stage(u directory.User, c flags.Change, what string) tea.Cmd {
 	return func() tea.Msg { return StageMsg{User: u, Change: c, What: what} }
+}
+
+// StageUndo is the command that stages c as the undo of write id.
+func StageUndo(u directory.User, c flags.Change, what, id string) tea.Cmd {
+	return func() tea.Msg { return StageMsg{User: u, Change: c, What: what, Undoes: id} }
 }
 
 // ReadMsg tells the session a user was read afresh from the directory.
@@ -103,7 +111,7 @@ func LoadPools(ctx context.Context, d directory.Directory, timeout time.Duration
 func (s *Session) Update(msg tea.Msg) (note Note, ok bool) {
 	switch msg := msg.(type) {
 	case StageMsg:
-		return s.stage(msg.User, msg.Change, msg.What), true
+		return s.stage(msg.User, Edit{Change: msg.Change, Undoes: msg.Undoes}, msg.What), true
 	case ReadMsg:
 		return s.onRead(msg.User), true
 	case HoldersMsg:
@@ -135,11 +143,17 @@ func (s *Session) Plan(u directory.User, c flags.Change) []directory.Refusal {
 // that could not be written: the write rules on the user's pending edits
 // with this one. A rule a later edit can satisfy (enabling before the
 // sign-in name is given) is left to the review.
-func (s *Session) stage(u directory.User, c flags.Change, what string) Note {
-	if err := directory.Refused(s.Plan(u, c), true); err != nil {
+func (s *Session) stage(u directory.User, e Edit, what string) Note {
+	// One write is journaled as the undo of one write: a second undo
+	// waits until the first is committed or taken back.
+	if have := s.Pending.Get(u.DN).Undoes(); e.Undoes != "" && have != "" && have != e.Undoes {
+		return Note{Text: "refused: the pending edits of " + u.Label() + " already take back write " + have +
+			": commit them (c) or undo them (u) before taking back " + e.Undoes, Err: true}
+	}
+	if err := directory.Refused(s.Plan(u, e.Change), true); err != nil {
 		return Note{Text: "refused: " + err.Error(), Err: true}
 	}
-	s.Pending.Push(u, c)
+	s.Pending.PushEdit(u, e)
 	if !s.Pending.Get(u.DN).HasEdits() {
 		// The edit took the user back to what the directory holds.
 		return Note{Text: what + " — as in the directory again: nothing pending for " + u.Label()}
