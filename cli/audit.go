@@ -1,8 +1,8 @@
 package cli
 
 import (
+	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -56,7 +56,12 @@ type findingJSON struct {
 
 // runAudit returns the exit code itself: 1 (not ready) is not an error.
 func runAudit(ctx context.Context, args []string, env Env) int {
+	// Standard output is buffered and flushed after each batch of users
+	// the directory delivers (and before any error), so the first lines
+	// still show at once but 100k users are not a write each.
+	bw := bufio.NewWriterSize(env.Stdout, 64<<10)
 	fail := func(err error) int {
+		bw.Flush()
 		fmt.Fprintf(env.Stderr, "ocsflags: %s\n", errorText(err))
 		return ExitError
 	}
@@ -69,7 +74,8 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 	ids, err := parse(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(env.Stdout, usage)
+			fmt.Fprint(bw, usage)
+			bw.Flush()
 			return ExitOK
 		}
 		return fail(err)
@@ -108,9 +114,12 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 	// the directory delivers them (sorting would hold back the first line
 	// until the last user is read).
 	aud := &directory.Auditor{Pools: pools, Scope: d.Info().SIPScope}
-	out := newAuditWriter(env.Stdout, *asJSON)
+	out := newAuditWriter(bw, *asJSON)
 	counts := map[string]int{}
 	n, ready := 0, 0
+	// One auditJSON and its findings are reused for every user: each is
+	// written before the next is judged.
+	var a auditJSON
 	judge := func(u directory.User, offers bool) error {
 		in := aud.Input(u)
 		if offers {
@@ -120,21 +129,25 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 		}
 		fs, notes := flags.Audit(in), flags.Notes(in)
 		v := flags.Judge(fs)
-		host := ""
-		if p, ok := pools.ByHomeServer(u.OCS.HomeServer.V); ok && u.OCS.HomeServer.Set {
-			host = p.Host
-		}
-		a := auditJSON{DN: u.DN, Name: u.Label(), Ready: v == flags.VerdictReady, Verdict: v, Findings: []findingJSON{}, Notes: notes}
+		a = auditJSON{DN: u.DN, Name: u.Label(), Ready: v == flags.VerdictReady, Verdict: v, Findings: a.Findings[:0], Notes: notes}
 		if a.Notes == nil {
 			a.Notes = []flags.Note{}
 		}
 		if *asJSON {
+			host := ""
+			if u.OCS.HomeServer.Set {
+				host = aud.PoolHost(u.OCS.HomeServer.V)
+			}
 			a.userFields = newUserFields(u, flags.Facts{Settings: u.OCS, Findings: fs, Verdict: v, Pool: host})
 		}
-		for _, f := range fs {
-			fj := findingJSON{findingFields: newFindingFields(f)}
+		if a.Findings == nil {
+			a.Findings = []findingJSON{}
+		}
+		for i := range fs {
+			f := &fs[i]
+			fj := findingJSON{findingFields: newFindingFields(*f)}
 			if *asJSON {
-				if fix := fixCommand(u, f, fs, pools, c.target); fix != "" {
+				if fix := fixCommand(u, *f, fs, pools, c.target); fix != "" {
 					fj.Fix = &fix
 				} else if f.FixHint != "" {
 					fj.FixHint = &f.FixHint
@@ -149,11 +162,11 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 		}
 		switch {
 		case *asJSON:
-			return out.element(a)
+			return out.audit(&a)
 		case *ou != "":
-			writeAuditLine(env.Stdout, u, a)
+			writeAuditLine(bw, u, a)
 		default:
-			writeAudit(env.Stdout, u, fs, notes, pools, c.target)
+			writeAudit(bw, u, fs, notes, pools, c.target)
 		}
 		return nil
 	}
@@ -169,7 +182,7 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 					return err
 				}
 			}
-			return nil
+			return bw.Flush()
 		})
 		if err != nil {
 			out.abort()
@@ -206,7 +219,10 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 		return fail(err)
 	}
 	if !*asJSON && *ou != "" {
-		writeCounts(env.Stdout, n, ready, counts)
+		writeCounts(bw, n, ready, counts)
+	}
+	if err := bw.Flush(); err != nil {
+		return fail(err)
 	}
 	if ready < n {
 		return ExitNotReady
@@ -214,34 +230,124 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 	return ExitOK
 }
 
-// auditWriter writes audit --json as it goes: a JSON array, one element
-// at a time, byte for byte what writeJSON writes for the whole array (a
-// two-space indent, unsafe runes as \u escapes), so a reader sees the first users at once and a
-// script still reads one valid document at the end.
+// auditWriter writes audit --json (and find --json) as it goes: a JSON
+// array, one element at a time, byte for byte what writeJSON writes for
+// the whole array (a two-space indent, unsafe runes as \u escapes), so a
+// reader sees the first users at once and a script still reads one valid
+// document at the end. The elements are encoded by hand (jsonEnc) into
+// one buffer reused for every user; w is expected to be buffered.
 type auditWriter struct {
 	w      io.Writer
 	json   bool
 	n      int
 	closed bool
+	e      jsonEnc
 }
 
-func newAuditWriter(w io.Writer, asJSON bool) *auditWriter { return &auditWriter{w: w, json: asJSON} }
+func newAuditWriter(w io.Writer, asJSON bool) *auditWriter {
+	return &auditWriter{w: w, json: asJSON, e: jsonEnc{prefix: "  "}}
+}
 
-func (a *auditWriter) element(v any) error {
-	b, err := json.MarshalIndent(v, "  ", "  ")
-	if err != nil {
-		return err
-	}
+// start begins the next element in a.e.
+func (a *auditWriter) start() *jsonEnc {
 	sep := ",\n  "
 	if a.n == 0 {
 		sep = "[\n  "
 	}
 	a.n++
-	if _, err := io.WriteString(a.w, sep); err != nil {
-		return err
-	}
-	_, err = a.w.Write(safeJSON(b))
+	a.e.b = append(a.e.b[:0], sep...)
+	a.e.depth = 0
+	return &a.e
+}
+
+func (a *auditWriter) write() error {
+	_, err := a.w.Write(a.e.b)
 	return err
+}
+
+// audit writes one user of audit --json.
+func (a *auditWriter) audit(x *auditJSON) error {
+	e := a.start()
+	e.open('{')
+	e.key("dn")
+	e.str(x.DN)
+	e.key("name")
+	e.str(x.Name)
+	e.userFields(&x.userFields)
+	e.key("ready")
+	e.boolean(x.Ready)
+	e.key("verdict")
+	e.str(x.Verdict.String())
+	e.key("findings")
+	if x.Findings == nil {
+		e.b = append(e.b, "null"...)
+	} else {
+		e.open('[')
+		for i := range x.Findings {
+			f := &x.Findings[i]
+			e.next()
+			e.open('{')
+			e.findingFields(&f.findingFields)
+			e.key("fix")
+			e.strPtr(f.Fix)
+			e.key("fixHint")
+			e.strPtr(f.FixHint)
+			e.close('}')
+		}
+		e.close(']')
+	}
+	e.key("notes")
+	if x.Notes == nil {
+		e.b = append(e.b, "null"...)
+	} else {
+		e.open('[')
+		for _, n := range x.Notes {
+			e.next()
+			e.open('{')
+			e.key("id")
+			e.str(n.ID)
+			e.key("attribute")
+			e.str(n.Attribute)
+			e.key("value")
+			e.str(n.Value)
+			e.key("message")
+			e.str(n.Message)
+			e.close('}')
+		}
+		e.close(']')
+	}
+	e.close('}')
+	return a.write()
+}
+
+// find writes one user of find --json.
+func (a *auditWriter) find(x *findJSON) error {
+	e := a.start()
+	e.open('{')
+	e.key("dn")
+	e.str(x.DN)
+	e.key("name")
+	e.str(x.Name)
+	e.userFields(&x.userFields)
+	e.key("ready")
+	e.boolean(x.Ready)
+	e.key("verdict")
+	e.str(x.Verdict.String())
+	e.key("findings")
+	if x.Findings == nil {
+		e.b = append(e.b, "null"...)
+	} else {
+		e.open('[')
+		for i := range x.Findings {
+			e.next()
+			e.open('{')
+			e.findingFields(&x.Findings[i])
+			e.close('}')
+		}
+		e.close(']')
+	}
+	e.close('}')
+	return a.write()
 }
 
 // end closes the array ("[]" when nothing was written).

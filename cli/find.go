@@ -208,12 +208,22 @@ func (s findScope) String() string {
 }
 
 func newFindRecord(u directory.User, f flags.Facts) findJSON {
-	r := findJSON{DN: u.DN, Name: u.Label(), userFields: newUserFields(u, f), Ready: f.Verdict == flags.VerdictReady,
-		Verdict: f.Verdict, Findings: make([]findingFields, len(f.Findings))}
-	for i, x := range f.Findings {
-		r.Findings[i] = newFindingFields(x)
-	}
+	var r findJSON
+	r.fill(u, f)
 	return r
+}
+
+// fill sets r to u's record, reusing r's findings.
+func (r *findJSON) fill(u directory.User, f flags.Facts) {
+	fs := r.Findings[:0]
+	if fs == nil {
+		fs = make([]findingFields, 0, len(f.Findings))
+	}
+	for _, x := range f.Findings {
+		fs = append(fs, newFindingFields(x))
+	}
+	*r = findJSON{DN: u.DN, Name: u.Label(), userFields: newUserFields(u, f), Ready: f.Verdict == flags.VerdictReady,
+		Verdict: f.Verdict, Findings: fs}
 }
 
 // findOutput is one of find's outputs, fed the matching users in order.
@@ -226,11 +236,15 @@ type findOutput interface {
 	abort()
 }
 
-type findJSONOut struct{ w *auditWriter }
+type findJSONOut struct {
+	w *auditWriter
+	r findJSON // reused for every user
+}
 
 func (o *findJSONOut) begin() error { return nil }
 func (o *findJSONOut) user(u directory.User, f flags.Facts) error {
-	return o.w.element(newFindRecord(u, f))
+	o.r.fill(u, f)
+	return o.w.find(&o.r)
 }
 func (o *findJSONOut) end(findScope, int, int) error { return o.w.end() }
 func (o *findJSONOut) abort()                        { o.w.abort() }

@@ -107,3 +107,46 @@ func poolWords(hs flags.Opt[string], host string) string {
 	}
 	return hs.V
 }
+
+// userFields writes u's members into the object open in e, in the order
+// and under the names of the struct's tags (see jsonEnc).
+func (e *jsonEnc) userFields(u *userFields) {
+	e.key("sAMAccountName")
+	e.str(u.SAMAccountName)
+	e.key("sip")
+	e.strPtr(u.SIP)
+	e.key("pool")
+	e.strPtr(u.Pool)
+	e.key("enabled")
+	e.boolean(u.Enabled)
+	e.key("optionFlags")
+	e.uint32Ptr(u.OptionFlags)
+	e.key("features")
+	e.strings(u.Features)
+	e.key("telephony")
+	e.str(u.Telephony)
+	e.key("federation")
+	e.boolean(u.Federation)
+	e.key("remoteAccess")
+	e.boolean(u.RemoteAccess)
+	e.key("archiving")
+	e.str(u.Archiving)
+	e.key("line")
+	e.strPtr(u.Line)
+}
+
+// findingFields writes f's members into the object open in e.
+func (e *jsonEnc) findingFields(f *findingFields) {
+	e.key("id")
+	e.str(f.ID)
+	e.key("severity")
+	e.str(f.Severity.String())
+	e.key("attribute")
+	e.str(f.Attribute)
+	e.key("value")
+	e.str(f.Value)
+	e.key("message")
+	e.str(f.Message)
+	e.key("experience")
+	e.str(f.Experience)
+}

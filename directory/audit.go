@@ -177,3 +177,7 @@ func AuditInputFor(ctx context.Context, d Directory, u User, pools PoolSet) (fla
 	}
 	return in, nil
 }
+
+// PoolHost is the dNSHostName of the pool home server dn names, "" when it
+// names none (remembered per home server, like IsPool).
+func (a *Auditor) PoolHost(dn string) string { return a.answer(dn).host }
