@@ -147,16 +147,14 @@ func (a *Auditor) Input(u User) flags.AuditInput {
 
 // AddSIPOffers is AddSIPOffers answered from the index (which must hold
 // SIPNamesFor(u) when it was read for a list of names).
+//
+// The index answers at once, so the question is left to the rules: they
+// ask only about SIPCandidates of a missing or malformed name, which is
+// what the directory-searching AddSIPOffers asks in advance. That saves
+// checking every valid sign-in name a second time (flags.Audit checks it).
 func (a *Auditor) AddSIPOffers(u User, in *flags.AuditInput) {
-	s := u.OCS.SIPAddress
-	if s.Set && flags.CheckSIPAddress(s.V) == nil {
-		return
-	}
-	free := map[string]bool{}
-	for _, c := range flags.SIPCandidates(s.V, u.Mail, u.UPN) {
-		free[strings.ToLower(c)] = len(a.SIP.TakenBy(c, u.DN)) == 0
-	}
-	in.SIPFree = func(addr string) bool { return free[strings.ToLower(addr)] }
+	x, dn := a.SIP, u.DN
+	in.SIPFree = func(addr string) bool { return len(x.TakenBy(addr, dn)) == 0 }
 }
 
 // AuditInputFor is RuleInput with the look-up of the sign-in name's other
