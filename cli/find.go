@@ -143,13 +143,14 @@ func runFind(ctx context.Context, args []string, env Env) error {
 		out = &findJSONOut{w: newAuditWriter(bw, true)}
 	case *asCSV:
 		out = &findCSVOut{w: bw, cw: csv.NewWriter(bw)}
-	default:
-		out = &findTextOut{w: bw}
+	}
+	aud := &directory.Auditor{Pools: pools, Scope: d.Info().SIPScope}
+	if out == nil {
+		out = &findTextOut{w: bw, layout: fitFindTable(terminalColumns(env)), pools: aud}
 	}
 	if err := out.begin(); err != nil {
 		return err
 	}
-	aud := &directory.Auditor{Pools: pools, Scope: d.Info().SIPScope}
 	n, ready := 0, 0
 	err = directory.UsersWithSIPIndex(ctx, d, base, scope, func(x *directory.SIPIndex, us []directory.User) error {
 		aud.SIP = x
@@ -278,54 +279,6 @@ func (o *findCSVOut) user(u directory.User, f flags.Facts) error {
 
 func (o *findCSVOut) end(findScope, int, int) error { o.cw.Flush(); return o.cw.Error() }
 func (o *findCSVOut) abort()                        { o.cw.Flush() }
-
-// The text table's column widths (characters).
-const (
-	findWVerdict = 13
-	findWName    = 26
-	findWSam     = 16
-	findWPool    = 24
-	findWTel     = 12
-)
-
-// findTextOut prints its header with the first user, so an error before
-// any (an OU that does not exist) is not preceded by an empty table.
-type findTextOut struct {
-	w      io.Writer
-	header bool
-}
-
-func (o *findTextOut) begin() error { return nil }
-
-func (o *findTextOut) printHeader() {
-	o.header = true
-	printf(o.w, "%s  %s  %s  %s  %s  %s\n", padRight("READY", findWVerdict), padRight("NAME", findWName),
-		padRight("SAMACCOUNTNAME", findWSam), padRight("POOL", findWPool), padRight("TELEPHONY", findWTel), "FEATURES")
-}
-
-func (o *findTextOut) user(u directory.User, f flags.Facts) error {
-	if !o.header {
-		o.printHeader()
-	}
-	s := u.OCS
-	feats := featureNames(s.OptionFlags.V)
-	if s.Federation.Or(false) {
-		feats = append(feats, "federation")
-	}
-	if s.RemoteAccess.Or(false) {
-		feats = append(feats, "remote-access")
-	}
-	if len(feats) == 0 {
-		feats = []string{"—"}
-	}
-	cell := func(v string, n int) string { return padRight(truncate(termtext.Safe(v), n), n) }
-	// The cells are escaped before they are cut, so an escape is never cut
-	// in half; printf escapes nothing further in them.
-	printf(o.w, "%s  %s  %s  %s  %s  %s\n", padRight(f.Verdict.Word(), findWVerdict), cell(u.Label(), findWName),
-		cell(firstNonEmpty(u.SAMAccountName, "—"), findWSam), cell(poolWords(s.HomeServer, f.Pool), findWPool),
-		padRight(flags.TelephonyOf(s.OptionFlags.V).Short(), findWTel), strings.Join(feats, " "))
-	return nil
-}
 
 func (o *findTextOut) end(scope findScope, n, ready int) error {
 	if n == 0 {

@@ -94,20 +94,6 @@ func poolValue(hs flags.Opt[string], host string) string {
 	return hs.V
 }
 
-// poolWords is the pool as the text output says it: its host, "—" for
-// none, and words for a deleted pool's reference.
-func poolWords(hs flags.Opt[string], host string) string {
-	switch {
-	case !hs.Set:
-		return "—"
-	case host != "":
-		return host
-	case flags.IsDeletedReference(hs.V):
-		return "(a pool that was deleted)"
-	}
-	return hs.V
-}
-
 // userFields writes u's members into the object open in e, in the order
 // and under the names of the struct's tags (see jsonEnc).
 func (e *jsonEnc) userFields(u *userFields) {
