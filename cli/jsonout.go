@@ -113,7 +113,7 @@ func (e *jsonEnc) key(k string) {
 	e.b = append(e.b, `": `...)
 }
 
-func (e *jsonEnc) str(s string)     { e.b = appendJSONString(e.b, s) }
+func (e *jsonEnc) str(s string) { e.b = appendJSONString(e.b, s) }
 func (e *jsonEnc) strPtr(p *string) {
 	if p == nil {
 		e.b = append(e.b, "null"...)
