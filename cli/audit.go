@@ -89,7 +89,7 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 		return fail(usageError("--subtree goes with --ou DN"))
 	}
 	if *ou != "" {
-		if _, err := directory.ParseDN(*ou); err != nil {
+		if err := checkOU(*ou); err != nil {
 			return fail(err)
 		}
 	}
@@ -117,6 +117,7 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 	out := newAuditWriter(bw, *asJSON)
 	counts := map[string]int{}
 	n, ready := 0, 0
+	var unchecked uncheckedHomes
 	// One auditJSON and its findings are reused for every user: each is
 	// written before the next is judged.
 	var a auditJSON
@@ -160,6 +161,7 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 		if a.Ready {
 			ready++
 		}
+		unchecked.add(u, aud)
 		switch {
 		case *asJSON:
 			return out.audit(&a)
@@ -223,6 +225,9 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 	}
 	if err := bw.Flush(); err != nil {
 		return fail(err)
+	}
+	if !*asJSON && *ou != "" {
+		unchecked.note(env.Stderr)
 	}
 	if ready < n {
 		return ExitNotReady

@@ -30,7 +30,9 @@ type findJSON struct {
 var findColumns = []string{"dn", "name", "sAMAccountName", "sip", "pool", "enabled", "optionFlags", "features",
 	"telephony", "federation", "remoteAccess", "archiving", "line", "ready", "verdict", "findings"}
 
-func (r findJSON) csvRecord() []string {
+// appendCSVRecord is r as a row of find --csv (findColumns), in rec's
+// storage (reused for every user).
+func (r *findJSON) appendCSVRecord(rec []string) []string {
 	opt := func(p *string) string {
 		if p == nil {
 			return ""
@@ -41,9 +43,9 @@ func (r findJSON) csvRecord() []string {
 	if r.OptionFlags != nil {
 		of = strconv.FormatUint(uint64(*r.OptionFlags), 10)
 	}
-	rec := []string{r.DN, r.Name, r.SAMAccountName, opt(r.SIP), opt(r.Pool), strconv.FormatBool(r.Enabled), of,
+	rec = append(rec[:0], r.DN, r.Name, r.SAMAccountName, opt(r.SIP), opt(r.Pool), strconv.FormatBool(r.Enabled), of,
 		strings.Join(r.Features, " "), r.Telephony, strconv.FormatBool(r.Federation), strconv.FormatBool(r.RemoteAccess),
-		r.Archiving, opt(r.Line), strconv.FormatBool(r.Ready), r.Verdict.String(), findingIDs(r.Findings)}
+		r.Archiving, opt(r.Line), strconv.FormatBool(r.Ready), r.Verdict.String(), findingIDs(r.Findings))
 	for i, c := range rec {
 		rec[i] = csvCell(c)
 	}
@@ -99,7 +101,7 @@ func runFind(ctx context.Context, args []string, env Env) error {
 		return usageError("give --json or --csv, not both")
 	}
 	if *ou != "" {
-		if _, err := directory.ParseDN(*ou); err != nil {
+		if err := checkOU(*ou); err != nil {
 			return err
 		}
 	}
@@ -133,6 +135,14 @@ func runFind(ctx context.Context, args []string, env Env) error {
 	if info := d.Info(); info.SIPScope == flags.ScopeDomain && !*asJSON && !*asCSV {
 		printf(env.Stderr, "ocsflags: note: sign-in names are checked in this domain only, not the forest: %s\n", info.GCProblem)
 	}
+	// A pool= that names no pool is most likely a typo: say so, with the
+	// pools there are, rather than only "no user" (set refuses it).
+	for _, p := range wf.pools {
+		if note := unknownPoolNote(p, pools); note != "" {
+			printf(env.Stderr, "ocsflags: note: %s\n", note)
+		}
+	}
+	var unchecked uncheckedHomes
 
 	bw := bufio.NewWriterSize(env.Stdout, 64<<10)
 	var out findOutput
@@ -163,12 +173,18 @@ func runFind(ctx context.Context, args []string, env Env) error {
 			if f.Verdict == flags.VerdictReady {
 				ready++
 			}
+			unchecked.add(u, aud)
 			if err := out.user(u, f); err != nil {
 				return err
 			}
 		}
 		// A batch at a time: the first users show at once, and a large OU
 		// is not a write per line.
+		if f, ok := out.(interface{ flush() error }); ok {
+			if err := f.flush(); err != nil {
+				return err
+			}
+		}
 		return bw.Flush()
 	})
 	if err != nil {
@@ -179,7 +195,72 @@ func runFind(ctx context.Context, args []string, env Env) error {
 	if err := out.end(findScope{base, scope, where}, n, ready); err != nil {
 		return err
 	}
-	return bw.Flush()
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if !*asJSON && !*asCSV {
+		unchecked.note(env.Stderr)
+	}
+	return nil
+}
+
+// checkOU refuses an --ou that is not a DN, naming the option.
+func checkOU(ou string) error {
+	if _, err := directory.ParseDN(ou); err != nil {
+		return usageError("--ou %s is not a valid distinguished name: give the OU as ADUC's Attribute Editor shows it, for example OU=Staff,DC=corp,DC=example",
+			termtext.Quote(ou))
+	}
+	return nil
+}
+
+// unknownPoolNote is what to say about --where pool=value when it matches
+// none of the pools this account can see ("" when it matches one, or is
+// none).
+func unknownPoolNote(value string, pools directory.PoolSet) string {
+	if strings.EqualFold(value, "none") {
+		return ""
+	}
+	w, err := flags.ParseWhereTerm("pool", value)
+	if err != nil {
+		return ""
+	}
+	var hosts []string
+	for _, p := range pools.All() {
+		if w.Match(flags.Facts{Settings: flags.Settings{HomeServer: flags.Some(p.HomeServerDN)}, Pool: p.Host}) {
+			return ""
+		}
+		hosts = append(hosts, p.Host)
+	}
+	if len(hosts) == 0 {
+		return fmt.Sprintf("--where pool=%s: %s", value, pools.NoneWhy())
+	}
+	return fmt.Sprintf("--where pool=%s names none of the pools this account can see: %s", value, strings.Join(hosts, ", "))
+}
+
+// uncheckedHomes counts the users listed whose home server could not be
+// checked (the pools it could be are unreadable with this account), for
+// one note at the end: the table shows them as "(unreadable)" and
+// "? unchecked", and the note says why.
+type uncheckedHomes struct {
+	n   int
+	why string
+}
+
+func (c *uncheckedHomes) add(u directory.User, pools directory.PoolCheck) {
+	if hs := u.OCS.HomeServer; hs.Set {
+		if why := pools.Unknown(hs.V); why != "" {
+			c.n++
+			if c.why == "" {
+				c.why = why
+			}
+		}
+	}
+}
+
+func (c *uncheckedHomes) note(w io.Writer) {
+	if c.n > 0 {
+		printf(w, "ocsflags: note: the home server of %d user%s could not be checked: %s\n", c.n, plural(c.n), c.why)
+	}
 }
 
 func quoteAll(s []string) []string {
@@ -256,13 +337,24 @@ func (o *findJSONOut) abort()                        { o.w.abort() }
 // Python's csv without utf-8-sig) see it in the first header cell only.
 const utf8BOM = "\uFEFF"
 
+// findCSVOut writes the BOM and the header with the first user (or at the
+// end, for a file of no users), so that a run that fails before any user
+// (an OU that does not exist) writes nothing but its error.
 type findCSVOut struct {
-	w  io.Writer
-	cw *csv.Writer
+	w      io.Writer
+	cw     *csv.Writer
+	header bool
+	r      findJSON // reused for every user
+	rec    []string
 }
 
 func (o *findCSVOut) begin() error {
 	o.cw.UseCRLF = true // RFC 4180, what spreadsheets write themselves
+	return nil
+}
+
+func (o *findCSVOut) writeHeader() error {
+	o.header = true
 	if _, err := io.WriteString(o.w, utf8BOM); err != nil {
 		return err
 	}
@@ -270,15 +362,28 @@ func (o *findCSVOut) begin() error {
 }
 
 func (o *findCSVOut) user(u directory.User, f flags.Facts) error {
-	if err := o.cw.Write(newFindRecord(u, f).csvRecord()); err != nil {
-		return err
+	if !o.header {
+		if err := o.writeHeader(); err != nil {
+			return err
+		}
 	}
-	o.cw.Flush()
-	return o.cw.Error()
+	o.r.fill(u, f)
+	o.rec = o.r.appendCSVRecord(o.rec)
+	return o.cw.Write(o.rec)
 }
 
-func (o *findCSVOut) end(findScope, int, int) error { o.cw.Flush(); return o.cw.Error() }
-func (o *findCSVOut) abort()                        { o.cw.Flush() }
+// flush passes the rows of a batch on (csv.Writer buffers them).
+func (o *findCSVOut) flush() error { o.cw.Flush(); return o.cw.Error() }
+
+func (o *findCSVOut) end(findScope, int, int) error {
+	if !o.header {
+		if err := o.writeHeader(); err != nil {
+			return err
+		}
+	}
+	return o.flush()
+}
+func (o *findCSVOut) abort() { o.cw.Flush() }
 
 func (o *findTextOut) end(scope findScope, n, ready int) error {
 	if n == 0 {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"encoding/csv"
 	"io"
 	"slices"
@@ -49,13 +50,20 @@ func (o *findCounter) begin() error {
 
 func (o *findCounter) user(u directory.User, f flags.Facts) error {
 	s := u.OCS
-	for _, n := range featureNames(s.OptionFlags.V) {
-		o.c.Features[n]++
-	}
-	for n, on := range map[string]bool{"federation": s.Federation.Or(false), "remote-access": s.RemoteAccess.Or(false), "enabled": s.ConsoleEnabled()} {
-		if on {
-			o.c.Features[n]++
+	names, v := bitNames(), s.OptionFlags.V
+	for b := range 32 {
+		if v&(1<<b) != 0 {
+			o.c.Features[names[b]]++
 		}
+	}
+	if s.Federation.Or(false) {
+		o.c.Features["federation"]++
+	}
+	if s.RemoteAccess.Or(false) {
+		o.c.Features["remote-access"]++
+	}
+	if s.ConsoleEnabled() {
+		o.c.Features["enabled"]++
 	}
 	o.c.Telephony[flags.TelephonyOf(s.OptionFlags.V).Short()]++
 	p := poolValue(s.HomeServer, f.Pool)
@@ -68,9 +76,9 @@ func (o *findCounter) user(u directory.User, f flags.Facts) error {
 
 func (o *findCounter) abort() {}
 
-// countOrder is the features in the catalogue's order, then the Booleans,
-// then bits without a name by value; telephony in the console's order;
-// pools by count, then name.
+// keys is the features in the catalogue's order, then the Booleans, then
+// bits without a name in bit order (by value, whatever their counts);
+// telephony in the console's order; pools by count, then name.
 func (o *findCounter) keys(m map[string]int, order []string) []string {
 	var out []string
 	for _, k := range order {
@@ -85,13 +93,13 @@ func (o *findCounter) keys(m map[string]int, order []string) []string {
 		}
 	}
 	slices.SortFunc(rest, func(a, b string) int {
-		if m[a] != m[b] {
-			return m[b] - m[a]
-		}
 		an, aerr := strconv.ParseUint(a, 10, 32)
 		bn, berr := strconv.ParseUint(b, 10, 32)
 		if aerr == nil && berr == nil {
-			return int(an) - int(bn)
+			return cmp.Compare(an, bn) // bits: 2 before 1024
+		}
+		if m[a] != m[b] {
+			return m[b] - m[a]
 		}
 		return strings.Compare(strings.ToLower(a), strings.ToLower(b))
 	})

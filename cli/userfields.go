@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"math/bits"
 	"strconv"
+	"sync"
 
 	"ocsflags/directory"
 	"ocsflags/flags"
@@ -62,16 +64,30 @@ func newUserFields(u directory.User, f flags.Facts) userFields {
 // featureNames are the bits set in v by their set names (pic, ep…), and
 // the bits without one (reserved, undocumented, unknown) by their value.
 func featureNames(v flags.Value) []string {
-	out := []string{}
-	for _, b := range v.Bits() {
-		if f, ok := flags.Lookup(b); ok && f.Short != "" {
-			out = append(out, f.Short)
-		} else {
-			out = append(out, strconv.FormatUint(uint64(b), 10))
+	names := bitNames()
+	out := make([]string, 0, bits.OnesCount32(uint32(v)))
+	for b := range 32 {
+		if v&(1<<b) != 0 {
+			out = append(out, names[b])
 		}
 	}
 	return out
 }
+
+// bitNames is each OptionFlags bit's name in featureNames, by bit number:
+// looked up once, not for every bit of every user.
+var bitNames = sync.OnceValue(func() *[32]string {
+	var t [32]string
+	for b := range 32 {
+		v := flags.Value(1) << b
+		if f, ok := flags.Lookup(v); ok && f.Short != "" {
+			t[b] = f.Short
+		} else {
+			t[b] = strconv.FormatUint(uint64(v), 10)
+		}
+	}
+	return &t
+})
 
 func archivingName(o flags.Opt[flags.Value]) string {
 	for _, m := range flags.ArchivingModes {
