@@ -40,14 +40,18 @@ func setCommand(t fixTarget, id string, changes []string, notes ...string) strin
 // aimed at the directory the audit read.
 func fixCommand(u directory.User, f flags.Finding, all []flags.Finding, pools directory.PoolSet, target fixTarget) string {
 	id := firstNonEmpty(u.SAMAccountName, u.DN)
-	var hosts []string
-	for _, p := range pools.All() {
-		hosts = append(hosts, p.Host)
+	// The pools are listed only for the fixes that name one (an audit of
+	// many users asks for a fix per finding).
+	poolNote := func() string {
+		var hosts []string
+		for _, p := range pools.All() {
+			hosts = append(hosts, p.Host)
+		}
+		slices.Sort(hosts)
+		return "POOL: " + strings.Join(hosts, ", ")
 	}
-	slices.Sort(hosts)
-	poolNote := "POOL: " + strings.Join(hosts, ", ")
-	if (f.ID == flags.FindingNoHomeServer || f.ID == flags.FindingHomeServerNotAPool) && len(hosts) > 0 {
-		return setCommand(target, id, []string{"pool=POOL"}, poolNote)
+	if (f.ID == flags.FindingNoHomeServer || f.ID == flags.FindingHomeServerNotAPool) && pools.Len() > 0 {
+		return setCommand(target, id, []string{"pool=POOL"}, poolNote())
 	}
 	if f.ID == flags.FindingArchivingLegacyValue {
 		return setCommand(target, id, []string{"archiving=MODE"}, "MODE: none, internal, federated or both; clears the LCS 2005 bits 1 and 2")
@@ -80,7 +84,7 @@ func fixCommand(u directory.User, f flags.Finding, all []flags.Finding, pools di
 		}
 		if !u.OCS.HomeServer.Set {
 			parts = append(parts, "pool=POOL")
-			return setCommand(target, id, parts, poolNote)
+			return setCommand(target, id, parts, poolNote())
 		}
 	}
 	if f.Fix.SIPAddress.Set {
