@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"ocsflags/directory"
 	"ocsflags/flags"
 	"ocsflags/termtext"
@@ -336,8 +338,13 @@ func (l *List) columns(w int) (name, sam, sip int) {
 	}
 	if rest < 50 {
 		// Too narrow for three readable columns: the sAMAccountName goes
-		// (the detail shows it), so names tell users apart.
+		// (the detail shows it), so names tell users apart; sorted by
+		// sAMAccountName, the sign-in name goes instead, so the column
+		// the list is in order of is on the screen.
 		name = rest * 45 / 100
+		if l.sortBy == SortSAM {
+			return name, rest - name, 0
+		}
 		return name, 0, rest - name
 	}
 	name = rest * 32 / 100
@@ -372,10 +379,16 @@ func (l *List) view(st styles.Styles, w, h int, focused bool, spin string, pendi
 	lines = append(lines, st.Dim.Render(common.Fit(cols("   ", "Name", "sAMAccountName", "Sign-in name", "Flags", "Readiness"), w)))
 	if l.editing || l.Filter != "" {
 		f := l.input.View("/ ")
+		p := l.progress(spin)
 		if !l.editing {
-			f = "/ " + termtext.Safe(l.input.Value) + "  (esc clears)"
+			// The footer says esc clears too: the counts and the order
+			// come first when the line is short.
+			f = "/ " + termtext.Safe(l.input.Value)
+			if hint := "  (esc clears)"; ansi.StringWidth(f+hint+"   "+p) <= w {
+				f += hint
+			}
 		}
-		lines = append(lines, common.Fit(f+"   "+l.progress(spin), w))
+		lines = append(lines, common.Fit(f+"   "+p, w))
 		switch {
 		case l.queryErr != nil:
 			lines = append(lines, st.Bad.Render(common.Fit("  ✗ "+termtext.Safe(l.queryErr.Error()), w)))

@@ -45,9 +45,9 @@ func compareRows(c SortColumn, a, b *Row) int {
 	case SortNone:
 		return cmp.Compare(a.seq, b.seq)
 	case SortSAM:
-		r = cmp.Compare(strings.ToLower(a.U.SAMAccountName), strings.ToLower(b.U.SAMAccountName))
+		r = compareText(strings.ToLower(a.U.SAMAccountName), strings.ToLower(b.U.SAMAccountName))
 	case SortSIP:
-		r = cmp.Compare(a.sip, b.sip)
+		r = compareText(a.sip, b.sip)
 	case SortFlags:
 		r = cmp.Compare(a.U.OCS.OptionFlags.V, b.U.OCS.OptionFlags.V)
 		if r == 0 && a.U.OCS.OptionFlags.Set != b.U.OCS.OptionFlags.Set {
@@ -65,6 +65,16 @@ func compareRows(c SortColumn, a, b *Row) int {
 		return r
 	}
 	return cmp.Compare(a.U.DN, b.U.DN)
+}
+
+// compareText orders two values of a column, an empty one (a contact has
+// no sAMAccountName, a user never enabled no sign-in name) after every
+// other, as a spreadsheet sorts blanks: the accounts come first.
+func compareText(a, b string) int {
+	if (a == "") != (b == "") {
+		return map[bool]int{false: -1, true: 1}[a == ""]
+	}
+	return cmp.Compare(a, b)
 }
 
 // mergeSorted sorts the batch and merges it into the rows (already in

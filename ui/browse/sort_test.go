@@ -6,8 +6,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+
 	"ocsflags/directory"
 	"ocsflags/flags"
+	"ocsflags/ui/styles"
 )
 
 func testRow(name, sam string, of flags.Value) Row {
@@ -107,5 +111,53 @@ func TestCycleSortBackToDirectoryOrder(t *testing.T) {
 	l.CycleSort() // directory order
 	if !strings.Contains(l.progress(""), "· in directory order") {
 		t.Errorf("header: %q", l.progress(""))
+	}
+}
+
+// Sorted by sAMAccountName or sign-in name, a row without one (a contact,
+// a user never enabled) comes after every row with one.
+func TestSortBlanksLast(t *testing.T) {
+	l := &List{sortBy: SortSAM, readyN: -1}
+	l.Add([]Row{testRow("anna", "", 0), testRow("zoe", "zz", 0), testRow("bob", "bb", 0)})
+	var got []string
+	for _, r := range l.Rows {
+		got = append(got, r.U.Name)
+	}
+	if !slices.Equal(got, []string{"bob", "zoe", "anna"}) {
+		t.Errorf("by sAMAccountName: %v, want the one without last", got)
+	}
+}
+
+// Narrow (here 74 columns; at 80 when a list holds a value as wide as
+// -2147483391) the list shows name and sign-in name; sorted by
+// sAMAccountName it shows that column instead, and the filter line keeps
+// the order in view (the footer says esc clears).
+func TestNarrowListShowsTheSortColumn(t *testing.T) {
+	st := styles.New(true, colorprofile.ASCII)
+	l := &List{sortBy: SortName, readyN: -1, flagsW: 5, dn: "OU=T,DC=x"}
+	r := testRow("Ann Lee", "alee", 256)
+	r.U.OCS.SIPAddress = flags.Some("sip:alee@corp.example")
+	r.sip = "sip:alee@corp.example"
+	l.Add([]Row{r, testRow("Brian Cole", "bcole", 257)})
+	view := func() string {
+		return ansi.Strip(strings.Join(l.view(st, 74, 10, true, "", func(string) bool { return false }), "\n"))
+	}
+	if v := view(); strings.Contains(v, "sAMAccount") || !strings.Contains(v, "Sign-in name") {
+		t.Fatalf("by name at 74 columns:\n%s", v)
+	}
+	l.CycleSort()
+	v := view()
+	if !strings.Contains(v, "sAMAccountName") || strings.Contains(v, "Sign-in name") || !strings.Contains(v, "alee") {
+		t.Errorf("by sAMAccountName at 80 columns, the column is not shown:\n%s", v)
+	}
+	l.input.Value = "fed:on"
+	l.setFilter("fed:on")
+	if v := view(); !strings.Contains(v, "· by sAMAccountName") {
+		t.Errorf("the filter line cuts the order off:\n%s", v)
+	}
+	l.input.Value = "x"
+	l.setFilter("x")
+	if v := view(); !strings.Contains(v, "(esc clears)") {
+		t.Errorf("a short filter line lost its hint:\n%s", v)
 	}
 }
