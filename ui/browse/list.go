@@ -287,7 +287,12 @@ func (l *List) move(delta int) {
 }
 
 // progress is the status line under the column headings.
-func (l *List) progress(spin string) string {
+func (l *List) progress(spin string) string { return l.progressLine(spin, true) }
+
+// progressLine is the status line; quote names the filter in the match
+// count (the filter line, short of room, leaves it out: the filter is
+// there on the left).
+func (l *List) progressLine(spin string, quote bool) string {
 	var b strings.Builder
 	switch {
 	case l.Loading:
@@ -309,8 +314,11 @@ func (l *List) progress(spin string) string {
 	default:
 		fmt.Fprintf(&b, "%d users", len(l.Rows))
 	}
-	if l.matches != nil {
+	switch {
+	case l.matches != nil && quote:
 		fmt.Fprintf(&b, " · %d match %s", len(l.matches), termtext.Quote(l.Filter))
+	case l.matches != nil:
+		fmt.Fprintf(&b, " · %d match", len(l.matches))
 	}
 	if n := l.VisibleLen(); n > 0 {
 		fmt.Fprintf(&b, " · %d ready", l.ReadyCount())
@@ -379,14 +387,17 @@ func (l *List) view(st styles.Styles, w, h int, focused bool, spin string, pendi
 	lines = append(lines, st.Dim.Render(common.Fit(cols("   ", "Name", "sAMAccountName", "Sign-in name", "Flags", "Readiness"), w)))
 	if l.editing || l.Filter != "" {
 		f := l.input.View("/ ")
+		// Short of room, the line keeps the counts and the order: the
+		// footer says esc clears, and the filter is on the left.
 		p := l.progress(spin)
 		if !l.editing {
-			// The footer says esc clears too: the counts and the order
-			// come first when the line is short.
 			f = "/ " + termtext.Safe(l.input.Value)
 			if hint := "  (esc clears)"; ansi.StringWidth(f+hint+"   "+p) <= w {
 				f += hint
 			}
+		}
+		if ansi.StringWidth(f+"   "+p) > w {
+			p = l.progressLine(spin, false)
 		}
 		lines = append(lines, common.Fit(f+"   "+p, w))
 		switch {

@@ -155,6 +155,13 @@ func TestNarrowListShowsTheSortColumn(t *testing.T) {
 	if v := view(); !strings.Contains(v, "· by sAMAccountName") {
 		t.Errorf("the filter line cuts the order off:\n%s", v)
 	}
+	// A long filter: the count and the order stay, the quote goes.
+	long := "finding:home-server-not-a-pool"
+	l.input.Value = long
+	l.setFilter(long)
+	if v := view(); !strings.Contains(v, "/ "+long+"   2 users · 0 match · by sAMAccountName") {
+		t.Errorf("a long filter cuts the counts off:\n%s", v)
+	}
 	l.input.Value = "x"
 	l.setFilter("x")
 	if v := view(); !strings.Contains(v, "(esc clears)") {
