@@ -84,6 +84,9 @@ const (
 	RulePending Rule = "pending-edits"
 	// RuleStopped: the run was stopped before this user was written.
 	RuleStopped Rule = "stopped"
+	// RuleNoLongerSelected: another writer changed the user after the
+	// plan was read, and it no longer matches the request's Where.
+	RuleNoLongerSelected Rule = "no-longer-selected"
 )
 
 // BulkItem is one user of a plan.
@@ -117,6 +120,11 @@ type BulkPlan struct {
 	Pools          PoolSet
 	// SIPScope is how far the sign-in names were read.
 	SIPScope flags.SearchScope
+	// Where is the request's condition, and Auditor what it was matched
+	// with: ApplyBulk matches again a user another writer changed after
+	// the plan, before planning its write again.
+	Where   Where
+	Auditor *Auditor
 }
 
 // Count is the number of items with outcome o.
@@ -165,8 +173,9 @@ func PlanBulk(ctx context.Context, d Directory, r BulkRequest) (*BulkPlan, error
 	} else if pl, err = d.Pools(ctx); err != nil {
 		return nil, fmt.Errorf("list pools: %w", err)
 	}
-	p := &BulkPlan{Change: r.Change, Pools: NewPoolSetFrom(pl), SIPScope: d.Info().SIPScope}
+	p := &BulkPlan{Change: r.Change, Pools: NewPoolSetFrom(pl), SIPScope: d.Info().SIPScope, Where: r.Where}
 	aud := &Auditor{Pools: p.Pools, Scope: p.SIPScope}
+	p.Auditor = aud
 	seen := map[string]bool{}
 	var users []User
 	keep := func(u User) {

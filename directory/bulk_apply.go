@@ -134,6 +134,18 @@ func ApplyBulk(ctx context.Context, d Directory, plan *BulkPlan, o BulkOptions) 
 		emit(i)
 	}
 
+	// selected matches a user another writer changed against the plan's
+	// Where again; the Auditor caches its answers, so one at a time.
+	var whereMu sync.Mutex
+	selected := func(u User) bool {
+		if plan.Where == nil || plan.Auditor == nil {
+			return true
+		}
+		whereMu.Lock()
+		defer whereMu.Unlock()
+		return plan.Where.Match(u, plan.Auditor)
+	}
+
 	// A write once sent is finished whatever happens to ctx: its outcome
 	// must be known and journaled. Only sending the next one stops.
 	wctx := context.WithoutCancel(ctx)
@@ -145,7 +157,7 @@ func ApplyBulk(ctx context.Context, d Directory, plan *BulkPlan, o BulkOptions) 
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				rep.Results[i] = applyItem(wctx, d, plan, plan.Items[i], o.Tries)
+				rep.Results[i] = applyItem(wctx, d, plan, plan.Items[i], o.Tries, selected)
 				finished <- i
 			}
 		}()
@@ -200,9 +212,9 @@ func ApplyBulk(ctx context.Context, d Directory, plan *BulkPlan, o BulkOptions) 
 // applyItem writes one user as set does: a compare-and-swap from the read
 // the plan was made on and, when another writer changed the user since,
 // the same intent planned again on what they left (their values kept),
-// unless they changed a value the intent sets outright or the write rules
-// now refuse it.
-func applyItem(ctx context.Context, d Directory, plan *BulkPlan, it BulkItem, tries int) BulkResult {
+// unless they changed a value the intent sets outright, the user no
+// longer matches the plan's Where, or the write rules now refuse it.
+func applyItem(ctx context.Context, d Directory, plan *BulkPlan, it BulkItem, tries int, selected func(User) bool) BulkResult {
 	r := BulkResult{DN: it.User.DN, Name: it.User.Label(), Warnings: it.Warnings}
 	cur := it.User
 	for attempt := 1; ; attempt++ {
@@ -249,6 +261,15 @@ func applyItem(ctx context.Context, d Directory, plan *BulkPlan, it BulkItem, tr
 			if attempt >= tries {
 				r.Outcome = BulkConflict
 				r.Err = fmt.Errorf("%w (gave up after %d attempts; others keep changing this user)", err, tries)
+				return r
+			}
+			if !selected(ce.Current) {
+				// The selection was the admin's judgement on the user as
+				// read: one another writer moved out of it is no longer
+				// this run's to write.
+				r.Outcome, r.Others = BulkSkipped, Edits(it.User.OCS, ce.Current.OCS)
+				r.Refusal = &Refusal{Rule: RuleNoLongerSelected, DN: it.User.DN,
+					Reason: fmt.Sprintf("another writer changed %s after the plan was read, and the user no longer matches the selection: left as they left it, not written", editedAttrs(r.Others))}
 				return r
 			}
 			if absoluteChanged(it.Intent, cur.OCS, ce.Current.OCS) {

@@ -599,3 +599,47 @@ func TestBulkClaimCheckTroubleIsNotDone(t *testing.T) {
 		}
 	}
 }
+
+// A user another writer moves out of the selection between the plan and
+// the write is skipped with the reason, not written: the --where was the
+// admin's judgement on the user as read.
+func TestBulkConflictRechecksWhere(t *testing.T) {
+	m := demo(t)
+	ctx := context.Background()
+	dn := "CN=Ann Lee,OU=Sales,OU=Corp,DC=corp,DC=example"
+	noAnon := WhereFunc(func(u User, a *Auditor) bool {
+		return !u.OCS.OptionFlags.V.Has(flags.AnonymousParticipants)
+	})
+	p := planOrFail(t, m, BulkRequest{Select: BulkSelection{IDs: []string{dn}}, Where: noAnon, Change: pic()})
+	if p.Selected != 1 || p.Items[0].Outcome != BulkWrite {
+		t.Fatalf("plan: selected %d, %+v", p.Selected, p.Items)
+	}
+	r := &rival{Memory: m, n: 1, change: func(u User) Change {
+		return Change{DN: u.DN, Edits: []flags.AttrEdit{{Attr: flags.AttrOptionFlags,
+			Old: flags.Some(flags.FormatAD(u.OCS.OptionFlags.V)), New: flags.Some(flags.FormatAD(u.OCS.OptionFlags.V | flags.AnonymousParticipants))}}}
+	}}
+	rep := ApplyBulk(ctx, r, p, BulkOptions{})
+	res := rep.Results[0]
+	if res.Outcome != BulkSkipped || res.Refusal == nil || res.Refusal.Rule != RuleNoLongerSelected || rep.Done() {
+		t.Fatalf("result %+v", res)
+	}
+	if !strings.Contains(res.Reason(), "no longer matches") || len(res.Others) != 1 {
+		t.Fatalf("reason %q, others %v", res.Reason(), res.Others)
+	}
+	got, _ := m.User(ctx, dn)
+	if v := got.OCS.OptionFlags.V; v.Has(flags.PublicIM) || !v.Has(flags.AnonymousParticipants) {
+		t.Fatalf("OptionFlags %d: want the other writer's 64 and not our 1", v)
+	}
+
+	// A change that leaves the user in the selection is re-applied on top.
+	p = planOrFail(t, m, BulkRequest{Select: BulkSelection{IDs: []string{dn}}, Where: WhereFunc(func(u User, a *Auditor) bool {
+		return !u.OCS.OptionFlags.V.Has(flags.PublicIM)
+	}), Change: pic()})
+	r = &rival{Memory: m, n: 1, change: func(u User) Change {
+		return Change{DN: u.DN, Edits: []flags.AttrEdit{{Attr: flags.AttrOptionFlags,
+			Old: flags.Some(flags.FormatAD(u.OCS.OptionFlags.V)), New: flags.Some(flags.FormatAD(u.OCS.OptionFlags.V &^ flags.AnonymousParticipants))}}}
+	}}
+	if rep := ApplyBulk(ctx, r, p, BulkOptions{}); rep.Results[0].Outcome != BulkWritten {
+		t.Fatalf("still selected: %+v", rep.Results[0])
+	}
+}
