@@ -217,7 +217,7 @@ func PlanBulk(ctx context.Context, d Directory, r BulkRequest) (*BulkPlan, error
 			})
 		}
 		if err != nil {
-			return nil, fmt.Errorf("list users of %s: %w", sel.OU, err)
+			return nil, bulkReadError(fmt.Sprintf("list users of %s", sel.OU), err)
 		}
 		if aud.SIP == nil {
 			aud.SIP = NewSIPIndex()
@@ -227,7 +227,7 @@ func PlanBulk(ctx context.Context, d Directory, r BulkRequest) (*BulkPlan, error
 		if len(sel.IDs) > 0 {
 			found, err := ResolveMany(ctx, d, sel.IDs)
 			if err != nil {
-				return nil, err
+				return nil, bulkReadError("look up the users of the list", err)
 			}
 			var probs []IDProblem
 			for i, us := range found {
@@ -271,6 +271,19 @@ func PlanBulk(ctx context.Context, d Directory, r BulkRequest) (*BulkPlan, error
 	p.Selected = len(users)
 	p.Items = planItems(users, r, aud)
 	return p, nil
+}
+
+// bulkReadError is a failed read of the selection. A user whose msRTCSIP
+// values did not decode (impossible on AD; possible on other servers and
+// hand-made data) stops the plan whichever way it was selected: its write
+// would be planned on a value the directory does not hold.
+func bulkReadError(what string, err error) error {
+	var de *DecodeError
+	if errors.As(err, &de) {
+		return fmt.Errorf("%s: %w; a change to many users is planned on the values as stored, so nothing was planned or written: "+
+			"correct the value (ADSI Edit, ldapmodify) or leave the user out of the selection, and run again", what, err)
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }
 
 // planItems applies the write rules to every user: two passes, because a

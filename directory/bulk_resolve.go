@@ -20,7 +20,9 @@ type manyResolver interface {
 // ResolveMany is Resolve for many identifiers: for each, in order, the
 // users it names (none, one, or several for the caller to refuse). An
 // adapter that cannot do it at once (a test double) is asked per
-// identifier.
+// identifier. Users whose msRTCSIP values did not decode are returned with
+// them absent, along with an *Error whose Err is a *DecodeError naming
+// them, as Users does.
 func ResolveMany(ctx context.Context, d Directory, ids []string) ([][]User, error) {
 	inner := d
 	for unwrapped := false; !unwrapped; {
@@ -37,14 +39,19 @@ func ResolveMany(ctx context.Context, d Directory, ids []string) ([][]User, erro
 		return m.resolveMany(ctx, ids)
 	}
 	out := make([][]User, len(ids))
+	var probs []DecodeProblem
 	for i, id := range ids {
 		us, err := d.Resolve(ctx, id)
-		if err != nil && !isNoSuchObject(err) {
+		var de *DecodeError
+		switch {
+		case errors.As(err, &de):
+			probs = append(probs, de.Problems...)
+		case err != nil && !isNoSuchObject(err):
 			return nil, err
 		}
 		out[i] = us
 	}
-	return out, nil
+	return out, decodeError(probs)
 }
 
 func isNoSuchObject(err error) bool { return errors.Is(err, ErrNoSuchObject) }
@@ -111,6 +118,7 @@ const resolveChunk = 64
 
 func (l *LDAP) resolveMany(ctx context.Context, ids []string) ([][]User, error) {
 	out := make([][]User, len(ids))
+	var probs []DecodeProblem
 	q := ldap.EscapeFilter
 	dnAttr := "entryDN"
 	if l.ad {
@@ -138,16 +146,33 @@ func (l *LDAP) resolveMany(ctx context.Context, ids []string) ([][]User, error) 
 		}
 		b.WriteString("))")
 		us, err := l.searchUsers(ctx, l.base, ldap.ScopeWholeSubtree, b.String(), 0)
-		if err != nil && len(us) == 0 {
+		var de *DecodeError
+		if err != nil && !errors.As(err, &de) {
 			return nil, err
 		}
+		picked := map[string]bool{}
 		for i, m := range ms {
 			if m.id != "" {
 				out[start+i] = m.pick(us)
+				for _, u := range out[start+i] {
+					picked[NormDN(u.DN)] = true
+				}
+			}
+		}
+		// A user delivered with a value that did not decode is shown
+		// with it absent: planning a write on that is planning on a value
+		// the directory does not hold. As a listing does, say so; only
+		// for the users the list names, not the other candidates a name
+		// matched.
+		if de != nil {
+			for _, p := range de.Problems {
+				if picked[NormDN(p.DN)] {
+					probs = append(probs, p)
+				}
 			}
 		}
 	}
-	return out, nil
+	return out, decodeError(probs)
 }
 
 func (m *Memory) resolveMany(ctx context.Context, ids []string) ([][]User, error) {

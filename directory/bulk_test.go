@@ -643,3 +643,32 @@ func TestBulkConflictRechecksWhere(t *testing.T) {
 		t.Fatalf("still selected: %+v", rep.Results[0])
 	}
 }
+
+// A user whose OptionFlags does not decode stops the plan, whether it is
+// selected by its OU or by a list: never planned on the value shown as
+// absent.
+func TestBulkStopsOnUndecodableValueAlike(t *testing.T) {
+	f := startFakeDC(t, 0)
+	dn := "CN=Ann Lee,OU=Sales,OU=Corp,DC=corp,DC=example"
+	f.mu.Lock()
+	f.entries[NormDN(dn)].attrs["msrtcsip-optionflags"] = []string{"lots"}
+	f.mu.Unlock()
+	l := f.dial(t)
+	ctx := context.Background()
+	for _, sel := range []BulkSelection{
+		{OU: "OU=Sales,OU=Corp,DC=corp,DC=example"},
+		{IDs: []string{"alee"}},
+		{IDs: []string{"staylor", "Ann Lee"}},
+	} {
+		p, err := PlanBulk(ctx, l, BulkRequest{Select: sel, Change: pic()})
+		var de *DecodeError
+		if err == nil || !errors.As(err, &de) || !slices.Contains(de.DNs(), dn) ||
+			!strings.Contains(err.Error(), "nothing was planned or written") || !strings.Contains(err.Error(), "lots") {
+			t.Errorf("%+v: planned %v, error %v", sel, p != nil, err)
+		}
+	}
+	// The other users of a list are planned as ever.
+	if _, err := PlanBulk(ctx, l, BulkRequest{Select: BulkSelection{IDs: []string{"staylor"}}, Change: pic()}); err != nil {
+		t.Errorf("staylor alone: %v", err)
+	}
+}
