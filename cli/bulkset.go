@@ -70,7 +70,7 @@ func (b *bulkFlags) check() error {
 	case b.given["ou"] && b.given["users-from"]:
 		return usageError("give --ou DN or --users-from FILE, not both")
 	case b.given["ou"] && strings.TrimSpace(b.ou) == "":
-		return usageError("--ou needs the DN of an OU (e.g. --ou OU=Sales,DC=corp,DC=example)")
+		return usageError("--ou needs the DN of an OU (e.g. --ou OU=Sales,OU=Corp,DC=corp,DC=example)")
 	case b.given["users-from"] && b.usersFrom == "":
 		return usageError("--users-from needs a file of users, one a line (- for standard input)")
 	case b.subtree && !b.given["ou"]:
@@ -146,7 +146,7 @@ func bulkWhere(w flags.Where) directory.Where {
 
 func runBulkSet(ctx context.Context, pos []string, c *conn, b *bulkFlags, dry bool, tries int, env Env) error {
 	if len(pos) == 0 {
-		return usageError("name the changes to make, e.g. ocsflags set --ou OU=Sales,DC=corp,DC=example +pic telephony=ev")
+		return usageError("name the changes to make, e.g. ocsflags set --ou OU=Sales,OU=Corp,DC=corp,DC=example +pic telephony=ev")
 	}
 	change, pool, err := parseChanges(pos)
 	if err != nil {
@@ -155,11 +155,10 @@ func runBulkSet(ctx context.Context, pos []string, c *conn, b *bulkFlags, dry bo
 		}
 		return err
 	}
-	switch {
-	case change.SIPAddress.Set:
-		return usageError("sip= would give every user the same sign-in name, and a sign-in name belongs to one user: set it one user at a time (ocsflags set USER sip=…)")
-	case change.Line.Set && change.Line.V != "":
-		return usageError("line= would give every user the same Line URI, and a line belongs to one user: set it one user at a time (ocsflags set USER line=…)")
+	// The engine's rules on the change alone, before connecting: a typo
+	// costs no bind.
+	if rs := directory.CheckBulkChange(change); len(rs) > 0 {
+		return bulkChangeRefused(rs[0])
 	}
 	if c.readOnly && !dry {
 		// As for one user: refuse before anything is read, not one
@@ -261,6 +260,20 @@ func runBulkSet(ctx context.Context, pos []string, c *conn, b *bulkFlags, dry bo
 		return notAllDone{n: len(rep.Results) - rep.Count(directory.BulkWritten) - rep.Count(directory.BulkUnchanged), of: len(rep.Results)}
 	}
 	return nil
+}
+
+// bulkChangeRefused words a refusal of the change itself
+// (directory.CheckBulkChange) for set's arguments.
+func bulkChangeRefused(r directory.Refusal) error {
+	switch {
+	case r.Rule == directory.RuleOneUserValue && r.Attr == flags.AttrPrimaryUserAddress && r.Addr == "":
+		return usageError("sip= with --ou or --users-from: %s (ocsflags set USER sip=); -enabled alone disables the users and keeps their names", r.Reason)
+	case r.Rule == directory.RuleOneUserValue && r.Attr == flags.AttrPrimaryUserAddress:
+		return usageError("sip= would give every user the same sign-in name, and a sign-in name belongs to one user: set it one user at a time (ocsflags set USER sip=…)")
+	case r.Rule == directory.RuleOneUserValue && r.Attr == flags.AttrLine:
+		return usageError("line= would give every user the same Line URI, and a line belongs to one user: set it one user at a time (ocsflags set USER line=…)")
+	}
+	return usageError("%s", r.Reason)
 }
 
 // notAllDone ends a bulk set whose users did not all end in the target

@@ -89,6 +89,13 @@ func parseChanges(args []string) (c flags.Change, pool string, err error) {
 				}
 				pool = v
 			default:
+				name := strings.ToLower(k)
+				f, isBit := flags.ByShort(name)
+				if _, isBool := booleans[name]; isBool || isBit && f.Short == name {
+					// federation=off as --where says it: a feature is
+					// turned on and off with + and -.
+					return c, "", usageError("%s: turn %s on with +%s and off with -%s (NAME=VALUE is for telephony=, archiving=, sip=, line=, line-server= and pool=)", termtext.Quote(a), name, name, name)
+				}
 				return c, "", usageError("unknown setting %s: use telephony=, archiving=, sip=, line=, line-server= or pool=", termtext.Quote(k))
 			}
 			continue

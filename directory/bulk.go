@@ -164,8 +164,13 @@ func (e *UnresolvedError) Error() string {
 	return fmt.Sprintf("%s (first: %s: %v); nothing was written", msg, p.ID, p.Err)
 }
 
-// PlanBulk reads the selection once and plans r.Change for every user.
+// PlanBulk reads the selection once and plans r.Change for every user. A
+// change the rules refuse for many users whoever they are
+// (CheckBulkChange) is a *RefusedError before anything is read.
 func PlanBulk(ctx context.Context, d Directory, r BulkRequest) (*BulkPlan, error) {
+	if rs := CheckBulkChange(r.Change); len(rs) > 0 {
+		return nil, &RefusedError{Refusals: rs}
+	}
 	var pl PoolList
 	var err error
 	if r.Pools != nil {

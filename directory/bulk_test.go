@@ -672,3 +672,39 @@ func TestBulkStopsOnUndecodableValueAlike(t *testing.T) {
 		t.Errorf("staylor alone: %v", err)
 	}
 }
+
+// The same sign-in name or Line URI for many users, or taking their
+// sign-in names away, is refused by the engine before anything is read,
+// whoever calls it and however few users the selection names.
+func TestBulkRefusesOneUserValues(t *testing.T) {
+	m := demo(t)
+	ctx := context.Background()
+	alee := "CN=Ann Lee,OU=Sales,OU=Corp,DC=corp,DC=example"
+	for _, c := range []flags.Change{
+		{SIPAddress: flags.Some("sip:shared@corp.example")},
+		{Line: flags.Some("tel:+15550100")},
+		{Flags: flags.Delta{Set: flags.PublicIM}, Line: flags.Some("tel:+15550100")},
+		{Enabled: flags.Some(false), SIPAddress: flags.Some("")},
+	} {
+		for _, sel := range []BulkSelection{{IDs: []string{alee}}, {OU: StaffOU}} {
+			p, err := PlanBulk(ctx, m, BulkRequest{Select: sel, Change: c})
+			var re *RefusedError
+			if !errors.As(err, &re) || re.First().Rule != RuleOneUserValue || re.First().Attr == "" || p != nil {
+				t.Errorf("%+v over %+v: plan %v, error %v", c, sel, p != nil, err)
+			}
+		}
+	}
+	if m.Applied() != 0 {
+		t.Fatal("wrote")
+	}
+	// A Server URI is shared by the users of one RCC server, and a line
+	// may be taken away from many.
+	p := planOrFail(t, m, BulkRequest{Select: BulkSelection{IDs: []string{alee}}, Change: flags.Change{Line: flags.Some("")}})
+	if p.Items[0].Outcome != BulkUnchanged {
+		t.Fatalf("line removal: %s %+v", p.Items[0].Outcome, p.Items[0].Refusal)
+	}
+	p = planOrFail(t, m, BulkRequest{Select: BulkSelection{IDs: []string{alee}}, Change: flags.Change{LineServer: flags.Some("sip:rcc.corp.example;transport=tcp")}})
+	if p.Items[0].Outcome != BulkWrite {
+		t.Fatalf("line-server: %s %+v", p.Items[0].Outcome, p.Items[0].Refusal)
+	}
+}

@@ -57,6 +57,13 @@ const (
 	// does: a never-enabled account (a service account, a mailbox-only
 	// user) is not stamped with OCS attributes by a batch.
 	RuleNotEnabled Rule = "not-enabled"
+	// RuleOneUserValue: a change over many users never gives them all
+	// the same sign-in name or Line URI: each belongs to one user (a
+	// duplicate signs in neither, a shared line rings the wrong phone).
+	// Nor does it take sign-in names away: that is done one user at a
+	// time, and disabling keeps them. Taking Line URIs away, and values
+	// users share (a Server URI, a pool), are not refused by it.
+	RuleOneUserValue Rule = "one-user-value"
 )
 
 // Refusal is one rule a change breaks. Reason is the sentence every
@@ -73,6 +80,9 @@ type Refusal struct {
 	Others []string
 	// Pool is the host name (or DN) of the pool the user is on.
 	Pool string
+	// Attr is the attribute a rule on a change alone is about
+	// (RuleOneUserValue).
+	Attr string
 	// Missing lists what enabling lacks: "sign-in name", "pool".
 	Missing []string
 	// Err is the underlying error, when there is one.
@@ -163,6 +173,28 @@ func catalogueBits(d flags.Delta) []Refusal {
 			out = append(out, Refusal{Rule: RuleReservedBit, Bit: b,
 				Reason: fmt.Sprintf("bit %d (value %d) is reserved or undocumented; ocsflags keeps such bits exactly as found and never sets or clears them", f.Bit, uint32(b))})
 		}
+	}
+	return out
+}
+
+// CheckBulkChange is the rules on a change over many users alone (set
+// --ou/--users-from, Configure Users), before anything is read: PlanBulk
+// refuses what it returns with a *RefusedError. Refusal.Attr names the
+// attribute (flags.AttrPrimaryUserAddress, flags.AttrLine) for a surface to word
+// its own argument.
+func CheckBulkChange(c flags.Change) []Refusal {
+	var out []Refusal
+	switch {
+	case c.SIPAddress.Set && c.SIPAddress.V != "":
+		out = append(out, Refusal{Rule: RuleOneUserValue, Addr: c.SIPAddress.V, Attr: flags.AttrPrimaryUserAddress,
+			Reason: "a sign-in name belongs to one user, and this change would give the same one to every user of the selection: set it one user at a time"})
+	case c.SIPAddress.Set:
+		out = append(out, Refusal{Rule: RuleOneUserValue, Attr: flags.AttrPrimaryUserAddress,
+			Reason: "a change to many users does not take their sign-in names away (disabling them keeps their names, so enabling them again brings back their contacts and meetings): take one away one user at a time"})
+	}
+	if c.Line.Set && c.Line.V != "" {
+		out = append(out, Refusal{Rule: RuleOneUserValue, Attr: flags.AttrLine,
+			Reason: "a Line URI belongs to one user, and this change would give the same one to every user of the selection: set it one user at a time"})
 	}
 	return out
 }
