@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"ocsflags/directory"
 	"ocsflags/flags"
@@ -77,9 +78,48 @@ func editsText(edits []flags.AttrEdit) string {
 	return strings.Join(parts, "; ")
 }
 
-const nameWidth = 30
+// bulkTable is the columns of the plan and the report: the outcome, the
+// name ADUC shows and the sAMAccountName, which tells apart two users of
+// one display name (an object without one, a contact, gets its DN on a
+// line of its own), sized to the plan's users so the changes start as
+// far left as they can.
+type bulkTable struct{ name, account int }
 
-func writeResultLine(w io.Writer, r directory.BulkResult) {
+const (
+	outcomeWidth = 9
+	maxName      = 30
+	maxAccount   = 20 // the longest sAMAccountName AD allows
+)
+
+func newBulkTable(p *directory.BulkPlan) bulkTable {
+	t := bulkTable{name: len("USER"), account: len("ACCOUNT")}
+	for _, it := range p.Items {
+		t.name = max(t.name, min(utf8.RuneCountInString(termtext.Safe(it.User.Label())), maxName))
+		t.account = max(t.account, min(utf8.RuneCountInString(termtext.Safe(it.User.SAMAccountName)), maxAccount))
+	}
+	return t
+}
+
+func (t bulkTable) header(w io.Writer, first, last string) {
+	printf(w, "%s %s %s %s\n", padRight(first, outcomeWidth), padRight("USER", t.name), padRight("ACCOUNT", t.account), last)
+}
+
+// row prints one user; text is already safe for the terminal except the
+// name, account and DN, which come from the directory.
+func (t bulkTable) row(w io.Writer, outcome, name, sam, dn, detail string) {
+	account := sam
+	if sam == "" {
+		account = "-"
+	}
+	name, account = termtext.Safe(name), termtext.Safe(account)
+	fmt.Fprintf(w, "%s %s %s %s\n", padRight(outcome, outcomeWidth), padRight(truncate(name, t.name), t.name),
+		padRight(truncate(account, t.account), t.account), termtext.Safe(detail))
+	if sam == "" {
+		printf(w, "%s dn: %s\n", strings.Repeat(" ", outcomeWidth), dn)
+	}
+}
+
+func (t bulkTable) writeResultLine(w io.Writer, r directory.BulkResult) {
 	detail := resultReason(r)
 	switch r.Outcome {
 	case directory.BulkWritten:
@@ -93,7 +133,7 @@ func writeResultLine(w io.Writer, r directory.BulkResult) {
 	case directory.BulkUnchanged:
 		detail = "already holds this"
 	}
-	printf(w, "%s %s %s\n", padRight(string(r.Outcome), 9), padRight(truncate(r.Name, nameWidth), nameWidth), detail)
+	t.row(w, string(r.Outcome), r.Name, r.SAM, r.DN, detail)
 }
 
 // selectedText says what the selection read and kept.
@@ -148,7 +188,11 @@ func writeBulkWarnings(w io.Writer, p *directory.BulkPlan) {
 		for _, x := range it.Warnings {
 			s, ok := by[x.Rule]
 			if !ok {
-				s = &seen{first: it.User.Label(), text: x.Reason}
+				first := it.User.Label()
+				if sam := it.User.SAMAccountName; sam != "" {
+					first += " (" + sam + ")"
+				}
+				s = &seen{first: first, text: x.Reason}
 				by[x.Rule] = s
 				order = append(order, x.Rule)
 			}
@@ -195,7 +239,8 @@ func bulkDryRun(env Env, p *directory.BulkPlan, asJSON bool) error {
 			return err
 		}
 	} else {
-		printf(env.Stdout, "%s %s %s\n", padRight("PLAN", 9), padRight("USER", nameWidth), "BEFORE -> AFTER, OR WHY NOT")
+		t := newBulkTable(p)
+		t.header(env.Stdout, "PLAN", "BEFORE -> AFTER, OR WHY NOT")
 		for _, it := range p.Items {
 			detail := ""
 			switch it.Outcome {
@@ -206,7 +251,7 @@ func bulkDryRun(env Env, p *directory.BulkPlan, asJSON bool) error {
 			case directory.BulkSkipped:
 				detail = bulkReason(it.Refusal)
 			}
-			printf(env.Stdout, "%s %s %s\n", padRight(string(it.Outcome), 9), padRight(truncate(it.User.Label(), nameWidth), nameWidth), detail)
+			t.row(env.Stdout, string(it.Outcome), it.User.Label(), it.User.SAMAccountName, it.User.DN, detail)
 		}
 		printf(env.Stdout, "\n%d user%s: %d to write, %d unchanged, %d skipped\n", len(p.Items), plural(len(p.Items)),
 			p.Count(directory.BulkWrite), p.Count(directory.BulkUnchanged), p.Count(directory.BulkSkipped))
@@ -255,6 +300,7 @@ func editsJSON(es []flags.AttrEdit) []editJSON {
 type bulkUserJSON struct {
 	DN      string     `json:"dn"`
 	Name    string     `json:"name"`
+	SAM     string     `json:"sAMAccountName,omitempty"`
 	Outcome string     `json:"outcome"`
 	Rule    string     `json:"rule,omitempty"`
 	Reason  string     `json:"reason,omitempty"`
@@ -275,7 +321,7 @@ func warningsText(ws []directory.Refusal) []string {
 }
 
 func resultJSON(r directory.BulkResult) bulkUserJSON {
-	j := bulkUserJSON{DN: r.DN, Name: r.Name, Outcome: string(r.Outcome), Reason: resultReason(r),
+	j := bulkUserJSON{DN: r.DN, Name: r.Name, SAM: r.SAM, Outcome: string(r.Outcome), Reason: resultReason(r),
 		Changes: editsJSON(r.Sent.Edits), Warnings: warningsText(r.Warnings), Attempts: r.Attempts}
 	if r.Refusal != nil {
 		j.Rule = string(r.Refusal.Rule)
@@ -287,7 +333,7 @@ func resultJSON(r directory.BulkResult) bulkUserJSON {
 }
 
 func planJSON(it directory.BulkItem) bulkUserJSON {
-	j := bulkUserJSON{DN: it.User.DN, Name: it.User.Label(), Outcome: string(it.Outcome),
+	j := bulkUserJSON{DN: it.User.DN, Name: it.User.Label(), SAM: it.User.SAMAccountName, Outcome: string(it.Outcome),
 		Changes: editsJSON(it.Change.Edits), Warnings: warningsText(it.Warnings)}
 	if it.Refusal != nil {
 		j.Rule, j.Reason = string(it.Refusal.Rule), bulkReason(it.Refusal)

@@ -235,6 +235,7 @@ func runBulkSet(ctx context.Context, pos []string, c *conn, b *bulkFlags, dry bo
 
 	ctx = directory.WithRun(ctx, directory.NewRunID())
 	prog := newProgressLine(env.Stderr, env.Stdout, len(plan.Items))
+	table := newBulkTable(plan)
 	rep := directory.ApplyBulk(ctx, d, plan, directory.BulkOptions{
 		Parallel: int(b.parallel), Tries: tries,
 		Progress: func(r directory.BulkResult, done, total int) {
@@ -242,7 +243,7 @@ func runBulkSet(ctx context.Context, pos []string, c *conn, b *bulkFlags, dry bo
 			if b.asJSON {
 				writeJSONLine(env.Stdout, resultJSON(r))
 			} else {
-				writeResultLine(env.Stdout, r)
+				table.writeResultLine(env.Stdout, r)
 			}
 			prog.update(done)
 		},

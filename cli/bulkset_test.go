@@ -281,3 +281,43 @@ func TestBulkSetJSONLines(t *testing.T) {
 		t.Fatalf("nobody selected: exit %d %q", code, out)
 	}
 }
+
+// The plan and the report name each user by the name ADUC shows and by
+// its sAMAccountName, so two users of one display name are told apart; a
+// contact, without an account name, gets its DN on a line of its own.
+func TestBulkSetTablesNameTheAccount(t *testing.T) {
+	m := openDemo(t)
+	list := "alee\nannlee2\nXena Warrior\n"
+	for _, args := range [][]string{
+		{"set", "--demo", "--users-from", "-", "+anonymous", "--dry-run"},
+		{"set", "--demo", "--users-from", "-", "+anonymous"},
+	} {
+		code, out, errs := runDemo(t, m, list, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d\n%s\n%s", args, code, out, errs)
+		}
+		rows := map[string]string{}
+		for _, l := range strings.Split(out, "\n") {
+			for _, who := range []string{"Ann Lee ", "Lee, Ann ", "Xena Warrior "} {
+				if strings.Contains(l, " "+who) {
+					rows[who] = l
+				}
+			}
+		}
+		if f := strings.Fields(rows["Ann Lee "]); len(f) < 4 || f[3] != "alee" {
+			t.Errorf("%v: Ann Lee's row %q has no account alee", args, rows["Ann Lee "])
+		}
+		if f := strings.Fields(rows["Lee, Ann "]); len(f) < 4 || f[3] != "annlee2" {
+			t.Errorf("%v: Lee, Ann's row %q has no account annlee2", args, rows["Lee, Ann "])
+		}
+		if !strings.Contains(out, "\n          dn: CN=Xena Warrior,OU=Partners,DC=corp,DC=example\n") {
+			t.Errorf("%v: the contact's DN is not on a line of its own:\n%s", args, out)
+		}
+		if strings.Contains(args[len(args)-1], "dry") && !strings.Contains(out, "ACCOUNT") {
+			t.Errorf("no ACCOUNT column:\n%s", out)
+		}
+	}
+	if _, out, _ := runDemo(t, m, list, "set", "--demo", "--users-from", "-", "+anonymous", "--json"); !strings.Contains(out, `"name":"Lee, Ann","sAMAccountName":"annlee2"`) {
+		t.Errorf("--json has no sAMAccountName:\n%s", out)
+	}
+}

@@ -42,6 +42,9 @@ type BulkOptions struct {
 type BulkResult struct {
 	DN   string
 	Name string
+	// SAM is the sAMAccountName ("" for a contact): two users may share a
+	// display name, never an account name.
+	SAM string
 	// Outcome is written, unchanged, skipped, conflict or failed.
 	Outcome BulkOutcome
 	// Refusal is the rule that left the user alone (skipped, or a
@@ -125,7 +128,7 @@ func ApplyBulk(ctx context.Context, d Directory, plan *BulkPlan, o BulkOptions) 
 	}
 	var writes []int
 	for i, it := range plan.Items {
-		r := BulkResult{DN: it.User.DN, Name: it.User.Label(), Outcome: it.Outcome, Refusal: it.Refusal, Warnings: it.Warnings}
+		r := BulkResult{DN: it.User.DN, Name: it.User.Label(), SAM: it.User.SAMAccountName, Outcome: it.Outcome, Refusal: it.Refusal, Warnings: it.Warnings}
 		rep.Results[i] = r
 		if it.Outcome == BulkWrite {
 			writes = append(writes, i)
@@ -215,7 +218,7 @@ func ApplyBulk(ctx context.Context, d Directory, plan *BulkPlan, o BulkOptions) 
 // unless they changed a value the intent sets outright, the user no
 // longer matches the plan's Where, or the write rules now refuse it.
 func applyItem(ctx context.Context, d Directory, plan *BulkPlan, it BulkItem, tries int, selected func(User) bool) BulkResult {
-	r := BulkResult{DN: it.User.DN, Name: it.User.Label(), Warnings: it.Warnings}
+	r := BulkResult{DN: it.User.DN, Name: it.User.Label(), SAM: it.User.SAMAccountName, Warnings: it.Warnings}
 	cur := it.User
 	for attempt := 1; ; attempt++ {
 		ch, refusals := PlanWrite(WriteRequest{User: cur, Change: it.Intent, Pools: plan.Pools, Bulk: true})
