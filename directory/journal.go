@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -162,6 +163,11 @@ func (j *Journaled) ReadLines() ([]JournalLine, []JournalDamage, error) {
 		return ReadJournalLines(bytes.NewReader(data))
 	}
 	f, err := os.Open(j.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		// Nothing written through it yet (NewJournaled creates it with
+		// the first write).
+		return nil, nil, nil
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("read the journal: %w", err)
 	}
@@ -173,19 +179,25 @@ func (j *Journaled) ReadLines() ([]JournalLine, []JournalDamage, error) {
 	return lines, damage, err
 }
 
-// NewJournaled opens (creating, mode 0600) the journal at path. A journal
-// that others may read (it names users and their settings) is made 0600;
-// Notice then says so.
+// NewJournaled opens the journal at path. A journal that others may read
+// (it names users and their settings) is made 0600; Notice then says so.
+// One that does not exist yet is created (mode 0600) by the first write,
+// not here: a command that writes nothing (a dry run) leaves no empty
+// journal behind. That it could be created is checked here, so a write is
+// never sent to learn that its intent cannot be journaled.
 func NewJournaled(d Directory, path string) (*Journaled, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("create journal directory: %w", err)
+	j := &Journaled{Directory: d, path: path}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := checkCreatable(path); err != nil {
+			return nil, fmt.Errorf("open journal: %w", err)
+		}
+		return j, nil
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open journal: %w", err)
 	}
 	defer f.Close()
-	j := &Journaled{Directory: d, path: path}
 	if fi, err := f.Stat(); err == nil && fi.Mode().Perm()&0o077 != 0 {
 		if err := f.Chmod(0o600); err != nil {
 			return nil, fmt.Errorf("the journal %s is readable by others (mode %04o) and cannot be made private: %w", path, fi.Mode().Perm(), err)
@@ -193,6 +205,38 @@ func NewJournaled(d Directory, path string) (*Journaled, error) {
 		j.notice = fmt.Sprintf("the journal %s was readable by others (mode %04o); it is now readable by its owner only (0600)", path, fi.Mode().Perm())
 	}
 	return j, nil
+}
+
+// checkCreatable reports why a file could not be created at path, without
+// creating it or its directories: the nearest directory that exists must
+// let this process make a file (tried with a temporary one, removed at
+// once) and must be a directory.
+func checkCreatable(path string) error {
+	dir := filepath.Dir(path)
+	for {
+		fi, err := os.Stat(dir)
+		if err == nil {
+			if !fi.IsDir() {
+				return fmt.Errorf("%s is not a directory", dir)
+			}
+			break
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			return err
+		}
+		dir = up
+	}
+	f, err := os.CreateTemp(dir, ".ocsflags-journal-check-*")
+	if err != nil {
+		return fmt.Errorf("cannot create the journal %s: %w", path, err)
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
 }
 
 // Path is where the journal is written; "" for a session journal.
@@ -246,6 +290,9 @@ func (j *Journaled) record(ctx context.Context, id, phase, outcome string, c Cha
 	if j.session != nil {
 		j.session.Write(buf)
 		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(j.path), 0o700); err != nil {
+		return fmt.Errorf("create journal directory: %w", err)
 	}
 	f, err := os.OpenFile(j.path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err == nil {

@@ -3,6 +3,7 @@ package directory
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -206,5 +207,45 @@ func TestJournalRunID(t *testing.T) {
 		if e.Run != want {
 			t.Errorf("line %d run %q, want %q", i, e.Run, want)
 		}
+	}
+}
+
+// Opening a journal creates nothing (a dry run leaves no empty journal
+// behind); the first write creates it, private, with its directories. A
+// journal that could not be created is refused when it is opened, before
+// any write is sent.
+func TestJournalCreatedByTheFirstWrite(t *testing.T) {
+	m, _ := OpenDemo()
+	path := filepath.Join(t.TempDir(), "state", "ocsflags", "journal.jsonl")
+	j, err := NewJournaled(m, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Dir(path)); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("opening the journal made %s: %v", filepath.Dir(path), err)
+	}
+	if lines, damage, err := j.ReadLines(); len(lines) != 0 || len(damage) != 0 || err != nil {
+		t.Fatalf("a journal not made yet reads %d lines, %v", len(lines), err)
+	}
+	if ents, _ := os.ReadDir(filepath.Dir(filepath.Dir(filepath.Dir(path)))); len(ents) != 0 {
+		t.Fatalf("the check left %v behind", ents)
+	}
+	const dn = "CN=Leo Marsh,OU=Migrated-LCS2005,DC=corp,DC=example"
+	if _, err := j.Apply(context.Background(), Change{DN: dn, Edits: []flags.AttrEdit{{Attr: flags.AttrOptionFlags, Old: flags.Some("1"), New: flags.Some("257")}}}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("after a write: %v, %v", st, err)
+	}
+	if es, err := ReadJournal(path); err != nil || len(es) != 2 {
+		t.Fatalf("%d lines, %v", len(es), err)
+	}
+
+	// Under a file, no journal can be made: said at once.
+	file := filepath.Join(t.TempDir(), "plain")
+	os.WriteFile(file, nil, 0o600)
+	if _, err := NewJournaled(m, filepath.Join(file, "journal.jsonl")); err == nil {
+		t.Fatal("a journal under a file was accepted")
 	}
 }
