@@ -286,6 +286,7 @@ func undoTargets(ctx context.Context, d directory.Directory, writes []directory.
 		}
 		r := directory.UndoWrite(ctx, d, w, u, directory.UndoOptions{DryRun: dry, Tries: undoTries, Pools: pools, SettleTimeout: directory.DefaultTimeout, Claims: claims})
 		users[directory.NormDN(w.DN)] = r.After
+		r.Plan.NameChangedSince(laterInEffect(writes, pos[w.ID], undoneBy))
 		writeUndo(env.Stdout, r, dry, undoneBy[w.ID])
 		var re *directory.RefusedError
 		switch {
@@ -319,6 +320,20 @@ func undoTargets(ctx context.Context, d directory.Directory, writes []directory.
 	}
 	printf(env.Stdout, "\n%s\n", undoSummary(out, run, dry))
 	return out, nil
+}
+
+// laterInEffect is the journal's writes after the one at index i that are
+// written and not taken back by an undo in effect: those that may have
+// changed what that write left (directory.UndoPlan.NameChangedSince picks
+// the ones of its user and attributes).
+func laterInEffect(writes []directory.JournalWrite, i int, undoneBy map[string][]directory.JournalWrite) []directory.JournalWrite {
+	var out []directory.JournalWrite
+	for _, w := range writes[i+1:] {
+		if _, undone := undoneByNow(undoneBy, w.ID, 0); w.Written() && !undone {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // undoSummary is undo's last line: what became of the writes named, and

@@ -73,3 +73,30 @@ func TestUndoDryRunAgreesWithUndo(t *testing.T) {
 		t.Errorf("dry run refuses a part the undo takes back:\n%s", dout)
 	}
 }
+
+// Undoing the older of two journaled writes of one user alone: the part
+// the newer one changed is refused naming that write and how to undo it,
+// not "someone".
+func TestUndoRefusalNamesTheLaterWrite(t *testing.T) {
+	d := newJournaledDemo(t)
+	for _, tel := range []string{"telephony=ev", "telephony=rcc"} {
+		if code, _, errs := d.run(t, "set", "--demo", "lmarsh", tel); code != 0 {
+			t.Fatalf("set %s: %d %s", tel, code, errs)
+		}
+	}
+	hs := historyJSON(t, d, "--user", "lmarsh")
+	if len(hs) != 2 {
+		t.Fatalf("history: %+v", hs)
+	}
+	for _, dry := range []bool{true, false} {
+		args := []string{"undo", "--demo", hs[0].ID}
+		if dry {
+			args = append(args, "--dry-run")
+		}
+		code, out, errs := d.run(t, args...)
+		if code != 1 || strings.Contains(out, "someone") || !strings.Contains(out, "changed since by write "+hs[1].ID) ||
+			!strings.Contains(out, "ocsflags undo "+hs[1].ID) {
+			t.Errorf("%v: exit %d\n%s%s", args, code, out, errs)
+		}
+	}
+}

@@ -100,7 +100,7 @@ func PlanUndo(w JournalWrite, u User) UndoPlan {
 		}
 		if !sameOpt(attr, pt.Holds, pt.Wrote) {
 			pt.Action = UndoRefused
-			pt.Reason = fmt.Sprintf("%s holds %s now, not %s as this write left it (someone changed it since); left as it is", attr, showOpt(pt.Holds), showOpt(pt.Wrote))
+			pt.Reason = fmt.Sprintf("%s holds %s now, not %s as this write left it ("+changedSince+"); left as it is", attr, showOpt(pt.Holds), showOpt(pt.Wrote))
 			if sameOpt(attr, pt.Holds, pt.Before) {
 				pt.Reason = fmt.Sprintf("%s holds %s now, not %s as this write left it: it is already back to what it was before; left as it is", attr, showOpt(pt.Holds), showOpt(pt.Wrote))
 			}
@@ -114,6 +114,67 @@ func PlanUndo(w JournalWrite, u User) UndoPlan {
 		p.Parts = append(p.Parts, pt)
 	}
 	return p
+}
+
+// changedSince is how a refused part says the value changed after the
+// write, until NameChangedSince names who changed it.
+const changedSince = "someone changed it since"
+
+// NameChangedSince names, in each refused part, the later journaled writes
+// of the same user that changed what the part is about (for a bit mask,
+// the refused bits), instead of "someone": writes ocsflags made itself are
+// known, and undoing them first lets this one through. later is the
+// journal's written writes after p.Write, oldest first; writes to other
+// users, or of other attributes, are passed over.
+func (p *UndoPlan) NameChangedSince(later []JournalWrite) {
+	for i := range p.Parts {
+		pt := &p.Parts[i]
+		if pt.Action != UndoRefused || !strings.Contains(pt.Reason, changedSince) {
+			continue
+		}
+		var by []JournalWrite
+		for _, w := range later {
+			if !SameDN(w.DN, p.Write.DN) || !w.Written() || w.ID == p.Write.ID {
+				continue
+			}
+			for _, e := range w.Edits {
+				if canonicalAttr(e.Attr) == pt.Attr && touches(pt, e) {
+					by = append(by, w)
+					break
+				}
+			}
+		}
+		if len(by) == 0 {
+			continue
+		}
+		var names, ids []string
+		for _, w := range by {
+			names = append(names, fmt.Sprintf("write %s at %s", w.ID, w.Time.UTC().Format("2006-01-02 15:04:05Z")))
+		}
+		for j := len(by) - 1; j >= 0; j-- {
+			ids = append(ids, by[j].ID)
+		}
+		if len(names) > 3 {
+			names = append(names[:3], fmt.Sprintf("%d more", len(by)-3))
+		}
+		them := "it"
+		if len(by) > 1 {
+			them = "them"
+		}
+		pt.Reason = strings.Replace(pt.Reason, changedSince,
+			fmt.Sprintf("changed since by %s; undo %s first: ocsflags undo %s", strings.Join(names, ", "), them, strings.Join(ids, " ")), 1)
+	}
+}
+
+// touches reports whether the edit e of a later write changed what the
+// refused part pt is about: for a bit mask, one of the refused bits.
+func touches(pt *UndoPart, e flags.AttrEdit) bool {
+	if pt.Attr != flags.AttrOptionFlags && pt.Attr != flags.AttrArchivingEnabled {
+		return e.Old != e.New
+	}
+	o, _ := flags.ParseAD(e.Old.Or("0"))
+	n, _ := flags.ParseAD(e.New.Or("0"))
+	return (o^n)&pt.Bits.Refused != 0
 }
 
 // undoBits plans a bit mask's undo: a part for the bits restored, one for
@@ -171,7 +232,7 @@ func undoBits(c *flags.Change, pt UndoPart) []UndoPart {
 		if cl := u.Refused & (before &^ after); cl != 0 {
 			what = append(what, "it cleared "+names(pt.Attr, cl)+", which "+pt.Attr+" has again")
 		}
-		r.Reason = fmt.Sprintf("%s: this write left %s %s, it holds %s now (someone changed it since); those bits are left as they are",
+		r.Reason = fmt.Sprintf("%s: this write left %s %s, it holds %s now ("+changedSince+"); those bits are left as they are",
 			strings.Join(what, "; "), pt.Attr, showOpt(pt.Wrote), showOpt(pt.Holds))
 		out = append(out, r)
 	}
