@@ -134,6 +134,27 @@ func readUserList(name string, env Env) (ids []string, lines []int, err error) {
 	return ids, lines, nil
 }
 
+// repeatedLine finds the first identifier given twice (in any case): the
+// line numbers of its first and second occurrence.
+func repeatedLine(ids []string, lines []int) (first, again int, ok bool) {
+	seen := map[string]int{}
+	for i, id := range ids {
+		k := strings.ToLower(id)
+		if j, dup := seen[k]; dup {
+			return lines[j], lines[i], true
+		}
+		seen[k] = i
+	}
+	return 0, 0, false
+}
+
+func listName(file string) string {
+	if file == "-" {
+		return "standard input"
+	}
+	return file
+}
+
 // bulkWhere is the --where conditions as the plan's filter: the find
 // command's language, matched on the facts the plan's one read gives
 // (directory.Auditor.Facts); nil when none was given.
@@ -216,6 +237,17 @@ func runBulkSet(ctx context.Context, pos []string, c *conn, b *bulkFlags, dry bo
 	}
 	if err != nil {
 		return err
+	}
+	if len(sel.IDs) > plan.Read {
+		// Two lines for one user (the same name twice, or alee and
+		// sip:alee@…): planned once, said so that a count that looks short
+		// is explained.
+		first := ""
+		if a, b, ok := repeatedLine(sel.IDs, lines); ok {
+			first = fmt.Sprintf(" (line %d repeats line %d)", b, a)
+		}
+		printf(env.Stderr, "ocsflags: notice: --users-from %s: %d of its lines name %d user%s%s; each user is planned once\n",
+			listName(b.usersFrom), len(sel.IDs), plan.Read, plural(plan.Read), first)
 	}
 	if info := d.Info(); info.SIPScope == flags.ScopeDomain && claims(plan) > 0 {
 		printf(env.Stderr, "ocsflags: warning: the sign-in names this puts to use were checked in this domain only, not the forest (%s): a user of another domain may hold one; give --gc URL to check the forest\n", info.GCProblem)

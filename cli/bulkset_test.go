@@ -321,3 +321,17 @@ func TestBulkSetTablesNameTheAccount(t *testing.T) {
 		t.Errorf("--json has no sAMAccountName:\n%s", out)
 	}
 }
+
+// A list naming a user twice is planned once, and set says so: a count
+// that looks short is explained.
+func TestBulkSetUsersFromSaysRepeats(t *testing.T) {
+	m := openDemo(t)
+	code, out, errs := runDemo(t, m, "alee\n# a comment\n\nstaylor\nALEE\n", "set", "--demo", "--users-from", "-", "+anonymous", "--dry-run")
+	if code != 0 || !strings.Contains(errs, "3 of its lines name 2 users (line 5 repeats line 1); each user is planned once") ||
+		!strings.Contains(out, "2 users: 2 to write") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	if _, _, errs := runDemo(t, m, "alee\nstaylor\n", "set", "--demo", "--users-from", "-", "+anonymous", "--dry-run"); strings.Contains(errs, "planned once") {
+		t.Fatalf("a list without repeats got the notice:\n%s", errs)
+	}
+}
