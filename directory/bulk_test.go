@@ -589,7 +589,17 @@ func TestBulkClaimCheckTroubleIsNotDone(t *testing.T) {
 	for _, failRead := range []bool{false, true} {
 		addr := "sip:claim-trouble@corp.example"
 		d := &claimTrouble{Memory: demo(t), addr: addr, failRead: failRead}
-		p := planOrFail(t, d, BulkRequest{Select: BulkSelection{IDs: []string{"alee"}}, Change: flags.Change{SIPAddress: flags.Some(addr)}})
+		// A change to many users gives none of them a sign-in name
+		// (RuleOneUserValue): the claim is Ann Lee's own name, put to use
+		// again by enabling her.
+		const alee = "CN=Ann Lee,OU=Sales,OU=Corp,DC=corp,DC=example"
+		u, _ := d.Memory.User(context.Background(), alee)
+		off := u.OCS
+		off.Enabled, off.SIPAddress = flags.Some(false), flags.Some(addr)
+		if _, err := d.Memory.Apply(context.Background(), Change{DN: alee, Edits: flags.Edits(u.OCS, off)}); err != nil {
+			t.Fatal(err)
+		}
+		p := planOrFail(t, d, BulkRequest{Select: BulkSelection{IDs: []string{"alee"}}, Change: flags.Change{Enabled: flags.Some(true)}})
 		if p.Items[0].Outcome != BulkWrite || p.Items[0].Claim == "" {
 			t.Fatalf("plan: %+v", p.Items[0])
 		}
