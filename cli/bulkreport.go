@@ -149,6 +149,10 @@ func selectedText(p *directory.BulkPlan, sel directory.BulkSelection, filtered b
 	if filtered {
 		s += fmt.Sprintf(", %d match --where", p.Selected)
 	}
+	if p.Settled > 0 {
+		// A rerun: the users an earlier run changed no longer match.
+		s += fmt.Sprintf("; %d of the others already hold%s this change (unchanged)", p.Settled, map[bool]string{true: "s"}[p.Settled == 1])
+	}
 	if p.Selected == 0 {
 		s += ": nothing to do"
 	}
@@ -347,6 +351,10 @@ type bulkSummaryJSON struct {
 		DryRun   bool   `json:"dryRun"`
 		Read     int    `json:"read"`
 		Selected int    `json:"selected"`
+		// AlreadyDone is how many of the users --where left out hold the
+		// change already (not in unchanged, which counts selected users):
+		// what an earlier run of the same command leaves.
+		AlreadyDone int `json:"alreadyDone"`
 		// ToWrite is, in a dry run only, how many users would be written
 		// (a real run says how many were: written).
 		ToWrite   *int `json:"toWrite,omitempty"`
@@ -362,7 +370,7 @@ type bulkSummaryJSON struct {
 // bulkSummary is the last object of set --json; rep is nil for a plan.
 func bulkSummary(p *directory.BulkPlan, rep *directory.BulkReport) bulkSummaryJSON {
 	var s bulkSummaryJSON
-	s.Summary.Read, s.Summary.Selected = p.Read, p.Selected
+	s.Summary.Read, s.Summary.Selected, s.Summary.AlreadyDone = p.Read, p.Selected, p.Settled
 	if rep == nil {
 		s.Summary.DryRun = true
 		n := p.Count(directory.BulkWrite)

@@ -230,6 +230,13 @@ func runBulkSet(ctx context.Context, pos []string, c *conn, b *bulkFlags, dry bo
 		change.HomeServer = flags.Some(dn)
 		req.Change, req.Pools = change, &pl
 	}
+	if w := b.where.Where(); !w.Empty() {
+		// A rerun: the users the first run changed may no longer match
+		// --where (the repair's finding is gone); those that match the
+		// rest and hold the change already are reported unchanged.
+		rest := w.Settled(req.Change)
+		req.Settled = directory.WhereFunc(func(u directory.User, a *directory.Auditor) bool { return rest.Match(a.Facts(u)) })
+	}
 	plan, err := directory.PlanBulk(ctx, d, req)
 	var ue *directory.UnresolvedError
 	if errors.As(err, &ue) {

@@ -193,6 +193,16 @@ func TestBulkSetWhereAndRepair(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "1 written, 0 unchanged") || !strings.Contains(out, "match --where") {
 		t.Fatalf("repair: exit %d\n%s\n%s", code, tail(out), errs)
 	}
+	// Run again, the repair finds nothing to repair and says the users
+	// hold the change already (Sam Taylor, repaired, matches no more).
+	code, out, errs = runDemo(t, m, "", "set", "--demo", "--ou", "DC=corp,DC=example", "--subtree", "--where", "finding=home-server-not-a-pool", "pool=pool01.corp.example")
+	if code != 0 || !strings.Contains(out, "0 match --where; ") || !strings.Contains(out, "of the others already hold this change (unchanged): nothing to do") {
+		t.Fatalf("repair again: exit %d\n%s\n%s", code, tail(out), errs)
+	}
+	code, out, _ = runDemo(t, m, "", "set", "--demo", "--ou", "DC=corp,DC=example", "--subtree", "--where", "finding=home-server-not-a-pool", "pool=pool01.corp.example", "--json")
+	if _, sum := decodeStream(t, out); code != 0 || sum.Summary.Selected != 0 || sum.Summary.AlreadyDone == 0 {
+		t.Fatalf("repair again, --json: exit %d %+v", code, sum.Summary)
+	}
 	code, out, _ = runDemo(t, m, "alee\n", "set", "--demo", "--users-from", "-", "pool=poolr2.corp.example")
 	if code != 1 || !strings.Contains(out, "skipped   Ann Lee") || !strings.Contains(out, "already on a working pool (pool01.corp.example)") {
 		t.Fatalf("working pool: exit %d\n%s", code, out)

@@ -47,6 +47,13 @@ type BulkRequest struct {
 	Select BulkSelection
 	// Where, when set, keeps only the selected users it matches.
 	Where Where
+	// Settled, when set with Where, is Where less what Change decides
+	// (flags.Where.Settled): a user Where leaves out but Settled keeps, and
+	// that already holds its intent, is where a run of this request leaves
+	// its users. They are counted (BulkPlan.Settled), not planned: run
+	// twice, the repair says the users the first run repaired (no longer
+	// matching --where finding=…) hold the change, not just "0 match".
+	Settled Where
 	// Change is the intent, the same for every user: deltas for bit masks,
 	// target values elsewhere (flags.Change). Its HomeServer, when set, is
 	// a pool's home-server DN already chosen from Pools.
@@ -115,9 +122,10 @@ type BulkPlan struct {
 	Change flags.Change
 	Items  []BulkItem
 	// Read is how many users the selection read, Selected how many of
-	// them Where kept (both count each user once).
-	Read, Selected int
-	Pools          PoolSet
+	// them Where kept (both count each user once), Settled how many of the
+	// others already hold the change (BulkRequest.Settled).
+	Read, Selected, Settled int
+	Pools                   PoolSet
 	// SIPScope is how far the sign-in names were read.
 	SIPScope flags.SearchScope
 	// Where is the request's condition, and Auditor what it was matched
@@ -190,8 +198,11 @@ func PlanBulk(ctx context.Context, d Directory, r BulkRequest) (*BulkPlan, error
 		}
 		seen[k] = true
 		p.Read++
-		if r.Where == nil || r.Where.Match(u, aud) {
+		switch {
+		case r.Where == nil || r.Where.Match(u, aud):
 			users = append(users, u)
+		case r.Settled != nil && r.Settled.Match(u, aud) && holdsAlready(u, intentFor(u, r, aud)):
+			p.Settled++
 		}
 	}
 	sel := r.Select
@@ -278,6 +289,23 @@ func PlanBulk(ctx context.Context, d Directory, r BulkRequest) (*BulkPlan, error
 	return p, nil
 }
 
+// intentFor is what r gives u: its Change, with RepairHome's home server
+// when u's is missing or broken.
+func intentFor(u User, r BulkRequest, aud *Auditor) flags.Change {
+	c := r.Change
+	if h := u.OCS.HomeServer; r.RepairHome != "" && (!h.Set || !aud.IsPool(h.V) && aud.Unknown(h.V) == "") {
+		c.HomeServer = flags.Some(r.RepairHome)
+	}
+	return c
+}
+
+// holdsAlready reports whether u already holds c: writing it would change
+// nothing.
+func holdsAlready(u User, c flags.Change) bool {
+	after, err := u.OCS.Apply(c)
+	return err == nil && len(Edits(u.OCS, after)) == 0
+}
+
 // bulkReadError is a failed read of the selection. A user whose msRTCSIP
 // values did not decode (impossible on AD; possible on other servers and
 // hand-made data) stops the plan whichever way it was selected: its write
@@ -299,10 +327,7 @@ func planItems(users []User, r BulkRequest, aud *Auditor) []BulkItem {
 	intents := make([]flags.Change, len(users))
 	pending := Holders{}
 	for i, u := range users {
-		intents[i] = r.Change
-		if h := u.OCS.HomeServer; r.RepairHome != "" && (!h.Set || !aud.IsPool(h.V) && aud.Unknown(h.V) == "") {
-			intents[i].HomeServer = flags.Some(r.RepairHome)
-		}
+		intents[i] = intentFor(u, r, aud)
 		if r.Pending != nil && r.Pending(u.DN) {
 			continue
 		}

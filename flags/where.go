@@ -41,6 +41,9 @@ type Where struct {
 type whereTerm struct {
 	src   string // the expression as given, for String
 	match func(f *Facts) bool
+	// decided reports whether a change sets what the expression is about
+	// (Settled); nil for none (ready=).
+	decided func(c Change) bool
 }
 
 // WhereError is a --where expression that does not parse: Expr is the
@@ -107,6 +110,7 @@ func ParseWhere(exprs []string) (Where, error) {
 			return Where{}, &WhereError{e, err.Error()}
 		}
 		t.src = e
+		t.decided = decidedBy(name, value)
 		w.terms = append(w.terms, t)
 	}
 	return w, nil
@@ -133,6 +137,70 @@ func (w Where) String() string {
 		p[i] = t.src
 	}
 	return strings.Join(p, " ")
+}
+
+// Settled is w less the expressions that c decides (c sets what they are
+// about: +pic decides pic=off, pool=HOST decides pool= and the home-server
+// findings). A user that w leaves out, that the rest still matches and
+// that already holds c, is where a run of c over w leaves its users:
+// rerunning the same change reports it unchanged (set's repair run twice).
+func (w Where) Settled(c Change) Where {
+	var out Where
+	for _, t := range w.terms {
+		if t.decided == nil || !t.decided(c) {
+			out.terms = append(out.terms, t)
+		}
+	}
+	return out
+}
+
+// decidedBy is which part of a change decides the expression name=value
+// (already parsed, so valid).
+func decidedBy(name, value string) func(c Change) bool {
+	n := strings.ToLower(strings.TrimSpace(name))
+	if a, ok := whereAliases[n]; ok {
+		n = a
+	}
+	bits := func(v Value) func(c Change) bool {
+		return func(c Change) bool { return c.Flags.Bits()&v != 0 }
+	}
+	switch n {
+	case "pic", "ev", "rcc", "pbx", "anonymous", "ep":
+		f, _ := ByShort(n)
+		return bits(f.Value)
+	case "telephony":
+		return bits(TelephonyMask)
+	case "federation":
+		return func(c Change) bool { return c.Federation.Set }
+	case "remote-access":
+		return func(c Change) bool { return c.RemoteAccess.Set }
+	case "enabled":
+		return func(c Change) bool { return c.Enabled.Set }
+	case "archiving":
+		return func(c Change) bool { return !c.Archiving.IsZero() }
+	case "pool":
+		return func(c Change) bool { return c.HomeServer.Set }
+	case "sip":
+		return func(c Change) bool { return c.SIPAddress.Set }
+	case "line":
+		return func(c Change) bool { return c.Line.Set }
+	case "line-server":
+		return func(c Change) bool { return c.LineServer.Set }
+	case "finding":
+		switch strings.ToLower(strings.TrimSpace(value)) {
+		case FindingNoHomeServer, FindingHomeServerNotAPool, FindingHomeServerUnchecked:
+			return func(c Change) bool { return c.HomeServer.Set }
+		case FindingNoEnhancedPresence:
+			return bits(EnhancedPresence)
+		case FindingTelephonyInconsistent:
+			return bits(TelephonyMask)
+		case FindingNotEnabled:
+			return func(c Change) bool { return c.Enabled.Set }
+		case FindingArchivingLegacyValue:
+			return func(c Change) bool { return !c.Archiving.IsZero() }
+		}
+	}
+	return nil
 }
 
 // Match reports whether f satisfies every expression of w.

@@ -290,3 +290,29 @@ func TestWhereYesNoOnOff(t *testing.T) {
 		}
 	}
 }
+
+// Settled drops the expressions a change decides and keeps the others.
+func TestWhereSettled(t *testing.T) {
+	for _, tc := range []struct {
+		where []string
+		c     Change
+		want  string
+	}{
+		{[]string{"finding=no-home-server"}, Change{HomeServer: Some("CN=x")}, ""},
+		{[]string{"finding=home-server-not-a-pool", "enabled=on"}, Change{HomeServer: Some("CN=x")}, "enabled=on"},
+		{[]string{"pic=off", "pool=pool01"}, Change{Flags: Delta{Set: PublicIM}}, "pool=pool01"},
+		{[]string{"anonymous=off"}, Change{Flags: Delta{Set: PublicIM}}, "anonymous=off"},
+		{[]string{"tel=inconsistent"}, Change{Flags: SetTelephony(TelephonyEnterpriseVoice)}, ""},
+		{[]string{"fed=off", "ready=yes"}, Change{Federation: Some(true)}, "ready=yes"},
+		{[]string{"finding=no-enhanced-presence"}, Change{Flags: Delta{Set: EnhancedPresence}}, ""},
+		{[]string{"finding=no-enhanced-presence"}, Change{HomeServer: Some("CN=x")}, "finding=no-enhanced-presence"},
+	} {
+		w, err := ParseWhere(tc.where)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := w.Settled(tc.c).String(); got != tc.want {
+			t.Errorf("%v settled by %+v: %q, want %q", tc.where, tc.c, got, tc.want)
+		}
+	}
+}
