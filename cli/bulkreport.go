@@ -226,7 +226,7 @@ func writeJSONLine(w io.Writer, v any) error {
 }
 
 // bulkDryRun prints the plan and the LDIF it would send.
-func bulkDryRun(env Env, p *directory.BulkPlan, asJSON bool) error {
+func bulkDryRun(env Env, p *directory.BulkPlan, asJSON bool, sel directory.BulkSelection, filtered bool) error {
 	var writes []directory.Change
 	for _, it := range p.Items {
 		if it.Outcome == directory.BulkWrite {
@@ -242,6 +242,9 @@ func bulkDryRun(env Env, p *directory.BulkPlan, asJSON bool) error {
 		if err := writeJSONLine(env.Stdout, bulkSummary(p, nil)); err != nil {
 			return err
 		}
+	} else if len(p.Items) == 0 {
+		// No table of nobody: what was read and why nobody is left.
+		printf(env.Stdout, "%s\n\n# dry run: nothing was written\n", selectedText(p, sel, filtered))
 	} else {
 		t := newBulkTable(p)
 		t.header(env.Stdout, "PLAN", "BEFORE -> AFTER, OR WHY NOT")

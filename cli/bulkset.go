@@ -261,7 +261,7 @@ func runBulkSet(ctx context.Context, pos []string, c *conn, b *bulkFlags, dry bo
 	}
 	writeBulkWarnings(env.Stderr, plan)
 	if dry {
-		return bulkDryRun(env, plan, b.asJSON)
+		return bulkDryRun(env, plan, b.asJSON, sel, where != nil)
 	}
 	if len(plan.Items) == 0 {
 		if b.asJSON {

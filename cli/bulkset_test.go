@@ -345,3 +345,13 @@ func TestBulkSetUsersFromSaysRepeats(t *testing.T) {
 		t.Fatalf("a list without repeats got the notice:\n%s", errs)
 	}
 }
+
+// A dry run that selects nobody prints no empty table: what was read and
+// that nobody is left.
+func TestBulkSetDryRunOfNobody(t *testing.T) {
+	m := openDemo(t)
+	code, out, errs := runDemo(t, m, "", "set", "--demo", "--ou", directory.StaffOU, "--where", "pool=nosuch", "+pic", "--dry-run")
+	if code != 0 || strings.Contains(out, "PLAN") || !strings.Contains(out, "0 match --where: nothing to do") || !strings.Contains(out, "# dry run: nothing was written") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+}

@@ -256,7 +256,7 @@ func undoTargets(ctx context.Context, d directory.Directory, writes []directory.
 	notes := map[string]string{}
 	for n, w := range todo {
 		if ctx.Err() != nil {
-			printf(env.Stderr, "ocsflags: stopped: %d write(s) not undone\n", len(todo)-n)
+			printf(env.Stderr, "ocsflags: stopped: %s not undone\n", count(len(todo)-n, "write"))
 			out.failed++
 			break
 		}
