@@ -4,10 +4,12 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"ocsflags/termtext"
+	"ocsflags/ui/keys"
 )
 
 // Input is a one-line text field for the filter, the bit explorer, the
@@ -32,20 +34,24 @@ func (in *Input) pos() int {
 	return p
 }
 
+// lineKeys is the editing keys (keys.Line), the same in every field.
+var lineKeys = keys.NewLine()
+
 // Update applies an editing key and reports whether the text changed and
 // whether the key was an editing key at all.
 func (in *Input) Update(msg tea.KeyPressMsg) (changed, handled bool) {
 	p := in.pos()
 	before, after := in.Value[:p], in.Value[p:]
-	switch msg.String() {
-	case "backspace", "ctrl+h":
+	k := lineKeys
+	switch {
+	case key.Matches(msg, k.DeleteBack):
 		if before == "" {
 			return false, true
 		}
 		_, n := utf8.DecodeLastRuneInString(before)
 		in.Value = before[:len(before)-n] + after
 		return true, true
-	case "delete", "ctrl+d":
+	case key.Matches(msg, k.DeleteForward):
 		if after == "" {
 			return false, true
 		}
@@ -53,25 +59,25 @@ func (in *Input) Update(msg tea.KeyPressMsg) (changed, handled bool) {
 		in.Value = before + after[n:]
 		in.tail -= n
 		return true, true
-	case "left", "ctrl+b":
+	case key.Matches(msg, k.Left):
 		_, n := utf8.DecodeLastRuneInString(before)
 		in.tail += n
 		return false, true
-	case "right", "ctrl+f":
+	case key.Matches(msg, k.Right):
 		_, n := utf8.DecodeRuneInString(after)
 		in.tail -= n
 		return false, true
-	case "home", "ctrl+a":
+	case key.Matches(msg, k.Start):
 		in.tail = len(in.Value)
 		return false, true
-	case "end", "ctrl+e":
+	case key.Matches(msg, k.End):
 		in.tail = 0
 		return false, true
-	case "ctrl+u":
+	case key.Matches(msg, k.Clear):
 		changed = in.Value != ""
 		in.Value, in.tail = "", 0
 		return changed, true
-	case "ctrl+w":
+	case key.Matches(msg, k.DeleteWord):
 		t := strings.TrimRight(before, " ")
 		nb := ""
 		if i := strings.LastIndex(t, " "); i >= 0 {

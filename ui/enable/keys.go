@@ -47,13 +47,10 @@ func (m *Model) enableKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case StepPattern:
 		if e.editing {
-			switch msg.String() {
-			case "enter", "tab", "esc":
+			if key.Matches(msg, k.Line.Done, k.NextPane, k.Line.Cancel) {
 				e.editing = false
-			default:
-				if changed, _ := e.Domain.Update(msg); changed {
-					m.updatePreview()
-				}
+			} else if changed, _ := e.Domain.Update(msg); changed {
+				m.updatePreview()
 			}
 			return nil
 		}

@@ -31,6 +31,44 @@ type KeyMap struct {
 	// Sort cycles the user list's sort column; Subtree lists a container
 	// with everything below it; Domain lists the whole domain.
 	Sort, Subtree, Domain key.Binding
+	// Line is the keys of a line being typed into.
+	Line Line
+}
+
+// Line is the keys of a one-line text field (common.Input: the filter,
+// the explorer's value, the wizard's domain, the editor) and of what
+// surrounds it while it has the keys: only keys that type no character,
+// so j, k, g and q are typed, not moved with.
+type Line struct {
+	// Editing: delete before and after the cursor, move it, clear the
+	// line, delete the word before the cursor.
+	DeleteBack, DeleteForward, Left, Right, Start, End, Clear, DeleteWord key.Binding
+	// Done leaves the field keeping the text; Cancel leaves it (the
+	// filter: cleared).
+	Done, Cancel key.Binding
+	// Up, Down, PageUp and PageDown move in the list under the field.
+	Up, Down, PageUp, PageDown key.Binding
+}
+
+// NewLine returns the keys of a line, as readline and Emacs spell them.
+func NewLine() Line {
+	b := func(keys ...string) key.Binding { return key.NewBinding(key.WithKeys(keys...)) }
+	return Line{
+		DeleteBack:    b("backspace", "ctrl+h"),
+		DeleteForward: b("delete", "ctrl+d"),
+		Left:          b("left", "ctrl+b"),
+		Right:         b("right", "ctrl+f"),
+		Start:         b("home", "ctrl+a"),
+		End:           b("end", "ctrl+e"),
+		Clear:         b("ctrl+u"),
+		DeleteWord:    b("ctrl+w"),
+		Done:          b("enter"),
+		Cancel:        b("esc"),
+		Up:            b("up"),
+		Down:          b("down"),
+		PageUp:        b("pgup"),
+		PageDown:      b("pgdown"),
+	}
 }
 
 // New returns the key map with its help texts.
@@ -79,6 +117,7 @@ func New() KeyMap {
 		Sort:         b([]string{"s"}, "s", "sort by the next column"),
 		Subtree:      b([]string{"t"}, "t", "this container and below / only this one"),
 		Domain:       b([]string{"D", "shift+d"}, "D", "the whole domain"),
+		Line:         NewLine(),
 	}
 }
 
