@@ -157,13 +157,14 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 // filterKey edits the filter; the list follows every keystroke.
 func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
 	l := &m.List
-	switch msg.String() {
-	case "esc":
+	k := m.com.Keys.Line
+	switch {
+	case key.Matches(msg, k.Cancel):
 		l.editing = false
 		l.input.Value = ""
 		l.setFilter("")
 		return nil
-	case "enter":
+	case key.Matches(msg, k.Done):
 		l.editing = false
 		if l.VisibleLen() == 1 {
 			// One match: open it, the obvious next step.
@@ -171,16 +172,16 @@ func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
 			return m.OpenUser(l.At(0).U)
 		}
 		return nil
-	case "up":
+	case key.Matches(msg, k.Up):
 		l.move(-1)
 		return nil
-	case "down":
+	case key.Matches(msg, k.Down):
 		l.move(1)
 		return nil
-	case "pgup":
+	case key.Matches(msg, k.PageUp):
 		l.move(-max(m.com.Height-4, 1))
 		return nil
-	case "pgdown":
+	case key.Matches(msg, k.PageDown):
 		l.move(max(m.com.Height-4, 1))
 		return nil
 	}
