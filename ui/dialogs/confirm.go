@@ -43,7 +43,7 @@ type Confirm struct {
 
 // NewConfirm asks title.
 func NewConfirm(c *common.Common, kind, title string, body []string, opts ...Option) *Confirm {
-	return &Confirm{com: c, Kind: kind, Title: title, Body: body, Options: opts, quit: key.NewBinding(key.WithKeys("ctrl+c"))}
+	return &Confirm{com: c, Kind: kind, Title: title, Body: body, Options: opts, quit: c.Keys.Interrupt}
 }
 
 // Overlay marks the dialog as a box over the screen below.

@@ -322,7 +322,7 @@ func NewEditor(c *common.Common, sess *session.Session, kind browse.ItemKind, u 
 		Commit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "set as pending edit")),
 		Clear:  key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "clear")),
 		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		Quit:   key.NewBinding(key.WithKeys("ctrl+c")),
+		Quit:   c.Keys.Interrupt,
 	}}
 }
 
