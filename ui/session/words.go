@@ -35,3 +35,19 @@ func (s *Session) PendingHolder(addr, self string) string {
 
 // PoolsByHost lists the pools by host name, as the console's pool lists do.
 func PoolsByHost(s directory.PoolSet) []directory.Pool { return s.All() }
+
+// ReadOnlyMsg is why nothing may be edited in a read-only session.
+const ReadOnlyMsg = "read-only: nothing can be changed in this session (--read-only or a read-only directory)"
+
+// CannotEdit is why the open user may not get a new edit ("" when it may):
+// a read-only session, or pending edits that no longer apply. Every screen
+// that stages edits asks it, so they refuse alike.
+func CannotEdit(readOnly bool, applyErr error) string {
+	switch {
+	case readOnly:
+		return ReadOnlyMsg
+	case applyErr != nil:
+		return "the pending edits of this user cannot apply (" + applyErr.Error() + "): undo with u first"
+	}
+	return ""
+}
