@@ -7,7 +7,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"ocsflags/flags"
-	"ocsflags/ui/browse"
 	"ocsflags/ui/common"
 	"ocsflags/ui/dialogs"
 	"ocsflags/ui/session"
@@ -111,7 +110,7 @@ func (m *Model) quit() tea.Cmd {
 	return m.push(dialogs.NewConfirm(m.com, "quit", "Quit with changes that are not written?",
 		[]string{fmt.Sprintf("%d pending change%s for %d user%s %s not been written to the directory. Quitting now loses %s.",
 			edits, common.Plural(edits), users, common.Plural(users), map[bool]string{true: "has", false: "have"}[edits == 1], them)},
-		dialogs.Answer("review and commit them", browse.OpenReviewMsg{}, "c"),
+		dialogs.Answer("review and commit them", common.OpenReviewMsg{}, "c"),
 		// Not y: y writes in the review, and a hand used to it must not
 		// throw the edits away here.
 		dialogs.Answer(discard, dialogs.QuitNowMsg{}, "d"),

@@ -7,6 +7,7 @@ import (
 	"ocsflags/flags"
 	"ocsflags/ui/audit"
 	"ocsflags/ui/browse"
+	"ocsflags/ui/common"
 	"ocsflags/ui/dialogs"
 	"ocsflags/ui/enable"
 	"ocsflags/ui/keys"
@@ -57,19 +58,19 @@ func (m *Model) fromBrowse(msg tea.Msg) (tea.Cmd, bool) {
 		m.stack.closeEditorOf(msg.DN)
 	case browse.OpenAuditMsg:
 		return m.openAudit(), true
-	case browse.OpenReviewMsg:
+	case common.OpenReviewMsg:
 		return m.openReview(), true
-	case browse.QuitMsg:
+	case common.QuitMsg:
 		return m.quit(), true
-	case browse.ToggleHelpMsg:
+	case common.ToggleHelpMsg:
 		m.frame.ToggleHelp()
-	case browse.EditMsg:
+	case common.EditMsg:
 		m.openEdit(msg.Kind)
-	case browse.ConfirmEPMsg:
+	case common.ConfirmEPMsg:
 		m.confirmEP()
 	case browse.ExplainMsg:
 		m.push(dialogs.NewConfirm(m.com, "info", msg.Title, msg.Body, dialogs.Answer("close", nil, "esc", "enter", "i", "q")))
-	case browse.UndoMsg:
+	case common.UndoMsg:
 		m.undo(msg.DN, msg.Label)
 	case browse.EnableMsg:
 		return m.openEnable(msg.Users), true
@@ -78,6 +79,8 @@ func (m *Model) fromBrowse(msg tea.Msg) (tea.Cmd, bool) {
 	case audit.JumpMsg:
 		m.browse.FocusItem(msg.Kind)
 		m.setStatus(msg.Hint)
+	case common.LoadUserMsg:
+		return browse.LoadUser(m.com.Ctx, m.com.Dir, msg.DN), true
 	case audit.ReloadMsg:
 		return m.browse.Reload(), true
 	case review.RefreshMsg:
@@ -130,7 +133,7 @@ func (m *Model) pushEditFor(u directory.User, c flags.Change, what string) {
 // canEdit reports whether the open user may get a new edit, and says why
 // not: a read-only session, or pending edits that no longer apply.
 func (m *Model) canEdit() bool {
-	if why := browse.CannotEdit(m.com.ReadOnly, m.state().ApplyErr); why != "" {
+	if why := session.CannotEdit(m.com.ReadOnly, m.state().ApplyErr); why != "" {
 		m.setError(why)
 		return false
 	}
@@ -195,7 +198,7 @@ func (m *Model) openEdit(kind browse.ItemKind) {
 		return
 	}
 	s := m.state()
-	if err := s.Base.Editable(browse.Attr(kind)); err != nil {
+	if err := s.Base.Editable(kind.Attr()); err != nil {
 		m.setError("refused: " + err.Error())
 		return
 	}

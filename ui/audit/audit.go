@@ -10,7 +10,6 @@ import (
 	"ocsflags/directory"
 	"ocsflags/flags"
 	"ocsflags/termtext"
-	"ocsflags/ui/browse"
 	"ocsflags/ui/common"
 	"ocsflags/ui/session"
 )
@@ -277,7 +276,7 @@ func (m *Model) auditKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.loading = true
 		m.Emit(ReloadMsg{})
 	case key.Matches(msg, k.Help):
-		m.Emit(browse.ToggleHelpMsg{})
+		m.Emit(common.ToggleHelpMsg{})
 	}
 	return nil
 }
@@ -323,19 +322,19 @@ func (m *Model) fixRule() tea.Cmd {
 			return nil
 		default:
 			// Neither mail nor UPN gives a free address: the admin types one.
-			cmd := m.jumpToDetail(browse.ItSIP, "no e-mail address or userPrincipalName gives a free sign-in name: type one")
-			m.openEdit(browse.ItSIP)
+			cmd := m.jumpToDetail(common.ItSIP, "no e-mail address or userPrincipalName gives a free sign-in name: type one")
+			m.openEdit(common.ItSIP)
 			return cmd
 		}
 	case flags.FindingTelephonyInconsistent:
-		return m.jumpToDetail(browse.ItTelephony, "choose one telephony option with space; the other bits stay as they are")
+		return m.jumpToDetail(common.ItTelephony, "choose one telephony option with space; the other bits stay as they are")
 	case flags.FindingArchivingLegacyValue:
 		m.Picker = m.archivingPicker(f)
 		return nil
 	case flags.FindingRCCWithoutLine:
 		return m.jumpToDetail(m.lineToFix(f), "enter edits it; "+f.FixHint)
 	case flags.FindingLineNotE164:
-		return m.jumpToDetail(browse.ItLine, "enter edits the Line URI: tel:+<country code><number>")
+		return m.jumpToDetail(common.ItLine, "enter edits the Line URI: tel:+<country code><number>")
 	case flags.FindingNoEnhancedPresence:
 		// The same one-way warning as the check box: the fix is not
 		// special.
@@ -472,16 +471,16 @@ func (m *Model) archivingPicker(f *flags.Finding) *pickerModel {
 
 // lineToFix is the detail line a telephony finding is fixed on: the Line
 // URI, or the Server URI when remote call control has a line but no server.
-func (m *Model) lineToFix(f *flags.Finding) browse.ItemKind {
+func (m *Model) lineToFix(f *flags.Finding) common.ItemKind {
 	if a := m.state().After; f.ID == flags.FindingRCCWithoutLine && a.Line.Set && !a.LineServer.Set {
-		return browse.ItLineServer
+		return common.ItLineServer
 	}
-	return browse.ItLine
+	return common.ItLine
 }
 
 // jumpToDetail closes the audit on the detail line where the fix is made
 // by hand.
-func (m *Model) jumpToDetail(kind browse.ItemKind, hint string) tea.Cmd {
+func (m *Model) jumpToDetail(kind common.ItemKind, hint string) tea.Cmd {
 	m.closed = true
 	m.Emit(JumpMsg{Kind: kind, Hint: hint})
 	return nil

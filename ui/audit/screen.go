@@ -8,7 +8,6 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
-	"ocsflags/ui/browse"
 	"ocsflags/ui/common"
 	"ocsflags/ui/keys"
 	"ocsflags/ui/session"
@@ -48,7 +47,7 @@ type (
 	// JumpMsg: the audit closed on the user pane's line of Kind, where the
 	// fix is made by hand, with Hint on the status line.
 	JumpMsg struct {
-		Kind browse.ItemKind
+		Kind common.ItemKind
 		Hint string
 	}
 	// ReloadMsg: read the open user again.
@@ -146,15 +145,15 @@ func (m *Model) pushEdit(c flags.Change, what string) {
 
 // canEdit reports whether the user may get a new edit, and says why not.
 func (m *Model) canEdit() bool {
-	if why := browse.CannotEdit(m.com.ReadOnly, m.state().ApplyErr); why != "" {
+	if why := session.CannotEdit(m.com.ReadOnly, m.state().ApplyErr); why != "" {
 		m.setError(why)
 		return false
 	}
 	return true
 }
 
-func (m *Model) undo(dn, label string)      { m.Emit(browse.UndoMsg{DN: dn, Label: label}) }
-func (m *Model) quit() tea.Cmd              { m.Emit(browse.QuitMsg{}); return nil }
-func (m *Model) openReview() tea.Cmd        { m.Emit(browse.OpenReviewMsg{}); return nil }
-func (m *Model) openEdit(k browse.ItemKind) { m.Emit(browse.EditMsg{Kind: k}) }
-func (m *Model) confirmEP(flags.Feature)    { m.Emit(browse.ConfirmEPMsg{}) }
+func (m *Model) undo(dn, label string)      { m.Emit(common.UndoMsg{DN: dn, Label: label}) }
+func (m *Model) quit() tea.Cmd              { m.Emit(common.QuitMsg{}); return nil }
+func (m *Model) openReview() tea.Cmd        { m.Emit(common.OpenReviewMsg{}); return nil }
+func (m *Model) openEdit(k common.ItemKind) { m.Emit(common.EditMsg{Kind: k}) }
+func (m *Model) confirmEP(flags.Feature)    { m.Emit(common.ConfirmEPMsg{}) }

@@ -6,7 +6,6 @@ import (
 
 	"ocsflags/flags"
 	"ocsflags/termtext"
-	"ocsflags/ui/browse"
 	"ocsflags/ui/common"
 	"ocsflags/ui/styles"
 )
@@ -179,7 +178,7 @@ func (m *Model) fixHint(f *flags.Finding) string {
 		return "f chooses the archiving options again (none, internal, federated or both), which clears the LCS 2005 bits 1 and 2"
 	case flags.FindingRCCWithoutLine, flags.FindingLineNotE164:
 		if !m.com.ReadOnly {
-			return "f goes to the " + browse.Label(m.lineToFix(f)) + " in the user's settings, where enter edits it: " + f.FixHint
+			return "f goes to the " + m.lineToFix(f).Label() + " in the user's settings, where enter edits it: " + f.FixHint
 		}
 	}
 	if f.Fix != nil {

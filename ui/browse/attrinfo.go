@@ -1,6 +1,9 @@
 package browse
 
-import "ocsflags/flags"
+import (
+	"ocsflags/flags"
+	"ocsflags/ui/common"
+)
 
 // attrInfo explains the per-user attributes that are not OptionFlags bits,
 // as flags words them (flags.AttrDoc); the bits themselves are explained
@@ -20,26 +23,11 @@ func itemAttr(it Item) string {
 
 const generalPath = flags.ConsolePath
 
-var attrInfos = map[ItemKind]attrInfo{
-	ItEnabled:    fromDoc(flags.DocEnabled),
-	ItSIP:        fromDoc(flags.DocSIPAddress),
-	ItPool:       fromDoc(flags.DocHomeServer),
-	ItVerdict:    fromDoc(flags.DocReadiness),
-	ItFederation: fromDoc(flags.DocFederation),
-	ItRemote:     fromDoc(flags.DocRemoteAccess),
-	ItLine:       fromDoc(flags.DocLine),
-	ItLineServer: fromDoc(flags.DocLineServer),
-	ItArchive:    fromDoc(flags.DocArchiving),
-}
-
-func fromDoc(d flags.AttrDoc) attrInfo {
-	return attrInfo{d.Attr, d.Label, d.Syntax, d.Explain, d.Caveat}
-}
-
-// Label is the label of the line of kind in the user pane (the editor's
-// title, the audit's "goes to the …").
-func Label(kind ItemKind) string { return attrInfos[kind].label }
-
-// Attr is the attribute the line of kind shows, and Syntax its AD syntax.
-func Attr(kind ItemKind) string   { return attrInfos[kind].attr }
-func Syntax(kind ItemKind) string { return attrInfos[kind].syntax }
+// attrInfos is common.Documented's docs, by the line that shows them.
+var attrInfos = func() map[ItemKind]attrInfo {
+	m := map[ItemKind]attrInfo{}
+	for k, d := range common.Documented() {
+		m[k] = attrInfo{d.Attr, d.Label, d.Syntax, d.Explain, d.Caveat}
+	}
+	return m
+}()

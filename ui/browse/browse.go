@@ -164,30 +164,19 @@ func (m *Model) FocusItem(kind ItemKind) {
 	m.Focus = PaneDetail
 }
 
-// Messages the browser sends the root, for what the root or another
-// screen does.
+// Messages only the browser sends the root, for what the root or another
+// screen does (those other screens send too are common's: QuitMsg,
+// OpenReviewMsg, ToggleHelpMsg, EditMsg, ConfirmEPMsg, UndoMsg).
 type (
 	// OpenedMsg: the user DN is now on screen.
 	OpenedMsg struct{ DN string }
 	// OpenAuditMsg: the audit of the open user.
 	OpenAuditMsg struct{}
-	// OpenReviewMsg: the review of the pending edits.
-	OpenReviewMsg struct{}
-	// QuitMsg: q or ctrl+c in the browser.
-	QuitMsg struct{}
-	// ToggleHelpMsg: ? opens or closes the full help.
-	ToggleHelpMsg struct{}
-	// EditMsg: the editor for the open user's line of Kind.
-	EditMsg struct{ Kind ItemKind }
-	// ConfirmEPMsg: ask before setting enhanced presence for the open user.
-	ConfirmEPMsg struct{}
 	// ExplainMsg: the whole explanation of a line, in a dialog.
 	ExplainMsg struct {
 		Title string
 		Body  []string
 	}
-	// UndoMsg: take back the last pending edit of DN (Label names it).
-	UndoMsg struct{ DN, Label string }
 	// EnableMsg: the Enable Users wizard for Users.
 	EnableMsg struct{ Users []directory.User }
 	// PoolsUnreadableMsg: a verdict said "? unchecked" for the first time.
@@ -196,11 +185,11 @@ type (
 
 // What the browser asks of the root and the other screens.
 func (m *Model) openAudit() tea.Cmd                                     { m.emit(OpenAuditMsg{}); return nil }
-func (m *Model) openReview() tea.Cmd                                    { m.emit(OpenReviewMsg{}); return nil }
-func (m *Model) quit() tea.Cmd                                          { m.emit(QuitMsg{}); return nil }
-func (m *Model) undo(dn, label string)                                  { m.emit(UndoMsg{DN: dn, Label: label}) }
-func (m *Model) openEdit(kind ItemKind)                                 { m.emit(EditMsg{Kind: kind}) }
-func (m *Model) confirmEP(flags.Feature)                                { m.emit(ConfirmEPMsg{}) }
+func (m *Model) openReview() tea.Cmd                                    { m.emit(common.OpenReviewMsg{}); return nil }
+func (m *Model) quit() tea.Cmd                                          { m.emit(common.QuitMsg{}); return nil }
+func (m *Model) undo(dn, label string)                                  { m.emit(common.UndoMsg{DN: dn, Label: label}) }
+func (m *Model) openEdit(kind ItemKind)                                 { m.emit(common.EditMsg{Kind: kind}) }
+func (m *Model) confirmEP(flags.Feature)                                { m.emit(common.ConfirmEPMsg{}) }
 func (m *Model) pushEditFor(u directory.User, c flags.Change, w string) { m.stage(u, c, w) }
 func (m *Model) planEdit(u directory.User, c flags.Change) []directory.Refusal {
 	return m.sess.Plan(u, c)
@@ -266,7 +255,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Quit):
 		return m.quit()
 	case key.Matches(msg, k.Help):
-		m.emit(ToggleHelpMsg{})
+		m.emit(common.ToggleHelpMsg{})
 		return nil
 	case key.Matches(msg, k.Explorer):
 		from := m.Detail.User.Label()

@@ -12,24 +12,25 @@ import (
 	"ocsflags/ui/styles"
 )
 
-// ItemKind is what a line of the detail pane stands for.
-type ItemKind int
+// ItemKind is what a line of the detail pane stands for (common.ItemKind:
+// the audit and the editor name the lines too).
+type ItemKind = common.ItemKind
 
 const (
-	ItEnabled ItemKind = iota
-	ItSIP
-	ItPool
-	ItVerdict
-	ItFederation
-	ItRemote
-	ItBit // a documented OptionFlags check box
-	ItTelephony
-	ItLine
-	ItLineServer
-	ItArchive
-	ItReserved // a reserved or undocumented bit that is set: read-only
-	ItUnknown  // a bit above the catalogue that is set: read-only
-	ItValue    // the msRTCSIP-OptionFlags value line
+	ItEnabled    = common.ItEnabled
+	ItSIP        = common.ItSIP
+	ItPool       = common.ItPool
+	ItVerdict    = common.ItVerdict
+	ItFederation = common.ItFederation
+	ItRemote     = common.ItRemote
+	ItBit        = common.ItBit
+	ItTelephony  = common.ItTelephony
+	ItLine       = common.ItLine
+	ItLineServer = common.ItLineServer
+	ItArchive    = common.ItArchive
+	ItReserved   = common.ItReserved
+	ItUnknown    = common.ItUnknown
+	ItValue      = common.ItValue
 )
 
 type Item struct {

@@ -10,6 +10,7 @@ import (
 	"ocsflags/directory"
 	"ocsflags/flags"
 	"ocsflags/ui/common"
+	"ocsflags/ui/session"
 )
 
 func (m *Model) cyclePane(d int) {
@@ -334,26 +335,11 @@ func (m *Model) toggle() tea.Cmd {
 // canEdit reports whether the open user may get a new edit, and says why
 // not: a read-only session, or pending edits that no longer apply.
 func (m *Model) canEdit() bool {
-	if why := CannotEdit(m.com.ReadOnly, m.state().ApplyErr); why != "" {
+	if why := session.CannotEdit(m.com.ReadOnly, m.state().ApplyErr); why != "" {
 		m.setError(why)
 		return false
 	}
 	return true
-}
-
-const ReadOnlyMsg = "read-only: nothing can be changed in this session (--read-only or a read-only directory)"
-
-// CannotEdit is why the open user may not get a new edit ("" when it may):
-// a read-only session, or pending edits that no longer apply. Every screen
-// that stages edits asks it, so they refuse alike.
-func CannotEdit(readOnly bool, applyErr error) string {
-	switch {
-	case readOnly:
-		return ReadOnlyMsg
-	case applyErr != nil:
-		return "the pending edits of this user cannot apply (" + applyErr.Error() + "): undo with u first"
-	}
-	return ""
 }
 
 // pushEdit records an edit for the open user, refusing one that could not
@@ -432,7 +418,7 @@ func (m *Model) enableFromBrowse() tea.Cmd {
 // it was. A user without a sign-in name or pool goes to the wizard instead.
 func (m *Model) toggleOCSEnabled() tea.Cmd {
 	if m.com.ReadOnly {
-		m.setError(ReadOnlyMsg)
+		m.setError(session.ReadOnlyMsg)
 		return nil
 	}
 	if m.Focus == PaneList && len(m.List.Marks) > 0 {

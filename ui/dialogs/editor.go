@@ -12,7 +12,6 @@ import (
 	"ocsflags/directory"
 	"ocsflags/flags"
 	"ocsflags/termtext"
-	"ocsflags/ui/browse"
 	"ocsflags/ui/common"
 	"ocsflags/ui/session"
 	"ocsflags/ui/styles"
@@ -22,7 +21,7 @@ import (
 // the sign-in name, the Line URI or the Server URI. What it produces is a
 // pending edit like a check box's, written later as a compare-and-swap.
 type editModel struct {
-	Kind  browse.ItemKind
+	Kind  common.ItemKind
 	dn    string // the user it edits: a reload elsewhere must not retarget it
 	label string
 	dir   string // the value in the directory
@@ -63,7 +62,7 @@ func (m *Editor) editKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, m.keys.Quit):
 		m.closed = true
-		m.Emit(browse.QuitMsg{})
+		m.Emit(common.QuitMsg{})
 		return nil
 	case key.Matches(msg, m.keys.Commit):
 		if e.Checking != "" {
@@ -106,17 +105,17 @@ func (m *Editor) commitEdit() tea.Cmd {
 	}
 	var err error
 	switch e.Kind {
-	case browse.ItSIP:
+	case common.ItSIP:
 		if v != "" {
 			err = flags.CheckSIPAddress(v)
 		} else if r := m.editRefusal(flags.Change{SIPAddress: flags.Some("")}); r != nil {
 			err = errors.New(r.Reason + ": disable the user with E first, or type a new address")
 		}
-	case browse.ItLine:
+	case common.ItLine:
 		if v != "" {
 			err = flags.CheckLineURI(v)
 		}
-	case browse.ItLineServer:
+	case common.ItLineServer:
 		if v != "" {
 			err = flags.CheckServerURI(v)
 		}
@@ -129,7 +128,7 @@ func (m *Editor) commitEdit() tea.Cmd {
 		e.Warn, e.warned, e.hasWarned = w, v, true
 		return nil
 	}
-	if e.Kind == browse.ItSIP && v != "" {
+	if e.Kind == common.ItSIP && v != "" {
 		if dn := m.sess.PendingHolder(v, e.dn); dn != "" {
 			e.err = v + " is already the pending sign-in name of " + dn + ": commit or undo that first"
 			return nil
@@ -157,11 +156,11 @@ func (m *Editor) stageEdit(v string) {
 	e := m.editModel
 	var c flags.Change
 	switch e.Kind {
-	case browse.ItSIP:
+	case common.ItSIP:
 		c.SIPAddress = flags.Some(v)
-	case browse.ItLine:
+	case common.ItLine:
 		c.Line = flags.Some(v)
-	case browse.ItLineServer:
+	case common.ItLineServer:
 		c.LineServer = flags.Some(v)
 	}
 	m.closed = true
@@ -204,20 +203,20 @@ func (m *Editor) editHolders(msg session.HoldersMsg) {
 
 // editWarning is what setting v would break, given the user's telephony
 // option with the pending edits; "" when nothing.
-func (m *Editor) editWarning(kind browse.ItemKind, v string) string {
-	return flags.LineWarning(browse.Attr(kind), v, m.sess.State(m.user, m.com.Dir.Info().SIPScope).After.OptionFlags.V)
+func (m *Editor) editWarning(kind common.ItemKind, v string) string {
+	return flags.LineWarning(kind.Attr(), v, m.sess.State(m.user, m.com.Dir.Info().SIPScope).After.OptionFlags.V)
 }
 
 // view draws the editor as a box over the screen.
 func (e *editModel) view(st styles.Styles, w, h int) []string {
 	inner := min(w-6, 80)
-	body := []string{browse.Attr(e.Kind) + " · " + browse.Syntax(e.Kind)}
+	body := []string{e.Kind.Attr() + " · " + e.Kind.Syntax()}
 	switch e.Kind {
-	case browse.ItSIP:
+	case common.ItSIP:
 		body = append(body, "The address the user signs in with: sip:user@domain. It must be unique in the forest: the detail and the audit search the directory for it once it is set. Contacts who added the old address keep it in their lists.")
-	case browse.ItLine:
+	case common.ItLine:
 		body = append(body, "tel:+14255551297;ext=51297 (E.164, what Enterprise Voice routes on), a PBX line such as tel:51297 for remote call control, or a SIP URI.")
-	case browse.ItLineServer:
+	case common.ItLineServer:
 		body = append(body, "The SIP URI of the CSTA gateway for remote call control, for example sip:csta@gateway.corp.example;transport=tls.")
 	}
 	body = append(body, "In the directory: "+orNotSet(e.dir))
@@ -307,14 +306,14 @@ type Editor struct {
 
 // NewEditor opens the editor of kind on u as s shows it (pending edits
 // included).
-func NewEditor(c *common.Common, sess *session.Session, kind browse.ItemKind, u directory.User, s session.State) *Editor {
-	e := &editModel{Kind: kind, dn: u.DN, label: browse.Label(kind)}
+func NewEditor(c *common.Common, sess *session.Session, kind common.ItemKind, u directory.User, s session.State) *Editor {
+	e := &editModel{Kind: kind, dn: u.DN, label: kind.Label()}
 	switch kind {
-	case browse.ItSIP:
+	case common.ItSIP:
 		e.dir, e.was = s.Base.SIPAddress.V, s.After.SIPAddress.V
-	case browse.ItLine:
+	case common.ItLine:
 		e.dir, e.was = s.Base.Line.V, s.After.Line.V
-	case browse.ItLineServer:
+	case common.ItLineServer:
 		e.dir, e.was = s.Base.LineServer.V, s.After.LineServer.V
 	}
 	e.Input.Value = e.was

@@ -8,7 +8,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"ocsflags/directory"
-	"ocsflags/ui/browse"
 	"ocsflags/ui/common"
 	"ocsflags/ui/session"
 )
@@ -124,4 +123,4 @@ func (m *Model) SetMarksLeft(left bool) { m.marksLeft = left }
 
 func (m *Model) setStatus(s string) { m.Emit(common.StatusMsg{Text: s}) }
 func (m *Model) setError(s string)  { m.Emit(common.StatusMsg{Text: s, Err: true}) }
-func (m *Model) quit() tea.Cmd      { m.Emit(browse.QuitMsg{}); return nil }
+func (m *Model) quit() tea.Cmd      { m.Emit(common.QuitMsg{}); return nil }

@@ -10,7 +10,6 @@ import (
 
 	"ocsflags/directory"
 	"ocsflags/flags"
-	"ocsflags/ui/browse"
 	"ocsflags/ui/common"
 	"ocsflags/ui/session"
 )
@@ -137,7 +136,8 @@ func (m *Model) onCommit(msg CommitMsg) tea.Cmd {
 			}
 		}
 		m.onWritten(k, res, p, u, msg.sent.Edits, "written (reading it back failed; reading it again): ")
-		return browse.LoadUser(m.com.Ctx, m.com.Dir, msg.dn)
+		m.Emit(common.LoadUserMsg{DN: msg.dn})
+		return nil
 	case errors.As(msg.err, &cc):
 		// Written, then taken back: another object claimed the same
 		// sign-in name at the same time.

@@ -1,10 +1,10 @@
 package review
 
 import (
+	"ocsflags/ui/common"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-
-	"ocsflags/ui/browse"
 )
 
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
@@ -12,7 +12,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	r := m
 	switch {
 	case key.Matches(msg, k.Quit):
-		m.Emit(browse.QuitMsg{})
+		m.Emit(common.QuitMsg{})
 		return nil
 	case key.Matches(msg, k.Up):
 		r.Cursor, r.Scrolled = max(r.Cursor-1, 0), false
