@@ -10,6 +10,7 @@ import (
 	"ocsflags/flags"
 	"ocsflags/ui/browse"
 	"ocsflags/ui/review"
+	"ocsflags/ui/session"
 )
 
 // A write that landed but could not be read back is written: the review
@@ -48,6 +49,8 @@ func TestReopenedReviewKeepsUnknown(t *testing.T) {
 	x.key("space", "c")
 	k := directory.NormDN(x.m.browse.Detail.User.DN)
 	*x.m.review.Of(k) = review.Result{Kind: review.ResUnknown, Msg: "sent, but no answer came"}
+	// The session keeps the write whose outcome is unknown.
+	x.m.sess.Update(session.WriteMsg{DN: k, W: &session.Write{Depth: 1, Unknown: &directory.UnknownOutcomeError{}}})
 	x.key("esc", "c")
 	mustContain(t, x.screen(), "? outcome unknown: enter reads the user again", "sent, but no answer came")
 }

@@ -145,7 +145,7 @@ func (m *Model) Init() tea.Cmd {
 
 // busy reports whether anything is loading, which keeps the spinner going.
 func (m *Model) busy() bool {
-	return m.browse.Busy() || !m.sess.PoolsLoaded || m.review.Busy() || m.stack.spinning()
+	return m.browse.Busy() || !m.sess.PoolsLoaded || m.sess.Writes.Busy() || m.stack.spinning()
 }
 
 func (m *Model) startSpin() tea.Cmd {

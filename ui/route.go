@@ -120,7 +120,7 @@ func (m *Model) quit() tea.Cmd {
 
 // writing reports whether a write to the directory is in flight.
 func (m *Model) writing() bool {
-	return m.review.Busy() || m.stack.busy()
+	return m.sess.Writes.Busy() || m.stack.busy()
 }
 
 // confirmEP asks before setting enhanced presence, with the warning the

@@ -211,7 +211,7 @@ func (m *Model) openEdit(kind browse.ItemKind) {
 // write on its way to the directory: it would be written all the same.
 func (m *Model) undo(dn string, label string) {
 	p := m.sess.Pending.Get(dn)
-	if depth, ok := m.review.InFlight(dn); p != nil && ok && len(p.Stack) <= depth {
+	if depth, ok := m.sess.Writes.InFlight(dn); p != nil && ok && len(p.Stack) <= depth {
 		m.setError("the last edit of " + label + " is being written now and cannot be undone; once written, change it back with another edit")
 		return
 	}

@@ -31,14 +31,16 @@ func (m *Model) commitAll() tea.Cmd {
 	for _, k := range m.order {
 		p := m.sess.Pending.Users[k]
 		res := m.Of(k)
-		if res.Kind == ResUnknown && !res.checking {
+		w := m.sess.Writes.Of(k)
+		if w != nil && w.Unknown != nil && !w.Checking {
 			// Whether the last write landed is unknown: writing again
 			// could only conflict with it; read the user again instead.
-			res.checking, res.started, res.Msg = true, m.clock(), ""
-			cmds = append(cmds, settleChange(m.com.Ctx, m.com.Dir, res.unknown, res.claim))
+			res.Msg = ""
+			m.setWrite(k, &session.Write{Depth: w.Depth, Claim: w.Claim, Started: m.clock(), Unknown: w.Unknown, Checking: true})
+			cmds = append(cmds, settleChange(m.com.Ctx, m.com.Dir, w.Unknown, w.Claim))
 			continue
 		}
-		if p == nil || res.inFlight() || res.Kind == ResConflict || res.Kind == ResUnknown {
+		if p == nil || w != nil || res.Kind == ResConflict || res.Kind == ResUnknown {
 			continue
 		}
 		if cmd := m.write(k, p, res); cmd != nil {
@@ -71,14 +73,31 @@ func (m *Model) write(k string, p *session.Edits, res *Result) tea.Cmd {
 		*res = Result{Kind: ResFailed, Msg: refusalText(re.First())}
 		return nil
 	}
-	*res = Result{Kind: ResApplying, depth: len(p.Stack), started: m.clock(), claim: claimedSIP(p)}
+	*res = Result{Kind: ResApplying}
+	claim := claimedSIP(p)
+	m.setWrite(k, &session.Write{Depth: len(p.Stack), Claim: claim, Started: m.clock()})
 	ctx := m.com.Ctx
 	if id := p.Undoes(); id != "" {
 		// An undo staged from the history: journaled with "undoes", as
 		// ocsflags undo writes it.
 		ctx = directory.WithUndo(ctx, id)
 	}
-	return applyChange(ctx, m.com.Dir, c, res.claim)
+	return applyChange(ctx, m.com.Dir, c, claim)
+}
+
+// setWrite tells the session where the write of k stands (nil: answered).
+func (m *Model) setWrite(k string, w *session.Write) {
+	m.sess.Update(session.WriteMsg{DN: k, W: w})
+}
+
+// answered takes the write of k off the session's writes in flight, and
+// says how many stacked edits it carried and the sign-in name it claimed.
+func (m *Model) answered(k string) (depth int, claim string, unknown *directory.UnknownOutcomeError) {
+	if w := m.sess.Writes.Of(k); w != nil {
+		depth, claim, unknown = w.Depth, w.Claim, w.Unknown
+	}
+	m.setWrite(k, nil)
+	return depth, claim, unknown
 }
 
 // clock is the time now, for the start of a wait.
@@ -112,19 +131,21 @@ func (m *Model) onCommit(msg CommitMsg) tea.Cmd {
 	k := directory.NormDN(msg.dn)
 	res := m.Of(k)
 	p := m.sess.Pending.Users[k]
+	depth, claim, _ := m.answered(k)
 	var ce *directory.ConflictError
 	var ue *directory.UnknownOutcomeError
 	var cc *directory.ClaimConflictError
 	switch {
 	case msg.err == nil:
-		m.onWritten(k, res, p, msg.user, msg.sent.Edits, "")
+		m.onWritten(k, res, p, depth, msg.user, msg.sent.Edits, "")
 	case errors.As(msg.err, &ue):
 		// Sent, and no answer: it may have landed. Say so, and read the
 		// user again to tell.
-		*res = Result{Kind: ResUnknown, checking: true, started: m.clock(), depth: res.depth, claim: res.claim, unknown: ue,
+		*res = Result{Kind: ResUnknown,
 			Msg: "sent, but no answer came: " + directory.Cause(ue.Err) + ". Reading the user again to tell whether it was written."}
+		m.setWrite(k, &session.Write{Depth: depth, Claim: claim, Started: m.clock(), Unknown: ue, Checking: true})
 		m.setError("outcome unknown for " + m.names[k][0] + ": reading the user again…")
-		return settleChange(m.com.Ctx, m.com.Dir, ue, res.claim)
+		return settleChange(m.com.Ctx, m.com.Dir, ue, claim)
 	case errors.Is(msg.err, directory.ErrWrittenUnread):
 		// In the directory, only not read back: the edits it carried are
 		// no longer pending; the user is read again to show it.
@@ -135,7 +156,7 @@ func (m *Model) onCommit(msg CommitMsg) tea.Cmd {
 				u.OCS = a
 			}
 		}
-		m.onWritten(k, res, p, u, msg.sent.Edits, "written (reading it back failed; reading it again): ")
+		m.onWritten(k, res, p, depth, u, msg.sent.Edits, "written (reading it back failed; reading it again): ")
 		m.Emit(common.LoadUserMsg{DN: msg.dn})
 		return nil
 	case errors.As(msg.err, &cc):
@@ -160,11 +181,9 @@ func (m *Model) onCommit(msg CommitMsg) tea.Cmd {
 
 // onWritten records a write that is in the directory: the edits it carried
 // are no longer pending (those made during the write stay), and the user
-// is shown as stored.
-func (m *Model) onWritten(k string, res *Result, p *session.Edits, u directory.User, written []flags.AttrEdit, how string) {
-	// How many stacked edits the write carried: read before the result
-	// is replaced, or edits made during the write would be dropped.
-	depth := res.depth
+// is shown as stored. depth is how many stacked edits the write carried:
+// edits made during the write stay.
+func (m *Model) onWritten(k string, res *Result, p *session.Edits, depth int, u directory.User, written []flags.AttrEdit, how string) {
 	*res = Result{Kind: ResWritten, written: written, Msg: how + "the directory now holds " + settingsSummary(u.OCS, written)}
 	if p != nil {
 		// Edits made while the write was in flight stay pending, on
@@ -189,10 +208,12 @@ func (m *Model) onSettle(msg SettleMsg) tea.Cmd {
 	k := directory.NormDN(msg.dn)
 	res := m.Of(k)
 	p := m.sess.Pending.Users[k]
+	w := m.sess.Writes.Of(k)
+	depth, claim, unknown := m.answered(k)
 	var cc *directory.ClaimConflictError
 	switch {
 	case msg.outcome.Changed() && msg.err == nil:
-		m.onWritten(k, res, p, msg.user, msg.sent.Edits, "written (found so on reading the user again): ")
+		m.onWritten(k, res, p, depth, msg.user, msg.sent.Edits, "written (found so on reading the user again): ")
 	case errors.As(msg.err, &cc):
 		*res = Result{Kind: ResFailed, Msg: "written (found so on reading the user again), then " + describeError(msg.err, m.com.Info)}
 		if cc.Undone && p != nil && msg.user.DN != "" {
@@ -202,13 +223,16 @@ func (m *Model) onSettle(msg SettleMsg) tea.Cmd {
 		m.setError(msg.err.Error())
 	case msg.outcome == directory.OutcomeNotWritten:
 		cause := "no answer came"
-		if res.unknown != nil {
-			cause = directory.Cause(res.unknown.Err)
+		if unknown != nil {
+			cause = directory.Cause(unknown.Err)
 		}
 		*res = Result{Kind: ResFailed, Msg: "not written: " + cause + "; reading the user again found the values it held before, so nothing was written. Enter tries again; your pending edits are kept."}
 		m.setError("not written (checked by reading the user again): enter tries again")
 	default:
-		res.checking = false
+		// Still unknown: the write stays in flight, unchecked until enter.
+		if w != nil {
+			m.setWrite(k, &session.Write{Depth: depth, Claim: claim, Started: w.Started, Unknown: unknown})
+		}
 		res.Msg = describeError(msg.err, m.com.Info) + " Enter reads the user again."
 		m.setError("outcome still unknown for " + m.names[k][0] + ": enter in the review reads the user again")
 	}

@@ -30,23 +30,15 @@ const (
 	ResUnknown
 )
 
+// Result is where one user's write stands, as the review shows it. What
+// the directory is waited for (how many edits a write carries, since when,
+// the sign-in name it claims, an unknown outcome) is the session's
+// (session.Writes), which undo, quit and the status line ask too.
 type Result struct {
 	Kind     resultKind
 	Msg      string
 	Conflict *directory.ConflictError
 	written  []flags.AttrEdit // what was written, for the success line
-	depth    int              // how many stacked edits the write carried
-	// started is when the write (or the check of its outcome) began, for
-	// the elapsed time while waiting.
-	started  time.Time
-	checking bool
-	unknown  *directory.UnknownOutcomeError // the write to check, for ResUnknown
-	claim    string                         // the sign-in name the write puts to use
-}
-
-// inFlight reports whether the directory is still being waited for.
-func (x *Result) inFlight() bool {
-	return x.Kind == ResApplying || (x.Kind == ResUnknown && x.checking)
 }
 
 // Model is the commit screen: every pending change as attribute, old
@@ -103,8 +95,8 @@ func (r *Model) Of(k string) *Result {
 // users are ps's, plus those being written.
 func (r *Model) merge(ps *session.Pending) {
 	inFlight := map[string]bool{}
-	for k, x := range r.Results {
-		if x.inFlight() || x.Kind == ResUnknown {
+	for k := range r.Results {
+		if r.sess.Writes.Of(k) != nil {
 			inFlight[k] = true
 		} else {
 			delete(r.Results, k)
@@ -124,41 +116,8 @@ func (r *Model) merge(ps *session.Pending) {
 	r.Cursor = common.Clamp(r.Cursor, 0, max(len(r.order)-1, 0))
 }
 
-func (r *Model) Busy() bool {
-	for _, x := range r.Results {
-		if x.inFlight() {
-			return true
-		}
-	}
-	return false
-}
-
-// unsettled reports whether a write's outcome is still unknown: the review
-// keeps it (a fresh one would write again as if nothing had been sent).
-func (r *Model) unsettled() bool {
-	for _, x := range r.Results {
-		if x.Kind == ResUnknown {
-			return true
-		}
-	}
-	return false
-}
-
-// waitingSince is the start of the oldest wait on the directory, and how
-// many users are waited for.
-func (r *Model) waitingSince() (since time.Time, n int, checking bool) {
-	for _, x := range r.Results {
-		if !x.inFlight() {
-			continue
-		}
-		n++
-		checking = checking || x.Kind == ResUnknown
-		if since.IsZero() || x.started.Before(since) {
-			since = x.started
-		}
-	}
-	return since, n, checking
-}
+// Busy reports whether a write is waited for.
+func (r *Model) Busy() bool { return r.sess.Writes.Busy() }
 
 // selectedConflict is the conflict under the cursor, if any.
 func (r *Model) selectedConflict() (string, *Result) {
@@ -226,10 +185,10 @@ func reviewDoc(m *Model, w int) (lines []string, userLine []int) {
 		if res != nil {
 			switch res.Kind {
 			case ResApplying:
-				status = m.com.Spin + " writing… " + m.Elapsed(res.started)
+				status = m.com.Spin + " writing… " + m.Elapsed(m.sess.Writes.Of(k).Started)
 			case ResUnknown:
-				if res.checking {
-					status = st.Warn.Render("? outcome unknown") + " " + m.com.Spin + " reading the user again… " + m.Elapsed(res.started)
+				if w := m.sess.Writes.Of(k); w != nil && w.Checking {
+					status = st.Warn.Render("? outcome unknown") + " " + m.com.Spin + " reading the user again… " + m.Elapsed(w.Started)
 				} else {
 					status = st.Warn.Render("? outcome unknown: enter reads the user again")
 				}

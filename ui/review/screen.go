@@ -39,7 +39,7 @@ func (m *Model) Open() bool {
 		m.setStatus("nothing to review: no pending changes")
 		return false
 	}
-	if m.Busy() || m.unsettled() {
+	if m.Busy() || m.sess.Writes.Unsettled() {
 		// A write is on its way: keep its result slot (a fresh review would
 		// forget it, send it again and call the answer a conflict), and
 		// add the users edited since.
@@ -96,20 +96,10 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{s[:4], s[4:]}
 }
 
-// InFlight reports whether a write of dn carrying its first depth stacked
-// edits is on its way (or its outcome unknown): those edits cannot be
-// undone.
-func (m *Model) InFlight(dn string) (depth int, ok bool) {
-	res := m.Results[directory.NormDN(dn)]
-	if res == nil || (res.Kind != ResApplying && res.Kind != ResUnknown) {
-		return 0, false
-	}
-	return res.depth, true
-}
-
 // WaitingSince is the start of the oldest wait on the directory, how many
-// users are waited for, and whether it is the check of an unknown outcome.
-func (m *Model) WaitingSince() (time.Time, int, bool) { return m.waitingSince() }
+// users are waited for, and whether it is the check of an unknown outcome
+// (the status line's, with Elapsed).
+func (m *Model) WaitingSince() (time.Time, int, bool) { return m.sess.Writes.WaitingSince() }
 
 func (m *Model) setStatus(s string) { m.Emit(common.StatusMsg{Text: s}) }
 func (m *Model) setError(s string)  { m.Emit(common.StatusMsg{Text: s, Err: true}) }

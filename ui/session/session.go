@@ -1,8 +1,8 @@
 // Package session is the one owner of the console's session state: the
-// pending edits, the OCS pools, the sign-in-name look-ups with their
+// pending edits, the writes in flight, the OCS pools, the sign-in-name look-ups with their
 // generation, and the display names of the objects users point at. Screens read it through the root's *Session; they change it
-// only by sending its messages (StageMsg, UndoMsg), which the root hands to
-// Update, so every change of the session goes through this package.
+// only by sending its messages (StageMsg, WriteMsg, …) to Update, so every
+// change of the session goes through this package.
 package session
 
 import (
@@ -19,6 +19,9 @@ import (
 type Session struct {
 	// Pending is every user's unwritten edits.
 	Pending *Pending
+	// Writes is the writes sent to the directory and not yet answered,
+	// or answered with an unknown outcome (writes.go).
+	Writes Writes
 
 	// Pools are the OCS pools read at start; PoolsLoaded is set once the
 	// answer came, PoolsErr when it was an error (home servers then cannot
@@ -39,7 +42,7 @@ type Session struct {
 
 // New returns an empty session.
 func New() *Session {
-	return &Session{Pending: NewPending(), Pools: directory.PoolSet{}, look: newLookups()}
+	return &Session{Pending: NewPending(), Writes: Writes{}, Pools: directory.PoolSet{}, look: newLookups()}
 }
 
 // Note is what a change of the session has to say on the status line; an
@@ -114,6 +117,9 @@ func (s *Session) Update(msg tea.Msg) (note Note, ok bool) {
 		return s.stage(msg.User, Edit{Change: msg.Change, Undoes: msg.Undoes}, msg.What), true
 	case ReadMsg:
 		return s.onRead(msg.User), true
+	case WriteMsg:
+		s.Writes.set(msg.DN, msg.W)
+		return Note{}, true
 	case HoldersMsg:
 		return s.onHolders(msg), true
 	case PoolsMsg:
