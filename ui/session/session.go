@@ -120,6 +120,17 @@ func (s *Session) Update(msg tea.Msg) (note Note, ok bool) {
 	case WriteMsg:
 		s.Writes.set(msg.DN, msg.W)
 		return Note{}, true
+	case WrittenMsg:
+		s.onWritten(msg.User, msg.Depth)
+		return Note{}, true
+	case RebaseMsg:
+		s.Pending.Rebase(msg.User)
+		return Note{}, true
+	case DropMsg:
+		s.Pending.Drop(msg.DN)
+		return Note{}, true
+	case UndoMsg:
+		return s.undo(msg.DN, msg.Label), true
 	case HoldersMsg:
 		return s.onHolders(msg), true
 	case PoolsMsg:
