@@ -70,8 +70,8 @@ func (m *Model) fromBrowse(msg tea.Msg) (tea.Cmd, bool) {
 		m.confirmEP()
 	case browse.ExplainMsg:
 		m.push(dialogs.NewConfirm(m.com, "info", msg.Title, msg.Body, dialogs.Answer("close", nil, "esc", "enter", "i", "q")))
-	case common.UndoMsg:
-		m.undo(msg.DN, msg.Label)
+	case session.UndoMsg:
+		m.toSession(msg)
 	case browse.EnableMsg:
 		return m.openEnable(msg.Users), true
 	case audit.BackMsg:
@@ -205,19 +205,4 @@ func (m *Model) openEdit(kind browse.ItemKind) {
 	m.push(dialogs.NewEditor(m.com, m.sess, kind, m.browse.Detail.User, s))
 	// Editing is doing something else than waiting to quit.
 	m.quitting = false
-}
-
-// undo takes back the last pending edit of dn, unless that edit is in a
-// write on its way to the directory: it would be written all the same.
-func (m *Model) undo(dn string, label string) {
-	p := m.sess.Pending.Get(dn)
-	if depth, ok := m.sess.Writes.InFlight(dn); p != nil && ok && len(p.Stack) <= depth {
-		m.setError("the last edit of " + label + " is being written now and cannot be undone; once written, change it back with another edit")
-		return
-	}
-	if m.sess.Pending.Undo(dn) {
-		m.setStatus("undid the last edit of " + label)
-	} else {
-		m.setStatus("nothing to undo for " + label)
-	}
 }

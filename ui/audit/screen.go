@@ -152,7 +152,7 @@ func (m *Model) canEdit() bool {
 	return true
 }
 
-func (m *Model) undo(dn, label string)      { m.Emit(common.UndoMsg{DN: dn, Label: label}) }
+func (m *Model) undo(dn, label string)      { m.Emit(session.UndoMsg{DN: dn, Label: label}) }
 func (m *Model) quit() tea.Cmd              { m.Emit(common.QuitMsg{}); return nil }
 func (m *Model) openReview() tea.Cmd        { m.Emit(common.OpenReviewMsg{}); return nil }
 func (m *Model) openEdit(k common.ItemKind) { m.Emit(common.EditMsg{Kind: k}) }

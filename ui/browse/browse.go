@@ -166,7 +166,7 @@ func (m *Model) FocusItem(kind ItemKind) {
 
 // Messages only the browser sends the root, for what the root or another
 // screen does (those other screens send too are common's: QuitMsg,
-// OpenReviewMsg, ToggleHelpMsg, EditMsg, ConfirmEPMsg, UndoMsg).
+// OpenReviewMsg, ToggleHelpMsg, EditMsg, ConfirmEPMsg; an undo is session.UndoMsg).
 type (
 	// OpenedMsg: the user DN is now on screen.
 	OpenedMsg struct{ DN string }
@@ -187,7 +187,7 @@ type (
 func (m *Model) openAudit() tea.Cmd                                     { m.emit(OpenAuditMsg{}); return nil }
 func (m *Model) openReview() tea.Cmd                                    { m.emit(common.OpenReviewMsg{}); return nil }
 func (m *Model) quit() tea.Cmd                                          { m.emit(common.QuitMsg{}); return nil }
-func (m *Model) undo(dn, label string)                                  { m.emit(common.UndoMsg{DN: dn, Label: label}) }
+func (m *Model) undo(dn, label string)                                  { m.emit(session.UndoMsg{DN: dn, Label: label}) }
 func (m *Model) openEdit(kind ItemKind)                                 { m.emit(common.EditMsg{Kind: kind}) }
 func (m *Model) confirmEP(flags.Feature)                                { m.emit(common.ConfirmEPMsg{}) }
 func (m *Model) pushEditFor(u directory.User, c flags.Change, w string) { m.stage(u, c, w) }

@@ -14,8 +14,6 @@ type (
 	EditMsg struct{ Kind ItemKind }
 	// ConfirmEPMsg: ask before setting enhanced presence for the open user.
 	ConfirmEPMsg struct{}
-	// UndoMsg: take back the last pending edit of DN (Label names it).
-	UndoMsg struct{ DN, Label string }
 	// LoadUserMsg: read the user DN again and show it in the browser.
 	LoadUserMsg struct{ DN string }
 )

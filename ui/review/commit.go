@@ -66,7 +66,7 @@ func (m *Model) write(k string, p *session.Edits, res *Result) tea.Cmd {
 		*res = Result{Kind: ResFailed, Msg: "your edits cannot apply to the value read: " + re.First().Reason + ". Undo or drop them."}
 		return nil
 	case len(c.Edits) == 0:
-		m.sess.Pending.Drop(k)
+		m.sess.Update(session.DropMsg{DN: k})
 		*res = Result{Kind: ResWritten, Msg: "the edits cancelled out: nothing was written"}
 		return nil
 	case re != nil:
@@ -164,7 +164,7 @@ func (m *Model) onCommit(msg CommitMsg) tea.Cmd {
 		// sign-in name at the same time.
 		*res = Result{Kind: ResFailed, Msg: describeError(msg.err, m.com.Info)}
 		if cc.Undone && p != nil && msg.user.DN != "" {
-			p.Base = msg.user
+			m.sess.Update(session.RebaseMsg{User: msg.user})
 			m.refreshUser(msg.user)
 		}
 		m.sess.ForgetLookups()
@@ -188,12 +188,7 @@ func (m *Model) onWritten(k string, res *Result, p *session.Edits, depth int, u 
 	if p != nil {
 		// Edits made while the write was in flight stay pending, on
 		// top of what was written.
-		if d := depth; d > 0 && d < len(p.Stack) {
-			p.Stack = p.Stack[d:]
-			p.Base = u
-		} else {
-			m.sess.Pending.Drop(u.DN)
-		}
+		m.sess.Update(session.WrittenMsg{User: u, Depth: depth})
 	}
 	m.refreshUser(u)
 	// Who holds which sign-in name may have changed with this write:
@@ -217,7 +212,7 @@ func (m *Model) onSettle(msg SettleMsg) tea.Cmd {
 	case errors.As(msg.err, &cc):
 		*res = Result{Kind: ResFailed, Msg: "written (found so on reading the user again), then " + describeError(msg.err, m.com.Info)}
 		if cc.Undone && p != nil && msg.user.DN != "" {
-			p.Base = msg.user
+			m.sess.Update(session.RebaseMsg{User: msg.user})
 			m.refreshUser(msg.user)
 		}
 		m.setError(msg.err.Error())
@@ -259,7 +254,7 @@ func (m *Model) rebaseSelected() tea.Cmd {
 		m.setError("your edits cannot apply on the server's value: " + err.Error() + "; drop them with d")
 		return nil
 	}
-	p.Base = cur
+	m.sess.Update(session.RebaseMsg{User: cur})
 	m.refreshUser(cur)
 	return m.write(k, p, res)
 }
@@ -273,7 +268,7 @@ func (m *Model) dropSelected() tea.Cmd {
 		return nil
 	}
 	cur := res.Conflict.Current
-	m.sess.Pending.Drop(k)
+	m.sess.Update(session.DropMsg{DN: k})
 	m.refreshUser(cur)
 	*res = Result{Kind: ResDropped, Msg: "your changes were dropped; the server's value stands"}
 	m.setStatus("dropped your changes to " + cur.Label() + "; showing the server's value")
