@@ -290,7 +290,7 @@ func TestAuditCursorFollowsLateProblem(t *testing.T) {
 func TestStaleLookupIsNotCached(t *testing.T) {
 	x := newHarness(t, Options{Dir: demo(t), User: alice}, 120, 40)
 	old := x.m.sess.Gen()
-	x.m.sess.ForgetLookups()
+	x.m.sess.Update(session.ForgetMsg{})
 	x.send(session.HoldersMsg{Addr: "sip:someone@corp.example", DNs: []string{"CN=Ann Lee,OU=Sales,OU=Corp,DC=corp,DC=example"}, Gen: old})
 	if _, ok := x.m.sess.Holders("sip:someone@corp.example"); ok {
 		t.Fatal("a stale answer was cached")

@@ -133,7 +133,7 @@ func (m *Model) confirmEP() {
 	f, _ := flags.Lookup(flags.EnhancedPresence)
 	name := m.browse.Detail.User.Label()
 	set := session.StageMsg{User: m.browse.Detail.User, Change: flags.Change{Flags: flags.Delta{Set: flags.EnhancedPresence}}, What: f.Label + " (256): on"}
-	m.push(dialogs.NewConfirm(m.com, "ep", "Enable enhanced presence (256) for "+name+"?",
+	m.push(dialogs.NewConfirm(m.com, "ep", f.Label+" (256) for "+name+"?",
 		[]string{
 			"This is one-way. Once it is written, the OCS console greys it out and it can never be cleared.",
 			"After " + name + " first signs in with Communicator 2007 or 2007 R2, Communicator 2005 no longer works for them: time this with the client rollout.",

@@ -271,7 +271,7 @@ func (m *Model) auditKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Reload):
 		// Read the user and the sign-in names afresh: someone may have
 		// fixed them elsewhere.
-		m.sess.ForgetLookups()
+		m.sess.Update(session.ForgetMsg{})
 		m.Cursor, m.offset, m.Picker, m.moved = 0, 0, nil, false
 		m.loading = true
 		m.Emit(ReloadMsg{})

@@ -58,7 +58,7 @@ type (
 // another admin may have taken or freed an address since the last look.
 func New(c *common.Common, s *session.Session, u directory.User, loading bool) *Model {
 	m := &Model{com: c, sess: s, keys: newKeyMap(c.Keys), user: u, has: true, loading: loading}
-	s.ForgetLookups()
+	s.Update(session.ForgetMsg{})
 	// Start on the first problem: that is what the admin came to read, and
 	// f then fixes it without hunting for it.
 	rows, _, _ := m.AuditRules()

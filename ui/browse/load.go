@@ -33,7 +33,8 @@ func (m *Model) notePools(rows ...Row) {
 		return
 	}
 	for _, r := range rows {
-		if r.State == unverified && m.sess.PoolsUnreadable() {
+		if r.State == unverified {
+			m.sess.Update(session.PoolsHiddenMsg{})
 			m.emit(PoolsUnreadableMsg{})
 			return
 		}
@@ -119,7 +120,7 @@ func (m *Model) OpenUser(u directory.User) tea.Cmd {
 	m.Detail.User, m.Detail.Has, m.Detail.Loading, m.Detail.err = u, true, true, nil
 	// Forget earlier sign-in-name look-ups: another admin may have taken or
 	// freed an address since; the verdict asks again for this user.
-	m.sess.ForgetLookups()
+	m.sess.Update(session.ForgetMsg{})
 	return LoadUser(m.com.Ctx, m.com.Dir, u.DN)
 }
 
@@ -136,7 +137,7 @@ func (m *Model) onUser(msg userMsg) {
 	m.Detail.User = msg.user
 	r := MakeRow(msg.user, m.sess.Pools)
 	m.notePools(r)
-	m.sess.AddNames(msg.names)
+	m.sess.Update(session.NamesMsg{Names: msg.names})
 	m.List.replaceRow(r)
 	if n, _ := m.sess.Update(session.ReadMsg{User: msg.user}); n.Text != "" {
 		m.emit(common.StatusMsg{Text: n.Text, Err: n.Err})

@@ -167,7 +167,7 @@ func (m *Model) onCommit(msg CommitMsg) tea.Cmd {
 			m.sess.Update(session.RebaseMsg{User: msg.user})
 			m.refreshUser(msg.user)
 		}
-		m.sess.ForgetLookups()
+		m.sess.Update(session.ForgetMsg{})
 		m.setError(msg.err.Error())
 	case errors.As(msg.err, &ce):
 		*res = Result{Kind: ResConflict, Conflict: ce}
@@ -193,7 +193,7 @@ func (m *Model) onWritten(k string, res *Result, p *session.Edits, depth int, u 
 	m.refreshUser(u)
 	// Who holds which sign-in name may have changed with this write:
 	// the verdicts and the audit ask the directory again.
-	m.sess.ForgetLookups()
+	m.sess.Update(session.ForgetMsg{})
 	m.setStatus(fmt.Sprintf("wrote %s: %s", u.Label(), session.EditsSummary(written)))
 }
 

@@ -49,3 +49,16 @@ func (s *Session) undo(dn, label string) Note {
 	}
 	return Note{Text: "nothing to undo for " + label}
 }
+
+// The messages that change what the session knows of the directory.
+type (
+	// ForgetMsg drops the cached sign-in-name look-ups (after a write, or
+	// when another user is opened: another admin may have taken or freed
+	// an address since), so they are asked again, in a new generation.
+	ForgetMsg struct{}
+	// NamesMsg records display names read with a user, by NormDN.
+	NamesMsg struct{ Names map[string]string }
+	// PoolsHiddenMsg: a verdict said "? unchecked", so some pools cannot
+	// be read with this account; the header says so from then on.
+	PoolsHiddenMsg struct{}
+)

@@ -50,11 +50,6 @@ func LookupHolders(ctx context.Context, d directory.Directory, addr string, gen 
 	}
 }
 
-// ForgetLookups drops the cached look-ups (after a write, or when another
-// user is opened: another admin may have taken or freed an address since),
-// so they are asked again.
-func (s *Session) ForgetLookups() { s.look = newLookups() }
-
 // Gen is the generation of the current cache.
 func (s *Session) Gen() int64 { return s.look.gen }
 

@@ -131,6 +131,15 @@ func (s *Session) Update(msg tea.Msg) (note Note, ok bool) {
 		return Note{}, true
 	case UndoMsg:
 		return s.undo(msg.DN, msg.Label), true
+	case ForgetMsg:
+		s.look = newLookups()
+		return Note{}, true
+	case NamesMsg:
+		s.addNames(msg.Names)
+		return Note{}, true
+	case PoolsHiddenMsg:
+		s.PoolsHidden = true
+		return Note{}, true
 	case HoldersMsg:
 		return s.onHolders(msg), true
 	case PoolsMsg:
@@ -178,8 +187,8 @@ func (s *Session) stage(u directory.User, e Edit, what string) Note {
 	return Note{Text: what + " — pending: c reviews and commits, u undoes"}
 }
 
-// AddNames records display names read with a user.
-func (s *Session) AddNames(names map[string]string) {
+// addNames records display names read with a user.
+func (s *Session) addNames(names map[string]string) {
 	if len(names) == 0 {
 		return
 	}
@@ -189,17 +198,6 @@ func (s *Session) AddNames(names map[string]string) {
 	for k, v := range names {
 		s.Names[k] = v
 	}
-}
-
-// PoolsUnreadable marks the pools as partly unreadable with this account
-// (a verdict said "? unchecked"); first is true the first time, when the
-// status line says so.
-func (s *Session) PoolsUnreadable() (first bool) {
-	if s.PoolsHidden {
-		return false
-	}
-	s.PoolsHidden = true
-	return true
 }
 
 // State is u as the console shows it: as read and with its pending edits,
