@@ -1,9 +1,9 @@
 // Package session is the one owner of the console's session state: the
-// pending edits, the writes in flight, the OCS pools, the sign-in-name look-ups with their
-// generation, and the display names of the objects users point at. Screens read it through the root's *Session; they change it
-// only by sending its messages (StageMsg, WriteMsg, UndoMsg, ForgetMsg, …) to
-// Update, so every
-// change of the session goes through this package.
+// pending edits, the writes in flight, the OCS pools, the sign-in-name
+// look-ups with their generation, and the display names of the objects
+// users point at. Screens read it through the root's *Session; they change
+// it only by sending its messages (StageMsg, WriteMsg, UndoMsg, ForgetMsg,
+// …) to Update, so every change of the session goes through this package.
 package session
 
 import (
