@@ -266,6 +266,13 @@ func applyItem(ctx context.Context, d Directory, plan *BulkPlan, it BulkItem, tr
 				r.Err = fmt.Errorf("%w (gave up after %d attempts; others keep changing this user)", err, tries)
 				return r
 			}
+			if ch, rf := PlanWrite(WriteRequest{User: ce.Current, Change: it.Intent, Pools: plan.Pools, Bulk: true}); len(ch.Edits) == 0 && !cannotApply(rf) {
+				// Another writer already made this change: the user is
+				// where the run would take them. Asked before the
+				// selection, whose terms the change itself decides.
+				r.Outcome, r.Others = BulkUnchanged, Edits(it.User.OCS, ce.Current.OCS)
+				return r
+			}
 			if !selected(ce.Current) {
 				// The selection was the admin's judgement on the user as
 				// read: one another writer moved out of it is no longer

@@ -654,6 +654,38 @@ func TestBulkConflictRechecksWhere(t *testing.T) {
 	}
 }
 
+// A rival that makes our change while the user was selected by a term the
+// change decides (pic off, change +pic) leaves the user unchanged, not
+// skipped: the run is done.
+func TestBulkConflictSameChangeIsUnchanged(t *testing.T) {
+	m := demo(t)
+	ctx := context.Background()
+	dn := "CN=Ann Lee,OU=Sales,OU=Corp,DC=corp,DC=example"
+	noPIC := WhereFunc(func(u User, a *Auditor) bool {
+		return !u.OCS.OptionFlags.V.Has(flags.PublicIM)
+	})
+	p := planOrFail(t, m, BulkRequest{Select: BulkSelection{IDs: []string{dn}}, Where: noPIC, Change: pic()})
+	if p.Selected != 1 || p.Items[0].Outcome != BulkWrite {
+		t.Fatalf("plan: selected %d, %+v", p.Selected, p.Items)
+	}
+	r := &rival{Memory: m, n: 1, change: func(u User) Change {
+		return Change{DN: u.DN, Edits: []flags.AttrEdit{{Attr: flags.AttrOptionFlags,
+			Old: flags.Some(flags.FormatAD(u.OCS.OptionFlags.V)), New: flags.Some(flags.FormatAD(u.OCS.OptionFlags.V | flags.PublicIM))}}}
+	}}
+	rep := ApplyBulk(ctx, r, p, BulkOptions{})
+	res := rep.Results[0]
+	if res.Outcome != BulkUnchanged || res.Refusal != nil || !rep.Done() {
+		t.Fatalf("outcome %v, done %v, reason %q", res.Outcome, rep.Done(), res.Reason())
+	}
+	if len(res.Others) != 1 {
+		t.Fatalf("others %v: want the other writer's edit shown", res.Others)
+	}
+	got, _ := m.User(ctx, dn)
+	if !got.OCS.OptionFlags.V.Has(flags.PublicIM) {
+		t.Fatalf("OptionFlags %d: want PublicIM", got.OCS.OptionFlags.V)
+	}
+}
+
 // A user whose OptionFlags does not decode stops the plan, whether it is
 // selected by its OU or by a list: never planned on the value shown as
 // absent.
