@@ -47,6 +47,19 @@ type UndoPart struct {
 	// restored one (an attribute the write created that stays, because
 	// another writer's bits are in it now).
 	Reason string
+	// ChangedSince: refused because the directory's value changed after
+	// the write (not because it is already back to before).
+	ChangedSince bool
+	// sinceHead and sinceTail are Reason either side of the words that
+	// say who changed it, for NameChangedSince to name the writes: never
+	// found by searching Reason, which holds directory values.
+	sinceHead, sinceTail string
+}
+
+// changedSinceBy sets pt's Reason to head, who changed it, and tail.
+func (pt *UndoPart) changedSinceBy(head, who, tail string) {
+	pt.ChangedSince, pt.sinceHead, pt.sinceTail = true, head, tail
+	pt.Reason = head + who + tail
 }
 
 // UndoPlan is the undo of one write on the user as read now.
@@ -100,8 +113,10 @@ func PlanUndo(w JournalWrite, u User) UndoPlan {
 		}
 		if !sameOpt(attr, pt.Holds, pt.Wrote) {
 			pt.Action = UndoRefused
-			pt.Reason = fmt.Sprintf("%s holds %s now, not %s as this write left it ("+changedSince+"); left as it is", attr, showOpt(pt.Holds), showOpt(pt.Wrote))
+			pt.changedSinceBy(fmt.Sprintf("%s holds %s now, not %s as this write left it (", attr, showOpt(pt.Holds), showOpt(pt.Wrote)),
+				changedSince, "); left as it is")
 			if sameOpt(attr, pt.Holds, pt.Before) {
+				pt.ChangedSince = false
 				pt.Reason = fmt.Sprintf("%s holds %s now, not %s as this write left it: it is already back to what it was before; left as it is", attr, showOpt(pt.Holds), showOpt(pt.Wrote))
 			}
 			p.Parts = append(p.Parts, pt)
@@ -129,7 +144,7 @@ const changedSince = "someone changed it since"
 func (p *UndoPlan) NameChangedSince(later []JournalWrite) {
 	for i := range p.Parts {
 		pt := &p.Parts[i]
-		if pt.Action != UndoRefused || !strings.Contains(pt.Reason, changedSince) {
+		if pt.Action != UndoRefused || !pt.ChangedSince {
 			continue
 		}
 		var by []JournalWrite
@@ -161,8 +176,7 @@ func (p *UndoPlan) NameChangedSince(later []JournalWrite) {
 		if len(by) > 1 {
 			them = "them"
 		}
-		pt.Reason = strings.Replace(pt.Reason, changedSince,
-			fmt.Sprintf("changed since by %s; undo %s first: ocsflags undo %s", strings.Join(names, ", "), them, strings.Join(ids, " ")), 1)
+		pt.Reason = pt.sinceHead + fmt.Sprintf("changed since by %s; undo %s first: ocsflags undo %s", strings.Join(names, ", "), them, strings.Join(ids, " ")) + pt.sinceTail
 	}
 }
 
@@ -232,8 +246,8 @@ func undoBits(c *flags.Change, pt UndoPart) []UndoPart {
 		if cl := u.Refused & (before &^ after); cl != 0 {
 			what = append(what, "it cleared "+names(pt.Attr, cl)+", which "+pt.Attr+" has again")
 		}
-		r.Reason = fmt.Sprintf("%s: this write left %s %s, it holds %s now ("+changedSince+"); those bits are left as they are",
-			strings.Join(what, "; "), pt.Attr, showOpt(pt.Wrote), showOpt(pt.Holds))
+		r.changedSinceBy(fmt.Sprintf("%s: this write left %s %s, it holds %s now (",
+			strings.Join(what, "; "), pt.Attr, showOpt(pt.Wrote), showOpt(pt.Holds)), changedSince, "); those bits are left as they are")
 		out = append(out, r)
 	}
 	if u.Kept != 0 {

@@ -175,6 +175,35 @@ func TestPlanUndoValues(t *testing.T) {
 	}
 }
 
+// NameChangedSince words the refusal from the part, never by finding its
+// phrase in the text: a directory value holding the words stays as it is,
+// and a part already back to before is not named as changed since.
+func TestNameChangedSinceKeepsValues(t *testing.T) {
+	const odd = "tel:+1999;x=someone changed it since"
+	u := User{DN: leo, OCS: flags.Settings{Line: flags.Some(odd), LineServer: flags.Some(odd)}}
+	w := JournalWrite{ID: "w1", DN: leo, Outcome: JournalWritten, Edits: []flags.AttrEdit{
+		{Attr: flags.AttrLine, Old: flags.Some("tel:+1000"), New: flags.Some("tel:+1001")},
+		{Attr: flags.AttrLineServer, Old: flags.Some(odd), New: flags.Some("sip:ls@corp.example")},
+	}}
+	later := JournalWrite{ID: "w2", DN: leo, Outcome: JournalWritten, Edits: []flags.AttrEdit{
+		{Attr: flags.AttrLine, Old: flags.Some("tel:+1001"), New: flags.Some(odd)},
+		{Attr: flags.AttrLineServer, Old: flags.Some("sip:ls@corp.example"), New: flags.Some(odd)},
+	}}
+	p := PlanUndo(w, u)
+	if len(p.Parts) != 2 || !p.Parts[0].ChangedSince || p.Parts[1].ChangedSince {
+		t.Fatalf("parts: %+v", p.Parts)
+	}
+	back := p.Parts[1].Reason
+	p.NameChangedSince([]JournalWrite{later})
+	line := p.Parts[0].Reason
+	if !strings.Contains(line, odd) || !strings.Contains(line, "(changed since by write w2 ") || !strings.Contains(line, "ocsflags undo w2); left as it is") {
+		t.Errorf("Line: %s", line)
+	}
+	if p.Parts[1].Reason != back {
+		t.Errorf("LineServer, back to before, reworded:\n%s\nwas\n%s", p.Parts[1].Reason, back)
+	}
+}
+
 // The write rules apply to an undo as to set: taking back the sign-in
 // name an enabled user was given (it had none) is refused, and nothing is
 // written.
