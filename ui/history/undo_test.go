@@ -109,12 +109,13 @@ func TestHistoryUndoIsJournaledAsUndo(t *testing.T) {
 	if !n.Err || !strings.Contains(n.Text, "already take back write A") || sess.Pending.Get(leo).Undoes() != "A" || len(sess.Pending.Get(leo).Stack) != 1 {
 		t.Errorf("a second undo on the same user: %+v", n)
 	}
-	// An ordinary edit on top of an undo is fine: the write still takes A back.
-	if n, _ := sess.Update(session.StageMsg{User: u, Change: flags.Change{Federation: flags.Some(true)}, What: "federation"}); n.Err {
+	// An ordinary edit on top of an undo is refused: the write is the
+	// undo alone (session.TestUndoIsStagedAlone has the cases).
+	if n, _ := sess.Update(session.StageMsg{User: u, Change: flags.Change{Federation: flags.Some(true)}, What: "federation"}); !n.Err ||
+		!strings.Contains(n.Text, "commit or undo the pending edits of this user first") || len(sess.Pending.Get(leo).Stack) != 1 {
 		t.Errorf("an edit on top of an undo: %+v", n)
 	}
-	// Taking the undo back (u in the user pane pops the last edits) leaves no undo.
-	sess.Pending.Undo(leo)
+	// Taking the undo back (u in the user pane pops the last edit) leaves no undo.
 	sess.Pending.Undo(leo)
 	if got := sess.Pending.Get(leo).Undoes(); got != "" {
 		t.Errorf("after taking the edits back the user still undoes %q", got)

@@ -78,8 +78,9 @@ func (m *Model) write(k string, p *session.Edits, res *Result) tea.Cmd {
 	m.setWrite(k, &session.Write{Depth: len(p.Stack), Claim: claim, Started: m.clock()})
 	ctx := m.com.Ctx
 	if id := p.Undoes(); id != "" {
-		// An undo staged from the history: journaled with "undoes", as
-		// ocsflags undo writes it.
+		// An undo staged from the history, alone on the user's stack (the
+		// session refuses other edits next to it): journaled with
+		// "undoes", as ocsflags undo writes it.
 		ctx = directory.WithUndo(ctx, id)
 	}
 	return applyChange(ctx, m.com.Dir, c, claim)

@@ -26,9 +26,18 @@ type Edit struct {
 	Undoes string
 }
 
-// Undoes is the id of the write the stacked edits take back, "" when none
-// of them is an undo.
+// Undoes is the id of the write the stacked edits take back: only when
+// the stack is that one undo, so the write is the undo and nothing else
+// (the session refuses other edits next to an undo); "" otherwise.
 func (p *Edits) Undoes() string {
+	if p == nil || len(p.Stack) != 1 {
+		return ""
+	}
+	return p.Stack[0].Undoes
+}
+
+// undoIn is the id of an undo anywhere in the stack, "" when none.
+func (p *Edits) undoIn() string {
 	if p == nil {
 		return ""
 	}

@@ -171,11 +171,8 @@ func (s *Session) Plan(u directory.User, c flags.Change) []directory.Refusal {
 // with this one. A rule a later edit can satisfy (enabling before the
 // sign-in name is given) is left to the review.
 func (s *Session) stage(u directory.User, e Edit, what string) Note {
-	// One write is journaled as the undo of one write: a second undo
-	// waits until the first is committed or taken back.
-	if have := s.Pending.Get(u.DN).Undoes(); e.Undoes != "" && have != "" && have != e.Undoes {
-		return Note{Text: "refused: the pending edits of " + u.Label() + " already take back write " + have +
-			": commit them (c) or undo them (u) before taking back " + e.Undoes, Err: true}
+	if n, ok := s.undoAlone(u, e); !ok {
+		return n
 	}
 	if err := directory.Refused(s.Plan(u, e.Change), true); err != nil {
 		return Note{Text: "refused: " + err.Error(), Err: true}
@@ -186,6 +183,41 @@ func (s *Session) stage(u directory.User, e Edit, what string) Note {
 		return Note{Text: what + " — as in the directory again: nothing pending for " + u.Label()}
 	}
 	return Note{Text: what + " — pending: c reviews and commits, u undoes"}
+}
+
+// undoAlone keeps an undo alone on its user's stack: the write is
+// journaled as the undo of one write, so it must be that undo and nothing
+// else. Combined with other edits, the journal would call them part of
+// the undo, or, when a later edit cancels it, call a write that takes
+// nothing back the undo (and ocsflags undo would then say "already
+// undone" of a write still in effect). Edits that cancelled out, with no
+// write on its way, are forgotten to make room for an undo.
+func (s *Session) undoAlone(u directory.User, e Edit) (Note, bool) {
+	p := s.Pending.Get(u.DN)
+	if p == nil || len(p.Stack) == 0 {
+		return Note{}, true
+	}
+	const first = "commit or undo the pending edits of this user first (c commits, u undoes)"
+	have := p.undoIn()
+	switch {
+	case have != "" && e.Undoes != "" && have != e.Undoes:
+		return Note{Text: "refused: the pending edits of " + u.Label() + " already take back write " + have +
+			": commit them (c) or undo them (u) before taking back " + e.Undoes, Err: true}, false
+	case have != "" && e.Undoes != "":
+		return Note{Text: "refused: the pending edits of " + u.Label() + " already take back write " + have +
+			"; nothing more to stage for it", Err: true}, false
+	case have != "":
+		return Note{Text: "refused: the pending edits of " + u.Label() + " take back write " + have +
+			", and that write is journaled as its undo alone: " + first + ", then make this edit", Err: true}, false
+	case e.Undoes == "":
+		return Note{}, true
+	}
+	if _, busy := s.Writes.InFlight(u.DN); !busy && !p.HasEdits() {
+		s.Pending.Drop(u.DN)
+		return Note{}, true
+	}
+	return Note{Text: "refused: " + u.Label() + " has pending edits, and the undo of write " + e.Undoes +
+		" is written alone: " + first, Err: true}, false
 }
 
 // addNames records display names read with a user.
