@@ -270,20 +270,27 @@ func (a *auditWriter) write() error {
 	return err
 }
 
-// audit writes one user of audit --json.
-func (a *auditWriter) audit(x *auditJSON) error {
+// head starts one user's object with what audit --json and find --json
+// share, up to the key of its findings.
+func (a *auditWriter) head(dn, name string, uf *userFields, ready bool, v flags.Verdict) *jsonEnc {
 	e := a.start()
 	e.open('{')
 	e.key("dn")
-	e.str(x.DN)
+	e.str(dn)
 	e.key("name")
-	e.str(x.Name)
-	e.userFields(&x.userFields)
+	e.str(name)
+	e.userFields(uf)
 	e.key("ready")
-	e.boolean(x.Ready)
+	e.boolean(ready)
 	e.key("verdict")
-	e.str(x.Verdict.String())
+	e.str(v.String())
 	e.key("findings")
+	return e
+}
+
+// audit writes one user of audit --json.
+func (a *auditWriter) audit(x *auditJSON) error {
+	e := a.head(x.DN, x.Name, &x.userFields, x.Ready, x.Verdict)
 	if x.Findings == nil {
 		e.b = append(e.b, "null"...)
 	} else {
@@ -327,18 +334,7 @@ func (a *auditWriter) audit(x *auditJSON) error {
 
 // find writes one user of find --json.
 func (a *auditWriter) find(x *findJSON) error {
-	e := a.start()
-	e.open('{')
-	e.key("dn")
-	e.str(x.DN)
-	e.key("name")
-	e.str(x.Name)
-	e.userFields(&x.userFields)
-	e.key("ready")
-	e.boolean(x.Ready)
-	e.key("verdict")
-	e.str(x.Verdict.String())
-	e.key("findings")
+	e := a.head(x.DN, x.Name, &x.userFields, x.Ready, x.Verdict)
 	if x.Findings == nil {
 		e.b = append(e.b, "null"...)
 	} else {
