@@ -75,17 +75,24 @@ func BitName(b Value) string {
 // DeltaNames is a delta of OptionFlags with each bit named: "+64 anonymous
 // -1 pic"; "no change" for none.
 func DeltaNames(d Delta) string {
-	var parts []string
-	for _, b := range d.Set.Bits() {
-		parts = append(parts, fmt.Sprintf("+%d %s", uint32(b), BitName(b)))
-	}
-	for _, b := range d.Clear.Bits() {
-		parts = append(parts, fmt.Sprintf("-%d %s", uint32(b), BitName(b)))
-	}
+	parts := DeltaParts(d, BitName)
 	if len(parts) == 0 {
 		return "no change"
 	}
 	return strings.Join(parts, " ")
+}
+
+// DeltaParts is each bit a delta sets ("+64 NAME") and then clears ("-1
+// NAME"), named by name: the one order every surface lists a delta in.
+func DeltaParts(d Delta, name func(Value) string) []string {
+	var parts []string
+	for _, b := range d.Set.Bits() {
+		parts = append(parts, fmt.Sprintf("+%d %s", uint32(b), name(b)))
+	}
+	for _, b := range d.Clear.Bits() {
+		parts = append(parts, fmt.Sprintf("-%d %s", uint32(b), name(b)))
+	}
+	return parts
 }
 
 // BitsNames is every bit of v named, as DeltaNames names them without the

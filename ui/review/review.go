@@ -329,8 +329,7 @@ func conflictLines(m *Model, p *session.Edits, ce *directory.ConflictError, w in
 // DeltaWords names each bit a delta sets or clears: "+1 Enable public IM
 // connectivity".
 func DeltaWords(d flags.Delta) string {
-	var p []string
-	name := func(b flags.Value) string {
+	p := flags.DeltaParts(d, func(b flags.Value) string {
 		if f, ok := flags.Lookup(b); ok {
 			if f.Label != "" {
 				return f.Label
@@ -338,13 +337,7 @@ func DeltaWords(d flags.Delta) string {
 			return f.Name
 		}
 		return "unknown bit"
-	}
-	for _, b := range d.Set.Bits() {
-		p = append(p, fmt.Sprintf("+%d %s", uint32(b), name(b)))
-	}
-	for _, b := range d.Clear.Bits() {
-		p = append(p, fmt.Sprintf("-%d %s", uint32(b), name(b)))
-	}
+	})
 	if len(p) == 0 {
 		return "no bit changes"
 	}
