@@ -28,16 +28,15 @@ func (m *Model) body(w, h int) []string {
 		var s string
 		switch v {
 		case flags.VerdictReady:
-			s = st.Ok.Render("✓ ready to sign in")
+			s = "✓ ready to sign in"
 		case flags.VerdictCannotSignIn:
-			s = st.Bad.Render(fmt.Sprintf("✗ cannot sign in: %d problem%s", errs, common.Plural(errs)))
+			s = fmt.Sprintf("✗ cannot sign in: %d problem%s", errs, common.Plural(errs))
 		case flags.VerdictNotEnabled:
-			s = st.Dim.Render(fmt.Sprintf("– not enabled for OCS: %d problem%s", errs, common.Plural(errs)))
-		case flags.VerdictUnverified:
-			s = st.Warn.Render(v.Mark() + " " + v.Headline())
+			s = fmt.Sprintf("– not enabled for OCS: %d problem%s", errs, common.Plural(errs))
 		default:
-			s = st.Bad.Render(v.Mark() + " " + v.Headline())
+			s = v.Mark() + " " + v.Headline()
 		}
+		s = st.Verdict(v).Render(s)
 		if warns > 0 {
 			s += st.Warn.Render(fmt.Sprintf(", %d warning%s", warns, common.Plural(warns)))
 		}

@@ -248,15 +248,7 @@ func render(s session.State, st styles.Styles, its []Item, cursor, w int) []line
 		i := next()
 		now, r := verdictText(s.After, s)
 		was, _ := verdictText(s.Base, s)
-		sty := st.Bad
-		switch r {
-		case ready:
-			sty = st.Ok
-		case notEnabled:
-			sty = st.Dim
-		case flags.VerdictUnverified:
-			sty = st.Warn
-		}
+		sty := st.Verdict(r)
 		if now != was {
 			now += " after commit"
 		}

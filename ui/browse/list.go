@@ -436,16 +436,7 @@ func (l *List) view(st styles.Styles, w, h int, focused bool, spin string, pendi
 			text = st.SelectedBlurred.Render(text)
 		default:
 			// Colour only echoes the word next to it.
-			sty := st.Bad
-			switch state {
-			case ready:
-				sty = st.Ok
-			case notEnabled:
-				sty = st.Dim
-			case unverified:
-				sty = st.Warn
-			}
-			text = text[:len(text)-len(readyText)] + sty.Render(readyText)
+			text = text[:len(text)-len(readyText)] + st.Verdict(state).Render(readyText)
 		}
 		lines = append(lines, text)
 	}

@@ -7,6 +7,8 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
+
+	"ocsflags/flags"
 )
 
 // Styles is every look the console has, in one place. Nothing the admin
@@ -106,4 +108,18 @@ func New(isDark bool, profile colorprofile.Profile) Styles {
 		}
 	}
 	return st
+}
+
+// Verdict is the colour of a readiness verdict's word, the same on every
+// screen: it only echoes the glyph and the word beside it.
+func (s Styles) Verdict(v flags.Verdict) lipgloss.Style {
+	switch v {
+	case flags.VerdictReady:
+		return s.Ok
+	case flags.VerdictNotEnabled:
+		return s.Dim
+	case flags.VerdictUnverified:
+		return s.Warn
+	}
+	return s.Bad
 }
