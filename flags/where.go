@@ -44,6 +44,8 @@ type whereTerm struct {
 	// decided reports whether a change sets what the expression is about
 	// (Settled); nil for none (ready=).
 	decided func(c Change) bool
+	// settings is set when match reads f.Settings alone (RulesOut).
+	settings bool
 }
 
 // WhereError is a --where expression that does not parse: Expr is the
@@ -111,6 +113,7 @@ func ParseWhere(exprs []string) (Where, error) {
 		}
 		t.src = e
 		t.decided = decidedBy(name, value)
+		t.settings = readsSettingsOnly(name, value)
 		w.terms = append(w.terms, t)
 	}
 	return w, nil
@@ -201,6 +204,37 @@ func decidedBy(name, value string) func(c Change) bool {
 		}
 	}
 	return nil
+}
+
+// RulesOut reports whether a user with settings s fails w whatever an
+// audit finds: an expression about the settings alone does not hold. A
+// path that must hold users until the audit can be made (find) keeps only
+// the others.
+func (w Where) RulesOut(s Settings) bool {
+	f := Facts{Settings: s}
+	for _, t := range w.terms {
+		if t.settings && !t.match(&f) {
+			return true
+		}
+	}
+	return false
+}
+
+// readsSettingsOnly reports whether an expression is about the settings
+// alone: not ready= or finding=, which the audit decides, nor pool= a
+// host, which the pools decide.
+func readsSettingsOnly(name, value string) bool {
+	n := strings.ToLower(strings.TrimSpace(name))
+	if a, ok := whereAliases[n]; ok {
+		n = a
+	}
+	switch n {
+	case "ready", "finding":
+		return false
+	case "pool":
+		return strings.EqualFold(strings.TrimSpace(value), "none")
+	}
+	return true
 }
 
 // Match reports whether f satisfies every expression of w.

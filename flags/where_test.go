@@ -316,3 +316,36 @@ func TestWhereSettled(t *testing.T) {
 		}
 	}
 }
+
+// RulesOut leaves out only a user no audit could bring into the
+// selection: an expression about the settings alone fails.
+func TestWhereRulesOut(t *testing.T) {
+	picOff := Settings{OptionFlags: Some(EnhancedPresence), HomeServer: Some("CN=LC Services,CN=Microsoft,CN=pool01")}
+	for _, c := range []struct {
+		exprs []string
+		out   bool
+	}{
+		{nil, false},
+		{[]string{"pic=on"}, true},
+		{[]string{"pic=off"}, false},
+		{[]string{"ep=on", "federation=on"}, true},
+		{[]string{"ready=yes"}, false},
+		{[]string{"finding=sip-address-duplicate"}, false},
+		{[]string{"pool=nowhere"}, false}, // the pools decide
+		{[]string{"pool=none"}, true},
+		{[]string{"ready=no", "sip="}, false},
+		{[]string{"ready=no", "telephony=ev"}, true},
+	} {
+		w, err := ParseWhere(c.exprs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := w.RulesOut(picOff); got != c.out {
+			t.Errorf("%v: RulesOut = %v, want %v", c.exprs, got, c.out)
+		}
+		// Never out where Match would take the user in.
+		if c.out && w.Match(Facts{Settings: picOff, Verdict: VerdictReady}) {
+			t.Errorf("%v: ruled out a user it matches", c.exprs)
+		}
+	}
+}
