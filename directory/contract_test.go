@@ -53,6 +53,8 @@ func runContract(t *testing.T, c contract) {
 		}
 	})
 
+	t.Run("the index around a scope", func(t *testing.T) { contractIndexAround(t, c) })
+
 	t.Run("children", func(t *testing.T) {
 		kids, err := d.Children(ctx, demoBase)
 		if err != nil {

@@ -260,11 +260,16 @@ func (l *LDAP) SIPAddresses(ctx context.Context, only []string, fn func(value, d
 // A retry of a read that failed before anything was delivered starts
 // over; once fn has seen values the error is returned.
 func (l *LDAP) sipValues(ctx context.Context, base, filter string, fn func(value, dn string) error) error {
+	return l.sipValuesIn(ctx, base, ldap.ScopeWholeSubtree, filter, fn)
+}
+
+// sipValuesIn is sipValues with the search's scope.
+func (l *LDAP) sipValuesIn(ctx context.Context, base string, scope int, filter string, fn func(value, dn string) error) error {
 	type pair struct{ v, dn string }
 	attr := flags.AttrPrimaryUserAddress
 	return l.withStream(ctx, l.op(opRead, base), func(w *wire) (bool, error) {
 		delivered := false
-		spec := searchSpec{base: base, scope: ldap.ScopeWholeSubtree, filter: filter, attrs: []string{attr}}
+		spec := searchSpec{base: base, scope: scope, filter: filter, attrs: []string{attr}}
 		_, err := stream(ctx, l, w, spec, func(e *ldap.Entry) ([]pair, *DecodeProblem, bool) {
 			var ps []pair
 			for _, v := range e.GetEqualFoldAttributeValues(attr) {
