@@ -393,7 +393,9 @@ func bulkSummary(p *directory.BulkPlan, rep *directory.BulkReport) bulkSummaryJS
 }
 
 // progressLine is the line on standard error, when it is a terminal,
-// that says how far a bulk run is: done/total, rate and time left.
+// that says how far a bulk run is: done/total, rate and time left; or,
+// for a total not known (-1, a read), how many users so far, once the
+// read has taken long enough for silence to look like a hang.
 type progressLine struct {
 	w  io.Writer
 	on bool
@@ -407,13 +409,19 @@ type progressLine struct {
 	showing bool
 }
 
+// readQuiet is how long a read goes without a progress line.
+const readQuiet = time.Second
+
 func newProgressLine(w, stdout io.Writer, total int) *progressLine {
 	return &progressLine{w: w, on: isTerminal(w), shared: isTerminal(stdout), total: total, start: time.Now()}
 }
 
 func (p *progressLine) update(done int) {
 	p.done = done
-	if !p.on || (time.Since(p.last) < 100*time.Millisecond && done < p.total) {
+	if !p.on || (time.Since(p.last) < 100*time.Millisecond && (p.total < 0 || done < p.total)) {
+		return
+	}
+	if p.total < 0 && time.Since(p.start) < readQuiet {
 		return
 	}
 	p.last = time.Now()
@@ -421,6 +429,11 @@ func (p *progressLine) update(done int) {
 	rate := 0.0
 	if el > 0 {
 		rate = float64(done) / el
+	}
+	if p.total < 0 {
+		fmt.Fprintf(p.w, "\r\x1b[K%d users read  %.0f/s", done, rate)
+		p.showing = true
+		return
 	}
 	eta := "—"
 	if rate > 0 && done < p.total {

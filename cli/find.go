@@ -162,7 +162,17 @@ func runFind(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	n, ready := 0, 0
-	err = directory.UsersWithSIPIndex(ctx, d, base, scope, func(x *directory.SIPIndex, us []directory.User) error {
+	// The users are written once their read has ended (ReadUsersAndSIPIndex);
+	// a long read says how far it is on a terminal meanwhile.
+	prog := newProgressLine(env.Stderr, env.Stdout, -1)
+	read := 0
+	keep := func(u directory.User) bool {
+		read++
+		prog.update(read)
+		return !where.RulesOut(u.OCS)
+	}
+	err = directory.ReadUsersAndSIPIndex(ctx, d, base, scope, keep, func(x *directory.SIPIndex, us []directory.User) error {
+		prog.end()
 		aud.SIP = x
 		for _, u := range us {
 			f := aud.Facts(u)
@@ -187,6 +197,7 @@ func runFind(ctx context.Context, args []string, env Env) error {
 		}
 		return bw.Flush()
 	})
+	prog.end()
 	if err != nil {
 		out.abort()
 		bw.Flush()

@@ -224,7 +224,7 @@ func PlanBulk(ctx context.Context, d Directory, r BulkRequest) (*BulkPlan, error
 				return nil
 			})
 		} else {
-			err = UsersWithSIPIndex(ctx, d, sel.OU, sel.Scope, func(x *SIPIndex, us []User) error {
+			err = ReadUsersAndSIPIndex(ctx, d, sel.OU, sel.Scope, nil, func(x *SIPIndex, us []User) error {
 				aud.SIP = x
 				for _, u := range us {
 					keep(u)
