@@ -40,11 +40,14 @@ const maxAroundSearches = 64
 // below (see above).
 var containerClasses = []string{"organizationalUnit", "container", "builtinDomain", "domainDNS", "domain", "lostAndFound"}
 
-// aroundFilter matches, one level down, what a read around a scope needs:
-// an object holding a sign-in name, or a container to search below.
-func aroundFilter() string {
+// anyOf is a filter matching objects that match one of terms or are of
+// one of containerClasses.
+func anyOf(terms ...string) string {
 	var b strings.Builder
-	b.WriteString("(|(" + flags.AttrPrimaryUserAddress + "=*)")
+	b.WriteString("(|")
+	for _, t := range terms {
+		b.WriteString(t)
+	}
 	for _, c := range containerClasses {
 		b.WriteString("(objectClass=" + c + ")")
 	}
@@ -89,9 +92,11 @@ func (l *LDAP) sipAddressesAround(ctx context.Context, base string, scope Scope,
 	}
 	var reads []read
 	var containers []string
+	attr := flags.AttrPrimaryUserAddress
+	holders := "(" + attr + "=*)"
 	for i, a := range path {
 		next := below(i)
-		err := l.aroundLevel(ctx, a, aroundFilter(), fn, func(c string) {
+		err := l.aroundLevel(ctx, a, anyOf(holders), fn, func(c string) {
 			if !SameDN(c, next) {
 				containers = append(containers, c)
 			}
@@ -100,22 +105,17 @@ func (l *LDAP) sipAddressesAround(ctx context.Context, base string, scope Scope,
 			return false, err
 		}
 	}
-	attr := flags.AttrPrimaryUserAddress
-	computers := "(&(objectClass=computer)(" + attr + "=*))"
+	computers := "(&(objectClass=computer)" + holders + ")"
 	if scope == Subtree {
 		if l.ad {
 			reads = append(reads, read{base, ldap.ScopeWholeSubtree, computers})
 		}
 	} else {
 		// One level: what base holds below its own children is around it.
-		filter := "(|"
-		for _, c := range containerClasses {
-			filter += "(objectClass=" + c + ")"
-		}
+		filter := anyOf()
 		if l.ad {
-			filter += computers
+			filter = anyOf(computers)
 		}
-		filter += ")"
 		err := l.aroundLevel(ctx, base, filter, fn, func(c string) { containers = append(containers, c) })
 		if err != nil {
 			return false, err
@@ -125,17 +125,20 @@ func (l *LDAP) sipAddressesAround(ctx context.Context, base string, scope Scope,
 		return false, nil
 	}
 	for _, c := range containers {
-		reads = append(reads, read{c, ldap.ScopeWholeSubtree, "(" + attr + "=*)"})
+		reads = append(reads, read{c, ldap.ScopeWholeSubtree, holders})
 	}
 	if l.gc != nil {
 		for _, b := range l.gcSIPBases() {
-			if err := l.gc.sipValuesIn(ctx, b, ldap.ScopeWholeSubtree, "("+attr+"=*)", fn); err != nil && !errors.Is(err, ErrNoSuchObject) {
+			if err := l.gc.sipValuesIn(ctx, b, ldap.ScopeWholeSubtree, holders, fn); err != nil && !errors.Is(err, ErrNoSuchObject) {
 				return false, fmt.Errorf("read the sign-in names of the Global Catalog %s: %w", l.gc.url.text, err)
 			}
 		}
 	}
-	if cfg := l.nc.Configuration; cfg != "" && !isUnder(cfg, domain) {
-		reads = append(reads, read{cfg, ldap.ScopeWholeSubtree, "(" + attr + "=*)"})
+	// The configuration partition (application contacts) is read whole,
+	// also where its name is below the domain's: it is not a container
+	// of the domain.
+	if cfg := l.nc.Configuration; cfg != "" {
+		reads = append(reads, read{cfg, ldap.ScopeWholeSubtree, holders})
 	}
 	for _, r := range reads {
 		if err := l.sipValuesIn(ctx, r.base, r.scope, r.filter, fn); err != nil && !errors.Is(err, ErrNoSuchObject) {
