@@ -2,7 +2,10 @@ package ui
 
 import (
 	"regexp"
+	"strings"
 	"testing"
+
+	"ocsflags/directory"
 )
 
 // The bar of issue 16, as a new user does it on the demo: everyone with
@@ -34,4 +37,42 @@ func TestSearchTokensSubtreeDomainSort(t *testing.T) {
 	s.keys("esc", "/")
 	s.typeText("ready:maybe")
 	s.waitFrame(`✗ "ready=maybe": "maybe" is not yes or no`)
+}
+
+// D lists the whole domain from anywhere; the tree then shows the domain
+// root as the container listed (cursor and •), not the container the admin
+// was on, so tree and list agree.
+func TestDomainPutsTreeOnRoot(t *testing.T) {
+	for _, from := range []string{"tree", "list"} {
+		x := newHarness(t, Options{Dir: demo(t)}, 160, 30) // all three panes
+		x.key("j", "j")                                    // Corp
+		if from == "list" {
+			x.key("enter") // Corp listed, focus on the list
+		}
+		if n := x.m.browse.Tree.Selected(); n == nil || firstRDNValue(n.DN()) != "Corp" {
+			t.Fatalf("%s: tree cursor on %+v before D, want Corp", from, n)
+		}
+		x.key("D")
+		if n := x.m.browse.Tree.Selected(); n == nil || !directory.SameDN(n.DN(), x.m.browse.RootDN()) {
+			t.Fatalf("%s: after D the tree cursor is on %+v, want the domain root %s", from, n, x.m.browse.RootDN())
+		}
+		var cursor string
+		for _, l := range strings.Split(x.screen(), "\n") {
+			if tree, _, _ := strings.Cut(l, "│"); strings.Contains(tree, "› ") {
+				cursor = tree
+			}
+		}
+		if !strings.Contains(cursor, "corp.example") || !strings.Contains(cursor, "•") {
+			t.Errorf("%s: after D the tree's cursor line is %q, want the listed domain root", from, cursor)
+		}
+		mustContain(t, x.screen(), "Users in and below corp.example")
+	}
+}
+
+func firstRDNValue(dn string) string {
+	d, err := directory.ParseDN(dn)
+	if err != nil || len(d.RDNs) == 0 {
+		return dn
+	}
+	return d.RDNs[0].Attributes[0].Value
 }

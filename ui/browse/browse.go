@@ -298,6 +298,11 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.subtree = true
 		m.Focus = PaneList
+		// The tree shows the container the list now shows, so the two
+		// agree (and t, from the tree, stays on the domain); a --user
+		// reveal still on its way would move the cursor away again.
+		m.revealDN = ""
+		m.Tree.cursorTo(m.Tree.root)
 		return m.ListContainer(m.rootDN, m.Tree.root.c.Name)
 	case key.Matches(msg, k.Sort) && m.Focus == PaneList:
 		m.List.CycleSort()
