@@ -76,3 +76,31 @@ func firstRDNValue(dn string) string {
 	}
 	return d.RDNs[0].Attributes[0].Value
 }
+
+// The / hint names every token and key whole at 80x24 and up, wrapping
+// between its pieces; a list too short for two hint lines shows the tokens
+// on one.
+func TestQueryHintFitsThePane(t *testing.T) {
+	pieces := []string{"words search names", "tokens:", "fed:on", "tel:ev", "pool:HOST", "ready:no", "finding:ID", "pic:on", "ep:off", "line:tel:*", "s sort", "t below", "D domain"}
+	short := "tokens: fed:on tel:ev pool:HOST ready:no finding:ID pic:on ep:off line:tel:*"
+	for _, sz := range []struct{ w, h int }{{80, 24}, {100, 40}, {120, 30}, {160, 40}, {200, 50}, {80, 12}} {
+		x := newHarness(t, Options{Dir: demo(t)}, sz.w, sz.h)
+		x.key("j", "j", "enter", "/") // Corp's list, searching
+		x.typeText("ep:on")
+		scr := x.screen()
+		want := pieces
+		if sz.h < 24 {
+			want = []string{short}
+		}
+		for _, p := range want {
+			if !strings.Contains(scr, p) {
+				t.Errorf("%dx%d: the hint lacks %q:\n%s", sz.w, sz.h, p, scr)
+			}
+		}
+		for _, l := range strings.Split(scr, "\n") {
+			if strings.Contains(l, "…") && (strings.Contains(l, "tokens:") || strings.Contains(l, "line:tel:")) {
+				t.Errorf("%dx%d: hint line cut: %q", sz.w, sz.h, l)
+			}
+		}
+	}
+}

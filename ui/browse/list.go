@@ -404,7 +404,11 @@ func (l *List) view(st styles.Styles, w, h int, focused bool, spin string, pendi
 		case l.queryErr != nil:
 			lines = append(lines, st.Bad.Render(common.Fit("  ✗ "+termtext.Safe(l.queryErr.Error()), w)))
 		case l.editing:
-			lines = append(lines, st.Dim.Render(common.Fit("  "+queryHint, w)))
+			// The hint may take the rows it needs while the list keeps
+			// enough of its own to show what the search finds.
+			for _, hl := range queryHintLines(w-3, min(3, h-len(lines)-minHintRows)) {
+				lines = append(lines, st.Dim.Render(common.Fit("  "+hl, w)))
+			}
 		}
 	} else {
 		lines = append(lines, common.Fit(l.progress(spin), w))
@@ -450,9 +454,58 @@ func (l *List) view(st styles.Styles, w, h int, focused bool, spin string, pendi
 	return lines
 }
 
-// queryHint is the search line's hint: its words search the names, its
-// tokens the settings (the --where language of find and set).
-const queryHint = "words search names · tokens: fed:on tel:ev pool:HOST ready:no finding:ID pic:on ep:off line:tel:* · s sort · t below · D domain"
+// queryHint is the search line's hint, as phrases of the pieces it
+// wraps between (a key stays with its meaning): its words search the
+// names, its tokens the settings (the --where language of find and set);
+// s, t and D are keys of the list (while the filter is edited they are
+// letters of it).
+var queryHint = [][]string{
+	{"words", "search", "names"},
+	{"tokens:", "fed:on", "tel:ev", "pool:HOST", "ready:no", "finding:ID", "pic:on", "ep:off", "line:tel:*"},
+	{"in the list:", "s sort"},
+	{"t below"},
+	{"D domain"},
+}
+
+// minHintRows is how many user rows the list keeps under the hint: it
+// wraps onto more lines only when that many rows remain.
+const minHintRows = 8
+
+// queryHintLines word-wraps the hint to w cells in at most n lines (one
+// at least), breaking between its pieces, never inside a token or between
+// a key and its meaning; when it does not fit it is the short hint, which
+// the caller cuts to the pane.
+func queryHintLines(w, n int) []string {
+	var words []string
+	for i, p := range queryHint {
+		words = append(words, p...)
+		if i < len(queryHint)-1 {
+			words[len(words)-1] += " ·" // a separator ends a line, never starts one
+		}
+	}
+	var out []string
+	line := ""
+	for _, wd := range words {
+		switch {
+		case line == "":
+			line = wd
+		case ansi.StringWidth(line)+1+ansi.StringWidth(wd) <= w:
+			line += " " + wd
+		default:
+			out = append(out, line)
+			line = wd
+		}
+	}
+	out = append(out, line)
+	for _, l := range out {
+		if len(out) > max(n, 1) || ansi.StringWidth(l) > w {
+			// One line: the tokens, which nothing else on the screen
+			// names (the footer says names are searched).
+			return []string{strings.Join(queryHint[1], " ")}
+		}
+	}
+	return out
+}
 
 // Marked reports whether the row of dn is selected.
 func (l *List) Marked(dn string) bool {
