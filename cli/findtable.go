@@ -4,6 +4,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/term"
 
@@ -19,7 +20,8 @@ import (
 // else 80): columns shrink, least important first, then the telephony
 // column (its bits are among FEATURES), the features and the
 // sAMAccountName go, and cells are cut with "…". The pool cell always
-// leads with the part that tells home servers apart.
+// leads with the part that tells home servers apart, and one longer than
+// its column takes what the row's features leave of theirs.
 
 // The table's columns, in order.
 const (
@@ -84,9 +86,14 @@ func fitFindTable(cols int) findLayout {
 		l.width[findColPool] += min(extra-grow, 40-l.width[findColPool])
 	}
 	// Too little: shrink step by step, then drop columns.
+	// The pool gives way late: a pool's FQDN cut reads as another host,
+	// and a home server that is no pool is named there (why the user
+	// cannot sign in); the telephony column goes before, its bits are
+	// among FEATURES. At 80 columns that leaves the pool 20.
 	steps := []struct{ col, to int }{
-		{findColTel, 7}, {findColSam, 12}, {findColPool, 18}, {findColName, 20},
-		{findColTel, 0}, {findColSam, 10}, {findColPool, 14}, {findColName, 14},
+		{findColTel, 7}, {findColSam, 12}, {findColName, 20},
+		{findColTel, 0}, {findColSam, 10}, {findColName, 19}, {findColPool, 20},
+		{findColName, 16}, {findColPool, 14}, {findColName, 14},
 		{findColFeatures, 0}, {findColSam, 0},
 	}
 	featuresWant := featuresMin
@@ -154,6 +161,13 @@ func (o *findTextOut) row(cells [findCols]string) {
 			b.WriteString("  ")
 		}
 		v := cells[c]
+		if c == findColPool && o.layout.cut {
+			// A pool cell longer than its column takes the room the
+			// features of this row leave (they are the last column, so
+			// only they move, as a cell runs over on a pipe): the widths
+			// are fixed before the first row, the room is known per row.
+			w = max(w, min(utf8.RuneCountInString(v), w+o.featuresRoom(cells[findColFeatures])))
+		}
 		if o.layout.cut && w > 0 {
 			v = truncate(v, w)
 		}
@@ -165,6 +179,16 @@ func (o *findTextOut) row(cells [findCols]string) {
 	}
 	b.WriteByte('\n')
 	io.WriteString(o.w, strings.TrimRight(b.String(), " \n")+"\n")
+}
+
+// featuresRoom is how much of the features column a row's features cell
+// leaves unused (on a terminal, where cells are cut to their column).
+func (o *findTextOut) featuresRoom(features string) int {
+	fw := o.layout.width[findColFeatures]
+	if fw <= 0 {
+		return 0
+	}
+	return max(fw-utf8.RuneCountInString(features), 0)
 }
 
 func (o *findTextOut) printHeader() {

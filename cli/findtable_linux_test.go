@@ -75,5 +75,10 @@ func TestFindOnATerminalFitsItsWidth(t *testing.T) {
 		if tt.want == 80 && strings.Contains(lines[0], "TELEPHONY") {
 			t.Errorf("80 columns: %q", lines[0])
 		}
+		// The home server that is no pool (Sam Taylor's) is whole: the row's
+		// features leave it the room.
+		if !strings.Contains(screen.String(), "Retired Servers (not a pool)") {
+			t.Errorf("a %d-column terminal: the pool cell cut:\n%s", tt.size, screen.String())
+		}
 	}
 }

@@ -83,6 +83,36 @@ func TestFindTableFitsTheTerminal(t *testing.T) {
 	}
 }
 
+// At 80 columns the pool column keeps a pool's FQDN whole, and a pool cell
+// longer than its column (a home server that is no pool) takes the room
+// the row's features leave, so it is whole too while the line still fits;
+// a row whose pool fits keeps its features under FEATURES.
+func TestFindTablePoolTakesTheFeaturesRoom(t *testing.T) {
+	lines := findTable(t, 80)
+	col := utf8.RuneCountInString(lines[0][:strings.Index(lines[0], "FEATURES")])
+	var sam bool
+	for _, l := range lines[1:] {
+		if n := utf8.RuneCountInString(l); n > 80 {
+			t.Errorf("a line of %d: %q", n, l)
+		}
+		if strings.Contains(l, "pool01.corp.exa") && !strings.Contains(l, "pool01.corp.example ") {
+			t.Errorf("the pool cut: %q", l)
+		}
+		if strings.Contains(l, "Sam Taylor") {
+			sam = true
+			if !strings.Contains(l, "Retired Servers (not a pool)  ep") {
+				t.Errorf("the home server that is no pool cut, with room in FEATURES: %q", l)
+			}
+		}
+		if r := []rune(l); strings.Contains(l, "pool01.corp.example") && (len(r) <= col || r[col-1] != ' ' || r[col] == ' ') {
+			t.Errorf("features not under FEATURES (column %d): %q", col, l)
+		}
+	}
+	if !sam {
+		t.Fatal("no Sam Taylor (home server not a pool) in the demo")
+	}
+}
+
 // On a pipe the table is whole: no cell is cut, and a home server that
 // names no pool shows the part of its DN that tells it apart.
 func TestFindTableOnAPipeIsWhole(t *testing.T) {
