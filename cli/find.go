@@ -26,9 +26,11 @@ type findJSON struct {
 	Findings []findingFields `json:"findings"`
 }
 
-// findColumns are find --csv's header: find --json's fields, in its order.
+// findColumns are find --csv's header: find --json's fields, in its order,
+// but lineServer, which came later, is the last column (where a sheet or
+// script that reads columns by position does not see it move the others).
 var findColumns = []string{"dn", "name", "sAMAccountName", "sip", "pool", "enabled", "optionFlags", "features",
-	"telephony", "federation", "remoteAccess", "archiving", "line", "ready", "verdict", "findings"}
+	"telephony", "federation", "remoteAccess", "archiving", "line", "ready", "verdict", "findings", "lineServer"}
 
 // appendCSVRecord is r as a row of find --csv (findColumns), in rec's
 // storage (reused for every user).
@@ -45,7 +47,7 @@ func (r *findJSON) appendCSVRecord(rec []string) []string {
 	}
 	rec = append(rec[:0], r.DN, r.Name, r.SAMAccountName, opt(r.SIP), opt(r.Pool), strconv.FormatBool(r.Enabled), of,
 		strings.Join(r.Features, " "), r.Telephony, strconv.FormatBool(r.Federation), strconv.FormatBool(r.RemoteAccess),
-		r.Archiving, opt(r.Line), strconv.FormatBool(r.Ready), r.Verdict.String(), findingIDs(r.Findings))
+		r.Archiving, opt(r.Line), strconv.FormatBool(r.Ready), r.Verdict.String(), findingIDs(r.Findings), opt(r.LineServer))
 	for i, c := range rec {
 		rec[i] = csvCell(c)
 	}

@@ -112,11 +112,17 @@ func TestDCFind(t *testing.T) {
 	}
 
 	all := findJSONOf(t, args...)
-	var hulya findUser
+	var hulya, gw findUser
 	for _, x := range all {
-		if x.SAMAccountName == p+"a" {
+		switch x.SAMAccountName {
+		case p + "a":
 			hulya = x
+		case p + "c":
+			gw = x
 		}
+	}
+	if hulya.LineServer != nil || gw.LineServer == nil || *gw.LineServer != "sip:gw@corp.example" {
+		t.Errorf("lineServer: Hülya %v, Rcc Pbx %v", hulya.LineServer, gw.LineServer)
 	}
 	if hulya.Name != "Öztürk, Hülya" || hulya.Pool == nil || *hulya.Pool != host || !slices.Equal(hulya.Features, []string{"pic", "ev", "ep"}) ||
 		hulya.Archiving != "both" || !hulya.Federation || hulya.Line == nil || !hulya.Ready {
@@ -128,17 +134,23 @@ func TestDCFind(t *testing.T) {
 		t.Fatalf("--csv: exit %d: %s", code, errs)
 	}
 	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, utf8BOM))).ReadAll()
-	if err != nil || len(rows) != 1+len(all) || rows[0][0] != "dn" || rows[0][len(rows[0])-1] != "findings" {
+	if err != nil || len(rows) != 1+len(all) || !slices.Equal(rows[0], findColumns) {
 		t.Fatalf("CSV: %v, %d rows: %q", err, len(rows), out)
 	}
-	found := false
+	found, gateway := false, false
 	for _, r := range rows[1:] {
-		if r[2] == p+"a" {
-			found = r[1] == "Öztürk, Hülya" && strings.HasPrefix(r[0], `CN=Öztürk\, Hülya `) && r[4] == host
+		switch r[2] {
+		case p + "a":
+			found = r[1] == "Öztürk, Hülya" && strings.HasPrefix(r[0], `CN=Öztürk\, Hülya `) && r[4] == host && r[len(r)-1] == ""
+		case p + "c":
+			gateway = r[len(r)-1] == "sip:gw@corp.example"
 		}
 	}
 	if !found {
 		t.Errorf("Hülya's row is not intact:\n%s", out)
+	}
+	if !gateway {
+		t.Errorf("the Rcc Pbx user's row has not its Server URI (lineServer) last:\n%s", out)
 	}
 
 	code, out, errs = run(t, append([]string{"find", "--count", "--json"}, args...)...)

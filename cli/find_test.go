@@ -26,6 +26,7 @@ type findUser struct {
 	RemoteAccess   bool          `json:"remoteAccess"`
 	Archiving      string        `json:"archiving"`
 	Line           *string       `json:"line"`
+	LineServer     *string       `json:"lineServer"`
 	Ready          bool          `json:"ready"`
 	Verdict        string        `json:"verdict"`
 	Findings       []findFinding `json:"findings"`
@@ -211,7 +212,7 @@ func TestFindDemoCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"dn", "name", "sAMAccountName", "sip", "pool", "enabled", "optionFlags", "features", "telephony",
-		"federation", "remoteAccess", "archiving", "line", "ready", "verdict", "findings"}
+		"federation", "remoteAccess", "archiving", "line", "ready", "verdict", "findings", "lineServer"}
 	if !slices.Equal(rows[0], want) {
 		t.Fatalf("header %v", rows[0])
 	}
@@ -233,7 +234,7 @@ func TestFindDemoCSV(t *testing.T) {
 		}
 		wantRow := []string{j.DN, j.Name, j.SAMAccountName, opt(j.SIP), opt(j.Pool), strconv.FormatBool(j.Enabled), of,
 			strings.Join(j.Features, " "), j.Telephony, strconv.FormatBool(j.Federation), strconv.FormatBool(j.RemoteAccess),
-			j.Archiving, opt(j.Line), strconv.FormatBool(j.Ready), j.Verdict, findingIDsOf(j.Findings)}
+			j.Archiving, opt(j.Line), strconv.FormatBool(j.Ready), j.Verdict, findingIDsOf(j.Findings), opt(j.LineServer)}
 		if !slices.Equal(r, wantRow) {
 			t.Errorf("row %d:\n%q\nwant %q", i+1, r, wantRow)
 		}
@@ -248,6 +249,45 @@ func TestFindDemoCSV(t *testing.T) {
 
 // A cell a spreadsheet would take for a formula is made text, and control
 // characters are shown escaped.
+// find --json and --csv carry msRTCSIP-LineServer (the Server URI RCC
+// needs) as lineServer: null, and an empty cell, where it is not set; in
+// the CSV it is the last column, after the columns issue 16 named.
+func TestFindLineServer(t *testing.T) {
+	set := findJSONOf(t, "--demo", "--subtree", "--where", "line-server=*")
+	unset := findJSONOf(t, "--demo", "--subtree", "--where", "line-server=")
+	if len(set) < 3 || len(unset) < 1000 {
+		t.Fatalf("%d users with a Server URI, %d without", len(set), len(unset))
+	}
+	for _, u := range set {
+		if u.LineServer == nil || *u.LineServer == "" {
+			t.Errorf("%s: lineServer %v, but it matches line-server=*", u.SAMAccountName, u.LineServer)
+			continue
+		}
+		if u.SAMAccountName == "gstacy" && *u.LineServer != "sip:cstagw.corp.example@corp.example;gruu;opaque=srvr:cstagw" {
+			t.Errorf("gstacy: lineServer %q", *u.LineServer)
+		}
+	}
+	for _, u := range unset {
+		if u.LineServer != nil {
+			t.Errorf("%s: lineServer %q, but it matches line-server= (not set)", u.SAMAccountName, *u.LineServer)
+		}
+	}
+	code, out, errs := run(t, "find", "--demo", "--subtree", "--where", "line-server=*", "--csv")
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, utf8BOM))).ReadAll()
+	if code != 0 || err != nil || len(rows) != 1+len(set) {
+		t.Fatalf("exit %d, %v, %d rows: %s", code, err, len(rows), errs)
+	}
+	last := len(rows[0]) - 1
+	if rows[0][last] != "lineServer" || rows[0][last-1] != "findings" {
+		t.Fatalf("header %v", rows[0])
+	}
+	for i, r := range rows[1:] {
+		if set[i].LineServer == nil || r[last] != *set[i].LineServer {
+			t.Errorf("row %d: lineServer %q, --json says %v", i+1, r[last], set[i].LineServer)
+		}
+	}
+}
+
 func TestCSVCell(t *testing.T) {
 	for in, want := range map[string]string{
 		"=HYPERLINK(\"x\")": "'=HYPERLINK(\"x\")", "+1": "'+1", "-2": "'-2", "@SUM(A1)": "'@SUM(A1)",
@@ -360,7 +400,7 @@ func TestAuditJSONCarriesFindFieldsAndFixes(t *testing.T) {
 	if !strings.Contains(out, `"fix": "ocsflags set --demo jryan +ep"`) || !strings.Contains(out, `"fix": "ocsflags set --demo ralvarez pool=POOL`) {
 		t.Errorf("fixes missing:\n%s", out)
 	}
-	if len(got) != 3 || got[2].Telephony != flags.TelephonyRCCAndPBX.Short() || got[2].Line == nil {
+	if len(got) != 3 || got[2].Telephony != flags.TelephonyRCCAndPBX.Short() || got[2].Line == nil || got[2].LineServer == nil {
 		t.Errorf("%+v", got)
 	}
 }

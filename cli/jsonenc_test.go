@@ -68,7 +68,7 @@ func sampleRecords(s string, of uint32, on bool) ([]auditJSON, []findJSON) {
 	p := func(v string) *string { return &v }
 	ff := findingFields{ID: s, Severity: flags.Error, Attribute: s, Value: s, Message: s, Experience: s}
 	full := userFields{SAMAccountName: s, SIP: p(s), Pool: p(s), Enabled: on, OptionFlags: &of, Features: []string{s, "pic", s},
-		Telephony: s, Federation: on, RemoteAccess: !on, Archiving: s, Line: p(s)}
+		Telephony: s, Federation: on, RemoteAccess: !on, Archiving: s, Line: p(s), LineServer: p(s)}
 	bare := userFields{SAMAccountName: s, Features: []string{}, Telephony: "pc", Archiving: "none"}
 	audits := []auditJSON{
 		{DN: s, Name: s, userFields: full, Ready: on, Verdict: flags.VerdictCannotSignIn,

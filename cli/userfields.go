@@ -32,6 +32,9 @@ type userFields struct {
 	// number when it holds LCS 2005's legacy bits.
 	Archiving string  `json:"archiving"`
 	Line      *string `json:"line"`
+	// LineServer is msRTCSIP-LineServer, the Server URI RCC needs next to
+	// the line (the gateway); not one of the issue's names, added after.
+	LineServer *string `json:"lineServer"`
 }
 
 func optString(o flags.Opt[string]) *string {
@@ -45,7 +48,7 @@ func optString(o flags.Opt[string]) *string {
 func newUserFields(u directory.User, f flags.Facts) userFields {
 	s := u.OCS
 	out := userFields{
-		SAMAccountName: u.SAMAccountName, SIP: optString(s.SIPAddress), Line: optString(s.Line),
+		SAMAccountName: u.SAMAccountName, SIP: optString(s.SIPAddress), Line: optString(s.Line), LineServer: optString(s.LineServer),
 		Enabled: s.ConsoleEnabled(), Features: featureNames(s.OptionFlags.V),
 		Telephony:  flags.TelephonyOf(s.OptionFlags.V).Short(),
 		Federation: s.Federation.Or(false), RemoteAccess: s.RemoteAccess.Or(false),
@@ -135,6 +138,8 @@ func (e *jsonEnc) userFields(u *userFields) {
 	e.str(u.Archiving)
 	e.key("line")
 	e.strPtr(u.Line)
+	e.key("lineServer")
+	e.strPtr(u.LineServer)
 }
 
 // findingFields writes f's members into the object open in e.
