@@ -9,13 +9,17 @@ package directory
 //     (the reference); the users read returns every contact that holds it
 //     and every user-class object except, on AD, computers, which one
 //     indexed search (objectClass=computer and the name present) adds.
-//   - Users and contacts are created only below containers: AD's schema
-//     lists organizationalUnit, container, builtinDomain and domainDNS
-//     among their possible superiors, and lostAndFound takes orphans
-//     (inferred from the schema, not from the reference). So what lies
-//     below a scope's containers, or beside the path from the domain to
-//     it, is read by a subtree search of each such container, and nothing
-//     below a user or a group is.
+//   - What can hold a user or a contact somewhere below it is known. On
+//     AD it is an object of one of adSuperiorClasses: the possible
+//     superiors of the user and contact classes and of their subclasses,
+//     and theirs in turn, as AD's schema (2008 R2, as Samba ships it) has
+//     them, with lostAndFound, where orphans go. Elsewhere (OpenLDAP
+//     standing in for AD) nothing limits the tree, so a level is listed
+//     whole and an object is searched below unless its hasSubordinates
+//     says it has nothing below it.
+// So what lies beside the path from the domain to the scope, or below the
+// scope's children (one level), is read by a subtree search of each object
+// that can hold users below it, and nothing below a user or a group is.
 // The names a write puts to use are checked again over the whole scope
 // afterwards (ConfirmClaim), whatever the plan read.
 
@@ -31,29 +35,60 @@ import (
 	"ocsflags/flags"
 )
 
-// maxAroundSearches bounds the subtree searches of containers one read
-// around a scope makes: past it, one read of every name is the simpler
-// and no slower answer.
+// maxAroundSearches bounds the subtree searches one read around a scope
+// makes: past it, one read of every name is the simpler and no slower
+// answer.
 const maxAroundSearches = 64
 
-// containerClasses are the classes users and contacts can be created
-// below (see above).
-var containerClasses = []string{"organizationalUnit", "container", "builtinDomain", "domainDNS", "domain", "lostAndFound"}
+// adSuperiorClasses are the classes whose objects can hold a user or a
+// contact somewhere below them in AD (see above).
+var adSuperiorClasses = []string{
+	"builtinDomain", "configuration", "container", "country", "dMD", "domain", "domainDNS", "locality",
+	"lostAndFound", "msDS-AzAdminManager", "msDS-AzApplication", "msDS-AzScope", "nTDSService",
+	"organization", "organizationalUnit", "server", "serversContainer", "site", "sitesContainer",
+	"subnet", "subnetContainer",
+}
 
-// anyOf is a filter matching objects that match one of terms or are of
-// one of containerClasses.
-func anyOf(terms ...string) string {
+// levelFilter matches, one level down, what a read around a scope needs
+// to see: an object matching one of terms, or one that can hold users
+// below it. Without AD's schema that is every object not in exclude
+// ("" for none).
+func (l *LDAP) levelFilter(exclude string, terms ...string) string {
+	if !l.ad {
+		if exclude == "" {
+			return "(objectClass=*)"
+		}
+		return "(!" + exclude + ")"
+	}
 	var b strings.Builder
 	b.WriteString("(|")
 	for _, t := range terms {
 		b.WriteString(t)
 	}
-	for _, c := range containerClasses {
+	for _, c := range adSuperiorClasses {
 		b.WriteString("(objectClass=" + c + ")")
 	}
 	b.WriteString(")")
 	return b.String()
 }
+
+// holdsBelow reports whether a listed object may hold users or contacts
+// below it.
+func (l *LDAP) holdsBelow(e *ldap.Entry) bool {
+	if l.ad {
+		for _, c := range e.GetEqualFoldAttributeValues("objectClass") {
+			if slices.ContainsFunc(adSuperiorClasses, func(k string) bool { return strings.EqualFold(k, c) }) {
+				return true
+			}
+		}
+		return false
+	}
+	return !strings.EqualFold(e.GetEqualFoldAttributeValue("hasSubordinates"), "FALSE")
+}
+
+// errAroundGone is a listed object that is gone when searched below: the
+// tree changed under the read, which then reads every name instead.
+var errAroundGone = errors.New("an object listed around the scope is gone")
 
 // sipAddressesAround implements aroundReader for a scope inside this DC's
 // domain. The Global Catalog's names, when there is one, are read whole:
@@ -83,28 +118,43 @@ func (l *LDAP) sipAddressesAround(ctx context.Context, base string, scope Scope,
 		return base
 	}
 
-	// The containers beside the path and below base are found first, so
-	// that a scope with too many of them falls back before searching them.
+	if !l.ad && scope == OneLevel {
+		// The listing of base's other objects negates the users filter:
+		// a server that does not know one of its classes answers NOT as
+		// Undefined and would list nothing. The domain's entry is no user.
+		n := 0
+		err := l.withStream(ctx, l.op(opRead, domain), func(w *wire) (bool, error) {
+			spec := searchSpec{base: domain, scope: ldap.ScopeBaseObject, filter: "(!" + l.usersFilter() + ")", attrs: []string{"1.1"}}
+			_, err := stream(ctx, l, w, spec, func(*ldap.Entry) (bool, *DecodeProblem, bool) { return true, nil, true },
+				func(bs []bool, _ []DecodeProblem) error { n += len(bs); return nil })
+			return false, err
+		})
+		if err != nil || n != 1 {
+			return false, nil
+		}
+	}
+	// The objects beside the path and below base are found first, so that
+	// a scope with too many of them falls back before searching them.
+	attr := flags.AttrPrimaryUserAddress
+	holders := "(" + attr + "=*)"
+	var containers []string
+	for i, a := range path {
+		next := below(i)
+		err := l.aroundLevel(ctx, a, l.levelFilter("", holders), fn, func(c string) {
+			if !SameDN(c, next) {
+				containers = append(containers, c)
+			}
+		})
+		if err != nil {
+			return false, ignoreGone(err)
+		}
+	}
 	type read struct {
 		base   string
 		scope  int
 		filter string
 	}
 	var reads []read
-	var containers []string
-	attr := flags.AttrPrimaryUserAddress
-	holders := "(" + attr + "=*)"
-	for i, a := range path {
-		next := below(i)
-		err := l.aroundLevel(ctx, a, anyOf(holders), fn, func(c string) {
-			if !SameDN(c, next) {
-				containers = append(containers, c)
-			}
-		})
-		if err != nil {
-			return false, err
-		}
-	}
 	computers := "(&(objectClass=computer)" + holders + ")"
 	if scope == Subtree {
 		if l.ad {
@@ -112,13 +162,9 @@ func (l *LDAP) sipAddressesAround(ctx context.Context, base string, scope Scope,
 		}
 	} else {
 		// One level: what base holds below its own children is around it.
-		filter := anyOf()
-		if l.ad {
-			filter = anyOf(computers)
-		}
-		err := l.aroundLevel(ctx, base, filter, fn, func(c string) { containers = append(containers, c) })
+		err := l.aroundLevel(ctx, base, l.levelFilter(l.usersFilter(), computers), fn, func(c string) { containers = append(containers, c) })
 		if err != nil {
-			return false, err
+			return false, ignoreGone(err)
 		}
 	}
 	if len(containers) > maxAroundSearches {
@@ -138,18 +184,35 @@ func (l *LDAP) sipAddressesAround(ctx context.Context, base string, scope Scope,
 	// also where its name is below the domain's: it is not a container
 	// of the domain.
 	if cfg := l.nc.Configuration; cfg != "" {
-		reads = append(reads, read{cfg, ldap.ScopeWholeSubtree, holders})
+		if err := l.sipValuesIn(ctx, cfg, ldap.ScopeWholeSubtree, holders, fn); err != nil && !errors.Is(err, ErrNoSuchObject) {
+			return false, err
+		}
 	}
 	for _, r := range reads {
-		if err := l.sipValuesIn(ctx, r.base, r.scope, r.filter, fn); err != nil && !errors.Is(err, ErrNoSuchObject) {
+		if err := l.sipValuesIn(ctx, r.base, r.scope, r.filter, fn); errors.Is(err, ErrNoSuchObject) {
+			// Listed a moment ago: moved or deleted since, its objects
+			// may be anywhere now.
+			return false, nil
+		} else if err != nil {
 			return false, err
 		}
 	}
 	return true, nil
 }
 
+// ignoreGone is err, or nil for errAroundGone (the caller then reads
+// every name, which says what is missing if anything is).
+func ignoreGone(err error) error {
+	if errors.Is(err, errAroundGone) {
+		return nil
+	}
+	return err
+}
+
 // aroundLevel reads the objects one level below a that match filter: each
-// sign-in name they hold goes to fn, and each container to container.
+// sign-in name they hold goes to fn, and each that can hold users below it
+// to container. A level that is gone (a moved path) is left to the read of
+// every name.
 func (l *LDAP) aroundLevel(ctx context.Context, a, filter string, fn func(value, dn string) error, container func(dn string)) error {
 	attr := flags.AttrPrimaryUserAddress
 	type found struct {
@@ -159,15 +222,9 @@ func (l *LDAP) aroundLevel(ctx context.Context, a, filter string, fn func(value,
 	}
 	err := l.withStream(ctx, l.op(opRead, a), func(w *wire) (bool, error) {
 		delivered := false
-		spec := searchSpec{base: a, scope: ldap.ScopeSingleLevel, filter: filter, attrs: []string{attr, "objectClass"}}
+		spec := searchSpec{base: a, scope: ldap.ScopeSingleLevel, filter: filter, attrs: []string{attr, "objectClass", "hasSubordinates"}}
 		_, err := stream(ctx, l, w, spec, func(e *ldap.Entry) (found, *DecodeProblem, bool) {
-			f := found{dn: e.DN, values: e.GetEqualFoldAttributeValues(attr)}
-			for _, c := range e.GetEqualFoldAttributeValues("objectClass") {
-				if slices.ContainsFunc(containerClasses, func(k string) bool { return strings.EqualFold(k, c) }) {
-					f.container = true
-				}
-			}
-			return f, nil, true
+			return found{dn: e.DN, values: e.GetEqualFoldAttributeValues(attr), container: l.holdsBelow(e)}, nil, true
 		}, func(fs []found, _ []DecodeProblem) error {
 			for _, f := range fs {
 				delivered = true
@@ -185,7 +242,7 @@ func (l *LDAP) aroundLevel(ctx context.Context, a, filter string, fn func(value,
 		return delivered, err
 	})
 	if errors.Is(err, ErrNoSuchObject) {
-		return nil
+		return errAroundGone
 	}
 	return err
 }

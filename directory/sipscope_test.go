@@ -142,6 +142,9 @@ func (f *fakeDC) add(dn string, attrs map[string][]string) {
 	for k, v := range attrs {
 		lower[strings.ToLower(k)] = v
 	}
+	if rdn, _, _ := strings.Cut(dn, ","); strings.HasPrefix(strings.ToUpper(rdn), "CN=") {
+		lower["cn"] = []string{rdn[3:]}
+	}
 	k := NormDN(dn)
 	f.entries[k] = &fakeEntry{dn: dn, attrs: lower, guid: fmt.Sprintf("feed%04x-0000-4000-8000-000000000000", len(f.order))}
 	f.order = append(f.order, k)
@@ -223,4 +226,63 @@ func TestReadAroundUndecodable(t *testing.T) {
 	if err := ReadUsersAndSIPIndex(ctx, l, sales, OneLevel, nil, func(*SIPIndex, []User) error { return stop }); !errors.Is(err, stop) {
 		t.Errorf("fn failed: %v", err)
 	}
+}
+
+// Holders below classes other than OUs and containers (an organization
+// in the domain, a locality in an OU), one not kept by find's --where,
+// two values of a broken multi-valued name, and the same on a server
+// without AD's schema, read level by level.
+func TestReadAroundOtherClassesInProcess(t *testing.T) {
+	f := startFakeDC(t, 0)
+	sales := dn("OU=Sales,OU=Corp")
+	contact := func(sip ...string) map[string][]string {
+		return map[string][]string{"objectClass": {"top", "person", "organizationalPerson", "contact"}, flags.AttrPrimaryUserAddress: sip}
+	}
+	f.add(dn("O=Partners"), map[string][]string{"objectClass": {"top", "organization"}})
+	f.add(dn("CN=Org Contact,O=Partners"), contact("sip:bcole@corp.example"))
+	f.add(dn("L=Paris,OU=Corp"), map[string][]string{"objectClass": {"top", "locality"}})
+	f.add(dn("O=Vendors,L=Paris,OU=Corp"), map[string][]string{"objectClass": {"top", "organization"}})
+	f.add(dn("CN=Vendor,O=Vendors,L=Paris,OU=Corp"), contact("sip:DPatel@corp.example"))
+	f.add(dn("CN=Twice,OU=Finance,OU=Corp"), contact("sip:Twice@corp.example", "sip:ewalsh@corp.example"))
+	twice := contact("sip:twice@corp.example")
+	twice[flags.AttrUserEnabled] = []string{"TRUE"}
+	f.add("CN=Twice Too,"+sales, twice)
+	ad := f.dial(t)
+	other := f.dial(t)
+	other.ad = false
+	for name, l := range map[string]*LDAP{"AD": ad, "without AD's schema": other} {
+		for _, scope := range []Scope{OneLevel, Subtree} {
+			sameFacts(t, l, sales, scope)
+			var kept []string
+			err := ReadUsersAndSIPIndex(context.Background(), l, sales, scope, func(u User) bool { return u.Name != "Carla Diaz" }, func(x *SIPIndex, us []User) error {
+				aud := &Auditor{Pools: NewPoolSetFrom(mustPools(t, l)), Scope: l.Info().SIPScope, SIP: x}
+				for _, u := range us {
+					if slices.ContainsFunc(aud.Facts(u).Findings, func(f flags.Finding) bool { return f.ID == flags.FindingSIPAddressDuplicate }) {
+						kept = append(kept, u.Name)
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			slices.Sort(kept)
+			// Ann Lee twice (the demo's), Brian Cole and Dev Patel (the
+			// organizations'), Erin Walsh (a second value), Twice Too (a
+			// first value); Carla Diaz is not kept.
+			want := []string{"Ann Lee", "Brian Cole", "Dev Patel", "Erin Walsh", "Lee, Ann", "Twice Too"}
+			if !slices.Equal(kept, want) {
+				t.Errorf("%s, scope %v: duplicates %v, want %v", name, scope, kept, want)
+			}
+		}
+	}
+}
+
+func mustPools(t *testing.T, d Directory) PoolList {
+	t.Helper()
+	list, err := d.Pools(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return list
 }

@@ -221,20 +221,21 @@ func (w Where) RulesOut(s Settings) bool {
 }
 
 // readsSettingsOnly reports whether an expression is about the settings
-// alone: not ready= or finding=, which the audit decides, nor pool= a
-// host, which the pools decide.
+// alone. A name not listed here is not (ready= and finding=, which the
+// audit decides; pool= a host, which the pools decide; any name added
+// later until it is listed), so RulesOut never leaves out a user on it.
 func readsSettingsOnly(name, value string) bool {
 	n := strings.ToLower(strings.TrimSpace(name))
 	if a, ok := whereAliases[n]; ok {
 		n = a
 	}
-	switch n {
-	case "ready", "finding":
-		return false
-	case "pool":
+	switch {
+	case slices.Contains(whereFeatureNames, n):
+		return true
+	case n == "pool":
 		return strings.EqualFold(strings.TrimSpace(value), "none")
 	}
-	return true
+	return slices.Contains([]string{"telephony", "archiving", "sip", "line", "line-server"}, n)
 }
 
 // Match reports whether f satisfies every expression of w.

@@ -2,6 +2,7 @@ package flags
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -346,6 +347,46 @@ func TestWhereRulesOut(t *testing.T) {
 		// Never out where Match would take the user in.
 		if c.out && w.Match(Facts{Settings: picOff, Verdict: VerdictReady}) {
 			t.Errorf("%v: ruled out a user it matches", c.exprs)
+		}
+	}
+}
+
+// Every --where name, whatever it reads: a user RulesOut leaves out is
+// one Match refuses however the pools and the audit judge it.
+func TestWhereRulesOutEveryName(t *testing.T) {
+	sample := map[string][]string{
+		"telephony": {"ev", "pc"}, "archiving": {"none", "internal"}, "pool": {"pool01", "none"},
+		"ready": {"yes", "no"}, "finding": {FindingSIPAddressDuplicate}, "sip": {"*@corp.example", ""},
+		"line": {"tel:*", ""}, "line-server": {"sip:*", ""},
+	}
+	users := []Settings{{}, {Enabled: Some(true), SIPAddress: Some("sip:a@corp.example"), OptionFlags: Some(EnhancedPresence | 16),
+		Federation: Some(true), Line: Some("tel:+1"), LineServer: Some("sip:gw@corp.example"), HomeServer: Some("CN=x")}}
+	judged := []Facts{{}, {Pool: "pool01.corp.example", Verdict: VerdictReady},
+		{Findings: []Finding{{ID: FindingSIPAddressDuplicate}}, Verdict: VerdictCannotSignIn}}
+	for _, name := range WhereNames() {
+		values := sample[name]
+		if values == nil && slices.Contains(whereFeatureNames, name) {
+			values = []string{"on", "off"}
+		}
+		if values == nil {
+			t.Errorf("%s: no sample value here; add some, and list it in readsSettingsOnly if it reads the settings alone", name)
+		}
+		for _, v := range values {
+			w, err := ParseWhere([]string{name + "=" + v})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range users {
+				if !w.RulesOut(s) {
+					continue
+				}
+				for _, f := range judged {
+					f.Settings = s
+					if w.Match(f) {
+						t.Errorf("%s=%s: ruled out %+v, which it matches when judged %v", name, v, s, f.Verdict)
+					}
+				}
+			}
 		}
 	}
 }
