@@ -174,6 +174,7 @@ func TestReadAroundInProcess(t *testing.T) {
 	for i := range maxAroundSearches + 1 {
 		f.add(dn(fmt.Sprintf("OU=Box %d,OU=Empty", i)), ou)
 	}
+	f.add(dn("CN=Boxed,OU=Empty"), with(user(), "sip:fhaddad@corp.example"))
 	l := f.dial(t)
 
 	for _, scope := range []Scope{OneLevel, Subtree} {
@@ -197,6 +198,12 @@ func TestReadAroundInProcess(t *testing.T) {
 		t.Errorf("around a scope with %d containers below it: %v, %v; want the read of every name instead", maxAroundSearches+1, ok, err)
 	}
 	sameFacts(t, l, dn("OU=Empty"), OneLevel)
+	// What the read around had streamed before it gave up is not the
+	// index: Farid Haddad's holder is found by the read of every name.
+	boxed := factsOf(t, l, dn("OU=Empty"), OneLevel, true)[NormDN(dn("CN=Boxed,OU=Empty"))]
+	if !slices.ContainsFunc(boxed.Findings, func(f flags.Finding) bool { return f.ID == flags.FindingSIPAddressDuplicate }) {
+		t.Errorf("a user around a scope read whole is not a duplicate of Farid Haddad: %+v", boxed.Findings)
+	}
 }
 
 // A value that does not decode is reported after every user has been
