@@ -291,43 +291,24 @@ func (a *auditWriter) head(dn, name string, uf *userFields, ready bool, v flags.
 // audit writes one user of audit --json.
 func (a *auditWriter) audit(x *auditJSON) error {
 	e := a.head(x.DN, x.Name, &x.userFields, x.Ready, x.Verdict)
-	if x.Findings == nil {
-		e.b = append(e.b, "null"...)
-	} else {
-		e.open('[')
-		for i := range x.Findings {
-			f := &x.Findings[i]
-			e.next()
-			e.open('{')
-			e.findingFields(&f.findingFields)
-			e.key("fix")
-			e.strPtr(f.Fix)
-			e.key("fixHint")
-			e.strPtr(f.FixHint)
-			e.close('}')
-		}
-		e.close(']')
-	}
+	objects(e, x.Findings, func(f *findingJSON) {
+		e.findingFields(&f.findingFields)
+		e.key("fix")
+		e.strPtr(f.Fix)
+		e.key("fixHint")
+		e.strPtr(f.FixHint)
+	})
 	e.key("notes")
-	if x.Notes == nil {
-		e.b = append(e.b, "null"...)
-	} else {
-		e.open('[')
-		for _, n := range x.Notes {
-			e.next()
-			e.open('{')
-			e.key("id")
-			e.str(n.ID)
-			e.key("attribute")
-			e.str(n.Attribute)
-			e.key("value")
-			e.str(n.Value)
-			e.key("message")
-			e.str(n.Message)
-			e.close('}')
-		}
-		e.close(']')
-	}
+	objects(e, x.Notes, func(n *flags.Note) {
+		e.key("id")
+		e.str(n.ID)
+		e.key("attribute")
+		e.str(n.Attribute)
+		e.key("value")
+		e.str(n.Value)
+		e.key("message")
+		e.str(n.Message)
+	})
 	e.close('}')
 	return a.write()
 }
@@ -335,18 +316,7 @@ func (a *auditWriter) audit(x *auditJSON) error {
 // find writes one user of find --json.
 func (a *auditWriter) find(x *findJSON) error {
 	e := a.head(x.DN, x.Name, &x.userFields, x.Ready, x.Verdict)
-	if x.Findings == nil {
-		e.b = append(e.b, "null"...)
-	} else {
-		e.open('[')
-		for i := range x.Findings {
-			e.next()
-			e.open('{')
-			e.findingFields(&x.Findings[i])
-			e.close('}')
-		}
-		e.close(']')
-	}
+	objects(e, x.Findings, e.findingFields)
 	e.close('}')
 	return a.write()
 }

@@ -113,6 +113,23 @@ func (e *jsonEnc) key(k string) {
 	e.b = append(e.b, `": `...)
 }
 
+// objects writes items as an array of objects, each one's fields by
+// fields, or null for a nil slice, as encoding/json writes them.
+func objects[T any](e *jsonEnc, items []T, fields func(*T)) {
+	if items == nil {
+		e.b = append(e.b, "null"...)
+		return
+	}
+	e.open('[')
+	for i := range items {
+		e.next()
+		e.open('{')
+		fields(&items[i])
+		e.close('}')
+	}
+	e.close(']')
+}
+
 func (e *jsonEnc) str(s string) { e.b = appendJSONString(e.b, s) }
 func (e *jsonEnc) strPtr(p *string) {
 	if p == nil {
