@@ -9,10 +9,9 @@ import (
 	"ocsflags/flags"
 )
 
-// An edit goes through the write rules: a rule's refusal stages nothing,
-// an accepted edit is pending, and an edit back to the directory's value
-// leaves nothing pending.
-func TestStage(t *testing.T) {
+// demoSession is a session with the demo's pools and its user aadams0004.
+func demoSession(t *testing.T) (*Session, directory.User) {
+	t.Helper()
 	d, err := directory.OpenDemo()
 	if err != nil {
 		t.Fatal(err)
@@ -21,10 +20,17 @@ func TestStage(t *testing.T) {
 	if err != nil || len(us) != 1 {
 		t.Fatalf("resolve: %v", err)
 	}
-	u := us[0]
 	s := New()
 	pools, err := d.Pools(context.Background())
 	s.Update(PoolsMsg{Pools: pools, Err: err})
+	return s, us[0]
+}
+
+// An edit goes through the write rules: a rule's refusal stages nothing,
+// an accepted edit is pending, and an edit back to the directory's value
+// leaves nothing pending.
+func TestStage(t *testing.T) {
+	s, u := demoSession(t)
 
 	var reserved flags.Value
 	for _, f := range flags.Catalogue {
@@ -57,18 +63,7 @@ func TestStage(t *testing.T) {
 // only when the user's stack is exactly that undo, so other edits next to
 // a staged undo are refused, and so is an undo next to other edits.
 func TestUndoIsStagedAlone(t *testing.T) {
-	d, err := directory.OpenDemo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	us, err := d.Resolve(context.Background(), "aadams0004")
-	if err != nil || len(us) != 1 {
-		t.Fatalf("resolve: %v", err)
-	}
-	u := us[0]
-	s := New()
-	pools, err := d.Pools(context.Background())
-	s.Update(PoolsMsg{Pools: pools, Err: err})
+	s, u := demoSession(t)
 	pic := flags.Change{Flags: flags.Toggle(u.OCS.OptionFlags.V, flags.PublicIM)}
 	picBack := flags.Change{Flags: flags.Toggle(u.OCS.OptionFlags.V^flags.PublicIM, flags.PublicIM)}
 	anon := flags.Change{Flags: flags.Toggle(u.OCS.OptionFlags.V, flags.AnonymousParticipants)}

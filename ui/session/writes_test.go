@@ -1,7 +1,6 @@
 package session
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -49,18 +48,7 @@ func TestWrites(t *testing.T) {
 // once written, the edits it carried go and the later ones stay, on top of
 // the user as stored; a conflict's rebase and drop change the edits too.
 func TestAnswersChangeThePendingEdits(t *testing.T) {
-	d, err := directory.OpenDemo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	us, err := d.Resolve(context.Background(), "aadams0004")
-	if err != nil || len(us) != 1 {
-		t.Fatalf("resolve: %v", err)
-	}
-	u := us[0]
-	s := New()
-	pools, err := d.Pools(context.Background())
-	s.Update(PoolsMsg{Pools: pools, Err: err})
+	s, u := demoSession(t)
 	stage := func(f flags.Value) {
 		t.Helper()
 		cur, _ := s.Pending.Get(u.DN).AfterOr(u.OCS)
