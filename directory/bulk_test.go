@@ -228,6 +228,16 @@ type rival struct {
 	change func(u User) Change
 }
 
+// flagsRival is a rival whose write, just before our first, sets the
+// user's OptionFlags to what to makes of the stored value.
+func flagsRival(m *Memory, to func(flags.Value) flags.Value) *rival {
+	return &rival{Memory: m, n: 1, change: func(u User) Change {
+		v := u.OCS.OptionFlags.V
+		return Change{DN: u.DN, Edits: []flags.AttrEdit{{Attr: flags.AttrOptionFlags,
+			Old: flags.Some(flags.FormatAD(v)), New: flags.Some(flags.FormatAD(to(v)))}}}
+	}}
+}
+
 func (r *rival) Apply(ctx context.Context, c Change) (User, error) {
 	if r.calls.Add(1) == r.n {
 		u, _ := r.Memory.User(ctx, c.DN)
@@ -249,10 +259,7 @@ func TestBulkConflictReappliesDelta(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := planOrFail(t, m, BulkRequest{Select: BulkSelection{IDs: []string{dn}}, Change: pic()})
-	r := &rival{Memory: m, n: 1, change: func(u User) Change {
-		return Change{DN: u.DN, Edits: []flags.AttrEdit{{Attr: flags.AttrOptionFlags,
-			Old: flags.Some(flags.FormatAD(u.OCS.OptionFlags.V)), New: flags.Some(flags.FormatAD(u.OCS.OptionFlags.V | flags.AnonymousParticipants))}}}
-	}}
+	r := flagsRival(m, func(v flags.Value) flags.Value { return v | flags.AnonymousParticipants })
 	rep := ApplyBulk(ctx, r, p, BulkOptions{})
 	res := rep.Results[0]
 	if res.Outcome != BulkWritten || res.Attempts != 2 || len(res.Others) != 1 {
@@ -624,10 +631,7 @@ func TestBulkConflictRechecksWhere(t *testing.T) {
 	if p.Selected != 1 || p.Items[0].Outcome != BulkWrite {
 		t.Fatalf("plan: selected %d, %+v", p.Selected, p.Items)
 	}
-	r := &rival{Memory: m, n: 1, change: func(u User) Change {
-		return Change{DN: u.DN, Edits: []flags.AttrEdit{{Attr: flags.AttrOptionFlags,
-			Old: flags.Some(flags.FormatAD(u.OCS.OptionFlags.V)), New: flags.Some(flags.FormatAD(u.OCS.OptionFlags.V | flags.AnonymousParticipants))}}}
-	}}
+	r := flagsRival(m, func(v flags.Value) flags.Value { return v | flags.AnonymousParticipants })
 	rep := ApplyBulk(ctx, r, p, BulkOptions{})
 	res := rep.Results[0]
 	if res.Outcome != BulkSkipped || res.Refusal == nil || res.Refusal.Rule != RuleNoLongerSelected || rep.Done() {
@@ -645,10 +649,7 @@ func TestBulkConflictRechecksWhere(t *testing.T) {
 	p = planOrFail(t, m, BulkRequest{Select: BulkSelection{IDs: []string{dn}}, Where: WhereFunc(func(u User, a *Auditor) bool {
 		return !u.OCS.OptionFlags.V.Has(flags.PublicIM)
 	}), Change: pic()})
-	r = &rival{Memory: m, n: 1, change: func(u User) Change {
-		return Change{DN: u.DN, Edits: []flags.AttrEdit{{Attr: flags.AttrOptionFlags,
-			Old: flags.Some(flags.FormatAD(u.OCS.OptionFlags.V)), New: flags.Some(flags.FormatAD(u.OCS.OptionFlags.V &^ flags.AnonymousParticipants))}}}
-	}}
+	r = flagsRival(m, func(v flags.Value) flags.Value { return v &^ flags.AnonymousParticipants })
 	if rep := ApplyBulk(ctx, r, p, BulkOptions{}); rep.Results[0].Outcome != BulkWritten {
 		t.Fatalf("still selected: %+v", rep.Results[0])
 	}
@@ -668,10 +669,7 @@ func TestBulkConflictSameChangeIsUnchanged(t *testing.T) {
 	if p.Selected != 1 || p.Items[0].Outcome != BulkWrite {
 		t.Fatalf("plan: selected %d, %+v", p.Selected, p.Items)
 	}
-	r := &rival{Memory: m, n: 1, change: func(u User) Change {
-		return Change{DN: u.DN, Edits: []flags.AttrEdit{{Attr: flags.AttrOptionFlags,
-			Old: flags.Some(flags.FormatAD(u.OCS.OptionFlags.V)), New: flags.Some(flags.FormatAD(u.OCS.OptionFlags.V | flags.PublicIM))}}}
-	}}
+	r := flagsRival(m, func(v flags.Value) flags.Value { return v | flags.PublicIM })
 	rep := ApplyBulk(ctx, r, p, BulkOptions{})
 	res := rep.Results[0]
 	if res.Outcome != BulkUnchanged || res.Refusal != nil || !rep.Done() {
