@@ -88,12 +88,19 @@ func FindingIDs() []string {
 	return out
 }
 
+// canonicalName is a NAME as the language knows it: lower case, an alias
+// (fed, tel, remote) resolved.
+func canonicalName(name string) string {
+	n := strings.ToLower(strings.TrimSpace(name))
+	if a, ok := whereAliases[n]; ok {
+		return a
+	}
+	return n
+}
+
 // IsWhereName reports whether name (or an alias of it) is a --where NAME.
 func IsWhereName(name string) bool {
-	name = strings.ToLower(strings.TrimSpace(name))
-	if a, ok := whereAliases[name]; ok {
-		name = a
-	}
+	name = canonicalName(name)
 	return slices.Contains(WhereNames(), name)
 }
 
@@ -160,10 +167,7 @@ func (w Where) Settled(c Change) Where {
 // decidedBy is which part of a change decides the expression name=value
 // (already parsed, so valid).
 func decidedBy(name, value string) func(c Change) bool {
-	n := strings.ToLower(strings.TrimSpace(name))
-	if a, ok := whereAliases[n]; ok {
-		n = a
-	}
+	n := canonicalName(name)
 	bits := func(v Value) func(c Change) bool {
 		return func(c Change) bool { return c.Flags.Bits()&v != 0 }
 	}
@@ -225,10 +229,7 @@ func (w Where) RulesOut(s Settings) bool {
 // audit decides; pool= a host, which the pools decide; any name added
 // later until it is listed), so RulesOut never leaves out a user on it.
 func readsSettingsOnly(name, value string) bool {
-	n := strings.ToLower(strings.TrimSpace(name))
-	if a, ok := whereAliases[n]; ok {
-		n = a
-	}
+	n := canonicalName(name)
 	switch {
 	case slices.Contains(whereFeatureNames, n):
 		return true
@@ -249,10 +250,7 @@ func (w Where) Match(f Facts) bool {
 }
 
 func parseTerm(name, value string) (whereTerm, error) {
-	n := strings.ToLower(strings.TrimSpace(name))
-	if a, ok := whereAliases[n]; ok {
-		n = a
-	}
+	n := canonicalName(name)
 	v := strings.TrimSpace(value)
 	lv := strings.ToLower(v)
 	switch n {
